@@ -1,0 +1,59 @@
+# Everything the project needs is installed from here: `make run` and `make test` are the
+# two commands a newcomer needs (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install run sidecar mcp test test-fast test-slow check lint typecheck proto proto-check buf-lint bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	touch $@
+
+install: $(STAMP)  ## Create .venv with Sage, gRPC, the MCP SDK and the dev tools
+
+run: $(STAMP)  ## Start the Sage sidecar and the MCP server locally (Ctrl-C stops both)
+	$(VENV)/bin/sage-runtime
+
+sidecar: $(STAMP)  ## Start only the gRPC sidecar on 127.0.0.1:50051
+	$(VENV)/bin/sage-sidecar
+
+test: check  ## Lint, type-check, check the contract and generated code, then run the test suite
+	$(PY) -m pytest -m "not slow"
+
+test-fast: $(STAMP)  ## Run only the tests, skipping the static checks
+	$(PY) -m pytest -m "not slow" -x
+
+test-slow: $(STAMP)  ## Run the long fault, load and fuzz runs as well
+	$(PY) -m pytest
+
+check: lint typecheck buf-lint proto-check  ## The static checks CI runs before the tests
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+buf-lint: $(STAMP)
+	cd protos && ../$(VENV)/bin/buf lint
+
+proto: $(STAMP)  ## Regenerate the protobuf/gRPC modules from protos/
+	$(PY) scripts/gen_protos.py
+
+proto-check: $(STAMP)
+	$(PY) scripts/gen_protos.py --check
+
+bench: $(STAMP)  ## Run the benchmarks and regenerate docs/benchmarks.md
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

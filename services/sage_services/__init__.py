@@ -1,0 +1,1 @@
+"""Code shared by the Sage sidecar and the MCP server: the generated API, errors, settings."""
