@@ -1,0 +1,1 @@
+"""The Sage sidecar: a gRPC server that runs SageMath code in warm worker processes."""

@@ -1,0 +1,91 @@
+"""Sage's rich-output backend for the sidecar: turns displayed objects into events.
+
+Sage's display manager decides how an object looks (plain text as the console prints it, a
+PNG for a plot); this backend only forwards that. Counterpart: `executor`, which calls the
+display manager with a cell's value and sends the `result` event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sage.repl.rich_output.backend_base import BackendBase
+from sage.repl.rich_output.output_catalog import (
+    OutputAsciiArt,
+    OutputHtml,
+    OutputImageGif,
+    OutputImageJpg,
+    OutputImagePng,
+    OutputImageSvg,
+    OutputLatex,
+    OutputPlainText,
+    OutputUnicodeArt,
+)
+
+from sage_sidecar.messages import Display, Event
+
+_TEXT_OUTPUTS = (OutputPlainText, OutputAsciiArt, OutputUnicodeArt, OutputLatex)
+# Output container type -> (MIME type, name of the attribute holding the bytes).
+_RICH_OUTPUTS: dict[type, tuple[str, str]] = {
+    OutputImagePng: ("image/png", "png"),
+    OutputImageSvg: ("image/svg+xml", "svg"),
+    OutputImageJpg: ("image/jpeg", "jpg"),
+    OutputImageGif: ("image/gif", "gif"),
+    OutputHtml: ("text/html", "html"),
+}
+
+
+class SidecarBackend(BackendBase):  # type: ignore[misc]
+    """Sends rich output as `display` events and remembers the plain text of a result."""
+
+    def __init__(self, emit: Callable[..., None], display_budget: Callable[[int], bool]) -> None:
+        self._emit = emit
+        self._display_budget = display_budget
+        self.last_plain_text: str | None = None
+        self.last_was_rich = False
+
+    def _repr_(self) -> str:
+        return "sage-sidecar"
+
+    def supported_output(self) -> set[type]:
+        return {*_TEXT_OUTPUTS, *_RICH_OUTPUTS}
+
+    def install(self, **kwds: Any) -> None:
+        pass
+
+    def uninstall(self) -> None:
+        pass
+
+    def displayhook(self, plain_text: Any, rich_output: Any) -> None:
+        self.last_plain_text = plain_text.text.get_unicode()
+        self.last_was_rich = self._send_rich(plain_text, rich_output)
+
+    def display_immediately(self, plain_text: Any, rich_output: Any) -> None:
+        if not self._send_rich(plain_text, rich_output):
+            # As the console does: `show(x)` of something textual prints it.
+            print(_text_of(rich_output))
+
+    def _send_rich(self, plain_text: Any, rich_output: Any) -> bool:
+        kind = _RICH_OUTPUTS.get(type(rich_output))
+        if kind is None:
+            return False
+        mime_type, attribute = kind
+        data = getattr(rich_output, attribute).get()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        text = plain_text.text.get_unicode()
+        events: list[Event] = []
+        if self._display_budget(len(data)):
+            events.append(Display(mime_type, data, text))
+        else:
+            print(f"[{mime_type} output of {len(data)} bytes dropped: over this evaluation's "
+                  f"display limit] {text}")
+        self._emit(*events)
+        return True
+
+
+def _text_of(output: Any) -> str:
+    if isinstance(output, OutputLatex):
+        return str(output.latex.get_unicode())
+    return str(output.text.get_unicode())

@@ -1,0 +1,147 @@
+"""Runs one cell of Sage code in a worker's namespace, as the Sage console would.
+
+The cell is preparsed (`2^10`, `R.<x> = QQ[]`), its statements run, and the value of a
+trailing expression goes through Sage's display manager. Interrupts arrive as SIGINT; the
+handler raises KeyboardInterrupt only while a cell runs, so a late interrupt cannot break the
+worker's own bookkeeping. Counterpart: `worker`, which owns the process and its pipe.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import signal
+import time
+import traceback
+import types
+from typing import Any
+
+from sage.misc.latex import latex
+from sage.repl.preparse import preparse
+from sage.repl.rich_output import get_display_manager
+
+from sage_sidecar.display import SidecarBackend
+from sage_sidecar.messages import (
+    EvaluateCell,
+    EvaluationStatus,
+    Error,
+    Event,
+    Finished,
+    Result,
+)
+from sage_sidecar.output_capture import OutputCapture
+
+# LaTeX is skipped for values whose plain text is longer: it would double a huge output.
+_MAX_LATEX_SOURCE = 64 * 1024
+
+
+def _console_globals() -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    exec("from sage.all_cmdline import *", namespace)
+    return namespace
+
+
+# Built once, in the forkserver; each worker starts from a copy.
+_CONSOLE_GLOBALS = _console_globals()
+
+
+def fresh_namespace() -> dict[str, Any]:
+    """A namespace like the Sage console's: `sage.all_cmdline` (which includes `x`)."""
+    return dict(_CONSOLE_GLOBALS)
+
+
+class Executor:
+    def __init__(self, capture: OutputCapture) -> None:
+        self._capture = capture
+        self._namespace = fresh_namespace()
+        self._running = False
+        self._display_budget = 0
+        self._backend = SidecarBackend(capture.emit, self._charge_display)
+        get_display_manager().switch_backend(self._backend)
+
+    def install_interrupt_handler(self) -> None:
+        """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT.
+
+        The forkserver ignores SIGINT and its children do not get cysignals' C handler back,
+        so both the Python handler and cysignals are set up again here.
+        """
+        from cysignals.signals import init_cysignals
+
+        signal.signal(signal.SIGINT, self._on_interrupt)
+        init_cysignals()
+
+    def run(self, cell: EvaluateCell) -> None:
+        started = time.monotonic()
+        self._capture.begin(cell.max_output_bytes)
+        self._display_budget = cell.max_display_bytes
+        name = f"<cell {cell.execution_count}>"
+        events: list[Event] = []
+        status = EvaluationStatus.OK
+        try:
+            try:
+                self._running = True
+                value = self._execute(cell.code, name)
+                if value is not None:
+                    events.append(self._result(value))
+            finally:
+                self._running = False
+        except KeyboardInterrupt as exc:
+            status = EvaluationStatus.INTERRUPTED
+            events = [_error(exc, name)]
+        except BaseException as exc:  # a cell's SystemExit must not end the worker
+            status = EvaluationStatus.ERROR
+            events = [_error(exc, name)]
+        finished = Finished(
+            status=status,
+            duration=time.monotonic() - started,
+            execution_count=cell.execution_count,
+            output_truncated=self._capture.truncated,
+        )
+        self._capture.emit(*events, finished)
+
+    def _execute(self, code: str, name: str) -> Any:
+        linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
+        tree = ast.parse(preparse(code), filename=name, mode="exec")
+        last: ast.Expression | None = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, name, "exec"), self._namespace)
+        if last is None:
+            return None
+        return eval(compile(last, name, "eval"), self._namespace)
+
+    def _result(self, value: Any) -> Result:
+        backend = self._backend
+        backend.last_plain_text = None
+        get_display_manager().displayhook(value)
+        self._namespace["_"] = value
+        text = backend.last_plain_text if backend.last_plain_text is not None else repr(value)
+        text_latex = ""
+        if not backend.last_was_rich and len(text) <= _MAX_LATEX_SOURCE:
+            try:
+                text_latex = str(latex(value))
+            except Exception:
+                text_latex = ""
+        return Result(self._capture.take(text), text_latex)
+
+    def _charge_display(self, size: int) -> bool:
+        if size > self._display_budget:
+            return False
+        self._display_budget -= size
+        return True
+
+    def _on_interrupt(self, signum: int, frame: types.FrameType | None) -> None:
+        if self._running:
+            raise KeyboardInterrupt
+
+
+def _error(exc: BaseException, cell_name: str) -> Error:
+    """The exception as the console shows it, without the worker's own frames."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != cell_name:
+        tb = tb.tb_next
+    if isinstance(exc, SyntaxError):
+        text = "".join(traceback.format_exception_only(type(exc), exc))
+    else:
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+    return Error(type(exc).__name__, str(exc), text)

@@ -1,0 +1,98 @@
+"""What the server and its Sage workers say to each other over their pipe.
+
+These are plain picklable values: workers never import gRPC. The servicer translates the
+events into `sage.v1` protobuf messages.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+
+class EvaluationStatus(enum.IntEnum):
+    """How an evaluation ended; the numbers match `sage.v1.EvaluationStatus`."""
+
+    OK = 1
+    ERROR = 2
+    INTERRUPTED = 3
+    TIMED_OUT = 4
+    WORKER_DIED = 5
+
+
+# Events of an evaluation, in the order the contract documents.
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    execution_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    name: Literal["stdout", "stderr"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    mime_type: str
+    data: bytes
+    text_plain: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    text_plain: str
+    text_latex: str
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    ename: str
+    evalue: str
+    traceback: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    status: EvaluationStatus
+    duration: float
+    execution_count: int
+    state_preserved: bool = True
+    output_truncated: bool = False
+
+
+Event = Started | Stream | Display | Result | Error | Finished
+
+
+# Server to worker.
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluateCell:
+    code: str
+    execution_count: int
+    max_output_bytes: int
+    max_display_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLimits:
+    """Resource limits a worker applies to itself before it says it is ready."""
+
+    memory_bytes: int
+    max_processes: int
+
+
+# Worker to server.
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerReady:
+    pid: int
+
+
+# Any other message from a worker is a batch: tuple[Event, ...], sent as one pipe write.
+EventBatch = tuple[Event, ...]

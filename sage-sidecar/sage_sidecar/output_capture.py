@@ -1,0 +1,137 @@
+"""Captures a worker's stdout and stderr at the file-descriptor level and streams them.
+
+PARI, GAP and Maxima print from C and bypass `sys.stdout`, so file descriptors 1 and 2 are
+pipes. A pump thread forwards what arrives while the code runs; the main thread drains the
+pipes under the same lock before it sends any other event, so events keep their order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import io
+import os
+import select
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Literal
+
+from sage_sidecar.messages import Event, Stream
+
+_READ_SIZE = 65536
+_libc = ctypes.CDLL(None)
+
+
+class OutputCapture:
+    def __init__(self, send: Callable[[tuple[Event, ...]], None]) -> None:
+        self._send = send
+        self._lock = threading.Lock()
+        self._fds: dict[int, Literal["stdout", "stderr"]] = {}
+        self._decoders: dict[int, codecs.IncrementalDecoder] = {}
+        self._budget = 0
+        self.truncated = False
+
+    def install(self) -> None:
+        """Point fds 1 and 2 at pipes and start the pump thread."""
+        for target, name in ((1, "stdout"), (2, "stderr")):
+            read_end, write_end = os.pipe()
+            os.dup2(write_end, target)
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            self._fds[read_end] = name  # type: ignore[assignment]
+            self._decoders[read_end] = codecs.getincrementaldecoder("utf-8")("replace")
+        # Line-buffered like a terminal, so `print` streams line by line.
+        sys.stdout = io.TextIOWrapper(
+            io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True
+        )
+        sys.stderr = io.TextIOWrapper(
+            io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True
+        )
+        self._stdout, self._stderr = sys.stdout, sys.stderr
+        _line_buffer_c_stdout()
+        threading.Thread(target=self._pump, name="output-pump", daemon=True).start()
+
+    def begin(self, max_bytes: int) -> None:
+        """Start a new evaluation's output budget."""
+        with self._lock:
+            self._budget = max_bytes
+            self.truncated = False
+        sys.stdout, sys.stderr = self._stdout, self._stderr
+
+    def take(self, text: str) -> str:
+        """Charge `text` (a result's repr) to the budget; return what fits, marked if cut."""
+        with self._lock:
+            return self._charge(text)
+
+    def emit(self, *events: Event) -> None:
+        """Send events after everything printed so far, so the stream keeps its order."""
+        self.flush()
+        with self._lock:
+            batch = self._drain_all()
+            self._send((*batch, *events))
+
+    def flush(self) -> None:
+        # Outside the lock: a full pipe blocks the writer until the pump drains it.
+        for stream in (self._stdout, self._stderr, sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        _libc.fflush(None)
+
+    def _pump(self) -> None:
+        # Signals belong to the main thread: cysignals must longjmp on the stack it was set on.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGALRM})
+        fds = list(self._fds)
+        while True:
+            ready, _, _ = select.select(fds, [], [])
+            with self._lock:
+                batch = self._drain_all(ready)
+                if batch:
+                    self._send(batch)
+
+    def _drain_all(self, fds: list[int] | None = None) -> tuple[Event, ...]:
+        events: list[Event] = []
+        for fd in fds if fds is not None else list(self._fds):
+            text = self._read_available(fd)
+            if text:
+                events.append(Stream(self._fds[fd], text))
+        return tuple(events)
+
+    def _read_available(self, fd: int) -> str:
+        chunks: list[str] = []
+        while True:
+            try:
+                data = os.read(fd, _READ_SIZE)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            text = self._decoders[fd].decode(data)
+            if text:
+                chunks.append(self._charge(text))
+        return "".join(chunks)
+
+    def _charge(self, text: str) -> str:
+        if self.truncated:
+            return ""
+        size = len(text.encode("utf-8", "replace"))
+        if size <= self._budget:
+            self._budget -= size
+            return text
+        kept = text.encode("utf-8", "replace")[: self._budget].decode("utf-8", "ignore")
+        self._budget = 0
+        self.truncated = True
+        return kept + "\n[output truncated: over this evaluation's output limit]\n"
+
+
+def _line_buffer_c_stdout() -> None:
+    """Make C's stdout line-buffered, as on a terminal, so C libraries' prints stream too."""
+    try:
+        c_stdout = ctypes.c_void_p.in_dll(_libc, "stdout")
+    except ValueError:
+        return
+    io_lbf = 1
+    _libc.setvbuf(c_stdout, None, io_lbf, 0)

@@ -1,0 +1,100 @@
+"""Starts Sage workers from a warm forkserver and keeps a few idle ones ready.
+
+The stdlib forkserver imports `sage_sidecar.preload` (Sage, plus the slow first-time paths)
+once; each worker is then a fork of it. The gRPC server process never forks itself: grpcio
+forbids it. Counterpart: `sessions`, which hands workers to sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+
+from sage_sidecar import worker
+from sage_sidecar.messages import WorkerLimits
+from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.worker_process import WorkerProcess
+
+log = logging.getLogger(__name__)
+
+# The forkserver's first start imports Sage and warms it up; later starts are a fork.
+_FIRST_START_TIMEOUT = 300.0
+_START_TIMEOUT = 60.0
+
+
+class WorkerPool:
+    def __init__(self, settings: SidecarSettings) -> None:
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["sage_sidecar.preload"])
+        self._limits = WorkerLimits(
+            memory_bytes=int(settings.worker_memory_bytes),
+            max_processes=settings.worker_max_processes,
+        )
+        self._size = settings.warm_workers
+        # One thread, so multiprocessing's bookkeeping is never touched from two at once.
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker-starter")
+        self._idle: collections.deque[WorkerProcess] = collections.deque()
+        self._refill: asyncio.Task[None] | None = None
+        self._closed = False
+
+    @property
+    def idle_count(self) -> int:
+        return len(self._idle)
+
+    async def warm_up(self) -> None:
+        """Start the forkserver, paying Sage's import and warm-up, then fill the pool."""
+        first = await self._start(_FIRST_START_TIMEOUT)
+        self._idle.append(first)
+        self._schedule_refill()
+
+    async def acquire(self) -> WorkerProcess:
+        """A ready worker: an idle one if there is one, else a freshly forked one."""
+        while self._idle:
+            candidate = self._idle.popleft()
+            if candidate.alive:
+                self._schedule_refill()
+                return candidate
+        started = await self._start(_START_TIMEOUT)
+        self._schedule_refill()
+        return started
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._refill is not None:
+            self._refill.cancel()
+        while self._idle:
+            self._idle.popleft().kill()
+        self._starter.shutdown(wait=False, cancel_futures=True)
+
+    async def _start(self, timeout: float) -> WorkerProcess:
+        parent_end, child_end = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=worker.main, args=(child_end, self._limits), name="sage-worker", daemon=True
+        )
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._starter, process.start)
+        finally:
+            child_end.close()
+        handle = WorkerProcess(process, parent_end, self._starter)
+        await handle.wait_ready(timeout)
+        return handle
+
+    def _schedule_refill(self) -> None:
+        if self._closed or (self._refill is not None and not self._refill.done()):
+            return
+        self._refill = asyncio.create_task(self._fill(), name="warm-pool-refill")
+
+    async def _fill(self) -> None:
+        delay = 0.5
+        while not self._closed and len(self._idle) < self._size:
+            try:
+                self._idle.append(await self._start(_START_TIMEOUT))
+                delay = 0.5
+            except Exception:
+                log.exception("could not start a warm Sage worker; retrying in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)

@@ -1,0 +1,103 @@
+"""Builds and runs the gRPC server: SageService, standard health, reflection, drain.
+
+Health says NOT_SERVING until the warm workers are ready, SERVING after, and NOT_SERVING
+again the moment shutdown begins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
+
+from sage_sidecar.pool import WorkerPool
+from sage_sidecar.servicer import SageServicer
+from sage_sidecar.sessions import SessionManager
+from sage_sidecar.settings import SidecarSettings
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = sage_pb2.DESCRIPTOR.services_by_name["SageService"].full_name
+_HEALTH_SERVICES = ("", SERVICE_NAME)
+# Headroom over the code limit for the rest of the request and its metadata.
+_REQUEST_OVERHEAD = 64 * 1024
+
+
+class SidecarServer:
+    def __init__(self, settings: SidecarSettings) -> None:
+        self.settings = settings
+        self.pool = WorkerPool(settings)
+        self.sessions = SessionManager(settings, self.pool)
+        self.health = health.aio.HealthServicer()
+        self._server = grpc.aio.server(
+            options=[
+                ("grpc.max_receive_message_length", int(settings.max_code_bytes) + _REQUEST_OVERHEAD),
+                ("grpc.so_reuseport", 0),
+            ]
+        )
+        sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
+        )
+        self.port = 0
+        self._warm_up: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> None:
+        for service in _HEALTH_SERVICES:
+            await self.health.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.port = self._server.add_insecure_port(self.settings.listen)
+        await self._server.start()
+        log.info("sage-sidecar listening on %s; warming up Sage workers", self.settings.listen)
+        self._warm_up = asyncio.create_task(self._become_ready(), name="warm-up")
+
+    async def _become_ready(self) -> None:
+        try:
+            await self.pool.warm_up()
+        except Exception:
+            log.exception("Sage workers failed to start; the sidecar cannot serve")
+            self._stopping.set()
+            return
+        self.sessions.mark_ready()
+        for service in _HEALTH_SERVICES:
+            await self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
+        log.info("sage-sidecar ready")
+
+    def request_stop(self) -> None:
+        self._stopping.set()
+
+    async def wait_for_stop_request(self) -> None:
+        await self._stopping.wait()
+
+    async def stop(self) -> None:
+        """Drain: health NOT_SERVING, refuse new work, let evaluations finish, then stop."""
+        log.info("sage-sidecar shutting down")
+        await self.health.enter_graceful_shutdown()
+        if self._warm_up is not None:
+            self._warm_up.cancel()
+        settings = self.settings
+        grace = settings.shutdown_grace_seconds
+        # The gRPC server waits for handlers a little past our own drain, so that interrupted
+        # evaluations still deliver their `finished` event.
+        rpc_grace = grace + settings.interrupt_grace_seconds + 5.0
+        await asyncio.gather(self._server.stop(rpc_grace), self.sessions.drain(grace))
+        await self.sessions.close()
+        log.info("sage-sidecar stopped")
+
+
+async def serve(settings: SidecarSettings) -> int:
+    server = SidecarServer(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, server.request_stop)
+    await server.start()
+    await server.wait_for_stop_request()
+    failed = server._warm_up is not None and server._warm_up.done() and not server.sessions._ready
+    await server.stop()
+    return 1 if failed else 0

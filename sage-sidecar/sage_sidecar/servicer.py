@@ -1,0 +1,147 @@
+"""`sage.v1.SageService` over gRPC: translates between protobuf and the session manager.
+
+Domain faults become gRPC statuses here and nowhere else; everything else lives in
+`sessions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+from sage_services import errors
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_services.errors import RuntimeFault
+
+from sage_sidecar.messages import Display, Error, Event, Finished, Result, Started, Stream
+from sage_sidecar.sessions import EvaluationRequest, SessionInfo, SessionManager, SessionState
+
+T = TypeVar("T")
+
+_STATES = {
+    SessionState.ACTIVE: pb.SESSION_STATE_ACTIVE,
+    SessionState.BUSY: pb.SESSION_STATE_BUSY,
+}
+
+
+class SageServicer(sage_pb2_grpc.SageServiceServicer):
+    def __init__(self, sessions: SessionManager) -> None:
+        self._sessions = sessions
+
+    async def CreateSession(
+        self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateSessionResponse:
+        info = await _guard(context, self._sessions.create)
+        return pb.CreateSessionResponse(session=_session(info))
+
+    async def GetSession(
+        self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSessionResponse:
+        info = await _guard(context, _sync(self._sessions.get, request.session_id))
+        return pb.GetSessionResponse(session=_session(info))
+
+    async def ListSessions(
+        self, request: pb.ListSessionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListSessionsResponse:
+        return pb.ListSessionsResponse(sessions=[_session(i) for i in self._sessions.list()])
+
+    async def DeleteSession(
+        self, request: pb.DeleteSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteSessionResponse:
+        await _guard(context, _sync(self._sessions.delete, request.session_id))
+        return pb.DeleteSessionResponse()
+
+    async def Interrupt(
+        self, request: pb.InterruptRequest, context: grpc.aio.ServicerContext
+    ) -> pb.InterruptResponse:
+        interrupted = await _guard(context, _sync(self._sessions.interrupt, request.session_id))
+        return pb.InterruptResponse(interrupted=interrupted)
+
+    async def Evaluate(
+        self, request: pb.EvaluateRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.EvaluateResponse]:
+        # An async generator, so OpenTelemetry's aio interceptor can trace the stream.
+        timeout = None
+        if request.HasField("timeout"):
+            timeout = request.timeout.seconds + request.timeout.nanos / 1e9
+        evaluation = EvaluationRequest(
+            code=request.code,
+            session_id=request.session_id,
+            request_id=request.request_id,
+            timeout=timeout,
+        )
+        try:
+            async for event in self._sessions.evaluate(evaluation):
+                yield _event(event)
+        except RuntimeFault as fault:
+            await context.abort_with_status(errors.to_status(fault))
+
+
+async def _guard(
+    context: grpc.aio.ServicerContext, call: Callable[[], Awaitable[T]]
+) -> T:
+    try:
+        return await call()
+    except RuntimeFault as fault:
+        await context.abort_with_status(errors.to_status(fault))
+        raise AssertionError("abort_with_status returns only by raising") from fault
+
+
+def _sync(function: Callable[[str], T], argument: str) -> Callable[[], Awaitable[T]]:
+    async def call() -> T:
+        return function(argument)
+
+    return call
+
+
+def _timestamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def _session(info: SessionInfo) -> pb.Session:
+    return pb.Session(
+        session_id=info.session_id,
+        state=_STATES[info.state],
+        create_time=_timestamp(info.create_time),
+        last_active_time=_timestamp(info.last_active_time),
+        execution_count=info.execution_count,
+        queued_evaluations=info.queued_evaluations,
+        worker_pid=info.worker_pid,
+    )
+
+
+def _event(event: Event) -> pb.EvaluateResponse:
+    match event:
+        case Stream(name="stdout", text=text):
+            return pb.EvaluateResponse(stdout=pb.OutputChunk(text=text))
+        case Stream(text=text):
+            return pb.EvaluateResponse(stderr=pb.OutputChunk(text=text))
+        case Result(text_plain=plain, text_latex=latex):
+            return pb.EvaluateResponse(
+                result=pb.ExecutionResult(text_plain=plain, text_latex=latex)
+            )
+        case Display(mime_type=mime, data=data, text_plain=plain):
+            return pb.EvaluateResponse(
+                display=pb.DisplayData(mime_type=mime, data=data, text_plain=plain)
+            )
+        case Error(ename=ename, evalue=evalue, traceback=tb):
+            return pb.EvaluateResponse(
+                error=pb.ExecutionError(ename=ename, evalue=evalue, traceback=tb)
+            )
+        case Started(execution_count=count):
+            return pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=count))
+        case Finished():
+            finished = pb.EvaluationFinished(
+                status=int(event.status),  # type: ignore[arg-type]
+                execution_count=event.execution_count,
+                state_preserved=event.state_preserved,
+                output_truncated=event.output_truncated,
+            )
+            finished.duration.FromNanoseconds(int(event.duration * 1e9))
+            return pb.EvaluateResponse(finished=finished)
+    raise TypeError(f"not an evaluation event: {event!r}")

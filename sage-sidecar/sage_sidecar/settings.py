@@ -1,0 +1,74 @@
+"""The sidecar's configuration, from flags and `SAGE_SIDECAR_*` environment variables."""
+
+from __future__ import annotations
+
+from pydantic import ByteSize, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1 << 20
+GiB = 1 << 30
+
+
+class SidecarSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SAGE_SIDECAR_",
+        cli_prog_name="sage-sidecar",
+        cli_kebab_case=True,
+        cli_implicit_flags=True,
+        frozen=True,
+    )
+
+    listen: str = Field(
+        "127.0.0.1:50051",
+        description="Address to serve gRPC on, `host:port` or `unix:/path`.",
+    )
+    warm_workers: int = Field(
+        2, ge=0, le=64, description="Idle Sage workers kept ready so a new session costs no fork."
+    )
+    max_sessions: int = Field(
+        64, ge=1, description="Most sessions at once, one-off evaluations included."
+    )
+    max_queued_evaluations: int = Field(
+        16, ge=1, description="Most evaluations waiting behind the running one on a session."
+    )
+    max_code_bytes: ByteSize = Field(
+        ByteSize(1 * MiB), gt=0, description="Largest `code` accepted by Evaluate."
+    )
+    max_output_bytes: ByteSize = Field(
+        ByteSize(1 * MiB),
+        gt=0,
+        description="Text output (stdout, stderr, result) kept per evaluation; the rest is cut.",
+    )
+    max_display_bytes: ByteSize = Field(
+        ByteSize(3 * MiB), gt=0, description="Rich output (images, HTML) kept per evaluation."
+    )
+    default_timeout_seconds: float = Field(
+        300.0, gt=0, description="Timeout of an evaluation whose request sets none."
+    )
+    max_timeout_seconds: float = Field(
+        3600.0, gt=0, description="Longest timeout a request may ask for."
+    )
+    interrupt_grace_seconds: float = Field(
+        2.0,
+        gt=0,
+        description="How long an interrupted evaluation may take to stop before its worker "
+        "is killed (its variables are then lost).",
+    )
+    worker_memory_bytes: ByteSize = Field(
+        ByteSize(4 * GiB),
+        ge=0,
+        description="Address space a worker may add to its warm baseline; 0 for no limit. "
+        "Going over ends the evaluation with a MemoryError.",
+    )
+    worker_max_processes: int = Field(
+        256,
+        ge=0,
+        description="RLIMIT_NPROC for workers; 0 for no limit. The kernel ignores it for root.",
+    )
+    shutdown_grace_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="On SIGTERM, how long running evaluations may finish before they are "
+        "interrupted.",
+    )
+    log_level: str = Field("INFO", description="Python logging level.")

@@ -1,0 +1,69 @@
+"""The Sage worker process: one per session, born from the warm forkserver.
+
+Everything about a worker's birth lives here: its process group, its death with the server,
+its resource limits, its output pipes and its interrupt handler. Then it serves cells from its
+pipe until the pipe closes. Counterpart: `worker_process`, the server's handle on it.
+
+This module is imported by the server too (it names the process target), so Sage is imported
+only inside `main`, where the forkserver has loaded it already.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+from multiprocessing.connection import Connection
+
+from sage_sidecar.messages import EvaluateCell, WorkerLimits, WorkerReady
+
+_PR_SET_PDEATHSIG = 1
+
+
+def main(conn: Connection, limits: WorkerLimits) -> None:
+    os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
+    _die_with_parent()
+    _apply_limits(limits)
+    from sage_sidecar.executor import Executor
+    from sage_sidecar.output_capture import OutputCapture
+
+    capture = OutputCapture(conn.send)
+    capture.install()
+    executor = Executor(capture)
+    executor.install_interrupt_handler()
+    conn.send(WorkerReady(os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if isinstance(message, EvaluateCell):
+            executor.run(message)
+    os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Get SIGKILL when the forkserver exits, which it does as soon as the server is gone."""
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _apply_limits(limits: WorkerLimits) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.memory_bytes:
+        # Relative to the warm baseline: Sage maps about 2 GB of address space at import.
+        baseline = _address_space_bytes()
+        cap = baseline + limits.memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    if limits.max_processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+
+
+def _address_space_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")

@@ -1,0 +1,107 @@
+"""The server's handle on one Sage worker: its pipe, its events, interrupt and kill.
+
+Counterpart: `worker`, the code that runs in the process itself. Messages arrive through the
+event loop's reader on the pipe, so a busy or dead worker never blocks the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from concurrent.futures import Executor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from sage_sidecar.messages import EvaluateCell, EventBatch, WorkerReady
+
+log = logging.getLogger(__name__)
+
+
+class WorkerProcess:
+    def __init__(self, process: BaseProcess, conn: Connection, starter: Executor) -> None:
+        self._process = process
+        self._conn = conn
+        self._starter = starter
+        self._inbox: asyncio.Queue[EventBatch | WorkerReady | None] = asyncio.Queue()
+        self.pid: int = process.pid or 0
+        self.alive = True
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(conn.fileno(), self._on_readable)
+
+    async def wait_ready(self, timeout: float) -> None:
+        try:
+            message = await asyncio.wait_for(self._inbox.get(), timeout)
+        except TimeoutError:
+            self.kill()
+            raise RuntimeError(f"Sage worker {self.pid} did not start within {timeout:.0f} s")
+        if not isinstance(message, WorkerReady):
+            self.kill()
+            raise RuntimeError(f"Sage worker {self.pid} died while starting")
+
+    def send(self, cell: EvaluateCell) -> None:
+        # Output a previous cell's stray threads printed after it finished is not this cell's.
+        while not self._inbox.empty():
+            if self._inbox.get_nowait() is None:
+                self._inbox.put_nowait(None)
+                break
+        self._conn.send(cell)
+
+    async def next_batch(self) -> EventBatch | None:
+        """The next events from the worker, or None once it has died."""
+        message = await self._inbox.get()
+        if message is None:
+            self._inbox.put_nowait(None)  # every later reader learns it too
+            return None
+        assert not isinstance(message, WorkerReady)
+        return message
+
+    def interrupt(self) -> None:
+        self._signal(signal.SIGINT)
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group: Sage may have started helpers."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            self._signal(signal.SIGKILL)
+
+    async def exit_description(self) -> str:
+        """How the process ended, for an error message a person can act on."""
+        await self._loop.run_in_executor(self._starter, self._process.join, 5.0)
+        code = self._process.exitcode
+        if code is None:
+            return "its exit status is unknown"
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = " (often the out-of-memory killer)" if -code == signal.SIGKILL else ""
+            return f"killed by {name}{hint}"
+        return f"exit status {code}"
+
+    def _signal(self, signum: int) -> None:
+        if self.alive:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def _on_readable(self) -> None:
+        try:
+            message = self._conn.recv()
+        except (EOFError, OSError):
+            self._closed()
+            return
+        except Exception:
+            log.exception("undecodable message from Sage worker %d; killing it", self.pid)
+            self.kill()
+            self._closed()
+            return
+        self._inbox.put_nowait(message)
+
+    def _closed(self) -> None:
+        if self.alive:
+            self.alive = False
+            self._loop.remove_reader(self._conn.fileno())
+            self._conn.close()
+            self._inbox.put_nowait(None)

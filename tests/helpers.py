@@ -1,0 +1,187 @@
+"""Start and stop real sidecar processes for tests, and check that nothing is left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+import psutil
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+BIN = Path(sys.executable).parent
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class SidecarProcess:
+    """A `sage-sidecar` started as users start it, on a free loopback port."""
+
+    process: subprocess.Popen[bytes]
+    address: str
+    log_path: Path
+    _descendants: set[int] = field(default_factory=set)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def channel(self) -> grpc.Channel:
+        return grpc.insecure_channel(self.address)
+
+    def stub(self) -> sage_pb2_grpc.SageServiceStub:
+        return sage_pb2_grpc.SageServiceStub(self.channel())
+
+    def health(self, service: str = "") -> int:
+        with self.channel() as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            return int(stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5).status)
+
+    def wait_for_health(self, status: int, timeout: float = 180.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sidecar exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if self.health() == status:
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"sidecar health never became {status}:\n{self.log()}")
+
+    def remember_descendants(self) -> set[int]:
+        """Record the sidecar's process tree, to check later that all of it is gone."""
+        try:
+            children = psutil.Process(self.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return self._descendants
+        self._descendants |= {c.pid for c in children}
+        return self._descendants
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60.0) -> int:
+        self.remember_descendants()
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def leftover_processes(self, timeout: float = 15.0) -> list[int]:
+        """Pids from the sidecar's tree still alive `timeout` seconds after it exited."""
+        deadline = time.monotonic() + timeout
+        while True:
+            alive = [p for p in self._descendants if _alive(p)]
+            if not alive or time.monotonic() > deadline:
+                return alive
+            time.sleep(0.1)
+
+    def kill_leftovers(self) -> None:
+        for pid in self._descendants:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def start_sidecar(
+    *args: str, env: dict[str, str] | None = None, wait: bool = True, port: int | None = None
+) -> SidecarProcess:
+    port = port or free_port()
+    log = Path(tempfile.mkstemp(prefix="sidecar-", suffix=".log")[1])
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", *args],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+    sidecar = SidecarProcess(process, f"127.0.0.1:{port}", log)
+    if wait:
+        sidecar.wait_for_health(SERVING)
+        sidecar.remember_descendants()
+    return sidecar
+
+
+def stop_and_check(sidecar: SidecarProcess) -> None:
+    """Stop a sidecar with SIGTERM; fail if it exits non-zero or leaves processes behind."""
+    try:
+        code = sidecar.stop()
+        leftovers = sidecar.leftover_processes()
+    finally:
+        sidecar.kill_leftovers()
+    assert code == 0, f"sidecar exited with {code}:\n{sidecar.log()}"
+    assert not leftovers, f"processes outlived the sidecar: {leftovers}"
+
+
+def evaluate(
+    stub: sage_pb2_grpc.SageServiceStub,
+    code: str,
+    session_id: str = "",
+    timeout: float | None = None,
+    deadline: float = 120.0,
+) -> list[pb.EvaluateResponse]:
+    """All events of one evaluation."""
+    request = pb.EvaluateRequest(session_id=session_id, code=code)
+    if timeout is not None:
+        request.timeout.FromNanoseconds(int(timeout * 1e9))
+    return list(stub.Evaluate(request, timeout=deadline))
+
+
+def kinds(events: Sequence[pb.EvaluateResponse]) -> list[str]:
+    return [str(e.WhichOneof("event")) for e in events]
+
+
+def stdout_of(events: Sequence[pb.EvaluateResponse]) -> str:
+    return "".join(e.stdout.text for e in events if e.HasField("stdout"))
+
+
+def finished_of(events: Sequence[pb.EvaluateResponse]) -> pb.EvaluationFinished:
+    assert events and events[-1].HasField("finished"), kinds(events)
+    return events[-1].finished
+
+
+def one(events: Sequence[pb.EvaluateResponse], kind: str) -> pb.EvaluateResponse:
+    matching = [e for e in events if e.HasField(kind)]
+    assert len(matching) == 1, kinds(events)
+    return matching[0]
+
+
+def create_session(stub: sage_pb2_grpc.SageServiceStub) -> str:
+    return str(stub.CreateSession(pb.CreateSessionRequest(), timeout=60).session.session_id)
+
+
+def streamed(call: Iterator[pb.EvaluateResponse]) -> Iterator[tuple[float, pb.EvaluateResponse]]:
+    """Events with the monotonic time each arrived."""
+    for event in call:
+        yield time.monotonic(), event

@@ -1,0 +1,267 @@
+"""Evaluate against a real sidecar and real Sage: streaming, rich output, errors, interrupts."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import grpc
+import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+from tests.helpers import (
+    create_session,
+    evaluate,
+    finished_of,
+    kinds,
+    one,
+    stdout_of,
+    streamed,
+)
+
+OK = pb.EVALUATION_STATUS_OK
+
+
+@pytest.fixture
+def session(stub: sage_pb2_grpc.SageServiceStub) -> str:
+    return create_session(stub)
+
+
+def test_issue_example_streams_lines_then_factors(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = "for i in range(3):\n    print(i); sleep(1)\nfactor(2^64+1)"
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code=code), timeout=60)
+    arrivals = [(t, e) for t, e in streamed(call)]
+    events = [e for _, e in arrivals]
+    assert kinds(events) == ["started", "stdout", "stdout", "stdout", "result", "finished"]
+    assert [e.stdout.text for e in events if e.HasField("stdout")] == ["0\n", "1\n", "2\n"]
+    times = [t for t, e in arrivals if e.HasField("stdout")]
+    assert 0.7 < times[1] - times[0] < 2.0 and 0.7 < times[2] - times[1] < 2.0
+    assert one(events, "result").result.text_plain == "274177 * 67280421310721"
+    assert finished_of(events).status == OK
+
+
+def test_first_chunk_arrives_well_before_finished(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = "print('early')\nsleep(2)\nprint('late')"
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code=code), timeout=60)
+    arrivals = list(streamed(call))
+    first_output = next(t for t, e in arrivals if e.HasField("stdout"))
+    finished = next(t for t, e in arrivals if e.HasField("finished"))
+    assert finished - first_output > 1.5
+
+
+def test_variables_persist_between_evaluations(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "R.<x> = QQ[]\nf = (x^2 - 1)^2", session)
+    events = evaluate(stub, "f.factor()", session)
+    assert one(events, "result").result.text_plain == "(x - 1)^2 * (x + 1)^2"
+    assert one(events, "started").started.execution_count == 2
+
+
+def test_preparser_applies(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "a = 2^10\nb = [1..5]\n(a, b, 1/3 + 1/6)")
+    assert one(events, "result").result.text_plain == "(1024, [1, 2, 3, 4, 5], 1/2)"
+
+
+def test_matrix_result_reads_as_in_the_console(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "matrix(GF(7), [[1,2],[3,4]])^-1")
+    assert one(events, "result").result.text_plain == "[5 1]\n[5 3]"
+
+
+def test_symbolic_result_carries_latex(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "integrate(x^2 * sin(x), x)")
+    result = one(events, "result").result
+    assert result.text_plain == "-(x^2 - 2)*cos(x) + 2*x*sin(x)"
+    assert result.text_latex == "-{\\left(x^{2} - 2\\right)} \\cos\\left(x\\right) + 2 \\, x \\sin\\left(x\\right)"
+
+
+def test_plot_is_a_png_display_event(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "plot(sin(x), (x, 0, 2*pi))")
+    display = one(events, "display").display
+    assert display.mime_type == "image/png"
+    assert display.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Graphics object" in display.text_plain
+    assert finished_of(events).status == OK
+
+
+def test_show_during_a_cell_displays_in_order(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "print('before')\nshow(plot(x^2))\nprint('after')")
+    assert kinds(events) == ["started", "stdout", "display", "stdout", "finished"]
+
+
+def test_output_printed_from_c_is_captured(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "pari('print(\"from PARI\")')\nimport os\nos.system('echo from a child')")
+    out = stdout_of(events)
+    assert "from PARI\n" in out
+    assert "from a child\n" in out
+
+
+def test_stderr_is_its_own_stream(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "import sys\nprint('oops', file=sys.stderr)")
+    assert [e.stderr.text for e in events if e.HasField("stderr")] == ["oops\n"]
+
+
+def test_exception_is_reported_in_band(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "y = 1\nz = y / 0")
+    assert kinds(events) == ["started", "error", "finished"]
+    error = one(events, "error").error
+    assert error.ename == "ZeroDivisionError"
+    assert error.evalue == "rational division by zero"
+    assert 'File "<cell' in error.traceback and "z = y / 0" in error.traceback
+    assert "sage_sidecar" not in error.traceback
+    assert finished_of(events).status == pb.EVALUATION_STATUS_ERROR
+
+
+def test_syntax_error_is_reported_in_band(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "1 +* 2")
+    assert one(events, "error").error.ename == "SyntaxError"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_ERROR
+
+
+def test_exit_in_a_cell_does_not_end_the_session(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "kept = 7", session)
+    events = evaluate(stub, "import sys; sys.exit(3)", session)
+    assert one(events, "error").error.ename == "SystemExit"
+    assert one(evaluate(stub, "kept", session), "result").result.text_plain == "7"
+
+
+def _run_in_background(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, session: str, timeout: float | None = None
+) -> tuple[threading.Thread, list[pb.EvaluateResponse]]:
+    events: list[pb.EvaluateResponse] = []
+
+    def consume() -> None:
+        events.extend(evaluate(stub, code, session, timeout=timeout))
+
+    thread = threading.Thread(target=consume)
+    thread.start()
+    return thread, events
+
+
+def _wait_until_busy(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        state = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.state
+        if state == pb.SESSION_STATE_BUSY:
+            time.sleep(0.3)  # let the cell get into its loop
+            return
+        time.sleep(0.02)
+    raise TimeoutError("session never became busy")
+
+
+@pytest.mark.parametrize(
+    "long_running",
+    [
+        pytest.param("while True:\n    n += 1", id="python-loop"),
+        pytest.param("factor(next_prime(2^150) * next_prime(2^160))", id="inside-pari"),
+    ],
+)
+def test_interrupt_keeps_session_variables(
+    stub: sage_pb2_grpc.SageServiceStub, session: str, long_running: str
+) -> None:
+    evaluate(stub, "kept = 'still here'\nn = 0", session)
+    thread, events = _run_in_background(stub, long_running, session)
+    _wait_until_busy(stub, session)
+    assert stub.Interrupt(pb.InterruptRequest(session_id=session)).interrupted
+    thread.join(10)
+    assert not thread.is_alive()
+    finished = finished_of(events)
+    assert finished.status == pb.EVALUATION_STATUS_INTERRUPTED
+    assert finished.state_preserved
+    assert one(events, "error").error.ename == "KeyboardInterrupt"
+    assert one(evaluate(stub, "kept", session), "result").result.text_plain == "'still here'"
+
+
+def test_interrupt_with_nothing_running_says_so(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    assert not stub.Interrupt(pb.InterruptRequest(session_id=session)).interrupted
+
+
+def test_timeout_gives_timed_out_and_the_session_lives_on(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "kept = 42", session)
+    events = evaluate(stub, "while True: pass", session, timeout=0.5)
+    finished = finished_of(events)
+    assert finished.status == pb.EVALUATION_STATUS_TIMED_OUT
+    assert finished.state_preserved
+    assert one(events, "error").error.ename == "TimeoutError"
+    assert one(evaluate(stub, "kept + 1", session), "result").result.text_plain == "43"
+
+
+def test_cancelled_call_interrupts_sage(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "ticks = 0", session)
+    call = stub.Evaluate(
+        pb.EvaluateRequest(session_id=session, code="while True:\n    ticks += 1"), timeout=60
+    )
+    assert next(call).HasField("started")
+    time.sleep(0.3)
+    call.cancel()
+    with pytest.raises(grpc.RpcError) as raised:
+        list(call)
+    assert raised.value.code() == grpc.StatusCode.CANCELLED
+    # The next cell queues behind the interrupted one, so it sees the loop stopped.
+    first = int(one(evaluate(stub, "ticks", session), "result").result.text_plain)
+    second = int(one(evaluate(stub, "ticks", session), "result").result.text_plain)
+    assert first > 0 and first == second
+
+
+def test_expired_deadline_interrupts_sage(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "kept = 1", session)
+    with pytest.raises(grpc.RpcError) as raised:
+        evaluate(stub, "sleep(30)", session, deadline=1.0)
+    assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    started = time.monotonic()
+    events = evaluate(stub, "kept", session)
+    assert time.monotonic() - started < 10, "the interrupted sleep(30) was not stopped"
+    assert one(events, "result").result.text_plain == "1"
+
+
+def test_evaluations_on_one_session_run_in_arrival_order(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "log = []", session)
+    threads = []
+    for i in range(4):
+        # Sage's sleep, like the console's, wants an integer or a Python float.
+        thread, _ = _run_in_background(stub, f"sleep(float(0.2)); log.append({i})", session)
+        threads.append(thread)
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join(30)
+    assert one(evaluate(stub, "log", session), "result").result.text_plain == "[0, 1, 2, 3]"
+
+
+def test_sessions_run_in_parallel(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    sessions = [create_session(stub) for _ in range(2)]
+    started = time.monotonic()
+    runs = [_run_in_background(stub, "sleep(float(1.5))", s) for s in sessions]
+    for thread, _ in runs:
+        thread.join(30)
+    assert time.monotonic() - started < 2.8
+    assert [finished_of(events).status for _, events in runs] == [OK, OK]
+
+
+def test_sessions_do_not_share_variables(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    first, second = create_session(stub), create_session(stub)
+    evaluate(stub, "secret = 1", first)
+    assert one(evaluate(stub, "secret", second), "error").error.ename == "NameError"
+
+
+def test_one_off_evaluation_leaves_no_session(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    before = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+    assert one(evaluate(stub, "6*7"), "result").result.text_plain == "42"
+    after = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+    assert after == before
