@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -98,10 +99,8 @@ class SidecarProcess:
 
     def kill_leftovers(self) -> None:
         for pid in self._descendants:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -167,12 +166,13 @@ def stdout_of(events: Sequence[pb.EvaluateResponse]) -> str:
 
 
 def finished_of(events: Sequence[pb.EvaluateResponse]) -> pb.EvaluationFinished:
-    assert events and events[-1].HasField("finished"), kinds(events)
+    assert events, "no events"
+    assert events[-1].HasField("finished"), kinds(events)
     return events[-1].finished
 
 
 def one(events: Sequence[pb.EvaluateResponse], kind: str) -> pb.EvaluateResponse:
-    matching = [e for e in events if e.HasField(kind)]
+    matching = [e for e in events if e.WhichOneof("event") == kind]
     assert len(matching) == 1, kinds(events)
     return matching[0]
 

@@ -79,8 +79,10 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         if self._display_budget(len(data)):
             events.append(Display(mime_type, data, text))
         else:
-            print(f"[{mime_type} output of {len(data)} bytes dropped: over this evaluation's "
-                  f"display limit] {text}")
+            print(
+                f"[{mime_type} output of {len(data)} bytes dropped: over this evaluation's "
+                f"display limit] {text}"
+            )
         self._emit(*events)
         return True
 

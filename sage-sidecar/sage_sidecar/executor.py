@@ -22,9 +22,9 @@ from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar.display import SidecarBackend
 from sage_sidecar.messages import (
+    Error,
     EvaluateCell,
     EvaluationStatus,
-    Error,
     Event,
     Finished,
     Result,

@@ -8,6 +8,7 @@ pipes under the same lock before it sends any other event, so events keep their 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import io
 import os
@@ -75,10 +76,8 @@ class OutputCapture:
     def flush(self) -> None:
         # Outside the lock: a full pipe blocks the writer until the pump drains it.
         for stream in (self._stdout, self._stderr, sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         _libc.fflush(None)
 
     def _pump(self) -> None:

@@ -8,6 +8,7 @@ cost a fork and keeps that warm state shared copy-on-write between workers.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import os
 import signal
@@ -41,10 +42,8 @@ def _reap_descendants_at_exit() -> None:
         import psutil
 
         for child in psutil.Process().children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):
                 child.send_signal(signal.SIGKILL)
-            except psutil.Error:
-                pass
 
     atexit.register(kill_descendants)
 

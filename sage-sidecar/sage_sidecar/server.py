@@ -36,7 +36,10 @@ class SidecarServer:
         self.health = health.aio.HealthServicer()
         self._server = grpc.aio.server(
             options=[
-                ("grpc.max_receive_message_length", int(settings.max_code_bytes) + _REQUEST_OVERHEAD),
+                (
+                    "grpc.max_receive_message_length",
+                    int(settings.max_code_bytes) + _REQUEST_OVERHEAD,
+                ),
                 ("grpc.so_reuseport", 0),
             ]
         )

@@ -80,9 +80,7 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
             await context.abort_with_status(errors.to_status(fault))
 
 
-async def _guard(
-    context: grpc.aio.ServicerContext, call: Callable[[], Awaitable[T]]
-) -> T:
+async def _guard(context: grpc.aio.ServicerContext, call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
     except RuntimeFault as fault:

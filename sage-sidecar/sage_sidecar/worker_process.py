@@ -7,6 +7,7 @@ event loop's reader on the pipe, so a busy or dead worker never blocks the serve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -35,7 +36,9 @@ class WorkerProcess:
             message = await asyncio.wait_for(self._inbox.get(), timeout)
         except TimeoutError:
             self.kill()
-            raise RuntimeError(f"Sage worker {self.pid} did not start within {timeout:.0f} s")
+            raise RuntimeError(
+                f"Sage worker {self.pid} did not start within {timeout:.0f} s"
+            ) from None
         if not isinstance(message, WorkerReady):
             self.kill()
             raise RuntimeError(f"Sage worker {self.pid} died while starting")
@@ -81,10 +84,8 @@ class WorkerProcess:
 
     def _signal(self, signum: int) -> None:
         if self.alive:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signum)
-            except ProcessLookupError:
-                pass
 
     def _on_readable(self) -> None:
         try:

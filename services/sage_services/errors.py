@@ -106,7 +106,7 @@ def to_status(fault: RuntimeFault) -> grpc.Status:
 
 def details_of(error: grpc.RpcError) -> list[Message]:
     """The unpacked `google.rpc` details of a failed call, in the order they were sent."""
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(error)
     if status is None:
         return []
     unpacked: list[Message] = []
