@@ -12,10 +12,10 @@ import signal
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 
 from sage_sidecar.pool import WorkerPool
+from sage_sidecar.reflection import add_reflection
 from sage_sidecar.servicer import SageServicer
 from sage_sidecar.sessions import SessionManager
 from sage_sidecar.settings import SidecarSettings
@@ -45,9 +45,7 @@ class SidecarServer:
         )
         sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
-        reflection.enable_server_reflection(
-            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
-        )
+        add_reflection(self._server, SERVICE_NAME, health.SERVICE_NAME)
         self.port = 0
         self._warm_up: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -79,17 +77,19 @@ class SidecarServer:
         await self._stopping.wait()
 
     async def stop(self) -> None:
-        """Drain: health NOT_SERVING, refuse new work, let evaluations finish, then stop."""
+        """Drain, then stop.
+
+        The port stays open while running evaluations finish, so health checks see
+        NOT_SERVING and new work gets UNAVAILABLE (which clients retry elsewhere) rather than
+        a refused connection.
+        """
         log.info("sage-sidecar shutting down")
         await self.health.enter_graceful_shutdown()
         if self._warm_up is not None:
             self._warm_up.cancel()
-        settings = self.settings
-        grace = settings.shutdown_grace_seconds
-        # The gRPC server waits for handlers a little past our own drain, so that interrupted
-        # evaluations still deliver their `finished` event.
-        rpc_grace = grace + settings.interrupt_grace_seconds + 5.0
-        await asyncio.gather(self._server.stop(rpc_grace), self.sessions.drain(grace))
+        await self.sessions.drain(self.settings.shutdown_grace_seconds)
+        # Interrupted evaluations have sent `finished`; give their streams a moment to flush.
+        await self._server.stop(1.0)
         await self.sessions.close()
         log.info("sage-sidecar stopped")
 

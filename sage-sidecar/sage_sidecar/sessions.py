@@ -331,15 +331,22 @@ class SessionManager:
             session.close()
 
     async def drain(self, grace: float) -> None:
-        """Stop accepting work; give running evaluations `grace` seconds, then interrupt them."""
+        """Stop accepting work; give running evaluations `grace` seconds, then interrupt them.
+
+        Returns once every evaluation has delivered its `finished` event to its caller.
+        """
         self._accepting = False
-        runs = [run.task for run in self._runs if run.task is not None]
-        if runs:
-            _, pending = await asyncio.wait(runs, timeout=grace)
-            if pending:
-                for run in list(self._runs):
-                    run.interrupt(EvaluationStatus.INTERRUPTED)
-                await asyncio.wait(pending, timeout=self.settings.interrupt_grace_seconds + 5)
+        if self._runs:
+            await self._wait_for_runs(grace)
+        if self._runs:
+            for run in list(self._runs):
+                run.interrupt(EvaluationStatus.INTERRUPTED)
+            await self._wait_for_runs(self.settings.interrupt_grace_seconds + 5.0)
+
+    async def _wait_for_runs(self, timeout: float) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._runs and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         for session in [*self._sessions.values(), *self._one_offs]:

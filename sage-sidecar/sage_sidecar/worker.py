@@ -23,6 +23,7 @@ _PR_SET_PDEATHSIG = 1
 
 def main(conn: Connection, limits: WorkerLimits) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
+    _release_forkserver()
     _die_with_parent()
     _apply_limits(limits)
     from sage_sidecar.executor import Executor
@@ -41,6 +42,22 @@ def main(conn: Connection, limits: WorkerLimits) -> None:
         if isinstance(message, EvaluateCell):
             executor.run(message)
     os._exit(0)
+
+
+def _release_forkserver() -> None:
+    """Close this worker's copy of the forkserver's liveness pipe.
+
+    The forkserver exits once every holder of that pipe's write end is gone. The stdlib hands
+    a copy to each child so that children can start processes of their own; a busy worker
+    holding it would keep the forkserver, and through PDEATHSIG itself, alive after the
+    server died.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # type: ignore[attr-defined]
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
 
 
 def _die_with_parent() -> None:

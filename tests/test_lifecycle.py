@@ -1,0 +1,101 @@
+"""Start-up, health, graceful shutdown, and that no process outlives the sidecar."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import grpc
+import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
+
+from tests.helpers import (
+    NOT_SERVING,
+    SERVING,
+    create_session,
+    evaluate,
+    finished_of,
+    one,
+    start_sidecar,
+    stop_and_check,
+)
+
+
+def test_health_goes_serving_after_warm_up_and_not_serving_at_sigterm() -> None:
+    sidecar = start_sidecar("--shutdown-grace-seconds", "5", wait=False)
+    try:
+        sidecar.wait_for_health(NOT_SERVING, timeout=30)
+        assert sidecar.health("sage.v1.SageService") == NOT_SERVING
+        with pytest.raises(grpc.RpcError) as raised:
+            sidecar.stub().CreateSession(pb.CreateSessionRequest(), timeout=5)
+        assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "starting" in str(raised.value.details())
+
+        sidecar.wait_for_health(SERVING)
+        assert sidecar.health("sage.v1.SageService") == SERVING
+        stub = sidecar.stub()
+        session = create_session(stub)
+        events: list[pb.EvaluateResponse] = []
+        running = threading.Thread(
+            target=lambda: events.extend(evaluate(stub, "sleep(2); 'drained'", session))
+        )
+        running.start()
+        time.sleep(0.5)
+        sidecar.remember_descendants()
+        sidecar.process.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert sidecar.health() == NOT_SERVING
+        with pytest.raises(grpc.RpcError) as refused:
+            evaluate(stub, "1", session)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+        running.join(30)
+        # The in-flight evaluation finished within the shutdown grace.
+        assert one(events, "result").result.text_plain == "'drained'"
+    finally:
+        stop_and_check(sidecar)
+
+
+def test_sigterm_interrupts_evaluations_that_outlast_the_grace() -> None:
+    sidecar = start_sidecar("--shutdown-grace-seconds", "1", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        events: list[pb.EvaluateResponse] = []
+        running = threading.Thread(target=lambda: events.extend(evaluate(stub, "sleep(60)")))
+        running.start()
+        time.sleep(1.0)
+        sidecar.remember_descendants()
+        started = time.monotonic()
+        sidecar.process.send_signal(signal.SIGTERM)
+        running.join(30)
+        assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
+        assert time.monotonic() - started < 15
+    finally:
+        stop_and_check(sidecar)
+
+
+def test_no_process_outlives_a_sigkilled_sidecar() -> None:
+    sidecar = start_sidecar("--warm-workers", "2")
+    stub = sidecar.stub()
+    session = create_session(stub)
+    # A worker with a helper process of its own, busy when the sidecar dies.
+    call = stub.Evaluate(
+        pb.EvaluateRequest(session_id=session, code="import subprocess\n"
+                           "helper = subprocess.Popen(['sleep', '300'])\nsleep(300)")
+    )  # fmt: skip
+    assert next(call).HasField("started")
+    time.sleep(0.5)
+    tree = sidecar.remember_descendants()
+    assert len(tree) >= 4, "expected the forkserver, workers and the helper"
+    try:
+        assert sidecar.stop(signal.SIGKILL) == -signal.SIGKILL
+        assert sidecar.leftover_processes() == []
+    finally:
+        sidecar.kill_leftovers()
+
+
+def test_invalid_configuration_exits_with_a_clear_message() -> None:
+    sidecar = start_sidecar("--max-sessions", "0", wait=False)
+    assert sidecar.process.wait(30) == 2
+    assert "max_sessions" in sidecar.log()
+    assert "greater than or equal to 1" in sidecar.log()

@@ -1,0 +1,229 @@
+"""gRPC statuses for bad calls and exhausted resources, and the per-worker limits.
+
+These run against a sidecar with small limits, so hitting them is quick.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_services.errors import details_of
+
+from tests.helpers import (
+    SidecarProcess,
+    create_session,
+    evaluate,
+    finished_of,
+    one,
+    start_sidecar,
+    stdout_of,
+    stop_and_check,
+)
+
+MAX_SESSIONS = 3
+MAX_CODE = 4096
+MAX_OUTPUT = 10_000
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[SidecarProcess]:
+    process = start_sidecar(
+        "--max-sessions", str(MAX_SESSIONS),
+        "--max-queued-evaluations", "1",
+        "--max-code-bytes", str(MAX_CODE),
+        "--max-output-bytes", str(MAX_OUTPUT),
+        "--max-timeout-seconds", "60",
+        "--worker-memory-bytes", "1GiB",
+        "--interrupt-grace-seconds", "1",
+        "--warm-workers", "1",
+    )  # fmt: skip
+    yield process
+    stop_and_check(process)
+
+
+@pytest.fixture
+def stub(limited: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
+    with limited.channel() as channel:
+        yield sage_pb2_grpc.SageServiceStub(channel)
+    _delete_all(limited)
+
+
+def _delete_all(sidecar: SidecarProcess) -> None:
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        for session in stub.ListSessions(pb.ListSessionsRequest()).sessions:
+            stub.DeleteSession(pb.DeleteSessionRequest(session_id=session.session_id))
+
+
+def _status_of(call: object) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as raised:
+        if callable(call):
+            result = call()
+            if hasattr(result, "__iter__"):
+                list(result)
+    return raised.value
+
+
+def test_unknown_session_is_not_found(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    missing = "0" * 32
+    for call in (
+        lambda: stub.GetSession(pb.GetSessionRequest(session_id=missing)),
+        lambda: stub.DeleteSession(pb.DeleteSessionRequest(session_id=missing)),
+        lambda: stub.Interrupt(pb.InterruptRequest(session_id=missing)),
+        lambda: stub.Evaluate(pb.EvaluateRequest(session_id=missing, code="1")),
+    ):
+        error = _status_of(call)
+        assert error.code() == grpc.StatusCode.NOT_FOUND
+        assert "CreateSession" in str(error.details())
+        info = [d for d in details_of(error) if isinstance(d, error_details_pb2.ResourceInfo)]
+        assert info[0].resource_name == missing
+
+
+@pytest.mark.parametrize(
+    ("request_fields", "field"),
+    [
+        pytest.param({"code": ""}, "code", id="empty-code"),
+        pytest.param({"code": "   \n"}, "code", id="blank-code"),
+        pytest.param({"code": "x" * (MAX_CODE + 1)}, "code", id="oversized-code"),
+        pytest.param({"code": "1", "session_id": "../etc"}, "session_id", id="malformed-id"),
+        pytest.param({"code": "1", "timeout": -1.0}, "timeout", id="negative-timeout"),
+        pytest.param({"code": "1", "timeout": 0.0}, "timeout", id="zero-timeout"),
+        pytest.param({"code": "1", "timeout": 61.0}, "timeout", id="timeout-over-maximum"),
+    ],
+)
+def test_bad_evaluate_request_is_invalid_argument(
+    stub: sage_pb2_grpc.SageServiceStub, request_fields: dict[str, object], field: str
+) -> None:
+    timeout = request_fields.pop("timeout", None)
+    request = pb.EvaluateRequest(**request_fields)  # type: ignore[arg-type]
+    if timeout is not None:
+        request.timeout.FromNanoseconds(int(float(timeout) * 1e9))  # type: ignore[arg-type]
+    error = _status_of(lambda: stub.Evaluate(request))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    violations = [d for d in details_of(error) if isinstance(d, error_details_pb2.BadRequest)]
+    assert violations[0].field_violations[0].field == field
+
+
+def test_message_far_over_the_code_limit_is_refused_by_the_transport(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(code="x" * (1 << 20))))
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_too_many_sessions_is_resource_exhausted(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    for _ in range(MAX_SESSIONS):
+        create_session(stub)
+    error = _status_of(lambda: stub.CreateSession(pb.CreateSessionRequest()))
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "DeleteSession" in str(error.details())
+    one_off = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(code="1")))
+    assert one_off.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_deleting_a_session_frees_its_slot(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    sessions = [create_session(stub) for _ in range(MAX_SESSIONS)]
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=sessions[0]))
+    create_session(stub)
+    listed = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+    assert sessions[0] not in listed
+    assert len(listed) == MAX_SESSIONS
+
+
+def test_too_many_queued_evaluations_is_resource_exhausted(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    running = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(3)"))
+    assert next(running).HasField("started")
+    queued = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="1"))
+    time.sleep(0.3)
+    error = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(session_id=session, code="2")))
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert finished_of(list(queued)).status == pb.EVALUATION_STATUS_OK
+    running.cancel()
+
+
+def test_output_over_the_limit_is_cut_with_a_marker(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    events = evaluate(stub, "for i in range(100000): print(i)\n'done'", session)
+    out = stdout_of(events)
+    assert len(out.encode()) < MAX_OUTPUT + 200
+    assert "output truncated" in out
+    assert finished_of(events).output_truncated
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK
+    events = evaluate(stub, "print('fresh budget')", session)
+    assert stdout_of(events) == "fresh budget\n"
+    assert not finished_of(events).output_truncated
+
+
+def test_huge_result_is_cut_too(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "factorial(20000)")
+    text = one(events, "result").result.text_plain
+    assert len(text) < MAX_OUTPUT + 200
+    assert text.endswith("[output truncated: over this evaluation's output limit]\n")
+    assert finished_of(events).output_truncated
+
+
+def test_memory_over_the_worker_limit_is_an_in_band_error(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    evaluate(stub, "kept = 5", session)
+    events = evaluate(stub, "hog = bytearray(3 * 2^30)", session)
+    assert one(events, "error").error.ename == "MemoryError"
+    assert finished_of(events).state_preserved
+    assert one(evaluate(stub, "kept", session), "result").result.text_plain == "5"
+
+
+def test_killed_worker_ends_the_evaluation_in_band_and_the_session_continues(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    pid = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="lost = 1\nsleep(30)"))
+    assert next(call).HasField("started")
+    os.kill(pid, signal.SIGKILL)
+    events = list(call)
+    assert one(events, "error").error.ename == "WorkerDied"
+    assert "SIGKILL" in one(events, "error").error.evalue
+    finished = finished_of(events)
+    assert finished.status == pb.EVALUATION_STATUS_WORKER_DIED
+    assert not finished.state_preserved
+    after = evaluate(stub, "lost", session)
+    assert one(after, "error").error.ename == "NameError"
+    new_pid = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid
+    assert new_pid != pid
+
+
+def test_worker_ignoring_interrupts_is_killed_after_the_grace(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass"
+    started = time.monotonic()
+    events = evaluate(stub, code, session, timeout=0.5)
+    assert time.monotonic() - started < 10
+    finished = finished_of(events)
+    assert finished.status == pb.EVALUATION_STATUS_TIMED_OUT
+    assert not finished.state_preserved
+    assert one(events, "error").error.ename == "WorkerKilled"
+    assert one(evaluate(stub, "1 + 1", session), "result").result.text_plain == "2"
+
+
+def test_deleting_a_busy_session_ends_its_evaluation(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(30)"))
+    assert next(call).HasField("started")
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=session))
+    events = list(call)
+    assert one(events, "error").error.ename == "SessionDeleted"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
