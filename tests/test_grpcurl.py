@@ -39,9 +39,8 @@ def test_create_session_then_evaluate_streams_and_factors(sidecar: SidecarProces
     created = json.loads(grpcurl(sidecar, "sage.v1.SageService/CreateSession", data="{}"))
     session_id = created["session"]["session_id"]
     assert created["session"]["state"] == "SESSION_STATE_ACTIVE"
-    request = json.dumps(
-        {"session_id": session_id, "code": "for i in range(3):\n    print(i); sleep(1)\nfactor(2^64+1)"}
-    )
+    code = "for i in range(3):\n    print(i); sleep(1)\nfactor(2^64+1)"
+    request = json.dumps({"session_id": session_id, "code": code})
     command = [str(BIN / "grpcurl"), "-plaintext", "-d", request, sidecar.address,
                "sage.v1.SageService/Evaluate"]  # fmt: skip
     arrivals: list[tuple[float, str]] = []
@@ -52,7 +51,8 @@ def test_create_session_then_evaluate_streams_and_factors(sidecar: SidecarProces
     assert proc.returncode == 0
     output = "".join(line for _, line in arrivals)
     events = json.loads("[" + output.replace("}\n{", "},\n{") + "]")
-    assert [e.get("stdout", {}).get("text") for e in events if "stdout" in e] == ["0\n", "1\n", "2\n"]
+    printed = [e["stdout"]["text"] for e in events if "stdout" in e]
+    assert printed == ["0\n", "1\n", "2\n"]
     assert events[-2] == {
         "result": {
             "text_plain": "274177 * 67280421310721",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
@@ -63,12 +63,16 @@ def _delete_all(sidecar: SidecarProcess) -> None:
             stub.DeleteSession(pb.DeleteSessionRequest(session_id=session.session_id))
 
 
-def _status_of(call: object) -> grpc.RpcError:
+def _status_of(call: Callable[[], object]) -> grpc.RpcError:
+    """The error a unary call raises, or a streaming call raises once read."""
+
+    def complete() -> None:
+        result = call()
+        if isinstance(result, Iterator):
+            list(result)
+
     with pytest.raises(grpc.RpcError) as raised:
-        if callable(call):
-            result = call()
-            if hasattr(result, "__iter__"):
-                list(result)
+        complete()
     return raised.value
 
 

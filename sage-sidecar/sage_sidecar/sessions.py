@@ -11,6 +11,7 @@ queue starts only once the worker is idle again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import re
@@ -277,6 +278,8 @@ class SessionManager:
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
+        self._no_runs = asyncio.Event()
+        self._no_runs.set()
 
     def mark_ready(self) -> None:
         self._ready = True
@@ -311,6 +314,7 @@ class SessionManager:
             self._one_offs.add(session)
         run = session.submit(request.code, timeout)
         self._runs.add(run)
+        self._no_runs.clear()
         try:
             while True:
                 item = await run.events.get()
@@ -321,6 +325,8 @@ class SessionManager:
                     return
         finally:
             self._runs.discard(run)
+            if not self._runs:
+                self._no_runs.set()
             if not run.finished:
                 run.interrupt(EvaluationStatus.INTERRUPTED)
 
@@ -344,9 +350,8 @@ class SessionManager:
             await self._wait_for_runs(self.settings.interrupt_grace_seconds + 5.0)
 
     async def _wait_for_runs(self, timeout: float) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while self._runs and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_runs.wait(), timeout)
 
     async def close(self) -> None:
         for session in [*self._sessions.values(), *self._one_offs]:

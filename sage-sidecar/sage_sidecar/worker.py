@@ -15,6 +15,7 @@ import os
 import resource
 import signal
 from multiprocessing.connection import Connection
+from typing import Any
 
 from sage_sidecar.messages import EvaluateCell, WorkerLimits, WorkerReady
 
@@ -54,7 +55,7 @@ def _release_forkserver() -> None:
     """
     from multiprocessing import forkserver
 
-    server = forkserver._forkserver  # type: ignore[attr-defined]
+    server: Any = forkserver._forkserver
     if server._forkserver_alive_fd is not None:
         os.close(server._forkserver_alive_fd)
         server._forkserver_alive_fd = None
