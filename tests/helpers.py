@@ -39,6 +39,7 @@ class SidecarProcess:
     address: str
     log_path: Path
     _descendants: set[int] = field(default_factory=set)
+    _terminated: bool = False
 
     @property
     def pid(self) -> int:
@@ -77,9 +78,19 @@ class SidecarProcess:
         self._descendants |= {c.pid for c in children}
         return self._descendants
 
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60.0) -> int:
+    def terminate(self) -> None:
+        """Ask for a graceful shutdown (SIGTERM), once."""
         self.remember_descendants()
-        if self.process.poll() is None:
+        if not self._terminated and self.process.poll() is None:
+            self._terminated = True
+            self.process.send_signal(signal.SIGTERM)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60.0) -> int:
+        """Stop with `sig` (a second SIGTERM is not sent) and wait for the exit status."""
+        self.remember_descendants()
+        if sig == signal.SIGTERM:
+            self.terminate()
+        elif self.process.poll() is None:
             self.process.send_signal(sig)
         try:
             return self.process.wait(timeout)

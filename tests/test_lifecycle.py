@@ -42,8 +42,7 @@ def test_health_goes_serving_after_warm_up_and_not_serving_at_sigterm() -> None:
         )
         running.start()
         time.sleep(0.5)
-        sidecar.remember_descendants()
-        sidecar.process.send_signal(signal.SIGTERM)
+        sidecar.terminate()
         time.sleep(0.3)
         assert sidecar.health() == NOT_SERVING
         with pytest.raises(grpc.RpcError) as refused:
@@ -64,9 +63,8 @@ def test_sigterm_interrupts_evaluations_that_outlast_the_grace() -> None:
         running = threading.Thread(target=lambda: events.extend(evaluate(stub, "sleep(60)")))
         running.start()
         time.sleep(1.0)
-        sidecar.remember_descendants()
         started = time.monotonic()
-        sidecar.process.send_signal(signal.SIGTERM)
+        sidecar.terminate()
         running.join(30)
         assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
         assert time.monotonic() - started < 15
