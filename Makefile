@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install run sidecar mcp test test-fast test-slow check lint typecheck proto proto-check buf-lint bench clean
+.PHONY: help install run sidecar test test-fast test-slow check lint typecheck proto proto-check docs docs-check buf-lint bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ test-fast: $(STAMP)  ## Run only the tests, skipping the static checks
 test-slow: $(STAMP)  ## Run the long fault, load and fuzz runs as well
 	$(PY) -m pytest
 
-check: lint typecheck buf-lint proto-check  ## The static checks CI runs before the tests
+check: lint typecheck buf-lint proto-check docs-check  ## The static checks CI runs before the tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -51,6 +51,12 @@ proto: $(STAMP)  ## Regenerate the protobuf/gRPC modules from protos/
 
 proto-check: $(STAMP)
 	$(PY) scripts/gen_protos.py --check
+
+docs: $(STAMP)  ## Rewrite the README's configuration tables from the settings
+	$(PY) scripts/settings_table.py
+
+docs-check: $(STAMP)
+	$(PY) scripts/settings_table.py --check
 
 bench: $(STAMP)  ## Run the benchmarks and regenerate docs/benchmarks.md
 	$(PY) -m bench
