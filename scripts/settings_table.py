@@ -44,9 +44,13 @@ def render(readme: str) -> str:
         )
         if not pattern.search(readme):
             continue
-        model = getattr(importlib.import_module(module), cls)
-        readme = pattern.sub(lambda m, t=table(model): m.group(1) + t + "\n" + m.group(2), readme)
+        rendered = table(getattr(importlib.import_module(module), cls))
+        readme = pattern.sub(rf"\g<1>{_escape(rendered)}\n\g<2>", readme)
     return readme
+
+
+def _escape(replacement: str) -> str:
+    return replacement.replace("\\", "\\\\")
 
 
 def main() -> int:
