@@ -9,13 +9,17 @@ worker's own bookkeeping. Counterpart: `worker`, which owns the process and its 
 from __future__ import annotations
 
 import ast
+import contextlib
 import linecache
 import signal
 import time
 import traceback
 import types
+from collections.abc import Iterator
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
@@ -30,6 +34,7 @@ from sage_sidecar.messages import (
     Result,
 )
 from sage_sidecar.output_capture import OutputCapture
+from sage_sidecar.tracing import WorkerTracer
 
 # LaTeX is skipped for values whose plain text is longer: it would double a huge output.
 _MAX_LATEX_SOURCE = 64 * 1024
@@ -57,6 +62,7 @@ class Executor:
         self._running = False
         self._display_budget = 0
         self._backend = SidecarBackend(capture.emit, self._charge_display)
+        self._tracer: WorkerTracer | None = None
         get_display_manager().switch_backend(self._backend)
 
     def install_interrupt_handler(self) -> None:
@@ -74,30 +80,51 @@ class Executor:
         started = time.monotonic()
         self._capture.begin(cell.max_output_bytes)
         self._display_budget = cell.max_display_bytes
-        name = f"<cell {cell.execution_count}>"
-        events: list[Event] = []
-        status = EvaluationStatus.OK
-        try:
-            try:
-                self._running = True
-                value = self._execute(cell.code, name)
-                if value is not None:
-                    events.append(self._result(value))
-            finally:
-                self._running = False
-        except KeyboardInterrupt as exc:
-            status = EvaluationStatus.INTERRUPTED
-            events = [_error(exc, name)]
-        except BaseException as exc:  # a cell's SystemExit must not end the worker
-            status = EvaluationStatus.ERROR
-            events = [_error(exc, name)]
+        with self._span(cell) as span:
+            status, events = self._run_cell(cell)
+            if span is not None:
+                span.set_attribute("sage.outcome", status.name)
         finished = Finished(
             status=status,
             duration=time.monotonic() - started,
             execution_count=cell.execution_count,
             output_truncated=self._capture.truncated,
         )
-        self._capture.emit(*events, finished)
+        spans = self._tracer.take() if self._tracer is not None else None
+        self._capture.emit(*events, *([spans] if spans else []), finished)
+
+    def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
+        name = f"<cell {cell.execution_count}>"
+        try:
+            try:
+                self._running = True
+                value = self._execute(cell.code, name)
+                result = self._result(value) if value is not None else None
+            finally:
+                self._running = False
+        except KeyboardInterrupt as exc:
+            _record_exception(exc)
+            return EvaluationStatus.INTERRUPTED, [_error(exc, name)]
+        except BaseException as exc:  # a cell's SystemExit must not end the worker
+            _record_exception(exc)
+            return EvaluationStatus.ERROR, [_error(exc, name)]
+        return EvaluationStatus.OK, [result] if result is not None else []
+
+    @contextlib.contextmanager
+    def _span(self, cell: EvaluateCell) -> Iterator[Span | None]:
+        if not cell.traceparent:
+            yield None
+            return
+        if self._tracer is None:
+            self._tracer = WorkerTracer()
+        with self._tracer.tracer.start_as_current_span(
+            "sage.execute",
+            context=WorkerTracer.parent_context(cell.traceparent),
+            attributes=dict(cell.span_attributes),
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            yield span
 
     def _execute(self, code: str, name: str) -> Any:
         linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
@@ -133,6 +160,13 @@ class Executor:
     def _on_interrupt(self, signum: int, frame: types.FrameType | None) -> None:
         if self._running:
             raise KeyboardInterrupt
+
+
+def _record_exception(exc: BaseException) -> None:
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.record_exception(exc)
+        span.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
 
 
 def _error(exc: BaseException, cell_name: str) -> Error:

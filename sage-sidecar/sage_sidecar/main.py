@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 from pydantic_settings import CliApp
+from sage_services import telemetry
 
 from sage_sidecar.server import serve
 from sage_sidecar.settings import SidecarSettings
@@ -19,11 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"sage-sidecar: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    return asyncio.run(serve(settings))
+    observability = telemetry.setup("sage-sidecar", log_level=settings.log_level)
+    try:
+        return asyncio.run(serve(settings))
+    finally:
+        observability.shutdown()
 
 
 if __name__ == "__main__":

@@ -76,6 +76,10 @@ class EvaluateCell:
     execution_count: int
     max_output_bytes: int
     max_display_bytes: int
+    # W3C trace context of the evaluation; empty when no spans are exported.
+    traceparent: str = ""
+    # Span attributes the server adds (session id, code hash, ...).
+    span_attributes: tuple[tuple[str, str | int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,5 +98,32 @@ class WorkerReady:
     pid: int
 
 
-# Any other message from a worker is a batch: tuple[Event, ...], sent as one pipe write.
-EventBatch = tuple[Event, ...]
+AttributeValue = str | bool | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRecord:
+    """A finished span, in a form that crosses the worker pipe."""
+
+    name: str
+    trace_id: int
+    span_id: int
+    parent_span_id: int | None
+    start_time: int
+    end_time: int
+    attributes: dict[str, AttributeValue]
+    status: int
+    status_description: str | None
+    events: tuple[tuple[str, int, dict[str, AttributeValue]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSpans:
+    """Sent by a worker with a cell's last events."""
+
+    records: tuple[SpanRecord, ...]
+
+
+# Any other message from a worker is a batch of events, sent as one pipe write; a cell's last
+# batch ends with `Finished`, preceded by its spans when it was traced.
+EventBatch = tuple[Event | WorkerSpans, ...]

@@ -19,14 +19,14 @@ import threading
 from collections.abc import Callable
 from typing import Literal
 
-from sage_sidecar.messages import Event, Stream
+from sage_sidecar.messages import Event, EventBatch, Stream, WorkerSpans
 
 _READ_SIZE = 65536
 _libc = ctypes.CDLL(None)
 
 
 class OutputCapture:
-    def __init__(self, send: Callable[[tuple[Event, ...]], None]) -> None:
+    def __init__(self, send: Callable[[EventBatch], None]) -> None:
         self._send = send
         self._lock = threading.Lock()
         self._fds: dict[int, Literal["stdout", "stderr"]] = {}
@@ -66,7 +66,7 @@ class OutputCapture:
         with self._lock:
             return self._charge(text)
 
-    def emit(self, *events: Event) -> None:
+    def emit(self, *events: Event | WorkerSpans) -> None:
         """Send events after everything printed so far, so the stream keeps its order."""
         self.flush()
         with self._lock:

@@ -35,13 +35,14 @@ class SidecarServer:
         self.sessions = SessionManager(settings, self.pool)
         self.health = health.aio.HealthServicer()
         self._server = grpc.aio.server(
+            interceptors=[_tracing_interceptor()],
             options=[
                 (
                     "grpc.max_receive_message_length",
                     int(settings.max_code_bytes) + _REQUEST_OVERHEAD,
                 ),
                 ("grpc.so_reuseport", 0),
-            ]
+            ],
         )
         sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
@@ -92,6 +93,14 @@ class SidecarServer:
         await self._server.stop(1.0)
         await self.sessions.close()
         log.info("sage-sidecar stopped")
+
+
+def _tracing_interceptor() -> grpc.aio.ServerInterceptor:
+    """OpenTelemetry's own aio server interceptor; health checks and reflection stay out."""
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
+
+    ignored = filters.any_of(filters.health_check(), filters.service_prefix("grpc.reflection"))
+    return aio_server_interceptor(filter_=filters.negate(ignored))  # type: ignore[no-untyped-call]
 
 
 async def serve(settings: SidecarSettings) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import hashlib
 import logging
 import re
 import time
@@ -20,6 +21,8 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
 from sage_services import errors
 from sage_services.errors import RuntimeFault
 
@@ -31,12 +34,16 @@ from sage_sidecar.messages import (
     EventBatch,
     Finished,
     Started,
+    WorkerSpans,
 )
+from sage_sidecar.metrics import SidecarMetrics
 from sage_sidecar.pool import WorkerPool
 from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.tracing import outgoing_traceparent, replay
 from sage_sidecar.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("sage_sidecar")
 
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -72,6 +79,8 @@ class EvaluationRun:
         self.session = session
         self.code = code
         self.timeout = timeout
+        self.span_attributes: dict[str, str | int] = {}
+        self.last_error: Error | None = None
         self.events: asyncio.Queue[Event | RuntimeFault] = asyncio.Queue()
         self.interrupt_reason: EvaluationStatus | None = None
         self.started = False
@@ -119,7 +128,9 @@ class Session:
             worker_pid=self.worker.pid,
         )
 
-    def submit(self, code: str, timeout: float) -> EvaluationRun:
+    def submit(
+        self, code: str, timeout: float, span_attributes: dict[str, str | int]
+    ) -> EvaluationRun:
         if self._waiting >= self._settings.max_queued_evaluations:
             raise errors.resource_exhausted(
                 f"Session {self.session_id} already has {self._waiting} evaluations queued "
@@ -128,6 +139,7 @@ class Session:
                 resource_type="sage.v1.Session",
             )
         run = EvaluationRun(self, code, timeout)
+        run.span_attributes.update(span_attributes)
         run.task = asyncio.create_task(self._run(run), name=f"evaluate-{self.session_id}")
         return run
 
@@ -157,7 +169,14 @@ class Session:
     async def _run(self, run: EvaluationRun) -> None:
         self._waiting += 1
         try:
-            async with self._lock:
+            queued = tracer.start_span(
+                "sage.session.queue", attributes={"sage.session.id": self.session_id}
+            )
+            try:
+                await self._lock.acquire()
+            finally:
+                queued.end()
+            try:
                 self._waiting -= 1
                 if self.closed:
                     run.events.put_nowait(errors.session_not_found(self.session_id))
@@ -172,6 +191,8 @@ class Session:
                         self._kill_timer.cancel()
                         self._kill_timer = None
                     self.last_active_time = time.time()
+            finally:
+                self._lock.release()
         except asyncio.CancelledError:
             if not run.started:
                 self._waiting -= 1
@@ -187,6 +208,8 @@ class Session:
         self.last_active_time = time.time()
         began = time.monotonic()
         run.events.put_nowait(Started(count))
+        run.span_attributes["sage.execution_count"] = count
+        trace.get_current_span().set_attribute("sage.execution_count", count)
         settings = self._settings
         self.worker.send(
             EvaluateCell(
@@ -194,6 +217,8 @@ class Session:
                 execution_count=count,
                 max_output_bytes=int(settings.max_output_bytes),
                 max_display_bytes=int(settings.max_display_bytes),
+                traceparent=outgoing_traceparent(),
+                span_attributes=tuple(run.span_attributes.items()),
             )
         )
         loop = asyncio.get_running_loop()
@@ -206,14 +231,25 @@ class Session:
                     return
                 if isinstance(batch[-1], Finished):
                     for event in _relabel(batch, run):
-                        run.events.put_nowait(event)
+                        self._deliver(run, event)
                     return
                 for event in batch:
-                    run.events.put_nowait(event)
+                    self._deliver(run, event)
         finally:
             timer.cancel()
             if self.one_off:
                 self._manager.discard(self)
+
+    def _deliver(self, run: EvaluationRun, event: Event | WorkerSpans) -> None:
+        if isinstance(event, WorkerSpans):
+            replay(event, self.worker.pid)
+            return
+        if isinstance(event, Error):
+            run.last_error = event
+        if isinstance(event, Finished):
+            self._manager.metrics.evaluation_finished(event.status, event.duration)
+            _annotate_span(event, run)
+        run.events.put_nowait(event)
 
     async def _worker_lost(self, run: EvaluationRun, count: int, duration: float) -> None:
         how = await self.worker.exit_description()
@@ -240,10 +276,26 @@ class Session:
                 "",
             )
         log.warning("session %s lost its worker %d: %s", self.session_id, self.worker.pid, how)
-        run.events.put_nowait(error)
-        run.events.put_nowait(Finished(status, duration, count, state_preserved=False))
+        self._deliver(run, error)
+        self._deliver(run, Finished(status, duration, count, state_preserved=False))
         if not self.closed and not self.one_off:
             self.worker = await self._manager.pool.acquire()
+
+
+def _annotate_span(finished: Finished, run: EvaluationRun) -> None:
+    """Outcome on the evaluation's RPC span; Sage errors set its status, as the issue asks."""
+    span = trace.get_current_span()
+    span.set_attribute("sage.outcome", finished.status.name)
+    if finished.status is not EvaluationStatus.OK:
+        error = run.last_error
+        description = f"{error.ename}: {error.evalue}" if error else finished.status.name
+        span.set_status(StatusCode.ERROR, description)
+        if error is not None:
+            span.add_event(
+                "exception",
+                {"exception.type": error.ename, "exception.message": error.evalue,
+                 "exception.stacktrace": error.traceback},
+            )  # fmt: skip
 
 
 def _relabel(batch: EventBatch, run: EvaluationRun) -> EventBatch:
@@ -255,7 +307,7 @@ def _relabel(batch: EventBatch, run: EvaluationRun) -> EventBatch:
         and finished.status is EvaluationStatus.INTERRUPTED
     ):
         return batch
-    relabelled: list[Event] = []
+    relabelled: list[Event | WorkerSpans] = []
     for event in batch[:-1]:
         if isinstance(event, Error) and event.ename == "KeyboardInterrupt":
             event = Error(
@@ -278,6 +330,11 @@ class SessionManager:
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
+        self.metrics = SidecarMetrics(
+            active_sessions=lambda: self.session_count,
+            resident_workers=lambda: self.session_count + pool.idle_count,
+            warm_workers=lambda: pool.idle_count,
+        )
         self._no_runs = asyncio.Event()
         self._no_runs.set()
 
@@ -312,7 +369,9 @@ class SessionManager:
         else:
             session = await self._new_session(one_off=True)
             self._one_offs.add(session)
-        run = session.submit(request.code, timeout)
+        attributes = self._code_attributes(request.code, session.session_id)
+        trace.get_current_span().set_attributes(attributes)
+        run = session.submit(request.code, timeout, attributes)
         self._runs.add(run)
         self._no_runs.clear()
         try:
@@ -375,6 +434,18 @@ class SessionManager:
             )
         worker = await self.pool.acquire()
         return Session(uuid.uuid4().hex, worker, self, one_off=one_off)
+
+    def _code_attributes(self, code: str, session_id: str) -> dict[str, str | int]:
+        """What spans say about the code: its size and hash, the code itself only if allowed."""
+        encoded = code.encode("utf-8", "surrogatepass")
+        attributes: dict[str, str | int] = {
+            "sage.session.id": session_id,
+            "sage.code.length": len(encoded),
+            "sage.code.sha256": hashlib.sha256(encoded).hexdigest(),
+        }
+        if self.settings.trace_code:
+            attributes["sage.code"] = code
+        return attributes
 
     def _lookup(self, session_id: str) -> Session:
         if not _SESSION_ID.fullmatch(session_id):

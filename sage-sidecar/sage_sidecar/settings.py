@@ -71,4 +71,9 @@ class SidecarSettings(BaseSettings):
         description="On SIGTERM, how long running evaluations may finish before they are "
         "interrupted.",
     )
+    trace_code: bool = Field(
+        False,
+        description="Put the evaluated code itself in span attributes (by default only its "
+        "length and SHA-256).",
+    )
     log_level: str = Field("INFO", description="Python logging level.")

@@ -1,0 +1,128 @@
+"""The sidecar's traces and metrics, exported over OTLP to a real receiver."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+from opentelemetry.proto.trace.v1 import trace_pb2
+from sage_services.api.sage.v1 import sage_pb2 as pb
+
+from tests.helpers import SidecarProcess, create_session, start_sidecar, stop_and_check
+from tests.otlp_receiver import OtlpReceiver, ReceivedSpan
+
+CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER_SPAN = "00f067aa0ba902b7"
+STATUS_ERROR = trace_pb2.Status.STATUS_CODE_ERROR
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[OtlpReceiver]:
+    with OtlpReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def traced(receiver: OtlpReceiver) -> Iterator[SidecarProcess]:
+    sidecar = start_sidecar("--warm-workers", "1", env=receiver.env("sage-sidecar"))
+    yield sidecar
+    stop_and_check(sidecar)
+
+
+def _evaluate_with_parent(sidecar: SidecarProcess, code: str, session_id: str = "") -> None:
+    metadata = (("traceparent", f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"),)
+    stub = sidecar.stub()
+    list(stub.Evaluate(pb.EvaluateRequest(session_id=session_id, code=code), metadata=metadata))
+
+
+def _in_trace(receiver: OtlpReceiver, name: str) -> list[ReceivedSpan]:
+    return [s for s in receiver.spans if s.trace_id == CALLER_TRACE and s.name == name]
+
+
+def test_evaluate_spans_continue_the_callers_trace_into_the_worker(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    session = create_session(traced.stub())
+    _evaluate_with_parent(traced, "factor(2^64+1)", session)
+    receiver.wait_for(lambda r: bool(_in_trace(r, "sage.execute")))
+    (server,) = _in_trace(receiver, "/sage.v1.SageService/Evaluate")
+    (queue,) = _in_trace(receiver, "sage.session.queue")
+    (execute,) = _in_trace(receiver, "sage.execute")
+    assert server.parent_span_id == CALLER_SPAN
+    assert server.kind == trace_pb2.Span.SPAN_KIND_SERVER
+    assert server.attributes["rpc.system"] == "grpc"
+    assert server.attributes["rpc.service"] == "sage.v1.SageService"
+    assert server.attributes["rpc.method"] == "Evaluate"
+    assert queue.parent_span_id == server.span_id
+    assert execute.parent_span_id == server.span_id
+    for span in (server, execute):
+        assert span.attributes["sage.session.id"] == session
+        assert span.attributes["sage.execution_count"] == 1
+        assert span.attributes["sage.code.length"] == len("factor(2^64+1)")
+        assert len(span.attributes["sage.code.sha256"]) == 64
+        assert span.attributes["sage.outcome"] == "OK"
+        assert "sage.code" not in span.attributes
+    worker_pid = traced.stub().GetSession(pb.GetSessionRequest(session_id=session)).session
+    assert execute.attributes["process.pid"] == worker_pid.worker_pid
+    assert execute.service == "sage-sidecar"
+
+
+def test_sage_exception_sets_span_status_and_records_it(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    _evaluate_with_parent(traced, "1/0")
+    receiver.wait_for(
+        lambda r: any(s.attributes.get("sage.outcome") == "ERROR"
+                      for s in _in_trace(r, "sage.execute"))
+    )  # fmt: skip
+    execute = next(
+        s for s in _in_trace(receiver, "sage.execute") if s.attributes["sage.outcome"] == "ERROR"
+    )
+    server = next(s for s in receiver.spans if s.span_id == execute.parent_span_id)
+    for span in (execute, server):
+        assert span.status_code == STATUS_ERROR
+        assert "ZeroDivisionError" in span.status_message
+        assert "exception" in span.event_names
+
+
+def test_health_checks_stay_out_of_traces(traced: SidecarProcess, receiver: OtlpReceiver) -> None:
+    for _ in range(3):
+        traced.health()
+    create_session(traced.stub())
+    receiver.wait_for(lambda r: any(s.name.endswith("/CreateSession") for s in r.spans))
+    assert not [s for s in receiver.spans if "grpc.health" in s.name]
+
+
+def test_metrics_arrive_with_the_documented_names(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    _evaluate_with_parent(traced, "1+1")
+    expected = {
+        "sage.evaluation.duration",
+        "sage.sessions.active",
+        "sage.workers.resident",
+        "sage.pool.warm_workers",
+    }
+    receiver.wait_for(lambda r: expected <= r.metric_names.get("sage-sidecar", set()))
+
+
+def test_logs_are_json_lines_with_trace_ids_inside_spans(traced: SidecarProcess) -> None:
+    stub = traced.stub()
+    session = create_session(stub)
+    pid = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid
+    metadata = (("traceparent", f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"),)
+    call = stub.Evaluate(
+        pb.EvaluateRequest(session_id=session, code="sleep(30)"), metadata=metadata
+    )
+    assert next(call).HasField("started")
+    os.kill(pid, signal.SIGKILL)
+    list(call)
+    lines = [json.loads(line) for line in traced.log().splitlines()]
+    assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
+    assert any(line["message"] == "sage-sidecar ready" for line in lines)
+    (lost,) = [line for line in lines if f"lost its worker {pid}" in line["message"]]
+    assert lost["trace_id"] == CALLER_TRACE
+    assert len(lost["span_id"]) == 16
