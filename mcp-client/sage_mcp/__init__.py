@@ -1,0 +1,1 @@
+"""The MCP server that gives AI agents SageMath, as a gRPC client of the Sage sidecar."""

@@ -1,0 +1,408 @@
+"""The MCP server's gRPC client of the Sage sidecar: one channel, deadlines, retries, breaker.
+
+Every call has a deadline. `UNAVAILABLE` is retried by the channel itself (gRFC A6 retry
+policy, with throttling), and, once the channel has given up, by waiting a bounded time for
+the sidecar's health to say SERVING and sending the same request again. A circuit breaker
+(`breaker`) makes calls fail at once while the sidecar is known to be down. Counterpart:
+`tools`, which turns what this client returns or raises into MCP results for an agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import uuid
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import grpc
+import grpc.aio
+from google.protobuf.message import Message
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
+from sage_services.errors import details_of
+
+from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
+
+SERVICE = "sage.v1.SageService"
+_MAX_RECEIVE_BYTES = 64 << 20
+# How often one call may wait for the sidecar to come back before it gives up.
+_MAX_RECOVERIES = 3
+_HEALTH_POLL_SECONDS = 0.2
+
+ResponseT = TypeVar("ResponseT")
+
+
+def service_config(max_attempts: int) -> str:
+    """The channel's service config (gRFC A6): retry `UNAVAILABLE`, with throttling.
+
+    The channel re-sends the very same request message on a retry, so an `Evaluate` retry
+    carries the same `request_id`. The channel never retries a streaming call once the first
+    response has arrived (the call is committed); `SageClient.evaluate` handles that case.
+    """
+
+    def retry(codes: list[str]) -> dict[str, Any]:
+        return {
+            "maxAttempts": max_attempts,
+            "initialBackoff": "0.1s",
+            "maxBackoff": "1s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": codes,
+        }
+
+    return json.dumps(
+        {
+            "methodConfig": [
+                # Not idempotent: retried only while nothing has run (UNAVAILABLE means the
+                # sidecar refused the call or could not be reached), with its request_id.
+                {
+                    "name": [{"service": SERVICE, "method": "Evaluate"}],
+                    "retryPolicy": retry(["UNAVAILABLE"]),
+                },
+                # Session calls and health checks are safe to repeat.
+                {"name": [{"service": SERVICE}], "retryPolicy": retry(["UNAVAILABLE"])},
+                {
+                    "name": [{"service": "grpc.health.v1.Health"}],
+                    "retryPolicy": retry(["UNAVAILABLE", "UNKNOWN"]),
+                },
+            ],
+            # A dead sidecar must not get maxAttempts times the traffic of a live one.
+            "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
+        }
+    )
+
+
+def channel_options(max_attempts: int) -> list[tuple[str, Any]]:
+    return [
+        ("grpc.service_config", service_config(max_attempts)),
+        ("grpc.enable_retries", 1),
+        # gRPC's default reconnect backoff grows to 120 s; a restarted sidecar must be found
+        # within a second or so.
+        ("grpc.initial_reconnect_backoff_ms", 100),
+        ("grpc.min_reconnect_backoff_ms", 100),
+        ("grpc.max_reconnect_backoff_ms", 1000),
+        ("grpc.max_receive_message_length", _MAX_RECEIVE_BYTES),
+        ("grpc.primary_user_agent", "sage-mcp"),
+    ]
+
+
+def open_channel(
+    address: str, max_attempts: int, interceptors: Sequence[grpc.aio.ClientInterceptor] = ()
+) -> grpc.aio.Channel:
+    """The one place the channel is made, so interceptors (tracing, metrics) go here."""
+    return grpc.aio.insecure_channel(
+        address, options=channel_options(max_attempts), interceptors=list(interceptors) or None
+    )
+
+
+class SidecarError(Exception):
+    """A call to the sidecar failed with a gRPC status.
+
+    `after_outage` says the sidecar was unreachable during this call and came back, which is
+    how a session can vanish (sessions do not survive a sidecar restart).
+    """
+
+    def __init__(
+        self,
+        code: grpc.StatusCode,
+        message: str,
+        *,
+        details: Sequence[Message] = (),
+        after_outage: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = list(details)
+        self.after_outage = after_outage
+
+    @classmethod
+    def from_rpc(cls, error: grpc.aio.AioRpcError, *, after_outage: bool = False) -> SidecarError:
+        return cls(
+            error.code(),
+            error.details() or "",
+            details=details_of(error),
+            after_outage=after_outage,
+        )
+
+
+class SidecarUnavailable(SidecarError):
+    """The sidecar could not be reached (or was not SERVING) within the call's bounds."""
+
+    def __init__(self, address: str, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(grpc.StatusCode.UNAVAILABLE, reason)
+        self.address = address
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class EvaluationLost(SidecarError):
+    """The stream of a one-off evaluation broke after its code had started.
+
+    Its throwaway namespace is gone with the stream, and sending it again could run the code a
+    second time, so the client does not.
+    """
+
+    def __init__(self, detail: str, execution_count: int) -> None:
+        super().__init__(grpc.StatusCode.UNAVAILABLE, detail, after_outage=True)
+        self.detail = detail
+        self.execution_count = execution_count
+
+
+@dataclass
+class _Recovery:
+    """One call's attempts to ride out an outage."""
+
+    rounds: int = 0
+    first_failure: float | None = None
+
+
+class SageClient:
+    """A client of one sidecar over one long-lived channel. Make it inside the event loop."""
+
+    def __init__(
+        self,
+        address: str,
+        *,
+        rpc_timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        deadline_margin: float = 10.0,
+        max_attempts: int = 5,
+        breaker: CircuitBreaker | None = None,
+        interceptors: Sequence[grpc.aio.ClientInterceptor] = (),
+    ) -> None:
+        self.address = address
+        self._rpc_timeout = rpc_timeout
+        self._connect_timeout = connect_timeout
+        self._margin = deadline_margin
+        self.breaker = breaker or CircuitBreaker(failure_threshold=2, cooldown=2.0)
+        self._channel = open_channel(address, max_attempts, interceptors)
+        self._stub = sage_pb2_grpc.SageServiceStub(self._channel)
+        self._health = health_pb2_grpc.HealthStub(self._channel)
+        self._probe_lock = asyncio.Lock()
+        # Bumped each time the sidecar comes back after being unreachable (it may have
+        # restarted); a session last used in an earlier epoch that is now NOT_FOUND was lost.
+        self._epoch = 0
+        self._session_epochs: dict[str, int] = {}
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    # Session calls.
+
+    async def create_session(self) -> sage_pb2.Session:
+        response: sage_pb2.CreateSessionResponse = await self._unary(
+            self._stub.CreateSession, sage_pb2.CreateSessionRequest()
+        )
+        self._saw_session(response.session.session_id)
+        return response.session
+
+    async def get_session(self, session_id: str) -> sage_pb2.Session:
+        request = sage_pb2.GetSessionRequest(session_id=session_id)
+        response: sage_pb2.GetSessionResponse = await self._unary(
+            self._stub.GetSession, request, session_id
+        )
+        return response.session
+
+    async def list_sessions(self) -> list[sage_pb2.Session]:
+        response: sage_pb2.ListSessionsResponse = await self._unary(
+            self._stub.ListSessions, sage_pb2.ListSessionsRequest()
+        )
+        return list(response.sessions)
+
+    async def delete_session(self, session_id: str) -> None:
+        request = sage_pb2.DeleteSessionRequest(session_id=session_id)
+        try:
+            await self._unary(self._stub.DeleteSession, request, session_id)
+        finally:
+            self._session_epochs.pop(session_id, None)
+
+    async def interrupt(self, session_id: str) -> bool:
+        request = sage_pb2.InterruptRequest(session_id=session_id)
+        response: sage_pb2.InterruptResponse = await self._unary(
+            self._stub.Interrupt, request, session_id
+        )
+        return bool(response.interrupted)
+
+    # Evaluation.
+
+    async def evaluate(
+        self,
+        code: str,
+        *,
+        session_id: str = "",
+        timeout: float,
+        request_id: str | None = None,
+    ) -> AsyncGenerator[sage_pb2.EvaluateResponse, None]:
+        """Runs code and yields its events, `finished` last.
+
+        The deadline is the timeout plus a margin, so the sidecar's own timeout (which keeps
+        the variables) fires first. A stream that breaks is resumed by sending the same
+        request, `request_id` included, once the sidecar is SERVING again: for a session,
+        the sidecar then answers for that evaluation (or NOT_FOUND if the session was lost
+        with a restart). A one-off evaluation that had started is not sent again
+        (`EvaluationLost`). A resumed stream starts again with `started`.
+
+        Use it with `contextlib.aclosing`, so that leaving early cancels the call, which
+        interrupts Sage.
+        """
+        request = sage_pb2.EvaluateRequest(
+            session_id=session_id, code=code, request_id=request_id or uuid.uuid4().hex
+        )
+        request.timeout.FromTimedelta(datetime.timedelta(seconds=timeout))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout + self._margin
+        recovery = _Recovery()
+        execution_count = 0
+        while True:
+            await self._admit(deadline)
+            call = self._stub.Evaluate(request, timeout=max(deadline - loop.time(), 0.001))
+            finished = False
+            try:
+                async for event in call:
+                    kind = event.WhichOneof("event")
+                    if kind == "started":
+                        execution_count = event.started.execution_count
+                    elif kind == "finished":
+                        finished = True
+                    yield event
+                if finished:
+                    self.breaker.record_success()
+                    if session_id:
+                        self._saw_session(session_id)
+                    return
+                detail = "the stream ended before the evaluation finished"
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                    self._answered(error)
+                    raise self._failed(error, recovery, session_id) from None
+                detail = error.details() or "unavailable"
+            finally:
+                if not call.done():
+                    call.cancel()
+            if execution_count and not session_id:
+                self.breaker.record_failure(detail)
+                raise EvaluationLost(detail, execution_count)
+            reason = (
+                f"the connection broke while the code was running ({detail})"
+                if execution_count
+                else detail
+            )
+            await self._recover(deadline, recovery, reason)
+
+    # Plumbing.
+
+    async def _unary(
+        self, rpc: Callable[..., Awaitable[ResponseT]], request: Message, session_id: str = ""
+    ) -> ResponseT:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._rpc_timeout
+        recovery = _Recovery()
+        while True:
+            await self._admit(deadline)
+            try:
+                response = await rpc(request, timeout=max(deadline - loop.time(), 0.001))
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                    self._answered(error)
+                    raise self._failed(error, recovery, session_id) from None
+                await self._recover(deadline, recovery, error.details() or "unavailable")
+                continue
+            self.breaker.record_success()
+            return response
+
+    async def _admit(self, deadline: float) -> None:
+        """Lets a call go out, or raises `SidecarUnavailable` at once or after a bounded wait."""
+        admission = self.breaker.admit()
+        if admission is Admission.REJECT:
+            raise self._breaker_open()
+        if admission is Admission.PROBE:
+            await self._probe(deadline)
+            return
+        # The hot path: a state read, no RPC. Only a channel that is not connected waits.
+        if self._channel.get_state(try_to_connect=True) == grpc.ChannelConnectivity.READY:
+            return
+        loop = asyncio.get_running_loop()
+        wait = min(self._connect_timeout, deadline - loop.time())
+        try:
+            await asyncio.wait_for(self._channel.channel_ready(), max(wait, 0.0))
+        except TimeoutError:
+            reason = f"no connection to the sidecar within {wait:.1f} s"
+            self.breaker.record_failure(reason)
+            raise SidecarUnavailable(self.address, reason) from None
+
+    async def _probe(self, deadline: float) -> None:
+        """Half-open breaker: one caller checks health; the others wait for its verdict."""
+        async with self._probe_lock:
+            if self.breaker.state is BreakerState.CLOSED:
+                return
+            if self.breaker.state is BreakerState.OPEN and self.breaker.admit() is Admission.REJECT:
+                raise self._breaker_open()
+            loop = asyncio.get_running_loop()
+            until = min(deadline, loop.time() + self._connect_timeout)
+            if await self._wait_serving(until):
+                self.breaker.record_success()
+                self._epoch += 1
+                return
+            reason = "its health check did not report SERVING"
+            self.breaker.record_failure(reason)
+            raise SidecarUnavailable(self.address, reason, retry_after=self.breaker.retry_in())
+
+    async def _recover(self, deadline: float, recovery: _Recovery, reason: str) -> None:
+        """After the channel's own retries failed: wait (bounded) for SERVING, or raise."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if recovery.first_failure is None:
+            recovery.first_failure = now
+        recovery.rounds += 1
+        until = min(deadline, recovery.first_failure + self._connect_timeout)
+        if recovery.rounds <= _MAX_RECOVERIES and await self._wait_serving(until):
+            self._epoch += 1
+            return
+        self.breaker.record_failure(reason)
+        raise SidecarUnavailable(self.address, reason, retry_after=self.breaker.retry_in())
+
+    async def _wait_serving(self, until: float) -> bool:
+        loop = asyncio.get_running_loop()
+        while (remaining := until - loop.time()) > 0:
+            try:
+                response = await self._health.Check(
+                    health_pb2.HealthCheckRequest(service=SERVICE),
+                    timeout=min(remaining, 1.0),
+                    wait_for_ready=True,
+                )
+                if response.status == health_pb2.HealthCheckResponse.SERVING:
+                    return True
+            except grpc.aio.AioRpcError:
+                pass
+            await asyncio.sleep(min(_HEALTH_POLL_SECONDS, max(until - loop.time(), 0.0)))
+        return False
+
+    def _answered(self, error: grpc.aio.AioRpcError) -> None:
+        # A status the sidecar itself sent means it is alive; an expired deadline says nothing.
+        if error.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+            self.breaker.record_success()
+
+    def _saw_session(self, session_id: str) -> None:
+        self._session_epochs[session_id] = self._epoch
+        if len(self._session_epochs) > 4096:  # sessions deleted behind our back
+            del self._session_epochs[next(iter(self._session_epochs))]
+
+    def _failed(
+        self, error: grpc.aio.AioRpcError, recovery: _Recovery, session_id: str
+    ) -> SidecarError:
+        lost = recovery.rounds > 0 or (
+            error.code() == grpc.StatusCode.NOT_FOUND
+            and self._session_epochs.get(session_id, self._epoch) < self._epoch
+        )
+        return SidecarError.from_rpc(error, after_outage=lost)
+
+    def _breaker_open(self) -> SidecarUnavailable:
+        retry_in = self.breaker.retry_in()
+        reason = (
+            f"{self.breaker.consecutive_failures} calls in a row failed "
+            f"(last: {self.breaker.last_failure or 'unavailable'})"
+        )
+        return SidecarUnavailable(self.address, reason, retry_after=retry_in)

@@ -1,0 +1,81 @@
+"""Turns a failed sidecar call into a message a model can act on.
+
+Counterpart: `client`, which raises `SidecarError` with the gRPC status and its
+`google.rpc` details; this module decides what the agent should do next.
+"""
+
+from __future__ import annotations
+
+import grpc
+from google.rpc import error_details_pb2
+
+from sage_mcp.client import EvaluationLost, SidecarError, SidecarUnavailable
+
+_NO_SIDECAR_HINT = (
+    "If this keeps happening the sidecar is not running: start `sage-sidecar`, or run the MCP "
+    "server with --spawn-sidecar."
+)
+
+
+def explain(error: SidecarError, *, session_id: str = "") -> str:
+    if isinstance(error, SidecarUnavailable):
+        wait = f"{error.retry_after:.0f} s" if error.retry_after else "a few seconds"
+        return (
+            f"Sage runtime unavailable at {error.address}: {error.reason}. It may be starting "
+            f"or restarting; try again in {wait}. {_NO_SIDECAR_HINT}"
+        )
+    if isinstance(error, EvaluationLost):
+        return (
+            f"The connection to the Sage runtime broke while this one-off evaluation was "
+            f"running ({error.detail}); the runtime probably restarted. Its outcome is unknown, "
+            "and it was not sent again so that it cannot run twice. Run it again if that is safe."
+        )
+    code = error.code
+    if code == grpc.StatusCode.NOT_FOUND:
+        missing = _resource_name(error) or session_id
+        if error.after_outage:
+            return (
+                f"Session {missing!r} was lost: the Sage runtime restarted during this call, and "
+                "sessions do not survive a restart, so its variables are gone. Create a new "
+                "session with create_session and re-run the definitions you need, or omit "
+                "session_id for a one-off evaluation."
+            )
+        return (
+            f"Session {missing!r} does not exist: it was deleted, or the Sage runtime restarted "
+            "since it was created (sessions and their variables do not survive a restart). "
+            "Create one with create_session (list_sessions shows the live ones), or omit "
+            "session_id for a one-off evaluation."
+        )
+    if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return (
+            f"The Sage runtime is at capacity: {error.message} Delete idle sessions with "
+            "delete_session (list_sessions shows them), or wait for the evaluations queued on "
+            "this session to finish, then try again."
+        )
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        violations = [
+            f"{v.field}: {v.description}"
+            for d in error.details
+            if isinstance(d, error_details_pb2.BadRequest)
+            for v in d.field_violations
+        ]
+        what = "; ".join(violations) or error.message
+        return f"Invalid argument ({what}). Fix it and call again."
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return (
+            "The Sage runtime did not finish within the call's deadline, so the call was "
+            "cancelled, which interrupts the code. Pass a larger timeout_seconds, or split the "
+            "work into smaller steps."
+        )
+    if code == grpc.StatusCode.CANCELLED:
+        return "The call was cancelled before the Sage runtime answered."
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return f"Sage runtime unavailable: {error.message}. Try again in a few seconds."
+    return f"The Sage runtime failed the call ({code.name}): {error.message}"
+
+
+def _resource_name(error: SidecarError) -> str:
+    for detail in error.details:
+        if isinstance(detail, error_details_pb2.ResourceInfo) and detail.resource_name:
+            return str(detail.resource_name)
+    return ""

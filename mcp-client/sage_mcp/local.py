@@ -1,0 +1,49 @@
+"""`sage-runtime`: the Sage sidecar and the MCP server together, for a local start.
+
+Uses the sidecar at `--sidecar` when one is already SERVING there; otherwise starts one on
+that address as a child process. Then serves MCP over streamable HTTP (default
+http://127.0.0.1:8000/mcp). Ctrl-C or SIGTERM stops both.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import CliApp, SettingsConfigDict
+
+from sage_mcp.main import configure_logging, serve
+from sage_mcp.settings import McpSettings
+from sage_mcp.sidecar_process import SidecarProcess, is_serving
+
+
+class RuntimeSettings(McpSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SAGE_MCP_",
+        cli_prog_name="sage-runtime",
+        cli_kebab_case=True,
+        cli_implicit_flags=True,
+        frozen=True,
+    )
+
+    transport: Literal["stdio", "streamable-http"] = Field(
+        "streamable-http", description="MCP transport: `streamable-http`, or `stdio`."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = CliApp.run(RuntimeSettings, cli_args=sys.argv[1:] if argv is None else argv)
+    except ValidationError as exc:
+        print(f"sage-runtime: invalid configuration:\n{exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    sidecar = None
+    if settings.spawn_sidecar or not is_serving(settings.sidecar):
+        sidecar = SidecarProcess(settings.sidecar)
+    return serve(settings, sidecar, announce=settings.transport != "stdio")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""`sage-mcp`: the MCP server, over stdio (default) or streamable HTTP."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from types import FrameType
+
+from pydantic import ValidationError
+from pydantic_settings import CliApp
+
+from sage_mcp.settings import McpSettings
+from sage_mcp.sidecar_process import SidecarProcess, SidecarStartError, free_local_address
+from sage_mcp.tools import SageMcp
+
+log = logging.getLogger("sage_mcp")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = CliApp.run(McpSettings, cli_args=sys.argv[1:] if argv is None else argv)
+    except ValidationError as exc:
+        print(f"sage-mcp: invalid configuration:\n{exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    sidecar = SidecarProcess(free_local_address()) if settings.spawn_sidecar else None
+    return serve(settings, sidecar)
+
+
+def configure_logging(level: str) -> None:
+    # stderr only: over stdio, stdout carries the MCP protocol.
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bool = False) -> int:
+    """Runs the MCP server until its transport closes or a signal arrives.
+
+    With `sidecar`, starts it first and stops it last, whatever ends the server.
+    """
+    _exit_on_sigterm()
+    try:
+        address = settings.sidecar
+        if sidecar is not None:
+            sidecar.start()
+            log.info("starting sage-sidecar on %s (pid %s)", sidecar.address, sidecar.pid)
+            sidecar.wait_serving(settings.sidecar_start_timeout_seconds)
+            address = sidecar.address
+        app = SageMcp(settings, address)
+        if announce:
+            where = "started here" if sidecar is not None else "already running"
+            print(f"Sage sidecar (gRPC):  {address}  ({where})", flush=True)
+            print(f"MCP server (HTTP):    http://{settings.host}:{settings.port}/mcp", flush=True)
+            print("Ctrl-C stops both." if sidecar is not None else "Ctrl-C stops it.", flush=True)
+        if settings.transport == "stdio":
+            app.server.run()
+        else:
+            app.server.run("streamable-http", host=settings.host, port=settings.port)
+    except SidecarStartError as exc:
+        print(f"sage-mcp: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if sidecar is not None:
+            log.info("stopping sage-sidecar (pid %s)", sidecar.pid)
+            sidecar.stop()
+    return 0
+
+
+def _exit_on_sigterm() -> None:
+    # SIGTERM unwinds like Ctrl-C, so `finally` stops the sidecar. (uvicorn takes the signal
+    # while it serves, shuts down gracefully, then raises it again, landing here.)
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Keeps what an evaluation returns within a model's context budget.
+
+Text over the budget is cut to a head and a tail with a note; images over the size cap are
+scaled down. The full text or image is kept in an `OutputStore`, which the MCP server serves
+as resources (`sage://outputs/{id}`, `sage://images/{id}.png`).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+OUTPUT_URI = "sage://outputs/{output_id}"
+IMAGE_URI = "sage://images/{image_id}.png"
+
+# Share of the budget given to the head of a cut text; the tail gets the rest. The tail is
+# where errors and final values usually are, so it is not starved.
+_HEAD_SHARE = 0.6
+_SCALABLE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class OutputStore:
+    """The most recent full outputs, by id, bounded in count and in bytes (oldest go first)."""
+
+    def __init__(self, max_items: int = 64, max_bytes: int = 256 << 20) -> None:
+        self._max_items = max_items
+        self._max_bytes = max_bytes
+        self._items: OrderedDict[str, str | bytes] = OrderedDict()
+        self._size = 0
+
+    def put(self, content: str | bytes) -> str:
+        item_id = uuid.uuid4().hex[:16]
+        self._items[item_id] = content
+        self._size += len(content)
+        while len(self._items) > self._max_items or (
+            self._size > self._max_bytes and len(self._items) > 1
+        ):
+            _, dropped = self._items.popitem(last=False)
+            self._size -= len(dropped)
+        return item_id
+
+    def get(self, item_id: str) -> str | bytes | None:
+        content = self._items.get(item_id)
+        if content is not None:
+            self._items.move_to_end(item_id)
+        return content
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class FittedText:
+    text: str
+    truncated: bool = False
+    uri: str | None = None
+
+
+def fit_text(text: str, limit: int, store: OutputStore, what: str = "output") -> FittedText:
+    """`text` if it fits in `limit` characters, else its head and tail around a note."""
+    if len(text) <= limit:
+        return FittedText(text)
+    uri = OUTPUT_URI.format(output_id=store.put(text))
+    head_size = int(limit * _HEAD_SHARE)
+    tail_size = limit - head_size
+    head = _cut_at_line(text[:head_size], keep="start")
+    tail = _cut_at_line(text[-tail_size:], keep="end")
+    omitted = len(text) - len(head) - len(tail)
+    omitted_lines = text.count("\n", len(head), len(text) - len(tail))
+    note = (
+        f"\n[... {omitted:,} characters ({omitted_lines:,} lines) of the {what} cut here to save "
+        f"context. The full {what} ({len(text):,} characters) is the MCP resource {uri} ...]\n"
+    )
+    return FittedText(head + note + tail, truncated=True, uri=uri)
+
+
+def _cut_at_line(piece: str, keep: str) -> str:
+    """Trims a head (or tail) to whole lines when a line break is near the cut."""
+    if keep == "start":
+        cut = piece.rfind("\n")
+        return piece[: cut + 1] if cut >= len(piece) * 0.8 else piece
+    cut = piece.find("\n")
+    return piece[cut + 1 :] if 0 <= cut <= len(piece) * 0.2 else piece
+
+
+@dataclass(frozen=True)
+class FittedImage:
+    # None when the image could not be made small enough to show inline.
+    data: bytes | None
+    mime_type: str
+    note: str = ""
+    uri: str | None = None
+
+
+def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
+    """The image if it is within `max_bytes`, else a scaled-down PNG, the original stored."""
+    if len(data) <= max_bytes:
+        return FittedImage(data, mime_type)
+    if mime_type not in _SCALABLE:
+        # SVG and other formats cannot be scaled here; offer the source instead.
+        uri = OUTPUT_URI.format(output_id=store.put(data.decode("utf-8", errors="replace")))
+        return FittedImage(
+            None,
+            mime_type,
+            f"[{mime_type} image of {len(data):,} bytes, over the {max_bytes:,}-byte inline "
+            f"limit; its source is the MCP resource {uri}]",
+            uri,
+        )
+    try:
+        original, smaller, sizes = _downscale(data, max_bytes)
+    except Exception as exc:  # an undecodable image must not fail the whole evaluation
+        return FittedImage(None, mime_type, f"[image of {len(data):,} bytes not shown: {exc}]")
+    uri = IMAGE_URI.format(image_id=store.put(original))
+    (w0, h0), (w1, h1) = sizes
+    if smaller is None:
+        note = (
+            f"[{w0}x{h0} image of {len(data):,} bytes, too large to show inline; the full "
+            f"image is the MCP resource {uri}]"
+        )
+        return FittedImage(None, mime_type, note, uri)
+    note = (
+        f"[image scaled down from {w0}x{h0} to {w1}x{h1}; the full image is the MCP resource {uri}]"
+    )
+    return FittedImage(smaller, "image/png", note, uri)
+
+
+def _downscale(
+    data: bytes, max_bytes: int
+) -> tuple[bytes, bytes | None, tuple[tuple[int, int], tuple[int, int]]]:
+    """(original as PNG, scaled PNG within max_bytes or None, (original size, new size))."""
+    from PIL import Image  # imported here: only large images pay for it
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        original_size = image.size
+        if image.format == "PNG":
+            original = data
+        else:
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            original = buffer.getvalue()
+        width, height = original_size
+        # Area, and so roughly bytes, scales with the square of the factor.
+        factor = min(1.0, (max_bytes / len(original)) ** 0.5)
+        for _ in range(6):
+            size = (max(1, int(width * factor)), max(1, int(height * factor)))
+            buffer = io.BytesIO()
+            image.resize(size, Image.Resampling.LANCZOS).save(buffer, format="PNG", optimize=True)
+            if buffer.tell() <= max_bytes:
+                return original, buffer.getvalue(), (original_size, size)
+            factor *= 0.7
+    return original, None, (original_size, original_size)

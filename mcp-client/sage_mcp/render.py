@@ -1,0 +1,227 @@
+"""Renders an evaluation's `Outcome` as the MCP tool result an agent reads.
+
+Text comes first (what was printed, then the value, then its LaTeX when that says more),
+then images as `ImageContent`; the same facts go into structured content (`EvaluateOutput`).
+Everything passes through the output budget (`output_budget`). Counterpart: `evaluation`.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from mcp.types import CallToolResult, ContentBlock, ImageContent, TextContent
+from pydantic import BaseModel, Field
+
+from sage_mcp.evaluation import Outcome, Status
+from sage_mcp.output_budget import OutputStore, fit_image, fit_text
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_FRAME = re.compile(r'^\s*File "([^"]*)", line \d+')
+# Tracebacks at most this long are returned whole.
+_TRACEBACK_LINES = 40
+
+
+class SageErrorInfo(BaseModel):
+    ename: str = Field(description="The exception's type, e.g. ZeroDivisionError.")
+    evalue: str = Field(description="The exception's message.")
+    traceback: str = Field(description="The traceback, trimmed to the frames that help.")
+
+
+class EvaluateOutput(BaseModel):
+    """What an evaluation did. Long texts are cut; `full_output_uris` has the full ones."""
+
+    status: Status = Field(
+        description="ok, error (Sage raised an exception), interrupted, timed_out, or "
+        "worker_died (the session's variables were lost)."
+    )
+    result: str | None = Field(
+        description="The value of the last line, as the Sage console prints it; null when the "
+        "last line is not an expression or its value is None."
+    )
+    latex: str | None = Field(description="LaTeX of the result, when Sage has one.")
+    stdout: str = Field(description="What the code printed.")
+    stderr: str = Field(description="What the code wrote to standard error (warnings).")
+    error: SageErrorInfo | None = Field(description="The exception, when status is error.")
+    execution_count: int = Field(description="The session's counter for this evaluation.")
+    session_id: str | None = Field(description="The session it ran in; null for a one-off.")
+    images: int = Field(description="How many images (plots) the result has as image content.")
+    duration_seconds: float = Field(description="Time the code ran.")
+    state_preserved: bool = Field(
+        description="False when the session's variables were lost (its worker was restarted)."
+    )
+    full_output_uris: list[str] = Field(
+        description="MCP resources with the full text of outputs that were cut to save context."
+    )
+
+
+def render_outcome(
+    outcome: Outcome,
+    *,
+    session_id: str | None,
+    timeout: float,
+    max_chars: int,
+    max_image_bytes: int,
+    store: OutputStore,
+) -> CallToolResult:
+    uris: list[str] = []
+
+    def fit(text: str, what: str) -> str:
+        fitted = fit_text(text, max_chars, store, what)
+        if fitted.uri:
+            uris.append(fitted.uri)
+        return fitted.text
+
+    stdout = fit(outcome.stdout, "printed output")
+    stderr = fit(outcome.stderr, "standard error output")
+    result = fit(outcome.result_text, "result") if outcome.result_text is not None else None
+    latex = _useful_latex(outcome.result_text, outcome.result_latex)
+    if latex is not None:
+        latex = fit(latex, "LaTeX")
+    error = None
+    if outcome.error is not None:
+        error = SageErrorInfo(
+            ename=outcome.error.ename,
+            evalue=outcome.error.evalue,
+            traceback=fit(trim_traceback(outcome.error.traceback), "traceback"),
+        )
+
+    images: list[ContentBlock] = []
+    notes: list[str] = []
+    for display in outcome.displays:
+        if display.mime_type.startswith("image/"):
+            image = fit_image(display.data, display.mime_type, max_image_bytes, store)
+            if image.uri:
+                uris.append(image.uri)
+            if image.note:
+                notes.append(image.note)
+            if image.data is not None:
+                data = base64.b64encode(image.data).decode()
+                images.append(ImageContent(data=data, mime_type=image.mime_type))
+        elif display.text_plain:
+            notes.append(fit(display.text_plain, "display output"))
+
+    lines: list[str] = []
+    headline = _headline(outcome, timeout)
+    if headline:
+        lines.append(headline)
+    if stdout:
+        lines.append(stdout.rstrip("\n"))
+    if stderr:
+        lines.append("stderr:\n" + stderr.rstrip("\n"))
+    if result is not None:
+        lines.append(("Result:\n" if "\n" in result else "Result: ") + result if stdout else result)
+    if latex is not None:
+        lines.append(f"LaTeX: {latex}")
+    if error is not None:
+        lines.append(error.traceback.rstrip("\n"))
+    lines.extend(notes)
+    if outcome.output_truncated:
+        lines.append("[The Sage runtime cut this evaluation's output at its own size limit.]")
+    if not lines and not images:
+        lines.append("(no output: nothing was printed and the last line has no value)")
+
+    content: list[ContentBlock] = []
+    if lines:
+        content.append(TextContent(text="\n".join(lines)))
+    content.extend(images)
+    structured = EvaluateOutput(
+        status=outcome.status,
+        result=result,
+        latex=latex,
+        stdout=stdout,
+        stderr=stderr,
+        error=error,
+        execution_count=outcome.execution_count,
+        session_id=session_id,
+        images=len(images),
+        duration_seconds=round(outcome.duration_seconds, 6),
+        state_preserved=outcome.state_preserved,
+        full_output_uris=uris,
+    )
+    return CallToolResult(
+        content=content,
+        structured_content=structured.model_dump(mode="json"),
+        is_error=outcome.status != "ok",
+    )
+
+
+def _headline(outcome: Outcome, timeout: float) -> str:
+    """A first line for anything but success, saying what happened and what to do."""
+    lost = (
+        " The session's variables were lost: its worker had to be restarted, so re-run the "
+        "definitions you need."
+        if not outcome.state_preserved
+        else " The session's variables are kept."
+    )
+    if outcome.status == "error" and outcome.error is not None:
+        return f"Sage raised {outcome.error.ename}: {outcome.error.evalue}"
+    if outcome.status == "interrupted":
+        return "The evaluation was interrupted." + lost
+    if outcome.status == "timed_out":
+        return (
+            f"The evaluation ran past its timeout of {timeout:g} s and was interrupted.{lost} "
+            "Pass a larger timeout_seconds, or make the computation cheaper."
+        )
+    if outcome.status == "worker_died":
+        return (
+            "The Sage worker process died while running this code (often from running out of "
+            "memory). The session continues with a fresh namespace: its variables are gone."
+        )
+    if outcome.status == "unknown":
+        return "The evaluation ended without a known status."
+    return ""
+
+
+def _useful_latex(text: str | None, latex: str) -> str | None:
+    """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`)."""
+    if not latex or text is None:
+        return None
+    return None if _bare(latex, is_latex=True) == _bare(text) else latex
+
+
+_LATEX_NOISE = re.compile(r"\\(?:left|right|mathrm|mathbf|mathit|text|Bold|verb)\b|\\[,;! ]|[\s{}]")
+
+
+def _bare(s: str, is_latex: bool = False) -> str:
+    if is_latex:
+        s = s.replace("\\cdot", "*").replace("\\times", "*")
+        s = _LATEX_NOISE.sub("", s)
+    return re.sub(r"\s", "", s)
+
+
+def trim_traceback(traceback: str, max_lines: int = _TRACEBACK_LINES) -> str:
+    """Keeps the frames of the submitted code and the innermost ones; drops Sage's middle."""
+    lines = _ANSI.sub("", traceback).splitlines()
+    if len(lines) <= max_lines:
+        return "\n".join(lines)
+    frames: list[tuple[str, list[str]]] = []
+    head: list[str] = []
+    tail: list[str] = []
+    for line in lines:
+        match = _FRAME.match(line)
+        if match:
+            frames.append((match.group(1), [line]))
+        elif frames and line.startswith("    ") and not tail:
+            frames[-1][1].append(line)
+        elif frames:
+            tail.append(line)
+        else:
+            head.append(line)
+    if not frames:
+        return "\n".join([*lines[: max_lines // 2], "  ...", *lines[-max_lines // 2 :]])
+    keep_last = 2
+    kept: list[str] = list(head)
+    omitted = 0
+    for index, (filename, frame_lines) in enumerate(frames):
+        if filename.startswith("<cell") or index >= len(frames) - keep_last:
+            if omitted:
+                kept.append(f"  ... {omitted} frames inside Sage omitted ...")
+                omitted = 0
+            kept.extend(frame_lines)
+        else:
+            omitted += 1
+    if omitted:
+        kept.append(f"  ... {omitted} frames inside Sage omitted ...")
+    kept.extend(tail)
+    return "\n".join(kept)

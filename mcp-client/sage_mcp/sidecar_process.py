@@ -1,0 +1,133 @@
+"""Starts a local `sage-sidecar` child process, waits until it serves, and stops it.
+
+Everything about the child's birth and death lives in `SidecarProcess`, so nothing is left
+behind: it dies with its parent (Linux `PR_SET_PDEATHSIG`), and `stop` escalates from SIGTERM
+(the sidecar drains) to SIGKILL of its whole process group. Used by `main --spawn-sidecar`
+and by `local` (`sage-runtime`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from sage_mcp.client import SERVICE
+
+_PR_SET_PDEATHSIG = 1
+
+
+class SidecarStartError(RuntimeError):
+    pass
+
+
+def free_local_address() -> str:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{sock.getsockname()[1]}"
+
+
+def is_serving(address: str, timeout: float = 1.0) -> bool:
+    """Whether a sidecar at `address` answers its health check with SERVING."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=SERVICE), timeout=timeout
+            )
+        except grpc.RpcError:
+            return False
+    return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
+
+def sidecar_command() -> list[str]:
+    """The installed `sage-sidecar` next to this interpreter, or the module as a fallback."""
+    script = Path(sys.executable).with_name("sage-sidecar")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("sage-sidecar")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "sage_sidecar.main"]
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: if the MCP server is killed outright, the
+    # kernel sends the sidecar SIGTERM, so it drains and exits instead of being orphaned.
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class SidecarProcess:
+    def __init__(
+        self,
+        listen: str,
+        *,
+        output: IO[str] | None = None,
+        extra_args: list[str] | None = None,
+    ) -> None:
+        self.address = listen
+        self._output = output
+        self._extra_args = extra_args or []
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self) -> None:
+        command = [*sidecar_command(), "--listen", self.address, *self._extra_args]
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            # Over stdio, our stdout is the MCP channel: the child must never write to it.
+            stdout=self._output if self._output is not None else sys.stderr,
+            stderr=self._output if self._output is not None else sys.stderr,
+            # Its own process group: a terminal's Ctrl-C reaches us, and we stop it in order.
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+
+    def wait_serving(self, timeout: float) -> None:
+        """Blocks until the sidecar's health says SERVING; raises if it exits or times out."""
+        process = self._require()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = process.poll()
+            if code is not None:
+                raise SidecarStartError(f"sage-sidecar exited with code {code} while starting")
+            if is_serving(self.address, timeout=min(1.0, max(deadline - time.monotonic(), 0.1))):
+                return
+            time.sleep(0.1)
+        raise SidecarStartError(f"sage-sidecar did not report SERVING within {timeout:g} s")
+
+    def stop(self, grace: float = 20.0) -> int | None:
+        """SIGTERM (the sidecar drains), then SIGKILL to its process group after `grace` s."""
+        process = self._process
+        if process is None:
+            return None
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace)
+        # Its workers share its process group; none may outlive it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
+
+    def _require(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            raise RuntimeError("the sidecar has not been started")
+        return self._process

@@ -1,0 +1,387 @@
+"""The MCP tools and resources that give an agent SageMath, built on `MCPServer`.
+
+Each tool is a thin translation: arguments to a `SageClient` call, and its answer or
+failure to an MCP result written for a model. Counterpart: `client` (the gRPC side).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import importlib.metadata
+import inspect
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Literal
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+from sage_services.api.sage.v1 import sage_pb2
+
+from sage_mcp.breaker import CircuitBreaker
+from sage_mcp.client import SageClient, SidecarError
+from sage_mcp.evaluation import Outcome
+from sage_mcp.explain import explain
+from sage_mcp.output_budget import IMAGE_URI, OUTPUT_URI, OutputStore
+from sage_mcp.render import EvaluateOutput, render_outcome
+from sage_mcp.settings import McpSettings
+
+log = logging.getLogger(__name__)
+
+VARIABLES_URI = "sage://sessions/{session_id}/variables"
+
+INSTRUCTIONS = """\
+SageMath (computer algebra, number theory, plotting) through the `evaluate` tool.
+Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x), (x, 0, pi))`.
+Without a session_id each call runs in a fresh namespace. To keep variables between calls,
+create a session with create_session and pass its session_id to evaluate.
+"""
+
+# Reads a session's user-defined names without leaving any name (or `_`) behind: the
+# console's own globals are skipped, reprs are cut, and the last line is a print.
+_VARIABLES_CODE = """\
+print(__import__("json").dumps((lambda g, base: [
+    {"name": k, "type": type(v).__name__,
+     "value": (lambda r: r if len(r) <= 300 else r[:300] + "...")(repr(v))}
+    for k, v in sorted(g.items())
+    if not k.startswith("_") and not (k in base and base[k] is v)
+    and type(v).__name__ != "module"
+])(globals(), __import__("sage.all_cmdline", fromlist=["*"]).__dict__)))
+"""
+_VARIABLES_TIMEOUT = 30.0
+
+SessionIdArg = Annotated[
+    str,
+    Field(description="The session_id returned by create_session.", min_length=1),
+]
+
+
+class SessionInfo(BaseModel):
+    session_id: str = Field(description="Pass this as session_id to evaluate.")
+    state: Literal["active", "busy", "unknown"] = Field(
+        description="busy while it evaluates code, active when idle."
+    )
+    execution_count: int = Field(description="How many evaluations have started in it.")
+    queued_evaluations: int = Field(description="Evaluations waiting behind the running one.")
+    created: str = Field(description="When it was created (UTC, ISO 8601).")
+    last_active: str = Field(description="When an evaluation last started or finished.")
+    variables_uri: str = Field(description="MCP resource listing the session's variables.")
+
+
+class SessionList(BaseModel):
+    sessions: list[SessionInfo]
+
+
+class DeleteResult(BaseModel):
+    session_id: str
+    deleted: bool
+
+
+class InterruptResult(BaseModel):
+    session_id: str
+    interrupted: bool = Field(
+        description="True when an evaluation was running and was sent the interrupt."
+    )
+
+
+class SageMcp:
+    """The MCP server and what it owns: one `SageClient` and the store of full outputs."""
+
+    def __init__(self, settings: McpSettings, sidecar_address: str | None = None) -> None:
+        self.settings = settings
+        self.sidecar_address = sidecar_address or settings.sidecar
+        self.store = OutputStore(max_items=settings.stored_outputs)
+        self._client: SageClient | None = None
+        self.server: MCPServer[None] = MCPServer(
+            "sage",
+            title="SageMath",
+            version=_version(),
+            instructions=INSTRUCTIONS,
+            lifespan=self._lifespan,
+            log_level=_mcp_log_level(settings.log_level),
+        )
+        self._register()
+
+    @property
+    def client(self) -> SageClient:
+        if self._client is None:
+            raise RuntimeError("the Sage client exists only while the server runs")
+        return self._client
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, server: MCPServer[None]) -> AsyncIterator[None]:
+        # The channel is made here, inside the server's event loop, once for all MCP sessions.
+        settings = self.settings
+        self._client = SageClient(
+            self.sidecar_address,
+            rpc_timeout=settings.rpc_timeout_seconds,
+            connect_timeout=settings.connect_timeout_seconds,
+            deadline_margin=settings.deadline_margin_seconds,
+            max_attempts=settings.retry_max_attempts,
+            breaker=CircuitBreaker(
+                settings.breaker_failure_threshold, settings.breaker_cooldown_seconds
+            ),
+        )
+        try:
+            yield None
+        finally:
+            client, self._client = self._client, None
+            await client.close()
+
+    def _register(self) -> None:
+        server = self.server
+        limits = (
+            f"\n\ntimeout_seconds defaults to {self.settings.default_timeout_seconds:g} and may "
+            f"be at most {self.settings.max_timeout_seconds:g}."
+        )
+        tools: list[tuple[Callable[..., Any], ToolAnnotations, str]] = [
+            (
+                self.evaluate,
+                ToolAnnotations(title="Evaluate Sage code", open_world_hint=False),
+                limits,
+            ),
+            (self.create_session, ToolAnnotations(idempotent_hint=False), ""),
+            (self.list_sessions, ToolAnnotations(read_only_hint=True), ""),
+            (self.delete_session, ToolAnnotations(destructive_hint=True, idempotent_hint=True), ""),
+            (self.interrupt, ToolAnnotations(destructive_hint=False, idempotent_hint=True), ""),
+        ]
+        for fn, hints, extra in tools:
+            description = inspect.cleandoc(fn.__doc__ or "") + extra
+            server.add_tool(fn, description=description, annotations=hints)
+        server.resource(
+            OUTPUT_URI,
+            name="full_output",
+            description="The full text of an output that evaluate cut to save context.",
+            mime_type="text/plain",
+        )(self.read_output)
+        server.resource(
+            IMAGE_URI,
+            name="full_image",
+            description="The full-size image of a plot that evaluate scaled down.",
+            mime_type="image/png",
+        )(self.read_image)
+        server.resource(
+            VARIABLES_URI,
+            name="session_variables",
+            description="The variables a session defines: name, type and value (cut to 300 "
+            "characters), as JSON. Reading it waits for the session's running evaluation.",
+            mime_type="application/json",
+        )(self.read_variables)
+
+    # Tools. Their docstrings and parameter descriptions are what the model reads.
+
+    async def evaluate(
+        self,
+        code: Annotated[
+            str,
+            Field(
+                description="Sage code; several lines are fine. Sage syntax works (`2^10`, "
+                "`R.<x> = QQ[]`). The value of the last line is returned, as in the Sage "
+                "console; use print() for anything else you want to see.",
+                min_length=1,
+            ),
+        ],
+        ctx: Context[None, Any],
+        session_id: Annotated[
+            str | None,
+            Field(
+                description="Run in this session (from create_session) so variables persist "
+                "between calls. Omit it for a one-off evaluation in a fresh namespace."
+            ),
+        ] = None,
+        timeout_seconds: Annotated[
+            float | None,
+            Field(
+                description="Stop the code after this many seconds (variables are kept).",
+                gt=0,
+            ),
+        ] = None,
+    ) -> Annotated[CallToolResult, EvaluateOutput]:
+        """Run SageMath code and return what it printed and the value of its last line.
+
+        Plots come back as images. A Sage exception comes back as an error result with its
+        traceback. Long outputs are cut to a head and a tail; the full text is then an MCP
+        resource whose URI the result gives.
+        """
+        settings = self.settings
+        timeout = timeout_seconds or settings.default_timeout_seconds
+        if timeout > settings.max_timeout_seconds:
+            return _tool_error(
+                f"timeout_seconds may be at most {settings.max_timeout_seconds:g}; "
+                "split longer work into steps."
+            )
+        session = session_id or ""
+        outcome = Outcome()
+        ticker = None
+        if _wants_progress(ctx):
+            ticker = asyncio.create_task(self._report_progress(ctx, outcome, timeout))
+        try:
+            events = self.client.evaluate(
+                code, session_id=session, timeout=timeout, request_id=uuid.uuid4().hex
+            )
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    outcome.add(event)
+        except SidecarError as error:
+            return _tool_error(explain(error, session_id=session), partial=outcome)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+        return render_outcome(
+            outcome,
+            session_id=session_id or None,
+            timeout=timeout,
+            max_chars=settings.max_output_chars,
+            max_image_bytes=settings.max_image_bytes,
+            store=self.store,
+        )
+
+    async def create_session(self) -> SessionInfo:
+        """Create a Sage session: a namespace whose variables persist across evaluate calls.
+
+        Pass the returned session_id to evaluate. Delete sessions you no longer need.
+        """
+        try:
+            return _session_info(await self.client.create_session())
+        except SidecarError as error:
+            raise ToolError(explain(error)) from None
+
+    async def list_sessions(self) -> SessionList:
+        """List the live Sage sessions, oldest first, with their state."""
+        try:
+            sessions = await self.client.list_sessions()
+        except SidecarError as error:
+            raise ToolError(explain(error)) from None
+        return SessionList(sessions=[_session_info(s) for s in sessions])
+
+    async def delete_session(self, session_id: SessionIdArg) -> DeleteResult:
+        """Delete a session and its variables, stopping anything it is running."""
+        try:
+            await self.client.delete_session(session_id)
+        except SidecarError as error:
+            raise ToolError(explain(error, session_id=session_id)) from None
+        return DeleteResult(session_id=session_id, deleted=True)
+
+    async def interrupt(self, session_id: SessionIdArg) -> InterruptResult:
+        """Interrupt the evaluation running in a session, like Ctrl-C; variables are kept."""
+        try:
+            interrupted = await self.client.interrupt(session_id)
+        except SidecarError as error:
+            raise ToolError(explain(error, session_id=session_id)) from None
+        return InterruptResult(session_id=session_id, interrupted=interrupted)
+
+    # Resources.
+
+    def read_output(self, output_id: str) -> str:
+        content = self.store.get(output_id)
+        if not isinstance(content, str):
+            raise ResourceNotFoundError(
+                f"Output {output_id!r} is no longer kept (only the latest "
+                f"{self.settings.stored_outputs} are). Run the code again."
+            )
+        return content
+
+    def read_image(self, image_id: str) -> bytes:
+        content = self.store.get(image_id)
+        if not isinstance(content, bytes):
+            raise ResourceNotFoundError(
+                f"Image {image_id!r} is no longer kept (only the latest "
+                f"{self.settings.stored_outputs} outputs are). Run the code again."
+            )
+        return content
+
+    async def read_variables(self, session_id: str) -> str:
+        outcome = Outcome()
+        try:
+            events = self.client.evaluate(
+                _VARIABLES_CODE, session_id=session_id, timeout=_VARIABLES_TIMEOUT
+            )
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    outcome.add(event)
+        except SidecarError as error:
+            if error.code.name == "NOT_FOUND":
+                raise ResourceNotFoundError(explain(error, session_id=session_id)) from None
+            raise ResourceError(explain(error, session_id=session_id)) from None
+        if outcome.status != "ok":
+            detail = outcome.error.evalue if outcome.error else outcome.status
+            raise ResourceError(f"Could not read the variables of {session_id!r}: {detail}")
+        variables = json.loads(outcome.stdout)
+        return json.dumps({"session_id": session_id, "variables": variables}, indent=1)
+
+    # Progress.
+
+    async def _report_progress(
+        self, ctx: Context[None, Any], outcome: Outcome, timeout: float
+    ) -> None:
+        """Tells the client the call is alive, with the latest output, every few seconds."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        interval = self.settings.progress_interval_seconds
+        while True:
+            await asyncio.sleep(interval)
+            elapsed = loop.time() - start
+            message = f"Sage has been running for {elapsed:.0f} s (timeout {timeout:g} s)"
+            latest = outcome.latest_output().strip()
+            if latest:
+                message += f"; latest output: {latest}"
+            try:
+                await ctx.report_progress(round(elapsed, 3), timeout, message)
+            except Exception:  # a client gone away must not end the evaluation
+                log.debug("progress notification failed", exc_info=True)
+
+
+def _wants_progress(ctx: Context[None, Any]) -> bool:
+    meta: Any = ctx.request_context.meta
+    if not meta:
+        return False
+    return meta.get("progressToken") is not None or meta.get("progress_token") is not None
+
+
+def _tool_error(message: str, partial: Outcome | None = None) -> CallToolResult:
+    text = message
+    if partial is not None and partial.printed_parts:
+        printed = "".join(partial.printed_parts)
+        text += f"\n\nOutput received before the failure:\n{printed[-2000:]}"
+    return CallToolResult(content=[TextContent(text=text)], is_error=True)
+
+
+def _session_info(session: sage_pb2.Session) -> SessionInfo:
+    states: dict[int, Literal["active", "busy"]] = {
+        sage_pb2.SESSION_STATE_ACTIVE: "active",
+        sage_pb2.SESSION_STATE_BUSY: "busy",
+    }
+    return SessionInfo(
+        session_id=session.session_id,
+        state=states.get(session.state, "unknown"),
+        execution_count=session.execution_count,
+        queued_evaluations=session.queued_evaluations,
+        created=_iso(session.create_time),
+        last_active=_iso(session.last_active_time),
+        variables_uri=VARIABLES_URI.format(session_id=session.session_id),
+    )
+
+
+def _iso(timestamp: Timestamp) -> str:
+    moment = timestamp.ToDatetime(tzinfo=datetime.UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("sage-runtime")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _mcp_log_level(level: str) -> Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]:
+    upper = level.upper()
+    if upper in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        return upper  # type: ignore[return-value]
+    return "INFO"

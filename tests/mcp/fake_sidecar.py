@@ -1,0 +1,136 @@
+"""A scriptable in-process `sage.v1.SageService`, for the client's fault-handling tests.
+
+It speaks the real contract over a real gRPC server on loopback, but its failures are
+chosen by the test: refuse the first calls with UNAVAILABLE, break a stream after `started`,
+report NOT_SERVING. Every request it sees is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import grpc.aio
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_services.errors import session_not_found, to_status
+
+SERVICE = "sage.v1.SageService"
+
+
+@dataclass
+class Script:
+    """What the fake does; tests change it between calls."""
+
+    refuse_evaluations: int = 0
+    break_after_started: int = 0
+    evaluate_seconds: float = 0.0
+    known_sessions: set[str] = field(default_factory=lambda: {"s1"})
+
+
+@dataclass
+class Seen:
+    evaluations: list[pb.EvaluateRequest] = field(default_factory=list)
+    time_remaining: list[float] = field(default_factory=list)
+
+
+class FakeSage(sage_pb2_grpc.SageServiceServicer):
+    def __init__(self, script: Script, seen: Seen) -> None:
+        self.script = script
+        self.seen = seen
+        self.count = 0
+
+    async def Evaluate(
+        self, request: pb.EvaluateRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.EvaluateResponse]:
+        self.seen.evaluations.append(request)
+        self.seen.time_remaining.append(context.time_remaining() or 0.0)
+        if self.script.refuse_evaluations > 0:
+            self.script.refuse_evaluations -= 1
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "warming up")
+        if request.session_id and request.session_id not in self.script.known_sessions:
+            await context.abort_with_status(to_status(session_not_found(request.session_id)))
+        self.count += 1
+        yield pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=self.count))
+        if self.script.break_after_started > 0:
+            self.script.break_after_started -= 1
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "Socket closed")
+        if self.script.evaluate_seconds:
+            await asyncio.sleep(self.script.evaluate_seconds)
+        yield pb.EvaluateResponse(stdout=pb.OutputChunk(text="hello\n"))
+        yield pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="2"))
+        yield pb.EvaluateResponse(
+            finished=pb.EvaluationFinished(
+                status=pb.EVALUATION_STATUS_OK, execution_count=self.count, state_preserved=True
+            )
+        )
+
+    async def CreateSession(
+        self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateSessionResponse:
+        return pb.CreateSessionResponse(session=pb.Session(session_id="s1"))
+
+    async def GetSession(
+        self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSessionResponse:
+        if request.session_id not in self.script.known_sessions:
+            await context.abort_with_status(to_status(session_not_found(request.session_id)))
+        return pb.GetSessionResponse(session=pb.Session(session_id=request.session_id))
+
+    async def ListSessions(
+        self, request: pb.ListSessionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListSessionsResponse:
+        return pb.ListSessionsResponse(
+            sessions=[pb.Session(session_id=s) for s in sorted(self.script.known_sessions)]
+        )
+
+    async def DeleteSession(
+        self, request: pb.DeleteSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteSessionResponse:
+        self.script.known_sessions.discard(request.session_id)
+        return pb.DeleteSessionResponse()
+
+    async def Interrupt(
+        self, request: pb.InterruptRequest, context: grpc.aio.ServicerContext
+    ) -> pb.InterruptResponse:
+        return pb.InterruptResponse(interrupted=False)
+
+
+class FakeSidecar:
+    def __init__(self) -> None:
+        self.script = Script()
+        self.seen = Seen()
+        self.health = health.aio.HealthServicer()
+        self._server: grpc.aio.Server | None = None
+        self.address = ""
+
+    async def start(self, port: int = 0) -> None:
+        server = grpc.aio.server()
+        # RPCs the fake does not script answer UNIMPLEMENTED from the generated base class,
+        # whose type stubs call them abstract: hence the instantiation through Any.
+        servicer_class: type[Any] = FakeSage
+        servicer = servicer_class(self.script, self.seen)
+        sage_pb2_grpc.add_SageServiceServicer_to_server(servicer, server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        bound = server.add_insecure_port(f"127.0.0.1:{port}")
+        await server.start()
+        await self.set_serving(True)
+        self._server = server
+        self.address = f"127.0.0.1:{bound}"
+
+    async def set_serving(self, serving: bool) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        await self.health.set(SERVICE, status)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop(None)
+            self._server = None

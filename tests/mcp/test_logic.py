@@ -1,0 +1,323 @@
+"""Fast tests of the MCP server's logic with cases: breaker, budget, rendering, messages."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from PIL import Image
+from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
+from sage_mcp.client import SidecarError, SidecarUnavailable, service_config
+from sage_mcp.evaluation import Outcome
+from sage_mcp.explain import explain
+from sage_mcp.output_budget import OutputStore, fit_image, fit_text
+from sage_mcp.render import render_outcome, trim_traceback
+from sage_mcp.settings import McpSettings
+from sage_services.api.sage.v1 import sage_pb2 as pb
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# Circuit breaker.
+
+
+def test_breaker_opens_after_the_threshold_and_rejects_during_the_cooldown() -> None:
+    clock = Clock()
+    breaker = CircuitBreaker(failure_threshold=2, cooldown=5.0, clock=clock)
+    breaker.record_failure("refused")
+    assert breaker.admit() is Admission.ALLOW
+    breaker.record_failure("refused")
+    assert breaker.state is BreakerState.OPEN
+    assert breaker.admit() is Admission.REJECT
+    assert breaker.retry_in() == pytest.approx(5.0)
+    assert breaker.last_failure == "refused"
+
+
+def test_breaker_asks_for_a_probe_after_the_cooldown_and_closes_on_success() -> None:
+    clock = Clock()
+    breaker = CircuitBreaker(failure_threshold=1, cooldown=5.0, clock=clock)
+    breaker.record_failure()
+    clock.now += 5.0
+    assert breaker.admit() is Admission.PROBE
+    assert breaker.state is BreakerState.HALF_OPEN
+    breaker.record_success()
+    assert breaker.admit() is Admission.ALLOW
+    assert breaker.consecutive_failures == 0
+
+
+def test_breaker_failed_probe_opens_it_for_another_cooldown() -> None:
+    clock = Clock()
+    breaker = CircuitBreaker(failure_threshold=3, cooldown=5.0, clock=clock)
+    for _ in range(3):
+        breaker.record_failure()
+    clock.now += 6.0
+    assert breaker.admit() is Admission.PROBE
+    breaker.record_failure("still down")
+    assert breaker.admit() is Admission.REJECT
+    assert breaker.retry_in() == pytest.approx(5.0)
+
+
+def test_a_success_resets_the_failure_count() -> None:
+    breaker = CircuitBreaker(failure_threshold=2, cooldown=5.0, clock=Clock())
+    breaker.record_failure()
+    breaker.record_success()
+    breaker.record_failure()
+    assert breaker.state is BreakerState.CLOSED
+
+
+# Retry policy.
+
+
+def test_service_config_retries_unavailable_with_backoff_caps_attempts_and_throttles() -> None:
+    config = json.loads(service_config(5))
+    policies = {
+        json.dumps(entry["name"], sort_keys=True): entry["retryPolicy"]
+        for entry in config["methodConfig"]
+    }
+    evaluate = policies[json.dumps([{"method": "Evaluate", "service": "sage.v1.SageService"}])]
+    assert evaluate["retryableStatusCodes"] == ["UNAVAILABLE"]
+    assert evaluate["maxAttempts"] == 5
+    assert float(evaluate["maxBackoff"].rstrip("s")) > float(evaluate["initialBackoff"].rstrip("s"))
+    assert (
+        "UNAVAILABLE"
+        in policies[json.dumps([{"service": "grpc.health.v1.Health"}])]["retryableStatusCodes"]
+    )
+    assert config["retryThrottling"]["maxTokens"] > 0
+
+
+# Output budget.
+
+
+def test_long_text_is_cut_to_head_and_tail_and_stored_whole() -> None:
+    store = OutputStore()
+    text = "".join(f"line {i}\n" for i in range(10_000))
+    fitted = fit_text(text, 1000, store, "printed output")
+    assert fitted.truncated
+    assert fitted.uri is not None
+    assert len(fitted.text) < 1400
+    assert fitted.text.startswith("line 0\n")
+    assert fitted.text.endswith("line 9999\n")
+    assert "characters" in fitted.text
+    assert fitted.uri in fitted.text
+    assert store.get(fitted.uri.rsplit("/", 1)[1]) == text
+
+
+def test_short_text_is_untouched_and_not_stored() -> None:
+    store = OutputStore()
+    assert fit_text("2", 1000, store).text == "2"
+    assert len(store) == 0
+
+
+def test_store_forgets_the_oldest_outputs() -> None:
+    store = OutputStore(max_items=2)
+    first = store.put("a")
+    store.put("b")
+    store.put("c")
+    assert store.get(first) is None
+    assert len(store) == 2
+
+
+def _noise_png(size: int) -> bytes:
+    rng = random.Random(1)
+    image = Image.frombytes(
+        "RGB", (size, size), bytes(rng.getrandbits(8) for _ in range(size**2 * 3))
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_large_image_is_scaled_down_and_the_original_kept() -> None:
+    store = OutputStore()
+    data = _noise_png(400)
+    fitted = fit_image(data, "image/png", 100_000, store)
+    assert fitted.data is not None
+    assert len(fitted.data) <= 100_000
+    assert fitted.mime_type == "image/png"
+    assert fitted.uri is not None
+    assert "scaled down from 400x400" in fitted.note
+    assert store.get(fitted.uri.rsplit("/", 1)[1].removesuffix(".png")) == data
+
+
+def test_small_image_is_returned_as_is() -> None:
+    data = _noise_png(10)
+    fitted = fit_image(data, "image/png", 100_000, OutputStore())
+    assert fitted.data == data
+    assert fitted.uri is None
+
+
+# Rendering.
+
+
+def _events(
+    *events: pb.EvaluateResponse, status: pb.EvaluationStatus.ValueType = pb.EVALUATION_STATUS_OK
+) -> Outcome:
+    outcome = Outcome()
+    outcome.add(pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=1)))
+    for event in events:
+        outcome.add(event)
+    outcome.add(
+        pb.EvaluateResponse(
+            finished=pb.EvaluationFinished(status=status, execution_count=1, state_preserved=True)
+        )
+    )
+    return outcome
+
+
+def _render(outcome: Outcome) -> tuple[str, dict[str, object], bool]:
+    result = render_outcome(
+        outcome,
+        session_id=None,
+        timeout=60,
+        max_chars=1000,
+        max_image_bytes=100_000,
+        store=OutputStore(),
+    )
+    text = "\n".join(getattr(block, "text", "") for block in result.content)
+    return text, result.structured_content, result.is_error
+
+
+def test_latex_is_shown_only_when_it_adds_something() -> None:
+    plain, _, _ = _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(text_plain="x^2 + 1", text_latex="x^{2} + 1")
+            )
+        )
+    )
+    assert "LaTeX" not in plain
+    product, _, _ = _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(
+                    text_plain="641 * 6700417", text_latex="641 \\cdot 6700417"
+                )
+            )
+        )
+    )
+    assert "LaTeX" not in product
+    root, structured, _ = _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(text_plain="sqrt(2)", text_latex="\\sqrt{2}")
+            )
+        )
+    )
+    assert "LaTeX: \\sqrt{2}" in root
+    assert structured["latex"] == "\\sqrt{2}"
+
+
+def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
+    text, structured, is_error = _render(
+        _events(
+            pb.EvaluateResponse(stdout=pb.OutputChunk(text="hi\n")),
+            pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="3")),
+        )
+    )
+    assert text == "hi\nResult: 3"
+    assert structured["stdout"] == "hi\n"
+    assert structured["result"] == "3"
+    assert not is_error
+
+
+def test_timeout_is_an_error_that_says_what_to_do() -> None:
+    text, structured, is_error = _render(_events(status=pb.EVALUATION_STATUS_TIMED_OUT))
+    assert is_error
+    assert structured["status"] == "timed_out"
+    assert "timeout_seconds" in text
+    assert "variables are kept" in text
+
+
+def test_a_resumed_stream_replaces_what_came_before() -> None:
+    outcome = Outcome()
+    outcome.add(pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=4)))
+    outcome.add(pb.EvaluateResponse(stdout=pb.OutputChunk(text="partial")))
+    outcome.add(pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=4)))
+    assert outcome.stdout == ""
+    assert outcome.execution_count == 4
+
+
+def test_traceback_keeps_the_cell_and_innermost_frames() -> None:
+    frames = ['  File "<cell 1>", line 1, in <module>', "    f(1)"]
+    for i in range(30):
+        frames += [f'  File "sage/deep/module{i}.py", line {i}, in g{i}', f"    call{i}()"]
+    tb = "\n".join(["Traceback (most recent call last):", *frames, "ValueError: bad"])
+    trimmed = trim_traceback(tb)
+    lines = trimmed.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert '"<cell 1>"' in lines[1]
+    assert "28 frames inside Sage omitted" in trimmed
+    assert "module29.py" in trimmed
+    assert lines[-1] == "ValueError: bad"
+    assert len(lines) < 15
+
+
+def test_short_traceback_is_kept_whole_without_colour_codes() -> None:
+    tb = "Traceback (most recent call last):\n\x1b[31mZeroDivisionError\x1b[0m: x"
+    assert trim_traceback(tb) == "Traceback (most recent call last):\nZeroDivisionError: x"
+
+
+# Messages for the agent.
+
+
+def test_resource_exhausted_says_to_delete_idle_sessions() -> None:
+    error = SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, "Too many sessions (64).")
+    assert "delete_session" in explain(error)
+
+
+def test_invalid_argument_names_the_field() -> None:
+    violation = error_details_pb2.BadRequest.FieldViolation(field="timeout", description="too long")
+    error = SidecarError(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "Invalid timeout",
+        details=[error_details_pb2.BadRequest(field_violations=[violation])],
+    )
+    assert "timeout: too long" in explain(error)
+
+
+def test_session_lost_in_a_restart_is_said_plainly() -> None:
+    info = error_details_pb2.ResourceInfo(resource_type="sage.v1.Session", resource_name="abc")
+    error = SidecarError(grpc.StatusCode.NOT_FOUND, "gone", details=[info], after_outage=True)
+    message = explain(error)
+    assert "'abc' was lost" in message
+    assert "restarted" in message
+    assert "create_session" in message
+
+
+def test_unavailable_message_starts_plainly_and_gives_a_wait() -> None:
+    error = SidecarUnavailable("127.0.0.1:1", "no connection", retry_after=3.0)
+    message = explain(error)
+    assert message.startswith("Sage runtime unavailable at 127.0.0.1:1: no connection.")
+    assert "try again in 3 s" in message
+
+
+# Settings.
+
+
+def test_settings_come_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic_settings import CliApp
+
+    monkeypatch.setenv("SAGE_MCP_SIDECAR", "10.0.0.1:50051")
+    settings = CliApp.run(
+        McpSettings,
+        cli_args=["--transport", "streamable-http", "--port", "9000", "--spawn-sidecar"],
+    )
+    assert settings.sidecar == "10.0.0.1:50051"
+    assert settings.transport == "streamable-http"
+    assert settings.port == 9000
+    assert settings.spawn_sidecar
+
+
+def test_every_setting_is_described() -> None:
+    for name, field in McpSettings.model_fields.items():
+        assert field.description, name

@@ -1,0 +1,210 @@
+"""The MCP tools end to end: the SDK's real client, `sage-mcp`, the real sidecar and Sage."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import anyio
+from mcp import Client
+from mcp.types import BlobResourceContents, ImageContent, TextContent, TextResourceContents
+from PIL import Image
+
+from tests.helpers import SidecarProcess, free_port
+from tests.mcp.conftest import HttpServer, stdio_client
+
+TOOLS = {"evaluate", "create_session", "list_sessions", "delete_session", "interrupt"}
+
+
+def text_of(result: object) -> str:
+    content = getattr(result, "content", [])
+    return "\n".join(block.text for block in content if isinstance(block, TextContent))
+
+
+async def test_lists_tools_and_evaluates_over_stdio(sidecar: SidecarProcess) -> None:
+    async with stdio_client(sidecar.address) as client:
+        listed = await client.list_tools()
+        tools = {tool.name: tool for tool in listed.tools}
+        assert set(tools) == TOOLS
+        evaluate = tools["evaluate"]
+        assert set(evaluate.input_schema["properties"]) == {"code", "session_id", "timeout_seconds"}
+        assert evaluate.input_schema["required"] == ["code"]
+        assert evaluate.output_schema is not None
+        for field in ("status", "result", "stdout", "error", "execution_count"):
+            assert field in evaluate.output_schema["properties"]
+        assert all(tool.description for tool in listed.tools)
+
+        result = await client.call_tool("evaluate", {"code": "print('hello'); 2^10"})
+    assert not result.is_error
+    assert text_of(result) == "hello\nResult: 1024"
+    assert result.structured_content is not None
+    assert result.structured_content["status"] == "ok"
+    assert result.structured_content["result"] == "1024"
+    assert result.structured_content["stdout"] == "hello\n"
+
+
+async def test_evaluates_in_a_session_over_streamable_http(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        await client.call_tool("evaluate", {"code": "R.<t> = QQ[]", "session_id": session_id})
+        result = await client.call_tool(
+            "evaluate", {"code": "factor(t^4 - 1)", "session_id": session_id}
+        )
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert not result.is_error, text_of(result)
+    assert text_of(result).startswith("(t - 1) * (t + 1) * (t^2 + 1)")
+    assert result.structured_content is not None
+    assert result.structured_content["execution_count"] == 2
+    assert result.structured_content["session_id"] == session_id
+
+
+async def test_plot_comes_back_as_image_content(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        result = await client.call_tool("evaluate", {"code": "plot(sin(x), (x, 0, 2*pi))"})
+    assert not result.is_error, text_of(result)
+    images = [block for block in result.content if isinstance(block, ImageContent)]
+    assert len(images) == 1
+    assert images[0].mime_type == "image/png"
+    with Image.open(io.BytesIO(base64.b64decode(images[0].data))) as image:
+        assert image.width > 100
+    assert result.structured_content is not None
+    assert result.structured_content["images"] == 1
+
+
+async def test_sage_error_comes_back_as_is_error_with_a_useful_traceback(
+    sidecar: SidecarProcess,
+) -> None:
+    async with stdio_client(sidecar.address) as client:
+        result = await client.call_tool("evaluate", {"code": "a = 1\nb = a/0"})
+    assert result.is_error
+    text = text_of(result)
+    assert text.startswith("Sage raised ZeroDivisionError: rational division by zero")
+    assert '"<cell' in text
+    assert "b = a/0" in text
+    assert result.structured_content is not None
+    assert result.structured_content["status"] == "error"
+    assert result.structured_content["error"]["ename"] == "ZeroDivisionError"
+
+
+async def test_long_evaluation_sends_progress_and_cancelling_it_interrupts_sage(
+    sidecar: SidecarProcess,
+) -> None:
+    messages: list[str] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        messages.append(message or "")
+
+    busy_loop = "k = 0\nwhile True:\n    k += 1\n    if k % 10^6 == 0: print(k)"
+    async with stdio_client(sidecar.address, "--progress-interval-seconds", "0.5") as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        await client.call_tool("evaluate", {"code": "n = 7", "session_id": session_id})
+
+        with anyio.move_on_after(3.0) as scope:
+            await client.call_tool(
+                "evaluate",
+                {"code": busy_loop, "session_id": session_id},
+                progress_callback=on_progress,
+            )
+        assert scope.cancelled_caught, "the busy loop returned on its own"
+
+        # Were Sage not interrupted, this would queue behind the endless loop.
+        started = time.monotonic()
+        after = await client.call_tool(
+            "evaluate", {"code": "(n, k > 0)", "session_id": session_id}, read_timeout_seconds=15
+        )
+        elapsed = time.monotonic() - started
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert len(messages) >= 3, messages
+    assert "latest output: " in messages[-1]
+    assert "000000" in messages[-1]
+    assert not after.is_error, text_of(after)
+    assert text_of(after).startswith("(7, True)")
+    assert elapsed < 5.0
+
+
+async def test_output_budget_cuts_text_and_the_resource_returns_it_whole(
+    sidecar: SidecarProcess,
+) -> None:
+    args = ("--max-output-chars", "600", "--max-image-bytes", "8000")
+    async with stdio_client(sidecar.address, *args) as client:
+        result = await client.call_tool(
+            "evaluate", {"code": "for i in range(5000): print(i)\n'done'"}
+        )
+        assert result.structured_content is not None
+        uris = result.structured_content["full_output_uris"]
+        full = await client.read_resource(uris[0])
+
+        plot = await client.call_tool("evaluate", {"code": "plot(sin(x), (x, 0, 2*pi), figsize=8)"})
+        assert plot.structured_content is not None
+        image_uri = plot.structured_content["full_output_uris"][0]
+        original = await client.read_resource(image_uri)
+    text = text_of(result)
+    assert not result.is_error
+    assert len(text) < 1000
+    assert text.startswith("0\n1\n")
+    assert "4999" in text
+    assert "Result: 'done'" in text
+    assert uris[0] in text
+    contents = full.contents[0]
+    assert isinstance(contents, TextResourceContents)
+    assert contents.text == "".join(f"{i}\n" for i in range(5000))
+
+    images = [block for block in plot.content if isinstance(block, ImageContent)]
+    assert len(images) == 1
+    assert len(base64.b64decode(images[0].data)) <= 8000
+    assert "scaled down" in text_of(plot)
+    blob = original.contents[0]
+    assert isinstance(blob, BlobResourceContents)
+    assert blob.mime_type == "image/png"
+    with Image.open(io.BytesIO(base64.b64decode(blob.blob))) as full_image:
+        assert full_image.width > 400
+
+
+async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        await client.call_tool(
+            "evaluate", {"code": "a = 5\nE = EllipticCurve([0, 1])", "session_id": session_id}
+        )
+        variables = await client.read_resource(created.structured_content["variables_uri"])
+        listed = await client.call_tool("list_sessions", {})
+        interrupted = await client.call_tool("interrupt", {"session_id": session_id})
+        deleted = await client.call_tool("delete_session", {"session_id": session_id})
+        gone = await client.call_tool("evaluate", {"code": "a", "session_id": session_id})
+
+    contents = variables.contents[0]
+    assert isinstance(contents, TextResourceContents)
+    assert contents.mime_type == "application/json"
+    assert '"name": "a"' in contents.text
+    assert '"value": "5"' in contents.text
+    assert "Elliptic Curve defined by y^2 = x^3 + 1" in contents.text
+    assert listed.structured_content is not None
+    assert session_id in [s["session_id"] for s in listed.structured_content["sessions"]]
+    assert interrupted.structured_content == {"session_id": session_id, "interrupted": False}
+    assert not deleted.is_error
+    assert gone.is_error
+    assert "does not exist" in text_of(gone)
+    assert "create_session" in text_of(gone)
+
+
+async def test_no_sidecar_gives_a_clear_error_within_the_deadline() -> None:
+    nowhere = f"127.0.0.1:{free_port()}"
+    async with stdio_client(nowhere, "--connect-timeout-seconds", "2") as client:
+        started = time.monotonic()
+        result = await client.call_tool("evaluate", {"code": "1+1", "timeout_seconds": 600})
+        elapsed = time.monotonic() - started
+        again = await client.call_tool("evaluate", {"code": "1+1"})
+        sessions = await client.call_tool("list_sessions", {})
+    assert result.is_error
+    assert text_of(result).startswith(f"Sage runtime unavailable at {nowhere}")
+    assert elapsed < 4.0
+    assert again.is_error
+    assert sessions.is_error
+    assert "Sage runtime unavailable" in text_of(sessions)
