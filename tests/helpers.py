@@ -129,6 +129,8 @@ def start_sidecar(
 ) -> SidecarProcess:
     port = port or free_port()
     log = Path(tempfile.mkstemp(prefix="sidecar-", suffix=".log")[1])
+    if "--state-dir" not in args:
+        args = (*args, "--state-dir", tempfile.mkdtemp(prefix="sidecar-state-"))
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", *args],

@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import linecache
+import resource
 import signal
 import time
 import traceback
 import types
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from opentelemetry import trace
@@ -24,14 +26,20 @@ from sage.misc.latex import latex
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
+from sage_sidecar import snapshot
 from sage_sidecar.display import SidecarBackend
 from sage_sidecar.messages import (
+    CellState,
     Error,
     EvaluateCell,
     EvaluationStatus,
     Event,
     Finished,
+    Restore,
+    Restored,
     Result,
+    SnapshotWritten,
+    TakeSnapshot,
 )
 from sage_sidecar.output_capture import OutputCapture
 from sage_sidecar.tracing import WorkerTracer
@@ -59,6 +67,7 @@ class Executor:
     def __init__(self, capture: OutputCapture) -> None:
         self._capture = capture
         self._namespace = fresh_namespace()
+        self._tracker = snapshot.NamespaceTracker(self._namespace)
         self._running = False
         self._display_budget = 0
         self._backend = SidecarBackend(capture.emit, self._charge_display)
@@ -78,6 +87,8 @@ class Executor:
 
     def run(self, cell: EvaluateCell) -> None:
         started = time.monotonic()
+        _reset_peak_memory()
+        cpu_before = _cpu_seconds()
         self._capture.begin(cell.max_output_bytes)
         self._display_budget = cell.max_display_bytes
         with self._span(cell) as span:
@@ -89,9 +100,50 @@ class Executor:
             duration=time.monotonic() - started,
             execution_count=cell.execution_count,
             output_truncated=self._capture.truncated,
+            cpu_time=_cpu_seconds() - cpu_before,
+            peak_memory_bytes=_peak_memory_bytes(),
         )
         spans = self._tracer.take() if self._tracer is not None else None
-        self._capture.emit(*events, *([spans] if spans else []), finished)
+        state = CellState(self._tracker.rebinding_since_snapshot(self._namespace))
+        self._capture.emit(*events, *([spans] if spans else []), state, finished)
+
+    def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
+        try:
+            report = snapshot.write(Path(request.path), self._namespace, self._tracker)
+        except Exception as exc:
+            return SnapshotWritten((), {}, error=f"{type(exc).__name__}: {exc}")
+        return SnapshotWritten(tuple(report.saved), report.failed)
+
+    def restore(self, request: Restore) -> Restored:
+        """Rebuild a session: its snapshot, then its committed cells, output discarded."""
+        saved: tuple[str, ...] = ()
+        failed: dict[str, str] = {}
+        problems: list[str] = []
+        if request.snapshot:
+            try:
+                report = snapshot.load(Path(request.snapshot), self._namespace)
+            except Exception as exc:
+                return Restored((), {}, 0, (), error=f"{type(exc).__name__}: {exc}")
+            saved, failed = tuple(report.saved), report.failed
+        self._capture.begin(0, muted=True)
+        replayed = 0
+        for count, code in request.cells:
+            try:
+                self._running = True
+                self._execute(code, f"<cell {count}>")
+            except KeyboardInterrupt:
+                problems.append(f"replaying cell {count} was interrupted")
+                break
+            except BaseException:  # cells that failed the first time fail again
+                pass
+            finally:
+                self._running = False
+            replayed += 1
+        self._capture.flush()
+        self._capture.begin(0)
+        if not request.cells:
+            self._tracker.snapshot_taken(self._namespace)  # nothing new since the snapshot
+        return Restored(saved, failed, replayed, tuple(problems))
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
         name = f"<cell {cell.execution_count}>"
@@ -160,6 +212,31 @@ class Executor:
     def _on_interrupt(self, signum: int, frame: types.FrameType | None) -> None:
         if self._running:
             raise KeyboardInterrupt
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reset_peak_memory() -> None:
+    """Reset VmHWM, so the peak read after the cell is the cell's own."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def _peak_memory_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _record_exception(exc: BaseException) -> None:

@@ -11,6 +11,7 @@ from sage_services import telemetry
 
 from sage_sidecar.server import serve
 from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.store import StateDirInUse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     observability = telemetry.setup("sage-sidecar", log_level=settings.log_level)
     try:
         return asyncio.run(serve(settings))
+    except StateDirInUse as exc:
+        print(f"sage-sidecar: {exc}", file=sys.stderr)
+        return 2
     finally:
         observability.shutdown()
 

@@ -62,6 +62,10 @@ class Finished:
     execution_count: int
     state_preserved: bool = True
     output_truncated: bool = False
+    cpu_time: float = 0.0
+    peak_memory_bytes: int = 0
+    # True when these events are a replay of an earlier evaluation with the same request id.
+    replayed: bool = False
 
 
 Event = Started | Stream | Display | Result | Error | Finished
@@ -83,6 +87,24 @@ class EvaluateCell:
 
 
 @dataclass(frozen=True, slots=True)
+class TakeSnapshot:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """Load a snapshot (if any), then replay committed cells: `(execution_count, code)`."""
+
+    snapshot: str
+    cells: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Clone:
+    """Fork a copy of this worker; the new pipe's end follows as a passed file descriptor."""
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerLimits:
     """Resource limits a worker applies to itself before it says it is ready."""
 
@@ -95,6 +117,35 @@ class WorkerLimits:
 
 @dataclass(frozen=True, slots=True)
 class WorkerReady:
+    pid: int
+
+
+@dataclass(frozen=True, slots=True)
+class CellState:
+    """Sent with a cell's last events: did the cell rebind names since the last snapshot?"""
+
+    namespace_changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotWritten:
+    saved: tuple[str, ...]
+    failed: dict[str, str]
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    saved: tuple[str, ...]
+    failed: dict[str, str]
+    replayed: int
+    problems: tuple[str, ...]
+    # Set when the snapshot could not be read at all; nothing was loaded or replayed then.
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cloned:
     pid: int
 
 
@@ -126,4 +177,6 @@ class WorkerSpans:
 
 # Any other message from a worker is a batch of events, sent as one pipe write; a cell's last
 # batch ends with `Finished`, preceded by its spans when it was traced.
-EventBatch = tuple[Event | WorkerSpans, ...]
+WorkerItem = Event | WorkerSpans | CellState
+EventBatch = tuple[WorkerItem, ...]
+Reply = WorkerReady | SnapshotWritten | Restored | Cloned

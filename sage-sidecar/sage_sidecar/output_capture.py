@@ -16,10 +16,10 @@ import select
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Literal
 
-from sage_sidecar.messages import Event, EventBatch, Stream, WorkerSpans
+from sage_sidecar.messages import Event, EventBatch, Stream, WorkerItem
 
 _READ_SIZE = 65536
 _libc = ctypes.CDLL(None)
@@ -32,17 +32,12 @@ class OutputCapture:
         self._fds: dict[int, Literal["stdout", "stderr"]] = {}
         self._decoders: dict[int, codecs.IncrementalDecoder] = {}
         self._budget = 0
+        self._muted = False
         self.truncated = False
 
     def install(self) -> None:
         """Point fds 1 and 2 at pipes and start the pump thread."""
-        for target, name in ((1, "stdout"), (2, "stderr")):
-            read_end, write_end = os.pipe()
-            os.dup2(write_end, target)
-            os.close(write_end)
-            os.set_blocking(read_end, False)
-            self._fds[read_end] = name  # type: ignore[assignment]
-            self._decoders[read_end] = codecs.getincrementaldecoder("utf-8")("replace")
+        self._open_pipes()
         # Line-buffered like a terminal, so `print` streams line by line.
         sys.stdout = io.TextIOWrapper(
             io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True
@@ -52,13 +47,44 @@ class OutputCapture:
         )
         self._stdout, self._stderr = sys.stdout, sys.stderr
         _line_buffer_c_stdout()
+        self._start_pump()
+
+    @contextlib.contextmanager
+    def paused_for_fork(self) -> Iterator[None]:
+        """Hold the lock across fork(), so the child does not inherit it mid-send."""
+        self.flush()
+        with self._lock:
+            yield
+
+    def reinstall_after_fork(self, send: Callable[[EventBatch], None]) -> None:
+        """In a forked copy: own pipes, lock and pump; the parent's stay with the parent."""
+        self._send = send
+        self._lock = threading.Lock()
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+        self._decoders.clear()
+        self._open_pipes()
+        self._start_pump()
+
+    def _start_pump(self) -> None:
         threading.Thread(target=self._pump, name="output-pump", daemon=True).start()
 
-    def begin(self, max_bytes: int) -> None:
-        """Start a new evaluation's output budget."""
+    def _open_pipes(self) -> None:
+        for target, name in ((1, "stdout"), (2, "stderr")):
+            read_end, write_end = os.pipe()
+            os.dup2(write_end, target)
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            self._fds[read_end] = name  # type: ignore[assignment]
+            self._decoders[read_end] = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def begin(self, max_bytes: int, *, muted: bool = False) -> None:
+        """Start a new evaluation's output budget; muted output is read and dropped."""
         with self._lock:
             self._budget = max_bytes
             self.truncated = False
+            self._muted = muted
         sys.stdout, sys.stderr = self._stdout, self._stderr
 
     def take(self, text: str) -> str:
@@ -66,7 +92,7 @@ class OutputCapture:
         with self._lock:
             return self._charge(text)
 
-    def emit(self, *events: Event | WorkerSpans) -> None:
+    def emit(self, *events: WorkerItem) -> None:
         """Send events after everything printed so far, so the stream keeps its order."""
         self.flush()
         with self._lock:
@@ -95,7 +121,7 @@ class OutputCapture:
         events: list[Event] = []
         for fd in fds if fds is not None else list(self._fds):
             text = self._read_available(fd)
-            if text:
+            if text and not self._muted:
                 events.append(Stream(self._fds[fd], text))
         return tuple(events)
 
@@ -114,7 +140,7 @@ class OutputCapture:
         return "".join(chunks)
 
     def _charge(self, text: str) -> str:
-        if self.truncated:
+        if self.truncated or self._muted:
             return ""
         size = len(text.encode("utf-8", "replace"))
         if size <= self._budget:

@@ -19,6 +19,7 @@ from sage_sidecar.reflection import add_reflection
 from sage_sidecar.servicer import SageServicer
 from sage_sidecar.sessions import SessionManager
 from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.store import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ class SidecarServer:
     def __init__(self, settings: SidecarSettings) -> None:
         self.settings = settings
         self.pool = WorkerPool(settings)
-        self.sessions = SessionManager(settings, self.pool)
+        self.store = SessionStore(settings.state_dir, fsync=settings.journal_fsync)
+        self.sessions = SessionManager(settings, self.pool, self.store)
         self.health = health.aio.HealthServicer()
         self._server = grpc.aio.server(
             interceptors=[_tracing_interceptor()],
@@ -61,7 +63,10 @@ class SidecarServer:
 
     async def _become_ready(self) -> None:
         try:
+            self.sessions.load()
             await self.pool.warm_up()
+            if self.settings.restore_sessions == "eager":
+                await self.sessions.restore_all()
         except Exception:
             log.exception("Sage workers failed to start; the sidecar cannot serve")
             self._stopping.set()

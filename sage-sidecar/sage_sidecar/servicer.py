@@ -24,6 +24,8 @@ T = TypeVar("T")
 _STATES = {
     SessionState.ACTIVE: pb.SESSION_STATE_ACTIVE,
     SessionState.BUSY: pb.SESSION_STATE_BUSY,
+    SessionState.HIBERNATED: pb.SESSION_STATE_HIBERNATED,
+    SessionState.LOST: pb.SESSION_STATE_LOST,
 }
 
 
@@ -57,8 +59,18 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
     async def Interrupt(
         self, request: pb.InterruptRequest, context: grpc.aio.ServicerContext
     ) -> pb.InterruptResponse:
-        interrupted = await _guard(context, _sync(self._sessions.interrupt, request.session_id))
-        return pb.InterruptResponse(interrupted=interrupted)
+        async def interrupt() -> bool:
+            return self._sessions.interrupt(request.session_id, request.request_id)
+
+        return pb.InterruptResponse(interrupted=await _guard(context, interrupt))
+
+    async def CloneSession(
+        self, request: pb.CloneSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloneSessionResponse:
+        async def clone() -> SessionInfo:
+            return await self._sessions.clone(request.session_id)
+
+        return pb.CloneSessionResponse(session=_session(await _guard(context, clone)))
 
     async def Evaluate(
         self, request: pb.EvaluateRequest, context: grpc.aio.ServicerContext
@@ -110,6 +122,7 @@ def _session(info: SessionInfo) -> pb.Session:
         execution_count=info.execution_count,
         queued_evaluations=info.queued_evaluations,
         worker_pid=info.worker_pid,
+        restore_report=info.restore_report,
     )
 
 
@@ -139,7 +152,10 @@ def _event(event: Event) -> pb.EvaluateResponse:
                 execution_count=event.execution_count,
                 state_preserved=event.state_preserved,
                 output_truncated=event.output_truncated,
+                peak_memory_bytes=event.peak_memory_bytes,
+                replayed=event.replayed,
             )
             finished.duration.FromNanoseconds(int(event.duration * 1e9))
+            finished.cpu_time.FromNanoseconds(int(event.cpu_time * 1e9))
             return pb.EvaluateResponse(finished=finished)
     raise TypeError(f"not an evaluation event: {event!r}")

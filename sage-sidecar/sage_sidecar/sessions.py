@@ -1,11 +1,12 @@
-"""Sessions and their evaluations: routing, queueing, timeouts, interrupts and worker loss.
+"""Sessions: routing, queueing, durability, hibernation, clones and exactly-once evaluation.
 
-Plain asyncio classes, testable without gRPC; the servicer translates. Counterpart: `pool`,
-which starts the workers that sessions run on.
+Plain asyncio classes, testable without gRPC; the servicer translates. Counterparts: `pool`
+starts workers, `evaluation` holds one evaluation's events, `store` and `recovery` keep and
+restore a session's durable record.
 
-An evaluation runs as its own task, apart from the RPC that asked for it, so a client that
-goes away only interrupts Sage: the session stays consistent, and the next evaluation in the
-queue starts only once the worker is idle again.
+A session's work is committed when its journal entry is written, which happens before its
+`finished` event is sent. A worker that dies or has to be killed is replaced by a fresh one
+restored to the last committed state, so a killed evaluation leaves no trace (rollback).
 """
 
 from __future__ import annotations
@@ -18,27 +19,40 @@ import logging
 import re
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
+import grpc
 from opentelemetry import trace
-from opentelemetry.trace import StatusCode
 from sage_services import errors
 from sage_services.errors import RuntimeFault
 
+from sage_sidecar import recovery
+from sage_sidecar.evaluation import EvaluationRun
 from sage_sidecar.messages import (
+    CellState,
     Error,
     EvaluateCell,
     EvaluationStatus,
     Event,
-    EventBatch,
     Finished,
+    SnapshotWritten,
     Started,
+    Stream,
+    TakeSnapshot,
     WorkerSpans,
 )
 from sage_sidecar.metrics import SidecarMetrics
 from sage_sidecar.pool import WorkerPool
 from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.store import (
+    JournalEntry,
+    SessionRecord,
+    SessionStore,
+    decode_events,
+    encode_events,
+)
 from sage_sidecar.tracing import outgoing_traceparent, replay
 from sage_sidecar.worker_process import WorkerProcess
 
@@ -46,11 +60,18 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sage_sidecar")
 
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Request ids remembered per session (and for one-off evaluations), oldest forgotten first.
+REMEMBERED_REQUESTS = 1000
+# Committed cells between snapshots even when no name was rebound (in-place changes).
+_SNAPSHOT_EVERY = 20
+_CLONE_TIMEOUT = 30.0
 
 
 class SessionState(enum.Enum):
     ACTIVE = "active"
     BUSY = "busy"
+    HIBERNATED = "hibernated"
+    LOST = "lost"
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,7 @@ class SessionInfo:
     execution_count: int
     queued_evaluations: int
     worker_pid: int
+    restore_report: str
 
 
 @dataclass(frozen=True)
@@ -72,64 +94,76 @@ class EvaluationRequest:
     timeout: float | None = None
 
 
-class EvaluationRun:
-    """One evaluation: its event queue, and why it was interrupted, if it was."""
-
-    def __init__(self, session: Session, code: str, timeout: float) -> None:
-        self.session = session
-        self.code = code
-        self.timeout = timeout
-        self.span_attributes: dict[str, str | int] = {}
-        self.last_error: Error | None = None
-        self.events: asyncio.Queue[Event | RuntimeFault] = asyncio.Queue()
-        self.interrupt_reason: EvaluationStatus | None = None
-        self.started = False
-        self.finished = False
-        self.task: asyncio.Task[None] | None = None
-
-    def interrupt(self, reason: EvaluationStatus) -> None:
-        if self.finished:
-            return
-        if not self.started:
-            if self.task is not None:
-                self.task.cancel()
-            return
-        if self.interrupt_reason is None:
-            self.interrupt_reason = reason
-        self.session.interrupt_worker()
-
-
 class Session:
     def __init__(
-        self, session_id: str, worker: WorkerProcess, manager: SessionManager, *, one_off: bool
+        self,
+        session_id: str,
+        manager: SessionManager,
+        record: SessionRecord | None,
+        *,
+        create_time: float,
+        execution_count: int = 0,
     ) -> None:
         self.session_id = session_id
-        self.worker = worker
-        self.one_off = one_off
-        self.create_time = time.time()
-        self.last_active_time = self.create_time
-        self.execution_count = 0
+        self.record = record  # None for a one-off session, which keeps nothing
+        self.worker: WorkerProcess | None = None
+        self.create_time = create_time
+        self.last_active_time = create_time
+        self.execution_count = execution_count
         self.closed = False
+        self.lost_reason = ""
+        self.restore_report = ""
+        self.requests: OrderedDict[str, EvaluationRun | JournalEntry] = OrderedDict()
         self._manager = manager
         self._settings = manager.settings
         self._lock = asyncio.Lock()  # FIFO: evaluations run in arrival order
         self._waiting = 0
         self._current: EvaluationRun | None = None
         self._kill_timer: asyncio.TimerHandle | None = None
+        self._announce = ""
+        self._unsnapshotted = 0
+
+    @property
+    def one_off(self) -> bool:
+        return self.record is None
+
+    @property
+    def resident(self) -> bool:
+        return self.worker is not None and self.worker.alive
+
+    @property
+    def idle(self) -> bool:
+        return not self._lock.locked() and not self._waiting
+
+    def state(self) -> SessionState:
+        if self.lost_reason:
+            return SessionState.LOST
+        if self._current is not None:
+            return SessionState.BUSY
+        return SessionState.ACTIVE if self.resident else SessionState.HIBERNATED
 
     def info(self) -> SessionInfo:
         return SessionInfo(
             session_id=self.session_id,
-            state=SessionState.BUSY if self._current is not None else SessionState.ACTIVE,
+            state=self.state(),
             create_time=self.create_time,
             last_active_time=self.last_active_time,
             execution_count=self.execution_count,
             queued_evaluations=self._waiting,
-            worker_pid=self.worker.pid,
+            worker_pid=self.worker.pid if self.resident and self.worker else 0,
+            restore_report=self.lost_reason or self.restore_report,
         )
 
+    def remember(self, request_id: str, item: EvaluationRun | JournalEntry) -> None:
+        if not request_id:
+            return
+        self.requests[request_id] = item
+        self.requests.move_to_end(request_id)
+        while len(self.requests) > REMEMBERED_REQUESTS:
+            self.requests.popitem(last=False)
+
     def submit(
-        self, code: str, timeout: float, span_attributes: dict[str, str | int]
+        self, code: str, timeout: float, request_id: str, span_attributes: dict[str, str | int]
     ) -> EvaluationRun:
         if self._waiting >= self._settings.max_queued_evaluations:
             raise errors.resource_exhausted(
@@ -138,23 +172,27 @@ class Session:
                 "or use another session.",
                 resource_type="sage.v1.Session",
             )
-        run = EvaluationRun(self, code, timeout)
+        run = EvaluationRun(code, timeout, request_id)
         run.span_attributes.update(span_attributes)
+        self.remember(request_id, run)
         run.task = asyncio.create_task(self._run(run), name=f"evaluate-{self.session_id}")
         return run
 
-    def interrupt(self) -> bool:
-        """Interrupt the running evaluation; True if there was one."""
-        if self._current is None:
+    def interrupt(self, request_id: str = "") -> bool:
+        """Interrupt the running evaluation (only if it has `request_id`, when given)."""
+        current = self._current
+        if current is None or (request_id and current.request_id != request_id):
             return False
-        self._current.interrupt(EvaluationStatus.INTERRUPTED)
+        current.interrupt(EvaluationStatus.INTERRUPTED)
         return True
 
-    def interrupt_worker(self) -> None:
+    def _interrupt_worker(self) -> None:
         """SIGINT now; SIGKILL to the group if the evaluation has not ended within the grace."""
-        self.worker.interrupt()
+        worker = self.worker
+        if worker is None:
+            return
+        worker.interrupt()
         if self._kill_timer is None:
-            worker = self.worker
             self._kill_timer = asyncio.get_running_loop().call_later(
                 self._settings.interrupt_grace_seconds, worker.kill
             )
@@ -164,7 +202,61 @@ class Session:
         self.closed = True
         if self._current is not None and self._current.interrupt_reason is None:
             self._current.interrupt_reason = EvaluationStatus.INTERRUPTED
-        self.worker.kill()
+        if self.worker is not None:
+            self.worker.kill()
+        if self.record is not None:
+            self.record.close()
+
+    async def hibernate(self) -> bool:
+        """Free the worker process, keeping the state on disk. False if the session is busy."""
+        if not self.idle or not self.resident or self.one_off:
+            return False
+        async with self._lock:
+            if not self.resident or self.closed:
+                return False
+            await self._snapshot(force=True)
+            assert self.worker is not None
+            self.worker.kill()
+            self.worker = None
+        log.info("session %s hibernated", self.session_id)
+        return True
+
+    async def clone_to(self, clone: Session) -> None:
+        async with self._lock:
+            self._check_usable()
+            if not await self._ensure_worker():
+                raise self._lost_fault()
+            assert self.worker is not None
+            worker = await self.worker.clone(_CLONE_TIMEOUT)
+            if worker is None:
+                raise errors.unavailable(
+                    f"Session {self.session_id} could not be cloned: its worker did not fork. "
+                    "Try again."
+                )
+            clone.worker = worker
+            clone.execution_count = self.execution_count
+        async with clone._lock:
+            await clone._snapshot(force=True)
+
+    async def restore_now(self) -> None:
+        async with self._lock:
+            if not self.closed and not self.lost_reason:
+                await self._ensure_worker()
+
+    def _check_usable(self) -> None:
+        if self.closed:
+            raise errors.session_not_found(self.session_id)
+        if self.lost_reason:
+            raise self._lost_fault()
+
+    def _lost_fault(self) -> RuntimeFault:
+        return RuntimeFault(
+            f"Session {self.session_id} could not be restored ({self.lost_reason}). Delete it "
+            "and create a new session.",
+            grpc.StatusCode.FAILED_PRECONDITION,
+            resource_type="sage.v1.Session",
+            resource_name=self.session_id,
+        )
 
     async def _run(self, run: EvaluationRun) -> None:
         self._waiting += 1
@@ -178,10 +270,13 @@ class Session:
                 queued.end()
             try:
                 self._waiting -= 1
-                if self.closed:
-                    run.events.put_nowait(errors.session_not_found(self.session_id))
+                try:
+                    self._check_usable()
+                    if not await self._ensure_worker():
+                        raise self._lost_fault()
+                except RuntimeFault as fault:
+                    run.put(fault)
                     return
-                run.started = True
                 self._current = run
                 try:
                     await self._evaluate(run)
@@ -198,20 +293,52 @@ class Session:
                 self._waiting -= 1
             raise
         finally:
-            run.finished = True
-            if self.one_off and not run.started:
+            if self.one_off:
                 self._manager.discard(self)
 
+    async def _ensure_worker(self) -> bool:
+        """A live worker at the last committed state: restore one if there is none."""
+        if self.resident:
+            return True
+        worker = await self._manager.acquire_worker()
+        if self.record is None:
+            self.worker = worker
+            return True
+        journal = self.record.read_journal()
+        started = time.monotonic()
+        outcome = await recovery.restore(
+            worker, self.record, journal, self._settings.max_timeout_seconds
+        )
+        if not outcome.ok:
+            worker.kill()
+            self.lost_reason = outcome.report
+            log.error("session %s could not be restored: %s", self.session_id, outcome.report)
+            return False
+        self.worker = worker
+        self.restore_report = self._announce = outcome.report
+        self._unsnapshotted = _SNAPSHOT_EVERY  # snapshot after the next cell
+        log.info(
+            "session %s restored in %.3f s%s", self.session_id, time.monotonic() - started,
+            f"; {outcome.report}" if outcome.report else "",
+        )  # fmt: skip
+        return True
+
     async def _evaluate(self, run: EvaluationRun) -> None:
+        worker = self.worker
+        assert worker is not None
         self.execution_count += 1
         count = self.execution_count
         self.last_active_time = time.time()
         began = time.monotonic()
-        run.events.put_nowait(Started(count))
+        run.running_on(self._interrupt_worker)
+        run.put(Started(count))
+        if self._announce:
+            run.put(Stream("stderr", f"[session restored, but: {self._announce}]\n"))
+            self._announce = ""
         run.span_attributes["sage.execution_count"] = count
         trace.get_current_span().set_attribute("sage.execution_count", count)
         settings = self._settings
-        self.worker.send(
+        worker.send(
             EvaluateCell(
                 code=run.code,
                 execution_count=count,
@@ -221,39 +348,90 @@ class Session:
                 span_attributes=tuple(run.span_attributes.items()),
             )
         )
-        loop = asyncio.get_running_loop()
-        timer = loop.call_later(run.timeout, run.interrupt, EvaluationStatus.TIMED_OUT)
+        timer = asyncio.get_running_loop().call_later(
+            run.timeout, run.interrupt, EvaluationStatus.TIMED_OUT
+        )
         try:
             while True:
-                batch = await self.worker.next_batch()
+                batch = await worker.next_batch()
                 if batch is None:
                     await self._worker_lost(run, count, time.monotonic() - began)
                     return
-                if isinstance(batch[-1], Finished):
-                    for event in _relabel(batch, run):
-                        self._deliver(run, event)
+                changed = False
+                events: list[Event] = []
+                for item in batch:
+                    if isinstance(item, WorkerSpans):
+                        replay(item, worker.pid)
+                    elif isinstance(item, CellState):
+                        changed = item.namespace_changed
+                    else:
+                        events.append(item)
+                if events and isinstance(events[-1], Finished):
+                    finished = self._finish(run, run.relabel(events))
+                    await self._after_cell(finished, changed)
                     return
-                for event in batch:
-                    self._deliver(run, event)
+                for event in events:
+                    run.put(event)
         finally:
             timer.cancel()
-            if self.one_off:
-                self._manager.discard(self)
 
-    def _deliver(self, run: EvaluationRun, event: Event | WorkerSpans) -> None:
-        if isinstance(event, WorkerSpans):
-            replay(event, self.worker.pid)
+    def _finish(
+        self, run: EvaluationRun, events: list[Event], rolled_back: bool = False
+    ) -> Finished:
+        """Send the last events, committing the evaluation to the journal before `finished`."""
+        finished = events[-1]
+        assert isinstance(finished, Finished)
+        for event in events[:-1]:
+            run.put(event)
+        if self.record is not None and not self.closed:
+            entry = JournalEntry(
+                execution_count=finished.execution_count,
+                request_id=run.request_id,
+                code=run.code,
+                status=finished.status,
+                state_preserved=finished.state_preserved,
+                rolled_back=rolled_back,
+                finished_at=time.time(),
+                events=encode_events([*run.history, finished]),  # type: ignore[list-item]
+            )
+            self.record.append(entry)
+            self.remember(run.request_id, entry)
+        self._manager.metrics.evaluation_finished(finished.status, finished.duration)
+        run.finish_span(finished)
+        run.put(finished)
+        return finished
+
+    async def _after_cell(self, finished: Finished, namespace_changed: bool) -> None:
+        """Snapshot when replaying the cell would not rebuild what it left."""
+        self._unsnapshotted += 1
+        interrupted = finished.status in (EvaluationStatus.INTERRUPTED, EvaluationStatus.TIMED_OUT)
+        if namespace_changed or interrupted or self._unsnapshotted >= _SNAPSHOT_EVERY:
+            await self._snapshot(force=False)
+
+    async def _snapshot(self, *, force: bool) -> None:
+        if self.record is None or self.worker is None or not self.worker.alive:
             return
-        if isinstance(event, Error):
-            run.last_error = event
-        if isinstance(event, Finished):
-            self._manager.metrics.evaluation_finished(event.status, event.duration)
-            _annotate_span(event, run)
-        run.events.put_nowait(event)
+        if not force and not self._unsnapshotted:
+            return
+        path = self.record.snapshot_path(self.execution_count)
+        with tracer.start_as_current_span(
+            "sage.snapshot", attributes={"sage.session.id": self.session_id}
+        ):
+            reply = await self.worker.request(
+                TakeSnapshot(str(path)), self._settings.max_timeout_seconds
+            )
+        if isinstance(reply, SnapshotWritten):
+            if reply.error:
+                log.warning("session %s: snapshot failed: %s", self.session_id, reply.error)
+                return
+            self._unsnapshotted = 0
+            self.record.prune_snapshots(keep=2)
 
     async def _worker_lost(self, run: EvaluationRun, count: int, duration: float) -> None:
+        assert self.worker is not None
         how = await self.worker.exit_description()
         reason = run.interrupt_reason
+        preserved = not self.one_off
         if self.closed:
             error = Error("SessionDeleted", "The session was deleted while this code ran.", "")
             status = EvaluationStatus.INTERRUPTED
@@ -263,88 +441,113 @@ class Session:
             error = Error(
                 "WorkerKilled",
                 f"The computation did not stop within {grace:g} s of the interrupt, so its "
-                "worker process was killed. The session's variables are lost; it continues "
-                "with a fresh namespace.",
+                "worker process was killed. " + _AFTER_LOSS[preserved],
                 "",
             )
         else:
             status = EvaluationStatus.WORKER_DIED
             error = Error(
                 "WorkerDied",
-                f"The Sage worker process died while running this code ({how}). The "
-                "session's variables are lost; it continues with a fresh namespace.",
+                f"The Sage worker process died while running this code ({how}). "
+                + _AFTER_LOSS[preserved],
                 "",
             )
         log.warning("session %s lost its worker %d: %s", self.session_id, self.worker.pid, how)
-        self._deliver(run, error)
-        self._deliver(run, Finished(status, duration, count, state_preserved=False))
-        if not self.closed and not self.one_off:
-            self.worker = await self._manager.pool.acquire()
+        self.worker = None
+        self._finish(
+            run,
+            [error, Finished(status, duration, count, state_preserved=preserved)],
+            rolled_back=True,
+        )
+        if preserved and not self.closed:
+            await self._ensure_worker()
 
 
-def _annotate_span(finished: Finished, run: EvaluationRun) -> None:
-    """Outcome on the evaluation's RPC span; Sage errors set its status, as the issue asks."""
-    span = trace.get_current_span()
-    span.set_attribute("sage.outcome", finished.status.name)
-    if finished.status is not EvaluationStatus.OK:
-        error = run.last_error
-        description = f"{error.ename}: {error.evalue}" if error else finished.status.name
-        span.set_status(StatusCode.ERROR, description)
-        if error is not None:
-            span.add_event(
-                "exception",
-                {"exception.type": error.ename, "exception.message": error.evalue,
-                 "exception.stacktrace": error.traceback},
-            )  # fmt: skip
-
-
-def _relabel(batch: EventBatch, run: EvaluationRun) -> EventBatch:
-    """Say why an interrupted evaluation stopped: its timeout, rather than a bare Ctrl-C."""
-    finished = batch[-1]
-    assert isinstance(finished, Finished)
-    if not (
-        run.interrupt_reason is EvaluationStatus.TIMED_OUT
-        and finished.status is EvaluationStatus.INTERRUPTED
-    ):
-        return batch
-    relabelled: list[Event | WorkerSpans] = []
-    for event in batch[:-1]:
-        if isinstance(event, Error) and event.ename == "KeyboardInterrupt":
-            event = Error(
-                "TimeoutError",
-                f"The evaluation ran past its {run.timeout:g} s timeout and was interrupted. "
-                "The session's variables are kept.",
-                event.traceback,
-            )
-        relabelled.append(event)
-    relabelled.append(replace(finished, status=EvaluationStatus.TIMED_OUT))
-    return tuple(relabelled)
+_AFTER_LOSS = {
+    True: "The session is restored to where it was before this evaluation.",
+    False: "This one-off evaluation's variables are gone.",
+}
 
 
 class SessionManager:
-    def __init__(self, settings: SidecarSettings, pool: WorkerPool) -> None:
+    def __init__(self, settings: SidecarSettings, pool: WorkerPool, store: SessionStore) -> None:
         self.settings = settings
         self.pool = pool
+        self.store = store
         self._sessions: dict[str, Session] = {}
         self._one_offs: set[Session] = set()
+        self._one_off_requests: OrderedDict[str, EvaluationRun] = OrderedDict()
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
         self.metrics = SidecarMetrics(
             active_sessions=lambda: self.session_count,
-            resident_workers=lambda: self.session_count + pool.idle_count,
+            resident_workers=lambda: self.resident_count + pool.idle_count,
             warm_workers=lambda: pool.idle_count,
         )
         self._no_runs = asyncio.Event()
         self._no_runs.set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def load(self) -> None:
+        """Take back the sessions a previous run left in the state directory, hibernated."""
+        for record in self.store.existing():
+            try:
+                create_time = record.create_time()
+            except (OSError, ValueError, KeyError) as exc:
+                create_time = time.time()
+                lost = f"its metadata is unreadable ({exc})"
+            else:
+                lost = ""
+            journal = record.read_journal()
+            count = max((e.execution_count for e in journal.entries), default=0)
+            session = Session(
+                record.session_id, self, record, create_time=create_time, execution_count=count
+            )
+            session.lost_reason = lost
+            for entry in journal.entries[-REMEMBERED_REQUESTS:]:
+                session.remember(entry.request_id, entry)
+            self._sessions[session.session_id] = session
+        if self._sessions:
+            log.info("took back %d sessions from the state directory", len(self._sessions))
+
+    async def restore_all(self) -> None:
+        for session in list(self._sessions.values()):
+            if self.resident_count >= self.settings.max_resident_workers:
+                return
+            await session.restore_now()
 
     def mark_ready(self) -> None:
         self._ready = True
+        if self.settings.idle_ttl_seconds > 0:
+            self._sweeper = asyncio.create_task(self._sweep(), name="hibernation-sweeper")
 
     async def create(self) -> SessionInfo:
-        session = await self._new_session(one_off=False)
-        self._sessions[session.session_id] = session
+        self._check_serving()
+        self._check_capacity()
+        session_id = uuid.uuid4().hex
+        session = Session(session_id, self, self.store.new(session_id), create_time=time.time())
+        session.worker = await self.acquire_worker()
+        self._sessions[session_id] = session
         return session.info()
+
+    async def clone(self, session_id: str) -> SessionInfo:
+        self._check_serving()
+        source = self._lookup(session_id)
+        self._check_capacity()
+        await self._make_room()
+        clone_id = uuid.uuid4().hex
+        clone = Session(clone_id, self, self.store.new(clone_id), create_time=time.time())
+        self._sessions[clone_id] = clone
+        try:
+            await source.clone_to(clone)
+        except BaseException:
+            del self._sessions[clone_id]
+            clone.close()
+            assert clone.record is not None
+            clone.record.erase()
+            raise
+        return clone.info()
 
     def get(self, session_id: str) -> SessionInfo:
         return self._lookup(session_id).info()
@@ -356,38 +559,75 @@ class SessionManager:
         session = self._lookup(session_id)
         del self._sessions[session_id]
         session.close()
+        assert session.record is not None
+        session.record.erase()
 
-    def interrupt(self, session_id: str) -> bool:
-        return self._lookup(session_id).interrupt()
+    def interrupt(self, session_id: str, request_id: str = "") -> bool:
+        if not session_id and request_id:
+            run = self._one_off_requests.get(request_id)
+            if run is None or run.finished:
+                return False
+            run.interrupt(EvaluationStatus.INTERRUPTED)
+            return True
+        return self._lookup(session_id).interrupt(request_id)
 
     async def evaluate(self, request: EvaluationRequest) -> AsyncIterator[Event]:
-        """The events of one evaluation. Closing the iterator early interrupts it."""
+        """The events of one evaluation, or of its earlier run when the request id repeats.
+
+        Closing the iterator early interrupts the evaluation, after a grace period in which a
+        retry with the same request id may attach instead.
+        """
         self._check_serving()
         timeout = self._validate(request)
-        if request.session_id:
-            session = self._lookup(request.session_id)
-        else:
-            session = await self._new_session(one_off=True)
-            self._one_offs.add(session)
-        attributes = self._code_attributes(request.code, session.session_id)
-        trace.get_current_span().set_attributes(attributes)
-        run = session.submit(request.code, timeout, attributes)
+        session = self._lookup(request.session_id) if request.session_id else None
+        earlier = self._earlier(session, request)
+        if isinstance(earlier, JournalEntry) or (earlier is not None and earlier.finished):
+            for event in _replayed(earlier):
+                yield event
+            return
+        run = earlier
+        if run is None:
+            if session is None:
+                self._check_capacity()
+                session = Session(uuid.uuid4().hex, self, None, create_time=time.time())
+                self._one_offs.add(session)
+            attributes = self._code_attributes(request.code, session.session_id)
+            trace.get_current_span().set_attributes(attributes)
+            run = session.submit(request.code, timeout, request.request_id, attributes)
+            if session.one_off and request.request_id:
+                self._remember_one_off(request.request_id, run)
         self._runs.add(run)
         self._no_runs.clear()
         try:
-            while True:
-                item = await run.events.get()
-                if isinstance(item, RuntimeFault):
-                    raise item
-                yield item
-                if isinstance(item, Finished):
-                    return
+            async for event in run.follow():
+                yield event
         finally:
             self._runs.discard(run)
             if not self._runs:
                 self._no_runs.set()
             if not run.finished:
-                run.interrupt(EvaluationStatus.INTERRUPTED)
+                run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
+
+    def _earlier(
+        self, session: Session | None, request: EvaluationRequest
+    ) -> EvaluationRun | JournalEntry | None:
+        if not request.request_id:
+            return None
+        if session is None:
+            return self._one_off_requests.get(request.request_id)
+        earlier = session.requests.get(request.request_id)
+        if earlier is not None and earlier.code != request.code:
+            raise errors.invalid_argument(
+                "request_id",
+                f"{request.request_id!r} was already used for different code on this session; "
+                "send a fresh request id for each new evaluation.",
+            )
+        return earlier
+
+    def _remember_one_off(self, request_id: str, run: EvaluationRun) -> None:
+        self._one_off_requests[request_id] = run
+        while len(self._one_off_requests) > REMEMBERED_REQUESTS:
+            self._one_off_requests.popitem(last=False)
 
     def discard(self, session: Session) -> None:
         """Drop a one-off session once its evaluation is over."""
@@ -395,12 +635,39 @@ class SessionManager:
             self._one_offs.discard(session)
             session.close()
 
+    async def acquire_worker(self) -> WorkerProcess:
+        await self._make_room()
+        return await self.pool.acquire()
+
+    async def _make_room(self) -> None:
+        """Hibernate least recently used idle sessions while resident workers are at the cap."""
+        while self.resident_count >= self.settings.max_resident_workers:
+            candidates = [s for s in self._sessions.values() if s.resident and s.idle]
+            if not candidates:
+                return
+            victim = min(candidates, key=lambda s: s.last_active_time)
+            await victim.hibernate()
+
+    async def _sweep(self) -> None:
+        ttl = self.settings.idle_ttl_seconds
+        while True:
+            await asyncio.sleep(min(ttl / 4, 30.0))
+            cutoff = time.time() - ttl
+            for session in list(self._sessions.values()):
+                if session.resident and session.idle and session.last_active_time < cutoff:
+                    try:
+                        await session.hibernate()
+                    except Exception:
+                        log.exception("could not hibernate session %s", session.session_id)
+
     async def drain(self, grace: float) -> None:
         """Stop accepting work; give running evaluations `grace` seconds, then interrupt them.
 
         Returns once every evaluation has delivered its `finished` event to its caller.
         """
         self._accepting = False
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         if self._runs:
             await self._wait_for_runs(grace)
         if self._runs:
@@ -423,8 +690,11 @@ class SessionManager:
     def session_count(self) -> int:
         return len(self._sessions) + len(self._one_offs)
 
-    async def _new_session(self, *, one_off: bool) -> Session:
-        self._check_serving()
+    @property
+    def resident_count(self) -> int:
+        return sum(s.resident for s in self._sessions.values()) + len(self._one_offs)
+
+    def _check_capacity(self) -> None:
         limit = self.settings.max_sessions
         if self.session_count >= limit:
             raise errors.resource_exhausted(
@@ -432,8 +702,6 @@ class SessionManager:
                 "DeleteSession, then try again.",
                 resource_type="sage.v1.Session",
             )
-        worker = await self.pool.acquire()
-        return Session(uuid.uuid4().hex, worker, self, one_off=one_off)
 
     def _code_attributes(self, code: str, session_id: str) -> dict[str, str | int]:
         """What spans say about the code: its size and hash, the code itself only if allowed."""
@@ -482,6 +750,8 @@ class SessionManager:
             raise errors.invalid_argument(
                 "code", f"it is {size} bytes, over this server's limit of {limit} bytes."
             )
+        if len(request.request_id) > 128:
+            raise errors.invalid_argument("request_id", "it is longer than 128 characters.")
         if request.timeout is None:
             return self.settings.default_timeout_seconds
         longest = self.settings.max_timeout_seconds
@@ -490,3 +760,13 @@ class SessionManager:
                 "timeout", f"it must be more than 0 s and at most {longest:g} s."
             )
         return request.timeout
+
+
+def _replayed(earlier: JournalEntry | EvaluationRun) -> list[Event]:
+    if isinstance(earlier, JournalEntry):
+        events = decode_events(earlier.events)
+    else:
+        events = [e for e in earlier.history if not isinstance(e, RuntimeFault)]
+    if events and isinstance(events[-1], Finished):
+        events[-1] = replace(events[-1], replayed=True)
+    return events

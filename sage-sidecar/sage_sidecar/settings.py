@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Literal
+
 from pydantic import ByteSize, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "state"
+    )
+    return Path(base) / "sage-sidecar"
+
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -21,6 +33,38 @@ class SidecarSettings(BaseSettings):
     listen: str = Field(
         "127.0.0.1:50051",
         description="Address to serve gRPC on, `host:port` or `unix:/path`.",
+    )
+    state_dir: Path = Field(
+        default_factory=_default_state_dir,
+        description="Where sessions' journals and snapshots live (a volume in containers). "
+        "Default: `$XDG_STATE_HOME/sage-sidecar`, else `~/.local/state/sage-sidecar`.",
+    )
+    journal_fsync: bool = Field(
+        False,
+        description="fsync each journal entry before `finished` is sent. Without it an entry "
+        "survives a crash of the sidecar, but not of the machine.",
+    )
+    restore_sessions: Literal["lazy", "eager"] = Field(
+        "lazy",
+        description="After a restart, restore sessions on first use (`lazy`) or at start-up.",
+    )
+    idle_ttl_seconds: float = Field(
+        1800.0,
+        ge=0,
+        description="Hibernate a session idle this long: its worker exits, its state stays on "
+        "disk, and the next call restores it. 0 never hibernates.",
+    )
+    max_resident_workers: int = Field(
+        32,
+        ge=1,
+        description="Most sessions with a live worker; past it the least recently used idle "
+        "session hibernates.",
+    )
+    detach_grace_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="When the stream of an evaluation with a request id breaks, how long it runs "
+        "on, waiting for a retry with that id to attach, before it is interrupted.",
     )
     warm_workers: int = Field(
         2, ge=0, le=64, description="Idle Sage workers kept ready so a new session costs no fork."

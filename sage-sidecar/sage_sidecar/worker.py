@@ -14,10 +14,23 @@ import ctypes
 import os
 import resource
 import signal
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sage_sidecar.messages import EvaluateCell, WorkerLimits, WorkerReady
+from sage_sidecar.messages import (
+    Clone,
+    Cloned,
+    EvaluateCell,
+    Restore,
+    TakeSnapshot,
+    WorkerLimits,
+    WorkerReady,
+)
+
+if TYPE_CHECKING:
+    from sage_sidecar.executor import Executor
+    from sage_sidecar.output_capture import OutputCapture
 
 _PR_SET_PDEATHSIG = 1
 
@@ -35,14 +48,58 @@ def main(conn: Connection, limits: WorkerLimits) -> None:
     executor = Executor(capture)
     executor.install_interrupt_handler()
     conn.send(WorkerReady(os.getpid()))
+    _serve(conn, executor, capture)
+    os._exit(0)
+
+
+def _serve(conn: Connection, executor: Executor, capture: OutputCapture) -> None:
+    clones: set[int] = set()
     while True:
+        _reap(clones)
         try:
             message = conn.recv()
         except (EOFError, OSError):
-            break
-        if isinstance(message, EvaluateCell):
-            executor.run(message)
-    os._exit(0)
+            return
+        match message:
+            case EvaluateCell():
+                executor.run(message)
+            case TakeSnapshot():
+                conn.send(executor.snapshot(message))
+            case Restore():
+                conn.send(executor.restore(message))
+            case Clone():
+                clone_end = Connection(reduction.recv_handle(conn))
+                with capture.paused_for_fork():
+                    pid = os.fork()
+                if pid == 0:
+                    conn.close()
+                    conn = clone_end
+                    _become_clone(conn, capture)
+                else:
+                    clone_end.close()
+                    clones.add(pid)
+                    conn.send(Cloned(pid))
+
+
+def _become_clone(conn: Connection, capture: OutputCapture) -> None:
+    """In a fresh fork of a session's worker: become a worker of its own, with its own pipes.
+
+    Its parent is the source worker; should that die, the forkserver (a child subreaper)
+    adopts it, and kills it with all its other descendants when it exits.
+    """
+    os.setpgrp()
+    capture.reinstall_after_fork(conn.send)
+    conn.send(WorkerReady(os.getpid()))
+
+
+def _reap(clones: set[int]) -> None:
+    for pid in list(clones):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            clones.discard(pid)
 
 
 def _release_forkserver() -> None:

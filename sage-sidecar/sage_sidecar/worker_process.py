@@ -9,24 +9,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import os
 import signal
 from concurrent.futures import Executor
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from sage_sidecar.messages import EvaluateCell, EventBatch, WorkerReady
+from sage_sidecar.messages import (
+    Clone,
+    Cloned,
+    EvaluateCell,
+    EventBatch,
+    Reply,
+    Restore,
+    Restored,
+    SnapshotWritten,
+    TakeSnapshot,
+    WorkerReady,
+)
 
 log = logging.getLogger(__name__)
 
 
 class WorkerProcess:
-    def __init__(self, process: BaseProcess, conn: Connection, starter: Executor) -> None:
-        self._process = process
+    def __init__(
+        self, process: BaseProcess | None, conn: Connection, starter: Executor, pid: int = 0
+    ) -> None:
+        self._process = process  # None for a clone, which the forkserver did not start
         self._conn = conn
         self._starter = starter
-        self._inbox: asyncio.Queue[EventBatch | WorkerReady | None] = asyncio.Queue()
-        self.pid: int = process.pid or 0
+        self._inbox: asyncio.Queue[EventBatch | Reply | None] = asyncio.Queue()
+        self.pid: int = (process.pid or 0) if process is not None else pid
         self.alive = True
         self._loop = asyncio.get_running_loop()
         self._loop.add_reader(conn.fileno(), self._on_readable)
@@ -43,21 +58,63 @@ class WorkerProcess:
             self.kill()
             raise RuntimeError(f"Sage worker {self.pid} died while starting")
 
-    def send(self, cell: EvaluateCell) -> None:
+    def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone) -> None:
         # Output a previous cell's stray threads printed after it finished is not this cell's.
         while not self._inbox.empty():
             if self._inbox.get_nowait() is None:
                 self._inbox.put_nowait(None)
                 break
-        self._conn.send(cell)
+        self._conn.send(message)
 
     async def next_batch(self) -> EventBatch | None:
         """The next events from the worker, or None once it has died."""
+        while True:
+            message = await self._next()
+            if message is None or isinstance(message, tuple):
+                return message
+
+    async def request(
+        self, message: TakeSnapshot | Restore, timeout: float
+    ) -> SnapshotWritten | Restored | None:
+        """Send a request to an idle worker; its reply, or None if it died or took too long."""
+        self.send(message)
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    reply = await self._next()
+                    if reply is None or isinstance(reply, SnapshotWritten | Restored):
+                        return reply
+        except TimeoutError:
+            log.error("Sage worker %d did not answer %s in %.0f s; killing it",
+                      self.pid, type(message).__name__, timeout)  # fmt: skip
+            self.kill()
+            return None
+
+    async def clone(self, timeout: float) -> WorkerProcess | None:
+        """A new worker forked from this idle one, with a copy of its namespace."""
+        ours, theirs = multiprocessing.Pipe()
+        self.send(Clone())
+        reduction.send_handle(self._conn, theirs.fileno(), self.pid)
+        theirs.close()
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    reply = await self._next()
+                    if reply is None or isinstance(reply, Cloned):
+                        break
+        except TimeoutError:
+            reply = None
+        if reply is None:
+            ours.close()
+            return None
+        clone = WorkerProcess(None, ours, self._starter, pid=reply.pid)
+        await clone.wait_ready(timeout)
+        return clone
+
+    async def _next(self) -> EventBatch | Reply | None:
         message = await self._inbox.get()
         if message is None:
             self._inbox.put_nowait(None)  # every later reader learns it too
-            return None
-        assert not isinstance(message, WorkerReady)
         return message
 
     def interrupt(self) -> None:
@@ -72,6 +129,8 @@ class WorkerProcess:
 
     async def exit_description(self) -> str:
         """How the process ended, for an error message a person can act on."""
+        if self._process is None:
+            return "its exit status is unknown"
         await self._loop.run_in_executor(self._starter, self._process.join, 5.0)
         code = self._process.exitcode
         if code is None:

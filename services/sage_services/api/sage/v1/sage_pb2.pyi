@@ -33,6 +33,13 @@ class _SessionStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SessionS
     """The session's worker is running and idle."""
     SESSION_STATE_BUSY: _SessionState.ValueType  # 2
     """The session is evaluating code."""
+    SESSION_STATE_HIBERNATED: _SessionState.ValueType  # 3
+    """The session has no worker process (it was idle past the server's TTL, pushed out by the
+    cap on resident workers, or the server restarted). Its state is on disk; the next call
+    restores it.
+    """
+    SESSION_STATE_LOST: _SessionState.ValueType  # 4
+    """The session's state could not be restored; `restore_report` says why. Delete it."""
 
 class SessionState(_SessionState, metaclass=_SessionStateEnumTypeWrapper):
     """The lifecycle state of a session."""
@@ -42,6 +49,13 @@ SESSION_STATE_ACTIVE: SessionState.ValueType  # 1
 """The session's worker is running and idle."""
 SESSION_STATE_BUSY: SessionState.ValueType  # 2
 """The session is evaluating code."""
+SESSION_STATE_HIBERNATED: SessionState.ValueType  # 3
+"""The session has no worker process (it was idle past the server's TTL, pushed out by the
+cap on resident workers, or the server restarted). Its state is on disk; the next call
+restores it.
+"""
+SESSION_STATE_LOST: SessionState.ValueType  # 4
+"""The session's state could not be restored; `restore_report` says why. Delete it."""
 Global___SessionState: _TypeAlias = SessionState  # noqa: Y015
 
 class _EvaluationStatus:
@@ -95,6 +109,7 @@ class Session(_message.Message):
     EXECUTION_COUNT_FIELD_NUMBER: _builtins.int
     QUEUED_EVALUATIONS_FIELD_NUMBER: _builtins.int
     WORKER_PID_FIELD_NUMBER: _builtins.int
+    RESTORE_REPORT_FIELD_NUMBER: _builtins.int
     session_id: _builtins.str
     """Server-assigned id, 32 lowercase hex characters."""
     state: Global___SessionState.ValueType
@@ -103,7 +118,11 @@ class Session(_message.Message):
     queued_evaluations: _builtins.int
     """Evaluations waiting behind the running one."""
     worker_pid: _builtins.int
-    """The worker's process id, for operators."""
+    """The worker's process id, for operators; 0 while hibernated."""
+    restore_report: _builtins.str
+    """What the last restore of this session could not bring back (variables that could not be
+    pickled, unreadable snapshot or journal entries); empty when it restored everything.
+    """
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -120,10 +139,11 @@ class Session(_message.Message):
         execution_count: _builtins.int = ...,
         queued_evaluations: _builtins.int = ...,
         worker_pid: _builtins.int = ...,
+        restore_report: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "last_active_time", b"last_active_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "execution_count", b"execution_count", "last_active_time", b"last_active_time", "queued_evaluations", b"queued_evaluations", "session_id", b"session_id", "state", b"state", "worker_pid", b"worker_pid"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "execution_count", b"execution_count", "last_active_time", b"last_active_time", "queued_evaluations", b"queued_evaluations", "restore_report", b"restore_report", "session_id", b"session_id", "state", b"state", "worker_pid", b"worker_pid"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -277,15 +297,19 @@ class InterruptRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     SESSION_ID_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
     session_id: _builtins.str
+    request_id: _builtins.str
+    """Interrupt only if the running evaluation has this request id. Empty: whatever runs."""
     def __init__(
         self,
         *,
         session_id: _builtins.str = ...,
+        request_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["session_id", b"session_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["request_id", b"request_id", "session_id", b"session_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -312,6 +336,46 @@ class InterruptResponse(_message.Message):
 Global___InterruptResponse: _TypeAlias = InterruptResponse  # noqa: Y015
 
 @_typing.final
+class CloneSessionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SESSION_ID_FIELD_NUMBER: _builtins.int
+    session_id: _builtins.str
+    """The session to copy."""
+    def __init__(
+        self,
+        *,
+        session_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["session_id", b"session_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CloneSessionRequest: _TypeAlias = CloneSessionRequest  # noqa: Y015
+
+@_typing.final
+class CloneSessionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SESSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def session(self) -> Global___Session: ...
+    def __init__(
+        self,
+        *,
+        session: Global___Session | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["session", b"session"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["session", b"session"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CloneSessionResponse: _TypeAlias = CloneSessionResponse  # noqa: Y015
+
+@_typing.final
 class EvaluateRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -327,8 +391,12 @@ class EvaluateRequest(_message.Message):
     last line, if it is an expression, comes back as the `result` event.
     """
     request_id: _builtins.str
-    """The client's idempotency key for this evaluation. Send a fresh one per evaluation
-    and the same one when retrying it.
+    """The client's idempotency key for this evaluation. Send a fresh one per evaluation and
+    the same one when retrying it: a repeat of a finished evaluation replays its events
+    without running the code again, and a repeat of a running one attaches to its stream.
+    The server remembers the last 1000 request ids of each session, across restarts.
+    A stream that breaks while its evaluation runs does not interrupt it for a grace period
+    when it has a request id, so that the retry can attach.
     """
     @_builtins.property
     def timeout(self) -> _duration_pb2.Duration:
@@ -542,17 +610,32 @@ class EvaluationFinished(_message.Message):
     EXECUTION_COUNT_FIELD_NUMBER: _builtins.int
     STATE_PRESERVED_FIELD_NUMBER: _builtins.int
     OUTPUT_TRUNCATED_FIELD_NUMBER: _builtins.int
+    CPU_TIME_FIELD_NUMBER: _builtins.int
+    PEAK_MEMORY_BYTES_FIELD_NUMBER: _builtins.int
+    REPLAYED_FIELD_NUMBER: _builtins.int
     status: Global___EvaluationStatus.ValueType
     execution_count: _builtins.int
     state_preserved: _builtins.bool
-    """False when the session's variables were lost: its worker had to be killed, or died.
-    The session then continues with a fresh namespace.
+    """Whether the session's variables are as they were before this evaluation, or as it left
+    them. When the worker had to be killed, or died, the session is restored from its
+    durable state to where it was before this evaluation (true); false for a one-off
+    evaluation, whose session is gone.
     """
     output_truncated: _builtins.bool
     """True when output went over the server's per-evaluation limit and was cut."""
+    peak_memory_bytes: _builtins.int
+    """Peak resident memory of the worker during the evaluation."""
+    replayed: _builtins.bool
+    """True when this stream replays an earlier evaluation with the same request id; the code
+    did not run again.
+    """
     @_builtins.property
     def duration(self) -> _duration_pb2.Duration:
         """Wall-clock time from `started` to `finished`."""
+
+    @_builtins.property
+    def cpu_time(self) -> _duration_pb2.Duration:
+        """CPU time the worker spent on the evaluation."""
 
     def __init__(
         self,
@@ -562,10 +645,13 @@ class EvaluationFinished(_message.Message):
         execution_count: _builtins.int = ...,
         state_preserved: _builtins.bool = ...,
         output_truncated: _builtins.bool = ...,
+        cpu_time: _duration_pb2.Duration | None = ...,
+        peak_memory_bytes: _builtins.int = ...,
+        replayed: _builtins.bool = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cpu_time", b"cpu_time", "duration", b"duration"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration", "execution_count", b"execution_count", "output_truncated", b"output_truncated", "state_preserved", b"state_preserved", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cpu_time", b"cpu_time", "duration", b"duration", "execution_count", b"execution_count", "output_truncated", b"output_truncated", "peak_memory_bytes", b"peak_memory_bytes", "replayed", b"replayed", "state_preserved", b"state_preserved", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -76,6 +76,11 @@ class SageServiceStub:
                 request_serializer=sage_dot_v1_dot_sage__pb2.InterruptRequest.SerializeToString,
                 response_deserializer=sage_dot_v1_dot_sage__pb2.InterruptResponse.FromString,
                 _registered_method=True)
+        self.CloneSession = channel.unary_unary(
+                '/sage.v1.SageService/CloneSession',
+                request_serializer=sage_dot_v1_dot_sage__pb2.CloneSessionRequest.SerializeToString,
+                response_deserializer=sage_dot_v1_dot_sage__pb2.CloneSessionResponse.FromString,
+                _registered_method=True)
 
 
 class SageServiceServicer:
@@ -137,6 +142,14 @@ class SageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CloneSession(self, request, context):
+        """Creates a new session holding a copy of another session's variables (a fork of its
+        worker). The two then diverge.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -169,6 +182,11 @@ def add_SageServiceServicer_to_server(servicer, server):
                     servicer.Interrupt,
                     request_deserializer=sage_dot_v1_dot_sage__pb2.InterruptRequest.FromString,
                     response_serializer=sage_dot_v1_dot_sage__pb2.InterruptResponse.SerializeToString,
+            ),
+            'CloneSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloneSession,
+                    request_deserializer=sage_dot_v1_dot_sage__pb2.CloneSessionRequest.FromString,
+                    response_serializer=sage_dot_v1_dot_sage__pb2.CloneSessionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -344,6 +362,33 @@ class SageService:
             '/sage.v1.SageService/Interrupt',
             sage_dot_v1_dot_sage__pb2.InterruptRequest.SerializeToString,
             sage_dot_v1_dot_sage__pb2.InterruptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloneSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sage.v1.SageService/CloneSession',
+            sage_dot_v1_dot_sage__pb2.CloneSessionRequest.SerializeToString,
+            sage_dot_v1_dot_sage__pb2.CloneSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -62,6 +62,10 @@ class SageServiceStub:
     """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
     Variables are kept. Evaluations queued behind it still run.
     """
+    CloneSession: _grpc.UnaryUnaryMultiCallable[_sage_pb2.CloneSessionRequest, _sage_pb2.CloneSessionResponse]
+    """Creates a new session holding a copy of another session's variables (a fork of its
+    worker). The two then diverge.
+    """
 
 @_typing.type_check_only
 class SageServiceAsyncStub(SageServiceStub):
@@ -95,6 +99,10 @@ class SageServiceAsyncStub(SageServiceStub):
     Interrupt: _aio.UnaryUnaryMultiCallable[_sage_pb2.InterruptRequest, _sage_pb2.InterruptResponse]  # type: ignore[assignment]
     """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
     Variables are kept. Evaluations queued behind it still run.
+    """
+    CloneSession: _aio.UnaryUnaryMultiCallable[_sage_pb2.CloneSessionRequest, _sage_pb2.CloneSessionResponse]  # type: ignore[assignment]
+    """Creates a new session holding a copy of another session's variables (a fork of its
+    worker). The two then diverge.
     """
 
 class SageServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -162,6 +170,16 @@ class SageServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_sage_pb2.InterruptResponse, _abc.Awaitable[_sage_pb2.InterruptResponse]]:
         """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
         Variables are kept. Evaluations queued behind it still run.
+        """
+
+    @_abc_1.abstractmethod
+    def CloneSession(
+        self,
+        request: _sage_pb2.CloneSessionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sage_pb2.CloneSessionResponse, _abc.Awaitable[_sage_pb2.CloneSessionResponse]]:
+        """Creates a new session holding a copy of another session's variables (a fork of its
+        worker). The two then diverge.
         """
 
 def add_SageServiceServicer_to_server(servicer: SageServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,128 @@
+"""One evaluation: its events so far, the callers following them, and why it was interrupted.
+
+An evaluation runs as its own task, apart from the RPC that asked for it. Its events are kept
+until it ends, so a retry with the same request id can attach and read them from the start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
+from sage_services.errors import RuntimeFault
+
+from sage_sidecar.messages import Error, EvaluationStatus, Event, Finished
+
+
+class EvaluationRun:
+    def __init__(self, code: str, timeout: float, request_id: str) -> None:
+        self.code = code
+        self.timeout = timeout
+        self.request_id = request_id
+        self.history: list[Event | RuntimeFault] = []
+        self.interrupt_reason: EvaluationStatus | None = None
+        self.started = False
+        self.finished = False
+        self.task: asyncio.Task[None] | None = None
+        self.span_attributes: dict[str, str | int] = {}
+        self.last_error: Error | None = None
+        self.followers = 0
+        self._grew: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._interrupt_worker: Callable[[], None] | None = None
+        self._detached: asyncio.TimerHandle | None = None
+
+    def put(self, item: Event | RuntimeFault) -> None:
+        if isinstance(item, Error):
+            self.last_error = item
+        self.history.append(item)
+        if isinstance(item, Finished | RuntimeFault):
+            self.finished = True
+        grew, self._grew = self._grew, asyncio.get_running_loop().create_future()
+        grew.set_result(None)
+
+    async def follow(self) -> AsyncIterator[Event]:
+        """All events from the first, then new ones as they come, until `finished`."""
+        self.followers += 1
+        if self._detached is not None:
+            self._detached.cancel()
+            self._detached = None
+        try:
+            seen = 0
+            while True:
+                while seen < len(self.history):
+                    item = self.history[seen]
+                    seen += 1
+                    if isinstance(item, RuntimeFault):
+                        raise item
+                    yield item
+                    if isinstance(item, Finished):
+                        return
+                # asyncio.wait, not await: a follower that goes away must not cancel the
+                # future the others wait on.
+                await asyncio.wait([self._grew])
+        finally:
+            self.followers -= 1
+
+    def running_on(self, interrupt_worker: Callable[[], None]) -> None:
+        self.started = True
+        self._interrupt_worker = interrupt_worker
+
+    def interrupt(self, reason: EvaluationStatus) -> None:
+        if self.finished:
+            return
+        if not self.started:
+            if self.task is not None:
+                self.task.cancel()
+            return
+        if self.interrupt_reason is None:
+            self.interrupt_reason = reason
+        assert self._interrupt_worker is not None
+        self._interrupt_worker()
+
+    def detach(self, grace: float) -> None:
+        """The last caller went away: interrupt unless a retry attaches within `grace` s."""
+        if self.finished or self.followers:
+            return
+        if grace <= 0 or not self.request_id:
+            self.interrupt(EvaluationStatus.INTERRUPTED)
+            return
+        self._detached = asyncio.get_running_loop().call_later(
+            grace, self.interrupt, EvaluationStatus.INTERRUPTED
+        )
+
+    def finish_span(self, finished: Finished) -> None:
+        """Outcome on the evaluation's RPC span; Sage errors set its status too."""
+        span = trace.get_current_span()
+        span.set_attribute("sage.outcome", finished.status.name)
+        if finished.status is EvaluationStatus.OK:
+            return
+        error = self.last_error
+        description = f"{error.ename}: {error.evalue}" if error else finished.status.name
+        span.set_status(StatusCode.ERROR, description)
+        if error is not None:
+            span.add_event(
+                "exception",
+                {"exception.type": error.ename, "exception.message": error.evalue,
+                 "exception.stacktrace": error.traceback},
+            )  # fmt: skip
+
+    def relabel(self, events: list[Event]) -> list[Event]:
+        """Say why an interrupted evaluation stopped: its timeout, rather than a bare Ctrl-C."""
+        if self.interrupt_reason is not EvaluationStatus.TIMED_OUT:
+            return events
+        relabelled: list[Event] = []
+        for event in events:
+            if isinstance(event, Error) and event.ename == "KeyboardInterrupt":
+                event = Error(
+                    "TimeoutError",
+                    f"The evaluation ran past its {self.timeout:g} s timeout and was "
+                    "interrupted. The session's variables are kept.",
+                    event.traceback,
+                )
+            elif isinstance(event, Finished) and event.status is EvaluationStatus.INTERRUPTED:
+                event = replace(event, status=EvaluationStatus.TIMED_OUT)
+            relabelled.append(event)
+        return relabelled

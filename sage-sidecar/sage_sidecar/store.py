@@ -1,0 +1,269 @@
+"""The durable record of sessions in the state directory.
+
+    <state-dir>/sessions/<session_id>/
+        meta.json          when it was created; written once, atomically
+        journal.jsonl      one JSON line per finished evaluation, appended before `finished`
+        snapshots/N.sobj   the namespace after evaluation N, written by the worker
+        deleted            present while a deletion is in progress
+
+A torn last journal line (a crash mid-write) or an unreadable snapshot is reported and skipped:
+restoring takes the newest snapshot that loads and replays the committed cells after it.
+Counterpart: `snapshot`, the worker-side code that writes and reads snapshots.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import fcntl
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sage_sidecar.messages import (
+    Display,
+    Error,
+    EvaluationStatus,
+    Event,
+    Finished,
+    Result,
+    Started,
+    Stream,
+)
+
+log = logging.getLogger(__name__)
+
+# Outcomes whose cell is committed: replaying it rebuilds the state it left. An interrupted
+# cell may have half-changed the namespace, so the worker snapshots right after it instead;
+# a killed cell is rolled back.
+REPLAYABLE = frozenset({EvaluationStatus.OK, EvaluationStatus.ERROR})
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    execution_count: int
+    request_id: str
+    code: str
+    status: EvaluationStatus
+    state_preserved: bool
+    # The worker died or was killed during the cell: its effects were rolled back.
+    rolled_back: bool
+    finished_at: float
+    # The evaluation's events in the contract's JSON form, for replaying a repeated request.
+    events: list[dict[str, Any]]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "execution_count": self.execution_count,
+                "request_id": self.request_id,
+                "code": self.code,
+                "status": self.status.name,
+                "state_preserved": self.state_preserved,
+                "rolled_back": self.rolled_back,
+                "finished_at": self.finished_at,
+                "events": self.events,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, line: str) -> JournalEntry:
+        raw = json.loads(line)
+        return cls(
+            execution_count=int(raw["execution_count"]),
+            request_id=str(raw["request_id"]),
+            code=str(raw["code"]),
+            status=EvaluationStatus[raw["status"]],
+            state_preserved=bool(raw["state_preserved"]),
+            rolled_back=bool(raw["rolled_back"]),
+            finished_at=float(raw["finished_at"]),
+            events=list(raw["events"]),
+        )
+
+
+@dataclass
+class JournalReading:
+    entries: list[JournalEntry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class SessionRecord:
+    """One session's directory."""
+
+    def __init__(self, directory: Path, *, fsync: bool) -> None:
+        self.directory = directory
+        self.session_id = directory.name
+        self._fsync = fsync
+        self._journal: Any = None
+
+    @property
+    def snapshots(self) -> Path:
+        return self.directory / "snapshots"
+
+    def create(self, create_time: float) -> None:
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        _write_atomically(
+            self.directory / "meta.json",
+            json.dumps({"session_id": self.session_id, "create_time": create_time}).encode(),
+            fsync=self._fsync,
+        )
+
+    def create_time(self) -> float:
+        meta = json.loads((self.directory / "meta.json").read_text())
+        return float(meta["create_time"])
+
+    def append(self, entry: JournalEntry) -> None:
+        """Append one entry; it has reached the operating system when this returns."""
+        if self._journal is None:
+            self._journal = open(self.directory / "journal.jsonl", "ab")  # noqa: SIM115
+        self._journal.write(entry.to_json().encode() + b"\n")
+        self._journal.flush()
+        if self._fsync:
+            os.fsync(self._journal.fileno())
+
+    def read_journal(self) -> JournalReading:
+        reading = JournalReading()
+        path = self.directory / "journal.jsonl"
+        if not path.exists():
+            return reading
+        with path.open("rb") as journal:
+            for number, line in enumerate(journal, start=1):
+                try:
+                    reading.entries.append(JournalEntry.from_json(line.decode()))
+                except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+                    reading.problems.append(f"journal line {number} is unreadable ({exc})")
+        return reading
+
+    def snapshot_path(self, execution_count: int) -> Path:
+        return self.snapshots / f"{execution_count:010d}.sobj"
+
+    def snapshots_newest_first(self) -> Iterator[tuple[int, Path]]:
+        found = []
+        for path in self.snapshots.glob("*.sobj"):
+            try:
+                found.append((int(path.stem), path))
+            except ValueError:
+                continue
+        yield from sorted(found, reverse=True)
+
+    def prune_snapshots(self, keep: int) -> None:
+        """Keep the newest `keep` snapshots: an older one is the fallback if one is damaged."""
+        for _, path in list(self.snapshots_newest_first())[keep:]:
+            path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+    def erase(self) -> None:
+        self.close()
+        # Mark first, so a crash halfway through does not bring the session back.
+        (self.directory / "deleted").touch()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class StateDirInUse(RuntimeError):
+    pass
+
+
+class SessionStore:
+    def __init__(self, root: Path, *, fsync: bool) -> None:
+        self.root = root / "sessions"
+        self._fsync = fsync
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock_exclusively(root / "lock")
+
+    def new(self, session_id: str) -> SessionRecord:
+        record = SessionRecord(self.root / session_id, fsync=self._fsync)
+        record.create(time.time())
+        return record
+
+    def existing(self) -> Iterator[SessionRecord]:
+        """The sessions a previous run left, oldest first; half-deleted ones are finished off."""
+        records = []
+        for directory in self.root.iterdir():
+            if not directory.is_dir():
+                continue
+            record = SessionRecord(directory, fsync=self._fsync)
+            if (directory / "deleted").exists():
+                record.erase()
+                continue
+            records.append(record)
+        yield from sorted(records, key=_created)
+
+
+_EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls for cls in (Started, Stream, Display, Result, Error, Finished)
+}
+
+
+def encode_events(events: Sequence[Event]) -> list[dict[str, Any]]:
+    encoded = []
+    for event in events:
+        fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+        for name, value in fields.items():
+            if isinstance(value, bytes):
+                fields[name] = base64.b64encode(value).decode("ascii")
+            elif isinstance(value, EvaluationStatus):
+                fields[name] = value.name
+        encoded.append({"type": type(event).__name__, **fields})
+    return encoded
+
+
+def decode_events(encoded: Sequence[dict[str, Any]]) -> list[Event]:
+    events: list[Event] = []
+    for raw in encoded:
+        fields = dict(raw)
+        cls = _EVENT_TYPES[fields.pop("type")]
+        if cls is Display:
+            fields["data"] = base64.b64decode(fields["data"])
+        if cls is Finished:
+            fields["status"] = EvaluationStatus[fields["status"]]
+        events.append(cls(**fields))
+    return events
+
+
+def _created(record: SessionRecord) -> float:
+    try:
+        return record.create_time()
+    except (OSError, ValueError, KeyError):
+        return float("inf")
+
+
+def _lock_exclusively(path: Path) -> Any:
+    """Hold a lock on the state directory for the life of the process: two sidecars writing
+    the same journals would corrupt them."""
+    handle = open(path, "a+")  # noqa: SIM115
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise StateDirInUse(
+            f"The state directory {path.parent} is in use by {owner}. Stop it, or give this "
+            "sidecar its own --state-dir."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"sage-sidecar pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+def _write_atomically(path: Path, data: bytes, *, fsync: bool) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".tmp-") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        if fsync:
+            os.fsync(tmp.fileno())
+    os.replace(tmp.name, path)
