@@ -35,16 +35,16 @@ def explain(error: SidecarError, *, session_id: str = "") -> str:
         missing = _resource_name(error) or session_id
         if error.after_outage:
             return (
-                f"Session {missing!r} was lost: the Sage runtime restarted during this call, and "
-                "sessions do not survive a restart, so its variables are gone. Create a new "
-                "session with create_session and re-run the definitions you need, or omit "
-                "session_id for a one-off evaluation."
+                f"Session {missing!r} was lost: the Sage runtime restarted during this call and "
+                "the session did not survive it, so its variables are gone. Create a new session "
+                "with create_session and re-run the definitions you need, or omit session_id for "
+                "a one-off evaluation."
             )
         return (
-            f"Session {missing!r} does not exist: it was deleted, or the Sage runtime restarted "
-            "since it was created (sessions and their variables do not survive a restart). "
-            "Create one with create_session (list_sessions shows the live ones), or omit "
-            "session_id for a one-off evaluation."
+            f"Session {missing!r} does not exist: it was deleted, or it was lost when the Sage "
+            "runtime restarted. Create one with create_session (list_sessions shows the live "
+            "ones) and re-run the definitions you need, or omit session_id for a one-off "
+            "evaluation."
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return (

@@ -1,8 +1,8 @@
 """The MCP server while its sidecar is killed and restarted: calls recover, nothing runs twice.
 
-Sessions do not survive a sidecar restart, so what must hold is: a call sent once runs at
-most once (counted in files the Sage code appends to), the agent is told plainly that its
-session was lost, and the next calls succeed once the sidecar is back.
+The restarted sidecar starts from a fresh state, so its sessions are gone. What must hold: a
+call sent once runs at most once (counted in files the Sage code appends to), the agent is
+told plainly that its session was lost, and the next calls succeed once the sidecar is back.
 """
 
 from __future__ import annotations

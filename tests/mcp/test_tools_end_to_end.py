@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import time
@@ -208,3 +209,33 @@ async def test_no_sidecar_gives_a_clear_error_within_the_deadline() -> None:
     assert again.is_error
     assert sessions.is_error
     assert "Sage runtime unavailable" in text_of(sessions)
+
+
+async def test_interrupt_tool_stops_a_running_evaluation_and_keeps_variables(
+    mcp_http: HttpServer,
+) -> None:
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        await client.call_tool("evaluate", {"code": "n = 7", "session_id": session_id})
+        running = asyncio.create_task(
+            client.call_tool("evaluate", {"code": "while True: pass", "session_id": session_id})
+        )
+        interrupted = None
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            interrupted = await client.call_tool("interrupt", {"session_id": session_id})
+            assert interrupted.structured_content is not None
+            if interrupted.structured_content["interrupted"]:
+                break
+        stopped = await running
+        after = await client.call_tool("evaluate", {"code": "n", "session_id": session_id})
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert interrupted is not None
+    assert interrupted.structured_content == {"session_id": session_id, "interrupted": True}
+    assert stopped.is_error
+    assert stopped.structured_content is not None
+    assert stopped.structured_content["status"] == "interrupted"
+    assert text_of(stopped).startswith("The evaluation was interrupted. The session's variables")
+    assert text_of(after) == "7"
