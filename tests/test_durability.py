@@ -1,0 +1,304 @@
+"""Sessions that never lose work: crashes, restarts, retries, rollback, clones, hibernation."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+from tests.helpers import (
+    SidecarProcess,
+    create_session,
+    finished_of,
+    one,
+    start_sidecar,
+    stdout_of,
+    stop_and_check,
+)
+
+
+@pytest.fixture(scope="module")
+def state_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="sage-state-"))
+
+
+@pytest.fixture(scope="module")
+def durable(state_dir: Path) -> Iterator[SidecarProcess]:
+    sidecar = start_sidecar(
+        "--state-dir", str(state_dir), "--interrupt-grace-seconds", "1",
+        "--detach-grace-seconds", "5",
+    )  # fmt: skip
+    yield sidecar
+    stop_and_check(sidecar)
+
+
+@pytest.fixture
+def stub(durable: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
+    with durable.channel() as channel:
+        yield sage_pb2_grpc.SageServiceStub(channel)
+
+
+def run(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, session: str = "", request_id: str = ""
+) -> list[pb.EvaluateResponse]:
+    request = pb.EvaluateRequest(session_id=session, code=code, request_id=request_id)
+    return list(stub.Evaluate(request, timeout=120))
+
+
+def value(stub: sage_pb2_grpc.SageServiceStub, session: str, expression: str) -> str:
+    events = run(stub, expression, session)
+    return str(one(events, "result").result.text_plain)
+
+
+def worker_pid(stub: sage_pb2_grpc.SageServiceStub, session: str) -> int:
+    return int(stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid)
+
+
+def test_twenty_worker_kills_in_a_row_lose_no_committed_variable(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    run(stub, "R.<x> = QQ[]\nf = x^2 - 2\ndef double(n): return 2*n\ncommitted = []", session)
+    for attempt in range(20):
+        run(stub, f"committed.append({attempt})\nK = NumberField(f, 'a{attempt}')", session)
+        pid = worker_pid(stub, session)
+        call = stub.Evaluate(
+            pb.EvaluateRequest(session_id=session, code="committed.append(-1)\nsleep(60)")
+        )
+        assert next(call).HasField("started")
+        os.kill(pid, signal.SIGKILL)
+        finished = finished_of(list(call))
+        assert finished.status == pb.EVALUATION_STATUS_WORKER_DIED
+        assert finished.state_preserved
+    assert value(stub, session, "committed") == str(list(range(20)))
+    assert value(stub, session, "(f.factor(), double(21), K.degree())") == "(x^2 - 2, 42, 2)"
+
+
+def test_killed_evaluation_rolls_back(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    run(stub, "ledger = {'balance': 100}", session)
+    code = "ledger['balance'] -= 30\nledger['note'] = 'half-done'\nsleep(60)"
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code=code))
+    assert next(call).HasField("started")
+    time.sleep(0.3)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    list(call)
+    assert value(stub, session, "ledger") == "{'balance': 100}"
+
+
+def test_counter_retried_with_one_request_id_increments_once(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    run(stub, "counter = 0", session)
+    first = run(stub, "counter += 1\ncounter", session, request_id="count-1")
+    again = run(stub, "counter += 1\ncounter", session, request_id="count-1")
+    assert one(first, "result").result.text_plain == "1"
+    assert one(again, "result").result.text_plain == "1"
+    assert not finished_of(first).replayed
+    assert finished_of(again).replayed
+    assert value(stub, session, "counter") == "1"
+
+
+def test_request_id_reused_for_other_code_is_refused(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    run(stub, "1", session, request_id="once")
+    with pytest.raises(grpc.RpcError) as raised:
+        run(stub, "2", session, request_id="once")
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_retry_of_a_running_evaluation_attaches_to_its_stream(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    run(stub, "runs = 0", session)
+    code = "runs += 1\nfor i in range(3):\n    print(i); sleep(0.5r)\nruns"
+    request = pb.EvaluateRequest(session_id=session, code=code, request_id="attach-me")
+    first = stub.Evaluate(request)
+    assert next(first).HasField("started")
+    first.cancel()  # the stream breaks; the evaluation runs on for the detach grace
+    events = list(stub.Evaluate(request, timeout=60))
+    assert stdout_of(events) == "0\n1\n2\n"
+    assert one(events, "result").result.text_plain == "1"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK
+    assert value(stub, session, "runs") == "1"
+
+
+def test_interrupt_by_request_id_stops_only_that_evaluation(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    events: list[pb.EvaluateResponse] = []
+    request = pb.EvaluateRequest(session_id=session, code="sleep(60)", request_id="stop-me")
+    thread = threading.Thread(target=lambda: events.extend(stub.Evaluate(request, timeout=60)))
+    thread.start()
+    time.sleep(1)
+    other = pb.InterruptRequest(session_id=session, request_id="someone-else")
+    assert not stub.Interrupt(other).interrupted
+    assert stub.Interrupt(pb.InterruptRequest(session_id=session, request_id="stop-me")).interrupted
+    thread.join(30)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
+
+
+def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    source = create_session(stub)
+    run(stub, "R.<x> = GF(7)[]\nshared = [1, 2]\nsquare = lambda n: n^2", source)
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session
+    assert clone.session_id != source
+    assert clone.execution_count == 1
+    run(stub, "shared.append('clone')", clone.session_id)
+    run(stub, "shared.append('source')", source)
+    assert value(stub, clone.session_id, "(shared, square(x + 1))") == (
+        "([1, 2, 'clone'], x^2 + 2*x + 1)"
+    )
+    assert value(stub, source, "shared") == "[1, 2, 'source']"
+    assert worker_pid(stub, clone.session_id) != worker_pid(stub, source)
+
+
+def test_finished_reports_cpu_time_and_peak_memory(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = run(stub, "big = [0] * 10^7\nsum(range(10^6))")
+    finished = finished_of(events)
+    assert finished.cpu_time.ToNanoseconds() > 0
+    assert finished.peak_memory_bytes > 80 * 2**20
+
+
+def test_unpicklable_variables_are_named_after_a_restore(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    run(stub, "kept = 5\nstream = (i for i in range(3))", session)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    time.sleep(0.5)
+    events = run(stub, "kept", session)
+    assert one(events, "result").result.text_plain == "5"
+    note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+    assert "'stream' is not restored" in note
+    report = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.restore_report
+    assert "'stream'" in report
+
+
+def test_deleting_a_session_erases_it_from_disk(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    session = create_session(stub)
+    run(stub, "a = 1", session)
+    assert (state_dir / "sessions" / session / "journal.jsonl").exists()
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=session))
+    assert not (state_dir / "sessions" / session).exists()
+
+
+def test_sidecar_killed_and_restarted_brings_every_session_back() -> None:
+    state = tempfile.mkdtemp(prefix="sage-state-")
+    first = start_sidecar("--state-dir", state)
+    stub = first.stub()
+    sessions = [create_session(stub) for _ in range(3)]
+    for number, session in enumerate(sessions):
+        run(stub, f"R.<t> = QQ[]\nmine = {number} * t^2\ncounter = 0", session)
+    run(stub, "counter += 1", sessions[0], request_id="bump")
+    first.stop(signal.SIGKILL)
+    first.kill_leftovers()
+
+    second = start_sidecar("--state-dir", state)
+    try:
+        stub = second.stub()
+        listed = {s.session_id: s for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+        assert set(listed) == set(sessions)
+        assert all(s.state == pb.SESSION_STATE_HIBERNATED for s in listed.values())
+        mine = [value(stub, session, "mine") for session in sessions]
+        assert mine == ["0", "t^2", "2*t^2"]
+        # The retried counter cell replays; it does not run again.
+        again = run(stub, "counter += 1", sessions[0], request_id="bump")
+        assert finished_of(again).replayed
+        assert value(stub, sessions[0], "counter") == "1"
+        info = stub.GetSession(pb.GetSessionRequest(session_id=sessions[0])).session
+        assert info.state == pb.SESSION_STATE_ACTIVE
+    finally:
+        stop_and_check(second)
+
+
+def test_idle_session_hibernates_and_wakes_with_its_state() -> None:
+    sidecar = start_sidecar("--idle-ttl-seconds", "1")
+    try:
+        stub = sidecar.stub()
+        session = create_session(stub)
+        run(stub, "R.<x> = QQ[]\nkept = (x + 1)^3", session)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
+            if info.state == pb.SESSION_STATE_HIBERNATED:
+                break
+            time.sleep(0.2)
+        assert info.state == pb.SESSION_STATE_HIBERNATED
+        assert info.worker_pid == 0
+        assert value(stub, session, "kept") == "x^3 + 3*x^2 + 3*x + 1"
+    finally:
+        stop_and_check(sidecar)
+
+
+def test_least_recently_used_session_hibernates_at_the_resident_cap() -> None:
+    sidecar = start_sidecar("--max-resident-workers", "2", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        sessions = [create_session(stub) for _ in range(3)]
+        for number, session in enumerate(sessions):
+            run(stub, f"n = {number}", session)
+        states = {
+            s.session_id: s.state for s in stub.ListSessions(pb.ListSessionsRequest()).sessions
+        }
+        assert states[sessions[0]] == pb.SESSION_STATE_HIBERNATED
+        assert [value(stub, s, "n") for s in sessions] == ["0", "1", "2"]
+    finally:
+        stop_and_check(sidecar)
+
+
+def _corrupt(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] + b"\x00garbage")
+
+
+def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
+    state = Path(tempfile.mkdtemp(prefix="sage-state-"))
+    first = start_sidecar("--state-dir", str(state))
+    stub = first.stub()
+    session = create_session(stub)
+    run(stub, "a = 1", session)
+    run(stub, "b = 2", session)
+    run(stub, "c = 3", session)
+    first.stop(signal.SIGKILL)
+    first.kill_leftovers()
+    record = state / "sessions" / session
+    newest = max((record / "snapshots").glob("*.sobj"))
+    _corrupt(newest)
+    with (record / "journal.jsonl").open("ab") as journal:
+        journal.write(b'{"execution_count": 4, "code": "d = ')  # torn by a crash mid-write
+
+    second = start_sidecar("--state-dir", str(state))
+    try:
+        stub = second.stub()
+        events = run(stub, "(a, b, c)", session)
+        assert one(events, "result").result.text_plain == "(1, 2, 3)"
+        note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+        assert "unreadable" in note
+        info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
+        assert "journal line 4 is unreadable" in info.restore_report
+        assert info.state == pb.SESSION_STATE_ACTIVE
+    finally:
+        stop_and_check(second)
+
+
+def test_second_sidecar_on_the_same_state_dir_refuses_to_start(
+    durable: SidecarProcess, state_dir: Path
+) -> None:
+    other = start_sidecar("--state-dir", str(state_dir), wait=False)
+    assert other.process.wait(60) == 2
+    assert "in use by sage-sidecar pid" in other.log()
