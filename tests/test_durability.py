@@ -177,6 +177,7 @@ def test_unpicklable_variables_are_named_after_a_restore(
 ) -> None:
     session = create_session(stub)
     run(stub, "kept = 5\nstream = (i for i in range(3))", session)
+    run(stub, "1", session)  # queues behind the snapshot taken after the cell above
     os.kill(worker_pid(stub, session), signal.SIGKILL)
     time.sleep(0.5)
     events = run(stub, "kept", session)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import linecache
+import os
 import resource
 import signal
 import time
@@ -68,6 +69,7 @@ class Executor:
         self._capture = capture
         self._namespace = fresh_namespace()
         self._tracker = snapshot.NamespaceTracker(self._namespace)
+        self._rebound = False
         self._running = False
         self._display_budget = 0
         self._backend = SidecarBackend(capture.emit, self._charge_display)
@@ -87,6 +89,7 @@ class Executor:
 
     def run(self, cell: EvaluateCell) -> None:
         started = time.monotonic()
+        self._rebound = True  # unless the cell parses and binds nothing
         _reset_peak_memory()
         cpu_before = _cpu_seconds()
         self._capture.begin(cell.max_output_bytes)
@@ -104,7 +107,7 @@ class Executor:
             peak_memory_bytes=_peak_memory_bytes(),
         )
         spans = self._tracer.take() if self._tracer is not None else None
-        state = CellState(self._tracker.rebinding_since_snapshot(self._namespace))
+        state = CellState(self._rebound)
         self._capture.emit(*events, *([spans] if spans else []), state, finished)
 
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
@@ -141,8 +144,6 @@ class Executor:
             replayed += 1
         self._capture.flush()
         self._capture.begin(0)
-        if not request.cells:
-            self._tracker.snapshot_taken(self._namespace)  # nothing new since the snapshot
         return Restored(saved, failed, replayed, tuple(problems))
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
@@ -181,6 +182,7 @@ class Executor:
     def _execute(self, code: str, name: str) -> Any:
         linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
         tree = ast.parse(preparse(code), filename=name, mode="exec")
+        self._rebound = snapshot.binds_names(tree)
         last: ast.Expression | None = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
@@ -219,24 +221,53 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class _ProcSelf:
+    """/proc/self files kept open: reopening them each cell costs more than the cell `1+1`."""
+
+    def __init__(self) -> None:
+        # Per process: a clone must not read its parent's files.
+        self.pid = os.getpid()
+        self.clear_refs = _open_or_none("/proc/self/clear_refs", os.O_WRONLY)
+        self.status = _open_or_none("/proc/self/status", os.O_RDONLY)
+
+
+def _open_or_none(path: str, flags: int) -> int | None:
+    try:
+        return os.open(path, flags)
+    except OSError:
+        return None
+
+
+_proc: _ProcSelf | None = None
+
+
+def _proc_self() -> _ProcSelf:
+    global _proc
+    if _proc is None or _proc.pid != os.getpid():
+        _proc = _ProcSelf()
+    return _proc
+
+
 def _reset_peak_memory() -> None:
     """Reset VmHWM, so the peak read after the cell is the cell's own."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        pass
+    fd = _proc_self().clear_refs
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.write(fd, b"5")
 
 
 def _peak_memory_bytes() -> int:
+    fd = _proc_self().status
+    if fd is None:
+        return 0
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
+        status = os.pread(fd, 8192, 0)
     except OSError:
-        pass
-    return 0
+        return 0
+    start = status.find(b"VmHWM:")
+    if start < 0:
+        return 0
+    return int(status[start + 6 : status.index(b"kB", start)]) * 1024
 
 
 def _record_exception(exc: BaseException) -> None:

@@ -8,6 +8,7 @@ result, never silently dropped. Runs in the worker; counterpart: `store`, which 
 
 from __future__ import annotations
 
+import ast
 import os
 import pickle
 import tempfile
@@ -29,12 +30,25 @@ class SnapshotReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
+# Statements that can bind a name. A cell with none of them can still change a value in place
+# (`L.append(1)`); replaying the journal rebuilds those, and a snapshot comes every few cells.
+_BINDING = (
+    ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.FunctionDef,
+    ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Delete, ast.For,
+    ast.AsyncFor, ast.With, ast.AsyncWith, ast.Global, ast.Try, ast.Match,
+)  # fmt: skip
+
+
+def binds_names(tree: ast.AST) -> bool:
+    """Whether a cell may rebind names: then a snapshot after it saves replaying it."""
+    return any(isinstance(node, _BINDING) for node in ast.walk(tree))
+
+
 class NamespaceTracker:
-    """Knows which names the session bound and whether they changed since the last snapshot."""
+    """Knows which names the session bound, compared with a fresh console namespace."""
 
     def __init__(self, initial: dict[str, Any]) -> None:
         self._initial = {name: id(value) for name, value in initial.items()}
-        self._at_snapshot: dict[str, int] = {}
 
     def user_bindings(self, namespace: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -45,13 +59,6 @@ class NamespaceTracker:
 
     def removed(self, namespace: dict[str, Any]) -> list[str]:
         return [name for name in self._initial if name not in namespace]
-
-    def rebinding_since_snapshot(self, namespace: dict[str, Any]) -> bool:
-        current = {name: id(value) for name, value in self.user_bindings(namespace).items()}
-        return current != self._at_snapshot
-
-    def snapshot_taken(self, namespace: dict[str, Any]) -> None:
-        self._at_snapshot = {n: id(v) for n, v in self.user_bindings(namespace).items()}
 
 
 def write(path: Path, namespace: dict[str, Any], tracker: NamespaceTracker) -> SnapshotReport:
@@ -89,7 +96,6 @@ def write(path: Path, namespace: dict[str, Any], tracker: NamespaceTracker) -> S
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".tmp-") as tmp:
         tmp.write(payload)
     os.replace(tmp.name, path)
-    tracker.snapshot_taken(namespace)
     return report
 
 
