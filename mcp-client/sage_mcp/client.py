@@ -10,6 +10,7 @@ the sidecar's health to say SERVING and sending the same request again. A circui
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import uuid
@@ -186,8 +187,11 @@ class SageClient:
         # restarted); a session last used in an earlier epoch that is now NOT_FOUND was lost.
         self._epoch = 0
         self._session_epochs: dict[str, int] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     async def close(self) -> None:
+        if self._background:  # let last interrupts go out
+            await asyncio.wait(self._background, timeout=1.0)
         await self._channel.close()
 
     # Session calls.
@@ -259,7 +263,7 @@ class SageClient:
         while True:
             await self._admit(deadline)
             call = self._stub.Evaluate(request, timeout=max(deadline - loop.time(), 0.001))
-            finished = False
+            finished = ended = False
             try:
                 async for event in call:
                     kind = event.WhichOneof("event")
@@ -268,6 +272,7 @@ class SageClient:
                     elif kind == "finished":
                         finished = True
                     yield event
+                ended = True
                 if finished:
                     self.breaker.record_success()
                     if session_id:
@@ -275,13 +280,17 @@ class SageClient:
                     return
                 detail = "the stream ended before the evaluation finished"
             except grpc.aio.AioRpcError as error:
+                ended = True
                 if error.code() != grpc.StatusCode.UNAVAILABLE:
                     self._answered(error)
                     raise self._failed(error, recovery, session_id) from None
                 detail = error.details() or "unavailable"
             finally:
-                if not call.done():
+                if not ended:
+                    # Left early (MCP cancellation). The sidecar lets a broken stream that has a
+                    # request id run on for a while, for a retry to attach; this is no retry.
                     call.cancel()
+                    self._interrupt_soon(session_id, request.request_id)
             if execution_count and not session_id:
                 self.breaker.record_failure(detail)
                 raise EvaluationLost(detail, execution_count)
@@ -379,6 +388,17 @@ class SageClient:
                 pass
             await asyncio.sleep(min(_HEALTH_POLL_SECONDS, max(until - loop.time(), 0.0)))
         return False
+
+    def _interrupt_soon(self, session_id: str, request_id: str) -> None:
+        # A task of its own: the caller is being cancelled, and would cancel an await here.
+        task = asyncio.get_running_loop().create_task(self._interrupt(session_id, request_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _interrupt(self, session_id: str, request_id: str) -> None:
+        request = sage_pb2.InterruptRequest(session_id=session_id, request_id=request_id)
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            await self._stub.Interrupt(request, timeout=self._rpc_timeout)
 
     def _answered(self, error: grpc.aio.AioRpcError) -> None:
         # A status the sidecar itself sent means it is alive; an expired deadline says nothing.

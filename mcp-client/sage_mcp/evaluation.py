@@ -48,6 +48,7 @@ class Outcome:
     duration_seconds: float = 0.0
     state_preserved: bool = True
     output_truncated: bool = False
+    replayed: bool = False
     finished: bool = False
     # stdout and stderr interleaved as they arrived, for progress messages.
     printed_parts: list[str] = field(default_factory=list)
@@ -88,6 +89,7 @@ class Outcome:
             self.execution_count = f.execution_count or self.execution_count
             self.state_preserved = f.state_preserved
             self.output_truncated = f.output_truncated
+            self.replayed = f.replayed
             self.finished = True
 
     def latest_output(self, limit: int = 300) -> str:

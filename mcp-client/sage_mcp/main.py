@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from types import FrameType
@@ -24,7 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sage-mcp: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    sidecar = SidecarProcess(free_local_address()) if settings.spawn_sidecar else None
+    sidecar = None
+    if settings.spawn_sidecar:
+        # Private unless told otherwise: several agent hosts may each spawn one, and the
+        # sidecar locks its state directory.
+        shared_state = bool(os.environ.get("SAGE_SIDECAR_STATE_DIR"))
+        sidecar = SidecarProcess(free_local_address(), private_state=not shared_state)
     return serve(settings, sidecar)
 
 

@@ -48,7 +48,12 @@ class EvaluateOutput(BaseModel):
     images: int = Field(description="How many images (plots) the result has as image content.")
     duration_seconds: float = Field(description="Time the code ran.")
     state_preserved: bool = Field(
-        description="False when the session's variables were lost (its worker was restarted)."
+        description="False when the session's variables were lost; true when they are as before "
+        "the evaluation or as it left them."
+    )
+    replayed: bool = Field(
+        description="True when the sidecar replayed an earlier run of this very request "
+        "instead of running the code again."
     )
     full_output_uris: list[str] = Field(
         description="MCP resources with the full text of outputs that were cut to save context."
@@ -102,7 +107,7 @@ def render_outcome(
             notes.append(fit(display.text_plain, "display output"))
 
     lines: list[str] = []
-    headline = _headline(outcome, timeout)
+    headline = _headline(outcome, timeout, one_off=session_id is None)
     if headline:
         lines.append(headline)
     if stdout:
@@ -113,7 +118,7 @@ def render_outcome(
         lines.append(("Result:\n" if "\n" in result else "Result: ") + result if stdout else result)
     if latex is not None:
         lines.append(f"LaTeX: {latex}")
-    if error is not None:
+    if error is not None and error.traceback:
         lines.append(error.traceback.rstrip("\n"))
     lines.extend(notes)
     if outcome.output_truncated:
@@ -137,6 +142,7 @@ def render_outcome(
         images=len(images),
         duration_seconds=round(outcome.duration_seconds, 6),
         state_preserved=outcome.state_preserved,
+        replayed=outcome.replayed,
         full_output_uris=uris,
     )
     return CallToolResult(
@@ -146,27 +152,34 @@ def render_outcome(
     )
 
 
-def _headline(outcome: Outcome, timeout: float) -> str:
+def _headline(outcome: Outcome, timeout: float, *, one_off: bool) -> str:
     """A first line for anything but success, saying what happened and what to do."""
-    lost = (
-        " The session's variables were lost: its worker had to be restarted, so re-run the "
-        "definitions you need."
-        if not outcome.state_preserved
-        else " The session's variables are kept."
-    )
-    if outcome.status == "error" and outcome.error is not None:
-        return f"Sage raised {outcome.error.ename}: {outcome.error.evalue}"
+    error = outcome.error
+    if outcome.status == "error" and error is not None:
+        return f"Sage raised {error.ename}: {error.evalue}"
+    # An error without a traceback is the sidecar's own account (say, a worker it had to kill),
+    # which knows better than we do what became of the variables.
+    if error is not None and not error.traceback:
+        state = f" {error.evalue}"
+    elif one_off:
+        state = ""
+    elif outcome.state_preserved:
+        state = " The session's variables are kept."
+    else:
+        state = " The session's variables were lost; re-run the definitions you need."
     if outcome.status == "interrupted":
-        return "The evaluation was interrupted." + lost
+        return "The evaluation was interrupted." + state
     if outcome.status == "timed_out":
         return (
-            f"The evaluation ran past its timeout of {timeout:g} s and was interrupted.{lost} "
+            f"The evaluation ran past its timeout of {timeout:g} s and was interrupted.{state} "
             "Pass a larger timeout_seconds, or make the computation cheaper."
         )
     if outcome.status == "worker_died":
+        if error is not None and not error.traceback:
+            return state.strip()
         return (
             "The Sage worker process died while running this code (often from running out of "
-            "memory). The session continues with a fresh namespace: its variables are gone."
+            "memory)." + state
         )
     if outcome.status == "unknown":
         return "The evaluation ended without a known status."

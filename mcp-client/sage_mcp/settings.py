@@ -24,7 +24,8 @@ class McpSettings(BaseSettings):
     spawn_sidecar: bool = Field(
         False,
         description="Start a private `sage-sidecar` child on a free local port and use it, so "
-        "one MCP config entry is enough. It stops when the MCP server stops.",
+        "one MCP config entry is enough. It stops when the MCP server stops, and keeps its "
+        "sessions in a temporary directory unless `SAGE_SIDECAR_STATE_DIR` is set.",
     )
     sidecar_start_timeout_seconds: float = Field(
         180.0, gt=0, description="How long a spawned sidecar may take to report SERVING."

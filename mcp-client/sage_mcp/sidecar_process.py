@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import IO
@@ -74,10 +75,14 @@ class SidecarProcess:
         self,
         listen: str,
         *,
+        private_state: bool = False,
         output: IO[str] | None = None,
         extra_args: list[str] | None = None,
     ) -> None:
+        """`private_state`: keep sessions in a temporary directory of its own, removed on stop."""
         self.address = listen
+        self._private_state = private_state
+        self._state_dir: str | None = None
         self._output = output
         self._extra_args = extra_args or []
         self._process: subprocess.Popen[bytes] | None = None
@@ -88,6 +93,9 @@ class SidecarProcess:
 
     def start(self) -> None:
         command = [*sidecar_command(), "--listen", self.address, *self._extra_args]
+        if self._private_state:
+            self._state_dir = tempfile.mkdtemp(prefix="sage-sidecar-state-")
+            command += ["--state-dir", self._state_dir]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -125,7 +133,10 @@ class SidecarProcess:
         # Its workers share its process group; none may outlive it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        return process.wait()
+        code = process.wait()
+        if self._state_dir is not None:
+            shutil.rmtree(self._state_dir, ignore_errors=True)
+        return code
 
     def _require(self) -> subprocess.Popen[bytes]:
         if self._process is None:

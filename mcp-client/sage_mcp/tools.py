@@ -64,14 +64,20 @@ SessionIdArg = Annotated[
 
 class SessionInfo(BaseModel):
     session_id: str = Field(description="Pass this as session_id to evaluate.")
-    state: Literal["active", "busy", "unknown"] = Field(
-        description="busy while it evaluates code, active when idle."
+    state: Literal["active", "busy", "hibernated", "lost", "unknown"] = Field(
+        description="busy while it evaluates code, active when idle, hibernated when its "
+        "state is on disk (the next call restores it), lost when it could not be restored "
+        "(delete it)."
     )
     execution_count: int = Field(description="How many evaluations have started in it.")
     queued_evaluations: int = Field(description="Evaluations waiting behind the running one.")
     created: str = Field(description="When it was created (UTC, ISO 8601).")
     last_active: str = Field(description="When an evaluation last started or finished.")
     variables_uri: str = Field(description="MCP resource listing the session's variables.")
+    restore_report: str = Field(
+        description="What the last restore of the session could not bring back; empty when "
+        "it restored everything."
+    )
 
 
 class SessionList(BaseModel):
@@ -353,9 +359,11 @@ def _tool_error(message: str, partial: Outcome | None = None) -> CallToolResult:
 
 
 def _session_info(session: sage_pb2.Session) -> SessionInfo:
-    states: dict[int, Literal["active", "busy"]] = {
+    states: dict[int, Literal["active", "busy", "hibernated", "lost"]] = {
         sage_pb2.SESSION_STATE_ACTIVE: "active",
         sage_pb2.SESSION_STATE_BUSY: "busy",
+        sage_pb2.SESSION_STATE_HIBERNATED: "hibernated",
+        sage_pb2.SESSION_STATE_LOST: "lost",
     }
     return SessionInfo(
         session_id=session.session_id,
@@ -365,6 +373,7 @@ def _session_info(session: sage_pb2.Session) -> SessionInfo:
         created=_iso(session.create_time),
         last_active=_iso(session.last_active_time),
         variables_uri=VARIABLES_URI.format(session_id=session.session_id),
+        restore_report=session.restore_report,
     )
 
 

@@ -35,6 +35,7 @@ class Script:
 @dataclass
 class Seen:
     evaluations: list[pb.EvaluateRequest] = field(default_factory=list)
+    interrupts: list[pb.InterruptRequest] = field(default_factory=list)
     time_remaining: list[float] = field(default_factory=list)
 
 
@@ -97,7 +98,8 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
     async def Interrupt(
         self, request: pb.InterruptRequest, context: grpc.aio.ServicerContext
     ) -> pb.InterruptResponse:
-        return pb.InterruptResponse(interrupted=False)
+        self.seen.interrupts.append(request)
+        return pb.InterruptResponse(interrupted=True)
 
 
 class FakeSidecar:

@@ -108,6 +108,29 @@ async def test_one_off_evaluation_broken_after_start_is_not_sent_again(
     assert "cannot run twice" in message
 
 
+async def test_leaving_an_evaluation_early_interrupts_it_by_request_id(fake: FakeSidecar) -> None:
+    fake.script.evaluate_seconds = 30.0
+    async with client_of(fake.address) as client:
+        started = asyncio.Event()
+
+        async def consume() -> None:
+            events = client.evaluate("1+1", session_id="s1", timeout=60.0, request_id="r-1")
+            async with contextlib.aclosing(events):
+                async for _ in events:
+                    started.set()
+
+        consumer = asyncio.create_task(consume())
+        await asyncio.wait_for(started.wait(), 5.0)
+        consumer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await consumer
+        for _ in range(50):
+            if fake.seen.interrupts:
+                break
+            await asyncio.sleep(0.02)
+    assert [(i.session_id, i.request_id) for i in fake.seen.interrupts] == [("s1", "r-1")]
+
+
 async def test_evaluate_deadline_is_the_timeout_plus_the_margin(fake: FakeSidecar) -> None:
     async with client_of(fake.address, deadline_margin=5.0) as client:
         await run(client, "s1", timeout=20.0)

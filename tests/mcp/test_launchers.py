@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import psutil
 from mcp import Client
@@ -56,14 +57,15 @@ def wait_until_gone(marker: str, timeout: float = 30.0) -> list[psutil.Process]:
     return left
 
 
-async def test_sage_runtime_starts_both_and_sigterm_stops_both() -> None:
+async def test_sage_runtime_starts_both_and_sigterm_stops_both(tmp_path: Path) -> None:
     marker = uuid.uuid4().hex
     sidecar_port, mcp_port = two_free_ports()
     command = [
         str(BIN / "sage-runtime"),
         *("--sidecar", f"127.0.0.1:{sidecar_port}", "--port", str(mcp_port)),
     ]
-    with http_server(command, mcp_port, env={MARKER: marker}) as server:
+    state = {"SAGE_SIDECAR_STATE_DIR": str(tmp_path)}
+    with http_server(command, mcp_port, env={MARKER: marker, **state}) as server:
         async with Client(server.url) as client:
             result = await client.call_tool("evaluate", {"code": "2^10"})
         assert text_of(result) == "1024"

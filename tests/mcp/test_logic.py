@@ -174,10 +174,10 @@ def _events(
     return outcome
 
 
-def _render(outcome: Outcome) -> tuple[str, dict[str, object], bool]:
+def _render(outcome: Outcome, session_id: str | None = None) -> tuple[str, dict[str, object], bool]:
     result = render_outcome(
         outcome,
-        session_id=None,
+        session_id=session_id,
         timeout=60,
         max_chars=1000,
         max_image_bytes=100_000,
@@ -231,11 +231,26 @@ def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
 
 
 def test_timeout_is_an_error_that_says_what_to_do() -> None:
-    text, structured, is_error = _render(_events(status=pb.EVALUATION_STATUS_TIMED_OUT))
+    text, structured, is_error = _render(_events(status=pb.EVALUATION_STATUS_TIMED_OUT), "s1")
     assert is_error
     assert structured["status"] == "timed_out"
     assert "timeout_seconds" in text
     assert "variables are kept" in text
+
+
+def test_a_worker_the_sidecar_killed_is_explained_in_its_own_words() -> None:
+    killed = pb.EvaluateResponse(
+        error=pb.ExecutionError(
+            ename="WorkerKilled",
+            evalue="The computation did not stop within 2 s of the interrupt, so its worker "
+            "process was killed. The session is restored to where it was before this evaluation.",
+        )
+    )
+    text, _, is_error = _render(_events(killed, status=pb.EVALUATION_STATUS_INTERRUPTED), "s1")
+    assert is_error
+    assert text.startswith("The evaluation was interrupted. The computation did not stop")
+    assert "restored to where it was before" in text
+    assert "variables are kept" not in text
 
 
 def test_a_resumed_stream_replaces_what_came_before() -> None:

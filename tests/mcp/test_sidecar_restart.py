@@ -1,8 +1,9 @@
 """The MCP server while its sidecar is killed and restarted: calls recover, nothing runs twice.
 
-The restarted sidecar starts from a fresh state, so its sessions are gone. What must hold: a
-call sent once runs at most once (counted in files the Sage code appends to), the agent is
-told plainly that its session was lost, and the next calls succeed once the sidecar is back.
+The sidecar keeps sessions on disk, so a restart with the same state directory brings them
+back; a cell cut off by the crash is rolled back and, when the MCP server sends the same
+request again, runs once more on the restored session. A restart without the state loses the
+sessions, and the agent must be told so plainly.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from mcp.types import TextContent
 
-from tests.helpers import SidecarProcess, free_port, start_sidecar, stop_and_check
+from tests.helpers import SERVING, SidecarProcess, free_port, start_sidecar, stop_and_check
 from tests.mcp.conftest import stdio_client
 
 
@@ -43,57 +44,58 @@ async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    sidecar = start_sidecar(port=port)
-    in_session = tmp_path / "in-session"
-    one_off = tmp_path / "one-off"
+    state = ("--state-dir", str(tmp_path / "state"))
+    sidecar = start_sidecar(*state, port=port)
+    cell_started = tmp_path / "cell-started"
+    one_off_ran = tmp_path / "one-off-ran"
     try:
         async with stdio_client(sidecar.address, "--connect-timeout-seconds", "90") as client:
             created = await client.call_tool("create_session", {})
             assert created.structured_content is not None
-            old_session = created.structured_content["session_id"]
-            await client.call_tool("evaluate", {"code": "counter = 0", "session_id": old_session})
+            session = created.structured_content["session_id"]
+            await client.call_tool("evaluate", {"code": "counter = 0", "session_id": session})
 
-            # 1. The sidecar dies while a session's evaluation runs, and comes back.
-            endless = f"counter += 1\nopen({str(in_session)!r}, 'a').write('x')\nwhile True: pass"
+            # 1. The sidecar dies while a session's evaluation runs, and comes back with its
+            # state. The tool call rides it out: the same request runs on the restored session.
+            cell = f"counter += 1\nopen({str(cell_started)!r}, 'a').write('x')\nsleep(2)\ncounter"
             running = asyncio.create_task(
                 client.call_tool(
-                    "evaluate",
-                    {"code": endless, "session_id": old_session},
-                    read_timeout_seconds=180,
+                    "evaluate", {"code": cell, "session_id": session}, read_timeout_seconds=180
                 )
             )
-            await wait_for_file(in_session)
+            await wait_for_file(cell_started)
             crash(sidecar)
-            sidecar = start_sidecar(port=port, wait=False)
-            lost = await running
-            assert lost.is_error
-            assert f"Session {old_session!r} was lost" in text_of(lost)
-            assert "restarted" in text_of(lost)
-            assert "create_session" in text_of(lost)
-            assert in_session.read_text() == "x", "the evaluation ran again"
-            sidecar.wait_for_health(1)
+            sidecar = start_sidecar(*state, port=port, wait=False)
+            resumed = await running
+            assert not resumed.is_error, text_of(resumed)
+            assert text_of(resumed) == "1"
+            counted = await client.call_tool("evaluate", {"code": "counter", "session_id": session})
+            assert text_of(counted) == "1", "the increment ran twice"
+            sidecar.wait_for_health(SERVING)
 
             # 2. The sidecar dies between calls; the next call is sent while it restarts.
             crash(sidecar)
-            sidecar = start_sidecar(port=port, wait=False)
-            once = f"open({str(one_off)!r}, 'a').write('y')\n1 + 1"
+            sidecar = start_sidecar(*state, port=port, wait=False)
+            once = f"open({str(one_off_ran)!r}, 'a').write('y')\n1 + 1"
             recovered = await client.call_tool("evaluate", {"code": once}, read_timeout_seconds=180)
             assert not recovered.is_error, text_of(recovered)
             assert text_of(recovered) == "2"
-            assert one_off.read_text() == "y", "the retried call ran twice"
-            sidecar.wait_for_health(1)
-            sidecar.remember_descendants()
-
-            # 3. A new session counts from scratch; the old one is reported lost.
-            created = await client.call_tool("create_session", {})
-            assert created.structured_content is not None
-            session = created.structured_content["session_id"]
-            for code in ("counter = 0", "counter += 1"):
-                await client.call_tool("evaluate", {"code": code, "session_id": session})
+            assert one_off_ran.read_text() == "y", "the retried call ran twice"
             counted = await client.call_tool("evaluate", {"code": "counter", "session_id": session})
-            old = await client.call_tool("evaluate", {"code": "counter", "session_id": old_session})
-        assert text_of(counted) == "1"
-        assert old.is_error
-        assert f"Session {old_session!r} was lost" in text_of(old)
+            assert text_of(counted) == "1"
+            sidecar.wait_for_health(SERVING)
+
+            # 3. A restart that loses the state: the agent is told to start over.
+            crash(sidecar)
+            sidecar = start_sidecar(port=port, wait=False)
+            lost = await client.call_tool(
+                "evaluate", {"code": "counter", "session_id": session}, read_timeout_seconds=180
+            )
+            sidecar.wait_for_health(SERVING)
+            sidecar.remember_descendants()
+        assert lost.is_error
+        assert f"Session {session!r}" in text_of(lost)
+        assert "lost" in text_of(lost)
+        assert "create_session" in text_of(lost)
     finally:
         stop_and_check(sidecar)
