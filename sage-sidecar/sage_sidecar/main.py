@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from pydantic_settings import CliApp
 from sage_services import telemetry
 
+from sage_sidecar.auth import ConfigurationError
 from sage_sidecar.server import serve
 from sage_sidecar.settings import SidecarSettings
 from sage_sidecar.store import StateDirInUse
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     observability = telemetry.setup("sage-sidecar", log_level=settings.log_level)
     try:
         return asyncio.run(serve(settings))
-    except StateDirInUse as exc:
+    except (StateDirInUse, ConfigurationError) as exc:
         print(f"sage-sidecar: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -14,6 +14,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 
+from sage_sidecar import auth
 from sage_sidecar.pool import WorkerPool
 from sage_sidecar.reflection import add_reflection
 from sage_sidecar.servicer import SageServicer
@@ -27,23 +28,32 @@ SERVICE_NAME = sage_pb2.DESCRIPTOR.services_by_name["SageService"].full_name
 _HEALTH_SERVICES = ("", SERVICE_NAME)
 # Headroom over the code limit for the rest of the request and its metadata.
 _REQUEST_OVERHEAD = 64 * 1024
+_MAX_METADATA_BYTES = 16 * 1024
 
 
 class SidecarServer:
     def __init__(self, settings: SidecarSettings) -> None:
+        token = auth.bearer_token(settings)
+        auth.check_exposure(settings, token)
+        self._credentials = auth.server_credentials(settings)
         self.settings = settings
         self.pool = WorkerPool(settings)
         self.store = SessionStore(settings.state_dir, fsync=settings.journal_fsync)
         self.sessions = SessionManager(settings, self.pool, self.store)
         self.health = health.aio.HealthServicer()
         self._server = grpc.aio.server(
-            interceptors=[_tracing_interceptor()],
+            interceptors=[
+                _tracing_interceptor(),
+                *([auth.BearerTokenInterceptor(token)] if token is not None else []),
+            ],
             options=[
                 (
                     "grpc.max_receive_message_length",
                     int(settings.max_code_bytes) + _REQUEST_OVERHEAD,
                 ),
                 ("grpc.so_reuseport", 0),
+                # Request metadata beyond this is refused by the transport (RESOURCE_EXHAUSTED).
+                ("grpc.max_metadata_size", _MAX_METADATA_BYTES),
             ],
         )
         sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)
@@ -56,7 +66,10 @@ class SidecarServer:
     async def start(self) -> None:
         for service in _HEALTH_SERVICES:
             await self.health.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
-        self.port = self._server.add_insecure_port(self.settings.listen)
+        if self._credentials is not None:
+            self.port = self._server.add_secure_port(self.settings.listen, self._credentials)
+        else:
+            self.port = self._server.add_insecure_port(self.settings.listen)
         await self._server.start()
         log.info("sage-sidecar listening on %s; warming up Sage workers", self.settings.listen)
         self._warm_up = asyncio.create_task(self._become_ready(), name="warm-up")

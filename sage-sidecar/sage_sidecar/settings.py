@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ByteSize, Field
+from pydantic import ByteSize, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -114,6 +114,24 @@ class SidecarSettings(BaseSettings):
         ge=0,
         description="On SIGTERM, how long running evaluations may finish before they are "
         "interrupted.",
+    )
+    auth_token_file: Path | None = Field(
+        None,
+        description="File holding the bearer token callers must send "
+        "(`authorization: Bearer <token>`). Health checks need none.",
+    )
+    auth_token: SecretStr | None = Field(
+        None, description="The bearer token itself, when not read from a file."
+    )
+    tls_cert_file: Path | None = Field(None, description="Server certificate (PEM) for TLS.")
+    tls_key_file: Path | None = Field(None, description="Server private key (PEM) for TLS.")
+    tls_client_ca_file: Path | None = Field(
+        None, description="CA (PEM) that client certificates must chain to: turns on mTLS."
+    )
+    allow_unauthenticated_remote: bool = Field(
+        False,
+        description="Listen beyond loopback without a token or mTLS. Refused by default: "
+        "anyone who can reach the port could run code.",
     )
     trace_code: bool = Field(
         False,

@@ -1,0 +1,170 @@
+"""Who may call the sidecar: bearer tokens, mTLS, and the loopback rule."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+from tests.helpers import BIN, SidecarProcess, free_port, start_sidecar, stop_and_check
+
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[SidecarProcess]:
+    token_file = Path(tempfile.mkdtemp()) / "token"
+    token_file.write_text(TOKEN + "\n")
+    sidecar = start_sidecar("--auth-token-file", str(token_file), "--warm-workers", "1")
+    yield sidecar
+    stop_and_check(sidecar)
+
+
+def _list_sessions(sidecar: SidecarProcess, metadata: tuple[tuple[str, str], ...] = ()) -> None:
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        stub.ListSessions(pb.ListSessionsRequest(), metadata=metadata, timeout=10)
+
+
+def test_call_without_a_token_is_unauthenticated(guarded: SidecarProcess) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        _list_sessions(guarded)
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert "authorization: Bearer" in str(raised.value.details())
+
+
+def test_call_with_a_wrong_token_is_unauthenticated(guarded: SidecarProcess) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        _list_sessions(guarded, (("authorization", "Bearer not-the-token"),))
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_streaming_call_without_a_token_is_unauthenticated(guarded: SidecarProcess) -> None:
+    with guarded.channel() as channel, pytest.raises(grpc.RpcError) as raised:
+        list(sage_pb2_grpc.SageServiceStub(channel).Evaluate(pb.EvaluateRequest(code="1")))
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_call_with_the_token_succeeds(guarded: SidecarProcess) -> None:
+    with guarded.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        metadata = (("authorization", f"Bearer {TOKEN}"),)
+        events = list(stub.Evaluate(pb.EvaluateRequest(code="2^10"), metadata=metadata))
+    assert events[-2].result.text_plain == "1024"
+
+
+def test_health_needs_no_token(guarded: SidecarProcess) -> None:
+    assert guarded.health() == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_grpcurl_with_the_token_header(guarded: SidecarProcess) -> None:
+    done = subprocess.run(
+        [str(BIN / "grpcurl"), "-plaintext", "-H", f"authorization: Bearer {TOKEN}",
+         "-d", "{}", guarded.address, "sage.v1.SageService/ListSessions"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_remote_listen_without_authentication_is_refused() -> None:
+    sidecar = start_sidecar("--listen", f"0.0.0.0:{free_port()}", wait=False)
+    assert sidecar.process.wait(60) == 2
+    assert "refusing to listen on 0.0.0.0" in sidecar.log()
+
+
+def _certificate(
+    name: str, key: ec.EllipticCurvePrivateKey, issuer: tuple[x509.Name, ec.EllipticCurvePrivateKey]
+    | None, *, ca: bool = False,
+) -> x509.Certificate:  # fmt: skip
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    issuer_name, issuer_key = issuer if issuer else (subject, key)
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if not ca:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False
+        )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _pem(item: x509.Certificate | ec.EllipticCurvePrivateKey) -> bytes:
+    if isinstance(item, x509.Certificate):
+        return item.public_bytes(serialization.Encoding.PEM)
+    return item.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _wait_until_serving(channel: grpc.Channel, timeout: float = 120.0) -> None:
+    health = health_pb2_grpc.HealthStub(channel)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            reply = health.Check(health_pb2.HealthCheckRequest(), timeout=5)
+            if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                return
+        except grpc.RpcError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError("the TLS sidecar never became SERVING")
+
+
+def test_mtls_admits_only_clients_with_a_certificate_from_the_ca() -> None:
+    folder = Path(tempfile.mkdtemp())
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test CA", ca_key, None, ca=True)
+    server_key, client_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    server = _certificate("localhost", server_key, (ca.subject, ca_key))
+    client = _certificate("agent", client_key, (ca.subject, ca_key))
+    for name, item in {"ca.pem": ca, "server.pem": server, "server.key": server_key}.items():
+        (folder / name).write_bytes(_pem(item))
+    port = free_port()
+    sidecar = start_sidecar(
+        "--listen", f"localhost:{port}", "--tls-cert-file", str(folder / "server.pem"),
+        "--tls-key-file", str(folder / "server.key"), "--tls-client-ca-file",
+        str(folder / "ca.pem"), "--warm-workers", "1", wait=False, port=port,
+    )  # fmt: skip
+    try:
+        trusted = grpc.ssl_channel_credentials(
+            root_certificates=_pem(ca), private_key=_pem(client_key), certificate_chain=_pem(client)
+        )
+        with grpc.secure_channel(f"localhost:{port}", trusted) as channel:
+            _wait_until_serving(channel)
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            assert list(stub.Evaluate(pb.EvaluateRequest(code="1+1")))[-2].result.text_plain == "2"
+        anonymous = grpc.ssl_channel_credentials(root_certificates=_pem(ca))
+        with grpc.secure_channel(f"localhost:{port}", anonymous) as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            with pytest.raises(grpc.RpcError) as raised:
+                stub.ListSessions(pb.ListSessionsRequest(), timeout=10)
+            assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        sidecar.remember_descendants()
+        stop_and_check(sidecar)
