@@ -143,8 +143,9 @@ def test_mtls_admits_only_clients_with_a_certificate_from_the_ca() -> None:
     )
     server = _certificate("localhost", server_key, (ca.subject, ca_key))
     client = _certificate("agent", client_key, (ca.subject, ca_key))
-    for name, item in {"ca.pem": ca, "server.pem": server, "server.key": server_key}.items():
-        (folder / name).write_bytes(_pem(item))
+    (folder / "ca.pem").write_bytes(_pem(ca))
+    (folder / "server.pem").write_bytes(_pem(server))
+    (folder / "server.key").write_bytes(_pem(server_key))
     port = free_port()
     sidecar = start_sidecar(
         "--listen", f"localhost:{port}", "--tls-cert-file", str(folder / "server.pem"),
