@@ -34,7 +34,7 @@ test-fast: $(STAMP)  ## Run only the tests, skipping the static checks
 test-slow: $(STAMP)  ## Run the long fault, load and fuzz runs as well
 	$(PY) -m pytest
 
-check: lint typecheck buf-lint proto-check docs-check  ## The static checks CI runs before the tests
+check: lint typecheck buf-lint proto-check docs-check check-deploy  ## The static checks CI runs before the tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -57,6 +57,35 @@ docs: $(STAMP)  ## Rewrite the README's configuration tables from the settings
 
 docs-check: $(STAMP)
 	$(PY) scripts/settings_table.py --check
+
+# Deploy files: there is no container engine in CI, so the images, compose file and manifests
+# are checked statically here, and tests/deploy runs the images' entrypoints as local processes.
+# checkov gets a venv of its own: its pins clash with Sage's. Native sidecars need Kubernetes
+# 1.29 or later, so the manifests are validated against 1.29 and the newest schema.
+.PHONY: check-deploy
+CHECKOV_VENV  := $(VENV)/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+RENDERED      := build/deploy
+
+$(CHECKOV_STAMP): deploy/requirements/checkov.txt $(STAMP)
+	$(PY) -m venv $(CHECKOV_VENV)
+	$(VENV)/bin/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes -r $<
+	touch $@
+
+check-deploy: $(STAMP) $(CHECKOV_STAMP)  ## Lint and validate the Dockerfiles, compose file and Kubernetes manifests
+	$(VENV)/bin/hadolint deploy/sidecar.Dockerfile deploy/mcp.Dockerfile
+	$(VENV)/bin/yamllint --strict -c deploy/yamllint.yaml deploy
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
+	rm -rf $(RENDERED) && mkdir -p $(RENDERED)
+	$(VENV)/bin/kubectl kustomize deploy/k8s/base > $(RENDERED)/base.yaml
+	$(VENV)/bin/kubectl kustomize deploy/k8s/overlays/example > $(RENDERED)/example.yaml
+	$(VENV)/bin/kubernetes-validate --strict --quiet -k 1.29.0 $(RENDERED)/base.yaml $(RENDERED)/example.yaml
+	$(VENV)/bin/kubernetes-validate --strict --quiet -k 1.37.0 $(RENDERED)/base.yaml $(RENDERED)/example.yaml
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework dockerfile \
+		-f deploy/sidecar.Dockerfile -f deploy/mcp.Dockerfile
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework kubernetes \
+		-f $(RENDERED)/base.yaml -f $(RENDERED)/example.yaml
+	$(VENV)/bin/mypy deploy
 
 bench: $(STAMP)  ## Run the benchmarks and regenerate docs/benchmarks.md
 	$(PY) -m bench
