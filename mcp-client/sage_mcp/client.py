@@ -25,6 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 from sage_services.errors import details_of
 
+from sage_mcp.auth import SidecarAuth
 from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
 
 SERVICE = "sage.v1.SageService"
@@ -90,11 +91,21 @@ def channel_options(max_attempts: int) -> list[tuple[str, Any]]:
 
 
 def open_channel(
-    address: str, max_attempts: int, interceptors: Sequence[grpc.aio.ClientInterceptor] = ()
+    address: str,
+    max_attempts: int,
+    interceptors: Sequence[grpc.aio.ClientInterceptor] = (),
+    auth: SidecarAuth | None = None,
 ) -> grpc.aio.Channel:
     """The one place the channel is made, so interceptors (tracing, metrics) go here."""
+    options = channel_options(max_attempts)
+    if auth is not None and auth.credentials is not None:
+        if auth.server_name:
+            options.append(("grpc.ssl_target_name_override", auth.server_name))
+        return grpc.aio.secure_channel(
+            address, auth.credentials, options=options, interceptors=list(interceptors) or None
+        )
     return grpc.aio.insecure_channel(
-        address, options=channel_options(max_attempts), interceptors=list(interceptors) or None
+        address, options=options, interceptors=list(interceptors) or None
     )
 
 
@@ -173,13 +184,16 @@ class SageClient:
         max_attempts: int = 5,
         breaker: CircuitBreaker | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] = (),
+        auth: SidecarAuth | None = None,
     ) -> None:
         self.address = address
+        # Sent with every call; None (no metadata) when the sidecar wants no token.
+        self._metadata = auth.metadata() if auth is not None else None
         self._rpc_timeout = rpc_timeout
         self._connect_timeout = connect_timeout
         self._margin = deadline_margin
         self.breaker = breaker or CircuitBreaker(failure_threshold=2, cooldown=2.0)
-        self._channel = open_channel(address, max_attempts, interceptors)
+        self._channel = open_channel(address, max_attempts, interceptors, auth)
         self._stub = sage_pb2_grpc.SageServiceStub(self._channel)
         self._health = health_pb2_grpc.HealthStub(self._channel)
         self._probe_lock = asyncio.Lock()
@@ -262,7 +276,9 @@ class SageClient:
         execution_count = 0
         while True:
             await self._admit(deadline)
-            call = self._stub.Evaluate(request, timeout=max(deadline - loop.time(), 0.001))
+            call = self._stub.Evaluate(
+                request, timeout=max(deadline - loop.time(), 0.001), metadata=self._metadata
+            )
             finished = ended = False
             try:
                 async for event in call:
@@ -312,7 +328,9 @@ class SageClient:
         while True:
             await self._admit(deadline)
             try:
-                response = await rpc(request, timeout=max(deadline - loop.time(), 0.001))
+                response = await rpc(
+                    request, timeout=max(deadline - loop.time(), 0.001), metadata=self._metadata
+                )
             except grpc.aio.AioRpcError as error:
                 if error.code() != grpc.StatusCode.UNAVAILABLE:
                     self._answered(error)
@@ -398,7 +416,7 @@ class SageClient:
     async def _interrupt(self, session_id: str, request_id: str) -> None:
         request = sage_pb2.InterruptRequest(session_id=session_id, request_id=request_id)
         with contextlib.suppress(grpc.aio.AioRpcError):
-            await self._stub.Interrupt(request, timeout=self._rpc_timeout)
+            await self._stub.Interrupt(request, timeout=self._rpc_timeout, metadata=self._metadata)
 
     def _answered(self, error: grpc.aio.AioRpcError) -> None:
         # A status the sidecar itself sent means it is alive; an expired deadline says nothing.

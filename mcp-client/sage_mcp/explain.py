@@ -61,6 +61,12 @@ def explain(error: SidecarError, *, session_id: str = "") -> str:
         ]
         what = "; ".join(violations) or error.message
         return f"Invalid argument ({what}). Fix it and call again."
+    if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
+        return (
+            f"The Sage runtime refused this MCP server's credentials ({error.message}). This is "
+            "a configuration problem an agent cannot fix: the operator must give the MCP server "
+            "the sidecar's token (--sidecar-token-file) or client certificate."
+        )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return (
             "The Sage runtime did not finish within the call's deadline, so the call was "

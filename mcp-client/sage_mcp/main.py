@@ -11,6 +11,7 @@ from types import FrameType
 from pydantic import ValidationError
 from pydantic_settings import CliApp
 
+from sage_mcp.auth import AuthConfigError
 from sage_mcp.settings import McpSettings
 from sage_mcp.sidecar_process import SidecarProcess, SidecarStartError, free_local_address
 from sage_mcp.tools import SageMcp
@@ -69,6 +70,9 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
     except SidecarStartError as exc:
         print(f"sage-mcp: {exc}", file=sys.stderr)
         return 1
+    except AuthConfigError as exc:
+        print(f"sage-mcp: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         pass
     finally:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +27,26 @@ class McpSettings(BaseSettings):
         description="Start a private `sage-sidecar` child on a free local port and use it, so "
         "one MCP config entry is enough. It stops when the MCP server stops, and keeps its "
         "sessions in a temporary directory unless `SAGE_SIDECAR_STATE_DIR` is set.",
+    )
+    sidecar_token_file: Path | None = Field(
+        None,
+        description="File holding the bearer token the sidecar wants "
+        "(sent as `authorization: Bearer <token>`).",
+    )
+    sidecar_token: SecretStr | None = Field(
+        None, description="The sidecar's bearer token itself, when not read from a file."
+    )
+    sidecar_tls_ca_file: Path | None = Field(
+        None, description="CA (PEM) to check the sidecar's certificate against: turns on TLS."
+    )
+    sidecar_tls_cert_file: Path | None = Field(
+        None, description="Client certificate (PEM) for a sidecar that wants mTLS."
+    )
+    sidecar_tls_key_file: Path | None = Field(
+        None, description="Private key (PEM) of the client certificate."
+    )
+    sidecar_tls_server_name: str = Field(
+        "", description="Name to check the sidecar's certificate against, if not its host."
     )
     sidecar_start_timeout_seconds: float = Field(
         180.0, gt=0, description="How long a spawned sidecar may take to report SERVING."

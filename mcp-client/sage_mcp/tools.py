@@ -24,6 +24,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from sage_services.api.sage.v1 import sage_pb2
 
+from sage_mcp.auth import sidecar_auth
 from sage_mcp.breaker import CircuitBreaker
 from sage_mcp.client import SageClient, SidecarError
 from sage_mcp.evaluation import Outcome
@@ -102,6 +103,8 @@ class SageMcp:
     def __init__(self, settings: McpSettings, sidecar_address: str | None = None) -> None:
         self.settings = settings
         self.sidecar_address = sidecar_address or settings.sidecar
+        # Read now, so that a bad token or certificate path stops the server at start-up.
+        self._auth = sidecar_auth(settings)
         self.store = OutputStore(max_items=settings.stored_outputs)
         self._client: SageClient | None = None
         self.server: MCPServer[None] = MCPServer(
@@ -133,6 +136,7 @@ class SageMcp:
             breaker=CircuitBreaker(
                 settings.breaker_failure_threshold, settings.breaker_cooldown_seconds
             ),
+            auth=self._auth,
         )
         try:
             yield None
@@ -152,7 +156,7 @@ class SageMcp:
                 ToolAnnotations(title="Evaluate Sage code", open_world_hint=False),
                 limits,
             ),
-            (self.create_session, ToolAnnotations(idempotent_hint=False), ""),
+            (self.create_session, ToolAnnotations(destructive_hint=False), ""),
             (self.list_sessions, ToolAnnotations(read_only_hint=True), ""),
             (self.delete_session, ToolAnnotations(destructive_hint=True, idempotent_hint=True), ""),
             (self.interrupt, ToolAnnotations(destructive_hint=False, idempotent_hint=True), ""),

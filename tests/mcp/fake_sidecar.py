@@ -8,7 +8,7 @@ report NOT_SERVING. Every request it sees is recorded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,23 +102,54 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
         return pb.InterruptResponse(interrupted=True)
 
 
+class RequireToken(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Like the sidecar: calls other than health checks need `authorization: Bearer <token>`."""
+
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}"
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        sent = dict(details.invocation_metadata or ()).get("authorization")
+        if details.method.startswith("/grpc.health.v1.") or sent == self._expected:
+            return await continuation(details)
+
+        async def refuse(request: Any, context: grpc.aio.ServicerContext) -> None:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "send authorization: Bearer")
+
+        handler = await continuation(details)
+        if handler.response_streaming:
+            return grpc.unary_stream_rpc_method_handler(refuse)
+        return grpc.unary_unary_rpc_method_handler(refuse)
+
+
 class FakeSidecar:
-    def __init__(self) -> None:
+    def __init__(
+        self, token: str | None = None, credentials: grpc.ServerCredentials | None = None
+    ) -> None:
         self.script = Script()
         self.seen = Seen()
         self.health = health.aio.HealthServicer()
         self._server: grpc.aio.Server | None = None
+        self._token = token
+        self._credentials = credentials
         self.address = ""
 
     async def start(self, port: int = 0) -> None:
-        server = grpc.aio.server()
+        server = grpc.aio.server(interceptors=[RequireToken(self._token)] if self._token else None)
         # RPCs the fake does not script answer UNIMPLEMENTED from the generated base class,
         # whose type stubs call them abstract: hence the instantiation through Any.
         servicer_class: type[Any] = FakeSage
         servicer = servicer_class(self.script, self.seen)
         sage_pb2_grpc.add_SageServiceServicer_to_server(servicer, server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
-        bound = server.add_insecure_port(f"127.0.0.1:{port}")
+        if self._credentials is not None:
+            bound = server.add_secure_port(f"127.0.0.1:{port}", self._credentials)
+        else:
+            bound = server.add_insecure_port(f"127.0.0.1:{port}")
         await server.start()
         await self.set_serving(True)
         self._server = server
