@@ -275,6 +275,7 @@ def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
     run(stub, "a = 1", session)
     run(stub, "b = 2", session)
     run(stub, "c = 3", session)
+    run(stub, "1", session)  # queues behind the snapshot taken after `c = 3`
     first.stop(signal.SIGKILL)
     first.kill_leftovers()
     record = state / "sessions" / session

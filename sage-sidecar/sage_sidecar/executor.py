@@ -18,7 +18,6 @@ import time
 import traceback
 import types
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from opentelemetry import trace
@@ -112,10 +111,10 @@ class Executor:
 
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
         try:
-            report = snapshot.write(Path(request.path), self._namespace, self._tracker)
+            data, report = snapshot.dump(self._namespace, self._tracker)
         except Exception as exc:
-            return SnapshotWritten((), {}, error=f"{type(exc).__name__}: {exc}")
-        return SnapshotWritten(tuple(report.saved), report.failed)
+            return SnapshotWritten(b"", (), {}, error=f"{type(exc).__name__}: {exc}")
+        return SnapshotWritten(data, tuple(report.saved), report.failed)
 
     def restore(self, request: Restore) -> Restored:
         """Rebuild a session: its snapshot, then its committed cells, output discarded."""
@@ -124,7 +123,7 @@ class Executor:
         problems: list[str] = []
         if request.snapshot:
             try:
-                report = snapshot.load(Path(request.snapshot), self._namespace)
+                report = snapshot.load(request.snapshot, self._namespace)
             except Exception as exc:
                 return Restored((), {}, 0, (), error=f"{type(exc).__name__}: {exc}")
             saved, failed = tuple(report.saved), report.failed

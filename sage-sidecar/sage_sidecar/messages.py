@@ -88,14 +88,14 @@ class EvaluateCell:
 
 @dataclass(frozen=True, slots=True)
 class TakeSnapshot:
-    path: str
+    pass
 
 
 @dataclass(frozen=True, slots=True)
 class Restore:
     """Load a snapshot (if any), then replay committed cells: `(execution_count, code)`."""
 
-    snapshot: str
+    snapshot: bytes
     cells: tuple[tuple[int, str], ...]
 
 
@@ -104,20 +104,16 @@ class Clone:
     """Fork a copy of this worker; the new pipe's end follows as a passed file descriptor."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerLimits:
-    """Resource limits a worker applies to itself before it says it is ready."""
-
-    memory_bytes: int
-    max_processes: int
-
-
 # Worker to server.
 
 
 @dataclass(frozen=True, slots=True)
 class WorkerReady:
     pid: int
+    # Its private scratch directory, which the server removes when the worker is gone.
+    scratch: str = ""
+    # Which protections the platform granted, for the server to report.
+    sandbox: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +125,7 @@ class CellState:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotWritten:
+    data: bytes
     saved: tuple[str, ...]
     failed: dict[str, str]
     error: str = ""

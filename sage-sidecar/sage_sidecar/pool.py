@@ -11,10 +11,11 @@ import asyncio
 import collections
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from sage_sidecar import worker
-from sage_sidecar.messages import WorkerLimits
+from sage_sidecar.sandbox import WorkerSpec
 from sage_sidecar.settings import SidecarSettings
 from sage_sidecar.worker_process import WorkerProcess
 
@@ -29,9 +30,16 @@ class WorkerPool:
     def __init__(self, settings: SidecarSettings) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["sage_sidecar.preload"])
-        self._limits = WorkerLimits(
+        self._spec = WorkerSpec(
             memory_bytes=int(settings.worker_memory_bytes),
             max_processes=settings.worker_max_processes,
+            max_file_bytes=int(settings.worker_max_file_bytes),
+            max_open_files=settings.worker_max_open_files,
+            scratch_bytes=int(settings.worker_scratch_bytes),
+            isolate_network=not settings.worker_network,
+            hidden_paths=(str(settings.state_dir.resolve()),),
+            protected_pids=(os.getpid(),),
+            protected_groups=(os.getpgid(0),),
         )
         self._size = settings.warm_workers
         # One thread, so multiprocessing's bookkeeping is never touched from two at once.
@@ -47,6 +55,9 @@ class WorkerPool:
     async def warm_up(self) -> None:
         """Start the forkserver, paying Sage's import and warm-up, then fill the pool."""
         first = await self._start(_FIRST_START_TIMEOUT)
+        for protection, status in first.sandbox:
+            level = logging.WARNING if "NOT" in status or "VISIBLE" in status else logging.INFO
+            log.log(level, "worker sandbox: %s: %s", protection, status)
         self._idle.append(first)
         self._schedule_refill()
 
@@ -72,7 +83,7 @@ class WorkerPool:
     async def _start(self, timeout: float) -> WorkerProcess:
         parent_end, child_end = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=worker.main, args=(child_end, self._limits), name="sage-worker", daemon=True
+            target=worker.main, args=(child_end, self._spec), name="sage-worker", daemon=True
         )
         loop = asyncio.get_running_loop()
         try:

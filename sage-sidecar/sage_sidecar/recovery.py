@@ -31,7 +31,12 @@ async def restore(
             for entry in journal.entries
             if entry.execution_count > count and entry.status in REPLAYABLE
         )
-        answer = await worker.request(Restore(str(path) if path else "", cells), timeout)
+        try:
+            data = path.read_bytes() if path is not None else b""
+        except OSError as exc:
+            problems.append(f"the snapshot after cell {count} is unreadable ({exc})")
+            continue
+        answer = await worker.request(Restore(data, cells), timeout)
         if not isinstance(answer, Restored):
             return RestoreOutcome(False, "; ".join([*problems, "the worker died restoring it"]))
         if answer.error:

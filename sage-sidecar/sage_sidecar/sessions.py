@@ -413,19 +413,28 @@ class Session:
             return
         if not force and not self._unsnapshotted:
             return
-        path = self.record.snapshot_path(self.execution_count)
+        record, count = self.record, self.execution_count
         with tracer.start_as_current_span(
             "sage.snapshot", attributes={"sage.session.id": self.session_id}
-        ):
-            reply = await self.worker.request(
-                TakeSnapshot(str(path)), self._settings.max_timeout_seconds
-            )
-        if isinstance(reply, SnapshotWritten):
+        ) as span:
+            reply = await self.worker.request(TakeSnapshot(), self._settings.max_timeout_seconds)
+            if not isinstance(reply, SnapshotWritten):
+                return
             if reply.error:
                 log.warning("session %s: snapshot failed: %s", self.session_id, reply.error)
                 return
-            self._unsnapshotted = 0
-            self.record.prune_snapshots(keep=2)
+            span.set_attribute("sage.snapshot.bytes", len(reply.data))
+
+            def store() -> None:
+                record.write_snapshot(count, reply.data)
+                record.prune_snapshots(keep=2)
+
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, store)
+            except OSError as exc:
+                log.error("session %s: cannot store its snapshot: %s", self.session_id, exc)
+                return
+        self._unsnapshotted = 0
 
     async def _worker_lost(self, run: EvaluationRun, count: int, duration: float) -> None:
         assert self.worker is not None

@@ -109,6 +109,22 @@ class SidecarSettings(BaseSettings):
         ge=0,
         description="RLIMIT_NPROC for workers; 0 for no limit. The kernel ignores it for root.",
     )
+    worker_max_file_bytes: ByteSize = Field(
+        ByteSize(1 * GiB), ge=0, description="Largest file a worker may write; 0 for no limit."
+    )
+    worker_max_open_files: int = Field(
+        1024, ge=0, description="Open file descriptors per worker; 0 for no limit."
+    )
+    worker_scratch_bytes: ByteSize = Field(
+        ByteSize(256 * MiB),
+        gt=0,
+        description="Size of each worker's private scratch tmpfs (its cwd and TMPDIR).",
+    )
+    worker_network: bool = Field(
+        False,
+        description="Let Sage code use the network. By default each worker has a network "
+        "namespace of its own, with no interfaces up.",
+    )
     shutdown_grace_seconds: float = Field(
         10.0,
         ge=0,

@@ -3,17 +3,15 @@
 As `save_session` does, only names the session bound are saved, with `sage.misc.persist`.
 Functions and classes defined in the session, which Sage's pickling refuses, go through
 cloudpickle, which pickles code by value. Anything else that cannot be pickled is named in the
-result, never silently dropped. Runs in the worker; counterpart: `store`, which owns the files.
+result, never silently dropped. Runs in the worker; counterpart: `store`, where the server keeps
+the bytes.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import cloudpickle
@@ -61,8 +59,8 @@ class NamespaceTracker:
         return [name for name in self._initial if name not in namespace]
 
 
-def write(path: Path, namespace: dict[str, Any], tracker: NamespaceTracker) -> SnapshotReport:
-    """Write the session's bindings to `path` atomically."""
+def dump(namespace: dict[str, Any], tracker: NamespaceTracker) -> tuple[bytes, SnapshotReport]:
+    """The session's bindings as bytes; the server stores them (workers cannot see the disk)."""
     bindings = tracker.user_bindings(namespace)
     report = SnapshotReport()
     sage_part: dict[str, Any] = {}
@@ -93,15 +91,12 @@ def write(path: Path, namespace: dict[str, Any], tracker: NamespaceTracker) -> S
             "unsaved": report.failed,
         }
     )
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".tmp-") as tmp:
-        tmp.write(payload)
-    os.replace(tmp.name, path)
-    return report
+    return payload, report
 
 
-def load(path: Path, namespace: dict[str, Any]) -> SnapshotReport:
-    """Load a snapshot into `namespace`. Raises if the file as a whole is unreadable."""
-    payload = pickle.loads(path.read_bytes())
+def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
+    """Load a snapshot into `namespace`. Raises if it is unreadable as a whole."""
+    payload = pickle.loads(data)
     if payload.get("format") != _FORMAT:
         raise ValueError(f"unknown snapshot format {payload.get('format')!r}")
     report = SnapshotReport()

@@ -3,12 +3,13 @@
     <state-dir>/sessions/<session_id>/
         meta.json          when it was created; written once, atomically
         journal.jsonl      one JSON line per finished evaluation, appended before `finished`
-        snapshots/N.sobj   the namespace after evaluation N, written by the worker
+        snapshots/N.sobj   the namespace after evaluation N, as the worker pickled it
         deleted            present while a deletion is in progress
 
 A torn last journal line (a crash mid-write) or an unreadable snapshot is reported and skipped:
 restoring takes the newest snapshot that loads and replays the committed cells after it.
-Counterpart: `snapshot`, the worker-side code that writes and reads snapshots.
+Workers never touch these files: they may not even see the directory. Counterpart:
+`snapshot`, the worker-side code that pickles and unpickles a namespace.
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ class SessionRecord:
             except ValueError:
                 continue
         yield from sorted(found, reverse=True)
+
+    def write_snapshot(self, execution_count: int, data: bytes) -> None:
+        """Store a snapshot atomically: a crash leaves the old one or the new one, whole."""
+        _write_atomically(self.snapshot_path(execution_count), data, fsync=self._fsync)
 
     def prune_snapshots(self, keep: int) -> None:
         """Keep the newest `keep` snapshots: an older one is the fallback if one is damaged."""

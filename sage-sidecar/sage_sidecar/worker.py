@@ -1,8 +1,8 @@
 """The Sage worker process: one per session, born from the warm forkserver.
 
-Everything about a worker's birth lives here: its process group, its death with the server,
-its resource limits, its output pipes and its interrupt handler. Then it serves cells from its
-pipe until the pipe closes. Counterpart: `worker_process`, the server's handle on it.
+Everything about a worker's birth starts here: its process group, its death with the server,
+its confinement (`sandbox`), its output pipes and its interrupt handler. Then it serves cells
+from its pipe until the pipe closes. Counterpart: `worker_process`, the server's handle on it.
 
 This module is imported by the server too (it names the process target), so Sage is imported
 only inside `main`, where the forkserver has loaded it already.
@@ -12,21 +12,21 @@ from __future__ import annotations
 
 import ctypes
 import os
-import resource
 import signal
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from sage_sidecar import sandbox
 from sage_sidecar.messages import (
     Clone,
     Cloned,
     EvaluateCell,
     Restore,
     TakeSnapshot,
-    WorkerLimits,
     WorkerReady,
 )
+from sage_sidecar.sandbox import WorkerSpec
 
 if TYPE_CHECKING:
     from sage_sidecar.executor import Executor
@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 _PR_SET_PDEATHSIG = 1
 
 
-def main(conn: Connection, limits: WorkerLimits) -> None:
+def main(conn: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
     _release_forkserver()
     _die_with_parent()
-    _apply_limits(limits)
+    confinement = sandbox.confine(spec)
     from sage_sidecar.executor import Executor
     from sage_sidecar.output_capture import OutputCapture
 
@@ -47,12 +47,18 @@ def main(conn: Connection, limits: WorkerLimits) -> None:
     capture.install()
     executor = Executor(capture)
     executor.install_interrupt_handler()
-    conn.send(WorkerReady(os.getpid()))
-    _serve(conn, executor, capture)
+    conn.send(WorkerReady(os.getpid(), confinement.scratch, tuple(confinement.report.items())))
+    _serve(conn, executor, capture, spec, confinement)
     os._exit(0)
 
 
-def _serve(conn: Connection, executor: Executor, capture: OutputCapture) -> None:
+def _serve(
+    conn: Connection,
+    executor: Executor,
+    capture: OutputCapture,
+    spec: WorkerSpec,
+    confinement: sandbox.Confinement,
+) -> None:
     clones: set[int] = set()
     while True:
         _reap(clones)
@@ -74,22 +80,26 @@ def _serve(conn: Connection, executor: Executor, capture: OutputCapture) -> None
                 if pid == 0:
                     conn.close()
                     conn = clone_end
-                    _become_clone(conn, capture)
+                    _become_clone(conn, capture, spec, confinement)
                 else:
                     clone_end.close()
                     clones.add(pid)
                     conn.send(Cloned(pid))
 
 
-def _become_clone(conn: Connection, capture: OutputCapture) -> None:
+def _become_clone(
+    conn: Connection, capture: OutputCapture, spec: WorkerSpec, confinement: sandbox.Confinement
+) -> None:
     """In a fresh fork of a session's worker: become a worker of its own, with its own pipes.
 
     Its parent is the source worker; should that die, the forkserver (a child subreaper)
     adopts it, and kills it with all its other descendants when it exits.
     """
     os.setpgrp()
+    mounts = confinement.report.get("scratch") == "private tmpfs"
+    confinement.scratch = sandbox.new_scratch(spec, mounts)
     capture.reinstall_after_fork(conn.send)
-    conn.send(WorkerReady(os.getpid()))
+    conn.send(WorkerReady(os.getpid(), confinement.scratch))
 
 
 def _reap(clones: set[int]) -> None:
@@ -125,20 +135,3 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
-
-
-def _apply_limits(limits: WorkerLimits) -> None:
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if limits.memory_bytes:
-        # Relative to the warm baseline: Sage maps about 2 GB of address space at import.
-        baseline = _address_space_bytes()
-        cap = baseline + limits.memory_bytes
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    if limits.max_processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
-
-
-def _address_space_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[0])
-    return pages * os.sysconf("SC_PAGE_SIZE")

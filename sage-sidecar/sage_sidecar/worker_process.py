@@ -11,6 +11,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 from concurrent.futures import Executor
 from multiprocessing import reduction
@@ -43,6 +44,8 @@ class WorkerProcess:
         self._inbox: asyncio.Queue[EventBatch | Reply | None] = asyncio.Queue()
         self.pid: int = (process.pid or 0) if process is not None else pid
         self.alive = True
+        self.scratch = ""
+        self.sandbox: tuple[tuple[str, str], ...] = ()
         self._loop = asyncio.get_running_loop()
         self._loop.add_reader(conn.fileno(), self._on_readable)
 
@@ -57,6 +60,7 @@ class WorkerProcess:
         if not isinstance(message, WorkerReady):
             self.kill()
             raise RuntimeError(f"Sage worker {self.pid} died while starting")
+        self.scratch, self.sandbox = message.scratch, message.sandbox
 
     def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone) -> None:
         # Output a previous cell's stray threads printed after it finished is not this cell's.
@@ -165,3 +169,5 @@ class WorkerProcess:
             self._loop.remove_reader(self._conn.fileno())
             self._conn.close()
             self._inbox.put_nowait(None)
+            if self.scratch:
+                self._loop.run_in_executor(None, shutil.rmtree, self.scratch, True)

@@ -1,0 +1,201 @@
+"""Confines a worker at birth: no network, a private scratch directory, the state directory out
+of sight, the server out of reach, and resource limits.
+
+Runs once in each new worker, before it starts any thread (a user namespace requires a single
+thread, and seccomp filters are inherited only by threads started after them). Each protection
+the platform refuses is reported, and the server says so at start-up; nothing fails silently.
+Counterpart: `worker`, which calls `confine` and then serves cells.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import platform
+import resource
+import struct
+import tempfile
+from dataclasses import dataclass
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
+_PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSpec:
+    """How a worker is confined; built by the server, applied by the worker to itself."""
+
+    memory_bytes: int
+    max_processes: int
+    max_file_bytes: int
+    max_open_files: int
+    scratch_bytes: int
+    isolate_network: bool
+    hidden_paths: tuple[str, ...]
+    # Processes the worker must not signal, trace or write into: the server and its group.
+    protected_pids: tuple[int, ...]
+    protected_groups: tuple[int, ...]
+
+
+@dataclass
+class Confinement:
+    scratch: str
+    report: dict[str, str]
+
+
+def confine(spec: WorkerSpec) -> Confinement:
+    report: dict[str, str] = {}
+    mounts = _enter_namespaces(spec, report)
+    scratch = new_scratch(spec, mounts)
+    report["scratch"] = "private tmpfs" if mounts else "private directory (no mount namespace)"
+    if mounts:
+        for path in spec.hidden_paths:
+            _mount_tmpfs(path, "size=4k,mode=000")
+        report["state directory"] = "hidden"
+    else:
+        report["state directory"] = "VISIBLE to workers (no mount namespace)"
+    report["server"] = _protect(spec)
+    _set_limits(spec)
+    return Confinement(scratch, report)
+
+
+def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
+    """A fresh scratch directory as cwd and TMPDIR; its own tmpfs when mounts are ours."""
+    if mounts:
+        # A forked clone shares its source's mount namespace until it takes its own.
+        _libc.unshare(_CLONE_NEWNS)
+    path = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-")
+    if mounts:
+        _mount_tmpfs(path, f"size={spec.scratch_bytes},mode=0700")
+    os.chdir(path)
+    os.environ["TMPDIR"] = path
+    tempfile.tempdir = path
+    return path
+
+
+def _enter_namespaces(spec: WorkerSpec, report: dict[str, str]) -> bool:
+    flags = _CLONE_NEWNS | (_CLONE_NEWNET if spec.isolate_network else 0)
+    entered = _libc.unshare(flags) == 0
+    if not entered:
+        # Unprivileged: a user namespace of our own lets us create the others.
+        uid, gid = os.getuid(), os.getgid()
+        entered = _libc.unshare(_CLONE_NEWUSER | flags) == 0
+        if entered:
+            _write("/proc/self/setgroups", "deny")
+            _write("/proc/self/uid_map", f"{uid} {uid} 1")
+            _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    if not entered:
+        reason = os.strerror(ctypes.get_errno())
+        report["network"] = (
+            f"NOT isolated: namespaces refused ({reason})" if spec.isolate_network else "host"
+        )
+        return False
+    if entered:
+        _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None)
+    report["network"] = "none (own network namespace)" if spec.isolate_network else "host"
+    return True
+
+
+def _mount_tmpfs(path: str, options: str) -> None:
+    flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
+    if _libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, options.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"cannot mount a tmpfs on {path}")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as file:
+        file.write(text)
+
+
+def _set_limits(spec: WorkerSpec) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if spec.memory_bytes:
+        # Relative to the warm baseline: Sage maps about 2 GB of address space at import.
+        cap = _address_space_bytes() + spec.memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    for limit, value in (
+        (resource.RLIMIT_NPROC, spec.max_processes),
+        (resource.RLIMIT_FSIZE, spec.max_file_bytes),
+        (resource.RLIMIT_NOFILE, spec.max_open_files),
+    ):
+        if value:
+            resource.setrlimit(limit, (value, value))
+
+
+def _address_space_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+# Syscall numbers by machine: (audit arch, {name: number}).
+_SYSCALLS = {
+    "x86_64": (0xC000003E, {
+        "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,
+        "rt_tgsigqueueinfo": 297, "ptrace": 101, "process_vm_writev": 311,
+        "process_vm_readv": 310, "pidfd_open": 434, "pidfd_send_signal": 424,
+    }),
+    "aarch64": (0xC00000B7, {
+        "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
+        "rt_tgsigqueueinfo": 240, "ptrace": 117, "process_vm_writev": 271,
+        "process_vm_readv": 270, "pidfd_open": 434, "pidfd_send_signal": 424,
+    }),
+}  # fmt: skip
+# Calls whose first argument names the target process; the others are refused outright.
+_TARGETED = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+             "process_vm_writev", "process_vm_readv", "pidfd_open")  # fmt: skip
+_REFUSED = ("ptrace", "pidfd_send_signal")
+
+
+def _protect(spec: WorkerSpec) -> str:
+    """A seccomp filter: EPERM for signalling, tracing or writing into protected processes."""
+    machine = _SYSCALLS.get(platform.machine())
+    if machine is None:
+        return f"NOT protected: no seccomp filter for {platform.machine()}"
+    arch, numbers = machine
+    # The forkserver too: it is this worker's parent.
+    forbidden = {pid & 0xFFFFFFFF for pid in (*spec.protected_pids, os.getppid())}
+    forbidden |= {(-group) & 0xFFFFFFFF for group in spec.protected_groups}
+    forbidden.add(0xFFFFFFFF)  # kill(-1): every process we may signal
+    program = _filter(arch, numbers, sorted(forbidden))
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return f"NOT protected: {os.strerror(ctypes.get_errno())}"
+    code = b"".join(program)
+    buffer = ctypes.create_string_buffer(code)
+    fprog = struct.pack("HL", len(program), ctypes.addressof(buffer))
+    fprog_buffer = ctypes.create_string_buffer(fprog)
+    if _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, fprog_buffer, 0, 0) != 0:
+        return f"NOT protected: seccomp refused ({os.strerror(ctypes.get_errno())})"
+    return "out of reach (seccomp)"
+
+
+def _filter(arch: int, numbers: dict[str, int], forbidden: list[int]) -> list[bytes]:
+    ld_w_abs, jeq_k, ret_k = 0x20, 0x15, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM
+    offset_nr, offset_arch, offset_arg0 = 0, 4, 16
+
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    jge_k, x32_bit = 0x35, 0x40000000
+    # Blocks: each ends in a return, so jumps only ever go forward to the next block. Calls
+    # through another ABI (i386 on x86_64, or x32) would dodge the numbers: refused.
+    program = [op(ld_w_abs, offset_arch), op(jeq_k, arch, 1, 0), op(ret_k, deny)]
+    program += [op(ld_w_abs, offset_nr), op(jge_k, x32_bit, 0, 1), op(ret_k, deny)]
+    for name in _REFUSED:
+        program += [op(jeq_k, numbers[name], 0, 1), op(ret_k, deny)]
+    for name in _TARGETED:
+        check = [op(ld_w_abs, offset_arg0)]
+        for index, value in enumerate(forbidden):
+            remaining = len(forbidden) - index - 1
+            check.append(op(jeq_k, value, remaining + 1, 0))
+        check += [op(ret_k, allow), op(ret_k, deny)]
+        program += [op(jeq_k, numbers[name], 0, len(check)), *check]
+    program.append(op(ret_k, allow))
+    return program
