@@ -244,6 +244,16 @@ class SageClient:
         )
         return bool(response.interrupted)
 
+    async def serving(self, timeout: float = 1.0) -> bool:
+        """Whether the sidecar's health check says SERVING now (for readiness probes)."""
+        try:
+            response = await self._health.Check(
+                health_pb2.HealthCheckRequest(service=SERVICE), timeout=timeout
+            )
+        except grpc.aio.AioRpcError:
+            return False
+        return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
     # Evaluation.
 
     async def evaluate(

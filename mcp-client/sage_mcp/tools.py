@@ -23,6 +23,8 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from sage_services.api.sage.v1 import sage_pb2
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 from sage_mcp.auth import sidecar_auth
 from sage_mcp.breaker import CircuitBreaker
@@ -183,6 +185,20 @@ class SageMcp:
             "characters), as JSON. Reading it waits for the session's running evaluation.",
             mime_type="application/json",
         )(self.read_variables)
+
+        # For orchestrators, over HTTP: alive, and ready (the sidecar serves).
+        server.custom_route("/healthz", methods=["GET"], include_in_schema=False)(self.healthz)
+        server.custom_route("/readyz", methods=["GET"], include_in_schema=False)(self.readyz)
+
+    async def healthz(self, request: Request) -> Response:
+        return PlainTextResponse("ok\n")
+
+    async def readyz(self, request: Request) -> Response:
+        if self._client is not None and await self._client.serving():
+            return PlainTextResponse("ok\n")
+        return PlainTextResponse(
+            f"the Sage sidecar at {self.sidecar_address} is not serving\n", status_code=503
+        )
 
     # Tools. Their docstrings and parameter descriptions are what the model reads.
 

@@ -6,6 +6,8 @@ import asyncio
 import base64
 import io
 import time
+import urllib.error
+import urllib.request
 
 import anyio
 from mcp import Client
@@ -13,7 +15,7 @@ from mcp.types import BlobResourceContents, ImageContent, TextContent, TextResou
 from PIL import Image
 
 from tests.helpers import SidecarProcess, free_port
-from tests.mcp.conftest import HttpServer, stdio_client
+from tests.mcp.conftest import SAGE_MCP, HttpServer, http_server, stdio_client
 
 TOOLS = {"evaluate", "create_session", "list_sessions", "delete_session", "interrupt"}
 
@@ -239,3 +241,29 @@ async def test_interrupt_tool_stops_a_running_evaluation_and_keeps_variables(
     assert stopped.structured_content["status"] == "interrupted"
     assert text_of(stopped).startswith("The evaluation was interrupted. The session's variables")
     assert text_of(after) == "7"
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_http_server_says_it_is_alive_and_ready_when_the_sidecar_serves(
+    mcp_http: HttpServer,
+) -> None:
+    base = mcp_http.url.removesuffix("/mcp")
+    assert http_status(f"{base}/healthz") == 200
+    assert http_status(f"{base}/readyz") == 200
+
+
+def test_http_server_is_not_ready_without_a_sidecar() -> None:
+    port = free_port()
+    nowhere = f"127.0.0.1:{free_port()}"
+    command = [str(SAGE_MCP), "--transport", "streamable-http", "--port", str(port)]
+    with http_server([*command, "--sidecar", nowhere], port) as server:
+        base = server.url.removesuffix("/mcp")
+        assert http_status(f"{base}/healthz") == 200
+        assert http_status(f"{base}/readyz") == 503
