@@ -292,8 +292,9 @@ def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
         note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
         assert "unreadable" in note
         info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
-        assert "journal line 4 is unreadable" in info.restore_report
-        assert info.state == pb.SESSION_STATE_ACTIVE
+        assert "journal line 5 is unreadable" in info.restore_report
+        # Restored, not lost (it may still be busy snapshotting after the cell above).
+        assert info.state in (pb.SESSION_STATE_ACTIVE, pb.SESSION_STATE_BUSY)
     finally:
         stop_and_check(second)
 
