@@ -38,8 +38,8 @@ FROM python:3.11.14-slim-bookworm AS base-passagemath
 COPY --from=venv-passagemath /opt/sage-runtime/ /opt/sage-runtime/
 
 # ---- base-sagemath: the official image's Sage, with this project in a venv on top ----
-# The venv sees Sage's own packages (--system-site-packages) and adds only what Sage lacks;
-# `app.txt` has no passagemath, so nothing shadows the Sage that is already there.
+# The venv holds only what Sage lacks (`app.txt` has no passagemath) and reaches Sage's own
+# packages through a .pth file: a venv made from a venv would see only the base interpreter's.
 FROM sagemath/sagemath:10.7 AS base-sagemath
 # Installing needs root; the runtime stage below runs as 10001.
 # hadolint ignore=DL3002,DL3066
@@ -47,7 +47,9 @@ USER root
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY deploy/requirements/app.txt /tmp/app.txt
 COPY --from=wheel /wheels/ /wheels/
-RUN /home/sage/sage/sage -python -m venv --system-site-packages /opt/sage-runtime \
+RUN sage -python -m venv /opt/sage-runtime \
+    && sage -python -c "import site; print('\n'.join(site.getsitepackages()))" \
+        > "$(/opt/sage-runtime/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/sagemath.pth" \
     && /opt/sage-runtime/bin/pip install --require-hashes --no-deps -r /tmp/app.txt \
     && /opt/sage-runtime/bin/pip install --no-deps --ignore-requires-python /wheels/*.whl \
     && rm -rf /wheels /tmp/app.txt
@@ -85,7 +87,8 @@ ENV PATH=/opt/sage-runtime/bin:${PATH} \
     SAGE_SIDECAR_STATE_DIR=/var/lib/sage-sidecar
 
 VOLUME ["/var/lib/sage-sidecar"]
-WORKDIR /var/lib/sage-sidecar
+# Files that code writes to its working directory land on the tmpfs, not in the state volume.
+WORKDIR /tmp
 USER 10001:10001
 EXPOSE 50051
 STOPSIGNAL SIGTERM

@@ -47,6 +47,7 @@ class ImageConfig:
     env: dict[str, str]
     entrypoint: list[str]
     cmd: list[str]
+    workdir: str
 
     @property
     def command(self) -> list[str]:
@@ -78,13 +79,16 @@ def _expand(value: str, env: Mapping[str, str]) -> str:
 
 
 def read_dockerfile(dockerfile: Path) -> ImageConfig:
-    """The ENV, ENTRYPOINT and CMD of the Dockerfile's last stage (the image it builds)."""
+    """The ENV, ENTRYPOINT, CMD and WORKDIR of the Dockerfile's last stage (its image)."""
     env: dict[str, str] = {"PATH": BASE_PATH}
     entrypoint: list[str] = []
     cmd: list[str] = []
+    workdir = "/"
     for instruction, rest in _instructions(dockerfile):
         if instruction == "FROM":
-            env, entrypoint, cmd = {"PATH": BASE_PATH}, [], []
+            env, entrypoint, cmd, workdir = {"PATH": BASE_PATH}, [], [], "/"
+        elif instruction == "WORKDIR":
+            workdir = _expand(rest, env)
         elif instruction == "ENV":
             for item in shlex.split(rest):
                 key, _, value = item.partition("=")
@@ -93,7 +97,7 @@ def read_dockerfile(dockerfile: Path) -> ImageConfig:
             entrypoint = json.loads(rest)
         elif instruction == "CMD":
             cmd = json.loads(rest)
-    return ImageConfig(env, entrypoint, cmd)
+    return ImageConfig(env, entrypoint, cmd, workdir)
 
 
 def compose_service(name: str) -> dict[str, Any]:
@@ -146,6 +150,7 @@ set -e
 for volume in $VOLUMES; do mount --bind "$volume" "$volume"; done
 mount -t tmpfs -o "$TMPFS_OPTIONS" tmpfs /tmp
 mount -o remount,bind,ro /
+cd "$WORKDIR"
 exec "$@"
 """
 
@@ -255,18 +260,26 @@ def start_service(
     env = {**image.env, **compose_environment(name), **overrides}
     env["PATH"] = env["PATH"].replace(IMAGE_VENV_BIN, str(local_venv_bin(name)))
     command = list(image.command)
+    workdir = image.workdir
     if read_only_root:
         env["VOLUMES"] = " ".join(str(v) for v in volumes)
         env["TMPFS_OPTIONS"] = _tmpfs_options(compose_service(name))
+        env["WORKDIR"] = workdir
         command = [*_UNSHARE, "sh", "-c", _READ_ONLY_ROOT, name, *command]
+        workdir = "/"
     else:
-        for key, value in env.items():
-            if value == "/tmp" or value.startswith("/tmp/"):
-                env[key] = str(scratch) + value[len("/tmp") :]
+
+        def local(path: str) -> str:
+            under_tmp = path == "/tmp" or path.startswith("/tmp/")
+            return str(scratch) + path[len("/tmp") :] if under_tmp else path
+
+        env = {key: local(value) for key, value in env.items()}
+        workdir = local(workdir)
+        Path(workdir).mkdir(parents=True, exist_ok=True)
     log_path = Path(tempfile.mkstemp(prefix=f"{name}-", suffix=".log")[1])
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd="/"
+            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=workdir
         )
     return ServiceProcess(name, process, log_path, read_only_root)
 

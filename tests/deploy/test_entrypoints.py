@@ -66,6 +66,11 @@ def test_entrypoints_run_as_pid1_init_with_a_read_only_root(deployment: Deployme
         mounts = _mounts(service.pid1)
         assert "ro" in mounts["/"][1].split(","), mounts["/"]
         assert mounts["/tmp"][0] == "tmpfs", mounts["/tmp"]
+        # The images' WORKDIR is /tmp: the service works in its tmpfs.
+        [child] = pid1.children()
+        cwd, tmp = Path(f"/proc/{child.pid}/cwd"), Path(f"/proc/{child.pid}/root/tmp")
+        assert cwd.stat().st_ino == tmp.stat().st_ino
+        assert cwd.stat().st_dev == tmp.stat().st_dev
 
 
 async def test_mcp_server_lists_tools_and_evaluates_through_the_sidecar(
