@@ -24,7 +24,8 @@ class EvaluationRun:
         self.request_id = request_id
         self.history: list[Event | RuntimeFault] = []
         self.interrupt_reason: EvaluationStatus | None = None
-        self.started = False
+        self.dequeued = False  # left the session's queue
+        self.started = False  # the worker has the cell
         self.finished = False
         self.task: asyncio.Task[None] | None = None
         self.span_attributes: dict[str, str | int] = {}
@@ -73,14 +74,14 @@ class EvaluationRun:
     def interrupt(self, reason: EvaluationStatus) -> None:
         if self.finished:
             return
-        if not self.started:
-            if self.task is not None:
-                self.task.cancel()
+        if not self.dequeued and self.task is not None:
+            self.task.cancel()  # still waiting in the queue: it simply never runs
             return
         if self.interrupt_reason is None:
             self.interrupt_reason = reason
-        assert self._interrupt_worker is not None
-        self._interrupt_worker()
+        if self.started:
+            assert self._interrupt_worker is not None
+            self._interrupt_worker()
 
     def detach(self, grace: float) -> None:
         """The last caller went away: interrupt unless a retry attaches within `grace` s."""

@@ -260,39 +260,45 @@ class Session:
 
     async def _run(self, run: EvaluationRun) -> None:
         self._waiting += 1
+        queued = tracer.start_span(
+            "sage.session.queue", attributes={"sage.session.id": self.session_id}
+        )
         try:
-            queued = tracer.start_span(
-                "sage.session.queue", attributes={"sage.session.id": self.session_id}
-            )
-            try:
-                await self._lock.acquire()
-            finally:
-                queued.end()
-            try:
-                self._waiting -= 1
-                try:
-                    self._check_usable()
-                    if not await self._ensure_worker():
-                        raise self._lost_fault()
-                except RuntimeFault as fault:
-                    run.put(fault)
-                    return
-                self._current = run
-                try:
-                    await self._evaluate(run)
-                finally:
-                    self._current = None
-                    if self._kill_timer is not None:
-                        self._kill_timer.cancel()
-                        self._kill_timer = None
-                    self.last_active_time = time.time()
-            finally:
-                self._lock.release()
+            await self._lock.acquire()
         except asyncio.CancelledError:
-            if not run.started:
-                self._waiting -= 1
+            self._waiting -= 1  # left the queue without running
+            if self.one_off:
+                self._manager.discard(self)
             raise
         finally:
+            queued.end()
+        self._waiting -= 1
+        run.dequeued = True
+        try:
+            self._check_usable()
+            if not await self._ensure_worker():
+                raise self._lost_fault()
+            if run.interrupt_reason is not None:
+                raise RuntimeFault("The evaluation was cancelled before it started.",
+                                   grpc.StatusCode.CANCELLED)  # fmt: skip
+            self._current = run
+            await self._evaluate(run)
+        except RuntimeFault as fault:
+            run.put(fault)
+        except Exception:
+            log.exception("evaluation on session %s failed inside the sidecar", self.session_id)
+            if not run.finished:
+                run.put(RuntimeFault(
+                    "The sidecar failed while running this evaluation; its log says why. The "
+                    "session's committed state is intact.", grpc.StatusCode.INTERNAL,
+                ))  # fmt: skip
+        finally:
+            self._current = None
+            if self._kill_timer is not None:
+                self._kill_timer.cancel()
+                self._kill_timer = None
+            self.last_active_time = time.time()
+            self._lock.release()
             if self.one_off:
                 self._manager.discard(self)
 
@@ -306,9 +312,16 @@ class Session:
             return True
         journal = self.record.read_journal()
         started = time.monotonic()
-        outcome = await recovery.restore(
-            worker, self.record, journal, self._settings.max_timeout_seconds
-        )
+        try:
+            outcome = await recovery.restore(
+                worker, self.record, journal, self._settings.max_timeout_seconds
+            )
+        except BaseException:
+            worker.kill()
+            raise
+        if self.closed:  # deleted while it was being restored
+            worker.kill()
+            return False
         if not outcome.ok:
             worker.kill()
             self.lost_reason = outcome.report
@@ -394,8 +407,13 @@ class Session:
                 finished_at=time.time(),
                 events=encode_events([*run.history, finished]),  # type: ignore[list-item]
             )
-            self.record.append(entry)
-            self.remember(run.request_id, entry)
+            try:
+                self.record.append(entry)
+            except OSError as exc:
+                log.error("session %s: journal write failed: %s", self.session_id, exc)
+                run.put(Stream("stderr", _NOT_SAVED.format(reason=exc.strerror or exc)))
+            else:
+                self.remember(run.request_id, entry)
         self._manager.metrics.evaluation_finished(finished.status, finished.duration)
         run.finish_span(finished)
         run.put(finished)
@@ -472,6 +490,10 @@ class Session:
             await self._ensure_worker()
 
 
+_NOT_SAVED = (
+    "[sage-sidecar: this evaluation could not be written to the session's journal ({reason}). "
+    "Its effects will be lost if the worker or the sidecar restarts.]\n"
+)
 _AFTER_LOSS = {
     True: "The session is restored to where it was before this evaluation.",
     False: "This one-off evaluation's variables are gone.",
@@ -535,10 +557,25 @@ class SessionManager:
         self._check_serving()
         self._check_capacity()
         session_id = uuid.uuid4().hex
-        session = Session(session_id, self, self.store.new(session_id), create_time=time.time())
-        session.worker = await self.acquire_worker()
+        record = self._new_record(session_id)
+        session = Session(session_id, self, record, create_time=time.time())
+        try:
+            session.worker = await self.acquire_worker()
+        except BaseException:
+            record.erase()
+            raise
         self._sessions[session_id] = session
         return session.info()
+
+    def _new_record(self, session_id: str) -> SessionRecord:
+        try:
+            return self.store.new(session_id)
+        except OSError as exc:
+            raise errors.resource_exhausted(
+                f"The state directory cannot hold a new session ({exc.strerror or exc}). Free "
+                "space there, or delete sessions you no longer need.",
+                resource_type="sage.v1.Session",
+            ) from exc
 
     async def clone(self, session_id: str) -> SessionInfo:
         self._check_serving()
@@ -546,7 +583,7 @@ class SessionManager:
         self._check_capacity()
         await self._make_room()
         clone_id = uuid.uuid4().hex
-        clone = Session(clone_id, self, self.store.new(clone_id), create_time=time.time())
+        clone = Session(clone_id, self, self._new_record(clone_id), create_time=time.time())
         self._sessions[clone_id] = clone
         try:
             await source.clone_to(clone)
