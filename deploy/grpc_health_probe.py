@@ -3,16 +3,17 @@
     python grpc_health_probe.py --addr 127.0.0.1:50051 --service sage.v1.SageService
 
 Exits 0 when the answer is SERVING, 1 otherwise (NOT_SERVING, no answer, unknown service).
-`--tcp HOST:PORT` also requires that port to accept a connection (the MCP server's HTTP
-port, which has no health service of its own). Needs only grpcio and grpcio-health-checking,
-which both images already have, so nothing is downloaded at build time.
+`--http URL` also requires a 2xx answer to `GET URL` (the MCP server's `/healthz`). Health
+checks need no token. Needs only grpcio and grpcio-health-checking, which both images already
+have, so nothing is downloaded at build time.
 """
 
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 
 import grpc
@@ -36,14 +37,18 @@ def check_grpc(address: str, service: str, timeout: float) -> str | None:
     return None
 
 
-def check_tcp(address: str, timeout: float) -> str | None:
-    """None when `address` accepts a TCP connection, else why not."""
-    host, _, port = address.rpartition(":")
+def check_http(url: str, timeout: float) -> str | None:
+    """None when `GET url` answers 2xx, else what it answered."""
+    if not url.startswith(("http://", "https://")):
+        return f"{url}: not an http(s) URL"
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
-            return None
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as exc:
+        status = exc.code
     except (OSError, ValueError) as exc:
-        return f"{address}: {exc}"
+        return f"{url}: {exc}"
+    return None if 200 <= status < 300 else f"{url}: HTTP {status}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,11 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--service", default="", help="service to ask about; empty means the whole server"
     )
     parser.add_argument("--timeout", type=float, default=3.0, help="seconds per check")
-    parser.add_argument("--tcp", default="", help="also require this host:port to accept TCP")
+    parser.add_argument("--http", default="", help="also require GET of this URL to answer 2xx")
     args = parser.parse_args(argv)
     problem = check_grpc(args.addr, args.service, args.timeout)
-    if problem is None and args.tcp:
-        problem = check_tcp(args.tcp, args.timeout)
+    if problem is None and args.http:
+        problem = check_http(args.http, args.timeout)
     if problem is not None:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1

@@ -55,9 +55,9 @@ WORKDIR /tmp
 USER 10001:10001
 EXPOSE 8000
 STOPSIGNAL SIGTERM
-# Healthy when the HTTP port accepts connections and the sidecar it uses reports SERVING.
+# Healthy when the sidecar it uses reports SERVING (grpc.health.v1) and its own /healthz answers.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["sh", "-c", "exec python /opt/sage-runtime/bin/grpc_health_probe.py --addr \"$SAGE_MCP_SIDECAR\" --service sage.v1.SageService --tcp 127.0.0.1:8000"]
+    CMD ["sh", "-c", "exec python /opt/sage-runtime/bin/grpc_health_probe.py --addr \"$SAGE_MCP_SIDECAR\" --service sage.v1.SageService --http http://127.0.0.1:8000/healthz"]
 # dumb-init is PID 1: it forwards SIGTERM to the server and reaps orphaned processes.
 ENTRYPOINT ["dumb-init", "--single-child", "--"]
 CMD ["sage-mcp"]

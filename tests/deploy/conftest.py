@@ -3,6 +3,7 @@ deploy/compose.yaml wires them, with an OTLP receiver standing in for Jaeger."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ class Deployment:
     mcp_probe: list[str]
     otlp: OtlpReceiver
     state_dir: Path
+    # What deploy/.env would hold: the token the MCP server sends and the sidecar checks.
+    token: str
     stopped: dict[str, int] = field(default_factory=dict)
 
 
@@ -63,6 +66,7 @@ def deployment(
         "sage-sidecar:50051": sidecar_address,
         "127.0.0.1:8000": f"127.0.0.1:{mcp_port}",
     }
+    variables = {"SAGE_SIDECAR_TOKEN": secrets.token_hex(32)}
     # Only the endpoint moves: compose's sampler and exporter settings are kept.
     otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint}
     started: list[ServiceProcess] = []
@@ -76,6 +80,7 @@ def deployment(
                     "SAGE_SIDECAR_LISTEN": sidecar_address,
                     "SAGE_SIDECAR_STATE_DIR": str(state_dir),
                 },
+                variables=variables,
                 volumes=[state_dir],
                 read_only_root=read_only_root,
                 scratch=scratch,
@@ -95,6 +100,7 @@ def deployment(
                     "SAGE_MCP_PORT": str(mcp_port),
                     "SAGE_MCP_SIDECAR": sidecar_address,
                 },
+                variables=variables,
                 read_only_root=read_only_root,
                 scratch=scratch,
             )
@@ -110,6 +116,7 @@ def deployment(
                 mcp_probe=mcp_probe,
                 otlp=otlp,
                 state_dir=state_dir,
+                token=variables["SAGE_SIDECAR_TOKEN"],
             )
         finally:
             for service in reversed(started):

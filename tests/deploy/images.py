@@ -105,10 +105,28 @@ def compose_service(name: str) -> dict[str, Any]:
     return services[name]
 
 
-def compose_environment(name: str) -> dict[str, str]:
+_VARIABLE = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
+
+
+def interpolate(value: str, variables: Mapping[str, str]) -> str:
+    """Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?error}`, from `variables`."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, operator, argument = match[1], match[2], match[3]
+        if variables.get(name):
+            return variables[name]
+        if operator == "?":
+            raise KeyError(f"compose needs {name}: {argument}")
+        return argument if operator == "-" else ""
+
+    return _VARIABLE.sub(replace, value)
+
+
+def compose_environment(name: str, variables: Mapping[str, str]) -> dict[str, str]:
+    """The service's `environment`, interpolated as compose does with `variables` (.env)."""
     environment = compose_service(name).get("environment", {})
     assert isinstance(environment, dict), "compose environment must be a mapping"
-    return {str(k): str(v) for k, v in environment.items()}
+    return {str(k): interpolate(str(v), variables) for k, v in environment.items()}
 
 
 def local_venv_bin(service: str) -> Path:
@@ -127,7 +145,9 @@ def local_probe_command(service: str, addresses: Mapping[str, str]) -> list[str]
             arg = str(local_venv_bin(service) / "python")
         elif arg == IMAGE_PROBE:
             arg = str(DEPLOY / "grpc_health_probe.py")
-        command.append(addresses.get(arg, arg))
+        for image_address, local_address in addresses.items():
+            arg = arg.replace(image_address, local_address)
+        command.append(arg)
     return command
 
 
@@ -248,16 +268,18 @@ def start_service(
     image: ImageConfig,
     overrides: Mapping[str, str],
     *,
+    variables: Mapping[str, str],
     volumes: Sequence[Path] = (),
     read_only_root: bool,
     scratch: Path,
 ) -> ServiceProcess:
-    """Starts `image`'s entrypoint with the image's ENV, then compose's, then `overrides`.
+    """Starts `image`'s entrypoint with the image's ENV, then compose's (interpolated with
+    `variables`, as compose does with deploy/.env), then `overrides`.
 
     With `read_only_root`, runs it as the container would run: `volumes` writable, a tmpfs
     at /tmp, everything else read-only. Without, paths under /tmp move into `scratch`.
     """
-    env = {**image.env, **compose_environment(name), **overrides}
+    env = {**image.env, **compose_environment(name, variables), **overrides}
     env["PATH"] = env["PATH"].replace(IMAGE_VENV_BIN, str(local_venv_bin(name)))
     command = list(image.command)
     workdir = image.workdir

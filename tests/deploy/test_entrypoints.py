@@ -24,6 +24,10 @@ from tests.deploy.conftest import Deployment
 from tests.deploy.images import compose_service
 
 
+def bearer(deployment: Deployment) -> tuple[tuple[str, str]]:
+    return (("authorization", f"Bearer {deployment.token}"),)
+
+
 def _namespace_pid(pid: int) -> int:
     """`pid` as its own PID namespace numbers it."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -52,6 +56,15 @@ def test_sidecar_passes_its_compose_healthcheck(deployment: Deployment) -> None:
     result = subprocess.run(deployment.sidecar_probe, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "SERVING"
+
+
+def test_sidecar_wants_the_token_compose_gives_both_services(deployment: Deployment) -> None:
+    with grpc.insecure_channel(deployment.sidecar_address) as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as refused:
+            stub.ListSessions(sage_pb2.ListSessionsRequest(), timeout=10)
+        stub.ListSessions(sage_pb2.ListSessionsRequest(), timeout=10, metadata=bearer(deployment))
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
 def test_entrypoints_run_as_pid1_init_with_a_read_only_root(deployment: Deployment) -> None:
@@ -116,7 +129,7 @@ def test_sigterm_to_pid1_stops_mcp_then_drains_the_sidecar(deployment: Deploymen
         with grpc.insecure_channel(deployment.sidecar_address) as channel:
             stub = sage_pb2_grpc.SageServiceStub(channel)
             request = sage_pb2.EvaluateRequest(code="import time; time.sleep(2); 6*7")
-            for event in stub.Evaluate(request, timeout=60):
+            for event in stub.Evaluate(request, timeout=60, metadata=bearer(deployment)):
                 events.append(event)
                 if event.HasField("started"):
                     started.set()

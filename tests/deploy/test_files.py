@@ -23,7 +23,7 @@ from sage_mcp.settings import McpSettings
 from sage_sidecar.auth import bearer_token, check_exposure
 from sage_sidecar.settings import SidecarSettings
 
-from tests.deploy.images import COMPOSE, DEPLOY, ROOT, read_dockerfile
+from tests.deploy.images import COMPOSE, DEPLOY, ROOT, compose_environment, read_dockerfile
 
 REQUIREMENTS = DEPLOY / "requirements"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -134,6 +134,11 @@ def test_compose_stop_grace_covers_the_sidecar_drain() -> None:
     sidecar = SERVICES["sage-sidecar"]
     env = {k: str(v) for k, v in sidecar["environment"].items()}
     assert _seconds(sidecar["stop_grace_period"]) > drain_seconds(env)
+
+
+def test_compose_refuses_to_start_without_a_token() -> None:
+    with pytest.raises(KeyError, match="SAGE_SIDECAR_TOKEN"):
+        compose_environment("sage-sidecar", {})
 
 
 def test_compose_wires_otlp_to_jaeger() -> None:
@@ -265,8 +270,12 @@ def load_settings(
     return cls()
 
 
+# What an operator puts in deploy/.env.
+COMPOSE_VARIABLES = {"SAGE_SIDECAR_TOKEN": "0123456789abcdef"}
+
+
 def sidecar_envs() -> Iterator[tuple[str, dict[str, str]]]:
-    yield "compose", {**SIDECAR_IMAGE_ENV, **SERVICES["sage-sidecar"]["environment"]}
+    yield "compose", {**SIDECAR_IMAGE_ENV, **compose_environment("sage-sidecar", COMPOSE_VARIABLES)}
     for path in ("base", "overlays/example"):
         [sidecar] = pod_spec(render(path))["initContainers"]
         env = {k: v.replace("$(POD_NAME)", "pod-0") for k, v in env_of(sidecar).items()}
@@ -274,7 +283,7 @@ def sidecar_envs() -> Iterator[tuple[str, dict[str, str]]]:
 
 
 def mcp_envs() -> Iterator[tuple[str, dict[str, str]]]:
-    yield "compose", {**MCP_IMAGE_ENV, **SERVICES["sage-mcp"]["environment"]}
+    yield "compose", {**MCP_IMAGE_ENV, **compose_environment("sage-mcp", COMPOSE_VARIABLES)}
     for path in ("base", "overlays/example"):
         [mcp] = pod_spec(render(path))["containers"]
         yield path, {**MCP_IMAGE_ENV, **env_of(mcp)}
@@ -285,9 +294,22 @@ def test_sidecar_accepts_the_configuration_each_place_sets(
 ) -> None:
     for where, env in sidecar_envs():
         settings = load_settings(SidecarSettings, "SAGE_SIDECAR_", env, monkeypatch)
-        # The sidecar refuses to listen beyond loopback unauthenticated unless told to.
-        check_exposure(settings, bearer_token(settings))
+        # A token is required everywhere, not just network isolation.
+        assert not settings.allow_unauthenticated_remote, where
+        token = "from the file" if settings.auth_token_file else bearer_token(settings)
+        assert token, where
+        check_exposure(settings, token)
         assert str(settings.state_dir).startswith("/var/lib/sage-sidecar"), where
+
+
+def test_mcp_server_sends_the_token_the_sidecar_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    for (where, sidecar_env), (_, mcp_env) in zip(sidecar_envs(), mcp_envs(), strict=True):
+        sidecar = load_settings(SidecarSettings, "SAGE_SIDECAR_", sidecar_env, monkeypatch)
+        mcp = load_settings(McpSettings, "SAGE_MCP_", mcp_env, monkeypatch)
+        assert (sidecar.auth_token_file, sidecar.auth_token) == (
+            mcp.sidecar_token_file,
+            mcp.sidecar_token,
+        ), where
 
 
 def test_mcp_server_accepts_the_configuration_each_place_sets(
