@@ -25,6 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 from sage_services.errors import details_of
 
+from sage_mcp import observability
 from sage_mcp.auth import SidecarAuth
 from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
 
@@ -98,6 +99,7 @@ def open_channel(
 ) -> grpc.aio.Channel:
     """The one place the channel is made, so interceptors (tracing, metrics) go here."""
     options = channel_options(max_attempts)
+    interceptors = [*observability.interceptors(), *interceptors]
     if auth is not None and auth.credentials is not None:
         if auth.server_name:
             options.append(("grpc.ssl_target_name_override", auth.server_name))
@@ -194,6 +196,7 @@ class SageClient:
         self._margin = deadline_margin
         self.breaker = breaker or CircuitBreaker(failure_threshold=2, cooldown=2.0)
         self._channel = open_channel(address, max_attempts, interceptors, auth)
+        observability.watch_breaker(lambda: self.breaker.state.value)
         self._stub = sage_pb2_grpc.SageServiceStub(self._channel)
         self._health = health_pb2_grpc.HealthStub(self._channel)
         self._probe_lock = asyncio.Lock()
@@ -283,12 +286,36 @@ class SageClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout + self._margin
         recovery = _Recovery()
+        traced = observability.CallSpan(
+            "Evaluate", {"sage.request_id": request.request_id, "sage.session.id": session_id}
+        )
+        attempts = self._evaluate_attempts(request, session_id, deadline, recovery, traced)
+        try:
+            # aclosing: leaving early must run the attempts' cleanup (cancel, interrupt) now.
+            async with contextlib.aclosing(attempts):
+                async for event in attempts:
+                    yield event
+        except BaseException as error:
+            traced.end(None if isinstance(error, GeneratorExit) else error)
+            raise
+        traced.end()
+
+    async def _evaluate_attempts(
+        self,
+        request: sage_pb2.EvaluateRequest,
+        session_id: str,
+        deadline: float,
+        recovery: _Recovery,
+        traced: observability.CallSpan,
+    ) -> AsyncGenerator[sage_pb2.EvaluateResponse, None]:
+        loop = asyncio.get_running_loop()
         execution_count = 0
         while True:
             await self._admit(deadline)
-            call = self._stub.Evaluate(
-                request, timeout=max(deadline - loop.time(), 0.001), metadata=self._metadata
-            )
+            with traced.attempt():
+                call = self._stub.Evaluate(
+                    request, timeout=max(deadline - loop.time(), 0.001), metadata=self._metadata
+                )
             finished = ended = False
             try:
                 async for event in call:
@@ -335,20 +362,31 @@ class SageClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._rpc_timeout
         recovery = _Recovery()
-        while True:
-            await self._admit(deadline)
-            try:
-                response = await rpc(
-                    request, timeout=max(deadline - loop.time(), 0.001), metadata=self._metadata
-                )
-            except grpc.aio.AioRpcError as error:
-                if error.code() != grpc.StatusCode.UNAVAILABLE:
-                    self._answered(error)
-                    raise self._failed(error, recovery, session_id) from None
-                await self._recover(deadline, recovery, error.details() or "unavailable")
-                continue
-            self.breaker.record_success()
-            return response
+        method = type(request).__name__.removesuffix("Request")
+        traced = observability.CallSpan(method, {"sage.session.id": session_id})
+        try:
+            while True:
+                await self._admit(deadline)
+                try:
+                    with traced.attempt():
+                        pending = rpc(
+                            request,
+                            timeout=max(deadline - loop.time(), 0.001),
+                            metadata=self._metadata,
+                        )
+                    response = await pending
+                except grpc.aio.AioRpcError as error:
+                    if error.code() != grpc.StatusCode.UNAVAILABLE:
+                        self._answered(error)
+                        raise self._failed(error, recovery, session_id) from None
+                    await self._recover(deadline, recovery, error.details() or "unavailable")
+                    continue
+                self.breaker.record_success()
+                traced.end()
+                return response
+        except BaseException as error:
+            traced.end(error)
+            raise
 
     async def _admit(self, deadline: float) -> None:
         """Lets a call go out, or raises `SidecarUnavailable` at once or after a bounded wait."""

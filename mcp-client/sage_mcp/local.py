@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import CliApp, SettingsConfigDict
+from sage_services import telemetry
 
-from sage_mcp.main import configure_logging, serve
+from sage_mcp.main import serve
 from sage_mcp.settings import McpSettings
 from sage_mcp.sidecar_process import SidecarProcess, is_serving
 
@@ -38,11 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"sage-runtime: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    observability = telemetry.setup("sage-mcp", log_level=settings.log_level)
     sidecar = None
     if settings.spawn_sidecar or not is_serving(settings.sidecar):
         sidecar = SidecarProcess(settings.sidecar)
-    return serve(settings, sidecar, announce=settings.transport != "stdio")
+    try:
+        return serve(settings, sidecar, announce=settings.transport != "stdio")
+    finally:
+        observability.shutdown()
 
 
 if __name__ == "__main__":

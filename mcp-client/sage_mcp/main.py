@@ -10,6 +10,7 @@ from types import FrameType
 
 from pydantic import ValidationError
 from pydantic_settings import CliApp
+from sage_services import telemetry
 
 from sage_mcp.auth import AuthConfigError
 from sage_mcp.settings import McpSettings
@@ -25,23 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"sage-mcp: invalid configuration:\n{exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    observability = telemetry.setup("sage-mcp", log_level=settings.log_level)
     sidecar = None
     if settings.spawn_sidecar:
         # Private unless told otherwise: several agent hosts may each spawn one, and the
         # sidecar locks its state directory.
         shared_state = bool(os.environ.get("SAGE_SIDECAR_STATE_DIR"))
         sidecar = SidecarProcess(free_local_address(), private_state=not shared_state)
-    return serve(settings, sidecar)
-
-
-def configure_logging(level: str) -> None:
-    # stderr only: over stdio, stdout carries the MCP protocol.
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        return serve(settings, sidecar)
+    finally:
+        observability.shutdown()
 
 
 def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bool = False) -> int:

@@ -299,6 +299,9 @@ class InterruptRequest(_message.Message):
     SESSION_ID_FIELD_NUMBER: _builtins.int
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     session_id: _builtins.str
+    """The session whose evaluation to interrupt. Empty, with a `request_id`: the one-off
+    evaluation (sent with an empty `session_id`) that has that request id.
+    """
     request_id: _builtins.str
     """Interrupt only if the running evaluation has this request id. Empty: whatever runs."""
     def __init__(
