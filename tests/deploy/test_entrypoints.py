@@ -147,11 +147,12 @@ def test_sigterm_to_pid1_stops_mcp_then_drains_the_sidecar(deployment: Deploymen
         assert not service.leftovers(), f"{service.name} left processes behind"
 
 
-def test_sidecar_sends_traces_and_no_metrics_to_the_otlp_endpoint(deployment: Deployment) -> None:
-    # Spans are flushed at the latest when the sidecar exits (the test above stopped it).
-    if "sage-sidecar" not in deployment.stopped:
-        deployment.stopped["sage-sidecar"] = deployment.sidecar.stop(30)
+def test_services_send_traces_and_no_metrics_to_the_otlp_endpoint(deployment: Deployment) -> None:
+    # Spans are flushed at the latest when a service exits (the test above stopped both).
+    for service in (deployment.mcp, deployment.sidecar):
+        if service.name not in deployment.stopped:
+            deployment.stopped[service.name] = service.stop(30)
     services = {span.service for span in deployment.otlp.spans}
-    assert "sage-sidecar" in services, services
+    assert {"sage-sidecar", "sage-mcp"} <= services, services
     # Jaeger takes traces only: compose turns the metrics exporter off.
-    assert not deployment.otlp.metric_names.get("sage-sidecar"), deployment.otlp.metric_names
+    assert not any(deployment.otlp.metric_names.values()), deployment.otlp.metric_names
