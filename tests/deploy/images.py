@@ -159,7 +159,11 @@ def can_isolate_root() -> bool:
     return probe.returncode == 0
 
 
-_UNSHARE = ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc"]
+# --kill-child: if unshare dies, so does the namespace's PID 1, and with it the namespace.
+_UNSHARE = [
+    *("unshare", "--mount", "--propagation", "private"),
+    *("--pid", "--fork", "--kill-child", "--mount-proc"),
+]
 
 
 # Run in private mount and PID namespaces: the entrypoint is PID 1, the volume stays writable,
@@ -239,6 +243,7 @@ class ServiceProcess:
             time.sleep(0.1)
 
     def kill_all(self) -> None:
+        self.remember_descendants()
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
