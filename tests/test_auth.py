@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import subprocess
 import tempfile
 import time
@@ -11,14 +10,11 @@ from pathlib import Path
 
 import grpc
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
+from tests.certs import make_pki
 from tests.helpers import BIN, SidecarProcess, free_port, start_sidecar, stop_and_check
 
 TOKEN = "s3cret-token-for-tests"
@@ -85,40 +81,6 @@ def test_remote_listen_without_authentication_is_refused() -> None:
     assert "refusing to listen on 0.0.0.0" in sidecar.log()
 
 
-def _certificate(
-    name: str, key: ec.EllipticCurvePrivateKey, issuer: tuple[x509.Name, ec.EllipticCurvePrivateKey]
-    | None, *, ca: bool = False,
-) -> x509.Certificate:  # fmt: skip
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    issuer_name, issuer_key = issuer if issuer else (subject, key)
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False
-        )
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def _pem(item: x509.Certificate | ec.EllipticCurvePrivateKey) -> bytes:
-    if isinstance(item, x509.Certificate):
-        return item.public_bytes(serialization.Encoding.PEM)
-    return item.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-
-
 def _wait_until_serving(channel: grpc.Channel, timeout: float = 120.0) -> None:
     health = health_pb2_grpc.HealthStub(channel)
     deadline = time.monotonic() + timeout
@@ -134,33 +96,24 @@ def _wait_until_serving(channel: grpc.Channel, timeout: float = 120.0) -> None:
 
 
 def test_mtls_admits_only_clients_with_a_certificate_from_the_ca() -> None:
-    folder = Path(tempfile.mkdtemp())
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _certificate("test CA", ca_key, None, ca=True)
-    server_key, client_key = (
-        ec.generate_private_key(ec.SECP256R1()),
-        ec.generate_private_key(ec.SECP256R1()),
-    )
-    server = _certificate("localhost", server_key, (ca.subject, ca_key))
-    client = _certificate("agent", client_key, (ca.subject, ca_key))
-    (folder / "ca.pem").write_bytes(_pem(ca))
-    (folder / "server.pem").write_bytes(_pem(server))
-    (folder / "server.key").write_bytes(_pem(server_key))
+    pki = make_pki(Path(tempfile.mkdtemp()))
     port = free_port()
     sidecar = start_sidecar(
-        "--listen", f"localhost:{port}", "--tls-cert-file", str(folder / "server.pem"),
-        "--tls-key-file", str(folder / "server.key"), "--tls-client-ca-file",
-        str(folder / "ca.pem"), "--warm-workers", "1", wait=False, port=port,
+        "--listen", f"localhost:{port}", "--tls-cert-file", str(pki.server_cert),
+        "--tls-key-file", str(pki.server_key), "--tls-client-ca-file", str(pki.ca),
+        "--warm-workers", "1", wait=False, port=port,
     )  # fmt: skip
     try:
         trusted = grpc.ssl_channel_credentials(
-            root_certificates=_pem(ca), private_key=_pem(client_key), certificate_chain=_pem(client)
+            root_certificates=pki.ca.read_bytes(),
+            private_key=pki.client_key.read_bytes(),
+            certificate_chain=pki.client_cert.read_bytes(),
         )
         with grpc.secure_channel(f"localhost:{port}", trusted) as channel:
             _wait_until_serving(channel)
             stub = sage_pb2_grpc.SageServiceStub(channel)
             assert list(stub.Evaluate(pb.EvaluateRequest(code="1+1")))[-2].result.text_plain == "2"
-        anonymous = grpc.ssl_channel_credentials(root_certificates=_pem(ca))
+        anonymous = grpc.ssl_channel_credentials(root_certificates=pki.ca.read_bytes())
         with grpc.secure_channel(f"localhost:{port}", anonymous) as channel:
             stub = sage_pb2_grpc.SageServiceStub(channel)
             with pytest.raises(grpc.RpcError) as raised:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from typing import Literal
 
-from pydantic import Field, ValidationError
-from pydantic_settings import CliApp, SettingsConfigDict
+from pydantic import Field
 from sage_services import telemetry
+from sage_services.settings import command_config, from_command_line
 
 from sage_mcp.main import serve
 from sage_mcp.settings import McpSettings
@@ -20,13 +20,7 @@ from sage_mcp.sidecar_process import SidecarProcess, is_serving
 
 
 class RuntimeSettings(McpSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="SAGE_MCP_",
-        cli_prog_name="sage-runtime",
-        cli_kebab_case=True,
-        cli_implicit_flags=True,
-        frozen=True,
-    )
+    model_config = command_config("SAGE_MCP_", "sage-runtime")
 
     transport: Literal["stdio", "streamable-http"] = Field(
         "streamable-http", description="MCP transport: `streamable-http`, or `stdio`."
@@ -34,11 +28,7 @@ class RuntimeSettings(McpSettings):
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        settings = CliApp.run(RuntimeSettings, cli_args=sys.argv[1:] if argv is None else argv)
-    except ValidationError as exc:
-        print(f"sage-runtime: invalid configuration:\n{exc}", file=sys.stderr)
-        return 2
+    settings = from_command_line(RuntimeSettings, argv)
     observability = telemetry.setup("sage-mcp", log_level=settings.log_level)
     sidecar = None
     if settings.spawn_sidecar or not is_serving(settings.sidecar):

@@ -8,9 +8,8 @@ import signal
 import sys
 from types import FrameType
 
-from pydantic import ValidationError
-from pydantic_settings import CliApp
 from sage_services import telemetry
+from sage_services.settings import from_command_line
 
 from sage_mcp.auth import AuthConfigError
 from sage_mcp.settings import McpSettings
@@ -21,11 +20,7 @@ log = logging.getLogger("sage_mcp")
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        settings = CliApp.run(McpSettings, cli_args=sys.argv[1:] if argv is None else argv)
-    except ValidationError as exc:
-        print(f"sage-mcp: invalid configuration:\n{exc}", file=sys.stderr)
-        return 2
+    settings = from_command_line(McpSettings, argv)
     observability = telemetry.setup("sage-mcp", log_level=settings.log_level)
     sidecar = None
     if settings.spawn_sidecar:

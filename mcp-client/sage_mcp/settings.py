@@ -6,17 +6,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+from sage_services.settings import command_config
 
 
 class McpSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="SAGE_MCP_",
-        cli_prog_name="sage-mcp",
-        cli_kebab_case=True,
-        cli_implicit_flags=True,
-        frozen=True,
-    )
+    model_config = command_config("SAGE_MCP_", "sage-mcp")
 
     sidecar: str = Field(
         "127.0.0.1:50051",

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import ByteSize, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+from sage_services.settings import command_config
 
 
 def _default_state_dir() -> Path:
@@ -22,13 +23,7 @@ GiB = 1 << 30
 
 
 class SidecarSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="SAGE_SIDECAR_",
-        cli_prog_name="sage-sidecar",
-        cli_kebab_case=True,
-        cli_implicit_flags=True,
-        frozen=True,
-    )
+    model_config = command_config("SAGE_SIDECAR_", "sage-sidecar")
 
     listen: str = Field(
         "127.0.0.1:50051",

@@ -16,8 +16,8 @@ from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
 from sage_mcp.settings import McpSettings
 
+from tests.certs import make_pki
 from tests.helpers import start_sidecar, stop_and_check
-from tests.mcp.certs import make_pki
 from tests.mcp.conftest import stdio_client
 from tests.mcp.fake_sidecar import FakeSidecar
 
