@@ -34,6 +34,15 @@ test-fast: $(STAMP)  ## Run only the tests, skipping the static checks
 test-slow: $(STAMP)  ## Run the long fault, load and fuzz runs as well
 	$(PY) -m pytest
 
+# The whole reliability and security suite, slow runs included (about 10 minutes on 2 cores;
+# each test has its own timeout and the run as a whole stops after 40). Its figures go to
+# build/reliability/, and docs/reliability.md is rewritten from them, failures included.
+.PHONY: test-reliability
+test-reliability: $(STAMP)  ## Run the fault, bomb, attack, fuzz and load suite; rewrite docs/reliability.md
+	rm -rf build/reliability
+	status=0; timeout --signal=INT 2400 $(PY) -m pytest tests/reliability -m "" || status=$$?; \
+	$(PY) -m tests.reliability.report && exit $$status
+
 check: lint typecheck buf-lint proto-check docs-check check-deploy  ## The static checks CI runs before the tests
 
 lint: $(STAMP)
