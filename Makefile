@@ -34,7 +34,7 @@ test-fast: $(STAMP)  ## Run only the tests, skipping the static checks
 test-slow: $(STAMP)  ## Run the long fault, load and fuzz runs as well
 	$(PY) -m pytest
 
-# The whole reliability and security suite, slow runs included (about 10 minutes on 2 cores;
+# The whole reliability and security suite, slow runs included (about 5 minutes on 2 cores;
 # each test has its own timeout and the run as a whole stops after 40). Its figures go to
 # build/reliability/, and docs/reliability.md is rewritten from them, failures included.
 .PHONY: test-reliability

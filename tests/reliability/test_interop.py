@@ -121,19 +121,20 @@ def test_cancel_after_begin_never_runs_a_queued_evaluation(
 def test_cancel_after_first_response_of_a_one_off_frees_its_worker(
     sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
 ) -> None:
-    """cancel_after_first_response: cancelling a one-off evaluation after `started` stops its
-    worker; no session and no process is left behind."""
-    before = _sage_processes(sidecar)
-    call = stub.Evaluate(pb.EvaluateRequest(code="sleep(60)"), timeout=60)
-    assert next(call).HasField("started")
+    """cancel_after_first_response: cancelling a one-off evaluation once it has printed stops
+    its worker; no session and no process of it is left behind."""
+    code = "import os\nprint(os.getpid(), flush=True)\nsleep(60)"
+    call = stub.Evaluate(pb.EvaluateRequest(code=code), timeout=60)
+    pid = next(int(e.stdout.text) for e in call if e.HasField("stdout"))
+    assert psutil.pid_exists(pid)
     call.cancel()
     assert _error(lambda: call).code() == grpc.StatusCode.CANCELLED
     cancelled = time.monotonic()
     deadline = cancelled + 15
-    while time.monotonic() < deadline and len(_sage_processes(sidecar)) > len(before):
-        time.sleep(0.05)
-    figures["seconds until the worker was gone"] = round(time.monotonic() - cancelled, 2)
-    assert len(_sage_processes(sidecar)) <= len(before)
+    while time.monotonic() < deadline and pid in _sage_processes(sidecar):
+        time.sleep(0.02)
+    figures["seconds until its worker was gone"] = round(time.monotonic() - cancelled, 2)
+    assert pid not in _sage_processes(sidecar)
     assert not stub.ListSessions(pb.ListSessionsRequest()).sessions
     assert still_serving(sidecar)
 
