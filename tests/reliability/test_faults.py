@@ -162,7 +162,6 @@ def test_sigterm_during_load_drains_and_loses_nothing_committed(
         load.kill()
     errors = _errors_seen(records)
     figures["client errors"] = errors
-    assert set(errors) <= {"UNAVAILABLE"}, errors
     restarted = start_sidecar("--state-dir", str(state))
     try:
         with restarted.channel() as channel:
@@ -170,6 +169,7 @@ def test_sigterm_during_load_drains_and_loses_nothing_committed(
     finally:
         stop_and_check(restarted)
     figures.update(counts)
+    assert set(errors) <= {"UNAVAILABLE"}, f"shutdown ended calls with {errors}"
     assert counts["lost"] == 0
     assert counts["duplicated"] == 0
     assert counts["never sent but committed"] == 0
