@@ -25,6 +25,8 @@ from sage.repl.rich_output.output_catalog import (
 
 from sage_sidecar.messages import Display, Event
 
+# The plain-text stand-in sent with a display; the whole display must fit one gRPC message.
+_MAX_ALT_TEXT = 4096
 _TEXT_OUTPUTS = (OutputPlainText, OutputAsciiArt, OutputUnicodeArt, OutputLatex)
 # Output container type -> (MIME type, name of the attribute holding the bytes).
 _RICH_OUTPUTS: dict[type, tuple[str, str]] = {
@@ -75,8 +77,10 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         if isinstance(data, str):
             data = data.encode("utf-8")
         text = plain_text.text.get_unicode()
+        if len(text) > _MAX_ALT_TEXT:  # HTML's plain text is its whole source again
+            text = text[:_MAX_ALT_TEXT] + " [...]"
         events: list[Event] = []
-        if self._display_budget(len(data)):
+        if self._display_budget(len(data) + len(text.encode())):
             events.append(Display(mime_type, data, text))
         else:
             print(

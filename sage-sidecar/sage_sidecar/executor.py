@@ -97,17 +97,20 @@ class Executor:
             status, events = self._run_cell(cell)
             if span is not None:
                 span.set_attribute("sage.outcome", status.name)
-        finished = Finished(
-            status=status,
-            duration=time.monotonic() - started,
-            execution_count=cell.execution_count,
-            output_truncated=self._capture.truncated,
-            cpu_time=_cpu_seconds() - cpu_before,
-            peak_memory_bytes=_peak_memory_bytes(),
-        )
         spans = self._tracer.take() if self._tracer is not None else None
         state = CellState(self._rebound)
-        self._capture.emit(*events, *([spans] if spans else []), state, finished)
+
+        def finished(truncated: bool) -> Finished:
+            return Finished(
+                status=status,
+                duration=time.monotonic() - started,
+                execution_count=cell.execution_count,
+                output_truncated=truncated,
+                cpu_time=_cpu_seconds() - cpu_before,
+                peak_memory_bytes=_peak_memory_bytes(),
+            )
+
+        self._capture.emit_last(finished, *events, *([spans] if spans else []), state)
 
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
         try:
@@ -238,6 +241,10 @@ def _open_or_none(path: str, flags: int) -> int | None:
 
 
 _proc: _ProcSelf | None = None
+
+
+def open_proc_files() -> None:
+    _proc_self()
 
 
 def _proc_self() -> _ProcSelf:

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 from sage_services import telemetry
 from sage_services.settings import from_command_line
 
+from sage_sidecar import sandbox
 from sage_sidecar.auth import ConfigurationError
 from sage_sidecar.server import serve
 from sage_sidecar.settings import SidecarSettings
 from sage_sidecar.store import StateDirInUse
 
+# Environment variables worker code must not see.
+_SECRETS = ("SAGE_SIDECAR_AUTH_TOKEN", "OTEL_EXPORTER_OTLP_HEADERS",
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_METRICS_HEADERS")  # fmt: skip
+
 
 def main(argv: list[str] | None = None) -> int:
     settings = from_command_line(SidecarSettings, argv)
     observability = telemetry.setup("sage-sidecar", log_level=settings.log_level)
+    # Read by now; the forkserver, and so every worker, inherits what is left.
+    for secret in _SECRETS:
+        os.environ.pop(secret, None)
+    sandbox.keep_out()
     try:
         return asyncio.run(serve(settings))
     except (StateDirInUse, ConfigurationError) as exc:

@@ -99,6 +99,14 @@ class OutputCapture:
             batch = self._drain_all()
             self._send((*batch, *events))
 
+    def emit_last(self, finished: Callable[[bool], Event], *events: WorkerItem) -> None:
+        """Send a cell's last events; `finished` is built after the final drain, so that it
+        knows whether that drain cut the output."""
+        self.flush()
+        with self._lock:
+            batch = self._drain_all()
+            self._send((*batch, *events, finished(self.truncated)))
+
     def flush(self) -> None:
         # Outside the lock: a full pipe blocks the writer until the pump drains it.
         for stream in (self._stdout, self._stderr, sys.stdout, sys.stderr):

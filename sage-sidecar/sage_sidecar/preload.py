@@ -14,6 +14,8 @@ import os
 import signal
 import tempfile
 
+from sage_sidecar import sandbox
+
 _PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -53,3 +55,4 @@ _warm_up()
 import sage_sidecar.executor  # noqa: E402,F401  (builds the console namespace once, here)
 
 _reap_descendants_at_exit()
+sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does

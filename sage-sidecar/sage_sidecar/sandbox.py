@@ -25,6 +25,10 @@ _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
+_PR_SET_DUMPABLE, _PR_SET_KEEPCAPS = 4, 8
+_CAP_SETGID, _CAP_SETUID = 1 << 6, 1 << 7
+# Workers' uids, when the sidecar runs as root: above any account on a normal system.
+_WORKER_UIDS = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +64,61 @@ def confine(spec: WorkerSpec) -> Confinement:
         report["state directory"] = "hidden"
     else:
         report["state directory"] = "VISIBLE to workers (no mount namespace)"
-    report["server"] = _protect(spec)
     _set_limits(spec)
+    report["user"] = _become_own_user()
+    report["server"] = _protect(spec)
     return Confinement(scratch, report)
 
 
+def _become_own_user() -> str:
+    """As root: real and effective uid of its own, no capabilities, files still read as root.
+
+    Signals, ptrace and /proc go by the real and effective uids, so other workers and the
+    server are out of reach, and RLIMIT_NPROC (which the kernel ignores for root) counts this
+    worker's processes alone. File access goes by the filesystem uid, which stays 0, so the
+    Python installation (possibly under a root-only home) still imports.
+    """
+    if os.geteuid() != 0:
+        return "the sidecar's own uid (a uid per worker needs the sidecar to start as root)"
+    uid = _WORKER_UIDS + os.getpid()  # unique among live processes
+    _libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    _capset(_CAP_SETUID | _CAP_SETGID)
+    _libc.setfsuid(0)
+    _libc.setfsgid(0)
+    _capset(0)
+    _libc.prctl(_PR_SET_KEEPCAPS, 0, 0, 0, 0)
+    return "a uid of its own per worker, no capabilities"
+
+
+def _capset(capabilities: int) -> None:
+    """Set the effective and permitted capability sets (the first 32 capabilities) to these."""
+    header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+    data = struct.pack("IIIIII", capabilities, capabilities, 0, 0, 0, 0)
+    if _libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
 def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
-    """A fresh scratch directory as cwd and TMPDIR; its own tmpfs when mounts are ours."""
-    if mounts:
-        # A forked clone shares its source's mount namespace until it takes its own.
-        _libc.unshare(_CLONE_NEWNS)
+    """A fresh scratch directory as cwd, HOME and TMPDIR; its own tmpfs when mounts are ours."""
+    # A forked clone shares its source's mount namespace until it takes its own, which it
+    # may no longer be allowed to: then its scratch is a plain directory.
+    mounts = mounts and _libc.unshare(_CLONE_NEWNS) == 0
     path = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-")
     if mounts:
         _mount_tmpfs(path, f"size={spec.scratch_bytes},mode=0700")
     os.chdir(path)
-    os.environ["TMPDIR"] = path
+    os.environ.update(TMPDIR=path, HOME=path, MPLCONFIGDIR=path)
     tempfile.tempdir = path
     return path
+
+
+def keep_out() -> None:
+    """Make this process's /proc entries (memory, fds, environment) unreadable by processes of
+    the same uid, such as workers when the sidecar does not run as root."""
+    _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _enter_namespaces(spec: WorkerSpec, report: dict[str, str]) -> bool:

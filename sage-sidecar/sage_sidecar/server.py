@@ -17,6 +17,7 @@ from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 from sage_sidecar import auth
 from sage_sidecar.pool import WorkerPool
 from sage_sidecar.reflection import add_reflection
+from sage_sidecar.request_guard import MalformedRequestInterceptor
 from sage_sidecar.servicer import SageServicer
 from sage_sidecar.sessions import SessionManager
 from sage_sidecar.settings import SidecarSettings
@@ -44,6 +45,7 @@ class SidecarServer:
         self._server = grpc.aio.server(
             interceptors=[
                 _tracing_interceptor(),
+                MalformedRequestInterceptor(),
                 *([auth.BearerTokenInterceptor(token)] if token is not None else []),
             ],
             options=[
@@ -54,6 +56,7 @@ class SidecarServer:
                 ("grpc.so_reuseport", 0),
                 # Request metadata beyond this is refused by the transport (RESOURCE_EXHAUSTED).
                 ("grpc.max_metadata_size", _MAX_METADATA_BYTES),
+                ("grpc.absolute_max_metadata_size", _MAX_METADATA_BYTES),
             ],
         )
         sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)

@@ -79,7 +79,11 @@ class SidecarSettings(BaseSettings):
         description="Text output (stdout, stderr, result) kept per evaluation; the rest is cut.",
     )
     max_display_bytes: ByteSize = Field(
-        ByteSize(3 * MiB), gt=0, description="Rich output (images, HTML) kept per evaluation."
+        ByteSize(3 * MiB),
+        gt=0,
+        le=ByteSize(3 * MiB + 512 * 1024),
+        description="Rich output (images, HTML) kept per evaluation. At most 3.5MiB: one "
+        "display is one message, and gRPC clients read up to 4 MiB by default.",
     )
     default_timeout_seconds: float = Field(
         300.0, gt=0, description="Timeout of an evaluation whose request sets none."

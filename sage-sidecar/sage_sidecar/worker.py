@@ -39,8 +39,10 @@ def main(conn: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
     _release_forkserver()
     _die_with_parent()
+    from sage_sidecar.executor import Executor, open_proc_files
+
+    open_proc_files()  # before the worker gives up the right to open them
     confinement = sandbox.confine(spec)
-    from sage_sidecar.executor import Executor
     from sage_sidecar.output_capture import OutputCapture
 
     capture = OutputCapture(conn.send)
