@@ -80,7 +80,8 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         if len(text) > _MAX_ALT_TEXT:  # HTML's plain text is its whole source again
             text = text[:_MAX_ALT_TEXT] + " [...]"
         events: list[Event] = []
-        if self._display_budget(len(data) + len(text.encode())):
+        # The budget counts the data; the capped alt text keeps one display under 4 MiB.
+        if self._display_budget(len(data)):
             events.append(Display(mime_type, data, text))
         else:
             print(

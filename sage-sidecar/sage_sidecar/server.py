@@ -30,6 +30,7 @@ _HEALTH_SERVICES = ("", SERVICE_NAME)
 # Headroom over the code limit for the rest of the request and its metadata.
 _REQUEST_OVERHEAD = 64 * 1024
 _MAX_METADATA_BYTES = 16 * 1024
+_LINGER_SECONDS = 0.5
 
 
 class SidecarServer:
@@ -110,7 +111,9 @@ class SidecarServer:
         if self._warm_up is not None:
             self._warm_up.cancel()
         await self.sessions.drain(self.settings.shutdown_grace_seconds)
-        # Interrupted evaluations have sent `finished`; give their streams a moment to flush.
+        # Linger: calls already on the wire get UNAVAILABLE from us, which clients retry
+        # elsewhere, rather than CANCELLED from a server that stopped under them.
+        await asyncio.sleep(_LINGER_SECONDS)
         await self._server.stop(1.0)
         await self.sessions.close()
         log.info("sage-sidecar stopped")

@@ -20,7 +20,7 @@ import re
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 
 import grpc
@@ -122,6 +122,7 @@ class Session:
         self._kill_timer: asyncio.TimerHandle | None = None
         self._announce = ""
         self._unsnapshotted = 0
+        self._uncommitted = False
 
     @property
     def one_off(self) -> bool:
@@ -381,7 +382,10 @@ class Session:
                         events.append(item)
                 if events and isinstance(events[-1], Finished):
                     finished = self._finish(run, run.relabel(events))
-                    await self._after_cell(finished, changed)
+                    if self._uncommitted:
+                        await self._roll_back()
+                    else:
+                        await self._after_cell(finished, changed)
                     return
                 for event in events:
                     run.put(event)
@@ -391,11 +395,13 @@ class Session:
     def _finish(
         self, run: EvaluationRun, events: list[Event], rolled_back: bool = False
     ) -> Finished:
-        """Send the last events, committing the evaluation to the journal before `finished`."""
+        """Commit the evaluation to the journal, then send its last events.
+
+        If the journal cannot take it (a full disk), the evaluation is reported as failed and
+        marked for rollback, so that the live session never differs from its durable record.
+        """
         finished = events[-1]
         assert isinstance(finished, Finished)
-        for event in events[:-1]:
-            run.put(event)
         if self.record is not None and not self.closed:
             entry = JournalEntry(
                 execution_count=finished.execution_count,
@@ -405,19 +411,32 @@ class Session:
                 state_preserved=finished.state_preserved,
                 rolled_back=rolled_back,
                 finished_at=time.time(),
-                events=encode_events([*run.history, finished]),  # type: ignore[list-item]
+                events=encode_events([*run.history, *events]),  # type: ignore[list-item]
             )
             try:
                 self.record.append(entry)
             except OSError as exc:
                 log.error("session %s: journal write failed: %s", self.session_id, exc)
-                run.put(Stream("stderr", _NOT_SAVED.format(reason=exc.strerror or exc)))
+                self._uncommitted = True
+                finished = replace(finished, status=EvaluationStatus.ERROR)
+                events = [Error("StateNotSaved", _NOT_SAVED.format(reason=exc.strerror or exc),
+                                ""), finished]  # fmt: skip
             else:
                 self.remember(run.request_id, entry)
-        self._manager.metrics.evaluation_finished(finished.status, finished.duration)
-        run.finish_span(finished)
-        run.put(finished)
+        for event in events:
+            if isinstance(event, Finished):
+                self._manager.metrics.evaluation_finished(event.status, event.duration)
+                run.finish_span(event)
+            run.put(event)
         return finished
+
+    async def _roll_back(self) -> None:
+        """Back to the last committed state: a fresh worker, restored from the record."""
+        self._uncommitted = False
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+        await self._ensure_worker()
 
     async def _after_cell(self, finished: Finished, namespace_changed: bool) -> None:
         """Snapshot when replaying the cell would not rebuild what it left."""
@@ -486,13 +505,15 @@ class Session:
             [error, Finished(status, duration, count, state_preserved=preserved)],
             rolled_back=True,
         )
+        self._uncommitted = False  # restored below in any case
         if preserved and not self.closed:
             await self._ensure_worker()
 
 
 _NOT_SAVED = (
-    "[sage-sidecar: this evaluation could not be written to the session's journal ({reason}). "
-    "Its effects will be lost if the worker or the sidecar restarts.]\n"
+    "This evaluation could not be saved to the session's journal ({reason}), so it was rolled "
+    "back: the session is as it was before it. Free disk space in the sidecar's state "
+    "directory, then run it again."
 )
 _AFTER_LOSS = {
     True: "The session is restored to where it was before this evaluation.",
@@ -516,8 +537,10 @@ class SessionManager:
             resident_workers=lambda: self.resident_count + pool.idle_count,
             warm_workers=lambda: pool.idle_count,
         )
-        self._no_runs = asyncio.Event()
-        self._no_runs.set()
+        # Calls being handled, from arrival to last event: the drain waits for all of them.
+        self._calls = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
         self._sweeper: asyncio.Task[None] | None = None
 
     def load(self) -> None:
@@ -553,7 +576,22 @@ class SessionManager:
         if self.settings.idle_ttl_seconds > 0:
             self._sweeper = asyncio.create_task(self._sweep(), name="hibernation-sweeper")
 
+    @contextlib.contextmanager
+    def _call(self) -> Iterator[None]:
+        self._calls += 1
+        self._quiet.clear()
+        try:
+            yield
+        finally:
+            self._calls -= 1
+            if not self._calls:
+                self._quiet.set()
+
     async def create(self) -> SessionInfo:
+        with self._call():
+            return await self._create()
+
+    async def _create(self) -> SessionInfo:
         self._check_serving()
         self._check_capacity()
         session_id = uuid.uuid4().hex
@@ -578,6 +616,10 @@ class SessionManager:
             ) from exc
 
     async def clone(self, session_id: str) -> SessionInfo:
+        with self._call():
+            return await self._clone(session_id)
+
+    async def _clone(self, session_id: str) -> SessionInfo:
         self._check_serving()
         source = self._lookup(session_id)
         self._check_capacity()
@@ -623,6 +665,11 @@ class SessionManager:
         Closing the iterator early interrupts the evaluation, after a grace period in which a
         retry with the same request id may attach instead.
         """
+        with self._call():
+            async for event in self._evaluate(request):
+                yield event
+
+    async def _evaluate(self, request: EvaluationRequest) -> AsyncIterator[Event]:
         self._check_serving()
         timeout = self._validate(request)
         session = self._lookup(request.session_id) if request.session_id else None
@@ -643,14 +690,11 @@ class SessionManager:
             if session.one_off and request.request_id:
                 self._remember_one_off(request.request_id, run)
         self._runs.add(run)
-        self._no_runs.clear()
         try:
             async for event in run.follow():
                 yield event
         finally:
             self._runs.discard(run)
-            if not self._runs:
-                self._no_runs.set()
             if not run.finished:
                 run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
 
@@ -709,21 +753,21 @@ class SessionManager:
     async def drain(self, grace: float) -> None:
         """Stop accepting work; give running evaluations `grace` seconds, then interrupt them.
 
-        Returns once every evaluation has delivered its `finished` event to its caller.
+        Returns once every call in flight has been answered: evaluations have delivered their
+        `finished` event, and calls that arrived too late have had their UNAVAILABLE.
         """
         self._accepting = False
         if self._sweeper is not None:
             self._sweeper.cancel()
-        if self._runs:
-            await self._wait_for_runs(grace)
+        await self._wait_for_calls(grace)
         if self._runs:
             for run in list(self._runs):
                 run.interrupt(EvaluationStatus.INTERRUPTED)
-            await self._wait_for_runs(self.settings.interrupt_grace_seconds + 5.0)
+            await self._wait_for_calls(self.settings.interrupt_grace_seconds + 5.0)
 
-    async def _wait_for_runs(self, timeout: float) -> None:
+    async def _wait_for_calls(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._no_runs.wait(), timeout)
+            await asyncio.wait_for(self._quiet.wait(), timeout)
 
     async def close(self) -> None:
         for session in [*self._sessions.values(), *self._one_offs]:

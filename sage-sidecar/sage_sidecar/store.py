@@ -15,6 +15,7 @@ Workers never touch these files: they may not even see the directory. Counterpar
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import fcntl
 import json
@@ -103,7 +104,7 @@ class SessionRecord:
         self.directory = directory
         self.session_id = directory.name
         self._fsync = fsync
-        self._journal: Any = None
+        self._journal: int | None = None
 
     @property
     def snapshots(self) -> Path:
@@ -122,13 +123,24 @@ class SessionRecord:
         return float(meta["create_time"])
 
     def append(self, entry: JournalEntry) -> None:
-        """Append one entry; it has reached the operating system when this returns."""
+        """Append one entry, whole or not at all; it has reached the operating system when
+        this returns. A failed write (a full disk) is cut off again, so no torn line stays."""
         if self._journal is None:
-            self._journal = open(self.directory / "journal.jsonl", "ab")  # noqa: SIM115
-        self._journal.write(entry.to_json().encode() + b"\n")
-        self._journal.flush()
-        if self._fsync:
-            os.fsync(self._journal.fileno())
+            self._journal = os.open(
+                self.directory / "journal.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
+            )
+        fd = self._journal
+        data = memoryview(entry.to_json().encode() + b"\n")
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+            if self._fsync:
+                os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
 
     def read_journal(self) -> JournalReading:
         reading = JournalReading()
@@ -166,7 +178,7 @@ class SessionRecord:
 
     def close(self) -> None:
         if self._journal is not None:
-            self._journal.close()
+            os.close(self._journal)
             self._journal = None
 
     def erase(self) -> None:
