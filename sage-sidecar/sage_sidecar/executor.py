@@ -63,6 +63,21 @@ def fresh_namespace() -> dict[str, Any]:
     return dict(_CONSOLE_GLOBALS)
 
 
+def warm_up() -> None:
+    """Run a cell's whole path once, output discarded, in the process that will fork workers."""
+    backend = SidecarBackend(lambda *events: None, lambda size: True)
+    manager = get_display_manager()
+    previous = manager._backend
+    manager.switch_backend(backend)
+    try:
+        for code in ("1+1", "x^2 - 1"):
+            value = eval(compile(preparse(code), "<warm-up>", "eval"), fresh_namespace())
+            manager.displayhook(value)
+            latex(value)
+    finally:
+        manager.switch_backend(previous)
+
+
 class Executor:
     def __init__(self, capture: OutputCapture) -> None:
         self._capture = capture

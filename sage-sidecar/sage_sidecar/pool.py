@@ -12,6 +12,7 @@ import collections
 import logging
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from sage_sidecar import worker
@@ -26,8 +27,20 @@ _FIRST_START_TIMEOUT = 300.0
 _START_TIMEOUT = 60.0
 
 
+def _keep_main_out_of_workers() -> None:
+    """multiprocessing re-runs the parent's `__main__` in each child unless it cannot find it.
+
+    Here that is the gRPC server's entry point: every worker would import grpcio, pydantic
+    and the server, costing start-up time and tens of MB of private memory per session.
+    """
+    main = sys.modules["__main__"]
+    main.__spec__ = None
+    main.__dict__.pop("__file__", None)
+
+
 class WorkerPool:
     def __init__(self, settings: SidecarSettings) -> None:
+        _keep_main_out_of_workers()
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["sage_sidecar.preload"])
         self._spec = WorkerSpec(

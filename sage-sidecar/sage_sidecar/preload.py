@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import tempfile
@@ -52,7 +53,15 @@ def _reap_descendants_at_exit() -> None:
 
 _warm_up()
 
-import sage_sidecar.executor  # noqa: E402,F401  (builds the console namespace once, here)
+from sage_sidecar import executor  # noqa: E402  (builds the console namespace once, here)
+
+# A first evaluation builds caches (the preparser's, the display manager's, LaTeX's); built
+# here, workers share them instead of each building its own.
+executor.warm_up()
 
 _reap_descendants_at_exit()
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
+# Last: move everything loaded so far out of the collector's reach. Otherwise the first
+# collection in each worker walks every inherited object and copies the pages that hold them,
+# tens of MB per session that copy-on-write would have shared.
+gc.freeze()
