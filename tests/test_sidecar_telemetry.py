@@ -49,14 +49,13 @@ def test_evaluate_spans_continue_the_callers_trace_into_the_worker(
     _evaluate_with_parent(traced, "factor(2^64+1)", session)
     receiver.wait_for(lambda r: bool(_in_trace(r, "sage.execute")))
     (server,) = _in_trace(receiver, "/sage.v1.SageService/Evaluate")
-    (queue,) = _in_trace(receiver, "sage.session.queue")
     (execute,) = _in_trace(receiver, "sage.execute")
+    assert not _in_trace(receiver, "sage.session.queue"), "an idle session has no queue span"
     assert server.parent_span_id == CALLER_SPAN
     assert server.kind == trace_pb2.Span.SPAN_KIND_SERVER
     assert server.attributes["rpc.system"] == "grpc"
     assert server.attributes["rpc.service"] == "sage.v1.SageService"
     assert server.attributes["rpc.method"] == "Evaluate"
-    assert queue.parent_span_id == server.span_id
     assert execute.parent_span_id == server.span_id
     for span in (server, execute):
         assert span.attributes["sage.session.id"] == session
@@ -68,6 +67,27 @@ def test_evaluate_spans_continue_the_callers_trace_into_the_worker(
     worker_pid = traced.stub().GetSession(pb.GetSessionRequest(session_id=session)).session
     assert execute.attributes["process.pid"] == worker_pid.worker_pid
     assert execute.service == "sage-sidecar"
+
+
+def test_an_evaluation_that_waits_for_its_session_has_a_queue_span(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    stub = traced.stub()
+    session = create_session(stub)
+    busy = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(1)"))
+    assert next(busy).HasField("started")
+    waiting_trace = "5" * 32
+    metadata = (("traceparent", f"00-{waiting_trace}-{CALLER_SPAN}-01"),)
+    list(stub.Evaluate(pb.EvaluateRequest(session_id=session, code="1"), metadata=metadata))
+    list(busy)
+    receiver.wait_for(
+        lambda r: any(s.trace_id == waiting_trace and s.name == "sage.session.queue"
+                      for s in r.spans)
+    )  # fmt: skip
+    spans = [s for s in receiver.spans if s.trace_id == waiting_trace]
+    (queue,) = [s for s in spans if s.name == "sage.session.queue"]
+    (server,) = [s for s in spans if s.name == "/sage.v1.SageService/Evaluate"]
+    assert queue.parent_span_id == server.span_id
 
 
 def test_sage_exception_sets_span_status_and_records_it(

@@ -31,7 +31,7 @@ class EvaluationRun:
         self.span_attributes: dict[str, str | int] = {}
         self.last_error: Error | None = None
         self.followers = 0
-        self._grew: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters: list[asyncio.Future[None]] = []
         self._interrupt_worker: Callable[[], None] | None = None
         self._detached: asyncio.TimerHandle | None = None
 
@@ -41,8 +41,10 @@ class EvaluationRun:
         self.history.append(item)
         if isinstance(item, Finished | RuntimeFault):
             self.finished = True
-        grew, self._grew = self._grew, asyncio.get_running_loop().create_future()
-        grew.set_result(None)
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def follow(self) -> AsyncIterator[Event]:
         """All events from the first, then new ones as they come, until `finished`."""
@@ -61,9 +63,10 @@ class EvaluationRun:
                     yield item
                     if isinstance(item, Finished):
                         return
-                # asyncio.wait, not await: a follower that goes away must not cancel the
-                # future the others wait on.
-                await asyncio.wait([self._grew])
+                # A future of its own: a follower that goes away cancels only its own wait.
+                waiter = asyncio.get_running_loop().create_future()
+                self._waiters.append(waiter)
+                await waiter
         finally:
             self.followers -= 1
 

@@ -261,8 +261,11 @@ class Session:
 
     async def _run(self, run: EvaluationRun) -> None:
         self._waiting += 1
-        queued = tracer.start_span(
-            "sage.session.queue", attributes={"sage.session.id": self.session_id}
+        # A span only when there is a wait to see: most evaluations find the session idle.
+        queued = (
+            tracer.start_span("sage.session.queue", attributes={"sage.session.id": self.session_id})
+            if self._lock.locked()
+            else None
         )
         try:
             await self._lock.acquire()
@@ -272,7 +275,8 @@ class Session:
                 self._manager.discard(self)
             raise
         finally:
-            queued.end()
+            if queued is not None:
+                queued.end()
         self._waiting -= 1
         run.dequeued = True
         try:
