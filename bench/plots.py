@@ -75,7 +75,7 @@ def _bars(
     rows = [row for row in rows if row[2]]
     if not rows:
         return
-    figure, axis = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.4))
+    figure, axis = plt.subplots(figsize=(9.5, 0.55 * len(rows) + 1.4))
     labels = [label for _, label, _ in rows]
     medians = [stats.p50(samples) for _, _, samples in rows]
     tails = [stats.p99(samples) for _, _, samples in rows]
@@ -84,7 +84,7 @@ def _bars(
     axis.scatter(tails, positions, marker="|", s=200, color="black", label="p99", zorder=3)
     for y, value, tail in zip(positions, medians, tails, strict=True):
         axis.annotate(
-            _short_seconds(value),
+            f"p50 {_short_seconds(value)}",
             (max(value, tail), y),
             xytext=(6, 0),
             textcoords="offset points",
@@ -202,16 +202,26 @@ def _creation(report: Report, directory: Path) -> None:
     _bars(
         directory / "session_creation.png",
         "New session / kernel / process until usable: p50 (bar) and p99 (tick)",
-        [(key, label.replace("`", ""), samples) for key, label, samples in rows],
+        [(key, _short_label(label), samples) for key, label, samples in rows],
         "log scale; lower is better",
     )
+
+
+def _short_label(label: str) -> str:
+    """A table label short enough for a plot's axis."""
+    label = label.replace("`", "")
+    if label.startswith("cold python -c"):
+        return "cold python -c (import Sage, 1+1)"
+    if label.startswith("cold sage -c"):
+        return "cold sage -c (1+1)"
+    return label
 
 
 def _throughput(report: Report, directory: Path) -> None:
     counts = report._throughput_counts()
     if not counts:
         return
-    figure, axis = plt.subplots(figsize=(8, 4.5))
+    figure, axis = plt.subplots(figsize=(9.5, 4.5))
     for system in ("grpc_floor", "grpc", "mcp_floor", "mcp", "jupyter"):
         rates = [report.p50(f"throughput_{n}", system) for n in counts]
         if all(math.isnan(rate) for rate in rates):
@@ -232,7 +242,7 @@ def _throughput(report: Report, directory: Path) -> None:
     axis.set_ylabel("`1+1` evaluations per second")
     axis.grid(alpha=0.3)
     axis.set_title("Throughput (floors dashed; higher is better)", fontsize=10)
-    axis.legend(fontsize=8)
+    axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _save(figure, directory / "throughput.png")
 
 

@@ -527,7 +527,7 @@ class Report:
         out += [f"- {line}" for line in self.losses()]
         skipped = self.results.skipped
         if skipped:
-            out += ["", "## Not measured", ""]
+            out += ["", "## Not measured, or failed", ""]
             for item in skipped:
                 what = "every workload" if item.workload == "*" else f"`{item.workload}`"
                 out.append(f"- {self.label(item.system)}, {what}: {item.reason}")
@@ -536,19 +536,37 @@ class Report:
     def losses(self) -> list[str]:
         """Sentences keyed on the measured numbers: every comparison the sidecar loses."""
         lines: list[str] = []
+        fixed = self.p50("eval_1plus1", "grpc") - self.p50("eval_1plus1", "inprocess")
         for workload in ("eval_1plus1", "factor", "integrate", "plot"):
             ours, floor = self.p50(workload, "grpc"), self.p50(workload, "inprocess")
             if math.isnan(ours) or math.isnan(floor):
                 continue
             ratio = self.round_ratio(workload, "grpc", "inprocess")
             extra = ours - floor
-            if ratio > 1.25:
-                lines.append(
-                    f"{WORKLOAD_TITLES[workload]}: {fmt_ratio(ratio)} the in-process floor "
-                    f"({fmt_seconds(ours)} vs {fmt_seconds(floor)}). The floor skips the network "
-                    "entirely: no gRPC, no protobuf, no hop to a worker process. That costs "
-                    f"about {fmt_seconds(extra)} per call, which matters only for tiny cells."
+            if ratio <= 1.25:
+                continue
+            line = (
+                f"{WORKLOAD_TITLES[workload]}: {fmt_ratio(ratio)} the in-process floor "
+                f"({fmt_seconds(ours)} vs {fmt_seconds(floor)}). The floor skips the network "
+                "entirely: no gRPC, no protobuf, no hop to a worker process."
+            )
+            if workload == "eval_1plus1" or math.isnan(fixed) or extra <= 2 * fixed:
+                line += f" That costs about {fmt_seconds(extra)} per call"
+                line += (
+                    ", a fixed cost that matters only for small cells."
+                    if workload == "eval_1plus1"
+                    else f" here (the fixed cost seen on `1+1` is {fmt_seconds(fixed)})."
                 )
+            else:
+                series = self.series(workload, "grpc")
+                spread = stats.p99(series.samples) / ours if series is not None else math.nan
+                line += (
+                    f" The fixed per-call cost measured on `1+1` is {fmt_seconds(fixed)}; the "
+                    f"rest of the {fmt_seconds(extra)} gap is either work the sidecar does on "
+                    "this value (its console text and `latex()`, a bigger journal entry) or "
+                    f"this run's spread (its p99 is {fmt_ratio(spread)} its p50 here)."
+                )
+            lines.append(line)
         grpc_floor = self.round_ratio("eval_1plus1", "grpc", "grpc_floor")
         if grpc_floor > 1.3:
             lines.append(
@@ -602,6 +620,14 @@ class Report:
                 f"{fmt_seconds(ours_first)} over gRPC). An MCP tool result is one message; "
                 "progress notifications carry output only every few seconds."
             )
+        for workload, what in (("interrupt_python", "a Python loop"), ("interrupt_pari", "PARI")):
+            jupyter = self.results.find(workload, "jupyter")
+            if jupyter is not None and "stopped_answering" in jupyter.notes:
+                lines.append(
+                    f"Not a loss, but worth knowing: interrupting {what} in the Jupyter kernel, "
+                    f"the kernel stopped answering ({jupyter.notes['stopped_answering']}) and "
+                    "had to be replaced; its figures above cover the interrupts before that."
+                )
         lines += self._memory_losses()
         counts = self._throughput_counts()
         shares = {n: self.round_ratio(f"throughput_{n}", "grpc", "grpc_floor") for n in counts}
@@ -656,22 +682,27 @@ class Report:
                 )
         if per > 12 * MB:
             if ours.notes.get("worker_reimported_main"):
-                burst = self.p50("create_burst", "grpc")
+                burst = self.series("create_burst", "grpc")
+                slow = (
+                    f" The same import is why a worker took up to {fmt_seconds(max(burst.samples))}"
+                    " to start when the warm pool was empty (the back-to-back `CreateSession` "
+                    "row), instead of a fork."
+                    if burst is not None and max(burst.samples) > 0.1
+                    else ""
+                )
                 lines.append(
                     f"A session's worker holds {fmt_mb(per)} of its own, over the 12 MB target, "
                     "because every worker imports the server's main module when it is born: "
                     "the stdlib forkserver re-runs `__main__` (the `sage-sidecar` script, which "
                     "imports gRPC, pydantic-settings and OpenTelemetry) in each child it forks, "
-                    "so those pages are private to every worker rather than shared. The same "
-                    "import is why a worker takes about "
-                    f"{fmt_seconds(burst)} to start when the warm pool is empty (the "
-                    "back-to-back `CreateSession` row), instead of a fork."
+                    "so those pages are private to every worker rather than shared." + slow
                 )
             else:
                 lines.append(
                     f"A session's worker holds {fmt_mb(per)} of its own, over the 12 MB target: "
-                    "its first cells write to pages it shares with the forkserver (reference "
-                    "counts, caches), and each written page becomes a private copy."
+                    "it writes to pages it shares with the forkserver (building its own copy of "
+                    "the console namespace bumps the reference count of every value in it; "
+                    "first cells fill caches), and each page written becomes a private copy."
                 )
         return lines
 

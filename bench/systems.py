@@ -41,6 +41,14 @@ class NotSupported(Exception):
     """This system has no way to do what the workload asks (e.g. no idle session)."""
 
 
+class StoppedAnswering(Exception):
+    """The system stopped answering part way; `samples` holds what was measured before."""
+
+    def __init__(self, reason: str, samples: list[float]) -> None:
+        super().__init__(reason)
+        self.samples = samples
+
+
 @dataclass
 class Outcome:
     """One evaluation as the caller saw it."""
@@ -368,6 +376,9 @@ class McpSystem(System):
 
 # A Jupyter Sage kernel through jupyter_client: the usual alternative.
 
+_INTERRUPT_ATTEMPTS = 5
+_INTERRUPT_RETRY_SECONDS = 3.0
+
 
 @dataclass
 class Kernel:
@@ -395,9 +406,9 @@ class JupyterSystem(System):
         return kernel
 
     async def close_session(self, session: Kernel) -> None:
+        self._kernels.remove(session)
         session.client.stop_channels()
         await session.manager.shutdown_kernel(now=True)
-        self._kernels.remove(session)
 
     async def stop(self) -> None:
         for kernel in list(self._kernels):
@@ -405,8 +416,10 @@ class JupyterSystem(System):
                 await self.close_session(kernel)
 
     async def evaluate(self, session: Kernel, code: str, *, png: bool = False) -> Outcome:
+        # stop_on_error=False: after an error (an interrupt is one) ipykernel would otherwise
+        # abort the requests that arrive just after it, and they would never run.
         began = time.perf_counter()
-        msg_id = session.client.execute(code)
+        msg_id = session.client.execute(code, stop_on_error=False)
         outcome = await self._collect(session, msg_id, began)
         outcome.seconds = time.perf_counter() - began
         return outcome
@@ -438,16 +451,47 @@ class JupyterSystem(System):
                 return outcome
 
     async def time_interrupts(self, session: Kernel, code: str, reps: int) -> list[float]:
-        seconds = []
+        """From `interrupt_kernel` to idle plus the reply, timed from the first interrupt.
+
+        A SIGINT that lands while ipykernel is between its own steps can be lost, so the
+        interrupt is repeated every few seconds until the code stops; the time counts from
+        the first one, as a user pressing Ctrl-C again would experience it.
+        """
+        seconds: list[float] = []
         for _ in range(reps):
-            msg_id = session.client.execute(code)
+            msg_id = session.client.execute(code, stop_on_error=False)
+            # The kernel announces the cell from its IOPub thread, which needs the GIL; PARI
+            # holds the GIL while it computes, so the announcement may only come after the
+            # interrupt. Wait for it briefly, then interrupt regardless.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wait_until_running(session, msg_id), 1.0)
             await asyncio.sleep(0.2)
             began = time.perf_counter()
-            await session.manager.interrupt_kernel()
-            outcome = await self._collect(session, msg_id, began)
+            collecting = asyncio.create_task(self._collect(session, msg_id, began))
+            for _attempt in range(_INTERRUPT_ATTEMPTS):
+                await session.manager.interrupt_kernel()
+                done, _ = await asyncio.wait({collecting}, timeout=_INTERRUPT_RETRY_SECONDS)
+                if done:
+                    break
+            else:
+                collecting.cancel()
+                raise StoppedAnswering(
+                    f"the code ignored {_INTERRUPT_ATTEMPTS} interrupts", seconds
+                )
+            outcome = collecting.result()
             assert outcome.text == "KeyboardInterrupt", outcome
             seconds.append(time.perf_counter() - began)
         return seconds
+
+    async def _wait_until_running(self, session: Kernel, msg_id: str) -> None:
+        """Read iopub until the kernel has announced that it runs `msg_id`."""
+        while True:
+            message = await session.client.get_iopub_msg(timeout=CALL_DEADLINE)
+            if (
+                message["parent_header"].get("msg_id") == msg_id
+                and message["msg_type"] == "execute_input"
+            ):
+                return
 
     async def session_uss(self, session: Kernel) -> int:
         provisioner: Any = session.manager.provisioner

@@ -8,6 +8,7 @@ round. Counterpart: `systems`, which knows how to talk to each system.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from bench.systems import (
     McpSystem,
     NotSupported,
     Outcome,
+    StoppedAnswering,
     System,
     sage_console_command,
 )
@@ -249,11 +251,40 @@ class Bench:
                     self.results.series.remove(series)
                     self.results.skip(workload, system.key, str(exc))
                     continue
+                except StoppedAnswering as exc:
+                    log.warning("%s on %s: %s", workload, system.label, exc)
+                    series.rounds.append(exc.samples)
+                    series.notes["stopped_answering"] = str(exc)
+                    self.results.skip(workload, system.key, f"stopped answering part way: {exc}")
+                    continue
+                except Exception as exc:
+                    log.exception("%s failed on %s", workload, system.label)
+                    self.results.series.remove(series)
+                    self.results.skip(workload, system.key, f"failed: {type(exc).__name__}: {exc}")
+                    continue
                 series.rounds.append(seconds)
-            # A PARI computation interrupted in the kernel or the worker must leave it usable.
+            # An interrupted computation must leave every kernel and worker usable; one that
+            # does not is recorded and replaced, so the rest of the run goes on.
             for system in self.sage_systems():
-                check = await system.evaluate(self.sessions[system.key], "1+1")
-                assert check.text.strip().endswith("2") or system is self.mcp, check
+                await self._check_usable(system, workload)
+
+    async def _check_usable(self, system: System, workload: str) -> None:
+        try:
+            check = await asyncio.wait_for(system.evaluate(self.sessions[system.key], "1+1"), 30)
+            if system is not self.mcp and not check.text.strip().endswith("2"):
+                raise RuntimeError(f"1+1 gave {check.text!r}")
+        except Exception as exc:
+            log.warning("%s unusable after %s (%s); replacing its session", system.label,
+                        workload, exc)  # fmt: skip
+            self.results.skip(
+                f"{workload}_after",
+                system.key,
+                f"its session stopped answering after `{workload}` and was replaced "
+                f"({type(exc).__name__}: {str(exc) or 'no answer in time'})",
+            )
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(system.close_session(self.sessions[system.key]), 30)
+            self.sessions[system.key] = await system.open_session()
 
     async def session_creation(self) -> None:
         config = self.config
@@ -344,10 +375,11 @@ class Bench:
         assert fixed is not None
         fixed.notes["fixed_uss_bytes"] = self.grpc.process_tree_uss(exclude=workers)
         fixed.notes["fixed_what"] = "server process, forkserver and idle warm workers"
-        # Whether the worker imported the server's main module at birth: multiprocessing
-        # re-runs `__main__` in each forkserver child unless told otherwise.
+        # Whether the worker imported the server's own modules at birth: multiprocessing
+        # re-runs `__main__` (the server's entry point) in each forkserver child unless the
+        # server prevents it. A worker needs none of the server's modules.
         probe = await self.grpc.evaluate(
-            pools["grpc"][0], "'__mp_main__' in __import__('sys').modules"
+            pools["grpc"][0], "'sage_sidecar.server' in __import__('sys').modules"
         )
         fixed.notes["worker_reimported_main"] = probe.text.strip() == "True"
         if self.mcp is not None:
