@@ -54,8 +54,11 @@ def _console_globals() -> dict[str, Any]:
     return namespace
 
 
-# Built once, in the forkserver; each worker starts from a copy.
+# Built once, in the forkserver. Each worker runs its cells in this very dict, its own by
+# copy-on-write: copying it, or walking its values to build a tracker, would bump the
+# reference count of every console value and copy the pages holding them into each worker.
 _CONSOLE_GLOBALS = _console_globals()
+_TRACKER = snapshot.NamespaceTracker(_CONSOLE_GLOBALS)
 
 
 def fresh_namespace() -> dict[str, Any]:
@@ -81,8 +84,8 @@ def warm_up() -> None:
 class Executor:
     def __init__(self, capture: OutputCapture) -> None:
         self._capture = capture
-        self._namespace = fresh_namespace()
-        self._tracker = snapshot.NamespaceTracker(self._namespace)
+        self._namespace = _CONSOLE_GLOBALS
+        self._tracker = _TRACKER
         self._rebound = False
         self._running = False
         self._display_budget = 0

@@ -12,6 +12,7 @@ import signal
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from sage_services import telemetry
 from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 
 from sage_sidecar import auth
@@ -45,7 +46,7 @@ class SidecarServer:
         self.health = health.aio.HealthServicer()
         self._server = grpc.aio.server(
             interceptors=[
-                _tracing_interceptor(),
+                *_tracing_interceptors(),
                 MalformedRequestInterceptor(),
                 *([auth.BearerTokenInterceptor(token)] if token is not None else []),
             ],
@@ -119,12 +120,17 @@ class SidecarServer:
         log.info("sage-sidecar stopped")
 
 
-def _tracing_interceptor() -> grpc.aio.ServerInterceptor:
-    """OpenTelemetry's own aio server interceptor; health checks and reflection stay out."""
+def _tracing_interceptors() -> list[grpc.aio.ServerInterceptor]:
+    """OpenTelemetry's own aio server interceptor, when spans are exported: it is the largest
+    per-call cost of the server, so it is left out when nobody would see its spans. Health
+    checks and reflection stay out of traces."""
+    current = telemetry.current()
+    if current is None or not current.exporting:
+        return []
     from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
     ignored = filters.any_of(filters.health_check(), filters.service_prefix("grpc.reflection"))
-    return aio_server_interceptor(filter_=filters.negate(ignored))  # type: ignore[no-untyped-call]
+    return [aio_server_interceptor(filter_=filters.negate(ignored))]  # type: ignore[no-untyped-call]
 
 
 async def serve(settings: SidecarSettings) -> int:
