@@ -10,12 +10,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 import psutil
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
@@ -101,12 +102,7 @@ class SidecarProcess:
 
     def leftover_processes(self, timeout: float = 15.0) -> list[int]:
         """Pids from the sidecar's tree still alive `timeout` seconds after it exited."""
-        deadline = time.monotonic() + timeout
-        while True:
-            alive = [p for p in self._descendants if _alive(p)]
-            if not alive or time.monotonic() > deadline:
-                return alive
-            time.sleep(0.1)
+        return still_alive_after(self._descendants, timeout)
 
     def kill_leftovers(self) -> None:
         for pid in self._descendants:
@@ -115,6 +111,37 @@ class SidecarProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def still_alive_after(pids: Iterable[int], timeout: float) -> list[int]:
+    """The pids still alive (zombies do not count) once `timeout` seconds have passed, or as
+    soon as none is."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = [pid for pid in pids if _alive(pid)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def rpc_error(call: Callable[[], object]) -> grpc.RpcError:
+    """The error a unary call raises, or a streaming call raises once read."""
+
+    def complete() -> None:
+        result = call()
+        if isinstance(result, Iterator):
+            list(result)
+
+    with pytest.raises(grpc.RpcError) as raised:
+        complete()
+    return raised.value
+
+
+def delete_all_sessions(sidecar: SidecarProcess) -> None:
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        for session in stub.ListSessions(pb.ListSessionsRequest(), timeout=30).sessions:
+            stub.DeleteSession(pb.DeleteSessionRequest(session_id=session.session_id))
 
 
 def _alive(pid: int) -> bool:

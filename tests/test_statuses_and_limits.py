@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -20,9 +20,11 @@ from sage_services.errors import details_of
 from tests.helpers import (
     SidecarProcess,
     create_session,
+    delete_all_sessions,
     evaluate,
     finished_of,
     one,
+    rpc_error,
     start_sidecar,
     stdout_of,
     stop_and_check,
@@ -53,27 +55,7 @@ def limited() -> Iterator[SidecarProcess]:
 def stub(limited: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
     with limited.channel() as channel:
         yield sage_pb2_grpc.SageServiceStub(channel)
-    _delete_all(limited)
-
-
-def _delete_all(sidecar: SidecarProcess) -> None:
-    with sidecar.channel() as channel:
-        stub = sage_pb2_grpc.SageServiceStub(channel)
-        for session in stub.ListSessions(pb.ListSessionsRequest()).sessions:
-            stub.DeleteSession(pb.DeleteSessionRequest(session_id=session.session_id))
-
-
-def _status_of(call: Callable[[], object]) -> grpc.RpcError:
-    """The error a unary call raises, or a streaming call raises once read."""
-
-    def complete() -> None:
-        result = call()
-        if isinstance(result, Iterator):
-            list(result)
-
-    with pytest.raises(grpc.RpcError) as raised:
-        complete()
-    return raised.value
+    delete_all_sessions(limited)
 
 
 def test_unknown_session_is_not_found(stub: sage_pb2_grpc.SageServiceStub) -> None:
@@ -84,7 +66,7 @@ def test_unknown_session_is_not_found(stub: sage_pb2_grpc.SageServiceStub) -> No
         lambda: stub.Interrupt(pb.InterruptRequest(session_id=missing)),
         lambda: stub.Evaluate(pb.EvaluateRequest(session_id=missing, code="1")),
     ):
-        error = _status_of(call)
+        error = rpc_error(call)
         assert error.code() == grpc.StatusCode.NOT_FOUND
         assert "CreateSession" in str(error.details())
         info = [d for d in details_of(error) if isinstance(d, error_details_pb2.ResourceInfo)]
@@ -110,7 +92,7 @@ def test_bad_evaluate_request_is_invalid_argument(
     request = pb.EvaluateRequest(**request_fields)  # type: ignore[arg-type]
     if timeout is not None:
         request.timeout.FromNanoseconds(int(float(timeout) * 1e9))  # type: ignore[arg-type]
-    error = _status_of(lambda: stub.Evaluate(request))
+    error = rpc_error(lambda: stub.Evaluate(request))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     violations = [d for d in details_of(error) if isinstance(d, error_details_pb2.BadRequest)]
     assert violations[0].field_violations[0].field == field
@@ -119,17 +101,17 @@ def test_bad_evaluate_request_is_invalid_argument(
 def test_message_far_over_the_code_limit_is_refused_by_the_transport(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
-    error = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(code="x" * (1 << 20))))
+    error = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="x" * (1 << 20))))
     assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 def test_too_many_sessions_is_resource_exhausted(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for _ in range(MAX_SESSIONS):
         create_session(stub)
-    error = _status_of(lambda: stub.CreateSession(pb.CreateSessionRequest()))
+    error = rpc_error(lambda: stub.CreateSession(pb.CreateSessionRequest()))
     assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "DeleteSession" in str(error.details())
-    one_off = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(code="1")))
+    one_off = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="1")))
     assert one_off.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
@@ -150,7 +132,7 @@ def test_too_many_queued_evaluations_is_resource_exhausted(
     assert next(running).HasField("started")
     queued = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="1"))
     time.sleep(0.3)
-    error = _status_of(lambda: stub.Evaluate(pb.EvaluateRequest(session_id=session, code="2")))
+    error = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(session_id=session, code="2")))
     assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert finished_of(list(queued)).status == pb.EVALUATION_STATUS_OK
     running.cancel()

@@ -28,6 +28,8 @@ from typing import Any
 import psutil
 import yaml
 
+from tests.helpers import still_alive_after
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "compose.yaml"
@@ -235,12 +237,7 @@ class ServiceProcess:
             raise
 
     def leftovers(self, timeout: float = 10.0) -> list[int]:
-        deadline = time.monotonic() + timeout
-        while True:
-            alive = [pid for pid in self.descendants if _alive(pid)]
-            if not alive or time.monotonic() > deadline:
-                return alive
-            time.sleep(0.1)
+        return still_alive_after(self.descendants, timeout)
 
     def kill_all(self) -> None:
         self.remember_descendants()
@@ -250,13 +247,6 @@ class ServiceProcess:
         for pid in self.descendants:
             with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
                 psutil.Process(pid).kill()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _tmpfs_options(service: Mapping[str, Any]) -> str:

@@ -23,8 +23,10 @@ from sage_services.api.sage.v1 import sage_pb2_grpc
 from tests.helpers import (
     SidecarProcess,
     create_session,
+    delete_all_sessions,
     finished_of,
     one,
+    rpc_error,
     start_sidecar,
     stdout_of,
     stop_and_check,
@@ -57,23 +59,7 @@ def sidecar() -> Iterator[SidecarProcess]:
 def stub(sidecar: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
     with sidecar.channel() as channel:
         yield sage_pb2_grpc.SageServiceStub(channel)
-    with sidecar.channel() as channel:
-        cleanup = sage_pb2_grpc.SageServiceStub(channel)
-        for session in cleanup.ListSessions(pb.ListSessionsRequest(), timeout=30).sessions:
-            cleanup.DeleteSession(pb.DeleteSessionRequest(session_id=session.session_id))
-
-
-def _error(call: Callable[[], object]) -> grpc.RpcError:
-    """The error a unary call raises, or a streaming call raises once read."""
-
-    def complete() -> None:
-        result = call()
-        if isinstance(result, Iterator):
-            list(result)
-
-    with pytest.raises(grpc.RpcError) as raised:
-        complete()
-    return raised.value
+    delete_all_sessions(sidecar)
 
 
 def _busy(
@@ -107,7 +93,7 @@ def test_cancel_after_begin_never_runs_a_queued_evaluation(
     running, events = _busy(stub, session, "sleep(float(1.5))")
     queued = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="ran = True"), timeout=60)
     queued.cancel()
-    error = _error(lambda: queued)
+    error = rpc_error(lambda: queued)
     running.join(30)
     figures["status of the cancelled call"] = error.code().name
     assert error.code() == grpc.StatusCode.CANCELLED
@@ -128,7 +114,7 @@ def test_cancel_after_first_response_of_a_one_off_frees_its_worker(
     pid = next(int(e.stdout.text) for e in call if e.HasField("stdout"))
     assert psutil.pid_exists(pid)
     call.cancel()
-    assert _error(lambda: call).code() == grpc.StatusCode.CANCELLED
+    assert rpc_error(lambda: call).code() == grpc.StatusCode.CANCELLED
     cancelled = time.monotonic()
     deadline = cancelled + 15
     while time.monotonic() < deadline and pid in _sage_processes(sidecar):
@@ -147,7 +133,7 @@ def test_timeout_on_sleeping_server_while_queued(
     session = create_session(stub)
     running, events = _busy(stub, session, "sleep(float(2))")
     began = time.monotonic()
-    error = _error(
+    error = rpc_error(
         lambda: stub.Evaluate(pb.EvaluateRequest(session_id=session, code="late = 1"), timeout=0.5)
     )
     figures["call ended after s"] = round(time.monotonic() - began, 2)
@@ -165,7 +151,7 @@ def test_timeout_on_a_clone_of_a_busy_session_leaves_no_clone(
     deadline expires first, no half-made clone stays behind."""
     session = create_session(stub)
     running, _ = _busy(stub, session, "sleep(float(2))")
-    error = _error(
+    error = rpc_error(
         lambda: stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=0.5)
     )
     assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
@@ -211,7 +197,7 @@ def test_status_code_and_message_carry_rich_details(
     session = create_session(stub)
     checked = []
     for name, code, call in _bad_calls(stub, session):
-        error = _error(call)
+        error = rpc_error(call)
         assert error.code() == code, name
         assert len(str(error.details())) > 20, name
         status = rpc_status.from_call(error)
@@ -242,8 +228,8 @@ def test_unimplemented_method_and_service(
             method, request_serializer=None, response_deserializer=None
         )
         codes = {
-            _error(lambda: unary(b"", timeout=10)).code(),
-            _error(lambda: streaming(b"\x0a\x01x", timeout=10)).code(),
+            rpc_error(lambda: unary(b"", timeout=10)).code(),
+            rpc_error(lambda: streaming(b"\x0a\x01x", timeout=10)).code(),
         }
     figures["statuses"] = sorted(c.name for c in codes)
     assert codes == {grpc.StatusCode.UNIMPLEMENTED}
@@ -317,7 +303,7 @@ def test_code_at_the_byte_limit_runs_and_one_byte_over_is_refused(
     assert len(code.encode()) == MAX_CODE
     events = run_events(stub, code)
     assert finished_of(events).status == pb.EVALUATION_STATUS_OK
-    error = _error(lambda: run_events(stub, code + " "))
+    error = rpc_error(lambda: run_events(stub, code + " "))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert str(MAX_CODE + 1) in str(error.details())
     assert str(MAX_CODE) in str(error.details())
@@ -332,9 +318,9 @@ def test_request_at_the_transport_limit_reaches_the_service_and_one_byte_over_do
     # One tag byte and a three-byte length prefix precede the code.
     request = pb.EvaluateRequest(code="x" * (MAX_MESSAGE - 4))
     assert request.ByteSize() == MAX_MESSAGE
-    at_limit = _error(lambda: list(stub.Evaluate(request, timeout=30)))
+    at_limit = rpc_error(lambda: list(stub.Evaluate(request, timeout=30)))
     request.code += "x"
-    over = _error(lambda: list(stub.Evaluate(request, timeout=30)))
+    over = rpc_error(lambda: list(stub.Evaluate(request, timeout=30)))
     figures["at the limit"] = at_limit.code().name
     figures["one byte over"] = over.code().name
     assert at_limit.code() == grpc.StatusCode.INVALID_ARGUMENT
