@@ -106,7 +106,8 @@ class SidecarSettings(BaseSettings):
     worker_max_processes: int = Field(
         256,
         ge=0,
-        description="RLIMIT_NPROC for workers; 0 for no limit. The kernel ignores it for root.",
+        description="RLIMIT_NPROC for workers; 0 for no limit. It counts per uid: per worker when "
+        "the sidecar starts as root, shared by all workers otherwise.",
     )
     worker_max_file_bytes: ByteSize = Field(
         ByteSize(1 * GiB), ge=0, description="Largest file a worker may write; 0 for no limit."
