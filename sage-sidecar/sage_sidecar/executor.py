@@ -201,15 +201,26 @@ class Executor:
 
     def _execute(self, code: str, name: str) -> Any:
         linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
-        tree = ast.parse(preparse(code), filename=name, mode="exec")
+        source = preparse(code)
+        if ":=" not in source:
+            # Most cells are one expression: compiled straight from source, with no AST
+            # round trip, they cost a fraction of the general path below.
+            try:
+                expression = compile(source, name, "eval", dont_inherit=True)
+            except SyntaxError:
+                pass
+            else:
+                self._rebound = False
+                return eval(expression, self._namespace)
+        tree = ast.parse(source, filename=name, mode="exec")
         self._rebound = snapshot.binds_names(tree)
         last: ast.Expression | None = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
-        exec(compile(tree, name, "exec"), self._namespace)
+        exec(compile(tree, name, "exec", dont_inherit=True), self._namespace)
         if last is None:
             return None
-        return eval(compile(last, name, "eval"), self._namespace)
+        return eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
 
     def _result(self, value: Any) -> Result:
         backend = self._backend
