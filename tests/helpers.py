@@ -124,6 +124,17 @@ def still_alive_after(pids: Iterable[int], timeout: float) -> list[int]:
         time.sleep(0.1)
 
 
+def wait_for_snapshot(state_dir: Path, session_id: str, execution_count: int) -> Path:
+    """The snapshot taken after `execution_count`, once the session has rested long enough
+    for the sidecar to write it."""
+    path = state_dir / "sessions" / session_id / "snapshots" / f"{execution_count:010d}.sobj"
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, f"no snapshot after cell {execution_count}"
+        time.sleep(0.05)
+    return path
+
+
 def rpc_error(call: Callable[[], object]) -> grpc.RpcError:
     """The error a unary call raises, or a streaming call raises once read."""
 

@@ -23,6 +23,7 @@ from tests.helpers import (
     start_sidecar,
     stdout_of,
     stop_and_check,
+    wait_for_snapshot,
 )
 
 
@@ -173,11 +174,11 @@ def test_finished_reports_cpu_time_and_peak_memory(stub: sage_pb2_grpc.SageServi
 
 
 def test_unpicklable_variables_are_named_after_a_restore(
-    stub: sage_pb2_grpc.SageServiceStub,
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:
     session = create_session(stub)
     run(stub, "kept = 5\nstream = (i for i in range(3))", session)
-    run(stub, "1", session)  # queues behind the snapshot taken after the cell above
+    wait_for_snapshot(state_dir, session, 1)
     os.kill(worker_pid(stub, session), signal.SIGKILL)
     time.sleep(0.5)
     events = run(stub, "kept", session)
@@ -275,11 +276,11 @@ def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
     run(stub, "a = 1", session)
     run(stub, "b = 2", session)
     run(stub, "c = 3", session)
-    run(stub, "1", session)  # queues behind the snapshot taken after `c = 3`
+    newest = wait_for_snapshot(state, session, 3)
+    run(stub, "1", session)
     first.stop(signal.SIGKILL)
     first.kill_leftovers()
     record = state / "sessions" / session
-    newest = max((record / "snapshots").glob("*.sobj"))
     _corrupt(newest)
     with (record / "journal.jsonl").open("ab") as journal:
         journal.write(b'{"execution_count": 4, "code": "d = ')  # torn by a crash mid-write

@@ -62,8 +62,16 @@ tracer = trace.get_tracer("sage_sidecar")
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Request ids remembered per session (and for one-off evaluations), oldest forgotten first.
 REMEMBERED_REQUESTS = 1000
+# When to snapshot. The journal already makes every committed cell durable; a snapshot only
+# spares replaying cells on restore, so it is taken in idle time unless replaying would be slow.
 # Committed cells between snapshots even when no name was rebound (in-place changes).
 _SNAPSHOT_EVERY = 20
+# Snapshot at once when replaying the cells since the last snapshot would take this long...
+_REPLAY_BUDGET_SECONDS = 1.0
+# ...or when this many cells went by without an idle moment.
+_MAX_UNSNAPSHOTTED = 200
+# Otherwise, once the session has been idle this long.
+_SNAPSHOT_IDLE_SECONDS = 1.0
 _CLONE_TIMEOUT = 30.0
 
 
@@ -122,6 +130,10 @@ class Session:
         self._kill_timer: asyncio.TimerHandle | None = None
         self._announce = ""
         self._unsnapshotted = 0
+        self._replay_seconds = 0.0  # what replaying the unsnapshotted cells would cost
+        self._snapshot_due = False
+        self._snapshot_timer: asyncio.TimerHandle | None = None
+        self._idle_snapshot: asyncio.Task[None] | None = None
         self._uncommitted = False
 
     @property
@@ -201,6 +213,8 @@ class Session:
     def close(self) -> None:
         """Stop the worker; a running evaluation ends, queued ones fail with NOT_FOUND."""
         self.closed = True
+        if self._snapshot_timer is not None:
+            self._snapshot_timer.cancel()
         if self._current is not None and self._current.interrupt_reason is None:
             self._current.interrupt_reason = EvaluationStatus.INTERRUPTED
         if self.worker is not None:
@@ -334,7 +348,9 @@ class Session:
             return False
         self.worker = worker
         self.restore_report = self._announce = outcome.report
-        self._unsnapshotted = _SNAPSHOT_EVERY  # snapshot after the next cell
+        # Snapshot soon, and at once after the next cell if this replay was slow.
+        self._unsnapshotted = _SNAPSHOT_EVERY
+        self._replay_seconds = time.monotonic() - started
         log.info(
             "session %s restored in %.3f s%s", self.session_id, time.monotonic() - started,
             f"; {outcome.report}" if outcome.report else "",
@@ -385,7 +401,15 @@ class Session:
                     else:
                         events.append(item)
                 if events and isinstance(events[-1], Finished):
-                    finished = self._finish(run, run.relabel(events))
+                    events = run.relabel(events)
+                    if len(events) > 1:
+                        # The result goes out while the journal is written: only `finished`
+                        # must wait for the commit.
+                        for event in events[:-1]:
+                            run.put(event)
+                        events = events[-1:]
+                        await asyncio.sleep(0)
+                    finished = self._finish(run, events)
                     if self._uncommitted:
                         await self._roll_back()
                     else:
@@ -443,11 +467,50 @@ class Session:
         await self._ensure_worker()
 
     async def _after_cell(self, finished: Finished, namespace_changed: bool) -> None:
-        """Snapshot when replaying the cell would not rebuild what it left."""
+        """Snapshot now when replay could not rebuild the state or would be slow; otherwise
+        when the session next rests, if the cell rebound names or enough cells went by."""
+        if self.one_off:
+            return
         self._unsnapshotted += 1
+        self._replay_seconds += finished.duration
         interrupted = finished.status in (EvaluationStatus.INTERRUPTED, EvaluationStatus.TIMED_OUT)
-        if namespace_changed or interrupted or self._unsnapshotted >= _SNAPSHOT_EVERY:
+        if (
+            interrupted
+            or self._replay_seconds >= _REPLAY_BUDGET_SECONDS
+            or self._unsnapshotted >= _MAX_UNSNAPSHOTTED
+        ):
             await self._snapshot(force=False)
+        elif namespace_changed or self._unsnapshotted >= _SNAPSHOT_EVERY:
+            self._snapshot_due = True
+            self._snapshot_when_idle()
+
+    def _snapshot_when_idle(self) -> None:
+        if self._snapshot_timer is not None:
+            self._snapshot_timer.cancel()
+        self._snapshot_timer = asyncio.get_running_loop().call_later(
+            _SNAPSHOT_IDLE_SECONDS, self._on_snapshot_timer
+        )
+
+    def _on_snapshot_timer(self) -> None:
+        self._snapshot_timer = None
+        if not self._snapshot_due or self.closed or not self.resident:
+            return
+        if not self.idle or self._idle_snapshot is not None:
+            self._snapshot_when_idle()
+            return
+        self._idle_snapshot = asyncio.create_task(
+            self._snapshot_idle(), name=f"snapshot-{self.session_id}"
+        )
+
+    async def _snapshot_idle(self) -> None:
+        try:
+            async with self._lock:
+                if self._snapshot_due and not self.closed:
+                    await self._snapshot(force=False)
+        except Exception:
+            log.exception("session %s: snapshot failed", self.session_id)
+        finally:
+            self._idle_snapshot = None
 
     async def _snapshot(self, *, force: bool) -> None:
         if self.record is None or self.worker is None or not self.worker.alive:
@@ -476,6 +539,8 @@ class Session:
                 log.error("session %s: cannot store its snapshot: %s", self.session_id, exc)
                 return
         self._unsnapshotted = 0
+        self._replay_seconds = 0.0
+        self._snapshot_due = False
 
     async def _worker_lost(self, run: EvaluationRun, count: int, duration: float) -> None:
         assert self.worker is not None
@@ -670,37 +735,32 @@ class SessionManager:
         retry with the same request id may attach instead.
         """
         with self._call():
-            async for event in self._evaluate(request):
-                yield event
-
-    async def _evaluate(self, request: EvaluationRequest) -> AsyncIterator[Event]:
-        self._check_serving()
-        timeout = self._validate(request)
-        session = self._lookup(request.session_id) if request.session_id else None
-        earlier = self._earlier(session, request)
-        if isinstance(earlier, JournalEntry) or (earlier is not None and earlier.finished):
-            for event in _replayed(earlier):
-                yield event
-            return
-        run = earlier
-        if run is None:
-            if session is None:
-                self._check_capacity()
-                session = Session(uuid.uuid4().hex, self, None, create_time=time.time())
-                self._one_offs.add(session)
-            attributes = self._code_attributes(request.code, session.session_id)
-            trace.get_current_span().set_attributes(attributes)
-            run = session.submit(request.code, timeout, request.request_id, attributes)
-            if session.one_off and request.request_id:
-                self._remember_one_off(request.request_id, run)
-        self._runs.add(run)
-        try:
-            async for event in run.follow():
-                yield event
-        finally:
-            self._runs.discard(run)
-            if not run.finished:
-                run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
+            self._check_serving()
+            timeout = self._validate(request)
+            session = self._lookup(request.session_id) if request.session_id else None
+            earlier = self._earlier(session, request)
+            if isinstance(earlier, JournalEntry) or (earlier is not None and earlier.finished):
+                for event in _replayed(earlier):
+                    yield event
+                return
+            run = earlier
+            if run is None:
+                if session is None:
+                    self._check_capacity()
+                    session = Session(uuid.uuid4().hex, self, None, create_time=time.time())
+                    self._one_offs.add(session)
+                attributes = self._code_attributes(request.code, session.session_id)
+                run = session.submit(request.code, timeout, request.request_id, attributes)
+                if session.one_off and request.request_id:
+                    self._remember_one_off(request.request_id, run)
+            self._runs.add(run)
+            try:
+                async for event in run.follow():
+                    yield event
+            finally:
+                self._runs.discard(run)
+                if not run.finished:
+                    run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
 
     def _earlier(
         self, session: Session | None, request: EvaluationRequest
@@ -798,7 +858,12 @@ class SessionManager:
             )
 
     def _code_attributes(self, code: str, session_id: str) -> dict[str, str | int]:
-        """What spans say about the code: its size and hash, the code itself only if allowed."""
+        """What spans say about the code: its size and hash, the code itself only if allowed.
+
+        Set on the RPC's span, and sent for the worker's: none when no span is recorded."""
+        span = trace.get_current_span()
+        if not span.is_recording():
+            return {}
         encoded = code.encode("utf-8", "surrogatepass")
         attributes: dict[str, str | int] = {
             "sage.session.id": session_id,
@@ -807,6 +872,7 @@ class SessionManager:
         }
         if self.settings.trace_code:
             attributes["sage.code"] = code
+        span.set_attributes(attributes)
         return attributes
 
     def _lookup(self, session_id: str) -> Session:

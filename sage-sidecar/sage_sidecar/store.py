@@ -223,16 +223,22 @@ _EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+# Field names per event type, looked up once: this runs for every evaluation.
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _EVENT_TYPES.values()}
+
+
 def encode_events(events: Sequence[Event]) -> list[dict[str, Any]]:
     encoded = []
     for event in events:
-        fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
-        for name, value in fields.items():
+        fields: dict[str, Any] = {"type": type(event).__name__}
+        for name in _FIELDS[type(event)]:
+            value = getattr(event, name)
             if isinstance(value, bytes):
-                fields[name] = base64.b64encode(value).decode("ascii")
+                value = base64.b64encode(value).decode("ascii")
             elif isinstance(value, EvaluationStatus):
-                fields[name] = value.name
-        encoded.append({"type": type(event).__name__, **fields})
+                value = value.name
+            fields[name] = value
+        encoded.append(fields)
     return encoded
 
 

@@ -34,6 +34,7 @@ from tests.helpers import (
     one,
     start_sidecar,
     stop_and_check,
+    wait_for_snapshot,
 )
 from tests.reliability.load import PREPARE, code_for, request_id_for
 from tests.reliability.support import (
@@ -348,7 +349,7 @@ def test_full_state_disk_fails_evaluations_clearly_and_keeps_committed_work(
             stub = sage_pb2_grpc.SageServiceStub(channel)
             session = create_session(stub)
             run_events(stub, "kept = 'committed'", session)
-            time.sleep(1)  # the snapshot after that cell
+            wait_for_snapshot(small_disk, session, 1)
             filler = _fill(small_disk)
             began = time.monotonic()
             # Longer than a page, so its journal entry cannot fit in the file's last page.
