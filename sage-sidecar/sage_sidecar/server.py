@@ -18,7 +18,7 @@ from sage_services.api.sage.v1 import sage_pb2, sage_pb2_grpc
 from sage_sidecar import auth
 from sage_sidecar.pool import WorkerPool
 from sage_sidecar.reflection import add_reflection
-from sage_sidecar.request_guard import MalformedRequestInterceptor
+from sage_sidecar.request_guard import add_guarded
 from sage_sidecar.servicer import SageServicer
 from sage_sidecar.sessions import SessionManager
 from sage_sidecar.settings import SidecarSettings
@@ -47,7 +47,6 @@ class SidecarServer:
         self._server = grpc.aio.server(
             interceptors=[
                 *_tracing_interceptors(),
-                MalformedRequestInterceptor(),
                 *([auth.BearerTokenInterceptor(token)] if token is not None else []),
             ],
             options=[
@@ -61,8 +60,12 @@ class SidecarServer:
                 ("grpc.absolute_max_metadata_size", _MAX_METADATA_BYTES),
             ],
         )
-        sage_pb2_grpc.add_SageServiceServicer_to_server(SageServicer(self.sessions), self._server)
-        health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
+        add_guarded(
+            sage_pb2_grpc.add_SageServiceServicer_to_server,
+            SageServicer(self.sessions),
+            self._server,
+        )
+        add_guarded(health_pb2_grpc.add_HealthServicer_to_server, self.health, self._server)
         add_reflection(self._server, SERVICE_NAME, health.SERVICE_NAME)
         self.port = 0
         self._warm_up: asyncio.Task[None] | None = None
