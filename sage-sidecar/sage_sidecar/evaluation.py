@@ -7,7 +7,7 @@ until it ends, so a retry with the same request id can attach and read them from
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import replace
 
 from opentelemetry import trace
@@ -46,7 +46,7 @@ class EvaluationRun:
             if not waiter.done():
                 waiter.set_result(None)
 
-    async def follow(self) -> AsyncIterator[Event]:
+    async def follow(self) -> AsyncGenerator[Event, None]:
         """All events from the first, then new ones as they come, until `finished`."""
         self.followers += 1
         if self._detached is not None:

@@ -7,7 +7,8 @@ done once, when the service is registered: a server interceptor would pay for it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import grpc
@@ -78,13 +79,16 @@ def _unary(behaviour: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
     return guarded
 
 
-def _stream(behaviour: Callable[..., AsyncIterator[Any]]) -> Callable[..., AsyncIterator[Any]]:
+def _stream(
+    behaviour: Callable[..., AsyncGenerator[Any, None]],
+) -> Callable[..., AsyncGenerator[Any, None]]:
     # An async generator: grpc.aio runs any other kind of streaming handler as a synchronous
     # generator, and OpenTelemetry's interceptor traces only these.
-    async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+    async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncGenerator[Any, None]:
         if isinstance(request, _Unparsable):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, _refusal(request))
-        async for response in behaviour(request, context):
-            yield response
+        async with aclosing(behaviour(request, context)) as responses:
+            async for response in responses:
+                yield response
 
     return guarded

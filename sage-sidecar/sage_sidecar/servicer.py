@@ -7,6 +7,7 @@ Domain faults become gRPC statuses here and nowhere else; everything else lives 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import TypeVar
 
 import grpc
@@ -86,8 +87,11 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
             timeout=timeout,
         )
         try:
-            async for event in self._sessions.evaluate(evaluation):
-                yield _event(event)
+            # aclosing: when the call ends early, the events' generators close now, in order,
+            # not whenever the garbage collector finds them; their clean-up interrupts Sage.
+            async with aclosing(self._sessions.evaluate(evaluation)) as events:
+                async for event in events:
+                    yield _event(event)
         except RuntimeFault as fault:
             await context.abort_with_status(errors.to_status(fault))
 

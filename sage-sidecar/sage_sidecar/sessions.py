@@ -20,7 +20,7 @@ import re
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass, replace
 
 import grpc
@@ -728,7 +728,7 @@ class SessionManager:
             return True
         return self._lookup(session_id).interrupt(request_id)
 
-    async def evaluate(self, request: EvaluationRequest) -> AsyncIterator[Event]:
+    async def evaluate(self, request: EvaluationRequest) -> AsyncGenerator[Event, None]:
         """The events of one evaluation, or of its earlier run when the request id repeats.
 
         Closing the iterator early interrupts the evaluation, after a grace period in which a
@@ -755,8 +755,10 @@ class SessionManager:
                     self._remember_one_off(request.request_id, run)
             self._runs.add(run)
             try:
-                async for event in run.follow():
-                    yield event
+                # Closed before `detach` below looks at the run's followers, this one included.
+                async with contextlib.aclosing(run.follow()) as events:
+                    async for event in events:
+                        yield event
             finally:
                 self._runs.discard(run)
                 if not run.finished:
