@@ -18,6 +18,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ class Outcome:
     first_output: float | None = None
     png_bytes: int = 0
     text: str = ""
+    # The sidecar's own account (`finished.duration`): the time the cell took in the worker.
+    in_worker: float | None = None
 
 
 class System:
@@ -123,13 +126,13 @@ class GrpcSystem(System):
         self.scratch: str | None = None
 
     @classmethod
-    def sidecar(cls) -> GrpcSystem:
+    def sidecar(
+        cls, key: str = "grpc", label: str = "sage-sidecar, gRPC", flags: Sequence[str] = ()
+    ) -> GrpcSystem:
         # A private state directory: the bench's sessions are neither kept nor restored.
         state = tempfile.mkdtemp(prefix="bench-sidecar-state-")
         system = cls(
-            "grpc",
-            "sage-sidecar, gRPC",
-            [str(BIN / "sage-sidecar"), "--state-dir", state, "--listen"],
+            key, label, [str(BIN / "sage-sidecar"), "--state-dir", state, *flags, "--listen"]
         )
         system.scratch = state
         return system
@@ -186,6 +189,8 @@ class GrpcSystem(System):
                 outcome.text = event.result.text_plain
             elif kind == "error":
                 raise RuntimeError(f"{self.label}: {event.error.traceback or event.error.evalue}")
+            elif kind == "finished":
+                outcome.in_worker = event.finished.duration.ToNanoseconds() / 1e9
         outcome.seconds = time.perf_counter() - began
         return outcome
 
@@ -232,6 +237,54 @@ class GrpcSystem(System):
                     seconds.append(time.perf_counter() - began)
         return seconds
 
+    async def time_clones(self, reps: int) -> list[float]:
+        """CloneSession of a session holding a few small values; each clone is deleted."""
+        source = await self.open_session()
+        await self.evaluate(source, "a = 1\nR.<t> = QQ[]\nf = t^2 + 1\nL = list(range(100))")
+        seconds = []
+        for _ in range(reps):
+            began = time.perf_counter()
+            reply = await self.stub.CloneSession(
+                pb.CloneSessionRequest(session_id=source), timeout=CALL_DEADLINE
+            )
+            seconds.append(time.perf_counter() - began)
+            await self.close_session(reply.session.session_id)
+        await self.close_session(source)
+        return seconds
+
+    async def time_restores(self, cells: int, reps: int, *, from_snapshot: bool) -> list[float]:
+        """Kill the worker of a session of `cells` small cells, then time the next evaluation,
+        which restores the session: from its journal alone (killed before the session rested
+        long enough for a snapshot), or from the snapshot taken once it rested."""
+        assert self.scratch is not None
+        seconds = []
+        for _ in range(reps):
+            session = await self.open_session()
+            for i in range(cells):
+                await self.evaluate(session, f"a{i} = {i}")
+            snapshots = Path(self.scratch, "sessions", session, "snapshots")
+            if from_snapshot:
+                for _ in range(600):
+                    if _snapshot_count(snapshots) == cells:
+                        break
+                    await asyncio.sleep(0.05)
+                else:
+                    raise RuntimeError("no snapshot was taken after the session rested")
+            elif _snapshot_count(snapshots) is not None:
+                raise RuntimeError("a snapshot was taken before the worker could be killed")
+            os.kill(await self.worker_pid(session), signal.SIGKILL)
+            for _ in range(1000):  # until the sidecar has seen the worker die
+                if not await self.worker_pid(session):
+                    break
+                await asyncio.sleep(0.01)
+            began = time.perf_counter()
+            outcome = await self.evaluate(session, f"a{cells - 1}")
+            seconds.append(time.perf_counter() - began)
+            if outcome.text != str(cells - 1):
+                raise RuntimeError(f"restored session answered {outcome.text!r}")
+            await self.close_session(session)
+        return seconds
+
     async def worker_pid(self, session: str) -> int:
         reply = await self.stub.GetSession(
             pb.GetSessionRequest(session_id=session), timeout=CALL_DEADLINE
@@ -256,6 +309,12 @@ class GrpcSystem(System):
                 with contextlib.suppress(psutil.Error):
                     total += int(process.memory_full_info().uss)
         return total
+
+
+def _snapshot_count(directory: Path) -> int | None:
+    """The cell the newest snapshot in a session's directory was taken after, if any."""
+    counts = [int(path.stem) for path in directory.glob("*.sobj")]
+    return max(counts, default=None)
 
 
 # MCP over stdio, with the SDK's ClientSession: sage-mcp and the bare floor.

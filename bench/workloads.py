@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bench.commit import journal_commit_seconds
 from bench.processes import uss_bytes
 from bench.results import Results, Series
 from bench.systems import (
@@ -79,6 +80,10 @@ class Config:
     throughput_rounds: int = 3
     throughput_seconds: float = 2.0
     kernel_start_parallelism: int = 4
+    commit_reps: int = 2000
+    restore_cells: int = 100
+    restore_reps: int = 5
+    clone_reps: int = 30
 
     @classmethod
     def quick(cls) -> Config:
@@ -98,6 +103,9 @@ class Config:
             concurrency=(1, 4),
             throughput_rounds=1,
             throughput_seconds=1.0,
+            commit_reps=200,
+            restore_reps=1,
+            clone_reps=5,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,6 +185,7 @@ class Bench:
         await self.computations()
         await self.interrupts()
         await self.session_creation()
+        await self.durability()
         await self.concurrency_and_memory()
 
     async def warm_up(self) -> None:
@@ -194,6 +203,7 @@ class Bench:
         config = self.config
         systems = [*self.systems(), self.fresh]
         series = {s.key: self._series(ONE_PLUS_ONE.key, s.key, "s") for s in systems}
+        in_worker = self._series(f"{ONE_PLUS_ONE.key}_in_worker", self.grpc.key, "s")
         for round_ in range(config.rounds):
             log.info("1+1, round %d of %d", round_ + 1, config.rounds)
             for system in systems:
@@ -202,6 +212,8 @@ class Bench:
                     self.sessions.get(system.key), ONE_PLUS_ONE.code, reps
                 )
                 series[system.key].rounds.append([o.seconds for o in outcomes])
+                if system is self.grpc:
+                    in_worker.rounds.append([o.in_worker or 0.0 for o in outcomes])
 
     def _reps_for(self, system: System, fast: int) -> int:
         if system is self.fresh:
@@ -315,6 +327,43 @@ class Bench:
         log.info("session creation burst on %s", self.grpc.label)
         burst = self._series("create_burst", "grpc", "s")
         burst.rounds.append(await self.grpc.time_session_burst(config.burst))
+
+    async def durability(self) -> None:
+        """What durable sessions cost: the journal commit on every call, with and without
+        fsync; restoring a session after its worker died; cloning one."""
+        config = self.config
+        log.info("journal commit, in-process")
+        commit = self._series("journal_commit", "grpc", "s")
+        commit.rounds.append(journal_commit_seconds(config.commit_reps))
+        fsync = GrpcSystem.sidecar(
+            "grpc_fsync", "sage-sidecar, gRPC, `--journal-fsync`", ["--journal-fsync"]
+        )
+        await self._start(fsync)
+        self.results.labels[fsync.key] = fsync.label
+        sessions = {self.grpc.key: await self.grpc.open_session(),
+                    fsync.key: await fsync.open_session()}  # fmt: skip
+        series = {key: self._series("durable_1plus1", key, "s") for key in sessions}
+        for round_ in range(config.rounds):
+            log.info("1+1 with and without fsync, round %d of %d", round_ + 1, config.rounds)
+            for system in (self.grpc, fsync):
+                outcomes = await system.time_evaluations(
+                    sessions[system.key], ONE_PLUS_ONE.code, config.one_plus_one_reps
+                )
+                series[system.key].rounds.append([o.seconds for o in outcomes])
+        for system in (self.grpc, fsync):
+            await system.close_session(sessions[system.key])
+        for from_snapshot, workload in ((False, "restore_journal"), (True, "restore_snapshot")):
+            log.info("restores of %d-cell sessions (%s)", config.restore_cells, workload)
+            restores = self._series(workload, self.grpc.key, "s")
+            restores.rounds.append(
+                await self.grpc.time_restores(
+                    config.restore_cells, config.restore_reps, from_snapshot=from_snapshot
+                )
+            )
+            restores.notes["cells"] = config.restore_cells
+        log.info("CloneSession")
+        clones = self._series("clone", self.grpc.key, "s")
+        clones.rounds.append(await self.grpc.time_clones(config.clone_reps))
 
     async def concurrency_and_memory(self) -> None:
         config = self.config
