@@ -108,7 +108,7 @@ class Executor:
         started = time.monotonic()
         self._rebound = True  # unless the cell parses and binds nothing
         _reset_peak_memory()
-        cpu_before = _cpu_seconds()
+        cpu_before, _ = _usage()
         self._capture.begin(cell.max_output_bytes)
         self._display_budget = cell.max_display_bytes
         with self._span(cell) as span:
@@ -119,13 +119,14 @@ class Executor:
         state = CellState(self._rebound)
 
         def finished(truncated: bool) -> Finished:
+            cpu_after, peak = _usage()
             return Finished(
                 status=status,
                 duration=time.monotonic() - started,
                 execution_count=cell.execution_count,
                 output_truncated=truncated,
-                cpu_time=_cpu_seconds() - cpu_before,
-                peak_memory_bytes=_peak_memory_bytes(),
+                cpu_time=cpu_after - cpu_before,
+                peak_memory_bytes=peak,
             )
 
         self._capture.emit_last(finished, *events, *([spans] if spans else []), state)
@@ -247,19 +248,22 @@ class Executor:
             raise KeyboardInterrupt
 
 
-def _cpu_seconds() -> float:
+def _usage() -> tuple[float, int]:
+    """CPU seconds so far, and peak resident memory in bytes since the last reset.
+
+    The kernel's `ru_maxrss` is the same high-water mark as VmHWM in /proc/self/status, which
+    `_reset_peak_memory` resets; it comes free with the CPU times."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 class _ProcSelf:
-    """/proc/self files kept open: reopening them each cell costs more than the cell `1+1`."""
+    """/proc/self/clear_refs kept open: reopening it each cell costs more than the cell `1+1`."""
 
     def __init__(self) -> None:
-        # Per process: a clone must not read its parent's files.
+        # Per process: a clone must not write its parent's file.
         self.pid = os.getpid()
         self.clear_refs = _open_or_none("/proc/self/clear_refs", os.O_WRONLY)
-        self.status = _open_or_none("/proc/self/status", os.O_RDONLY)
 
 
 def _open_or_none(path: str, flags: int) -> int | None:
@@ -284,25 +288,11 @@ def _proc_self() -> _ProcSelf:
 
 
 def _reset_peak_memory() -> None:
-    """Reset VmHWM, so the peak read after the cell is the cell's own."""
+    """Reset the resident high-water mark, so the peak read after the cell is its own."""
     fd = _proc_self().clear_refs
     if fd is not None:
         with contextlib.suppress(OSError):
             os.write(fd, b"5")
-
-
-def _peak_memory_bytes() -> int:
-    fd = _proc_self().status
-    if fd is None:
-        return 0
-    try:
-        status = os.pread(fd, 8192, 0)
-    except OSError:
-        return 0
-    start = status.find(b"VmHWM:")
-    if start < 0:
-        return 0
-    return int(status[start + 6 : status.index(b"kB", start)]) * 1024
 
 
 def _record_exception(exc: BaseException) -> None:
