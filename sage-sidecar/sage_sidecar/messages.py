@@ -7,8 +7,26 @@ events into `sage.v1` protobuf messages.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeVar, dataclass_transform
+
+_M = TypeVar("_M")
+
+
+@dataclass_transform(frozen_default=True)
+def message(cls: type[_M]) -> type[_M]:
+    """A frozen, slotted dataclass that pickles as its constructor's arguments.
+
+    Every cell sends one of these each way; the dataclass default pickles through Python-level
+    state functions, which cost more than the arguments themselves."""
+    made: Any = dataclass(frozen=True, slots=True)(cls)
+    names = tuple(f.name for f in fields(made))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple([getattr(self, name) for name in names])
+
+    made.__reduce__ = __reduce__
+    return made  # type: ignore[no-any-return]
 
 
 class EvaluationStatus(enum.IntEnum):
@@ -24,38 +42,38 @@ class EvaluationStatus(enum.IntEnum):
 # Events of an evaluation, in the order the contract documents.
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Started:
     execution_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Stream:
     name: Literal["stdout", "stderr"]
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Display:
     mime_type: str
     data: bytes
     text_plain: str
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Result:
     text_plain: str
     text_latex: str
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Error:
     ename: str
     evalue: str
     traceback: str
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Finished:
     status: EvaluationStatus
     duration: float
@@ -74,7 +92,7 @@ Event = Started | Stream | Display | Result | Error | Finished
 # Server to worker.
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class EvaluateCell:
     code: str
     execution_count: int
@@ -86,12 +104,12 @@ class EvaluateCell:
     span_attributes: tuple[tuple[str, str | int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class TakeSnapshot:
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Restore:
     """Load a snapshot (if any), then replay committed cells: `(execution_count, code)`."""
 
@@ -99,7 +117,7 @@ class Restore:
     cells: tuple[tuple[int, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Clone:
     """Fork a copy of this worker; the new pipe's end follows as a passed file descriptor."""
 
@@ -107,7 +125,7 @@ class Clone:
 # Worker to server.
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class WorkerReady:
     pid: int
     # Its private scratch directory, which the server removes when the worker is gone.
@@ -116,14 +134,14 @@ class WorkerReady:
     sandbox: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class CellState:
     """Sent with a cell's last events: did the cell rebind names since the last snapshot?"""
 
     namespace_changed: bool
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class SnapshotWritten:
     data: bytes
     saved: tuple[str, ...]
@@ -131,7 +149,7 @@ class SnapshotWritten:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Restored:
     saved: tuple[str, ...]
     failed: dict[str, str]
@@ -141,7 +159,7 @@ class Restored:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class Cloned:
     pid: int
 
@@ -149,7 +167,7 @@ class Cloned:
 AttributeValue = str | bool | int | float
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class SpanRecord:
     """A finished span, in a form that crosses the worker pipe."""
 
@@ -165,7 +183,7 @@ class SpanRecord:
     events: tuple[tuple[str, int, dict[str, AttributeValue]], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@message
 class WorkerSpans:
     """Sent by a worker with a cell's last events."""
 
