@@ -11,6 +11,7 @@ from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import (
+    SidecarProcess,
     create_session,
     evaluate,
     finished_of,
@@ -218,6 +219,27 @@ def test_cancelled_call_interrupts_sage(stub: sage_pb2_grpc.SageServiceStub, ses
     # The next cell queues behind the interrupted one, so it sees the loop stopped.
     first = int(one(evaluate(stub, "ticks", session), "result").result.text_plain)
     second = int(one(evaluate(stub, "ticks", session), "result").result.text_plain)
+    assert first > 0
+    assert first == second
+
+
+def test_call_cancelled_while_its_output_waits_on_the_network_interrupts_sage(
+    sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """The caller reads nothing, so the server is held in a write by flow control when the
+    call is cancelled: the evaluation is interrupted from there too, not left to run on."""
+    evaluate(stub, "spins = 0", session)
+    code = "while True:\n    spins += 1\n    print('x' * 1000)"
+    # A stream window that stays at 64 KiB, so the server's writes wait for this reader.
+    with grpc.insecure_channel(sidecar.address, options=[("grpc.http2.bdp_probe", 0)]) as slow:
+        call = sage_pb2_grpc.SageServiceStub(slow).Evaluate(
+            pb.EvaluateRequest(session_id=session, code=code), timeout=60
+        )
+        assert next(call).HasField("started")
+        time.sleep(1.0)
+        call.cancel()
+    first = int(one(evaluate(stub, "spins", session, deadline=15), "result").result.text_plain)
+    second = int(one(evaluate(stub, "spins", session, deadline=15), "result").result.text_plain)
     assert first > 0
     assert first == second
 
