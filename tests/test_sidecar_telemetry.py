@@ -47,7 +47,14 @@ def test_evaluate_spans_continue_the_callers_trace_into_the_worker(
 ) -> None:
     session = create_session(traced.stub())
     _evaluate_with_parent(traced, "factor(2^64+1)", session)
-    receiver.wait_for(lambda r: bool(_in_trace(r, "sage.execute")))
+    # The worker's span is exported when the cell ends, the RPC's once the call has ended:
+    # they may reach the receiver in different batches.
+    receiver.wait_for(
+        lambda r: (
+            bool(_in_trace(r, "sage.execute"))
+            and bool(_in_trace(r, "/sage.v1.SageService/Evaluate"))
+        )
+    )
     (server,) = _in_trace(receiver, "/sage.v1.SageService/Evaluate")
     (execute,) = _in_trace(receiver, "sage.execute")
     assert not _in_trace(receiver, "sage.session.queue"), "an idle session has no queue span"
@@ -81,9 +88,11 @@ def test_an_evaluation_that_waits_for_its_session_has_a_queue_span(
     list(stub.Evaluate(pb.EvaluateRequest(session_id=session, code="1"), metadata=metadata))
     list(busy)
     receiver.wait_for(
-        lambda r: any(s.trace_id == waiting_trace and s.name == "sage.session.queue"
-                      for s in r.spans)
-    )  # fmt: skip
+        lambda r: (
+            {"sage.session.queue", "/sage.v1.SageService/Evaluate"}
+            <= {s.name for s in r.spans if s.trace_id == waiting_trace}
+        )
+    )
     spans = [s for s in receiver.spans if s.trace_id == waiting_trace]
     (queue,) = [s for s in spans if s.name == "sage.session.queue"]
     (server,) = [s for s in spans if s.name == "/sage.v1.SageService/Evaluate"]
@@ -94,13 +103,14 @@ def test_sage_exception_sets_span_status_and_records_it(
     traced: SidecarProcess, receiver: OtlpReceiver
 ) -> None:
     _evaluate_with_parent(traced, "1/0")
+
+    def failed(r: OtlpReceiver) -> list[ReceivedSpan]:
+        return [s for s in _in_trace(r, "sage.execute") if s.attributes["sage.outcome"] == "ERROR"]
+
     receiver.wait_for(
-        lambda r: any(s.attributes.get("sage.outcome") == "ERROR"
-                      for s in _in_trace(r, "sage.execute"))
-    )  # fmt: skip
-    execute = next(
-        s for s in _in_trace(receiver, "sage.execute") if s.attributes["sage.outcome"] == "ERROR"
+        lambda r: any(s.span_id == e.parent_span_id for e in failed(r) for s in r.spans)
     )
+    execute = failed(receiver)[0]
     server = next(s for s in receiver.spans if s.span_id == execute.parent_span_id)
     for span in (execute, server):
         assert span.status_code == STATUS_ERROR
