@@ -93,12 +93,7 @@ class SidecarProcess:
             self.terminate()
         elif self.process.poll() is None:
             self.process.send_signal(sig)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
+        return exit_status(self.process, timeout)
 
     def leftover_processes(self, timeout: float = 15.0) -> list[int]:
         """Pids from the sidecar's tree still alive `timeout` seconds after it exited."""
@@ -111,6 +106,17 @@ class SidecarProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def exit_status(process: subprocess.Popen[bytes], timeout: float) -> int:
+    """The exit status once the process ends; past `timeout` seconds it is killed instead,
+    and TimeoutExpired raised, so that a test that hangs never leaves its process behind."""
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
 
 
 def still_alive_after(pids: Iterable[int], timeout: float) -> list[int]:

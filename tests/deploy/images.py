@@ -28,7 +28,7 @@ from typing import Any
 import psutil
 import yaml
 
-from tests.helpers import still_alive_after
+from tests.helpers import exit_status, still_alive_after
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -229,12 +229,7 @@ class ServiceProcess:
         self.remember_descendants()
         if self.process.poll() is None:
             os.kill(self.pid1, signal.SIGTERM)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
+        return exit_status(self.process, timeout)
 
     def leftovers(self, timeout: float = 10.0) -> list[int]:
         return still_alive_after(self.descendants, timeout)

@@ -17,7 +17,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from tests.helpers import BIN, SidecarProcess, free_port
+from tests.helpers import BIN, SidecarProcess, exit_status, free_port
 
 SAGE_MCP = BIN / "sage-mcp"
 
@@ -63,12 +63,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 def stop_server(process: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        raise
+    return exit_status(process, timeout)
 
 
 @contextlib.contextmanager
