@@ -67,6 +67,8 @@ class System:
 
     key: str
     label: str
+    # Seconds to wait after each timed creation, e.g. for a warm pool to refill.
+    create_pace: float = 0.0
 
     async def start(self) -> None:
         """Start the system's processes and wait until they are ready."""
@@ -103,6 +105,8 @@ class System:
             session = await self.open_session()
             seconds.append(time.perf_counter() - began)
             await self.close_session(session)
+            if self.create_pace:
+                await asyncio.sleep(self.create_pace)
         return seconds
 
     async def session_uss(self, session: Any) -> int:
@@ -193,16 +197,6 @@ class GrpcSystem(System):
                 outcome.in_worker = event.finished.duration.ToNanoseconds() / 1e9
         outcome.seconds = time.perf_counter() - began
         return outcome
-
-    async def time_session_creation(self, reps: int) -> list[float]:
-        seconds = []
-        for _ in range(reps):
-            began = time.perf_counter()
-            session = await self.open_session()
-            seconds.append(time.perf_counter() - began)
-            await self.close_session(session)
-            await asyncio.sleep(self.create_pace)
-        return seconds
 
     async def time_session_burst(self, count: int) -> list[float]:
         """Back-to-back creations that drain the warm pool, so most of them fork."""
