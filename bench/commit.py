@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from sage_sidecar.messages import EvaluationStatus, Event, Finished, Result, Started
-from sage_sidecar.store import JournalEntry, SessionStore, encode_events
+from sage_sidecar.store import JournalEntry, SessionStore
 
 
 def journal_commit_seconds(reps: int) -> list[float]:
-    """Seconds per commit of a `1+1` evaluation's journal entry, as the server makes it."""
+    """Seconds per commit of a `1+1` evaluation's journal entry, made as the server makes it."""
     state = Path(tempfile.mkdtemp(prefix="bench-journal-"))
     try:
         store = SessionStore(state, fsync=False)
@@ -31,18 +31,7 @@ def journal_commit_seconds(reps: int) -> list[float]:
                 Finished(EvaluationStatus.OK, 0.0002, count, cpu_time=0.0002),
             ]
             began = time.perf_counter()
-            record.append(
-                JournalEntry(
-                    execution_count=count,
-                    request_id="",
-                    code="1+1",
-                    status=EvaluationStatus.OK,
-                    state_preserved=True,
-                    rolled_back=False,
-                    finished_at=time.time(),
-                    events=encode_events(events),
-                )
-            )
+            record.append(JournalEntry.of_evaluation("", "1+1", events))
             seconds.append(time.perf_counter() - began)
         record.close()
         return seconds

@@ -51,7 +51,6 @@ from sage_sidecar.store import (
     SessionRecord,
     SessionStore,
     decode_events,
-    encode_events,
 )
 from sage_sidecar.tracing import outgoing_traceparent, replay
 from sage_sidecar.worker_process import WorkerProcess
@@ -431,15 +430,11 @@ class Session:
         finished = events[-1]
         assert isinstance(finished, Finished)
         if self.record is not None and not self.closed:
-            entry = JournalEntry(
-                execution_count=finished.execution_count,
-                request_id=run.request_id,
-                code=run.code,
-                status=finished.status,
-                state_preserved=finished.state_preserved,
+            entry = JournalEntry.of_evaluation(
+                run.request_id,
+                run.code,
+                [*run.history, *events],  # type: ignore[list-item]
                 rolled_back=rolled_back,
-                finished_at=time.time(),
-                events=encode_events([*run.history, *events]),  # type: ignore[list-item]
             )
             try:
                 self.record.append(entry)

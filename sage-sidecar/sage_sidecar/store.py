@@ -61,6 +61,24 @@ class JournalEntry:
     # The evaluation's events in the contract's JSON form, for replaying a repeated request.
     events: list[dict[str, Any]]
 
+    @classmethod
+    def of_evaluation(
+        cls, request_id: str, code: str, events: Sequence[Event], *, rolled_back: bool = False
+    ) -> JournalEntry:
+        """The entry for an evaluation whose events end with `finished`, as of now."""
+        finished = events[-1]
+        assert isinstance(finished, Finished)
+        return cls(
+            execution_count=finished.execution_count,
+            request_id=request_id,
+            code=code,
+            status=finished.status,
+            state_preserved=finished.state_preserved,
+            rolled_back=rolled_back,
+            finished_at=time.time(),
+            events=encode_events(events),
+        )
+
     def to_json(self) -> str:
         return json.dumps(
             {
