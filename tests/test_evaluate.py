@@ -85,6 +85,39 @@ def test_symbolic_result_carries_latex(stub: sage_pb2_grpc.SageServiceStub) -> N
     )
 
 
+# Values of every type whose text skips Sage's display manager, with their awkward cases.
+_PLAIN_VALUES = [
+    "2^300", "-7", "3/7", "int(-5)", "2.5", "float(1/3)", "1e300", "RealField(100)(pi)",
+    "CC(1, -2)", "complex(1, 2)", "True", "'it\\'s \"quoted\"\\n\\ttabbed'", "'ünïcode'",
+    "x^2 - 1", "integrate(x*sin(x), x)", "sqrt(2)/2", "pi", "e^(I*pi/3)",
+    "sum(x^n for n in range(60))",
+]  # fmt: skip
+_SET_TEXT_PREFERENCE = (
+    "from sage.repl.rich_output import get_display_manager\n"
+    "get_display_manager().preferences.text = {!r}"
+)
+
+
+def test_plain_values_read_as_sage_display_manager_prints_them(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    def texts() -> list[str]:
+        return [one(evaluate(stub, v, session), "result").result.text_plain for v in _PLAIN_VALUES]
+
+    quick = texts()
+    # 'plain' is the default text form, but it sends every value through the display manager.
+    evaluate(stub, _SET_TEXT_PREFERENCE.format("plain"), session)
+    assert quick == texts()
+
+
+def test_text_display_preference_applies_to_plain_values(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, _SET_TEXT_PREFERENCE.format("ascii_art"), session)
+    result = one(evaluate(stub, "x^2 - 1", session), "result").result
+    assert result.text_plain == " 2    \nx  - 1"
+
+
 def test_plot_is_a_png_display_event(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "plot(sin(x), (x, 0, 2*pi))")
     display = one(events, "display").display

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sage.repl.rich_output import get_display_manager
 from sage.repl.rich_output.backend_base import BackendBase
 from sage.repl.rich_output.output_catalog import (
     OutputAsciiArt,
@@ -22,13 +23,31 @@ from sage.repl.rich_output.output_catalog import (
     OutputPlainText,
     OutputUnicodeArt,
 )
+from sage.rings.complex_mpfr import ComplexNumber
+from sage.rings.integer import Integer
+from sage.rings.rational import Rational
+from sage.rings.real_mpfr import RealLiteral, RealNumber
+from sage.symbolic.expression import Expression
 
 from sage_sidecar.messages import Display, Event
 
 # The plain-text stand-in sent with a display; the whole display must fit one gRPC message.
 _MAX_ALT_TEXT = 4096
-_TEXT_OUTPUTS = (OutputPlainText, OutputAsciiArt, OutputUnicodeArt, OutputLatex)
+# Text output container type -> name of the attribute holding its text.
+_TEXT_BUFFERS: dict[type, str] = {
+    OutputPlainText: "text",
+    OutputAsciiArt: "ascii_art",
+    OutputUnicodeArt: "unicode_art",
+    OutputLatex: "latex",
+}
 # Output container type -> (MIME type, name of the attribute holding the bytes).
+# Exact types the console prints as their one-line repr: the display manager's pretty printer
+# adds nothing for them, and skipping it saves more than the whole cell `1+1` costs.
+# Subclasses may print otherwise, so the match is on the exact type.
+_REPR_TYPES = frozenset(
+    {int, float, complex, bool, str, Integer, Rational, RealNumber, RealLiteral, ComplexNumber,
+     Expression}
+)  # fmt: skip
 _RICH_OUTPUTS: dict[type, tuple[str, str]] = {
     OutputImagePng: ("image/png", "png"),
     OutputImageSvg: ("image/svg+xml", "svg"),
@@ -51,7 +70,7 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         return "sage-sidecar"
 
     def supported_output(self) -> set[type]:
-        return {*_TEXT_OUTPUTS, *_RICH_OUTPUTS}
+        return {*_TEXT_BUFFERS, *_RICH_OUTPUTS}
 
     def install(self, **kwds: Any) -> None:
         pass
@@ -60,7 +79,9 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         pass
 
     def displayhook(self, plain_text: Any, rich_output: Any) -> None:
-        self.last_plain_text = plain_text.text.get_unicode()
+        # As the console does: `%display ascii_art` (or unicode_art) makes a result's text.
+        art = isinstance(rich_output, OutputAsciiArt | OutputUnicodeArt)
+        self.last_plain_text = _text_of(rich_output if art else plain_text)
         self.last_was_rich = self._send_rich(plain_text, rich_output)
 
     def display_immediately(self, plain_text: Any, rich_output: Any) -> None:
@@ -92,7 +113,15 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         return True
 
 
+def console_text(value: Any) -> str | None:
+    """The console's text for `value` when that is its repr; None means: ask the display
+    manager. A text preference (`%display ascii_art`, say) always goes to the manager."""
+    if type(value) not in _REPR_TYPES or get_display_manager().preferences.text is not None:
+        return None
+    text = repr(value)
+    return None if "\n" in text else text
+
+
 def _text_of(output: Any) -> str:
-    if isinstance(output, OutputLatex):
-        return str(output.latex.get_unicode())
-    return str(output.text.get_unicode())
+    buffer = getattr(output, _TEXT_BUFFERS[type(output)])
+    return str(buffer.get_unicode())

@@ -27,7 +27,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar import snapshot
-from sage_sidecar.display import SidecarBackend
+from sage_sidecar.display import SidecarBackend, console_text
 from sage_sidecar.messages import (
     CellState,
     Error,
@@ -224,13 +224,17 @@ class Executor:
         return eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
 
     def _result(self, value: Any) -> Result:
-        backend = self._backend
-        backend.last_plain_text = None
-        get_display_manager().displayhook(value)
+        text = console_text(value)
+        rich = False
+        if text is None:
+            backend = self._backend
+            backend.last_plain_text = None
+            get_display_manager().displayhook(value)
+            text = backend.last_plain_text if backend.last_plain_text is not None else repr(value)
+            rich = backend.last_was_rich
         self._namespace["_"] = value
-        text = backend.last_plain_text if backend.last_plain_text is not None else repr(value)
         text_latex = ""
-        if not backend.last_was_rich and len(text) <= _MAX_LATEX_SOURCE:
+        if not rich and len(text) <= _MAX_LATEX_SOURCE:
             try:
                 text_latex = str(latex(value))
             except Exception:
