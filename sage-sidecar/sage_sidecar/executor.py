@@ -46,6 +46,9 @@ from sage_sidecar.tracing import WorkerTracer
 
 # LaTeX is skipped for values whose plain text is longer: it would double a huge output.
 _MAX_LATEX_SOURCE = 64 * 1024
+# An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
+# huge `s` must not make a message larger than any client accepts.
+_MAX_ERROR_TEXT = 64 * 1024
 
 
 def _console_globals() -> dict[str, Any]:
@@ -315,4 +318,11 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         text = "".join(traceback.format_exception_only(type(exc), exc))
     else:
         text = "".join(traceback.format_exception(type(exc), exc, tb))
-    return Error(type(exc).__name__, str(exc), text)
+    return Error(type(exc).__name__, _cut(str(exc)), _cut(text))
+
+
+def _cut(text: str) -> str:
+    if len(text) <= _MAX_ERROR_TEXT:
+        return text
+    half = _MAX_ERROR_TEXT // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[-half:]}"

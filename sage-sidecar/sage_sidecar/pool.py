@@ -16,6 +16,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from sage_sidecar import worker
+from sage_sidecar.channel import MAX_FRAME_BYTES, FrameLimits
 from sage_sidecar.sandbox import WorkerSpec
 from sage_sidecar.settings import SidecarSettings
 from sage_sidecar.worker_process import WorkerProcess
@@ -25,6 +26,19 @@ log = logging.getLogger(__name__)
 # The forkserver's first start imports Sage and warms it up; later starts are a fork.
 _FIRST_START_TIMEOUT = 300.0
 _START_TIMEOUT = 60.0
+# Room in a frame of events beyond the output limits, for LaTeX, tracebacks and spans.
+_EVENT_FRAME_SLACK = 16 << 20
+# Room in a snapshot beyond a worker's memory limit, for what its warm baseline holds.
+_SNAPSHOT_FRAME_SLACK = 256 << 20
+
+
+def frame_limits(settings: SidecarSettings) -> FrameLimits:
+    """What a worker may send in one frame: its output limits allow so much in events, its
+    memory limit so much in a snapshot."""
+    events = int(settings.max_output_bytes) + int(settings.max_display_bytes)
+    memory = int(settings.worker_memory_bytes)
+    snapshot = memory + _SNAPSHOT_FRAME_SLACK if memory else MAX_FRAME_BYTES
+    return FrameLimits(events + _EVENT_FRAME_SLACK, min(snapshot, MAX_FRAME_BYTES))
 
 
 def _keep_main_out_of_workers() -> None:
@@ -55,6 +69,7 @@ class WorkerPool:
             protected_groups=(os.getpgid(0),),
         )
         self._size = settings.warm_workers
+        self._frame_limits = frame_limits(settings)
         # One thread, so multiprocessing's bookkeeping is never touched from two at once.
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker-starter")
         self._idle: collections.deque[WorkerProcess] = collections.deque()
@@ -101,9 +116,14 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._starter, process.start)
+        except BaseException:
+            parent_end.close()
+            raise
         finally:
             child_end.close()
-        handle = WorkerProcess(process, parent_end, self._starter)
+        handle = await WorkerProcess.attach(
+            process, parent_end, self._starter, limits=self._frame_limits
+        )
         await handle.wait_ready(timeout)
         return handle
 

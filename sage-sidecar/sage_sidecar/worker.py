@@ -13,11 +13,12 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-from multiprocessing import reduction
+import socket
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from sage_sidecar import sandbox
+from sage_sidecar import channel, sandbox
+from sage_sidecar.channel import WorkerEnd
 from sage_sidecar.messages import (
     Clone,
     Cloned,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 _PR_SET_PDEATHSIG = 1
 
 
-def main(conn: Connection, spec: WorkerSpec) -> None:
+def main(end: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
     _release_forkserver()
     _die_with_parent()
@@ -45,6 +46,7 @@ def main(conn: Connection, spec: WorkerSpec) -> None:
     confinement = sandbox.confine(spec)
     from sage_sidecar.output_capture import OutputCapture
 
+    conn = WorkerEnd(channel.socket_of(end))
     capture = OutputCapture(conn.send)
     capture.install()
     executor = Executor(capture)
@@ -55,7 +57,7 @@ def main(conn: Connection, spec: WorkerSpec) -> None:
 
 
 def _serve(
-    conn: Connection,
+    conn: WorkerEnd,
     executor: Executor,
     capture: OutputCapture,
     spec: WorkerSpec,
@@ -76,21 +78,21 @@ def _serve(
             case Restore():
                 conn.send(executor.restore(message))
             case Clone():
-                clone_end = Connection(reduction.recv_handle(conn))
+                clone_fd = conn.take_fd()  # the clone's socket came with the message
                 with capture.paused_for_fork():
                     pid = os.fork()
                 if pid == 0:
                     conn.close()
-                    conn = clone_end
+                    conn = WorkerEnd(socket.socket(fileno=clone_fd))
                     _become_clone(conn, capture, spec, confinement)
                 else:
-                    clone_end.close()
+                    os.close(clone_fd)
                     clones.add(pid)
                     conn.send(Cloned(pid))
 
 
 def _become_clone(
-    conn: Connection, capture: OutputCapture, spec: WorkerSpec, confinement: sandbox.Confinement
+    conn: WorkerEnd, capture: OutputCapture, spec: WorkerSpec, confinement: sandbox.Confinement
 ) -> None:
     """In a fresh fork of a session's worker: become a worker of its own, with its own pipes.
 

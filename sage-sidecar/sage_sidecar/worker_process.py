@@ -1,7 +1,8 @@
-"""The server's handle on one Sage worker: its pipe, its events, interrupt and kill.
+"""The server's handle on one Sage worker: its socket, its events, interrupt and kill.
 
-Counterpart: `worker`, the code that runs in the process itself. Messages arrive through the
-event loop's reader on the pipe, so a busy or dead worker never blocks the server.
+Counterpart: `worker`, the code that runs in the process itself. Messages travel as
+`channel` frames on the event loop, so a busy, stuck or dead worker never blocks the server,
+and one that sends anything but a message is killed.
 """
 
 from __future__ import annotations
@@ -9,45 +10,77 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
+import socket
 from concurrent.futures import Executor
-from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from sage_sidecar import channel
+from sage_sidecar.channel import ForgedFrame, FrameLimits, ServerEnd
 from sage_sidecar.messages import (
+    CellState,
     Clone,
     Cloned,
+    Display,
+    Error,
     EvaluateCell,
     EventBatch,
+    Finished,
     Reply,
     Restore,
     Restored,
+    Result,
     SnapshotWritten,
+    Started,
+    Stream,
     TakeSnapshot,
     WorkerReady,
+    WorkerSpans,
 )
 
 log = logging.getLogger(__name__)
 
+_WORKER_ITEMS = (Started, Stream, Display, Result, Error, Finished, WorkerSpans, CellState)
+_REPLIES = (WorkerReady, SnapshotWritten, Restored, Cloned)
+
 
 class WorkerProcess:
     def __init__(
-        self, process: BaseProcess | None, conn: Connection, starter: Executor, pid: int = 0
+        self, process: BaseProcess | None, starter: Executor, pid: int, limits: FrameLimits
     ) -> None:
         self._process = process  # None for a clone, which the forkserver did not start
-        self._conn = conn
         self._starter = starter
         self._inbox: asyncio.Queue[EventBatch | Reply | None] = asyncio.Queue()
-        self.pid: int = (process.pid or 0) if process is not None else pid
+        self.pid = pid
         self.alive = True
         self.scratch = ""
         self.sandbox: tuple[tuple[str, str], ...] = ()
+        self._forged = ""
+        self._limits = limits
         self._loop = asyncio.get_running_loop()
-        self._loop.add_reader(conn.fileno(), self._on_readable)
+        self._end = ServerEnd(self._deliver, self._closed, limits)
+
+    @classmethod
+    async def attach(
+        cls,
+        process: BaseProcess | None,
+        end: Connection | socket.socket,
+        starter: Executor,
+        *,
+        limits: FrameLimits,
+        pid: int = 0,
+    ) -> WorkerProcess:
+        """The handle on a started worker, talking over `end`, our side of its socket."""
+        if isinstance(end, Connection):
+            end = channel.socket_of(end)
+        if process is not None:
+            pid = process.pid or 0
+        worker = cls(process, starter, pid, limits)
+        await worker._loop.create_unix_connection(lambda: worker._end, sock=end)
+        return worker
 
     async def wait_ready(self, timeout: float) -> None:
         try:
@@ -68,7 +101,7 @@ class WorkerProcess:
             if self._inbox.get_nowait() is None:
                 self._inbox.put_nowait(None)
                 break
-        self._conn.send(message)
+        self._end.send(message)
 
     async def next_batch(self) -> EventBatch | None:
         """The next events from the worker, or None once it has died."""
@@ -81,6 +114,7 @@ class WorkerProcess:
         self, message: TakeSnapshot | Restore, timeout: float
     ) -> SnapshotWritten | Restored | None:
         """Send a request to an idle worker; its reply, or None if it died or took too long."""
+        self._end.expect_snapshot(isinstance(message, TakeSnapshot))
         self.send(message)
         try:
             async with asyncio.timeout(timeout):
@@ -93,13 +127,16 @@ class WorkerProcess:
                       self.pid, type(message).__name__, timeout)  # fmt: skip
             self.kill()
             return None
+        finally:
+            self._end.expect_snapshot(False)
 
     async def clone(self, timeout: float) -> WorkerProcess | None:
         """A new worker forked from this idle one, with a copy of its namespace."""
-        ours, theirs = multiprocessing.Pipe()
-        self.send(Clone())
-        reduction.send_handle(self._conn, theirs.fileno(), self.pid)
-        theirs.close()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            if not self._end.send_with_fd(Clone(), theirs.fileno()):
+                ours.close()
+                return None
         try:
             async with asyncio.timeout(timeout):
                 while True:
@@ -111,7 +148,9 @@ class WorkerProcess:
         if reply is None:
             ours.close()
             return None
-        clone = WorkerProcess(None, ours, self._starter, pid=reply.pid)
+        clone = await WorkerProcess.attach(
+            None, ours, self._starter, limits=self._limits, pid=reply.pid
+        )
         await clone.wait_ready(timeout)
         return clone
 
@@ -133,6 +172,8 @@ class WorkerProcess:
 
     async def exit_description(self) -> str:
         """How the process ended, for an error message a person can act on."""
+        if self._forged:
+            return "killed by the sidecar: code in it wrote to the worker's own channel"
         if self._process is None:
             return "its exit status is unknown"
         await self._loop.run_in_executor(self._starter, self._process.join, 5.0)
@@ -150,24 +191,23 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signum)
 
-    def _on_readable(self) -> None:
-        try:
-            message = self._conn.recv()
-        except (EOFError, OSError):
-            self._closed()
-            return
-        except Exception:
-            log.exception("undecodable message from Sage worker %d; killing it", self.pid)
-            self.kill()
-            self._closed()
-            return
-        self._inbox.put_nowait(message)
+    def _deliver(self, message: object) -> None:
+        batch = isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message)
+        if not (batch or isinstance(message, _REPLIES)):
+            raise ForgedFrame(f"a {type(message).__name__} is not a worker's message")
+        self._inbox.put_nowait(message)  # type: ignore[arg-type]
 
-    def _closed(self) -> None:
+    def _closed(self, forged: ForgedFrame | None) -> None:
+        if forged is not None:
+            log.error("Sage worker %d sent a forged message (%s); killing it", self.pid, forged)
+            self._forged = str(forged)
+            self.kill()
         if self.alive:
             self.alive = False
-            self._loop.remove_reader(self._conn.fileno())
-            self._conn.close()
+            self._end.close()
             self._inbox.put_nowait(None)
             if self.scratch:
-                self._loop.run_in_executor(None, shutil.rmtree, self.scratch, True)
+                try:
+                    self._loop.run_in_executor(None, shutil.rmtree, self.scratch, True)
+                except RuntimeError:  # the server is shutting down: no executor is left
+                    shutil.rmtree(self.scratch, ignore_errors=True)

@@ -23,7 +23,13 @@ from google.protobuf.message import DecodeError, Message
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
-from tests.helpers import SidecarProcess, create_session, start_sidecar, stop_and_check
+from tests.helpers import (
+    SidecarProcess,
+    create_session,
+    finished_of,
+    start_sidecar,
+    stop_and_check,
+)
 from tests.reliability.support import (
     error_of,
     run_events,
@@ -278,6 +284,57 @@ def test_worker_cannot_kill_another_sessions_worker(
     time.sleep(0.5)
     after = stub.GetSession(pb.GetSessionRequest(session_id=victim)).session.worker_pid
     assert after == pid, f"the victim's worker was killed: {outcomes}"
+
+
+# Sage code that writes one frame of its own to every Unix socket it holds, its channel to the
+# server among them: a 4-byte big-endian length, then `{body}`.
+_FORGE = """\
+import os, pickle, socket, struct
+body = {body}
+written = []
+for fd in range(3r, 256r):
+    try:
+        sock = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        continue
+    if sock.family == socket.AF_UNIX:
+        os.write(fd, struct.pack('>I', {length}) + body)
+        written.append(fd)
+    sock.close()
+written
+"""
+FORGED_FRAMES = {
+    # Unpickled as it stands, this would create `marker` from inside the server process.
+    "a pickle that calls a function": (
+        "pickle.dumps(type('Evil', (), {{'__reduce__': lambda self: (os.mkdir, ({marker!r},))}})())"
+    ),
+    "bytes that are not a pickle": "b'not a pickle at all'",
+    "a length larger than any message": "b'x' * 64r",
+}
+
+
+@pytest.mark.parametrize("frame", list(FORGED_FRAMES))
+def test_worker_cannot_run_code_in_the_server_through_its_channel(
+    stub: sage_pb2_grpc.SageServiceStub, frame: str, figures: dict[str, object]
+) -> None:
+    """Sage code that writes a frame of its own to the worker's channel to the server gets its
+    worker killed: nothing in it runs in the server, the session comes back at its last
+    committed state, and the server and other sessions go on."""
+    marker = Path(tempfile.mkdtemp()) / "made-by-the-server"
+    body = FORGED_FRAMES[frame].format(marker=str(marker))
+    length = "0xFFFFFFF0r" if frame.startswith("a length") else "len(body)"
+    bystander, attacker = create_session(stub), create_session(stub)
+    run_events(stub, "kept = 1", bystander)
+    run_events(stub, "mine = 2", attacker)
+    before = stub.GetSession(pb.GetSessionRequest(session_id=attacker)).session.worker_pid
+    events = run_events(stub, _FORGE.format(body=body, length=length), attacker)
+    figures["outcome"] = error_of(events) or "no error"
+    assert not marker.exists(), "code from a worker's frame ran in the server"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED, figures["outcome"]
+    assert value_of(stub, attacker, "mine") == "2"
+    after = stub.GetSession(pb.GetSessionRequest(session_id=attacker)).session.worker_pid
+    assert after != before
+    assert value_of(stub, bystander, "kept") == "1"
 
 
 TOKEN = "reliability-" + secrets.token_hex(16)
