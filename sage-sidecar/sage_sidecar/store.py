@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sage_sidecar.messages import (
     Display,
     Error,
@@ -79,20 +81,23 @@ class JournalEntry:
             events=encode_events(events),
         )
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "execution_count": self.execution_count,
-                "request_id": self.request_id,
-                "code": self.code,
-                "status": self.status.name,
-                "state_preserved": self.state_preserved,
-                "rolled_back": self.rolled_back,
-                "finished_at": self.finished_at,
-                "events": self.events,
-            },
-            separators=(",", ":"),
-        )
+    def to_json(self) -> bytes:
+        """One line of the journal, without its newline."""
+        fields = {
+            "execution_count": self.execution_count,
+            "request_id": self.request_id,
+            "code": self.code,
+            "status": self.status.name,
+            "state_preserved": self.state_preserved,
+            "rolled_back": self.rolled_back,
+            "finished_at": self.finished_at,
+            "events": self.events,
+        }
+        try:
+            # Every evaluation writes one: orjson takes a tenth of the standard library's time.
+            return orjson.dumps(fields)
+        except TypeError:  # text orjson refuses (a lone surrogate in an error message, say)
+            return json.dumps(fields, separators=(",", ":")).encode()
 
     @classmethod
     def from_json(cls, line: str) -> JournalEntry:
@@ -123,6 +128,7 @@ class SessionRecord:
         self.session_id = directory.name
         self._fsync = fsync
         self._journal: int | None = None
+        self._journal_size = 0
 
     @property
     def snapshots(self) -> Path:
@@ -147,18 +153,22 @@ class SessionRecord:
             self._journal = os.open(
                 self.directory / "journal.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
             )
+            self._journal_size = os.fstat(self._journal).st_size
         fd = self._journal
-        data = memoryview(entry.to_json().encode() + b"\n")
-        start = os.lseek(fd, 0, os.SEEK_END)
+        data = memoryview(entry.to_json() + b"\n")
+        size = len(data)
         try:
             while data:
                 data = data[os.write(fd, data) :]
             if self._fsync:
                 os.fsync(fd)
         except OSError:
+            # The state directory is locked to this process, so the size kept here is the
+            # file's, without a seek per entry.
             with contextlib.suppress(OSError):
-                os.ftruncate(fd, start)
+                os.ftruncate(fd, self._journal_size)
             raise
+        self._journal_size += size
 
     def read_journal(self) -> JournalReading:
         reading = JournalReading()
@@ -248,14 +258,14 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _EVENT
 def encode_events(events: Sequence[Event]) -> list[dict[str, Any]]:
     encoded = []
     for event in events:
-        fields: dict[str, Any] = {"type": type(event).__name__}
-        for name in _FIELDS[type(event)]:
-            value = getattr(event, name)
-            if isinstance(value, bytes):
-                value = base64.b64encode(value).decode("ascii")
-            elif isinstance(value, EvaluationStatus):
-                value = value.name
-            fields[name] = value
+        kind = type(event)
+        fields: dict[str, Any] = {"type": kind.__name__}
+        for name in _FIELDS[kind]:
+            fields[name] = getattr(event, name)
+        if kind is Finished:
+            fields["status"] = fields["status"].name
+        elif kind is Display:
+            fields["data"] = base64.b64encode(fields["data"]).decode("ascii")
         encoded.append(fields)
     return encoded
 
