@@ -114,11 +114,14 @@ class Executor:
         cpu_before, _ = _usage()
         self._capture.begin(cell.max_output_bytes)
         self._display_budget = cell.max_display_bytes
-        with self._span(cell) as span:
-            status, events = self._run_cell(cell)
-            if span is not None:
+        if cell.traceparent:
+            with self._span(cell) as span:
+                status, events = self._run_cell(cell)
                 span.set_attribute("sage.outcome", status.name)
-        spans = self._tracer.take() if self._tracer is not None else None
+            spans = self._tracer.take() if self._tracer is not None else None
+        else:
+            status, events = self._run_cell(cell)
+            spans = None
         state = CellState(self._rebound)
 
         def finished(truncated: bool) -> Finished:
@@ -188,10 +191,7 @@ class Executor:
         return EvaluationStatus.OK, [result] if result is not None else []
 
     @contextlib.contextmanager
-    def _span(self, cell: EvaluateCell) -> Iterator[Span | None]:
-        if not cell.traceparent:
-            yield None
-            return
+    def _span(self, cell: EvaluateCell) -> Iterator[Span]:
         if self._tracer is None:
             self._tracer = WorkerTracer()
         with self._tracer.tracer.start_as_current_span(

@@ -7,6 +7,7 @@ events into `sage.v1` protobuf messages.
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass, fields
 from typing import Any, Literal, TypeVar, dataclass_transform
 
@@ -21,9 +22,16 @@ def message(cls: type[_M]) -> type[_M]:
     state functions, which cost more than the arguments themselves."""
     made: Any = dataclass(frozen=True, slots=True)(cls)
     names = tuple(f.name for f in fields(made))
+    if len(names) > 1:
+        arguments = operator.attrgetter(*names)  # a tuple of the fields, read in C
 
-    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
-        return type(self), tuple([getattr(self, name) for name in names])
+        def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+            return type(self), arguments(self)
+
+    else:
+
+        def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+            return type(self), tuple([getattr(self, name) for name in names])
 
     made.__reduce__ = __reduce__
     return made  # type: ignore[no-any-return]

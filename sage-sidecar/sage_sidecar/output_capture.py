@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Literal
+from typing import Literal, TextIO
 
 from sage_sidecar.messages import Event, EventBatch, Stream, WorkerItem
 
@@ -78,6 +78,9 @@ class OutputCapture:
             os.set_blocking(read_end, False)
             self._fds[read_end] = name  # type: ignore[assignment]
             self._decoders[read_end] = codecs.getincrementaldecoder("utf-8")("replace")
+        self._poller = select.poll()
+        for fd in self._fds:
+            self._poller.register(fd, select.POLLIN)
 
     def begin(self, max_bytes: int, *, muted: bool = False) -> None:
         """Start a new evaluation's output budget; muted output is read and dropped."""
@@ -109,9 +112,14 @@ class OutputCapture:
 
     def flush(self) -> None:
         # Outside the lock: a full pipe blocks the writer until the pump drains it.
-        for stream in (self._stdout, self._stderr, sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
+        streams: tuple[TextIO, ...] = (self._stdout, self._stderr)
+        if sys.stdout is not self._stdout or sys.stderr is not self._stderr:
+            streams += (sys.stdout, sys.stderr)  # the cell replaced them
+        for stream in streams:
+            try:  # noqa: SIM105 (a suppress() context per stream costs more than the flush)
                 stream.flush()
+            except (OSError, ValueError):
+                pass
         _libc.fflush(None)
 
     def _pump(self) -> None:
@@ -126,8 +134,11 @@ class OutputCapture:
                     self._send(batch)
 
     def _drain_all(self, fds: list[int] | None = None) -> tuple[Event, ...]:
+        if fds is None:
+            # One poll, rather than a read that fails on each empty pipe.
+            fds = [fd for fd, _ in self._poller.poll(0)]
         events: list[Event] = []
-        for fd in fds if fds is not None else list(self._fds):
+        for fd in fds:
             text = self._read_available(fd)
             if text and not self._muted:
                 events.append(Stream(self._fds[fd], text))
