@@ -1,12 +1,14 @@
 """One evaluation: its events so far, the callers following them, and why it was interrupted.
 
-An evaluation runs as its own task, apart from the RPC that asked for it. Its events are kept
-until it ends, so a retry with the same request id can attach and read them from the start.
+An evaluation lives apart from the RPC that asked for it: the worker's messages drive it, and
+it goes on when its caller goes away. Its events are kept until it ends, so a retry with the
+same request id can attach and read them from the start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import replace
 
@@ -27,7 +29,14 @@ class EvaluationRun:
         self.dequeued = False  # left the session's queue
         self.started = False  # the worker has the cell
         self.finished = False
-        self.task: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[None] | None = None  # while it waits in the session's queue
+        # The asking call's context (its span), for the work done later on the evaluation's
+        # behalf: committing it, snapshots, telling of a lost worker.
+        self.context = contextvars.copy_context()
+        self.execution_count = 0
+        self.began = 0.0
+        self.holds_turn = False  # the session's turn, until the evaluation's work is done
+        self.timer: asyncio.TimerHandle | None = None  # its timeout
         self.span_attributes: dict[str, str | int] = {}
         self.last_error: Error | None = None
         self.followers = 0

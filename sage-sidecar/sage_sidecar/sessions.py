@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import hashlib
 import logging
 import re
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Iterator
 from dataclasses import dataclass, replace
 
 import grpc
@@ -36,6 +37,7 @@ from sage_sidecar.messages import (
     EvaluateCell,
     EvaluationStatus,
     Event,
+    EventBatch,
     Finished,
     SnapshotWritten,
     Started,
@@ -53,6 +55,7 @@ from sage_sidecar.store import (
     decode_events,
 )
 from sage_sidecar.tracing import outgoing_traceparent, replay
+from sage_sidecar.turns import Turns
 from sage_sidecar.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -123,7 +126,7 @@ class Session:
         self.requests: OrderedDict[str, EvaluationRun | JournalEntry] = OrderedDict()
         self._manager = manager
         self._settings = manager.settings
-        self._lock = asyncio.Lock()  # FIFO: evaluations run in arrival order
+        self._turns = Turns()  # one evaluation (or snapshot, clone...) at a time, FIFO
         self._waiting = 0
         self._current: EvaluationRun | None = None
         self._kill_timer: asyncio.TimerHandle | None = None
@@ -133,6 +136,7 @@ class Session:
         self._snapshot_due = False
         self._snapshot_timer: asyncio.TimerHandle | None = None
         self._idle_snapshot: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._uncommitted = False
 
     @property
@@ -145,7 +149,7 @@ class Session:
 
     @property
     def idle(self) -> bool:
-        return not self._lock.locked() and not self._waiting
+        return not self._turns.held and not self._waiting
 
     def state(self) -> SessionState:
         if self.lost_reason:
@@ -187,8 +191,17 @@ class Session:
         run = EvaluationRun(code, timeout, request_id)
         run.span_attributes.update(span_attributes)
         self.remember(request_id, run)
-        run.task = asyncio.create_task(self._run(run), name=f"evaluate-{self.session_id}")
+        if self._can_start_now() and self._turns.take_now():
+            # An idle session, the usual case: the cell goes to the worker from this call, with
+            # no trip through the event loop. From here the worker's messages drive it.
+            run.dequeued = run.holds_turn = True
+            self._start_or_fail(run)
+        else:
+            run.task = asyncio.create_task(self._queue(run), name=f"evaluate-{self.session_id}")
         return run
+
+    def _can_start_now(self) -> bool:
+        return not self._waiting and self.resident and not self.closed and not self.lost_reason
 
     def interrupt(self, request_id: str = "") -> bool:
         """Interrupt the running evaluation (only if it has `request_id`, when given)."""
@@ -225,7 +238,7 @@ class Session:
         """Free the worker process, keeping the state on disk. False if the session is busy."""
         if not self.idle or not self.resident or self.one_off:
             return False
-        async with self._lock:
+        async with self._turns:
             if not self.resident or self.closed:
                 return False
             await self._snapshot(force=True)
@@ -236,7 +249,7 @@ class Session:
         return True
 
     async def clone_to(self, clone: Session) -> None:
-        async with self._lock:
+        async with self._turns:
             self._check_usable()
             if not await self._ensure_worker():
                 raise self._lost_fault()
@@ -249,11 +262,11 @@ class Session:
                 )
             clone.worker = worker
             clone.execution_count = self.execution_count
-        async with clone._lock:
+        async with clone._turns:
             await clone._snapshot(force=True)
 
     async def restore_now(self) -> None:
-        async with self._lock:
+        async with self._turns:
             if not self.closed and not self.lost_reason:
                 await self._ensure_worker()
 
@@ -272,16 +285,18 @@ class Session:
             resource_name=self.session_id,
         )
 
-    async def _run(self, run: EvaluationRun) -> None:
+    async def _queue(self, run: EvaluationRun) -> None:
+        """An evaluation that could not start at once: wait for the session's turn, behind the
+        running and queued ones, bring the worker back if there is none, then start it."""
         self._waiting += 1
         # A span only when there is a wait to see: most evaluations find the session idle.
         queued = (
             tracer.start_span("sage.session.queue", attributes={"sage.session.id": self.session_id})
-            if self._lock.locked()
+            if self._turns.held
             else None
         )
         try:
-            await self._lock.acquire()
+            await self._turns.take()
         except asyncio.CancelledError:
             self._waiting -= 1  # left the queue without running
             if self.one_off:
@@ -291,7 +306,7 @@ class Session:
             if queued is not None:
                 queued.end()
         self._waiting -= 1
-        run.dequeued = True
+        run.dequeued = run.holds_turn = True
         try:
             self._check_usable()
             if not await self._ensure_worker():
@@ -299,26 +314,68 @@ class Session:
             if run.interrupt_reason is not None:
                 raise RuntimeFault("The evaluation was cancelled before it started.",
                                    grpc.StatusCode.CANCELLED)  # fmt: skip
-            self._current = run
-            await self._evaluate(run)
         except RuntimeFault as fault:
             run.put(fault)
+            self._end_turn(run)
+            return
         except Exception:
-            log.exception("evaluation on session %s failed inside the sidecar", self.session_id)
-            if not run.finished:
-                run.put(RuntimeFault(
-                    "The sidecar failed while running this evaluation; its log says why. The "
-                    "session's committed state is intact.", grpc.StatusCode.INTERNAL,
-                ))  # fmt: skip
-        finally:
-            self._current = None
-            if self._kill_timer is not None:
-                self._kill_timer.cancel()
-                self._kill_timer = None
-            self.last_active_time = time.time()
-            self._lock.release()
-            if self.one_off:
-                self._manager.discard(self)
+            self._failed(run)
+            return
+        except BaseException:
+            self._end_turn(run)
+            raise
+        self._start_or_fail(run)
+
+    def _start_or_fail(self, run: EvaluationRun) -> None:
+        try:
+            self._start(run)
+        except Exception:
+            self._failed(run)
+
+    def _failed(self, run: EvaluationRun) -> None:
+        """The sidecar itself failed while handling the evaluation: say so, free the turn."""
+        log.exception("evaluation on session %s failed inside the sidecar", self.session_id)
+        if not run.finished:
+            run.put(RuntimeFault(
+                "The sidecar failed while running this evaluation; its log says why. The "
+                "session's committed state is intact.", grpc.StatusCode.INTERNAL,
+            ))  # fmt: skip
+        self._end_turn(run)
+
+    def _end_turn(self, run: EvaluationRun) -> None:
+        if not run.holds_turn:
+            return
+        run.holds_turn = False
+        if run.timer is not None:
+            run.timer.cancel()
+        if self.worker is not None and self.worker.sink is not None:
+            self.worker.sink = None
+        self._current = None
+        if self._kill_timer is not None:
+            self._kill_timer.cancel()
+            self._kill_timer = None
+        self.last_active_time = time.time()
+        self._turns.release()
+        if self.one_off:
+            self._manager.discard(self)
+
+    def _spawn(self, run: EvaluationRun, work: Awaitable[None]) -> None:
+        """Finish the evaluation's business in a task of its own (a snapshot, a restore), in
+        the asking call's context, and end the turn after it."""
+
+        async def then_end_turn() -> None:
+            try:
+                await work
+            except Exception:
+                self._failed(run)
+            finally:
+                self._end_turn(run)
+
+        task = asyncio.create_task(
+            then_end_turn(), name=f"after-{self.session_id}", context=run.context
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _ensure_worker(self) -> bool:
         """A live worker at the last committed state: restore one if there is none."""
@@ -356,13 +413,15 @@ class Session:
         )  # fmt: skip
         return True
 
-    async def _evaluate(self, run: EvaluationRun) -> None:
+    def _start(self, run: EvaluationRun) -> None:
+        """Send the cell to the worker; its messages then arrive in `_on_batch`."""
         worker = self.worker
         assert worker is not None
+        self._current = run
         self.execution_count += 1
-        count = self.execution_count
+        run.execution_count = count = self.execution_count
         self.last_active_time = time.time()
-        began = time.monotonic()
+        run.began = time.monotonic()
         run.running_on(self._interrupt_worker)
         run.put(Started(count))
         if self._announce:
@@ -371,6 +430,7 @@ class Session:
         run.span_attributes["sage.execution_count"] = count
         trace.get_current_span().set_attribute("sage.execution_count", count)
         settings = self._settings
+        worker.sink = functools.partial(self._on_batch, run)
         worker.send(
             EvaluateCell(
                 code=run.code,
@@ -381,43 +441,57 @@ class Session:
                 span_attributes=tuple(run.span_attributes.items()),
             )
         )
-        timer = asyncio.get_running_loop().call_later(
+        run.timer = asyncio.get_running_loop().call_later(
             run.timeout, run.interrupt, EvaluationStatus.TIMED_OUT
         )
+
+    def _on_batch(self, run: EvaluationRun, batch: EventBatch | None) -> None:
+        """Events of the running cell as the worker sends them; None once the worker is gone."""
         try:
-            while True:
-                batch = await worker.next_batch()
-                if batch is None:
-                    await self._worker_lost(run, count, time.monotonic() - began)
-                    return
-                changed = False
-                events: list[Event] = []
-                for item in batch:
-                    if isinstance(item, WorkerSpans):
-                        replay(item, worker.pid)
-                    elif isinstance(item, CellState):
-                        changed = item.namespace_changed
-                    else:
-                        events.append(item)
-                if events and isinstance(events[-1], Finished):
-                    events = run.relabel(events)
-                    if len(events) > 1:
-                        # The result goes out while the journal is written: only `finished`
-                        # must wait for the commit.
-                        for event in events[:-1]:
-                            run.put(event)
-                        events = events[-1:]
-                        await asyncio.sleep(0)
-                    finished = self._finish(run, events)
-                    if self._uncommitted:
-                        await self._roll_back()
-                    else:
-                        await self._after_cell(finished, changed)
-                    return
+            worker = self.worker
+            assert worker is not None
+            if batch is None:
+                self._spawn(run, self._worker_lost(run, time.monotonic() - run.began))
+                return
+            changed = False
+            events: list[Event] = []
+            for item in batch:
+                if isinstance(item, WorkerSpans):
+                    replay(item, worker.pid)
+                elif isinstance(item, CellState):
+                    changed = item.namespace_changed
+                else:
+                    events.append(item)
+            if not events or not isinstance(events[-1], Finished):
                 for event in events:
                     run.put(event)
-        finally:
-            timer.cancel()
+                return
+            worker.sink = None
+            events = run.relabel(events)
+            for event in events[:-1]:
+                run.put(event)
+            if len(events) > 1:
+                # After the callers that were just handed events: the result goes out while
+                # the journal is written, and only `finished` waits for the commit.
+                asyncio.get_running_loop().call_soon(
+                    self._commit, run, events[-1], changed, context=run.context
+                )
+            else:
+                run.context.run(self._commit, run, events[-1], changed)
+        except Exception:
+            self._failed(run)
+
+    def _commit(self, run: EvaluationRun, event: Event, namespace_changed: bool) -> None:
+        try:
+            finished = self._finish(run, [event])
+            if self._uncommitted:
+                self._spawn(run, self._roll_back())
+            elif self._after_cell(finished, namespace_changed):
+                self._spawn(run, self._snapshot(force=False))
+            else:
+                self._end_turn(run)
+        except Exception:
+            self._failed(run)
 
     def _finish(
         self, run: EvaluationRun, events: list[Event], rolled_back: bool = False
@@ -461,11 +535,12 @@ class Session:
             self.worker = None
         await self._ensure_worker()
 
-    async def _after_cell(self, finished: Finished, namespace_changed: bool) -> None:
-        """Snapshot now when replay could not rebuild the state or would be slow; otherwise
-        when the session next rests, if the cell rebound names or enough cells went by."""
+    def _after_cell(self, finished: Finished, namespace_changed: bool) -> bool:
+        """Whether to snapshot now, because replay could not rebuild the state or would be
+        slow; otherwise a snapshot is taken when the session next rests, if the cell rebound
+        names or enough cells went by."""
         if self.one_off:
-            return
+            return False
         self._unsnapshotted += 1
         self._replay_seconds += finished.duration
         interrupted = finished.status in (EvaluationStatus.INTERRUPTED, EvaluationStatus.TIMED_OUT)
@@ -474,10 +549,11 @@ class Session:
             or self._replay_seconds >= _REPLAY_BUDGET_SECONDS
             or self._unsnapshotted >= _MAX_UNSNAPSHOTTED
         ):
-            await self._snapshot(force=False)
-        elif namespace_changed or self._unsnapshotted >= _SNAPSHOT_EVERY:
+            return True
+        if namespace_changed or self._unsnapshotted >= _SNAPSHOT_EVERY:
             self._snapshot_due = True
             self._snapshot_when_idle()
+        return False
 
     def _snapshot_when_idle(self) -> None:
         if self._snapshot_timer is not None:
@@ -499,7 +575,7 @@ class Session:
 
     async def _snapshot_idle(self) -> None:
         try:
-            async with self._lock:
+            async with self._turns:
                 if self._snapshot_due and not self.closed:
                     await self._snapshot(force=False)
         except Exception:
@@ -537,7 +613,7 @@ class Session:
         self._replay_seconds = 0.0
         self._snapshot_due = False
 
-    async def _worker_lost(self, run: EvaluationRun, count: int, duration: float) -> None:
+    async def _worker_lost(self, run: EvaluationRun, duration: float) -> None:
         assert self.worker is not None
         how = await self.worker.exit_description()
         reason = run.interrupt_reason
@@ -566,7 +642,7 @@ class Session:
         self.worker = None
         self._finish(
             run,
-            [error, Finished(status, duration, count, state_preserved=preserved)],
+            [error, Finished(status, duration, run.execution_count, state_preserved=preserved)],
             rolled_back=True,
         )
         self._uncommitted = False  # restored below in any case

@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+from collections.abc import Callable
 from concurrent.futures import Executor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -53,7 +54,10 @@ class WorkerProcess:
     ) -> None:
         self._process = process  # None for a clone, which the forkserver did not start
         self._starter = starter
-        self._inbox: asyncio.Queue[EventBatch | Reply | None] = asyncio.Queue()
+        self._inbox: asyncio.Queue[Reply | None] = asyncio.Queue()
+        # Where a running cell's events go as they arrive, and None once the worker is gone;
+        # batches that come while no cell runs (a stray thread's output) are dropped.
+        self.sink: Callable[[EventBatch | None], None] | None = None
         self.pid = pid
         self.alive = True
         self.scratch = ""
@@ -96,19 +100,12 @@ class WorkerProcess:
         self.scratch, self.sandbox = message.scratch, message.sandbox
 
     def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone) -> None:
-        # Output a previous cell's stray threads printed after it finished is not this cell's.
+        # A reply that came after its request gave up is no answer to this one.
         while not self._inbox.empty():
             if self._inbox.get_nowait() is None:
                 self._inbox.put_nowait(None)
                 break
         self._end.send(message)
-
-    async def next_batch(self) -> EventBatch | None:
-        """The next events from the worker, or None once it has died."""
-        while True:
-            message = await self._next()
-            if message is None or isinstance(message, tuple):
-                return message
 
     async def request(
         self, message: TakeSnapshot | Restore, timeout: float
@@ -154,7 +151,7 @@ class WorkerProcess:
         await clone.wait_ready(timeout)
         return clone
 
-    async def _next(self) -> EventBatch | Reply | None:
+    async def _next(self) -> Reply | None:
         message = await self._inbox.get()
         if message is None:
             self._inbox.put_nowait(None)  # every later reader learns it too
@@ -192,10 +189,13 @@ class WorkerProcess:
                 os.kill(self.pid, signum)
 
     def _deliver(self, message: object) -> None:
-        batch = isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message)
-        if not (batch or isinstance(message, _REPLIES)):
+        if isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message):
+            if self.sink is not None:
+                self.sink(message)
+        elif isinstance(message, _REPLIES):
+            self._inbox.put_nowait(message)
+        else:
             raise ForgedFrame(f"a {type(message).__name__} is not a worker's message")
-        self._inbox.put_nowait(message)  # type: ignore[arg-type]
 
     def _closed(self, forged: ForgedFrame | None) -> None:
         if forged is not None:
@@ -206,6 +206,9 @@ class WorkerProcess:
             self.alive = False
             self._end.close()
             self._inbox.put_nowait(None)
+            sink, self.sink = self.sink, None
+            if sink is not None:
+                sink(None)
             if self.scratch:
                 try:
                     self._loop.run_in_executor(None, shutil.rmtree, self.scratch, True)
