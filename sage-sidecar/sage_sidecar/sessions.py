@@ -135,6 +135,7 @@ class Session:
         self._replay_seconds = 0.0  # what replaying the unsnapshotted cells would cost
         self._snapshot_due = False
         self._snapshot_timer: asyncio.TimerHandle | None = None
+        self._rested_since = time.monotonic()  # when the last evaluation's turn ended
         self._idle_snapshot: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._uncommitted = False
@@ -355,6 +356,7 @@ class Session:
             self._kill_timer.cancel()
             self._kill_timer = None
         self.last_active_time = time.time()
+        self._rested_since = time.monotonic()
         self._turns.release()
         if self.one_off:
             self._manager.discard(self)
@@ -555,19 +557,21 @@ class Session:
             self._snapshot_when_idle()
         return False
 
-    def _snapshot_when_idle(self) -> None:
-        if self._snapshot_timer is not None:
-            self._snapshot_timer.cancel()
-        self._snapshot_timer = asyncio.get_running_loop().call_later(
-            _SNAPSHOT_IDLE_SECONDS, self._on_snapshot_timer
-        )
+    def _snapshot_when_idle(self, delay: float = _SNAPSHOT_IDLE_SECONDS) -> None:
+        # One timer, which checks on the rest when it fires: re-arming it after every cell
+        # would cost a busy session two timer operations per evaluation.
+        if self._snapshot_timer is None:
+            self._snapshot_timer = asyncio.get_running_loop().call_later(
+                delay, self._on_snapshot_timer
+            )
 
     def _on_snapshot_timer(self) -> None:
         self._snapshot_timer = None
         if not self._snapshot_due or self.closed or not self.resident:
             return
-        if not self.idle or self._idle_snapshot is not None:
-            self._snapshot_when_idle()
+        rested = time.monotonic() - self._rested_since
+        if not self.idle or self._idle_snapshot is not None or rested < _SNAPSHOT_IDLE_SECONDS:
+            self._snapshot_when_idle(max(_SNAPSHOT_IDLE_SECONDS - rested, 0.05))
             return
         self._idle_snapshot = asyncio.create_task(
             self._snapshot_idle(), name=f"snapshot-{self.session_id}"
