@@ -158,6 +158,24 @@ def test_exception_is_reported_in_band(stub: sage_pb2_grpc.SageServiceStub) -> N
     assert finished_of(events).status == pb.EVALUATION_STATUS_ERROR
 
 
+def test_a_long_session_keeps_the_source_of_recent_cells_only(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Tracebacks quote the cells they pass through, so the worker keeps cells' source; a
+    session that runs for days must not keep all of it. Past a budget (8 MiB), the oldest
+    cells' source is forgotten and their frames show no source line."""
+    evaluate(stub, "def fail():\n    raise ValueError('raised in an early cell')", session)
+    early = one(evaluate(stub, "fail()", session), "error").error
+    assert "raise ValueError('raised in an early cell')" in early.traceback
+    filler = "\n".join(["# " + "x" * 1000] * 1000)  # about 1 MB of comments
+    for _ in range(9):
+        assert finished_of(evaluate(stub, filler, session)).status == OK
+    late = one(evaluate(stub, "fail()", session), "error").error
+    assert late.ename == "ValueError"
+    assert "raise ValueError" not in late.traceback
+    assert "fail()" in late.traceback  # the cell that just ran is still quoted
+
+
 def test_syntax_error_is_reported_in_band(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "1 +* 2")
     assert one(events, "error").error.ename == "SyntaxError"

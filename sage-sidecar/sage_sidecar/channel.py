@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 _HEADER = struct.Struct(">I")
 MAX_FRAME_BYTES = (1 << 32) - 1
 # One read's worth on the worker's side; a frame may span several.
-_READ_BYTES = 256 * 1024
+_READ_BYTES = 64 * 1024
 _MAX_PASSED_FDS = 4
 
 
@@ -211,6 +211,10 @@ class WorkerEnd:
         self._socket = sock
         self._lock = threading.Lock()
         self._buffer = bytearray()
+        # Reads land here: a fresh buffer per read would be large enough for malloc to map
+        # and unmap it each time, page faults included.
+        self._landing = bytearray(_READ_BYTES)
+        self._landing_view = memoryview(self._landing)
         self._fds: collections.deque[int] = collections.deque()
 
     def fileno(self) -> int:
@@ -233,17 +237,17 @@ class WorkerEnd:
                         message = pickle.loads(view[_HEADER.size : end])
                     del buffer[:end]
                     return message
-            data, ancillary, _, _ = self._socket.recvmsg(
-                _READ_BYTES, socket.CMSG_SPACE(_MAX_PASSED_FDS * 4)
+            size, ancillary, _, _ = self._socket.recvmsg_into(
+                [self._landing_view], socket.CMSG_SPACE(_MAX_PASSED_FDS * 4)
             )
             for level, kind, fds in ancillary:
                 if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
                     passed = array.array("i")
                     passed.frombytes(fds[: len(fds) - len(fds) % 4])
                     self._fds.extend(passed)
-            if not data:
+            if not size:
                 raise EOFError("the server closed the worker's socket")
-            buffer += data
+            buffer += self._landing_view[:size]
 
     def take_fd(self) -> int:
         """A descriptor that came with the messages received so far, oldest first."""

@@ -17,6 +17,7 @@ import signal
 import time
 import traceback
 import types
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +47,10 @@ from sage_sidecar.tracing import WorkerTracer
 
 # LaTeX is skipped for values whose plain text is longer: it would double a huge output.
 _MAX_LATEX_SOURCE = 64 * 1024
+# The source of recent cells kept for tracebacks, and what one cell's entry costs beyond its
+# text (the line list and the tuple holding it).
+_MAX_SOURCE_BYTES = 8 * 1024 * 1024
+_SOURCE_ENTRY_BYTES = 512
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
 # huge `s` must not make a message larger than any client accepts.
 _MAX_ERROR_TEXT = 64 * 1024
@@ -94,6 +99,8 @@ class Executor:
         self._display_budget = 0
         self._backend = SidecarBackend(capture.emit, self._charge_display)
         self._tracer: WorkerTracer | None = None
+        self._sources: OrderedDict[str, int] = OrderedDict()  # cells in linecache, oldest first
+        self._source_bytes = 0
         get_display_manager().switch_backend(self._backend)
 
     def install_interrupt_handler(self) -> None:
@@ -204,7 +211,7 @@ class Executor:
             yield span
 
     def _execute(self, code: str, name: str) -> Any:
-        linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
+        self._remember_source(name, code)
         source = preparse(code)
         if ":=" not in source:
             # Most cells are one expression: compiled straight from source, with no AST
@@ -225,6 +232,19 @@ class Executor:
         if last is None:
             return None
         return eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
+
+    def _remember_source(self, name: str, code: str) -> None:
+        """Keep a cell's source for tracebacks; `linecache` would keep every cell's forever,
+        so the oldest are forgotten past a budget (their frames then show no source line)."""
+        lines = code.splitlines(keepends=True)
+        linecache.cache[name] = (len(code), None, lines, name)
+        size = len(code) + _SOURCE_ENTRY_BYTES + 64 * len(lines)
+        self._sources[name] = size
+        self._source_bytes += size
+        while self._source_bytes > _MAX_SOURCE_BYTES and len(self._sources) > 1:
+            old, old_size = self._sources.popitem(last=False)
+            linecache.cache.pop(old, None)
+            self._source_bytes -= old_size
 
     def _result(self, value: Any) -> Result:
         text = console_text(value)
