@@ -53,7 +53,10 @@ def _reap_descendants_at_exit() -> None:
 
 _warm_up()
 
-from sage_sidecar import executor  # noqa: E402  (builds the console namespace once, here)
+# The executor builds the console namespace once, here. The worker's own entry point (and
+# the channel it talks through) is imported here too rather than in each worker after the
+# fork: an idle session then costs about 5 MB less private memory.
+from sage_sidecar import executor, worker  # noqa: E402, F401
 
 # A first evaluation builds caches (the preparser's, the display manager's, LaTeX's); built
 # here, workers share them instead of each building its own.
