@@ -31,7 +31,10 @@ def table(model: type[BaseSettings]) -> str:
         default = field.default
         if isinstance(default, ByteSize):
             default = default.human_readable(separator="")
-        shown = f"`{default}`" if default not in ("", None) else "(none)"
+        if field.default_factory is not None:
+            shown = "(see meaning)"  # computed at start-up; the description says how
+        else:
+            shown = f"`{default}`" if default not in ("", None) else "(none)"
         description = (field.description or "").replace("|", "\\|")
         rows.append(f"| `{flag}` | `{env}` | {shown} | {description} |")
     return "\n".join(rows)
