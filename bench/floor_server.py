@@ -5,7 +5,9 @@ time a client sees is gRPC's own cost over loopback, which no Evaluate can beat.
 standard health too, so the bench starts it, waits for it and stops it exactly as it does
 the sidecar. Counterpart: `systems.GrpcSystem`, the client that drives both.
 
-Run: `python -m bench.floor_server --listen 127.0.0.1:PORT`.
+Run: `python -m bench.floor_server --listen 127.0.0.1:PORT [--loop uvloop]`. By default it runs
+on asyncio's own event loop, as a trivial `grpc.aio` servicer does; `--loop uvloop` runs it on
+the loop the sidecar uses, for a comparison on the same footing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import grpc
+import uvloop
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
@@ -100,9 +103,11 @@ async def serve(listen: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen", required=True, help="host:port to serve on")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     args = parser.parse_args()
+    run = uvloop.run if args.loop == "uvloop" else asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.listen))
+        run(serve(args.listen))
 
 
 if __name__ == "__main__":

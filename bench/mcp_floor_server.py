@@ -3,12 +3,19 @@
 No Sage and no gRPC behind it, so a call costs only the MCP SDK's framing and the stdio
 pipes. Counterpart: `systems.McpSystem`, the client that drives it and `sage-mcp` alike.
 
-Run: `python -m bench.mcp_floor_server` (stdio).
+Run: `python -m bench.mcp_floor_server [--like-sage-mcp]` (stdio). By default it is served
+as `MCPServer.run()` serves it; `--like-sage-mcp` serves it the way `sage-mcp` serves its
+tools (stdio read and written by the event loop, on uvloop), for a comparison on the same
+footing.
 """
 
 from __future__ import annotations
 
+import sys
+
+import anyio
 from mcp.server.mcpserver import MCPServer
+from sage_mcp.stdio import serve_stdio
 
 server: MCPServer[None] = MCPServer("bench-floor", log_level="WARNING")
 
@@ -26,7 +33,10 @@ def create_session() -> dict[str, str]:
 
 
 def main() -> None:
-    server.run()
+    if "--like-sage-mcp" in sys.argv[1:]:
+        anyio.run(serve_stdio, server, backend_options={"use_uvloop": True})
+    else:
+        server.run()
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 COLORS = {
     "grpc": "#1f77b4",
     "grpc_floor": "#9ecae1",
+    "grpc_floor_uv": "#c6dbef",
     "mcp": "#2ca02c",
     "mcp_floor": "#a1d99b",
+    "mcp_floor_fast": "#c7e9c0",
     "jupyter": "#ff7f0e",
     "fresh": "#d62728",
     "fresh_sage": "#ff9896",

@@ -142,7 +142,14 @@ class GrpcSystem(System):
         return system
 
     @classmethod
-    def floor(cls) -> GrpcSystem:
+    def floor(cls, *, on_uvloop: bool = False) -> GrpcSystem:
+        """The floor as a trivial `grpc.aio` servicer runs, or on uvloop as the sidecar does."""
+        if on_uvloop:
+            return cls(
+                "grpc_floor_uv",
+                "bare gRPC floor, on uvloop",
+                [sys.executable, "-m", "bench.floor_server", "--loop", "uvloop", "--listen"],
+            )
         return cls(
             "grpc_floor",
             "bare gRPC floor",
@@ -335,7 +342,15 @@ class McpSystem(System):
         )
 
     @classmethod
-    def floor(cls) -> McpSystem:
+    def floor(cls, *, like_sage_mcp: bool = False) -> McpSystem:
+        """The floor as `MCPServer.run()` serves it, or served as `sage-mcp` serves."""
+        if like_sage_mcp:
+            return cls(
+                "mcp_floor_fast",
+                "bare MCP floor, served as sage-mcp serves",
+                sys.executable,
+                ["-m", "bench.mcp_floor_server", "--like-sage-mcp"],
+            )
         return cls("mcp_floor", "bare MCP floor", sys.executable, ["-m", "bench.mcp_floor_server"])
 
     @property

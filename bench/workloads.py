@@ -63,9 +63,11 @@ INTERRUPT_CODES = {
 
 @dataclass(frozen=True)
 class Config:
-    rounds: int = 5  # rounds of `1+1`
-    one_plus_one_reps: int = 200  # per round, for the fast systems
-    slow_one_plus_one_reps: int = 50  # per round, for Jupyter and MCP
+    # Many short rounds of `1+1`: noise on this kind of machine comes in bursts, and a short
+    # round is more often measured side by side with its neighbours in the same burst.
+    rounds: int = 15
+    one_plus_one_reps: int = 100  # per round, for the fast systems
+    slow_one_plus_one_reps: int = 25  # per round, for Jupyter and MCP
     work_rounds: int = 5
     work_reps: int = 8  # per round, per computation
     fresh_reps: int = 1  # fresh processes per round: each is a cold start
@@ -120,7 +122,9 @@ class Bench:
         self.results = results
         self.grpc = GrpcSystem.sidecar()
         self.grpc_floor = GrpcSystem.floor()
+        self.grpc_floor_uv = GrpcSystem.floor(on_uvloop=True)
         self.mcp_floor = McpSystem.floor()
+        self.mcp_floor_fast = McpSystem.floor(like_sage_mcp=True)
         self.mcp: McpSystem | None = None
         self.jupyter = JupyterSystem()
         self.fresh = FreshProcessSystem()
@@ -131,7 +135,14 @@ class Bench:
     # Set-up and tear-down.
 
     async def start(self) -> None:
-        servers: list[System] = [self.grpc, self.grpc_floor, self.inprocess, self.mcp_floor]
+        servers: list[System] = [
+            self.grpc,
+            self.grpc_floor,
+            self.grpc_floor_uv,
+            self.inprocess,
+            self.mcp_floor,
+            self.mcp_floor_fast,
+        ]
         for system in servers:
             await self._start(system)
         mcp = McpSystem.sage_mcp(self.grpc.address)
@@ -166,15 +177,22 @@ class Bench:
 
     def systems(self) -> list[System]:
         """The systems with a warm session, in table order."""
-        found: list[System] = [self.grpc, self.grpc_floor]
+        found: list[System] = [self.grpc, *self.grpc_floors()]
         if self.mcp is not None:
             found.append(self.mcp)
-        found += [self.mcp_floor, self.jupyter, self.inprocess]
+        found += [*self.mcp_floors(), self.jupyter, self.inprocess]
         return found
+
+    def grpc_floors(self) -> list[System]:
+        return [self.grpc_floor, self.grpc_floor_uv]
+
+    def mcp_floors(self) -> list[System]:
+        return [self.mcp_floor, self.mcp_floor_fast]
 
     def sage_systems(self) -> list[System]:
         """The warm systems that run Sage (the floors' canned answers run nothing)."""
-        return [s for s in self.systems() if s.key not in ("grpc_floor", "mcp_floor")]
+        floors = {s.key for s in (*self.grpc_floors(), *self.mcp_floors())}
+        return [s for s in self.systems() if s.key not in floors]
 
     # The workloads.
 
@@ -196,7 +214,7 @@ class Bench:
             session = self.sessions[system.key]
             for workload in (ONE_PLUS_ONE, *COMPUTATIONS):
                 await system.evaluate(session, workload.code, png=workload.png)
-        for system in (self.grpc_floor, self.mcp_floor):
+        for system in (*self.grpc_floors(), *self.mcp_floors()):
             await system.time_evaluations(self.sessions[system.key], "1+1", 20)
 
     async def one_plus_one(self) -> None:
@@ -218,7 +236,7 @@ class Bench:
     def _reps_for(self, system: System, fast: int) -> int:
         if system is self.fresh:
             return self.config.fresh_reps
-        if system in (self.jupyter, self.mcp, self.mcp_floor):
+        if system in (self.jupyter, self.mcp, *self.mcp_floors()):
             return min(fast, self.config.slow_one_plus_one_reps)
         return fast
 
@@ -368,7 +386,7 @@ class Bench:
     async def concurrency_and_memory(self) -> None:
         config = self.config
         most = max(config.concurrency)
-        systems: list[System] = [self.grpc, self.grpc_floor]
+        systems: list[System] = [self.grpc, *self.grpc_floors()]
         if self.mcp is not None:
             systems.append(self.mcp)
         systems += [self.mcp_floor, self.jupyter]
