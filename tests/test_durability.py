@@ -167,10 +167,15 @@ def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> 
 
 
 def test_finished_reports_cpu_time_and_peak_memory(stub: sage_pb2_grpc.SageServiceStub) -> None:
-    events = run(stub, "big = [0] * 10^7\nsum(range(10^6))")
-    finished = finished_of(events)
+    session = create_session(stub)
+    finished = finished_of(run(stub, "big = [0] * 10^7\nsum(range(10^6))", session))
     assert finished.cpu_time.ToNanoseconds() > 0
     assert finished.peak_memory_bytes > 80 * 2**20
+    run(stub, "del big", session)
+    # Each evaluation's peak is its own, not the worker's highest so far.
+    after = finished_of(run(stub, "1+1", session))
+    assert finished.peak_memory_bytes - after.peak_memory_bytes > 60 * 2**20
+    assert after.cpu_time.ToNanoseconds() < finished.cpu_time.ToNanoseconds()
 
 
 def test_unpicklable_variables_are_named_after_a_restore(

@@ -99,6 +99,7 @@ class Executor:
         self._display_budget = 0
         self._backend = SidecarBackend(capture.emit, self._charge_display)
         self._tracer: WorkerTracer | None = None
+        self._cpu_mark = 0.0
         self._sources: OrderedDict[str, int] = OrderedDict()  # cells in linecache, oldest first
         self._source_bytes = 0
         get_display_manager().switch_backend(self._backend)
@@ -114,11 +115,16 @@ class Executor:
         signal.signal(signal.SIGINT, self._on_interrupt)
         init_cysignals()
 
+    def rest(self) -> None:
+        """Between requests: start the next cell's peak-memory and CPU accounts. Done after a
+        reply has gone out, so the call that asked for it does not wait for these syscalls."""
+        _reset_peak_memory()
+        self._cpu_mark, _ = _usage()
+
     def run(self, cell: EvaluateCell) -> None:
         started = time.monotonic()
         self._rebound = True  # unless the cell parses and binds nothing
-        _reset_peak_memory()
-        cpu_before, _ = _usage()
+        cpu_before = self._cpu_mark  # since the last rest: this cell and its message
         self._capture.begin(cell.max_output_bytes)
         self._display_budget = cell.max_display_bytes
         if cell.traceparent:

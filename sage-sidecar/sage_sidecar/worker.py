@@ -52,6 +52,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     executor = Executor(capture)
     executor.install_interrupt_handler()
     conn.send(WorkerReady(os.getpid(), confinement.scratch, tuple(confinement.report.items())))
+    executor.rest()
     _serve(conn, executor, capture, spec, confinement)
     os._exit(0)
 
@@ -89,6 +90,7 @@ def _serve(
                     os.close(clone_fd)
                     clones.add(pid)
                     conn.send(Cloned(pid))
+        executor.rest()
 
 
 def _become_clone(
