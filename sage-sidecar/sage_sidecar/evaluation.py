@@ -12,16 +12,16 @@ import contextvars
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import replace
 
-from opentelemetry import trace
-from opentelemetry.trace import StatusCode
+from opentelemetry.trace import Span, StatusCode
 from sage_services.errors import RuntimeFault
 
 from sage_sidecar.messages import Error, EvaluationStatus, Event, Finished
 
 
 class EvaluationRun:
-    def __init__(self, code: str, timeout: float, request_id: str) -> None:
+    def __init__(self, code: str, timeout: float, request_id: str, span: Span) -> None:
         self.code = code
+        self.span = span  # the asking call's, which says how the evaluation went
         self.timeout = timeout
         self.request_id = request_id
         self.history: list[Event | RuntimeFault] = []
@@ -108,7 +108,7 @@ class EvaluationRun:
 
     def finish_span(self, finished: Finished) -> None:
         """Outcome on the evaluation's RPC span; Sage errors set its status too."""
-        span = trace.get_current_span()
+        span = self.span
         span.set_attribute("sage.outcome", finished.status.name)
         if finished.status is EvaluationStatus.OK:
             return

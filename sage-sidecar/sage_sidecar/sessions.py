@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import grpc
 from opentelemetry import trace
+from opentelemetry.trace import Span
 from sage_services import errors
 from sage_services.errors import RuntimeFault
 
@@ -180,7 +181,12 @@ class Session:
             self.requests.popitem(last=False)
 
     def submit(
-        self, code: str, timeout: float, request_id: str, span_attributes: dict[str, str | int]
+        self,
+        code: str,
+        timeout: float,
+        request_id: str,
+        span: Span,
+        span_attributes: dict[str, str | int],
     ) -> EvaluationRun:
         if self._waiting >= self._settings.max_queued_evaluations:
             raise errors.resource_exhausted(
@@ -189,7 +195,7 @@ class Session:
                 "or use another session.",
                 resource_type="sage.v1.Session",
             )
-        run = EvaluationRun(code, timeout, request_id)
+        run = EvaluationRun(code, timeout, request_id, span)
         run.span_attributes.update(span_attributes)
         self.remember(request_id, run)
         if self._can_start_now() and self._turns.take_now():
@@ -430,7 +436,7 @@ class Session:
             run.put(Stream("stderr", f"[session restored, but: {self._announce}]\n"))
             self._announce = ""
         run.span_attributes["sage.execution_count"] = count
-        trace.get_current_span().set_attribute("sage.execution_count", count)
+        run.span.set_attribute("sage.execution_count", count)
         settings = self._settings
         worker.sink = functools.partial(self._on_batch, run)
         worker.send(
@@ -824,8 +830,9 @@ class SessionManager:
                     self._check_capacity()
                     session = Session(uuid.uuid4().hex, self, None, create_time=time.time())
                     self._one_offs.add(session)
-                attributes = self._code_attributes(request.code, session.session_id)
-                run = session.submit(request.code, timeout, request.request_id, attributes)
+                span = trace.get_current_span()  # the RPC's
+                attributes = self._code_attributes(request.code, session.session_id, span)
+                run = session.submit(request.code, timeout, request.request_id, span, attributes)
                 if session.one_off and request.request_id:
                     self._remember_one_off(request.request_id, run)
             self._runs.add(run)
@@ -934,11 +941,10 @@ class SessionManager:
                 resource_type="sage.v1.Session",
             )
 
-    def _code_attributes(self, code: str, session_id: str) -> dict[str, str | int]:
+    def _code_attributes(self, code: str, session_id: str, span: Span) -> dict[str, str | int]:
         """What spans say about the code: its size and hash, the code itself only if allowed.
 
         Set on the RPC's span, and sent for the worker's: none when no span is recorded."""
-        span = trace.get_current_span()
         if not span.is_recording():
             return {}
         encoded = code.encode("utf-8", "surrogatepass")
