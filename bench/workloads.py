@@ -224,7 +224,7 @@ class Bench:
         in_worker = self._series(f"{ONE_PLUS_ONE.key}_in_worker", self.grpc.key, "s")
         for round_ in range(config.rounds):
             log.info("1+1, round %d of %d", round_ + 1, config.rounds)
-            for system in systems:
+            for system in _rotated(systems, round_):
                 reps = self._reps_for(system, config.one_plus_one_reps)
                 outcomes = await system.time_evaluations(
                     self.sessions.get(system.key), ONE_PLUS_ONE.code, reps
@@ -248,7 +248,7 @@ class Bench:
             firsts = {s.key: self._series(f"{workload.key}_first", s.key, "s") for s in systems}
             for round_ in range(config.work_rounds):
                 log.info("%s, round %d of %d", workload.key, round_ + 1, config.work_rounds)
-                for system in systems:
+                for system in _rotated(systems, round_):
                     reps = self.config.fresh_reps if system is self.fresh else config.work_reps
                     outcomes = await system.time_evaluations(
                         self.sessions.get(system.key), workload.code, reps, png=workload.png
@@ -413,7 +413,7 @@ class Bench:
             series = {s.key: self._series(f"throughput_{count}", s.key, "evals/s") for s in systems}
             for round_ in range(config.throughput_rounds):
                 log.info("throughput with %d sessions, round %d", count, round_ + 1)
-                for system in systems:
+                for system in _rotated(systems, round_):
                     rate = await _throughput(
                         system, pools[system.key][:count], config.throughput_seconds
                     )
@@ -456,6 +456,13 @@ class Bench:
 
     def _series(self, workload: str, system: str, unit: str, label: str = "") -> Series:
         return self.results.add(Series(workload, system, unit, label=label))
+
+
+def _rotated(systems: Sequence[System], round_: int) -> list[System]:
+    """The systems in an order that moves on each round: no system always runs first, just
+    after the cold start of a fresh Sage process, or always runs after the same one."""
+    shift = round_ % len(systems)
+    return [*systems[shift:], *systems[:shift]]
 
 
 def _note_outcome(series: Series, outcomes: Sequence[Outcome]) -> None:
