@@ -849,9 +849,9 @@ class Report:
             f"- `1+1`: {config.get('rounds')} interleaved rounds; per round "
             f"{config.get('one_plus_one_reps')} calls on the gRPC systems and in-process, "
             f"{config.get('slow_one_plus_one_reps')} on MCP and Jupyter, "
-            f"{config.get('fresh_reps')} fresh process. Each round starts with the next "
-            "system in turn, so no system always runs first (after a fresh process's cold "
-            "start) or always after the same one.",
+            f"{config.get('fresh_reps')} fresh process, whose cold starts run after the "
+            "rounds rather than among them. Each round starts with the next system in turn, "
+            "so no system always runs first or always after the same one.",
             f"- Other computations: {config.get('work_rounds')} rounds of "
             f"{config.get('work_reps')} calls per system ({config.get('fresh_reps')} per round for "
             "the fresh process).",
