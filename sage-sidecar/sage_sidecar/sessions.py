@@ -428,17 +428,11 @@ class Session:
         self._current = run
         self.execution_count += 1
         run.execution_count = count = self.execution_count
-        self.last_active_time = time.time()
-        run.began = time.monotonic()
-        run.running_on(self._interrupt_worker)
-        run.put(Started(count))
-        if self._announce:
-            run.put(Stream("stderr", f"[session restored, but: {self._announce}]\n"))
-            self._announce = ""
         run.span_attributes["sage.execution_count"] = count
-        run.span.set_attribute("sage.execution_count", count)
-        settings = self._settings
         worker.sink = functools.partial(self._on_batch, run)
+        run.began = time.monotonic()
+        # The cell goes first, so the worker is busy with it while the rest is done here.
+        settings = self._settings
         worker.send(
             EvaluateCell(
                 code=run.code,
@@ -449,6 +443,13 @@ class Session:
                 span_attributes=tuple(run.span_attributes.items()),
             )
         )
+        run.running_on(self._interrupt_worker)
+        run.put(Started(count))
+        if self._announce:
+            run.put(Stream("stderr", f"[session restored, but: {self._announce}]\n"))
+            self._announce = ""
+        run.span.set_attribute("sage.execution_count", count)
+        self.last_active_time = time.time()
         run.timer = asyncio.get_running_loop().call_later(
             run.timeout, run.interrupt, EvaluationStatus.TIMED_OUT
         )
