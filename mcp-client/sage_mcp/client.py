@@ -14,7 +14,7 @@ import contextlib
 import datetime
 import json
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -323,8 +323,14 @@ class SageClient:
                     if kind == "started":
                         execution_count = event.started.execution_count
                     elif kind == "finished":
-                        finished = True
+                        finished = ended = True
                     yield event
+                    if finished:
+                        # `finished` is the evaluation's last event: the answer is whole.
+                        # The stream's end, the status after it, is read in the background
+                        # rather than waited for.
+                        self._in_background(self._read_to_the_end(call))
+                        break
                 ended = True
                 if finished:
                     self.breaker.record_success()
@@ -457,9 +463,20 @@ class SageClient:
 
     def _interrupt_soon(self, session_id: str, request_id: str) -> None:
         # A task of its own: the caller is being cancelled, and would cancel an await here.
-        task = asyncio.get_running_loop().create_task(self._interrupt(session_id, request_id))
+        self._in_background(self._interrupt(session_id, request_id))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _read_to_the_end(call: Any) -> None:
+        """Let a call whose answer is complete end as gRPC calls do, its status received (and
+        a tracing interceptor's span closed), without the caller waiting for it."""
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            async for _ in call:
+                pass
 
     async def _interrupt(self, session_id: str, request_id: str) -> None:
         request = sage_pb2.InterruptRequest(session_id=session_id, request_id=request_id)

@@ -30,6 +30,8 @@ class Script:
     break_after_started: int = 0
     evaluate_seconds: float = 0.0
     known_sessions: set[str] = field(default_factory=lambda: {"s1"})
+    # Set: the stream stays open after `finished` until the test sets it.
+    end_stream: asyncio.Event | None = None
 
 
 @dataclass
@@ -69,6 +71,8 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
                 status=pb.EVALUATION_STATUS_OK, execution_count=self.count, state_preserved=True
             )
         )
+        if self.script.end_stream is not None:
+            await self.script.end_stream.wait()
 
     async def CreateSession(
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext

@@ -131,6 +131,22 @@ async def test_leaving_an_evaluation_early_interrupts_it_by_request_id(fake: Fak
     assert [(i.session_id, i.request_id) for i in fake.seen.interrupts] == [("s1", "r-1")]
 
 
+async def test_an_evaluation_is_answered_at_finished_without_waiting_for_the_streams_end(
+    fake: FakeSidecar,
+) -> None:
+    """`finished` is an evaluation's last event: the answer is whole, and the status that
+    ends the stream after it is read in the background."""
+    fake.script.end_stream = asyncio.Event()
+    async with client_of(fake.address) as client:
+        outcome = await asyncio.wait_for(run(client, "s1"), 30.0)
+        still_open = not fake.script.end_stream.is_set()
+        fake.script.end_stream.set()
+    assert still_open
+    assert outcome.status == "ok"
+    assert outcome.result_text == "2"
+    assert client.breaker.state is BreakerState.CLOSED
+
+
 async def test_evaluate_deadline_is_the_timeout_plus_the_margin(fake: FakeSidecar) -> None:
     async with client_of(fake.address, deadline_margin=5.0) as client:
         await run(client, "s1", timeout=20.0)
