@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
 from bench import stats
+from bench.formatting import fmt_seconds
 
 if TYPE_CHECKING:
     from bench.report import Report
@@ -44,15 +45,6 @@ def _seconds_label(value: float, _position: int = 0) -> str:
     if value < 1:
         return f"{value * 1e3:g} ms"
     return f"{value:g} s"
-
-
-def _short_seconds(value: float) -> str:
-    """Three significant digits, as in the tables."""
-    if value < 1e-3:
-        return f"{value * 1e6:.3g} µs"
-    if value < 1:
-        return f"{value * 1e3:.3g} ms"
-    return f"{value:.3g} s"
 
 
 def _save(figure: Any, path: Path) -> None:
@@ -86,7 +78,7 @@ def _bars(
     axis.scatter(tails, positions, marker="|", s=200, color="black", label="p99", zorder=3)
     for y, value, tail in zip(positions, medians, tails, strict=True):
         axis.annotate(
-            f"p50 {_short_seconds(value)}",
+            f"p50 {fmt_seconds(value)}",
             (max(value, tail), y),
             xytext=(6, 0),
             textcoords="offset points",

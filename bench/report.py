@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import plots, stats
+from bench.formatting import MB, NONE, TIMES, fmt_mb, fmt_ratio, fmt_seconds, fmt_speed
 from bench.results import Results, Series
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-MB = 1_000_000
-TIMES = "\u00d7"  # the multiplication sign
-NONE = "\u2013"  # an en dash, for a missing figure
 
 # Table order, and the systems every table compares against.
 SYSTEM_ORDER = [
@@ -57,35 +55,6 @@ WORKLOAD_TITLES = {
     "print": "Printing loop: `for i in range(5): print(i); sleep(0.02)`",
     "plot": "`plot(sin(x), (x, 0, 2*pi))`, PNG bytes back",
 }
-
-
-def fmt_seconds(value: float) -> str:
-    if math.isnan(value):
-        return NONE
-    if value < 1e-3:
-        return f"{value * 1e6:.0f} µs"
-    if value < 1.0:
-        return f"{value * 1e3:.3g} ms"
-    return f"{value:.3g} s"
-
-
-def fmt_ratio(value: float) -> str:
-    if math.isnan(value):
-        return NONE
-    return f"{value:.3g}{TIMES}"
-
-
-def fmt_speed(ours_over_theirs: float) -> str:
-    """`2.1x faster` when ours takes less time than theirs, `1.4x slower` otherwise."""
-    if math.isnan(ours_over_theirs) or ours_over_theirs <= 0:
-        return NONE
-    if ours_over_theirs <= 1:
-        return f"{1 / ours_over_theirs:.3g}{TIMES} faster"
-    return f"{ours_over_theirs:.3g}{TIMES} slower"
-
-
-def fmt_mb(value: float) -> str:
-    return NONE if math.isnan(value) else f"{value / MB:.1f} MB"
 
 
 @dataclass
