@@ -11,10 +11,11 @@ footing.
 
 from __future__ import annotations
 
+import functools
 import sys
 
-import anyio
 from mcp.server.mcpserver import MCPServer
+from sage_mcp.main import run_on_uvloop
 from sage_mcp.stdio import serve_stdio
 
 server: MCPServer[None] = MCPServer("bench-floor", log_level="WARNING")
@@ -34,7 +35,7 @@ def create_session() -> dict[str, str]:
 
 def main() -> None:
     if "--like-sage-mcp" in sys.argv[1:]:
-        anyio.run(serve_stdio, server, backend_options={"use_uvloop": True})
+        run_on_uvloop(functools.partial(serve_stdio, server))
     else:
         server.run()
 

@@ -58,9 +58,9 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
             print(f"MCP server (HTTP):    http://{settings.host}:{settings.port}/mcp", flush=True)
             print("Ctrl-C stops both." if sidecar is not None else "Ctrl-C stops it.", flush=True)
         if settings.transport == "stdio":
-            _run(functools.partial(serve_stdio, app.server))
+            run_on_uvloop(functools.partial(serve_stdio, app.server))
         else:
-            _run(
+            run_on_uvloop(
                 functools.partial(
                     app.server.run_streamable_http_async, host=settings.host, port=settings.port
                 )
@@ -80,7 +80,8 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
     return 0
 
 
-def _run(server: Callable[[], Awaitable[None]]) -> None:
+def run_on_uvloop(server: Callable[[], Awaitable[None]]) -> None:
+    """Run a server coroutine the way `sage-mcp` runs its own (the bench's MCP floor too)."""
     # libuv's loop: every tool call crosses it several times (the MCP transport, the gRPC
     # call's messages), and its per-wakeup cost is a fraction of the pure-Python loop's.
     anyio.run(server, backend="asyncio", backend_options={"use_uvloop": True})

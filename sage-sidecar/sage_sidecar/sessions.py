@@ -355,7 +355,7 @@ class Session:
         run.holds_turn = False
         if run.timer is not None:
             run.timer.cancel()
-        if self.worker is not None and self.worker.sink is not None:
+        if self.worker is not None:
             self.worker.sink = None
         self._current = None
         if self._kill_timer is not None:
