@@ -81,6 +81,9 @@ class Report:
             return series.label
         return self.results.labels.get(system, system)
 
+    def _cores(self) -> str:
+        return self.results.machine.get("cores", "the")
+
     def p50(self, workload: str, system: str) -> float:
         found = self.series(workload, system)
         return stats.p50(found.samples) if found else math.nan
@@ -667,21 +670,23 @@ class Report:
         grpc_floor = self.round_ratio("eval_1plus1", "grpc", "grpc_floor")
         if grpc_floor > 1.3:
             same = self.round_ratio("eval_1plus1", "grpc", "grpc_floor_uv")
+            ours, floor = self.p50("eval_1plus1", "grpc"), self.p50("eval_1plus1", "grpc_floor")
+            in_worker = self.p50("eval_1plus1_in_worker", "grpc")
             lines.append(
                 f'`Evaluate("1+1")` is {fmt_ratio(grpc_floor)} the bare-gRPC floor '
                 f"({fmt_ratio(same)} the floor on uvloop, the sidecar's own loop), over the "
                 f"1.3{TIMES} target. The floor answers from the servicer with canned messages; "
-                "the sidecar runs the cell in another process. Of its p50 "
-                f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))}, the worker itself reports "
-                f"{fmt_seconds(self.p50('eval_1plus1_in_worker', 'grpc'))} (p50) for the cell "
-                "(the preparser, compiling, Sage's display hook for the console text, "
-                "`latex()`, the output pipes' drain), against "
+                f"the sidecar runs the cell in another process. Of the {fmt_seconds(ours - floor)} "
+                f"between their p50s, the worker itself reports {fmt_seconds(in_worker)} (p50) "
+                "for the cell (the preparser, compiling, Sage's display hook for the console "
+                "text, `latex()`, the output pipes' drain), against "
                 f"{fmt_seconds(self.p50('eval_1plus1', 'inprocess'))} for the bare `exec` of "
-                "already-preparsed code in a hot loop; add a message to the worker and back over "
-                "its socket, and the session's bookkeeping, the journal commit among it. On 2 "
-                "cores shared by the client, the server and the worker, the worker's CPU competes "
-                "with the gRPC threads sending `started`, and every microsecond of CPU any of "
-                "them spends shows up in the latency."
+                "already-preparsed code in a hot loop. The other "
+                f"{fmt_seconds(ours - floor - in_worker)} are the message to the worker and back "
+                "over its socket, which wakes two more processes per call than the floor does, "
+                "and the session's bookkeeping, the journal commit among it. On "
+                f"{self._cores()} cores shared by the client, the server and the worker, every "
+                "wake-up and every microsecond of CPU any of them spends shows up in the latency."
             )
         mcp_ratio = self._mcp_target()
         if mcp_ratio.passed is False:
@@ -689,7 +694,7 @@ class Report:
                 f"MCP `evaluate` is {mcp_ratio.measured} (MCP floor + gRPC floor). An MCP "
                 "call pays the SDK's transport (as the MCP floor does), then `sage-mcp`'s own "
                 "gRPC call to the sidecar, which carries all of the sidecar's overhead above, in "
-                "one more process on the same 2 cores."
+                f"one more process on the same {self._cores()} cores."
             )
         for workload in ("eval_1plus1", "factor", "integrate", "plot", "print"):
             ours, theirs = self.p50(workload, "grpc"), self.p50(workload, "jupyter")
@@ -741,10 +746,11 @@ class Report:
                 f"{fmt_ratio(shares[n])} with {n} session{'s' if n != 1 else ''}" for n in low
             )
             lines.append(
-                f"Throughput against the bare-gRPC floor under the same load: {listed}. On 2 "
-                "cores, throughput is CPU per call: the client, the server process and the "
-                "workers share the two cores, and every sidecar call costs the server process "
-                "more CPU than the floor's whole call, plus the worker's share."
+                f"Throughput against the bare-gRPC floor under the same load: {listed}. On "
+                f"{self._cores()} cores, throughput is CPU per call: the client, the server "
+                "process and the workers share the cores, and each sidecar call spends CPU in "
+                "three processes (the client, the server and the session's worker) where a floor "
+                "call spends it in two."
             )
         create = self.p50("create", "grpc")
         namespace = self.p50("create", "inprocess")
