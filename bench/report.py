@@ -111,8 +111,8 @@ class Report:
             _target(
                 '`Evaluate("1+1")` p50 vs the bare-gRPC floor',
                 ratio,
-                f"≤ 1.3{TIMES}",
-                ratio <= 1.3,
+                "≤",
+                1.3,
                 f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
                 f"{fmt_seconds(self.p50('eval_1plus1', 'grpc_floor'))}",
             )
@@ -122,8 +122,8 @@ class Report:
             _target(
                 '`Evaluate("1+1")` p50: times faster than the Jupyter kernel',
                 speedup,
-                f"≥ 4{TIMES}",
-                speedup >= 4,
+                "≥",
+                4,
                 f"{fmt_seconds(self.p50('eval_1plus1', 'jupyter'))} vs "
                 f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))}",
             )
@@ -144,8 +144,8 @@ class Report:
             _target(
                 "`CreateSession` p50: times faster than a cold Sage start",
                 faster,
-                f"≥ 40{TIMES}",
-                faster >= 40,
+                "≥",
+                40,
                 f"cold start {fmt_seconds(cold)}",
             )
         )
@@ -173,8 +173,8 @@ class Report:
                 _target(
                     f"Throughput with {most} sessions vs the bare-gRPC floor",
                     share,
-                    f"≥ 0.7{TIMES}",
-                    share >= 0.7,
+                    "≥",
+                    0.7,
                     f"{self.p50(f'throughput_{most}', 'grpc'):.0f} vs "
                     f"{self.p50(f'throughput_{most}', 'grpc_floor'):.0f} evaluations/s",
                 )
@@ -212,7 +212,7 @@ class Report:
         if found is None:
             return Target(name, NONE, f"≤ 1.3{TIMES}", None, self._skip_reason("mcp"))
         ratio, detail = found
-        return _target(name, ratio, f"≤ 1.3{TIMES}", ratio <= 1.3, detail)
+        return _target(name, ratio, "≤", 1.3, detail)
 
     def _mcp_ratio(self, mcp_floor_key: str, grpc_floor_key: str) -> tuple[float, str] | None:
         """Median of per-round ratios of MCP's p50 to the sum of the two floors' p50s."""
@@ -840,10 +840,17 @@ class Report:
         ]
 
 
-def _target(name: str, value: float, threshold: str, passed: bool, detail: str) -> Target:
+def _target(name: str, value: float, op: str, limit: float, detail: str) -> Target:
+    """A ratio target: `value` must be `op` ("≤" or "≥") `limit`."""
+    threshold = f"{op} {limit:g}{TIMES}"
     if math.isnan(value):
         return Target(name, NONE, threshold, None, detail)
-    return Target(name, fmt_ratio(value), threshold, passed, detail)
+    passed = value <= limit if op == "≤" else value >= limit
+    # Enough digits that a miss never reads as the threshold itself (1.302 is not "1.3").
+    digits = 3
+    while digits < 6 and value != limit and float(f"{value:.{digits}g}") == limit:
+        digits += 1
+    return Target(name, f"{value:.{digits}g}{TIMES}", threshold, passed, detail)
 
 
 def render(results: Results, out: Path = DOCS) -> Path:
