@@ -18,6 +18,7 @@ from sage_mcp.auth import AuthConfigError
 from sage_mcp.settings import McpSettings
 from sage_mcp.sidecar_process import SidecarProcess, SidecarStartError, free_local_address
 from sage_mcp.stdio import serve_stdio
+from sage_mcp.streamable_http import serve_http
 from sage_mcp.tools import SageMcp
 
 log = logging.getLogger("sage_mcp")
@@ -61,9 +62,7 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
             run_on_uvloop(functools.partial(serve_stdio, app.server))
         else:
             run_on_uvloop(
-                functools.partial(
-                    app.server.run_streamable_http_async, host=settings.host, port=settings.port
-                )
+                functools.partial(serve_http, app.server, host=settings.host, port=settings.port)
             )
     except SidecarStartError as exc:
         print(f"sage-mcp: {exc}", file=sys.stderr)

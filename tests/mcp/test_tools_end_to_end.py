@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import time
 import urllib.error
 import urllib.request
@@ -257,6 +258,23 @@ def test_http_server_says_it_is_alive_and_ready_when_the_sidecar_serves(
     base = mcp_http.url.removesuffix("/mcp")
     assert http_status(f"{base}/healthz") == 200
     assert http_status(f"{base}/readyz") == 200
+
+
+def test_http_server_logs_one_json_object_a_line_uvicorn_included(
+    mcp_http: HttpServer,
+) -> None:
+    base = mcp_http.url.removesuffix("/mcp")
+    assert http_status(f"{base}/healthz") == 200
+    deadline = time.monotonic() + 10
+    while True:
+        # Every line parses, the web server's own among them.
+        records = [json.loads(line) for line in mcp_http.log().splitlines() if line.strip()]
+        access = [r for r in records if r["logger"] == "uvicorn.access"]
+        if any("/healthz" in r["message"] for r in access) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert any("/healthz" in r["message"] for r in access), records
+    assert any(r["logger"].startswith("uvicorn") and r["level"] == "INFO" for r in records)
 
 
 def test_http_server_is_not_ready_without_a_sidecar() -> None:
