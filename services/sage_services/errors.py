@@ -45,7 +45,8 @@ class RuntimeFault(Exception):
 
 def session_not_found(session_id: str) -> RuntimeFault:
     return RuntimeFault(
-        f"Session {session_id!r} does not exist (it was deleted, or the server restarted). "
+        f"Session {session_id!r} does not exist here (it was deleted, or this server keeps "
+        "its sessions in another state directory). "
         "Create a session with CreateSession, or leave session_id empty for a one-off evaluation.",
         grpc.StatusCode.NOT_FOUND,
         resource_type="sage.v1.Session",
