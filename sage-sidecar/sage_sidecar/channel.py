@@ -209,6 +209,7 @@ class WorkerEnd:
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(True)
         self._socket = sock
+        self._pid = os.getpid()
         self._lock = threading.Lock()
         self._buffer = bytearray()
         # Reads land here: a fresh buffer per read would be large enough for malloc to map
@@ -221,6 +222,11 @@ class WorkerEnd:
         return self._socket.fileno()
 
     def send(self, message: object) -> None:
+        if os.getpid() != self._pid:
+            # A copy of the worker that a cell forked (`os.fork()`) and that ran on to the
+            # end of the cell: the channel is the worker's alone, and the worker answers.
+            # Before the lock, which the fork may have copied held.
+            os._exit(0)
         frame = encode(message)
         with self._lock:
             self._socket.sendall(frame)

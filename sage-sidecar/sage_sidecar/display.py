@@ -29,7 +29,7 @@ from sage.rings.rational import Rational
 from sage.rings.real_mpfr import RealLiteral, RealNumber
 from sage.symbolic.expression import Expression
 
-from sage_sidecar.messages import Display, Event
+from sage_sidecar.messages import Display, Event, wire_text
 
 # The plain-text stand-in sent with a display; the whole display must fit one gRPC message.
 _MAX_ALT_TEXT = 4096
@@ -97,7 +97,7 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         data = getattr(rich_output, attribute).get()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        text = plain_text.text.get_unicode()
+        text = wire_text(plain_text.text.get_unicode())
         if len(text) > _MAX_ALT_TEXT:  # HTML's plain text is its whole source again
             text = text[:_MAX_ALT_TEXT] + " [...]"
         events: list[Event] = []

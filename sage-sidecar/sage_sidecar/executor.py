@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import ctypes
 import linecache
 import os
 import resource
@@ -41,12 +42,16 @@ from sage_sidecar.messages import (
     Result,
     SnapshotWritten,
     TakeSnapshot,
+    wire_text,
 )
 from sage_sidecar.output_capture import OutputCapture
 from sage_sidecar.tracing import WorkerTracer
 
 # LaTeX is skipped for values whose plain text is longer: it would double a huge output.
 _MAX_LATEX_SOURCE = 64 * 1024
+# And dropped when it comes out longer than this: a matrix's LaTeX can be a hundred times its
+# plain text, and a model gains nothing from megabytes of it.
+_MAX_LATEX_TEXT = 64 * 1024
 # The source of recent cells kept for tracebacks, and what one cell's entry costs beyond its
 # text (the line list and the tuple holding it).
 _MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -54,6 +59,8 @@ _SOURCE_ENTRY_BYTES = 512
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
 # huge `s` must not make a message larger than any client accepts.
 _MAX_ERROR_TEXT = 64 * 1024
+# An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
+_MAX_ERROR_NAME = 256
 
 
 def _console_globals() -> dict[str, Any]:
@@ -102,18 +109,25 @@ class Executor:
         self._cpu_mark = 0.0
         self._sources: OrderedDict[str, int] = OrderedDict()  # cells in linecache, oldest first
         self._source_bytes = 0
+        self._cysignals_check: Any = None
         get_display_manager().switch_backend(self._backend)
 
     def install_interrupt_handler(self) -> None:
-        """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT.
+        """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT, and
+        nowhere else: an interrupt that lands as a cell ends must not break the worker.
 
         The forkserver ignores SIGINT and its children do not get cysignals' C handler back,
-        so both the Python handler and cysignals are set up again here.
+        so cysignals is set up again here. Its C handler longjmps out of PARI and FLINT;
+        anywhere else it hands the signal to the Python handler, which would be cysignals'
+        own and raise wherever the worker happens to be. Ours takes its place at the Python
+        level only: `signal.signal` also replaces the C handler, so that one is put back.
         """
         from cysignals.signals import init_cysignals
 
-        signal.signal(signal.SIGINT, self._on_interrupt)
         init_cysignals()
+        self._cysignals_check = signal.getsignal(signal.SIGINT)
+        with _c_handler_kept(signal.SIGINT):
+            signal.signal(signal.SIGINT, self._on_interrupt)
 
     def rest(self) -> None:
         """Between requests: start the next cell's peak-memory and CPU accounts. Done after a
@@ -188,19 +202,19 @@ class Executor:
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
         name = f"<cell {cell.execution_count}>"
+        # Still interruptible while the error is described: that runs the exception's own
+        # `__str__`, which is user code too.
+        self._running = True
         try:
             try:
-                self._running = True
                 value = self._execute(cell.code, name)
                 result = self._result(value) if value is not None else None
-            finally:
-                self._running = False
-        except KeyboardInterrupt as exc:
-            _record_exception(exc)
-            return EvaluationStatus.INTERRUPTED, [_error(exc, name)]
-        except BaseException as exc:  # a cell's SystemExit must not end the worker
-            _record_exception(exc)
-            return EvaluationStatus.ERROR, [_error(exc, name)]
+            except KeyboardInterrupt as exc:
+                return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
+            except BaseException as exc:  # a cell's SystemExit must not end the worker
+                return EvaluationStatus.ERROR, [_described(exc, name)]
+        finally:
+            self._running = False
         return EvaluationStatus.OK, [result] if result is not None else []
 
     @contextlib.contextmanager
@@ -268,7 +282,9 @@ class Executor:
                 text_latex = str(latex(value))
             except Exception:
                 text_latex = ""
-        return Result(self._capture.take(text), text_latex)
+            if len(text_latex) > _MAX_LATEX_TEXT:
+                text_latex = ""
+        return Result(self._capture.take(wire_text(text)), wire_text(text_latex))
 
     def _charge_display(self, size: int) -> bool:
         if size > self._display_budget:
@@ -277,6 +293,10 @@ class Executor:
         return True
 
     def _on_interrupt(self, signum: int, frame: types.FrameType | None) -> None:
+        # cysignals recorded the interrupt too; left there, the next sig_on() would raise it
+        # in some later cell. Its check clears it (and raises, which is not ours to do).
+        with contextlib.suppress(KeyboardInterrupt):
+            self._cysignals_check(signum, frame)
         if self._running:
             raise KeyboardInterrupt
 
@@ -328,11 +348,27 @@ def _reset_peak_memory() -> None:
             os.write(fd, b"5")
 
 
-def _record_exception(exc: BaseException) -> None:
+def _described(exc: BaseException, cell_name: str) -> Error:
+    """The cell's exception as an `error` event, whatever the exception does when described
+    (a `__str__` that raises, a traceback too deep to format, an interrupt meanwhile)."""
+    try:
+        error = _error(exc, cell_name)
+    except BaseException as failure:
+        error = Error(
+            wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
+            f"<the exception could not be described: {type(failure).__name__}>",
+            "",
+        )
+    with contextlib.suppress(Exception):  # the span's own str(exc) may raise again
+        _record_exception(exc, error)
+    return error
+
+
+def _record_exception(exc: BaseException, error: Error) -> None:
     span = trace.get_current_span()
     if span.is_recording():
         span.record_exception(exc)
-        span.set_status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}")
+        span.set_status(StatusCode.ERROR, f"{error.ename}: {error.evalue}")
 
 
 def _error(exc: BaseException, cell_name: str) -> Error:
@@ -344,11 +380,29 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         text = "".join(traceback.format_exception_only(type(exc), exc))
     else:
         text = "".join(traceback.format_exception(type(exc), exc, tb))
-    return Error(type(exc).__name__, _cut(str(exc)), _cut(text))
+    return Error(
+        wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
+        wire_text(_cut(str(exc))),
+        wire_text(_cut(text)),
+    )
 
 
-def _cut(text: str) -> str:
-    if len(text) <= _MAX_ERROR_TEXT:
+def _cut(text: str, limit: int = _MAX_ERROR_TEXT) -> str:
+    if len(text) <= limit:
         return text
-    half = _MAX_ERROR_TEXT // 2
+    half = limit // 2
     return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[-half:]}"
+
+
+@contextlib.contextmanager
+def _c_handler_kept(signum: int) -> Iterator[None]:
+    """Whatever `signal.signal` does inside, the signal's C-level handler stays as it was."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    saved = ctypes.create_string_buffer(512)  # larger than any libc's struct sigaction
+    if libc.sigaction(signum, None, saved) != 0:
+        raise OSError(ctypes.get_errno(), "sigaction")
+    try:
+        yield
+    finally:
+        if libc.sigaction(signum, saved, None) != 0:
+            raise OSError(ctypes.get_errno(), "sigaction")

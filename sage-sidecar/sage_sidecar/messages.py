@@ -37,6 +37,18 @@ def message(cls: type[_M]) -> type[_M]:
     return made  # type: ignore[no-any-return]
 
 
+def wire_text(text: str) -> str:
+    """`text` as a protobuf string can carry it: valid UTF-8. A Python string may hold lone
+    surrogates (a `repr`, an exception's message); they are written as escapes instead."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class EvaluationStatus(enum.IntEnum):
     """How an evaluation ended; the numbers match `sage.v1.EvaluationStatus`."""
 

@@ -10,10 +10,13 @@ only inside `main`, where the forkserver has loaded it already.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import logging
 import os
 import signal
 import socket
+import sys
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -47,13 +50,19 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     from sage_sidecar.output_capture import OutputCapture
 
     conn = WorkerEnd(channel.socket_of(end))
+    # The sidecar's own stderr, kept before fd 2 becomes the session's output.
+    log_fd = os.dup(2)
     capture = OutputCapture(conn.send)
     capture.install()
     executor = Executor(capture)
     executor.install_interrupt_handler()
     conn.send(WorkerReady(os.getpid(), confinement.scratch, tuple(confinement.report.items())))
     executor.rest()
-    _serve(conn, executor, capture, spec, confinement)
+    try:
+        _serve(conn, executor, capture, spec, confinement)
+    except BaseException:
+        _log_failure(log_fd)
+        os._exit(1)
     os._exit(0)
 
 
@@ -106,6 +115,19 @@ def _become_clone(
     confinement.scratch = sandbox.new_scratch(spec, mounts)
     capture.reinstall_after_fork(conn.send)
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
+
+
+def _log_failure(fd: int) -> None:
+    """The worker's own failure goes to the sidecar's log, in its format; left to
+    multiprocessing, the traceback would be printed into the session's output."""
+    from sage_services.telemetry import JsonLogFormatter
+
+    record = logging.LogRecord(
+        __name__, logging.ERROR, __file__, 0, "Sage worker %d failed", (os.getpid(),),
+        sys.exc_info(),
+    )  # fmt: skip
+    with contextlib.suppress(Exception):
+        os.write(fd, (JsonLogFormatter().format(record) + "\n").encode("utf-8", "replace"))
 
 
 def _reap(clones: set[int]) -> None:
