@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import tempfile
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import psutil
 import pytest
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
@@ -118,6 +120,24 @@ def test_request_id_reused_for_other_code_is_refused(stub: sage_pb2_grpc.SageSer
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
+def test_one_off_request_id_reused_for_other_code_is_refused(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    run(stub, "6*7", request_id="one-off-once")
+    with pytest.raises(grpc.RpcError) as raised:
+        run(stub, "2+2", request_id="one-off-once")
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "different code" in str(raised.value.details())
+    # Nor may it attach to another code's stream while that one runs.
+    live = pb.EvaluateRequest(code="sleep(1)\n6*7", request_id="one-off-live")
+    running = stub.Evaluate(live, timeout=60)
+    assert next(running).HasField("started")
+    with pytest.raises(grpc.RpcError) as raised:
+        run(stub, "2+2", request_id="one-off-live")
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert one(list(running), "result").result.text_plain == "42"
+
+
 def test_retry_of_a_running_evaluation_attaches_to_its_stream(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
@@ -133,6 +153,74 @@ def test_retry_of_a_running_evaluation_attaches_to_its_stream(
     assert one(events, "result").result.text_plain == "1"
     assert finished_of(events).status == pb.EVALUATION_STATUS_OK
     assert value(stub, session, "runs") == "1"
+
+
+# Code printing just under the default output limit (1 MiB), so nothing is cut.
+PRINT_A_MIB = "print('x' * (2^20 - 64))"
+MiB = 2**20
+
+
+def _rss(sidecar: SidecarProcess) -> int:
+    return int(psutil.Process(sidecar.pid).memory_info().rss)
+
+
+def test_remembered_session_evaluations_leave_their_output_on_disk(
+    durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    session = create_session(stub)
+    run(stub, "runs = 0", session)
+    code = f"runs += 1\n{PRINT_A_MIB}"
+    ids = [f"{session}-{n}" for n in range(100)]
+    for request_id in ids[:10]:  # the server's buffers grow to their working size
+        run(stub, code, session, request_id)
+    before = _rss(durable)
+    for request_id in ids[10:]:
+        run(stub, code, session, request_id)
+    # Were the 90 outputs kept in memory, the server would have grown by 90 MiB or more.
+    assert _rss(durable) - before < 30 * MiB
+    # The oldest still replays, from the journal, and does not run again.
+    again = run(stub, code, session, ids[0])
+    assert finished_of(again).replayed
+    assert stdout_of(again) == "x" * (MiB - 64) + "\n"
+    assert value(stub, session, "runs") == "100"
+
+
+def test_retry_whose_journal_entry_is_damaged_is_refused_not_run_twice(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    session = create_session(stub)
+    run(stub, "runs = 0", session)
+    run(stub, "runs += 1", session, request_id="damaged")
+    journal = state_dir / "sessions" / session / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    damaged = b"".join(b"x" * (len(line) - 1) + b"\n" if b'"damaged"' in line else line
+                       for line in lines)  # fmt: skip
+    journal.write_bytes(damaged)  # in place: the other entries stay where they were
+    with pytest.raises(grpc.RpcError) as raised:
+        run(stub, "runs += 1", session, request_id="damaged")
+    assert raised.value.code() == grpc.StatusCode.DATA_LOSS
+    assert "fresh request id" in str(raised.value.details())
+    assert value(stub, session, "runs") == "1"
+
+
+def test_one_off_replays_are_kept_within_a_memory_budget(
+    durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    ids = [f"one-off-mib-{n}" for n in range(100)]
+    for request_id in ids[:10]:
+        run(stub, PRINT_A_MIB, request_id=request_id)
+    before = _rss(durable)
+    for request_id in ids[10:]:
+        run(stub, PRINT_A_MIB, request_id=request_id)
+    # The budget is 32 MiB; keeping all 90 outputs would take 90 MiB or more.
+    assert _rss(durable) - before < 64 * MiB
+    newest = run(stub, PRINT_A_MIB, request_id=ids[-1])
+    assert finished_of(newest).replayed
+    # The oldest was forgotten to stay within the budget: its retry runs it again.
+    oldest = run(stub, PRINT_A_MIB, request_id=ids[0])
+    assert not finished_of(oldest).replayed
+    assert finished_of(oldest).status == pb.EVALUATION_STATUS_OK
+    assert stdout_of(oldest) == "x" * (MiB - 64) + "\n"
 
 
 def test_interrupt_by_request_id_stops_only_that_evaluation(
@@ -301,6 +389,11 @@ def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
         assert "journal line 5 is unreadable" in info.restore_report
         # Restored, not lost (it may still be busy snapshotting after the cell above).
         assert info.state in (pb.SESSION_STATE_ACTIVE, pb.SESSION_STATE_BUSY)
+        # The next commit is a line of its own, not glued to the torn one (and lost with it).
+        run(stub, "d = 4", session)
+        lines = (record / "journal.jsonl").read_bytes().splitlines()
+        assert json.loads(lines[-1])["code"] == "d = 4"
+        assert all(json.loads(line) for line in lines)  # the torn line was cut
     finally:
         stop_and_check(second)
 

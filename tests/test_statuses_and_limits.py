@@ -5,6 +5,7 @@ These run against a sidecar with small limits, so hitting them is quick.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -98,6 +99,27 @@ def test_bad_evaluate_request_is_invalid_argument(
     assert violations[0].field_violations[0].field == field
 
 
+@pytest.mark.parametrize(
+    ("seconds", "nanos"),
+    [
+        pytest.param(0, 2_000_000_000, id="nanos-over-a-second"),
+        pytest.param(0, 1_000_000_000, id="nanos-of-a-whole-second"),
+        pytest.param(1, -999_999_999, id="negative-nanos-with-positive-seconds"),
+        pytest.param(2, -1, id="nanos-of-the-other-sign"),
+    ],
+)
+def test_malformed_timeout_duration_is_invalid_argument(
+    stub: sage_pb2_grpc.SageServiceStub, seconds: int, nanos: int
+) -> None:
+    request = pb.EvaluateRequest(code="1")
+    request.timeout.seconds, request.timeout.nanos = seconds, nanos
+    error = rpc_error(lambda: stub.Evaluate(request))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    violations = [d for d in details_of(error) if isinstance(d, error_details_pb2.BadRequest)]
+    assert violations[0].field_violations[0].field == "timeout"
+    assert "nanos" in str(error.details())
+
+
 def test_message_far_over_the_code_limit_is_refused_by_the_transport(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
@@ -113,6 +135,14 @@ def test_too_many_sessions_is_resource_exhausted(stub: sage_pb2_grpc.SageService
     assert "DeleteSession" in str(error.details())
     one_off = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="1")))
     assert one_off.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_concurrent_creates_never_exceed_max_sessions(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    calls = [stub.CreateSession.future(pb.CreateSessionRequest(), timeout=60) for _ in range(20)]
+    codes = [call.code() for call in calls]
+    assert codes.count(grpc.StatusCode.OK) == MAX_SESSIONS
+    assert codes.count(grpc.StatusCode.RESOURCE_EXHAUSTED) == len(calls) - MAX_SESSIONS
+    assert len(stub.ListSessions(pb.ListSessionsRequest()).sessions) == MAX_SESSIONS
 
 
 def test_deleting_a_session_frees_its_slot(stub: sage_pb2_grpc.SageServiceStub) -> None:
@@ -219,3 +249,22 @@ def test_deleting_a_busy_session_ends_its_evaluation(stub: sage_pb2_grpc.SageSer
     events = list(call)
     assert one(events, "error").error.ename == "SessionDeleted"
     assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
+
+
+def test_workers_the_sidecar_kills_are_not_blamed_on_the_oom_killer(
+    limited: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    stubborn = create_session(stub)
+    code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass"
+    evaluate(stub, code, stubborn, timeout=0.5)  # killed once the interrupt grace is over
+    deleted = create_session(stub)
+    call = stub.Evaluate(pb.EvaluateRequest(session_id=deleted, code="sleep(30)"))
+    assert next(call).HasField("started")
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=deleted))
+    list(call)
+    messages = [json.loads(line)["message"] for line in limited.log().splitlines()]
+    lost = [m for m in messages if "lost its worker" in m and (stubborn in m or deleted in m)]
+    assert len(lost) == 2, lost
+    for message in lost:
+        assert "killed by the sidecar" in message
+        assert "out-of-memory" not in message

@@ -165,10 +165,21 @@ class Executor:
         self._capture.emit_last(finished, *events, *([spans] if spans else []), state)
 
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
+        """The namespace, pickled. That runs user code (`__reduce__`): the server's SIGINT (an
+        evaluation wants the worker, or the budget ran out) and whatever the code raises make
+        a failed snapshot, never a dead worker."""
+        self._running = True  # so that SIGINT lands in the pickling as KeyboardInterrupt
         try:
-            data, report = snapshot.dump(self._namespace, self._tracker)
-        except Exception as exc:
-            return SnapshotWritten(b"", (), {}, error=f"{type(exc).__name__}: {exc}")
+            try:
+                data, report = snapshot.dump(self._namespace, self._tracker, request.budget)
+            finally:
+                self._running = False
+        except snapshot.Interrupted as exc:
+            return SnapshotWritten(b"", (), exc.given_up, error=str(exc))
+        except KeyboardInterrupt:  # landed as the pickling ended
+            return SnapshotWritten(b"", (), {}, error="it was interrupted")
+        except BaseException as exc:
+            return SnapshotWritten(b"", (), {}, error=snapshot.describe(exc))
         return SnapshotWritten(data, tuple(report.saved), report.failed)
 
     def restore(self, request: Restore) -> Restored:
@@ -177,10 +188,17 @@ class Executor:
         failed: dict[str, str] = {}
         problems: list[str] = []
         if request.snapshot:
+            # Loading runs user code too: one that hangs is interrupted like a cell, and one
+            # that raises anything (SystemExit) makes the snapshot unreadable, not the worker
+            # dead.
+            self._running = True
             try:
-                report = snapshot.load(request.snapshot, self._namespace)
-            except Exception as exc:
-                return Restored((), {}, 0, (), error=f"{type(exc).__name__}: {exc}")
+                try:
+                    report = snapshot.load(request.snapshot, self._namespace)
+                finally:
+                    self._running = False
+            except BaseException as exc:
+                return Restored((), {}, 0, (), error=snapshot.describe(exc))
             saved, failed = tuple(report.saved), report.failed
         self._capture.begin(0, muted=True)
         replayed = 0

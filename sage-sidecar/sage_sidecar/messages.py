@@ -126,7 +126,9 @@ class EvaluateCell:
 
 @message
 class TakeSnapshot:
-    pass
+    # Seconds the server gives it before it interrupts it: a variable still being pickled
+    # then is left out of later snapshots. 0 for no budget.
+    budget: float = 0.0
 
 
 @message

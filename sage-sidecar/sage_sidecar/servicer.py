@@ -78,16 +78,13 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
         self, request: pb.EvaluateRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.EvaluateResponse]:
         # An async generator, so OpenTelemetry's aio interceptor can trace the stream.
-        timeout = None
-        if request.HasField("timeout"):
-            timeout = request.timeout.seconds + request.timeout.nanos / 1e9
-        evaluation = EvaluationRequest(
-            code=request.code,
-            session_id=request.session_id,
-            request_id=request.request_id,
-            timeout=timeout,
-        )
         try:
+            evaluation = EvaluationRequest(
+                code=request.code,
+                session_id=request.session_id,
+                request_id=request.request_id,
+                timeout=_seconds(request.timeout) if request.HasField("timeout") else None,
+            )
             # aclosing: when the call ends early, the events' generators close now, in order,
             # not whenever the garbage collector finds them; their clean-up interrupts Sage.
             async with aclosing(self._sessions.evaluate(evaluation)) as events:
@@ -110,6 +107,19 @@ def _sync(function: Callable[[str], T], argument: str) -> Callable[[], Awaitable
         return function(argument)
 
     return call
+
+
+def _seconds(duration: Duration) -> float:
+    """A request's Duration in seconds. A malformed one (nanos of a second or more, or of the
+    other sign than seconds) is refused rather than read as some other length."""
+    seconds, nanos = duration.seconds, duration.nanos
+    if not -1_000_000_000 < nanos < 1_000_000_000 or seconds * nanos < 0:
+        raise errors.invalid_argument(
+            "timeout",
+            f"{{seconds: {seconds}, nanos: {nanos}}} is not a valid google.protobuf.Duration: "
+            "nanos must be between -999999999 and 999999999 and have the sign of seconds.",
+        )
+    return seconds + nanos / 1e9
 
 
 def _timestamp(seconds: float) -> Timestamp:

@@ -18,11 +18,12 @@ import functools
 import hashlib
 import logging
 import re
+import sys
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import grpc
 from opentelemetry import trace
@@ -48,9 +49,10 @@ from sage_sidecar.messages import (
 )
 from sage_sidecar.metrics import SidecarMetrics
 from sage_sidecar.pool import WorkerPool
-from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.settings import MiB, SidecarSettings
 from sage_sidecar.store import (
     JournalEntry,
+    JournalPlace,
     SessionRecord,
     SessionStore,
     decode_events,
@@ -65,6 +67,9 @@ tracer = trace.get_tracer("sage_sidecar")
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Request ids remembered per session (and for one-off evaluations), oldest forgotten first.
 REMEMBERED_REQUESTS = 1000
+# One-off evaluations have no journal, so their events are kept in memory for retries: at most
+# this much of them, oldest forgotten first: about 8 evaluations at the default output limits.
+_ONE_OFF_REPLAY_BYTES = 32 * MiB
 # When to snapshot. The journal already makes every committed cell durable; a snapshot only
 # spares replaying cells on restore, so it is taken in idle time unless replaying would be slow.
 # Committed cells between snapshots even when no name was rebound (in-place changes).
@@ -75,7 +80,47 @@ _REPLAY_BUDGET_SECONDS = 1.0
 _MAX_UNSNAPSHOTTED = 200
 # Otherwise, once the session has been idle this long.
 _SNAPSHOT_IDLE_SECONDS = 1.0
+# After a snapshot cost the session its worker (it died, or would not stop), snapshots that can
+# wait pause this long, doubling with each such loss up to the maximum: the journal covers the
+# state, and the next one would likely cost the worker again.
+_SNAPSHOT_PAUSE_SECONDS = 60.0
+_MAX_SNAPSHOT_PAUSE_SECONDS = 3600.0
 _CLONE_TIMEOUT = 30.0
+# A worker takes SIGINT only while a cell runs; one sent as the cell was still on its way in
+# is dropped. The interrupt is sent once more after this long if the cell is still running.
+_INTERRUPT_AGAIN_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class JournaledRun:
+    """A finished session evaluation, remembered for retries by where its journal entry is:
+    its events stay on disk, and its code is kept as a digest, so it takes little memory."""
+
+    request_id: str
+    code_digest: bytes
+    execution_count: int
+    place: JournalPlace
+
+    @classmethod
+    def of(cls, entry: JournalEntry, place: JournalPlace) -> JournaledRun:
+        return cls(entry.request_id, _digest(entry.code), entry.execution_count, place)
+
+
+@dataclass(frozen=True)
+class KeptOneOff:
+    """A finished one-off evaluation's events, kept in memory for retries."""
+
+    code_digest: bytes
+    events: tuple[Event, ...]
+    size: int  # roughly the bytes they hold
+
+    @classmethod
+    def of(cls, run: EvaluationRun) -> KeptOneOff:
+        events = tuple(e for e in run.history if not isinstance(e, RuntimeFault))
+        return cls(_digest(run.code), events, _footprint(events))
+
+
+Remembered = EvaluationRun | JournaledRun | KeptOneOff
 
 
 class SessionState(enum.Enum):
@@ -124,7 +169,7 @@ class Session:
         self.closed = False
         self.lost_reason = ""
         self.restore_report = ""
-        self.requests: OrderedDict[str, EvaluationRun | JournalEntry] = OrderedDict()
+        self.requests: OrderedDict[str, EvaluationRun | JournaledRun] = OrderedDict()
         self._manager = manager
         self._settings = manager.settings
         self._turns = Turns()  # one evaluation (or snapshot, clone...) at a time, FIFO
@@ -138,6 +183,9 @@ class Session:
         self._snapshot_timer: asyncio.TimerHandle | None = None
         self._rested_since = time.monotonic()  # when the last evaluation's turn ended
         self._idle_snapshot: asyncio.Task[None] | None = None
+        self._snapshotting_idle = False  # an idle snapshot's request is with the worker
+        self._snapshot_losses = 0  # snapshots in a row that cost the worker
+        self._snapshots_paused_until = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
         self._uncommitted = False
 
@@ -172,7 +220,7 @@ class Session:
             restore_report=self.lost_reason or self.restore_report,
         )
 
-    def remember(self, request_id: str, item: EvaluationRun | JournalEntry) -> None:
+    def remember(self, request_id: str, item: EvaluationRun | JournaledRun) -> None:
         if not request_id:
             return
         self.requests[request_id] = item
@@ -225,9 +273,14 @@ class Session:
             return
         worker.interrupt()
         if self._kill_timer is None:
-            self._kill_timer = asyncio.get_running_loop().call_later(
-                self._settings.interrupt_grace_seconds, worker.kill
-            )
+            loop = asyncio.get_running_loop()
+            self._kill_timer = loop.call_later(self._settings.interrupt_grace_seconds, worker.kill)
+            loop.call_later(_INTERRUPT_AGAIN_SECONDS, self._interrupt_again, self._current)
+
+    def _interrupt_again(self, run: EvaluationRun | None) -> None:
+        worker = self.worker
+        if run is not None and run is self._current and not run.finished and worker is not None:
+            worker.interrupt()
 
     def close(self) -> None:
         """Stop the worker; a running evaluation ends, queued ones fail with NOT_FOUND."""
@@ -240,6 +293,7 @@ class Session:
             self.worker.kill()
         if self.record is not None:
             self.record.close()
+        self.requests.clear()  # a deleted session's retries are NOT_FOUND: free their runs
 
     async def hibernate(self) -> bool:
         """Free the worker process, keeping the state on disk. False if the session is busy."""
@@ -249,9 +303,9 @@ class Session:
             if not self.resident or self.closed:
                 return False
             await self._snapshot(force=True)
-            assert self.worker is not None
-            self.worker.kill()
-            self.worker = None
+            if self.worker is not None:  # else the snapshot cost it already
+                self.worker.kill()
+                self.worker = None
         log.info("session %s hibernated", self.session_id)
         return True
 
@@ -283,6 +337,27 @@ class Session:
         if self.lost_reason:
             raise self._lost_fault()
 
+    def recorded_events(self, earlier: JournaledRun) -> list[Event]:
+        """A finished evaluation's events, read back from its journal entry for a retry."""
+        assert self.record is not None
+        try:
+            entry = self.record.read_entry(earlier.place)
+            if entry.request_id != earlier.request_id:
+                raise ValueError("another entry is in its place")
+            return decode_events(entry.events)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("session %s: cannot read request %r back from its journal: %s",
+                      self.session_id, earlier.request_id, exc)  # fmt: skip
+            raise RuntimeFault(
+                f"Request id {earlier.request_id!r} already ran on session {self.session_id} "
+                f"(evaluation {earlier.execution_count}), but its recorded events cannot be "
+                f"read back ({exc}). It is not run again; send a fresh request id to run the "
+                "code anew.",
+                grpc.StatusCode.DATA_LOSS,
+                resource_type="sage.v1.Session",
+                resource_name=self.session_id,
+            ) from exc
+
     def _lost_fault(self) -> RuntimeFault:
         return RuntimeFault(
             f"Session {self.session_id} could not be restored ({self.lost_reason}). Delete it "
@@ -296,6 +371,9 @@ class Session:
         """An evaluation that could not start at once: wait for the session's turn, behind the
         running and queued ones, bring the worker back if there is none, then start it."""
         self._waiting += 1
+        if self._snapshotting_idle and self.worker is not None:
+            # Background work gives way: the state it would save is in the journal anyway.
+            self.worker.cut_short("an evaluation arrived")
         # A span only when there is a wait to see: most evaluations find the session idle.
         queued = (
             tracer.start_span("sage.session.queue", attributes={"sage.session.id": self.session_id})
@@ -366,6 +444,7 @@ class Session:
         self._turns.release()
         if self.one_off:
             self._manager.discard(self)
+            self._manager.keep_one_off(run)
 
     def _spawn(self, run: EvaluationRun, work: Awaitable[None]) -> None:
         """Finish the evaluation's business in a task of its own (a snapshot, a restore), in
@@ -395,22 +474,25 @@ class Session:
             return True
         journal = self.record.read_journal()
         started = time.monotonic()
-        try:
-            outcome = await recovery.restore(
-                worker, self.record, journal, self._settings.max_timeout_seconds
-            )
-        except BaseException:
-            worker.kill()
-            raise
+        settings = self._settings
+        outcome = await recovery.restore(  # kills the worker in hand if it fails or raises
+            worker,
+            self._manager.acquire_worker,
+            self.record,
+            journal,
+            load_timeout=recovery.LOAD_BUDGETS * settings.snapshot_timeout_seconds,
+            replay_timeout=settings.max_timeout_seconds,
+            grace=settings.interrupt_grace_seconds,
+        )
         if self.closed:  # deleted while it was being restored
-            worker.kill()
+            if outcome.worker is not None:
+                outcome.worker.kill()
             return False
-        if not outcome.ok:
-            worker.kill()
+        if not outcome.ok or outcome.worker is None:
             self.lost_reason = outcome.report
             log.error("session %s could not be restored: %s", self.session_id, outcome.report)
             return False
-        self.worker = worker
+        self.worker = outcome.worker
         self.restore_report = self._announce = outcome.report
         # Snapshot soon, and at once after the next cell if this replay was slow.
         self._unsnapshotted = _SNAPSHOT_EVERY
@@ -520,15 +602,18 @@ class Session:
                 rolled_back=rolled_back,
             )
             try:
-                self.record.append(entry)
+                place = self.record.append(entry)
             except OSError as exc:
                 log.error("session %s: journal write failed: %s", self.session_id, exc)
                 self._uncommitted = True
+                # Rolled back, so a retry runs it afresh; nor does memory keep its events.
+                self.requests.pop(run.request_id, None)
                 finished = replace(finished, status=EvaluationStatus.ERROR)
                 events = [Error("StateNotSaved", _NOT_SAVED.format(reason=exc.strerror or exc),
                                 ""), finished]  # fmt: skip
             else:
-                self.remember(run.request_id, entry)
+                if run.request_id:
+                    self.remember(run.request_id, JournaledRun.of(entry, place))
         for event in events:
             if isinstance(event, Finished):
                 self._manager.metrics.evaluation_finished(event.status, event.duration)
@@ -576,8 +661,11 @@ class Session:
         self._snapshot_timer = None
         if not self._snapshot_due or self.closed or not self.resident:
             return
+        if not self.idle or self._idle_snapshot is not None:
+            self._snapshot_when_idle()  # look again a rest later, not all through a long cell
+            return
         rested = time.monotonic() - self._rested_since
-        if not self.idle or self._idle_snapshot is not None or rested < _SNAPSHOT_IDLE_SECONDS:
+        if rested < _SNAPSHOT_IDLE_SECONDS:
             self._snapshot_when_idle(max(_SNAPSHOT_IDLE_SECONDS - rested, 0.05))
             return
         self._idle_snapshot = asyncio.create_task(
@@ -587,32 +675,69 @@ class Session:
     async def _snapshot_idle(self) -> None:
         try:
             async with self._turns:
-                if self._snapshot_due and not self.closed:
-                    await self._snapshot(force=False)
+                # Evaluations that came since the timer fired wait behind this turn: they go
+                # first, and the snapshot is taken once the session rests again.
+                if self._snapshot_due and not self.closed and not self._waiting:
+                    await self._snapshot(force=False, idle=True)
         except Exception:
             log.exception("session %s: snapshot failed", self.session_id)
         finally:
             self._idle_snapshot = None
+            if self._snapshot_due and self._waiting and not self.closed:
+                self._snapshot_when_idle()
 
-    async def _snapshot(self, *, force: bool) -> None:
+    async def _snapshot(self, *, force: bool, idle: bool = False) -> None:
+        """Snapshot the namespace within the snapshot budget, in the background of the session.
+
+        It never costs the session its state: one that fails or is given up is logged, and the
+        journal rebuilds the state. An `idle` one gives way to an evaluation that arrives
+        (`_queue` cuts it short). A worker that dies meanwhile, or is killed because it would
+        not stop, is dropped at once, so the next evaluation runs on a restored one.
+        """
         if self.record is None or self.worker is None or not self.worker.alive:
             return
-        if not force and not self._unsnapshotted:
+        if not force and (
+            not self._unsnapshotted or time.monotonic() < self._snapshots_paused_until
+        ):
             return
-        record, count = self.record, self.execution_count
+        record, count, worker = self.record, self.execution_count, self.worker
+        budget = self._settings.snapshot_timeout_seconds
         with tracer.start_as_current_span(
             "sage.snapshot", attributes={"sage.session.id": self.session_id}
         ) as span:
-            reply = await self.worker.request(TakeSnapshot(), self._settings.max_timeout_seconds)
-            if not isinstance(reply, SnapshotWritten):
+            written: SnapshotWritten | None = None
+            for attempt in (1, 2):
+                self._snapshotting_idle = idle
+                try:
+                    reply = await worker.request(
+                        TakeSnapshot(budget), budget, grace=self._settings.interrupt_grace_seconds
+                    )
+                finally:
+                    self._snapshotting_idle = False
+                if not isinstance(reply, SnapshotWritten):
+                    await self._snapshot_lost_worker(worker)
+                    return
+                if not reply.error:
+                    written = reply
+                    break
+                # A variable the worker gave up on is left out from now on: try once more
+                # without it, unless an evaluation is waiting for this turn.
+                again = bool(reply.failed) and attempt == 1 and not (idle and self._waiting)
+                log.warning(
+                    "session %s: snapshot given up: %s%s; the journal still has every cell%s",
+                    self.session_id, reply.error,
+                    " (an evaluation arrived)" if idle and self._waiting else "",
+                    "; trying again now" if again else "",
+                )  # fmt: skip
+                if not again:
+                    return
+            if written is None:
                 return
-            if reply.error:
-                log.warning("session %s: snapshot failed: %s", self.session_id, reply.error)
-                return
-            span.set_attribute("sage.snapshot.bytes", len(reply.data))
+            data = written.data
+            span.set_attribute("sage.snapshot.bytes", len(data))
 
             def store() -> None:
-                record.write_snapshot(count, reply.data)
+                record.write_snapshot(count, data)
                 record.prune_snapshots(keep=2)
 
             try:
@@ -623,6 +748,26 @@ class Session:
         self._unsnapshotted = 0
         self._replay_seconds = 0.0
         self._snapshot_due = False
+        self._snapshot_losses = 0
+
+    async def _snapshot_lost_worker(self, worker: WorkerProcess) -> None:
+        """A snapshot cost the worker: it died, or would not stop and was killed."""
+        if self.worker is worker:
+            self.worker = None  # never sent another cell: the next evaluation restores one
+        if self.closed:
+            return
+        self._snapshot_losses += 1
+        pause = min(
+            _SNAPSHOT_PAUSE_SECONDS * 2 ** min(self._snapshot_losses - 1, 10),
+            _MAX_SNAPSHOT_PAUSE_SECONDS,
+        )
+        self._snapshots_paused_until = time.monotonic() + pause
+        how = await worker.exit_description()
+        log.warning(
+            "session %s lost its worker %d taking a snapshot (%s); its next evaluation restores "
+            "it from the journal, and snapshots that can wait pause for %g s",
+            self.session_id, worker.pid, how, pause,
+        )  # fmt: skip
 
     async def _worker_lost(self, run: EvaluationRun, duration: float) -> None:
         assert self.worker is not None
@@ -679,7 +824,10 @@ class SessionManager:
         self.store = store
         self._sessions: dict[str, Session] = {}
         self._one_offs: set[Session] = set()
-        self._one_off_requests: OrderedDict[str, EvaluationRun] = OrderedDict()
+        self._one_off_requests: OrderedDict[str, EvaluationRun | KeptOneOff] = OrderedDict()
+        self._one_off_bytes = 0  # held by the KeptOneOff values above
+        # Sessions being created or cloned: they hold a slot while they wait for a worker.
+        self._creating = 0
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
@@ -710,8 +858,14 @@ class SessionManager:
                 record.session_id, self, record, create_time=create_time, execution_count=count
             )
             session.lost_reason = lost
-            for entry in journal.entries[-REMEMBERED_REQUESTS:]:
-                session.remember(entry.request_id, entry)
+            remembered = zip(
+                journal.entries[-REMEMBERED_REQUESTS:],
+                journal.places[-REMEMBERED_REQUESTS:],
+                strict=True,
+            )
+            for entry, place in remembered:
+                if entry.request_id:
+                    session.remember(entry.request_id, JournaledRun.of(entry, place))
             self._sessions[session.session_id] = session
         if self._sessions:
             log.info("took back %d sessions from the state directory", len(self._sessions))
@@ -744,17 +898,29 @@ class SessionManager:
 
     async def _create(self) -> SessionInfo:
         self._check_serving()
-        self._check_capacity()
-        session_id = uuid.uuid4().hex
-        record = self._new_record(session_id)
-        session = Session(session_id, self, record, create_time=time.time())
-        try:
-            session.worker = await self.acquire_worker()
-        except BaseException:
-            record.erase()
-            raise
-        self._sessions[session_id] = session
+        with self._new_session_slot():
+            session_id = uuid.uuid4().hex
+            record = self._new_record(session_id)
+            session = Session(session_id, self, record, create_time=time.time())
+            try:
+                session.worker = await self.acquire_worker()
+            except BaseException:
+                record.erase()
+                raise
+            self._sessions[session_id] = session
         return session.info()
+
+    @contextlib.contextmanager
+    def _new_session_slot(self) -> Iterator[None]:
+        """A slot under --max-sessions for a session being made, held until it is registered
+        (it then counts itself) or has failed: otherwise concurrent calls waiting for their
+        workers would all pass the capacity check."""
+        self._check_capacity()
+        self._creating += 1
+        try:
+            yield
+        finally:
+            self._creating -= 1
 
     def _new_record(self, session_id: str) -> SessionRecord:
         try:
@@ -773,11 +939,11 @@ class SessionManager:
     async def _clone(self, session_id: str) -> SessionInfo:
         self._check_serving()
         source = self._lookup(session_id)
-        self._check_capacity()
-        await self._make_room()
-        clone_id = uuid.uuid4().hex
-        clone = Session(clone_id, self, self._new_record(clone_id), create_time=time.time())
-        self._sessions[clone_id] = clone
+        with self._new_session_slot():
+            await self._make_room()
+            clone_id = uuid.uuid4().hex
+            clone = Session(clone_id, self, self._new_record(clone_id), create_time=time.time())
+            self._sessions[clone_id] = clone
         try:
             await source.clone_to(clone)
         except BaseException:
@@ -804,7 +970,7 @@ class SessionManager:
     def interrupt(self, session_id: str, request_id: str = "") -> bool:
         if not session_id and request_id:
             run = self._one_off_requests.get(request_id)
-            if run is None or run.finished:
+            if not isinstance(run, EvaluationRun) or run.finished:
                 return False
             run.interrupt(EvaluationStatus.INTERRUPTED)
             return True
@@ -821,13 +987,16 @@ class SessionManager:
             timeout = self._validate(request)
             session = self._lookup(request.session_id) if request.session_id else None
             earlier = self._earlier(session, request)
-            if isinstance(earlier, JournalEntry) or (earlier is not None and earlier.finished):
-                for event in _replayed(earlier):
+            if isinstance(earlier, JournaledRun | KeptOneOff) or (
+                earlier is not None and earlier.finished
+            ):
+                for event in _replayed(earlier, session):
                     yield event
                 return
             run = earlier
             if run is None:
                 if session is None:
+                    # Registered below before any await, so it counts for the next check.
                     self._check_capacity()
                     session = Session(uuid.uuid4().hex, self, None, create_time=time.time())
                     self._one_offs.add(session)
@@ -847,26 +1016,59 @@ class SessionManager:
                 if not run.finished:
                     run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
 
-    def _earlier(
-        self, session: Session | None, request: EvaluationRequest
-    ) -> EvaluationRun | JournalEntry | None:
+    def _earlier(self, session: Session | None, request: EvaluationRequest) -> Remembered | None:
         if not request.request_id:
             return None
+        earlier: Remembered | None
         if session is None:
-            return self._one_off_requests.get(request.request_id)
-        earlier = session.requests.get(request.request_id)
-        if earlier is not None and earlier.code != request.code:
+            earlier = self._one_off_requests.get(request.request_id)
+            where = "by a one-off evaluation"
+        else:
+            earlier = session.requests.get(request.request_id)
+            where = "on this session"
+        if earlier is not None and not _same_code(earlier, request.code):
             raise errors.invalid_argument(
                 "request_id",
-                f"{request.request_id!r} was already used for different code on this session; "
+                f"{request.request_id!r} was already used for different code {where}; "
                 "send a fresh request id for each new evaluation.",
             )
         return earlier
 
     def _remember_one_off(self, request_id: str, run: EvaluationRun) -> None:
         self._one_off_requests[request_id] = run
-        while len(self._one_off_requests) > REMEMBERED_REQUESTS:
-            self._one_off_requests.popitem(last=False)
+        self._forget_one_offs()
+
+    def keep_one_off(self, run: EvaluationRun) -> None:
+        """A one-off evaluation is over: keep only its events for retries, within the budget.
+
+        One that ended without `finished` (it never ran) is forgotten, so a retry runs it."""
+        if not run.request_id or self._one_off_requests.get(run.request_id) is not run:
+            return
+        kept = KeptOneOff.of(run)
+        if not kept.events or not isinstance(kept.events[-1], Finished):
+            del self._one_off_requests[run.request_id]
+            return
+        self._one_off_requests[run.request_id] = kept  # in the same place in the order
+        self._one_off_bytes += kept.size
+        self._forget_one_offs()
+
+    def _forget_one_offs(self) -> None:
+        """Oldest first, down to REMEMBERED_REQUESTS request ids and _ONE_OFF_REPLAY_BYTES of
+        kept events. A retry of a forgotten one runs it again: a one-off keeps no state."""
+        requests = self._one_off_requests
+        while len(requests) > REMEMBERED_REQUESTS:
+            self._forget_one_off(next(iter(requests)))
+        if self._one_off_bytes > _ONE_OFF_REPLAY_BYTES:
+            # Running ones hold their events until they finish, and are not counted yet.
+            for request_id in [r for r, item in requests.items() if isinstance(item, KeptOneOff)]:
+                self._forget_one_off(request_id)
+                if self._one_off_bytes <= _ONE_OFF_REPLAY_BYTES:
+                    break
+
+    def _forget_one_off(self, request_id: str) -> None:
+        item = self._one_off_requests.pop(request_id)
+        if isinstance(item, KeptOneOff):
+            self._one_off_bytes -= item.size
 
     def discard(self, session: Session) -> None:
         """Drop a one-off session once its evaluation is over."""
@@ -935,7 +1137,7 @@ class SessionManager:
 
     def _check_capacity(self) -> None:
         limit = self.settings.max_sessions
-        if self.session_count >= limit:
+        if self.session_count + self._creating >= limit:
             raise errors.resource_exhausted(
                 f"All {limit} sessions are in use. Delete sessions you no longer need with "
                 "DeleteSession, then try again.",
@@ -1006,11 +1208,38 @@ class SessionManager:
         return request.timeout
 
 
-def _replayed(earlier: JournalEntry | EvaluationRun) -> list[Event]:
-    if isinstance(earlier, JournalEntry):
-        events = decode_events(earlier.events)
+def _replayed(earlier: Remembered, session: Session | None) -> list[Event]:
+    if isinstance(earlier, JournaledRun):
+        assert session is not None
+        events = session.recorded_events(earlier)
+    elif isinstance(earlier, KeptOneOff):
+        events = list(earlier.events)
     else:
         events = [e for e in earlier.history if not isinstance(e, RuntimeFault)]
     if events and isinstance(events[-1], Finished):
         events[-1] = replace(events[-1], replayed=True)
     return events
+
+
+def _digest(code: str) -> bytes:
+    """What a remembered request keeps of its code, to tell a retry from a reused request id:
+    the code itself may be a megabyte."""
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).digest()
+
+
+def _same_code(earlier: Remembered, code: str) -> bool:
+    if isinstance(earlier, EvaluationRun):
+        return earlier.code == code
+    return earlier.code_digest == _digest(code)
+
+
+def _footprint(events: tuple[Event, ...]) -> int:
+    """Roughly the memory `events` take: their objects, text and data."""
+    size = 0
+    for event in events:
+        size += sys.getsizeof(event)
+        for field in fields(event):
+            value = getattr(event, field.name)
+            if isinstance(value, str | bytes):
+                size += sys.getsizeof(value)
+    return size

@@ -97,6 +97,14 @@ class SidecarSettings(BaseSettings):
         description="How long an interrupted evaluation may take to stop before its worker "
         "is killed (its variables are then lost).",
     )
+    snapshot_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="Longest a session's snapshot may take. Past it the snapshot is "
+        "interrupted and given up (the journal still has every cell), and the variable it was "
+        "pickling is left out of later snapshots. A snapshot that takes ten times this to load "
+        "is set aside for an older one, or for the journal alone.",
+    )
     worker_memory_bytes: ByteSize = Field(
         ByteSize(4 * GiB),
         ge=0,

@@ -5,12 +5,18 @@ Functions and classes defined in the session, which Sage's pickling refuses, go 
 cloudpickle, which pickles code by value. Anything else that cannot be pickled is named in the
 result, never silently dropped. Runs in the worker; counterpart: `store`, where the server keeps
 the bytes.
+
+Pickling runs user code (`__reduce__`), so a snapshot can be slow, never end, or raise anything.
+The server interrupts one that runs past its budget: the variable being pickled then is left
+out of later snapshots (while it holds the same value), so it does not cost a whole budget at
+every rest. Any other exception, SystemExit included, leaves out only the variable that raised.
 """
 
 from __future__ import annotations
 
 import ast
 import pickle
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +26,9 @@ from sage.misc.persist import dumps, loads
 # Names the worker itself manages; never part of a snapshot.
 _UNSAVED = frozenset({"__builtins__", "__name__", "_"})
 _FORMAT = 1
+# An interrupt this far into the budget is the server saying the time is up (the worker's clock
+# starts a little after the server's); an earlier one means an evaluation wants the worker.
+_OUT_OF_TIME = 0.9
 
 
 @dataclass
@@ -47,6 +56,19 @@ class NamespaceTracker:
 
     def __init__(self, initial: dict[str, Any]) -> None:
         self._initial = {name: id(value) for name, value in initial.items()}
+        # Names a snapshot gave up on, with the value they held then and why.
+        self._given_up: dict[str, tuple[Any, str]] = {}
+
+    def give_up(self, name: str, value: Any, reason: str) -> None:
+        """Leave `name` out of snapshots while it is bound to `value`."""
+        self._given_up[name] = (value, reason)
+
+    def given_up(self, bindings: dict[str, Any]) -> dict[str, str]:
+        """The names of `bindings` to leave out, with why; rebinding a name tries it again."""
+        for name, (value, _) in list(self._given_up.items()):
+            if bindings.get(name, self) is not value:
+                del self._given_up[name]
+        return {name: reason for name, (_, reason) in self._given_up.items()}
 
     def user_bindings(self, namespace: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -59,29 +81,99 @@ class NamespaceTracker:
         return [name for name in self._initial if name not in namespace]
 
 
-def dump(namespace: dict[str, Any], tracker: NamespaceTracker) -> tuple[bytes, SnapshotReport]:
-    """The session's bindings as bytes; the server stores them (workers cannot see the disk)."""
+class Interrupted(Exception):
+    """The snapshot was interrupted; `given_up` is the variable it left out from now on, if
+    it ran out of time, with why."""
+
+    def __init__(self, message: str, given_up: dict[str, str]) -> None:
+        super().__init__(message)
+        self.given_up = given_up
+
+
+class _Progress:
+    """Which variable is being pickled, so that an interrupt can say which one was slow."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self.began = time.monotonic()
+        self.name = ""
+
+    def interrupted(self, bindings: dict[str, Any], tracker: NamespaceTracker) -> Interrupted:
+        out_of_time = time.monotonic() - self.began >= self.budget * _OUT_OF_TIME
+        if not (self.budget and out_of_time and self.name in bindings):
+            return Interrupted("it was interrupted", {})
+        reason = f"pickling it did not finish within {self.budget:g} s, the snapshot budget"
+        tracker.give_up(self.name, bindings[self.name], reason)
+        return Interrupted(
+            f"it did not finish within its {self.budget:g} s budget; variable {self.name!r}, "
+            "which it was pickling then, is left out of snapshots from now on",
+            {self.name: reason},
+        )
+
+
+class _Named:
+    """A variable's value in the one pickle for all, which notes the variable's name as the
+    pickler reaches it and unpickles as the value itself."""
+
+    __slots__ = ("name", "progress", "value")
+
+    def __init__(self, name: str, value: Any, progress: _Progress) -> None:
+        self.name, self.value, self.progress = name, value, progress
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        self.progress.name = self.name
+        return _value, (self.value,)
+
+
+def _value(value: Any) -> Any:
+    return value
+
+
+def dump(
+    namespace: dict[str, Any], tracker: NamespaceTracker, budget: float = 0.0
+) -> tuple[bytes, SnapshotReport]:
+    """The session's bindings as bytes; the server stores them (workers cannot see the disk).
+
+    Raises `Interrupted` on KeyboardInterrupt, which is the server's SIGINT: an evaluation
+    wants the worker, or the `budget` (seconds) ran out.
+    """
     bindings = tracker.user_bindings(namespace)
     report = SnapshotReport()
+    for name, reason in tracker.given_up(bindings).items():
+        del bindings[name]
+        report.failed[name] = reason
+    progress = _Progress(budget)
     sage_part: dict[str, Any] = {}
     code_part: dict[str, bytes] = {}
     try:
-        # One pickle for all, so objects shared between variables stay shared.
-        sage_blob = dumps(bindings, compress=True)
-        report.saved = sorted(bindings)
-    except Exception:
-        for name, value in bindings.items():
-            try:
-                dumps(value, compress=False)
-                sage_part[name] = value
-            except Exception:
+        try:
+            # One pickle for all, so objects shared between variables stay shared.
+            named = {name: _Named(name, value, progress) for name, value in bindings.items()}
+            sage_blob = dumps(named, compress=True)
+            report.saved = sorted(bindings)
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # a user's `__reduce__` may raise anything, SystemExit too
+            for name, value in bindings.items():
+                progress.name = name
                 try:
-                    code_part[name] = cloudpickle.dumps(value)
-                except Exception as exc:
-                    report.failed[name] = f"{type(exc).__name__}: {exc}"
-                    continue
-            report.saved.append(name)
-        sage_blob = dumps(sage_part, compress=True)
+                    dumps(value, compress=False)
+                    sage_part[name] = value
+                except KeyboardInterrupt:
+                    raise
+                except BaseException:
+                    try:
+                        code_part[name] = cloudpickle.dumps(value)
+                    except KeyboardInterrupt:
+                        raise
+                    except BaseException as exc:
+                        report.failed[name] = describe(exc)
+                        continue
+                report.saved.append(name)
+            progress.name = ""
+            sage_blob = dumps(sage_part, compress=True)
+    except KeyboardInterrupt:
+        raise progress.interrupted(bindings, tracker) from None
     payload = pickle.dumps(
         {
             "format": _FORMAT,
@@ -107,10 +199,20 @@ def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
         try:
             namespace[name] = cloudpickle.loads(blob)
             report.saved.append(name)
-        except Exception as exc:
-            report.failed[name] = f"{type(exc).__name__}: {exc}"
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit from user code leaves out only this name
+            report.failed[name] = describe(exc)
     for name in payload["removed"]:
         namespace.pop(name, None)
     for name, reason in payload["unsaved"].items():
         report.failed[name] = f"could not be saved: {reason}"
     return report
+
+
+def describe(exc: BaseException) -> str:
+    """`Type: message` of an exception from user code, whose `__str__` may fail too."""
+    try:
+        return f"{type(exc).__name__}: {exc}"
+    except BaseException:
+        return f"{type(exc).__name__} (its message could not be read)"

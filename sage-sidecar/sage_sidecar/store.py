@@ -4,6 +4,8 @@
         meta.json          when it was created; written once, atomically
         journal.jsonl      one JSON line per finished evaluation, appended before `finished`
         snapshots/N.sobj   the namespace after evaluation N, as the worker pickled it
+        snapshots/N.sobj.set-aside
+                           one that killed or hung the worker loading it: never loaded again
         deleted            present while a deletion is in progress
 
 A torn last journal line (a crash mid-write) or an unreadable snapshot is reported and skipped:
@@ -114,9 +116,18 @@ class JournalEntry:
         )
 
 
+@dataclass(frozen=True)
+class JournalPlace:
+    """Where one entry's line is in the journal, so it can be read back without keeping it."""
+
+    offset: int
+    length: int
+
+
 @dataclass
 class JournalReading:
     entries: list[JournalEntry] = field(default_factory=list)
+    places: list[JournalPlace] = field(default_factory=list)  # one per entry
     problems: list[str] = field(default_factory=list)
 
 
@@ -146,14 +157,14 @@ class SessionRecord:
         meta = json.loads((self.directory / "meta.json").read_text())
         return float(meta["create_time"])
 
-    def append(self, entry: JournalEntry) -> None:
+    def append(self, entry: JournalEntry) -> JournalPlace:
         """Append one entry, whole or not at all; it has reached the operating system when
         this returns. A failed write (a full disk) is cut off again, so no torn line stays."""
         if self._journal is None:
             self._journal = os.open(
-                self.directory / "journal.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
+                self.directory / "journal.jsonl", os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600
             )
-            self._journal_size = os.fstat(self._journal).st_size
+            self._journal_size = _cut_torn_tail(self._journal)
         fd = self._journal
         data = memoryview(entry.to_json() + b"\n")
         size = len(data)
@@ -168,20 +179,37 @@ class SessionRecord:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, self._journal_size)
             raise
+        place = JournalPlace(self._journal_size, size)
         self._journal_size += size
+        return place
 
     def read_journal(self) -> JournalReading:
         reading = JournalReading()
         path = self.directory / "journal.jsonl"
         if not path.exists():
             return reading
+        offset = 0
         with path.open("rb") as journal:
             for number, line in enumerate(journal, start=1):
                 try:
                     reading.entries.append(JournalEntry.from_json(line.decode()))
                 except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
                     reading.problems.append(f"journal line {number} is unreadable ({exc})")
+                else:
+                    reading.places.append(JournalPlace(offset, len(line)))
+                offset += len(line)
         return reading
+
+    def read_entry(self, place: JournalPlace) -> JournalEntry:
+        """The entry at `place`, read back from disk. Raises OSError or ValueError (a
+        damaged line) when it cannot be."""
+        with (self.directory / "journal.jsonl").open("rb") as journal:
+            journal.seek(place.offset)
+            line = journal.read(place.length)
+        try:
+            return JournalEntry.from_json(line.decode())
+        except (KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"the journal line is damaged ({exc})") from exc
 
     def snapshot_path(self, execution_count: int) -> Path:
         return self.snapshots / f"{execution_count:010d}.sobj"
@@ -203,6 +231,12 @@ class SessionRecord:
         """Keep the newest `keep` snapshots: an older one is the fallback if one is damaged."""
         for _, path in list(self.snapshots_newest_first())[keep:]:
             path.unlink(missing_ok=True)
+
+    def set_aside_snapshot(self, path: Path) -> None:
+        """Never load this snapshot again (loading it killed or hung a worker), but keep it
+        for a person to look at; the session's own deletion removes it."""
+        with contextlib.suppress(OSError):  # then it is tried, and set aside, once more
+            path.rename(path.with_name(path.name + ".set-aside"))
 
     def close(self) -> None:
         if self._journal is not None:
@@ -309,6 +343,27 @@ def _lock_exclusively(path: Path) -> Any:
     handle.write(f"sage-sidecar pid {os.getpid()}")
     handle.flush()
     return handle
+
+
+def _cut_torn_tail(fd: int) -> int:
+    """Cut a last line that a crash left without its newline; return the journal's size.
+
+    That entry was never committed (`finished` waits for the write), and the next one must
+    start a line of its own: written after the torn one, it would be lost with it."""
+    size = os.fstat(fd).st_size
+    end = size
+    while end > 0:
+        start = max(end - 65536, 0)
+        block = os.pread(fd, end - start, start)
+        if end == size and block.endswith(b"\n"):
+            return size
+        newline = block.rfind(b"\n")
+        if newline >= 0:
+            end = start + newline + 1
+            break
+        end = start
+    os.ftruncate(fd, end)
+    return end
 
 
 def _write_atomically(path: Path, data: bytes, *, fsync: bool) -> None:

@@ -63,6 +63,10 @@ class WorkerProcess:
         self.scratch = ""
         self.sandbox: tuple[tuple[str, str], ...] = ()
         self._forged = ""
+        self._killed = False  # by the sidecar, so its death is not blamed on anything else
+        # The deadline of the request in progress, which `cut_short` brings forward.
+        self._deadline: asyncio.Timeout | None = None
+        self._cut_short = ""
         self._limits = limits
         self._loop = asyncio.get_running_loop()
         self._end = ServerEnd(self._deliver, self._closed, limits)
@@ -108,24 +112,52 @@ class WorkerProcess:
         self._end.send(message)
 
     async def request(
-        self, message: TakeSnapshot | Restore, timeout: float
+        self, message: TakeSnapshot | Restore, timeout: float, *, grace: float = 0.0
     ) -> SnapshotWritten | Restored | None:
-        """Send a request to an idle worker; its reply, or None if it died or took too long."""
+        """Send a request to an idle worker; its reply, or None if it died or was killed.
+
+        Past `timeout` seconds, or at once on `cut_short`, the worker gets SIGINT and `grace`
+        seconds more to answer (the worker's reply then says it was interrupted); after that
+        it is killed: a worker that will not stop is never waited on for longer.
+        """
         self._end.expect_snapshot(isinstance(message, TakeSnapshot))
+        self._cut_short = ""
         self.send(message)
         try:
-            async with asyncio.timeout(timeout):
-                while True:
-                    reply = await self._next()
-                    if reply is None or isinstance(reply, SnapshotWritten | Restored):
-                        return reply
-        except TimeoutError:
-            log.error("Sage worker %d did not answer %s in %.0f s; killing it",
-                      self.pid, type(message).__name__, timeout)  # fmt: skip
+            try:
+                async with asyncio.timeout(timeout) as self._deadline:
+                    return await self._reply()
+            except TimeoutError:
+                pass
+            finally:
+                self._deadline = None
+            why = self._cut_short or f"it took over {timeout:g} s"
+            if grace > 0 and self.alive:
+                self.interrupt()
+                try:
+                    async with asyncio.timeout(grace):
+                        return await self._reply()
+                except TimeoutError:
+                    why += f"; then it did not stop within {grace:g} s of an interrupt"
+            log.warning("Sage worker %d did not answer %s (%s); killing it",
+                        self.pid, type(message).__name__, why)  # fmt: skip
             self.kill()
             return None
         finally:
             self._end.expect_snapshot(False)
+
+    def cut_short(self, why: str) -> None:
+        """Interrupt the request in progress, if any, as if its time were up."""
+        if self._deadline is not None and not self._cut_short:
+            self._cut_short = why
+            with contextlib.suppress(RuntimeError):  # its time is up already
+                self._deadline.reschedule(self._loop.time())
+
+    async def _reply(self) -> SnapshotWritten | Restored | None:
+        while True:
+            reply = await self._next()
+            if reply is None or isinstance(reply, SnapshotWritten | Restored):
+                return reply
 
     async def clone(self, timeout: float) -> WorkerProcess | None:
         """A new worker forked from this idle one, with a copy of its namespace."""
@@ -162,6 +194,8 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """Kill the worker's whole process group: Sage may have started helpers."""
+        if self.alive:
+            self._killed = True
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -171,6 +205,8 @@ class WorkerProcess:
         """How the process ended, for an error message a person can act on."""
         if self._forged:
             return "killed by the sidecar: code in it wrote to the worker's own channel"
+        if self._killed:
+            return "killed by the sidecar"
         if self._process is None:
             return "its exit status is unknown"
         await self._loop.run_in_executor(self._starter, self._process.join, 5.0)

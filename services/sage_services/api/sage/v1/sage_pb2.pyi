@@ -396,8 +396,10 @@ class EvaluateRequest(_message.Message):
     request_id: _builtins.str
     """The client's idempotency key for this evaluation. Send a fresh one per evaluation and
     the same one when retrying it: a repeat of a finished evaluation replays its events
-    without running the code again, and a repeat of a running one attaches to its stream.
-    The server remembers the last 1000 request ids of each session, across restarts.
+    without running the code again, and a repeat of a running one attaches to its stream;
+    one used again for different code is INVALID_ARGUMENT. The server remembers the last
+    1000 request ids of each session, across restarts, and one-off evaluations' recent ones
+    in memory (a retry of a one-off forgotten meanwhile runs it again).
     A stream that breaks while its evaluation runs does not interrupt it for a grace period
     when it has a request id, so that the retry can attach.
     """
