@@ -46,17 +46,33 @@ Without a session_id each call runs in a fresh namespace. To keep variables betw
 create a session with create_session and pass its session_id to evaluate.
 """
 
-# Reads a session's user-defined names without leaving any name (or `_`) behind: the
-# console's own globals are skipped, reprs are cut, and the last line is a print.
-_VARIABLES_CODE = """\
-print(__import__("json").dumps((lambda g, base: [
-    {"name": k, "type": type(v).__name__,
-     "value": (lambda r: r if len(r) <= 300 else r[:300] + "...")(repr(v))}
-    for k, v in sorted(g.items())
-    if not k.startswith("_") and not (k in base and base[k] is v)
+# Reads a session's user-defined names. It runs in a namespace of its own (nothing is left
+# behind in the session's, not even `_`), with the real builtins, so that a session's own
+# `sorted = 3` or `print = ...` cannot break it; a `repr` that fails is shown as failing, and the
+# listing stays far below the runtime's output limit however many names there are.
+_VARIABLES_SOURCE = """\
+import json, sys
+import sage.all_cmdline
+base = vars(sage.all_cmdline)
+def shown(value):
+    try:
+        text = repr(value)
+    except Exception as exc:
+        text = f"<repr failed: {type(exc).__name__}>"
+    return text if len(text) <= 300 else text[:300] + "..."
+names = sorted(
+    k for k, v in g.items()
+    if isinstance(k, str) and not k.startswith("_") and not (k in base and base[k] is v)
     and type(v).__name__ != "module"
-])(globals(), __import__("sage.all_cmdline", fromlist=["*"]).__dict__)))
+)
+listed = [{"name": k, "type": type(g[k]).__name__, "value": shown(g[k])} for k in names[:LIMIT]]
+sys.stdout.write(json.dumps({"variables": listed, "omitted": len(names) - len(listed)}) + "\\n")
 """
+_VARIABLES_LISTED = 1000
+_VARIABLES_CODE = (
+    f"__import__('builtins').exec({_VARIABLES_SOURCE!r}, "
+    f"{{'g': globals(), 'LIMIT': {_VARIABLES_LISTED}}})"
+)
 _VARIABLES_TIMEOUT = 30.0
 
 SessionIdArg = Annotated[
@@ -308,8 +324,9 @@ class SageMcp:
         content = self.store.get(output_id)
         if not isinstance(content, str):
             raise ResourceNotFoundError(
-                f"Output {output_id!r} is no longer kept (only the latest "
-                f"{self.settings.stored_outputs} are). Run the code again."
+                f"Output {output_id!r} is not kept here: only the latest "
+                f"{self.settings.stored_outputs} cut outputs are, and this id is not among "
+                "them (it was dropped to make room, or never existed). Run the code again."
             )
         return content
 
@@ -317,12 +334,18 @@ class SageMcp:
         content = self.store.get(image_id)
         if not isinstance(content, bytes):
             raise ResourceNotFoundError(
-                f"Image {image_id!r} is no longer kept (only the latest "
-                f"{self.settings.stored_outputs} outputs are). Run the code again."
+                f"Image {image_id!r} is not kept here: only the latest "
+                f"{self.settings.stored_outputs} outputs are, and this id is not among them "
+                "(it was dropped to make room, or never existed). Run the code again."
             )
         return content
 
     async def read_variables(self, session_id: str) -> str:
+        if not session_id:
+            raise ResourceNotFoundError(
+                "The URI names no session: use sage://sessions/{session_id}/variables with a "
+                "session_id from create_session or list_sessions."
+            )
         outcome = Outcome()
         try:
             events = self.client.evaluate(
@@ -338,8 +361,15 @@ class SageMcp:
         if outcome.status != "ok":
             detail = outcome.error.evalue if outcome.error else outcome.status
             raise ResourceError(f"Could not read the variables of {session_id!r}: {detail}")
-        variables = json.loads(outcome.stdout)
-        return json.dumps({"session_id": session_id, "variables": variables}, indent=1)
+        try:
+            listing = json.loads(outcome.stdout)
+        except ValueError:
+            raise ResourceError(
+                f"Could not read the variables of {session_id!r}: the listing came back "
+                f"unreadable ({len(outcome.stdout)} characters of output). Evaluate "
+                "`sorted(k for k in globals() if not k.startswith('_'))` in the session instead."
+            ) from None
+        return json.dumps({"session_id": session_id, **listing}, indent=1)
 
     # Progress.
 

@@ -11,7 +11,9 @@ import urllib.error
 import urllib.request
 
 import anyio
+import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 from mcp.types import BlobResourceContents, ImageContent, TextContent, TextResourceContents
 from PIL import Image
 
@@ -196,6 +198,34 @@ async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) ->
     assert gone.is_error
     assert "does not exist" in text_of(gone)
     assert "create_session" in text_of(gone)
+
+
+async def test_variables_resource_withstands_what_a_session_binds(mcp_http: HttpServer) -> None:
+    """Shadowed builtins, a repr that raises, and more names than one listing should carry."""
+    code = (
+        "sorted = 3\nprint = None\n"
+        "class Opaque:\n    def __repr__(self):\n        raise RuntimeError\n"
+        "opaque = Opaque()\n"
+        "for i in range(3000):\n    globals()['v%d' % i] = 'y' * 400"
+    )
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        ran = await client.call_tool("evaluate", {"code": code, "session_id": session_id})
+        assert not ran.is_error, text_of(ran)
+        read = await client.read_resource(created.structured_content["variables_uri"])
+        with pytest.raises(MCPError, match="names no session"):
+            await client.read_resource("sage://sessions//variables")
+        await client.call_tool("delete_session", {"session_id": session_id})
+    contents = read.contents[0]
+    assert isinstance(contents, TextResourceContents)
+    listing = json.loads(contents.text)
+    shown = {v["name"]: v["value"] for v in listing["variables"]}
+    assert shown["sorted"] == "3"
+    assert shown["opaque"] == "<repr failed: RuntimeError>"
+    assert len(listing["variables"]) == 1000
+    assert listing["omitted"] > 2000
 
 
 async def test_no_sidecar_gives_a_clear_error_within_the_deadline() -> None:
