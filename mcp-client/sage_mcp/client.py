@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
 import json
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Sequence
@@ -282,7 +281,8 @@ class SageClient:
         request = sage_pb2.EvaluateRequest(
             session_id=session_id, code=code, request_id=request_id or uuid.uuid4().hex
         )
-        request.timeout.FromTimedelta(datetime.timedelta(seconds=timeout))
+        # Whole nanoseconds, at least one: a timedelta would round a tiny timeout to zero.
+        request.timeout.FromNanoseconds(max(round(timeout * 1e9), 1))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout + self._margin
         recovery = _Recovery()

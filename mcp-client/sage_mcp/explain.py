@@ -11,6 +11,8 @@ from google.rpc import error_details_pb2
 
 from sage_mcp.client import EvaluationLost, SidecarError, SidecarUnavailable
 
+# The sidecar's name for a request field -> the tool argument it comes from.
+_TOOL_ARGUMENTS = {"timeout": "timeout_seconds"}
 _NO_SIDECAR_HINT = (
     "If this keeps happening the sidecar is not running: start `sage-sidecar`, or run the MCP "
     "server with --spawn-sidecar."
@@ -47,14 +49,10 @@ def explain(error: SidecarError, *, session_id: str = "") -> str:
             "evaluation."
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
-        return (
-            f"The Sage runtime is at capacity: {error.message} Delete idle sessions with "
-            "delete_session (list_sessions shows them), or wait for the evaluations queued on "
-            "this session to finish, then try again."
-        )
+        return _exhausted(error.message)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         violations = [
-            f"{v.field}: {v.description}"
+            f"{_TOOL_ARGUMENTS.get(v.field, v.field)}: {v.description}"
             for d in error.details
             if isinstance(d, error_details_pb2.BadRequest)
             for v in d.field_violations
@@ -78,6 +76,27 @@ def explain(error: SidecarError, *, session_id: str = "") -> str:
     if code == grpc.StatusCode.UNAVAILABLE:
         return f"Sage runtime unavailable: {error.message}. Try again in a few seconds."
     return f"The Sage runtime failed the call ({code.name}): {error.message}"
+
+
+def _exhausted(message: str) -> str:
+    """RESOURCE_EXHAUSTED covers three different limits, each with its own remedy. The
+    sidecar's own advice names its gRPC methods, so only its first sentence is passed on."""
+    if "larger than max" in message:  # gRPC's own limit on a request's size
+        return (
+            f"The code is too large for the Sage runtime ({message}). Send it in parts: "
+            "several evaluate calls on one session, or build large data with Sage code "
+            "rather than pasting it."
+        )
+    first = message.split(". ")[0].rstrip(".") + "."
+    if "queued" in message:
+        return (
+            f"The session is busy: {first} Wait for its evaluations to finish, stop the "
+            "running one with interrupt, or use another session."
+        )
+    return (
+        f"The Sage runtime is at capacity: {first} Delete sessions you no longer need with "
+        "delete_session (list_sessions shows them), then try again."
+    )
 
 
 def _resource_name(error: SidecarError) -> str:

@@ -8,7 +8,9 @@ as resources (`sage://outputs/{id}`, `sage://images/{id}.png`).
 from __future__ import annotations
 
 import io
+import struct
 import uuid
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -110,6 +112,8 @@ def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -
         )
     try:
         original, smaller, sizes = _downscale(data, max_bytes)
+    except _TooManyPixels:
+        return _unscaled(data, mime_type, store)
     except Exception as exc:  # an undecodable image must not fail the whole evaluation
         return FittedImage(None, mime_type, f"[image of {len(data):,} bytes not shown: {exc}]")
     uri = IMAGE_URI.format(image_id=store.put(original))
@@ -126,13 +130,51 @@ def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -
     return FittedImage(smaller, "image/png", note, uri)
 
 
+class _TooManyPixels(Exception):
+    pass
+
+
+_ADVICE = "a smaller figsize or dpi gives an image that can be shown inline"
+
+
+def _unscaled(data: bytes, mime_type: str, store: OutputStore) -> FittedImage:
+    """An image with more pixels than is safe to decode here (a decompression bomb, or a
+    very large figure): offered as it is, never decoded."""
+    size = _png_size(data)
+    what = f"{size[0]}x{size[1]} image" if size else "image"
+    if size is None:  # only a PNG can be served as the .png resource
+        return FittedImage(None, mime_type, f"[{what} of {len(data):,} bytes, too many pixels "
+                                            f"to show or scale; {_ADVICE}]")  # fmt: skip
+    uri = IMAGE_URI.format(image_id=store.put(data))
+    note = (
+        f"[{what} of {len(data):,} bytes, too many pixels to scale down; the full image is "
+        f"the MCP resource {uri}, and {_ADVICE}]"
+    )
+    return FittedImage(None, mime_type, note, uri)
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
 def _downscale(
     data: bytes, max_bytes: int
 ) -> tuple[bytes, bytes | None, tuple[tuple[int, int], tuple[int, int]]]:
     """(original as PNG, scaled PNG within max_bytes or None, (original size, new size))."""
     from PIL import Image  # imported here: only large images pay for it
 
-    with Image.open(io.BytesIO(data)) as image:
+    with warnings.catch_warnings():
+        # Past PIL's pixel limit decoding could take gigabytes: such an image is not decoded
+        # (and PIL's warning is not printed, as plain text, among the JSON log lines).
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            opened = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _TooManyPixels from None
+    with opened as image:
         image.load()
         original_size = image.size
         if image.format == "PNG":

@@ -107,7 +107,7 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         else:
             print(
                 f"[{mime_type} output of {len(data)} bytes dropped: over this evaluation's "
-                f"display limit] {text}"
+                f"display limit; a plot fits with a smaller figsize or dpi] {text}"
             )
         self._emit(*events)
         return True

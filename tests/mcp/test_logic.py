@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 import random
+import struct
+import warnings
+import zlib
 
 import grpc
 import pytest
@@ -149,6 +152,29 @@ def test_large_image_is_scaled_down_and_the_original_kept() -> None:
     assert store.get(fitted.uri.rsplit("/", 1)[1].removesuffix(".png")) == data
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` x `height` pixels: a decompression bomb."""
+    buffer = io.BytesIO()
+    Image.new("1", (1, 1)).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))  # the IHDR chunk's CRC
+    return bytes(data)
+
+
+def test_image_with_too_many_pixels_is_offered_whole_never_decoded() -> None:
+    store = OutputStore()
+    data = _png_claiming(20_000, 20_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PIL's bomb warning must not reach the log either
+        fitted = fit_image(data, "image/png", 10, store)
+    assert fitted.data is None
+    assert fitted.uri is not None
+    assert "20000x20000 image" in fitted.note
+    assert "smaller figsize or dpi" in fitted.note
+    assert store.get(fitted.uri.rsplit("/", 1)[1].removesuffix(".png")) == data
+
+
 def test_small_image_is_returned_as_is() -> None:
     data = _noise_png(10)
     fitted = fit_image(data, "image/png", 100_000, OutputStore())
@@ -285,19 +311,44 @@ def test_short_traceback_is_kept_whole_without_colour_codes() -> None:
 # Messages for the agent.
 
 
-def test_resource_exhausted_says_to_delete_idle_sessions() -> None:
-    error = SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, "Too many sessions (64).")
-    assert "delete_session" in explain(error)
+def test_sessions_at_capacity_says_to_delete_sessions_in_tool_words() -> None:
+    message = (
+        "All 64 sessions are in use. Delete sessions you no longer need with DeleteSession, "
+        "then try again."
+    )
+    explained = explain(SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, message))
+    assert explained.startswith("The Sage runtime is at capacity: All 64 sessions are in use.")
+    assert "delete_session" in explained
+    assert "DeleteSession" not in explained
+    assert "queued" not in explained
 
 
-def test_invalid_argument_names_the_field() -> None:
+def test_a_full_queue_says_to_wait_or_interrupt_not_to_delete_sessions() -> None:
+    message = (
+        "Session s already has 16 evaluations queued behind the running one. Wait for them to "
+        "finish, interrupt the running one, or use another session."
+    )
+    explained = explain(SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, message))
+    assert "interrupt" in explained
+    assert "delete_session" not in explained
+
+
+def test_code_over_the_message_limit_is_called_too_large_not_capacity() -> None:
+    message = "SERVER: Received message larger than max (2097195 vs. 1114112)"
+    explained = explain(SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, message))
+    assert explained.startswith("The code is too large for the Sage runtime")
+    assert "capacity" not in explained
+    assert "delete_session" not in explained
+
+
+def test_invalid_argument_names_the_tool_argument() -> None:
     violation = error_details_pb2.BadRequest.FieldViolation(field="timeout", description="too long")
     error = SidecarError(
         grpc.StatusCode.INVALID_ARGUMENT,
         "Invalid timeout",
         details=[error_details_pb2.BadRequest(field_violations=[violation])],
     )
-    assert "timeout: too long" in explain(error)
+    assert "timeout_seconds: too long" in explain(error)
 
 
 def test_session_lost_in_a_restart_is_said_plainly() -> None:
