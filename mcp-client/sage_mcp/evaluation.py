@@ -102,4 +102,9 @@ class Outcome:
             if size >= limit:
                 break
         text = "".join(reversed(tail))
-        return text[-limit:]
+        if len(text) <= limit:
+            return text
+        # From the start of a line: a number cut in front reads as a different number.
+        text = text[-limit:]
+        start = text.find("\n")
+        return text[start + 1 :] if 0 <= start < len(text) - 1 else text

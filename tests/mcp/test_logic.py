@@ -308,6 +308,18 @@ def test_short_traceback_is_kept_whole_without_colour_codes() -> None:
     assert trim_traceback(tb) == "Traceback (most recent call last):\nZeroDivisionError: x"
 
 
+def test_progress_output_starts_at_a_line_never_inside_one() -> None:
+    outcome = Outcome()
+    for n in range(100_000, 100_200):
+        outcome.add(pb.EvaluateResponse(stdout=pb.OutputChunk(text=f"{n}\n")))
+    latest = outcome.latest_output(limit=50)
+    assert latest.endswith("100199\n")
+    assert all(len(line) == 6 for line in latest.splitlines())  # no number cut in front
+    short = Outcome()
+    short.add(pb.EvaluateResponse(stdout=pb.OutputChunk(text="x" * 80)))
+    assert short.latest_output(limit=50) == "x" * 50  # one long line: its tail
+
+
 # Messages for the agent.
 
 
