@@ -238,6 +238,19 @@ def create_session(stub: sage_pb2_grpc.SageServiceStub) -> str:
     return str(stub.CreateSession(pb.CreateSessionRequest(), timeout=60).session.session_id)
 
 
+def value(
+    stub: sage_pb2_grpc.SageServiceStub, session: str, expression: str, deadline: float = 120.0
+) -> str:
+    """The console text of `expression` evaluated in `session`, which must succeed."""
+    events = evaluate(stub, expression, session, deadline=deadline)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK, events
+    return str(one(events, "result").result.text_plain)
+
+
+def worker_pid(stub: sage_pb2_grpc.SageServiceStub, session: str) -> int:
+    return int(stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid)
+
+
 def streamed(call: Iterator[pb.EvaluateResponse]) -> Iterator[tuple[float, pb.EvaluateResponse]]:
     """Events with the monotonic time each arrived."""
     for event in call:

@@ -25,7 +25,9 @@ from tests.helpers import (
     start_sidecar,
     stdout_of,
     stop_and_check,
+    value,
     wait_for_snapshot,
+    worker_pid,
 )
 
 
@@ -55,15 +57,6 @@ def run(
 ) -> list[pb.EvaluateResponse]:
     request = pb.EvaluateRequest(session_id=session, code=code, request_id=request_id)
     return list(stub.Evaluate(request, timeout=120))
-
-
-def value(stub: sage_pb2_grpc.SageServiceStub, session: str, expression: str) -> str:
-    events = run(stub, expression, session)
-    return str(one(events, "result").result.text_plain)
-
-
-def worker_pid(stub: sage_pb2_grpc.SageServiceStub, session: str) -> int:
-    return int(stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid)
 
 
 def test_twenty_worker_kills_in_a_row_lose_no_committed_variable(

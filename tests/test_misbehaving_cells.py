@@ -11,7 +11,16 @@ import pytest
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
-from tests.helpers import create_session, evaluate, finished_of, kinds, one, stdout_of
+from tests.helpers import (
+    create_session,
+    evaluate,
+    finished_of,
+    kinds,
+    one,
+    stdout_of,
+    value,
+    worker_pid,
+)
 
 OK = pb.EVALUATION_STATUS_OK
 ERROR = pb.EVALUATION_STATUS_ERROR
@@ -24,22 +33,12 @@ def session(stub: sage_pb2_grpc.SageServiceStub) -> str:
     return session
 
 
-def _worker_pid(stub: sage_pb2_grpc.SageServiceStub, session: str) -> int:
-    return int(stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid)
-
-
-def _value(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str) -> str:
-    events = evaluate(stub, code, session)
-    assert finished_of(events).status == OK, events
-    return str(one(events, "result").result.text_plain)
-
-
 def test_interrupts_that_land_as_cells_end_never_break_the_worker(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     """A timeout of a microsecond interrupts each cell at some moment around its end: in it,
     or just after, while the worker sends its answer or waits for the next cell."""
-    worker = _worker_pid(stub, session)
+    worker = worker_pid(stub, session)
     evaluate(stub, "n = 0", session)
     completed = 0
     for _ in range(40):
@@ -48,29 +47,27 @@ def test_interrupts_that_land_as_cells_end_never_break_the_worker(
         assert finished.status in (OK, pb.EVALUATION_STATUS_TIMED_OUT), events
         assert finished.state_preserved
         completed += finished.status == OK
-    assert _worker_pid(stub, session) == worker
+    assert worker_pid(stub, session) == worker
     # An interrupt cysignals recorded between cells must not stop a later one inside PARI.
-    assert (
-        _value(stub, "factor(2^128 + 1)", session) == "59649589127497217 * 5704689200685129054721"
-    )
-    assert int(_value(stub, "n", session)) >= completed
-    assert _value(stub, "kept", session) == "42"
+    assert value(stub, session, "factor(2^128 + 1)") == "59649589127497217 * 5704689200685129054721"
+    assert int(value(stub, session, "n")) >= completed
+    assert value(stub, session, "kept") == "42"
 
 
 def test_a_cell_that_forks_leaves_one_worker_answering(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
-    worker = _worker_pid(stub, session)
-    forked = _value(stub, "import os\nchild = os.fork()\nkept = 43\nchild", session)
+    worker = worker_pid(stub, session)
+    forked = value(stub, session, "import os\nchild = os.fork()\nkept = 43\nchild")
     assert int(forked) > 0  # the worker's answer, not the copy's (where fork returns 0)
-    answers = {_value(stub, "kept += 1\n(os.getpid(), kept)", session) for _ in range(6)}
+    answers = {value(stub, session, "kept += 1\n(os.getpid(), kept)") for _ in range(6)}
     assert answers == {f"({worker}, {n})" for n in range(44, 50)}
 
 
 def test_an_exception_whose_str_raises_is_reported_in_band(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
-    worker = _worker_pid(stub, session)
+    worker = worker_pid(stub, session)
     code = (
         "class Opaque(Exception):\n    def __str__(self):\n        raise RuntimeError\n"
         "raise Opaque()"
@@ -79,8 +76,8 @@ def test_an_exception_whose_str_raises_is_reported_in_band(
     assert kinds(events) == ["started", "error", "finished"]
     assert one(events, "error").error.ename == "Opaque"
     assert finished_of(events).status == ERROR
-    assert _worker_pid(stub, session) == worker
-    assert _value(stub, "kept", session) == "42"
+    assert worker_pid(stub, session) == worker
+    assert value(stub, session, "kept") == "42"
 
 
 @pytest.mark.parametrize(
@@ -90,24 +87,24 @@ def test_an_exception_whose_str_raises_is_reported_in_band(
 def test_a_cell_that_replaces_its_output_streams_does_not_break_the_worker(
     stub: sage_pb2_grpc.SageServiceStub, session: str, breakage: str
 ) -> None:
-    worker = _worker_pid(stub, session)
+    worker = worker_pid(stub, session)
     assert finished_of(evaluate(stub, f"import sys\n{breakage}", session)).status == OK
     events = evaluate(stub, "print('printed')\nkept", session)
     assert stdout_of(events) == "printed\n"  # each cell starts with the worker's own streams
     assert one(events, "result").result.text_plain == "42"
-    assert _worker_pid(stub, session) == worker
+    assert worker_pid(stub, session) == worker
 
 
 def test_a_lone_surrogate_in_an_exception_message_arrives_escaped(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     """Protobuf strings must be UTF-8; a Python string need not be."""
-    worker = _worker_pid(stub, session)
+    worker = worker_pid(stub, session)
     events = evaluate(stub, "kept = 43\nraise ValueError('\\ud800')", session)
     assert one(events, "error").error.evalue == "\\ud800"
     assert finished_of(events).status == ERROR
-    assert _value(stub, "kept", session) == "43"
-    assert _worker_pid(stub, session) == worker
+    assert value(stub, session, "kept") == "43"
+    assert worker_pid(stub, session) == worker
 
 
 def test_latex_far_longer_than_the_plain_text_is_left_out(

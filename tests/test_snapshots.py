@@ -23,6 +23,7 @@ from tests.helpers import (
     one,
     start_sidecar,
     stop_and_check,
+    value,
     wait_for_snapshot,
 )
 
@@ -65,12 +66,6 @@ def info(stub: sage_pb2_grpc.SageServiceStub, session: str) -> pb.Session:
     return session_info
 
 
-def value(stub: sage_pb2_grpc.SageServiceStub, session: str, expression: str) -> str:
-    events = evaluate(stub, expression, session, deadline=30)
-    assert finished_of(events).status == pb.EVALUATION_STATUS_OK, events
-    return str(one(events, "result").result.text_plain)
-
-
 def stderr_of(events: list[pb.EvaluateResponse]) -> str:
     return "".join(e.stderr.text for e in events if e.HasField("stderr"))
 
@@ -97,7 +92,7 @@ def test_evaluation_interrupts_an_idle_snapshot_that_would_take_long(
     time.sleep(2)  # the session rests: its idle snapshot starts, and never ends by itself
     pid = info(stub, session).worker_pid
     # Not held up by the snapshot (before, it waited for the hour-long request timeout).
-    assert value(stub, session, "kept + 1") == "6"
+    assert value(stub, session, "kept + 1", deadline=30) == "6"
     assert info(stub, session).worker_pid == pid  # interrupted, not killed
     stub.DeleteSession(pb.DeleteSessionRequest(session_id=session))
 
@@ -168,7 +163,7 @@ def test_snapshot_that_kills_its_worker_when_loaded_falls_back_to_the_journal(
     # Set aside, never trusted again, but kept on disk.
     assert not poisoned.exists()
     assert list(poisoned.parent.glob(poisoned.name + ".*"))
-    assert value(stub, session, "type(k).__name__") == "'K'"
+    assert value(stub, session, "type(k).__name__", deadline=30) == "'K'"
 
 
 def test_snapshot_that_hangs_when_loaded_falls_back_to_the_journal(
