@@ -128,6 +128,21 @@ async def wait_serving(server: ServerProcess, address: str, timeout: float = 300
     raise TimeoutError(f"{server.name} never reported SERVING:\n{server.log()}")
 
 
+def cpu_seconds_by_pid(pid: int) -> dict[int, float]:
+    """CPU seconds (user and system) so far of a process and of each live descendant."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return {}
+    spent = {}
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            spent[process.pid] = times.user + times.system
+    return spent
+
+
 def uss_bytes(pid: int) -> int:
     """Private memory (unique set size) of one process."""
     return int(psutil.Process(pid).memory_full_info().uss)

@@ -97,6 +97,12 @@ class Report:
             return stats.median_of_ratios(a.rounds, b.rounds)
         return stats.ratio(stats.p50(a.samples), stats.p50(b.samples))
 
+    def cpu_per_call(self, workload: str, system: str) -> dict[str, float]:
+        """Median over rounds of the CPU seconds one evaluation cost, by where they went."""
+        found = self.series(workload, system)
+        parts = found.notes.get("cpu_per_call", {}) if found else {}
+        return {part: stats.p50(rounds) for part, rounds in parts.items() if rounds}
+
     def systems_for(self, workload: str) -> list[str]:
         present = {s.system for s in self.results.series if s.workload == workload and s.samples}
         ordered = [k for k in SYSTEM_ORDER if k in present]
@@ -559,7 +565,31 @@ class Report:
                 cells.append(cell)
             out.append(f"| {self.label(system)} | " + " | ".join(cells) + " |")
         out += ["", f"![Throughput]({image_dir}/throughput.png)", ""]
+        out += self._cpu_table(counts[-1])
         return out
+
+    def _cpu_table(self, count: int) -> list[str]:
+        workload = f"throughput_{count}"
+        rows = [(s, self.cpu_per_call(workload, s)) for s in self.systems_for(workload)]
+        rows = [(s, cpu) for s, cpu in rows if cpu]
+        if not rows:
+            return []
+        out = [
+            f"CPU time one evaluation cost with {count} sessions, by process (median over "
+            "rounds): the client is the bench process itself; a server's children are, for "
+            "the sidecar, its Sage workers and their forkserver.",
+            "",
+            "| System | Client | Server process | Server's children | All |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for system, cpu in rows:
+            parts = [cpu.get(p, math.nan) for p in ("client", "server", "children")]
+            out.append(
+                f"| {self.label(system)} | "
+                + " | ".join(fmt_seconds(p) for p in [*parts, sum(parts)])
+                + " |"
+            )
+        return [*out, ""]
 
     def _memory_section(self, image_dir: str) -> list[str]:
         ours, kernels = self.series("idle_uss", "grpc"), self.series("idle_uss", "jupyter")
@@ -745,13 +775,38 @@ class Report:
             listed = ", ".join(
                 f"{fmt_ratio(shares[n])} with {n} session{'s' if n != 1 else ''}" for n in low
             )
-            lines.append(
+            line = (
                 f"Throughput against the bare-gRPC floor under the same load: {listed}. On "
                 f"{self._cores()} cores, throughput is CPU per call: the client, the server "
                 "process and the workers share the cores, and each sidecar call spends CPU in "
                 "three processes (the client, the server and the session's worker) where a floor "
                 "call spends it in two."
             )
+            most = counts[-1]
+            cpu_ours = self.cpu_per_call(f"throughput_{most}", "grpc")
+            cpu_floor = self.cpu_per_call(f"throughput_{most}", "grpc_floor")
+            if cpu_ours and cpu_floor:
+                cpu_total, cpu_floor_total = sum(cpu_ours.values()), sum(cpu_floor.values())
+                worker = cpu_ours.get("children", 0.0)
+                server = cpu_ours["server"] - cpu_floor["server"]
+                client = cpu_ours["client"] - cpu_floor["client"]
+                line += (
+                    f" Measured with {most} sessions: a sidecar call cost "
+                    f"{fmt_seconds(cpu_total)} of CPU against {fmt_seconds(cpu_floor_total)} "
+                    f"for a floor call, which alone predicts "
+                    f"{fmt_ratio(cpu_floor_total / cpu_total)}. Of the difference, the workers "
+                    f"took {fmt_seconds(worker)}, the server process {fmt_seconds(server)} more "
+                    f"than the floor's, and the client, the same code for both, "
+                    f"{fmt_seconds(client)} more."
+                )
+                inprocess = self.p50("eval_1plus1", "inprocess")
+                if not math.isnan(inprocess):
+                    line += (
+                        f" The cell itself is not what costs: in-process, `1+1` takes "
+                        f"{fmt_seconds(inprocess)}. The rest is each process waking, being "
+                        "switched in and finding the caches full of the other processes' data."
+                    )
+            lines.append(line)
         create = self.p50("create", "grpc")
         namespace = self.p50("create", "inprocess")
         if not math.isnan(create) and not math.isnan(namespace):

@@ -112,6 +112,11 @@ class System:
     async def session_uss(self, session: Any) -> int:
         raise NotSupported(f"{self.label} keeps no idle session")
 
+    def server_tree(self) -> int | None:
+        """The root of the one process tree that does all of this system's server-side work,
+        if there is one, so that its CPU can be told apart from the client's."""
+        return None
+
 
 # gRPC: the sidecar and the bare floor, driven by the same client code.
 
@@ -176,6 +181,9 @@ class GrpcSystem(System):
             self.server.stop()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def server_tree(self) -> int | None:
+        return self.server.pid if self.server is not None else None
 
     async def open_session(self) -> str:
         reply = await self.stub.CreateSession(pb.CreateSessionRequest(), timeout=CALL_DEADLINE)

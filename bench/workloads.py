@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bench.commit import journal_commit_seconds
-from bench.processes import uss_bytes
+from bench.processes import cpu_seconds_by_pid, uss_bytes
 from bench.results import Results, Series
 from bench.systems import (
     FreshProcessSystem,
@@ -422,10 +422,14 @@ class Bench:
             for round_ in range(config.throughput_rounds):
                 log.info("throughput with %d sessions, round %d", count, round_ + 1)
                 for system in _rotated(systems, round_):
-                    rate = await _throughput(
+                    run = await _throughput(
                         system, pools[system.key][:count], config.throughput_seconds
                     )
-                    series[system.key].rounds.append([rate])
+                    series[system.key].rounds.append([run.rate])
+                    for part, seconds in run.cpu_per_call.items():
+                        series[system.key].notes.setdefault("cpu_per_call", {}).setdefault(
+                            part, []
+                        ).append(seconds)
 
     async def _open_many(self, system: System, count: int) -> list[Any]:
         if system is not self.jupyter:
@@ -481,8 +485,17 @@ def _note_outcome(series: Series, outcomes: Sequence[Outcome]) -> None:
         series.notes["result"] = last.text[:120]
 
 
-async def _throughput(system: System, sessions: Sequence[Any], seconds: float) -> float:
-    """Completed `1+1` evaluations per second, with one caller looping on each session."""
+@dataclass(frozen=True)
+class Throughput:
+    rate: float  # evaluations per second
+    # CPU seconds per evaluation, by where they were spent; empty when the server side is
+    # not one process tree.
+    cpu_per_call: dict[str, float]
+
+
+async def _throughput(system: System, sessions: Sequence[Any], seconds: float) -> Throughput:
+    """Completed `1+1` evaluations per second, with one caller looping on each session, and
+    the CPU each evaluation cost the client (this process), the server and its children."""
     deadline = time.perf_counter() + seconds
     done = [0] * len(sessions)
 
@@ -491,9 +504,24 @@ async def _throughput(system: System, sessions: Sequence[Any], seconds: float) -
             await system.evaluate(session, "1+1")
             done[index] += 1
 
+    tree = system.server_tree()
+    server_before = cpu_seconds_by_pid(tree) if tree is not None else {}
+    client_before = time.process_time()
     began = time.perf_counter()
     await asyncio.gather(*(caller(i, s) for i, s in enumerate(sessions)))
-    return sum(done) / (time.perf_counter() - began)
+    elapsed = time.perf_counter() - began
+    client = time.process_time() - client_before
+    calls = sum(done)
+    cpu: dict[str, float] = {}
+    if tree is not None and calls:
+        server_after = cpu_seconds_by_pid(tree)
+        spent = {pid: after - server_before.get(pid, 0.0) for pid, after in server_after.items()}
+        cpu = {
+            "client": client / calls,
+            "server": spent.pop(tree, 0.0) / calls,
+            "children": sum(spent.values()) / calls,
+        }
+    return Throughput(calls / elapsed, cpu)
 
 
 async def run_bench(config: Config, results: Results) -> None:
