@@ -397,3 +397,81 @@ def test_second_sidecar_on_the_same_state_dir_refuses_to_start(
     other = start_sidecar("--state-dir", str(state_dir), wait=False)
     assert other.process.wait(60) == 2
     assert "in use by sage-sidecar pid" in other.log()
+
+
+def _deadline_passes(stub: sage_pb2_grpc.SageServiceStub, request: pb.EvaluateRequest) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        list(stub.Evaluate(request, timeout=0.5))
+    assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_retry_of_an_evaluation_dropped_from_the_queue_runs_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    blocker = threading.Thread(target=run, args=(stub, "sleep(7r)", session))
+    blocker.start()
+    time.sleep(0.5)
+    queued = pb.EvaluateRequest(session_id=session, code="b = 2\n'B'", request_id="queued-once")
+    _deadline_passes(stub, queued)  # still queued behind the sleep
+    time.sleep(6)  # past the detach grace (5 s): the queued evaluation is dropped, never run
+    events = list(stub.Evaluate(queued, timeout=60))
+    blocker.join(30)
+    assert one(events, "result").result.text_plain == "'B'"
+    assert value(stub, session, "b") == "2"
+
+
+def test_retry_of_an_evaluation_dropped_while_its_session_was_restored_runs_it(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    session = create_session(stub)
+    # Loading the snapshot takes 7 s: longer than the first call's deadline and detach grace.
+    run(stub, "import time\nclass Slow:\n    def __reduce__(self): return (time.sleep, (7,))\n"
+        "slow = Slow()\ny = 1", session)  # fmt: skip
+    wait_for_snapshot(state_dir, session, 1)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    while worker_pid(stub, session):  # until the sidecar has seen the worker go
+        time.sleep(0.05)
+    retried = pb.EvaluateRequest(session_id=session, code="z = y + 1\nz", request_id="restoring")
+    _deadline_passes(stub, retried)
+    time.sleep(8)  # the restore ends after the detach grace: the evaluation never ran
+    events = list(stub.Evaluate(retried, timeout=60))
+    assert one(events, "result").result.text_plain == "2"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK
+
+
+def test_a_clone_cannot_be_found_before_it_is_made(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    source = create_session(stub)
+    before = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+    busy = threading.Thread(target=run, args=(stub, "sleep(3r)\na = 42", source))
+    busy.start()
+    time.sleep(0.5)
+    cloned: list[pb.Session] = []
+    cloning = threading.Thread(
+        target=lambda: cloned.append(
+            stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60).session
+        )
+    )
+    cloning.start()
+    time.sleep(1.0)  # the clone waits for the source's cell
+    during = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+    busy.join(30)
+    cloning.join(30)
+    assert during == before
+    assert value(stub, cloned[0].session_id, "a") == "42"
+
+
+def test_concurrent_creations_keep_to_the_resident_cap() -> None:
+    sidecar = start_sidecar("--max-resident-workers", "2", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        threads = [threading.Thread(target=create_session, args=(stub,)) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        sessions = stub.ListSessions(pb.ListSessionsRequest()).sessions
+        assert len(sessions) == 5
+        assert sum(s.state == pb.SESSION_STATE_ACTIVE for s in sessions) <= 2
+    finally:
+        stop_and_check(sidecar)

@@ -184,6 +184,7 @@ class Restored:
 @message
 class Cloned:
     pid: int
+    error: str = ""  # why the worker could not fork; pid is 0 then
 
 
 AttributeValue = str | bool | int | float

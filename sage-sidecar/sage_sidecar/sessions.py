@@ -59,7 +59,7 @@ from sage_sidecar.store import (
 )
 from sage_sidecar.tracing import outgoing_traceparent, replay
 from sage_sidecar.turns import Turns
-from sage_sidecar.worker_process import WorkerProcess
+from sage_sidecar.worker_process import CloneRefused, WorkerProcess
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sage_sidecar")
@@ -204,7 +204,7 @@ class Session:
     def state(self) -> SessionState:
         if self.lost_reason:
             return SessionState.LOST
-        if self._current is not None:
+        if (self._current is not None and not self._current.finished) or self._waiting:
             return SessionState.BUSY
         return SessionState.ACTIVE if self.resident else SessionState.HIBERNATED
 
@@ -261,8 +261,8 @@ class Session:
     def interrupt(self, request_id: str = "") -> bool:
         """Interrupt the running evaluation (only if it has `request_id`, when given)."""
         current = self._current
-        if current is None or (request_id and current.request_id != request_id):
-            return False
+        if current is None or current.finished or (request_id and current.request_id != request_id):
+            return False  # nothing runs, or only the work after a finished cell (its snapshot)
         current.interrupt(EvaluationStatus.INTERRUPTED)
         return True
 
@@ -315,7 +315,16 @@ class Session:
             if not await self._ensure_worker():
                 raise self._lost_fault()
             assert self.worker is not None
-            worker = await self.worker.clone(_CLONE_TIMEOUT)
+            try:
+                worker = await self.worker.clone(_CLONE_TIMEOUT)
+            except CloneRefused as refused:
+                raise errors.resource_exhausted(
+                    f"Session {self.session_id} could not be cloned: its worker's {refused}. "
+                    "The session is unchanged. Its processes may be at their limit "
+                    "(--worker-max-processes, or the container's pids limit), or memory short; "
+                    "free some (end threads or processes the session started) and try again.",
+                    resource_type="processes",
+                ) from refused
             if worker is None:
                 raise errors.unavailable(
                     f"Session {self.session_id} could not be cloned: its worker did not fork. "
@@ -384,6 +393,7 @@ class Session:
             await self._turns.take()
         except asyncio.CancelledError:
             self._waiting -= 1  # left the queue without running
+            self._never_ran(run, self._manager.cancelled_fault())
             if self.one_off:
                 self._manager.discard(self)
             raise
@@ -397,10 +407,9 @@ class Session:
             if not await self._ensure_worker():
                 raise self._lost_fault()
             if run.interrupt_reason is not None:
-                raise RuntimeFault("The evaluation was cancelled before it started.",
-                                   grpc.StatusCode.CANCELLED)  # fmt: skip
+                raise self._manager.cancelled_fault()
         except RuntimeFault as fault:
-            run.put(fault)
+            self._never_ran(run, fault)
             self._end_turn(run)
             return
         except Exception:
@@ -410,6 +419,14 @@ class Session:
             self._end_turn(run)
             raise
         self._start_or_fail(run)
+
+    def _never_ran(self, run: EvaluationRun, fault: RuntimeFault) -> None:
+        """End an evaluation that never reached the worker: its callers get `fault`, and its
+        request id is forgotten, so that a retry runs the code rather than replaying nothing."""
+        if run.request_id and self.requests.get(run.request_id) is run:
+            del self.requests[run.request_id]
+        if not run.finished:
+            run.put(fault)
 
     def _start_or_fail(self, run: EvaluationRun) -> None:
         try:
@@ -828,6 +845,7 @@ class SessionManager:
         self._one_off_bytes = 0  # held by the KeptOneOff values above
         # Sessions being created or cloned: they hold a slot while they wait for a worker.
         self._creating = 0
+        self._acquiring = asyncio.Lock()  # held while a worker is found room for and taken
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
@@ -943,15 +961,16 @@ class SessionManager:
             await self._make_room()
             clone_id = uuid.uuid4().hex
             clone = Session(clone_id, self, self._new_record(clone_id), create_time=time.time())
+            try:
+                await source.clone_to(clone)
+            except BaseException:
+                clone.close()
+                assert clone.record is not None
+                clone.record.erase()
+                raise
+            # Only now can it be found: a call on a clone still being made would run on an
+            # empty worker, which the fork then replaces.
             self._sessions[clone_id] = clone
-        try:
-            await source.clone_to(clone)
-        except BaseException:
-            del self._sessions[clone_id]
-            clone.close()
-            assert clone.record is not None
-            clone.record.erase()
-            raise
         return clone.info()
 
     def get(self, session_id: str) -> SessionInfo:
@@ -1077,8 +1096,11 @@ class SessionManager:
             session.close()
 
     async def acquire_worker(self) -> WorkerProcess:
-        await self._make_room()
-        return await self.pool.acquire()
+        # One at a time: concurrent callers would all pass the cap check before any of them
+        # holds its worker. The caller registers the worker before the next one checks.
+        async with self._acquiring:
+            await self._make_room()
+            return await self.pool.acquire()
 
     async def _make_room(self) -> None:
         """Hibernate least recently used idle sessions while resident workers are at the cap."""
@@ -1172,6 +1194,20 @@ class SessionManager:
         if session is None:
             raise errors.session_not_found(session_id)
         return session
+
+    def cancelled_fault(self) -> RuntimeFault:
+        """Why an evaluation that was waiting for its turn will never run."""
+        if not self._accepting:
+            return errors.unavailable(
+                "The Sage runtime is shutting down; this evaluation was still queued and never "
+                "ran. Retry it, with the same request id, against the runtime's replacement.",
+                retry_after=1.0,
+            )
+        return RuntimeFault(
+            "The evaluation was cancelled before it started: its caller went away while it "
+            "waited for its turn. It never ran; a retry with the same request id runs it.",
+            grpc.StatusCode.CANCELLED,
+        )
 
     def _check_serving(self) -> None:
         if not self._accepting:

@@ -89,13 +89,18 @@ def _serve(
                 conn.send(executor.restore(message))
             case Clone():
                 clone_fd = conn.take_fd()  # the clone's socket came with the message
-                with capture.paused_for_fork():
-                    pid = os.fork()
+                try:
+                    with capture.paused_for_fork():
+                        pid = os.fork()
+                except OSError as exc:  # the process limit, or memory: the session lives on
+                    os.close(clone_fd)
+                    conn.send(Cloned(0, error=f"fork() failed: {exc.strerror or exc}"))
+                    pid = -1
                 if pid == 0:
                     conn.close()
                     conn = WorkerEnd(socket.socket(fileno=clone_fd))
                     _become_clone(conn, capture, spec, confinement)
-                else:
+                elif pid > 0:
                     os.close(clone_fd)
                     clones.add(pid)
                     conn.send(Cloned(pid))

@@ -48,6 +48,10 @@ _WORKER_ITEMS = (Started, Stream, Display, Result, Error, Finished, WorkerSpans,
 _REPLIES = (WorkerReady, SnapshotWritten, Restored, Cloned)
 
 
+class CloneRefused(Exception):
+    """The worker could not fork a clone of itself; it serves on."""
+
+
 class WorkerProcess:
     def __init__(
         self, process: BaseProcess | None, starter: Executor, pid: int, limits: FrameLimits
@@ -160,7 +164,8 @@ class WorkerProcess:
                 return reply
 
     async def clone(self, timeout: float) -> WorkerProcess | None:
-        """A new worker forked from this idle one, with a copy of its namespace."""
+        """A new worker forked from this idle one, with a copy of its namespace; None if it
+        did not answer. CloneRefused if it could not fork."""
         ours, theirs = socket.socketpair()
         with theirs:
             if not self._end.send_with_fd(Clone(), theirs.fileno()):
@@ -174,8 +179,10 @@ class WorkerProcess:
                         break
         except TimeoutError:
             reply = None
-        if reply is None:
+        if reply is None or reply.error:
             ours.close()
+            if reply is not None:
+                raise CloneRefused(reply.error)
             return None
         clone = await WorkerProcess.attach(
             None, ours, self._starter, limits=self._limits, pid=reply.pid
