@@ -475,3 +475,31 @@ def test_concurrent_creations_keep_to_the_resident_cap() -> None:
         assert sum(s.state == pb.SESSION_STATE_ACTIVE for s in sessions) <= 2
     finally:
         stop_and_check(sidecar)
+
+
+def test_interrupt_by_request_id_drops_a_queued_evaluation(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    blocker = threading.Thread(target=run, args=(stub, "sleep(3r)\nfirst = 1", session))
+    blocker.start()
+    time.sleep(0.5)
+    queued = pb.EvaluateRequest(session_id=session, code="dropped = 1", request_id="drop-me")
+    failures: list[grpc.RpcError] = []
+
+    def follow() -> None:
+        try:
+            list(stub.Evaluate(queued, timeout=60))
+        except grpc.RpcError as error:
+            failures.append(error)
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    time.sleep(0.5)
+    interrupted = stub.Interrupt(pb.InterruptRequest(session_id=session, request_id="drop-me"))
+    follower.join(30)
+    blocker.join(30)
+    assert interrupted.interrupted
+    assert [f.code() for f in failures] == [grpc.StatusCode.CANCELLED]
+    assert "never ran" in str(failures[0].details())
+    assert value(stub, session, "(first, 'dropped' in globals())") == "(1, False)"

@@ -72,6 +72,36 @@ def test_sigterm_interrupts_evaluations_that_outlast_the_grace() -> None:
         stop_and_check(sidecar)
 
 
+def test_sigterm_tells_queued_evaluations_they_never_ran() -> None:
+    sidecar = start_sidecar(
+        "--shutdown-grace-seconds", "1", "--interrupt-grace-seconds", "1", "--warm-workers", "1"
+    )
+    try:
+        stub = sidecar.stub()
+        session = create_session(stub)
+        running = threading.Thread(target=lambda: evaluate(stub, "sleep(60)", session))
+        running.start()
+        time.sleep(1.0)
+        failures: list[grpc.RpcError] = []
+
+        def queued() -> None:
+            try:
+                evaluate(stub, "1 + 1", session)
+            except grpc.RpcError as error:
+                failures.append(error)
+
+        waiting = threading.Thread(target=queued)
+        waiting.start()
+        time.sleep(0.5)
+        sidecar.terminate()
+        waiting.join(30)
+        running.join(30)
+        assert [f.code() for f in failures] == [grpc.StatusCode.UNAVAILABLE]
+        assert "never ran" in str(failures[0].details())
+    finally:
+        stop_and_check(sidecar)
+
+
 def test_no_process_outlives_a_sigkilled_sidecar() -> None:
     sidecar = start_sidecar("--warm-workers", "2")
     stub = sidecar.stub()

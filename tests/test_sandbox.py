@@ -8,7 +8,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import (
@@ -31,7 +33,7 @@ def state_dir() -> Path:
 def confined(state_dir: Path) -> Iterator[SidecarProcess]:
     sidecar = start_sidecar(
         "--state-dir", str(state_dir), "--worker-max-file-bytes", "1MiB",
-        "--worker-max-open-files", "256", "--warm-workers", "1",
+        "--worker-max-open-files", "256", "--worker-max-processes", "32", "--warm-workers", "1",
     )  # fmt: skip
     yield sidecar
     stop_and_check(sidecar)
@@ -132,6 +134,24 @@ def test_file_size_and_open_file_limits_end_in_clear_errors(
     many = _outcome(stub, "handles = [open('f%d' % i, 'w') for i in range(300)]", session)
     assert many.startswith("OSError: [Errno 24] Too many open files"), many
     assert _outcome(stub, "1 + 1", session) == "2"
+
+
+def test_clone_of_a_session_at_its_process_limit_is_refused_and_the_session_lives_on(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    filled = _outcome(stub, (
+        "import threading\nrelease = threading.Event()\nthreads = []\n"
+        "try:\n    while True:\n"
+        "        threads.append(threading.Thread(target=release.wait)); threads[-1].start()\n"
+        "except RuntimeError as exc:\n    full = str(exc)\nfull"
+    ), session)  # fmt: skip
+    assert "can't start new thread" in filled
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "fork() failed" in str(refused.value.details())
+    assert _outcome(stub, "release.set(); len(threads) > 8", session) == "True"
 
 
 def test_core_dumps_are_off(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -259,7 +259,13 @@ class Session:
         return not self._waiting and self.resident and not self.closed and not self.lost_reason
 
     def interrupt(self, request_id: str = "") -> bool:
-        """Interrupt the running evaluation (only if it has `request_id`, when given)."""
+        """Interrupt the running evaluation (only if it has `request_id`, when given), or drop
+        the queued one that has `request_id`."""
+        if request_id:
+            queued = self.requests.get(request_id)
+            if isinstance(queued, EvaluationRun) and not queued.dequeued and not queued.finished:
+                queued.interrupt(EvaluationStatus.INTERRUPTED)  # leaves the queue; never runs
+                return True
         current = self._current
         if current is None or current.finished or (request_id and current.request_id != request_id):
             return False  # nothing runs, or only the work after a finished cell (its snapshot)
@@ -1204,8 +1210,9 @@ class SessionManager:
                 retry_after=1.0,
             )
         return RuntimeFault(
-            "The evaluation was cancelled before it started: its caller went away while it "
-            "waited for its turn. It never ran; a retry with the same request id runs it.",
+            "The evaluation was cancelled before it started: it was interrupted, or its caller "
+            "went away, while it waited for its turn. It never ran; a retry with the same "
+            "request id runs it.",
             grpc.StatusCode.CANCELLED,
         )
 

@@ -303,7 +303,9 @@ class InterruptRequest(_message.Message):
     evaluation (sent with an empty `session_id`) that has that request id.
     """
     request_id: _builtins.str
-    """Interrupt only if the running evaluation has this request id. Empty: whatever runs."""
+    """Interrupt only the evaluation with this request id, running or still queued (it then
+    never runs, and its call ends with CANCELLED). Empty: whatever runs.
+    """
     def __init__(
         self,
         *,
@@ -324,7 +326,9 @@ class InterruptResponse(_message.Message):
 
     INTERRUPTED_FIELD_NUMBER: _builtins.int
     interrupted: _builtins.bool
-    """True when an evaluation was running and has been sent the interrupt."""
+    """True when an evaluation was running and has been sent the interrupt, or was queued and
+    has been dropped.
+    """
     def __init__(
         self,
         *,

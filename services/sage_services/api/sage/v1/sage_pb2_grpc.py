@@ -136,7 +136,8 @@ class SageServiceServicer:
 
     def Interrupt(self, request, context):
         """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
-        Variables are kept. Evaluations queued behind it still run.
+        Variables are kept. Evaluations queued behind it still run, unless one of them is the
+        one named by `request_id`: that one is taken out of the queue and never runs.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -60,7 +60,8 @@ class SageServiceStub:
     """
     Interrupt: _grpc.UnaryUnaryMultiCallable[_sage_pb2.InterruptRequest, _sage_pb2.InterruptResponse]
     """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
-    Variables are kept. Evaluations queued behind it still run.
+    Variables are kept. Evaluations queued behind it still run, unless one of them is the
+    one named by `request_id`: that one is taken out of the queue and never runs.
     """
     CloneSession: _grpc.UnaryUnaryMultiCallable[_sage_pb2.CloneSessionRequest, _sage_pb2.CloneSessionResponse]
     """Creates a new session holding a copy of another session's variables (a fork of its
@@ -98,7 +99,8 @@ class SageServiceAsyncStub(SageServiceStub):
     """
     Interrupt: _aio.UnaryUnaryMultiCallable[_sage_pb2.InterruptRequest, _sage_pb2.InterruptResponse]  # type: ignore[assignment]
     """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
-    Variables are kept. Evaluations queued behind it still run.
+    Variables are kept. Evaluations queued behind it still run, unless one of them is the
+    one named by `request_id`: that one is taken out of the queue and never runs.
     """
     CloneSession: _aio.UnaryUnaryMultiCallable[_sage_pb2.CloneSessionRequest, _sage_pb2.CloneSessionResponse]  # type: ignore[assignment]
     """Creates a new session holding a copy of another session's variables (a fork of its
@@ -169,7 +171,8 @@ class SageServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_sage_pb2.InterruptResponse, _abc.Awaitable[_sage_pb2.InterruptResponse]]:
         """Interrupts the evaluation running on a session, as Ctrl-C does in the Sage console.
-        Variables are kept. Evaluations queued behind it still run.
+        Variables are kept. Evaluations queued behind it still run, unless one of them is the
+        one named by `request_id`: that one is taken out of the queue and never runs.
         """
 
     @_abc_1.abstractmethod
