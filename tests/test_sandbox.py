@@ -73,6 +73,10 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         "scratch": "private tmpfs",
         "state directory": "hidden",
         "server": "out of reach (seccomp)",
+        "processes": "at most 32 per worker"
+        if os.geteuid() == 0
+        else "NOT limited by the sidecar: workers share its uid, which RLIMIT_NPROC would count "
+        "as a whole; the container's pids limit applies",
         "user": "a uid of its own per worker, no capabilities"
         if os.geteuid() == 0
         else "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",

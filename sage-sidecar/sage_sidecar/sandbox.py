@@ -64,7 +64,7 @@ def confine(spec: WorkerSpec) -> Confinement:
         report["state directory"] = "hidden"
     else:
         report["state directory"] = "VISIBLE to workers (no mount namespace)"
-    _set_limits(spec)
+    report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"] = _become_own_user()
     report["server"] = _protect(spec)
     return Confinement(scratch, report)
@@ -155,19 +155,33 @@ def _write(path: str, text: str) -> None:
         file.write(text)
 
 
-def _set_limits(spec: WorkerSpec) -> None:
+def _set_limits(spec: WorkerSpec, *, own_uid: bool) -> str:
+    """The resource limits; says how the number of processes is bounded.
+
+    RLIMIT_NPROC counts every task of the real uid on the machine. With a uid of its own per
+    worker, that is the worker's. Sharing the sidecar's uid, it would count the sidecar's own
+    threads, every other worker's and those of anything else running as that uid: a limit
+    that fails at random, so it is left to the container's pids limit."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if spec.memory_bytes:
         # Relative to the warm baseline: Sage maps about 2 GB of address space at import.
         cap = _address_space_bytes() + spec.memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     for limit, value in (
-        (resource.RLIMIT_NPROC, spec.max_processes),
+        (resource.RLIMIT_NPROC, spec.max_processes if own_uid else 0),
         (resource.RLIMIT_FSIZE, spec.max_file_bytes),
         (resource.RLIMIT_NOFILE, spec.max_open_files),
     ):
         if value:
             resource.setrlimit(limit, (value, value))
+    if not spec.max_processes:
+        return "no limit (--worker-max-processes 0)"
+    if own_uid:
+        return f"at most {spec.max_processes} per worker"
+    return (
+        "NOT limited by the sidecar: workers share its uid, which RLIMIT_NPROC would count "
+        "as a whole; the container's pids limit applies"
+    )
 
 
 def _address_space_bytes() -> int:

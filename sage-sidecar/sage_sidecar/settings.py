@@ -114,8 +114,9 @@ class SidecarSettings(BaseSettings):
     worker_max_processes: int = Field(
         256,
         ge=0,
-        description="RLIMIT_NPROC for workers; 0 for no limit. It counts per uid: per worker when "
-        "the sidecar starts as root, shared by all workers otherwise.",
+        description="RLIMIT_NPROC for each worker; 0 for no limit. Applied only when the sidecar "
+        "starts as root (each worker then runs as a uid of its own); otherwise the limit would "
+        "count the sidecar's own threads, so the container's pids limit must do.",
     )
     worker_max_file_bytes: ByteSize = Field(
         ByteSize(1 * GiB), ge=0, description="Largest file a worker may write; 0 for no limit."
