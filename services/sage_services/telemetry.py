@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -29,6 +30,11 @@ _ENDPOINT_VARIABLES = (
 )
 
 
+# What exiting may spend on flushing telemetry. The exporters wait 10 s for an unreachable
+# endpoint, then retry: that would take a stopping process past its deployment's grace period.
+SHUTDOWN_BUDGET_SECONDS = 3.0
+
+
 @dataclass
 class Telemetry:
     tracer_provider: TracerProvider
@@ -40,10 +46,23 @@ class Telemetry:
     def exporting(self) -> bool:
         return self.span_processor is not None
 
-    def shutdown(self) -> None:
-        """Flush what is buffered; called once at exit."""
+    def shutdown(self, budget: float = SHUTDOWN_BUDGET_SECONDS) -> None:
+        """Flush what is buffered, for at most `budget` seconds; called once at exit."""
+        flushing = threading.Thread(
+            target=self._shutdown, args=(budget,), name="telemetry-shutdown", daemon=True
+        )
+        flushing.start()
+        flushing.join(budget)
+        if flushing.is_alive():
+            logging.getLogger(__name__).warning(
+                "telemetry not flushed within %g s (is the OTLP endpoint reachable?); what was "
+                "still buffered is dropped",
+                budget,
+            )
+
+    def _shutdown(self, budget: float) -> None:
         self.tracer_provider.shutdown()
-        self.meter_provider.shutdown()
+        self.meter_provider.shutdown(timeout_millis=budget * 1000)
 
 
 _current: Telemetry | None = None
