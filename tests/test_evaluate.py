@@ -132,6 +132,29 @@ def test_show_during_a_cell_displays_in_order(stub: sage_pb2_grpc.SageServiceStu
     assert kinds(events) == ["started", "stdout", "display", "stdout", "finished"]
 
 
+def test_pyplot_figures_come_back_as_png_displays_before_the_result(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, (
+        "import matplotlib.pyplot as plt\nprint('before')\nplt.plot([1, 2, 3])\nplt.show()\n"
+        "print('after')\nfigure = plt.figure()\nplt.plot([3, 2, 1])\n7"
+    ), session)  # fmt: skip
+    assert kinds(events) == ["started", "stdout", "display", "stdout", "display", "result",
+                             "finished"]  # fmt: skip
+    for display in (e.display for e in events if e.HasField("display")):
+        assert display.mime_type == "image/png"
+        assert display.data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert "Figure" in display.text_plain
+    assert "Warning" not in stdout_of(events)
+    assert kinds(evaluate(stub, "plt.get_fignums()", session)) == ["started", "result", "finished"]
+
+
+def test_values_with_no_latex_form_carry_no_latex(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    result = one(evaluate(stub, "'some text'"), "result").result
+    assert result.text_plain == "'some text'"
+    assert result.text_latex == ""
+
+
 def test_output_printed_from_c_is_captured(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(
         stub, "pari('print(\"from PARI\")')\nimport os\nos.system('echo from a child')"
@@ -252,7 +275,10 @@ def test_timeout_gives_timed_out_and_the_session_lives_on(
     finished = finished_of(events)
     assert finished.status == pb.EVALUATION_STATUS_TIMED_OUT
     assert finished.state_preserved
-    assert one(events, "error").error.ename == "TimeoutError"
+    error = one(events, "error").error
+    assert error.ename == "TimeoutError"
+    assert "executor.py" not in error.traceback  # the sidecar's own frames are not shown
+    assert "<cell" in error.traceback
     assert one(evaluate(stub, "kept + 1", session), "result").result.text_plain == "43"
 
 

@@ -97,7 +97,12 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         data = getattr(rich_output, attribute).get()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        text = wire_text(plain_text.text.get_unicode())
+        self.show_data(mime_type, data, plain_text.text.get_unicode())
+        return True
+
+    def show_data(self, mime_type: str, data: bytes, text: str) -> None:
+        """Send `data` as a display, if it fits this evaluation's display budget."""
+        text = wire_text(text)
         if len(text) > _MAX_ALT_TEXT:  # HTML's plain text is its whole source again
             text = text[:_MAX_ALT_TEXT] + " [...]"
         events: list[Event] = []
@@ -110,7 +115,6 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
                 f"display limit; a plot fits with a smaller figsize or dpi] {text}"
             )
         self._emit(*events)
-        return True
 
 
 def console_text(value: Any) -> str | None:

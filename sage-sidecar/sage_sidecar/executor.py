@@ -22,13 +22,14 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+import matplotlib
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
-from sage_sidecar import snapshot
+from sage_sidecar import pyplot_backend, snapshot
 from sage_sidecar.display import SidecarBackend, console_text
 from sage_sidecar.messages import (
     CellState,
@@ -56,6 +57,9 @@ _MAX_LATEX_TEXT = 64 * 1024
 # text (the line list and the tuple holding it).
 _MAX_SOURCE_BYTES = 8 * 1024 * 1024
 _SOURCE_ENTRY_BYTES = 512
+# What `latex()` gives an object with no LaTeX form (a string, a matplotlib figure): its repr
+# in typewriter type, which says nothing the plain text does not.
+_NO_LATEX = "\\text{\\texttt{"
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
 # huge `s` must not make a message larger than any client accepts.
 _MAX_ERROR_TEXT = 64 * 1024
@@ -111,6 +115,8 @@ class Executor:
         self._source_bytes = 0
         self._cysignals_check: Any = None
         get_display_manager().switch_backend(self._backend)
+        matplotlib.use(pyplot_backend.NAME)
+        pyplot_backend.sink = self._backend.show_data
 
     def install_interrupt_handler(self) -> None:
         """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT, and
@@ -226,6 +232,7 @@ class Executor:
         try:
             try:
                 value = self._execute(cell.code, name)
+                pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
@@ -300,7 +307,7 @@ class Executor:
                 text_latex = str(latex(value))
             except Exception:
                 text_latex = ""
-            if len(text_latex) > _MAX_LATEX_TEXT:
+            if len(text_latex) > _MAX_LATEX_TEXT or text_latex.startswith(_NO_LATEX):
                 text_latex = ""
         return Result(self._capture.take(wire_text(text)), wire_text(text_latex))
 
@@ -397,7 +404,13 @@ def _error(exc: BaseException, cell_name: str) -> Error:
     if isinstance(exc, SyntaxError):
         text = "".join(traceback.format_exception_only(type(exc), exc))
     else:
-        text = "".join(traceback.format_exception(type(exc), exc, tb))
+        described = traceback.TracebackException(type(exc), exc, tb)
+        # The interrupt handler's own frame, where KeyboardInterrupt is raised, is not the
+        # user's business.
+        described.stack = traceback.StackSummary.from_list(
+            [frame for frame in described.stack if frame.filename != __file__]
+        )
+        text = "".join(described.format())
     return Error(
         wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
         wire_text(_cut(str(exc))),
