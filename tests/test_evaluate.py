@@ -150,9 +150,10 @@ def test_pyplot_figures_come_back_as_png_displays_before_the_result(
 
 
 def test_values_with_no_latex_form_carry_no_latex(stub: sage_pb2_grpc.SageServiceStub) -> None:
-    result = one(evaluate(stub, "'some text'"), "result").result
-    assert result.text_plain == "'some text'"
-    assert result.text_latex == ""
+    for code in ("'some text'", "'two\\nlines'", "import matplotlib.pyplot as plt\nplt.figure()"):
+        result = one(evaluate(stub, code), "result").result
+        assert result.text_plain
+        assert result.text_latex == "", code
 
 
 def test_output_printed_from_c_is_captured(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -158,6 +158,18 @@ def test_clone_of_a_session_at_its_process_limit_is_refused_and_the_session_live
     assert _outcome(stub, "release.set(); len(threads) > 8", session) == "True"
 
 
+def test_programs_sage_bundles_find_their_libraries(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    # tachyon (3D plots) loads its libraries through an `$ORIGIN` rpath, which the loader
+    # ignores when the kernel runs a program in secure mode.
+    output = _outcome(stub, (
+        "import subprocess\nfrom sage.features.tachyon import Tachyon\n"
+        "ran = subprocess.run([Tachyon().absolute_filename()], capture_output=True)\n"
+        "(ran.stdout + ran.stderr).decode()"
+    ))  # fmt: skip
+    assert "error while loading shared libraries" not in output
+    assert "Tachyon" in output
+
+
 def test_core_dumps_are_off(stub: sage_pb2_grpc.SageServiceStub) -> None:
     assert _outcome(stub, "import resource\nresource.getrlimit(resource.RLIMIT_CORE)") == "(0, 0)"
 

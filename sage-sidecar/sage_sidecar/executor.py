@@ -302,7 +302,7 @@ class Executor:
             rich = backend.last_was_rich
         self._namespace["_"] = value
         text_latex = ""
-        if not rich and len(text) <= _MAX_LATEX_SOURCE:
+        if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, str | bytes):
             try:
                 text_latex = str(latex(value))
             except Exception:

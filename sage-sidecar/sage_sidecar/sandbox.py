@@ -82,7 +82,11 @@ def _become_own_user() -> str:
         return "the sidecar's own uid (a uid per worker needs the sidecar to start as root)"
     uid = _WORKER_UIDS + os.getpid()  # unique among live processes
     _libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    os.setgroups([])
+    # Its own gid as a supplementary group too: the kernel checks a program's new gid against
+    # the filesystem gid (kept 0 below) and the groups, and where neither matches it runs the
+    # program in secure mode, whose loader ignores `$ORIGIN` rpaths. Sage's bundled programs
+    # (tachyon for 3D plots) find their libraries through those.
+    os.setgroups([uid])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
     _capset(_CAP_SETUID | _CAP_SETGID)
