@@ -21,9 +21,14 @@ TOKEN = "s3cret-token-for-tests"
 
 
 @pytest.fixture(scope="module")
-def guarded() -> Iterator[SidecarProcess]:
-    token_file = Path(tempfile.mkdtemp()) / "token"
-    token_file.write_text(TOKEN + "\n")
+def token_file() -> Path:
+    path = Path(tempfile.mkdtemp()) / "token"
+    path.write_text(TOKEN + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def guarded(token_file: Path) -> Iterator[SidecarProcess]:
     sidecar = start_sidecar("--auth-token-file", str(token_file), "--warm-workers", "1")
     yield sidecar
     stop_and_check(sidecar)
@@ -60,6 +65,15 @@ def test_call_with_the_token_succeeds(guarded: SidecarProcess) -> None:
         metadata = (("authorization", f"Bearer {TOKEN}"),)
         events = list(stub.Evaluate(pb.EvaluateRequest(code="2^10"), metadata=metadata))
     assert events[-2].result.text_plain == "1024"
+
+
+def test_sage_code_cannot_read_the_token_file(guarded: SidecarProcess, token_file: Path) -> None:
+    with guarded.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        metadata = (("authorization", f"Bearer {TOKEN}"),)
+        request = pb.EvaluateRequest(code=f"open({str(token_file)!r}).read()")
+        events = list(stub.Evaluate(request, metadata=metadata))
+    assert events[-2].result.text_plain == "''"
 
 
 def test_health_needs_no_token(guarded: SidecarProcess) -> None:

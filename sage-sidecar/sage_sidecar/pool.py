@@ -65,6 +65,11 @@ class WorkerPool:
             scratch_bytes=int(settings.worker_scratch_bytes),
             isolate_network=not settings.worker_network,
             hidden_paths=(str(settings.state_dir.resolve()),),
+            hidden_files=tuple(
+                str(path.resolve())
+                for path in (settings.auth_token_file, settings.tls_key_file)
+                if path is not None
+            ),
             protected_pids=(os.getpid(),),
             protected_groups=(os.getpgid(0),),
         )

@@ -23,7 +23,14 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = (
+    0x2,
+    0x4,
+    0x8,
+    0x1000,
+    0x4000,
+    0x40000,
+)
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _PR_SET_DUMPABLE, _PR_SET_KEEPCAPS = 4, 8
 _CAP_SETGID, _CAP_SETUID = 1 << 6, 1 << 7
@@ -42,6 +49,8 @@ class WorkerSpec:
     scratch_bytes: int
     isolate_network: bool
     hidden_paths: tuple[str, ...]
+    # Secrets the sidecar reads (its token, its TLS key): read as empty by workers.
+    hidden_files: tuple[str, ...]
     # Processes the worker must not signal, trace or write into: the server and its group.
     protected_pids: tuple[int, ...]
     protected_groups: tuple[int, ...]
@@ -59,11 +68,16 @@ def confine(spec: WorkerSpec) -> Confinement:
     scratch = new_scratch(spec, mounts)
     report["scratch"] = "private tmpfs" if mounts else "private directory (no mount namespace)"
     if mounts:
+        # Files first: one inside a hidden directory could no longer be reached.
+        for path in spec.hidden_files:
+            _mount_over(path)
         for path in spec.hidden_paths:
             _mount_tmpfs(path, "size=4k,mode=000")
         report["state directory"] = "hidden"
     else:
         report["state directory"] = "VISIBLE to workers (no mount namespace)"
+    if spec.hidden_files:
+        report["secret files"] = "hidden" if mounts else "VISIBLE to workers (no mount namespace)"
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"] = _become_own_user()
     report["server"] = _protect(spec)
@@ -152,6 +166,12 @@ def _mount_tmpfs(path: str, options: str) -> None:
     flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
     if _libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, options.encode()) != 0:
         raise OSError(ctypes.get_errno(), f"cannot mount a tmpfs on {path}")
+
+
+def _mount_over(path: str) -> None:
+    """Put /dev/null over a file, in this mount namespace: it reads as empty."""
+    if _libc.mount(b"/dev/null", path.encode(), None, _MS_BIND, None) != 0:
+        raise OSError(ctypes.get_errno(), f"cannot mount over {path}")
 
 
 def _write(path: str, text: str) -> None:
