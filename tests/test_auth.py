@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 import time
@@ -74,6 +75,39 @@ def test_sage_code_cannot_read_the_token_file(guarded: SidecarProcess, token_fil
         request = pb.EvaluateRequest(code=f"open({str(token_file)!r}).read()")
         events = list(stub.Evaluate(request, metadata=metadata))
     assert events[-2].result.text_plain == "''"
+
+
+def test_the_token_stays_hidden_after_its_secret_is_rotated() -> None:
+    # As Kubernetes mounts a secret: the file is a symlink through `..data`, which a rotation
+    # points at a new directory before deleting the old one.
+    secret = Path(tempfile.mkdtemp())
+    (secret / "..v1").mkdir()
+    (secret / "..v1" / "token").write_text(TOKEN)
+    (secret / "..data").symlink_to("..v1")
+    (secret / "token").symlink_to("..data/token")
+    sidecar = start_sidecar("--auth-token-file", str(secret / "token"), "--warm-workers", "1")
+    try:
+        (secret / "..v2").mkdir()
+        (secret / "..v2" / "token").write_text("rotated")
+        (secret / "..data.tmp").symlink_to("..v2")
+        (secret / "..data.tmp").rename(secret / "..data")
+        shutil.rmtree(secret / "..v1")
+        metadata = (("authorization", f"Bearer {TOKEN}"),)
+        with sidecar.channel() as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            for _ in range(3):  # sessions whose workers are born after the rotation
+                session = stub.CreateSession(
+                    pb.CreateSessionRequest(), metadata=metadata, timeout=60
+                ).session.session_id
+                request = pb.EvaluateRequest(
+                    session_id=session, code=f"open({str(secret / 'token')!r}).read()"
+                )
+                events = list(stub.Evaluate(request, metadata=metadata, timeout=60))
+                assert events[-1].HasField("finished")
+                assert "rotated" not in str(events)
+                assert TOKEN not in str(events)
+    finally:
+        stop_and_check(sidecar)
 
 
 def test_health_needs_no_token(guarded: SidecarProcess) -> None:

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from sage_sidecar import worker
 from sage_sidecar.channel import MAX_FRAME_BYTES, FrameLimits
@@ -65,11 +66,7 @@ class WorkerPool:
             scratch_bytes=int(settings.worker_scratch_bytes),
             isolate_network=not settings.worker_network,
             hidden_paths=(str(settings.state_dir.resolve()),),
-            hidden_files=tuple(
-                str(path.resolve())
-                for path in (settings.auth_token_file, settings.tls_key_file)
-                if path is not None
-            ),
+            secrets=_secrets(settings),
             protected_pids=(os.getpid(),),
             protected_groups=(os.getpgid(0),),
         )
@@ -147,3 +144,20 @@ class WorkerPool:
                 log.exception("could not start a warm Sage worker; retrying in %.1f s", delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
+
+
+def _secrets(settings: SidecarSettings) -> tuple[str, ...]:
+    """What holds the sidecar's secrets, for workers not to read: each secret file, or the
+    Kubernetes secret volume it is in.
+
+    A file in a secret volume is a symlink through `..data`, which a rotation points at a new
+    directory: hiding the file would hide the old one only. Such a volume holds secrets
+    alone, so it is hidden whole."""
+    paths: list[str] = []
+    for path in (settings.auth_token_file, settings.tls_key_file):
+        if path is None:
+            continue
+        path = Path(os.path.abspath(path))
+        volume = (path.parent / "..data").is_symlink()
+        paths.append(str(path.parent if volume else path))
+    return tuple(dict.fromkeys(paths))

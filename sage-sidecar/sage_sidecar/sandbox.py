@@ -9,6 +9,7 @@ Counterpart: `worker`, which calls `confine` and then serves cells.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -16,6 +17,7 @@ import platform
 import resource
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -49,8 +51,9 @@ class WorkerSpec:
     scratch_bytes: int
     isolate_network: bool
     hidden_paths: tuple[str, ...]
-    # Secrets the sidecar reads (its token, its TLS key): read as empty by workers.
-    hidden_files: tuple[str, ...]
+    # The sidecar's secrets (its token, its TLS key): files that workers read as empty, or
+    # directories that hold nothing else, hidden whole.
+    secrets: tuple[str, ...]
     # Processes the worker must not signal, trace or write into: the server and its group.
     protected_pids: tuple[int, ...]
     protected_groups: tuple[int, ...]
@@ -66,18 +69,16 @@ def confine(spec: WorkerSpec) -> Confinement:
     report: dict[str, str] = {}
     mounts = _enter_namespaces(spec, report)
     scratch = new_scratch(spec, mounts)
-    report["scratch"] = "private tmpfs" if mounts else "private directory (no mount namespace)"
-    if mounts:
-        # Files first: one inside a hidden directory could no longer be reached.
-        for path in spec.hidden_files:
-            _mount_over(path)
-        for path in spec.hidden_paths:
-            _mount_tmpfs(path, "size=4k,mode=000")
-        report["state directory"] = "hidden"
-    else:
-        report["state directory"] = "VISIBLE to workers (no mount namespace)"
-    if spec.hidden_files:
-        report["secret files"] = "hidden" if mounts else "VISIBLE to workers (no mount namespace)"
+    mounted = os.path.ismount(scratch)
+    report["scratch"] = "private tmpfs" if mounted else (
+        "private directory (" + ("mount refused" if mounts else "no mount namespace") + ")"
+    )  # fmt: skip
+    # Secrets first: one inside a hidden directory could no longer be reached.
+    if spec.secrets:
+        report["secret files"] = _hide(spec.secrets, mounts, _mount_over)
+    report["state directory"] = _hide(
+        spec.hidden_paths, mounts, lambda path: _mount_tmpfs(path, "size=4k,mode=000")
+    )
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"] = _become_own_user()
     report["server"] = _protect(spec)
@@ -119,14 +120,29 @@ def _capset(capabilities: int) -> None:
         raise OSError(ctypes.get_errno(), "capset failed")
 
 
+def _hide(paths: tuple[str, ...], mounts: bool, mount: Callable[[str], None]) -> str:
+    """Mount something over each path; says how that went. A refusal (an AppArmor profile
+    that denies mount, a path gone since start-up) leaves it visible, never a dead worker."""
+    if not mounts:
+        return "VISIBLE to workers (no mount namespace)"
+    for path in paths:
+        try:
+            mount(path)
+        except OSError as exc:
+            return f"VISIBLE to workers ({exc.strerror or exc}: {path})"
+    return "hidden"
+
+
 def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
-    """A fresh scratch directory as cwd, HOME and TMPDIR; its own tmpfs when mounts are ours."""
+    """A fresh scratch directory as cwd, HOME and TMPDIR; its own tmpfs when mounts are ours
+    and the platform lets them be made."""
     # A forked clone shares its source's mount namespace until it takes its own, which it
     # may no longer be allowed to: then its scratch is a plain directory.
     mounts = mounts and _libc.unshare(_CLONE_NEWNS) == 0
     path = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-")
     if mounts:
-        _mount_tmpfs(path, f"size={spec.scratch_bytes},mode=0700")
+        with contextlib.suppress(OSError):
+            _mount_tmpfs(path, f"size={spec.scratch_bytes},mode=0700")
     os.chdir(path)
     os.environ.update(TMPDIR=path, HOME=path, MPLCONFIGDIR=path)
     tempfile.tempdir = path
@@ -169,8 +185,11 @@ def _mount_tmpfs(path: str, options: str) -> None:
 
 
 def _mount_over(path: str) -> None:
-    """Put /dev/null over a file, in this mount namespace: it reads as empty."""
-    if _libc.mount(b"/dev/null", path.encode(), None, _MS_BIND, None) != 0:
+    """In this mount namespace: /dev/null over a file, which then reads as empty, or an
+    empty tmpfs over a directory."""
+    if os.path.isdir(path):
+        _mount_tmpfs(path, "size=4k,mode=000")
+    elif _libc.mount(b"/dev/null", path.encode(), None, _MS_BIND, None) != 0:
         raise OSError(ctypes.get_errno(), f"cannot mount over {path}")
 
 
