@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Iterator
 
+import grpc
 import pytest
 from opentelemetry.proto.trace.v1 import trace_pb2
 from sage_services.api.sage.v1 import sage_pb2 as pb
@@ -116,6 +117,24 @@ def test_sage_exception_sets_span_status_and_records_it(
         assert span.status_code == STATUS_ERROR
         assert "ZeroDivisionError" in span.status_message
         assert "exception" in span.event_names
+
+
+def test_a_failed_call_says_its_grpc_status_on_its_span(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    with pytest.raises(grpc.RpcError):
+        _evaluate_with_parent(traced, "1", session_id="0" * 32)  # no such session
+
+    not_found = grpc.StatusCode.NOT_FOUND.value[0]
+
+    def evaluate_spans(r: OtlpReceiver) -> list[ReceivedSpan]:
+        return [s for s in r.spans if s.trace_id == CALLER_TRACE
+                and s.attributes.get("rpc.grpc.status_code") == not_found]  # fmt: skip
+
+    receiver.wait_for(lambda r: bool(evaluate_spans(r)))
+    # The span's status stays unset: by OpenTelemetry's conventions NOT_FOUND is the caller's
+    # error, not the server's.
+    assert evaluate_spans(receiver)[0].name == "/sage.v1.SageService/Evaluate"
 
 
 def test_health_checks_stay_out_of_traces(traced: SidecarProcess, receiver: OtlpReceiver) -> None:
