@@ -114,7 +114,7 @@ class SidecarError(Exception):
     """A call to the sidecar failed with a gRPC status.
 
     `after_outage` says the sidecar was unreachable during this call and came back, which is
-    how a session can vanish (sessions do not survive a sidecar restart).
+    how a session can vanish (when the sidecar restarted without its state directory).
     """
 
     def __init__(
@@ -162,6 +162,20 @@ class EvaluationLost(SidecarError):
         super().__init__(grpc.StatusCode.UNAVAILABLE, detail, after_outage=True)
         self.detail = detail
         self.execution_count = execution_count
+
+
+class EvaluationPastDeadline(SidecarError):
+    """An evaluation's gRPC deadline (its timeout plus the margin, counted from the request)
+    expired; the sidecar has been asked to interrupt it, or to drop it if it was queued.
+
+    `started` says whether its code had begun to run: a session evaluation that had not was
+    most likely waiting behind another one on the same session.
+    """
+
+    def __init__(self, message: str, *, session_id: str, started: bool) -> None:
+        super().__init__(grpc.StatusCode.DEADLINE_EXCEEDED, message)
+        self.session_id = session_id
+        self.started = started
 
 
 @dataclass
@@ -340,14 +354,24 @@ class SageClient:
                 detail = "the stream ended before the evaluation finished"
             except grpc.aio.AioRpcError as error:
                 ended = True
+                if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                    # The sidecar would let the evaluation run on (or stay queued) for a
+                    # while, for a retry to attach; none will.
+                    self._interrupt_soon(session_id, request.request_id)
+                    raise EvaluationPastDeadline(
+                        error.details() or "Deadline Exceeded",
+                        session_id=session_id,
+                        started=bool(execution_count),
+                    ) from None
                 if error.code() != grpc.StatusCode.UNAVAILABLE:
                     self._answered(error)
                     raise self._failed(error, recovery, session_id) from None
                 detail = error.details() or "unavailable"
             finally:
                 if not ended:
-                    # Left early (MCP cancellation). The sidecar lets a broken stream that has a
-                    # request id run on for a while, for a retry to attach; this is no retry.
+                    # Left early (MCP cancellation), running or still queued. The sidecar lets
+                    # a broken stream that has a request id run on for a while, for a retry to
+                    # attach; this is no retry.
                     call.cancel()
                     self._interrupt_soon(session_id, request.request_id)
             if execution_count and not session_id:
@@ -358,7 +382,12 @@ class SageClient:
                 if execution_count
                 else detail
             )
-            await self._recover(deadline, recovery, reason)
+            try:
+                await self._recover(deadline, recovery, reason)
+            except asyncio.CancelledError:
+                # Cancelled while waiting to resume: the sidecar may still hold the evaluation.
+                self._interrupt_soon(session_id, request.request_id)
+                raise
 
     # Plumbing.
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 import grpc
 from google.rpc import error_details_pb2
 
-from sage_mcp.client import EvaluationLost, SidecarError, SidecarUnavailable
+from sage_mcp.client import (
+    EvaluationLost,
+    EvaluationPastDeadline,
+    SidecarError,
+    SidecarUnavailable,
+)
 
 # The sidecar's name for a request field -> the tool argument it comes from.
 _TOOL_ARGUMENTS = {"timeout": "timeout_seconds"}
@@ -17,14 +22,35 @@ _NO_SIDECAR_HINT = (
     "If this keeps happening the sidecar is not running: start `sage-sidecar`, or run the MCP "
     "server with --spawn-sidecar."
 )
+# This server started the sidecar itself and restarts it when it exits.
+_SPAWNED_SIDECAR_HINT = (
+    "This MCP server runs the sidecar itself and restarts it when it stops; if this keeps "
+    "happening, the server's log (stderr) says why it does not stay up."
+)
 
 
-def explain(error: SidecarError, *, session_id: str = "") -> str:
+def explain(error: SidecarError, *, session_id: str = "", spawned_sidecar: bool = False) -> str:
+    """`spawned_sidecar`: the sidecar is this server's child (`--spawn-sidecar`)."""
     if isinstance(error, SidecarUnavailable):
         wait = f"{error.retry_after:.0f} s" if error.retry_after else "a few seconds"
+        hint = _SPAWNED_SIDECAR_HINT if spawned_sidecar else _NO_SIDECAR_HINT
         return (
-            f"Sage runtime unavailable at {error.address}: {error.reason}. It may be starting "
-            f"or restarting; try again in {wait}. {_NO_SIDECAR_HINT}"
+            f"Sage runtime unavailable at {error.address}: {_sentence(error.reason)} It may be "
+            f"starting or restarting; try again in {wait}. {hint}"
+        )
+    if isinstance(error, EvaluationPastDeadline):
+        if error.session_id and not error.started:
+            return (
+                "The evaluation did not start within the call's deadline: it was most likely "
+                f"waiting behind another evaluation on session {error.session_id!r}, and time "
+                "spent waiting counts against timeout_seconds. It was withdrawn without running. "
+                "Wait for the session's running evaluation to finish (list_sessions shows "
+                "it busy), stop it with interrupt, or use another session; then call again."
+            )
+        return (
+            "The Sage runtime did not finish within the call's deadline, so the call was "
+            "cancelled and the code interrupted. Pass a larger timeout_seconds, or split the "
+            "work into smaller steps."
         )
     if isinstance(error, EvaluationLost):
         return (
@@ -43,39 +69,46 @@ def explain(error: SidecarError, *, session_id: str = "") -> str:
                 "a one-off evaluation."
             )
         return (
-            f"Session {missing!r} does not exist: it was deleted, or it was lost when the Sage "
-            "runtime restarted. Create one with create_session (list_sessions shows the live "
-            "ones) and re-run the definitions you need, or omit session_id for a one-off "
-            "evaluation."
+            f"Session {missing!r} does not exist: it was deleted, or never existed. Use one "
+            "that list_sessions shows, or create one with create_session and re-run the "
+            "definitions you need; or omit session_id for a one-off evaluation."
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return _exhausted(error.message)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         violations = [
-            f"{_TOOL_ARGUMENTS.get(v.field, v.field)}: {v.description}"
+            f"Invalid argument {_TOOL_ARGUMENTS.get(v.field, v.field)}: {_sentence(v.description)}"
             for d in error.details
             if isinstance(d, error_details_pb2.BadRequest)
             for v in d.field_violations
         ]
-        what = "; ".join(violations) or error.message
-        return f"Invalid argument ({what}). Fix it and call again."
+        what = " ".join(violations) or _sentence(error.message)
+        return f"{what} Fix it and call again."
     if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
         return (
-            f"The Sage runtime refused this MCP server's credentials ({error.message}). This is "
-            "a configuration problem an agent cannot fix: the operator must give the MCP server "
-            "the sidecar's token (--sidecar-token-file) or client certificate."
+            f"The Sage runtime refused this MCP server's credentials: {_sentence(error.message)} "
+            "This is a configuration problem an agent cannot fix: the operator must give the MCP "
+            "server the sidecar's token (--sidecar-token-file) or client certificate."
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return (
-            "The Sage runtime did not finish within the call's deadline, so the call was "
-            "cancelled, which interrupts the code. Pass a larger timeout_seconds, or split the "
-            "work into smaller steps."
+            "The Sage runtime did not answer within the call's deadline. Try again in a few "
+            "seconds."
         )
     if code == grpc.StatusCode.CANCELLED:
         return "The call was cancelled before the Sage runtime answered."
     if code == grpc.StatusCode.UNAVAILABLE:
-        return f"Sage runtime unavailable: {error.message}. Try again in a few seconds."
-    return f"The Sage runtime failed the call ({code.name}): {error.message}"
+        return f"Sage runtime unavailable: {_sentence(error.message)} Try again in a few seconds."
+    return f"The Sage runtime failed the call ({code.name}): {_sentence(error.message)}"
+
+
+def _sentence(text: str) -> str:
+    """`text` as a sentence to put before another: the sidecar's messages mostly end with a
+    period already, gRPC's own and ours do not."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text if text[-1] in ".!?" else text + "."
 
 
 def _exhausted(message: str) -> str:

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bool = False) -> int:
     """Runs the MCP server until its transport closes or a signal arrives.
 
-    With `sidecar`, starts it first and stops it last, whatever ends the server.
+    With `sidecar`, starts it first, restarts it if it dies, and stops it last, whatever
+    ends the server.
     """
     _exit_on_sigterm()
     try:
@@ -51,8 +52,10 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
             sidecar.start()
             log.info("starting sage-sidecar on %s (pid %s)", sidecar.address, sidecar.pid)
             sidecar.wait_serving(settings.sidecar_start_timeout_seconds)
+            # Ours to keep alive: if it dies, it is started again with its sessions' state.
+            sidecar.supervise()
             address = sidecar.address
-        app = SageMcp(settings, address)
+        app = SageMcp(settings, address, spawned_sidecar=sidecar is not None)
         if announce:
             where = "started here" if sidecar is not None else "already running"
             print(f"Sage sidecar (gRPC):  {address}  ({where})", flush=True)

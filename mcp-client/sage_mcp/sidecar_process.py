@@ -1,15 +1,18 @@
-"""Starts a local `sage-sidecar` child process, waits until it serves, and stops it.
+"""Starts a local `sage-sidecar` child process, waits until it serves, restarts it, stops it.
 
 Everything about the child's birth and death lives in `SidecarProcess`, so nothing is left
 behind: it dies with its parent (Linux `PR_SET_PDEATHSIG`), and `stop` escalates from SIGTERM
-(the sidecar drains) to SIGKILL of its whole process group. Used by `main --spawn-sidecar`
-and by `local` (`sage-runtime`).
+(the sidecar drains) to SIGKILL of its whole process group. Once it serves, `supervise` starts
+it again (same address, same state directory, so its sessions come back) whenever it exits
+without `stop`, with a growing delay while it keeps dying. Used by `main --spawn-sidecar` and
+by `local` (`sage-runtime`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import shutil
 import signal
@@ -17,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -26,7 +30,14 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from sage_mcp.client import SERVICE
 
+log = logging.getLogger(__name__)
+
 _PR_SET_PDEATHSIG = 1
+# Delay before restarting a sidecar that exited on its own: doubled after each restart, up to
+# the maximum, and back to the first once a sidecar has lived `_RESTART_RESET_SECONDS`.
+_RESTART_FIRST_DELAY = 0.5
+_RESTART_MAX_DELAY = 30.0
+_RESTART_RESET_SECONDS = 60.0
 
 
 class SidecarStartError(RuntimeError):
@@ -86,17 +97,26 @@ class SidecarProcess:
         self._output = output
         self._extra_args = extra_args or []
         self._process: subprocess.Popen[bytes] | None = None
+        self._launched_at = 0.0
+        # Held while the child is replaced, so that `stop` never misses a new one.
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
     def start(self) -> None:
-        command = [*sidecar_command(), "--listen", self.address, *self._extra_args]
-        if self._private_state:
+        if self._private_state and self._state_dir is None:
             self._state_dir = tempfile.mkdtemp(prefix="sage-sidecar-state-")
+        self._process = self._launch()
+
+    def _launch(self) -> subprocess.Popen[bytes]:
+        command = [*sidecar_command(), "--listen", self.address, *self._extra_args]
+        if self._state_dir is not None:
             command += ["--state-dir", self._state_dir]
-        self._process = subprocess.Popen(
+        process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             # Over stdio, our stdout is the MCP channel: the child must never write to it.
@@ -106,6 +126,8 @@ class SidecarProcess:
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
+        self._launched_at = time.monotonic()
+        return process
 
     def wait_serving(self, timeout: float) -> None:
         """Blocks until the sidecar's health says SERVING; raises if it exits or times out."""
@@ -120,9 +142,55 @@ class SidecarProcess:
             time.sleep(0.1)
         raise SidecarStartError(f"sage-sidecar did not report SERVING within {timeout:g} s")
 
+    def supervise(self) -> None:
+        """From now until `stop`, start the sidecar again whenever it exits."""
+        self._require()
+        if self._supervisor is None:
+            self._supervisor = threading.Thread(
+                target=self._supervise, name="sage-sidecar-supervisor", daemon=True
+            )
+            self._supervisor.start()
+
+    def _supervise(self) -> None:
+        # This thread starts every replacement and lives until it has exited: PDEATHSIG
+        # fires when the *thread* that forked the child ends, not the process.
+        delay = _RESTART_FIRST_DELAY
+        process = self._require()
+        while True:
+            code = process.wait()  # reaps it: no <defunct> child stays behind
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - self._launched_at >= _RESTART_RESET_SECONDS:
+                delay = _RESTART_FIRST_DELAY
+            # Its workers share its process group, and one left alive would keep the state
+            # directory's lock, which the replacement needs.
+            _kill_group(process.pid)
+            log.warning(
+                "sage-sidecar (pid %s) exited unexpectedly (%s); restarting it on %s in %.1f s",
+                process.pid,
+                _exit_reason(code),
+                self.address,
+                delay,
+            )
+            if self._stopping.wait(delay):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                try:
+                    process = self._process = self._launch()
+                except OSError as exc:
+                    log.error("could not restart sage-sidecar: %s", exc)
+                    delay = min(delay * 2, _RESTART_MAX_DELAY)
+                    continue
+            log.info("restarted sage-sidecar on %s (pid %s)", self.address, process.pid)
+            delay = min(delay * 2, _RESTART_MAX_DELAY)
+
     def stop(self, grace: float = 20.0) -> int | None:
         """SIGTERM (the sidecar drains), then SIGKILL to its process group after `grace` s."""
-        process = self._process
+        with self._lock:
+            self._stopping.set()
+            process = self._process
         if process is None:
             return None
         if process.poll() is None:
@@ -131,14 +199,29 @@ class SidecarProcess:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
         # Its workers share its process group; none may outlive it.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_group(process.pid)
         code = process.wait()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5.0)
         if self._state_dir is not None:
             shutil.rmtree(self._state_dir, ignore_errors=True)
+            self._state_dir = None
         return code
 
     def _require(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             raise RuntimeError("the sidecar has not been started")
         return self._process
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+        return f"killed by signal {-code}"
+    return f"exit code {code}"

@@ -4,6 +4,11 @@
 plain text among the service's JSON lines. Here uvicorn installs none: its records (start-up,
 errors, one line per request) reach the root logger, and stderr stays one JSON object a line.
 Counterpart: `stdio`, the other transport.
+
+On SIGTERM, uvicorn stops accepting connections and waits for open ones, a tool call's
+among them, at most `GRACEFUL_SHUTDOWN_SECONDS`; then it cancels them, and a cancelled
+`evaluate` interrupts its code in the sidecar. An evaluation may run for an hour, and a
+shutdown must not.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from typing import Any
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
+
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 async def serve_http(server: MCPServer[Any], *, host: str, port: int) -> None:
@@ -22,5 +29,6 @@ async def serve_http(server: MCPServer[Any], *, host: str, port: int) -> None:
         port=port,
         log_config=None,
         log_level=server.settings.log_level.lower(),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     await uvicorn.Server(config).serve()

@@ -118,9 +118,17 @@ class InterruptResult(BaseModel):
 class SageMcp:
     """The MCP server and what it owns: one `SageClient` and the store of full outputs."""
 
-    def __init__(self, settings: McpSettings, sidecar_address: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: McpSettings,
+        sidecar_address: str | None = None,
+        *,
+        spawned_sidecar: bool = False,
+    ) -> None:
+        """`spawned_sidecar`: the sidecar is this server's own child (it restarts it)."""
         self.settings = settings
         self.sidecar_address = sidecar_address or settings.sidecar
+        self.spawned_sidecar = spawned_sidecar
         # Read now, so that a bad token or certificate path stops the server at start-up.
         self._auth = sidecar_auth(settings)
         self.store = OutputStore(max_items=settings.stored_outputs)
@@ -216,6 +224,9 @@ class SageMcp:
             f"the Sage sidecar at {self.sidecar_address} is not serving\n", status_code=503
         )
 
+    def _explain(self, error: SidecarError, session_id: str = "") -> str:
+        return explain(error, session_id=session_id, spawned_sidecar=self.spawned_sidecar)
+
     # Tools. Their docstrings and parameter descriptions are what the model reads.
 
     async def evaluate(
@@ -271,7 +282,7 @@ class SageMcp:
                 async for event in events:
                     outcome.add(event)
         except SidecarError as error:
-            return _tool_error(explain(error, session_id=session), partial=outcome)
+            return _tool_error(self._explain(error, session), partial=outcome)
         finally:
             if ticker is not None:
                 ticker.cancel()
@@ -292,14 +303,14 @@ class SageMcp:
         try:
             return _session_info(await self.client.create_session())
         except SidecarError as error:
-            raise ToolError(explain(error)) from None
+            raise ToolError(self._explain(error)) from None
 
     async def list_sessions(self) -> SessionList:
         """List the live Sage sessions, oldest first, with their state."""
         try:
             sessions = await self.client.list_sessions()
         except SidecarError as error:
-            raise ToolError(explain(error)) from None
+            raise ToolError(self._explain(error)) from None
         return SessionList(sessions=[_session_info(s) for s in sessions])
 
     async def delete_session(self, session_id: SessionIdArg) -> DeleteResult:
@@ -307,7 +318,7 @@ class SageMcp:
         try:
             await self.client.delete_session(session_id)
         except SidecarError as error:
-            raise ToolError(explain(error, session_id=session_id)) from None
+            raise ToolError(self._explain(error, session_id)) from None
         return DeleteResult(session_id=session_id, deleted=True)
 
     async def interrupt(self, session_id: SessionIdArg) -> InterruptResult:
@@ -315,7 +326,7 @@ class SageMcp:
         try:
             interrupted = await self.client.interrupt(session_id)
         except SidecarError as error:
-            raise ToolError(explain(error, session_id=session_id)) from None
+            raise ToolError(self._explain(error, session_id)) from None
         return InterruptResult(session_id=session_id, interrupted=interrupted)
 
     # Resources.
@@ -356,8 +367,8 @@ class SageMcp:
                     outcome.add(event)
         except SidecarError as error:
             if error.code.name == "NOT_FOUND":
-                raise ResourceNotFoundError(explain(error, session_id=session_id)) from None
-            raise ResourceError(explain(error, session_id=session_id)) from None
+                raise ResourceNotFoundError(self._explain(error, session_id)) from None
+            raise ResourceError(self._explain(error, session_id)) from None
         if outcome.status != "ok":
             detail = outcome.error.evalue if outcome.error else outcome.status
             raise ResourceError(f"Could not read the variables of {session_id!r}: {detail}")

@@ -29,6 +29,8 @@ class Script:
     refuse_evaluations: int = 0
     break_after_started: int = 0
     evaluate_seconds: float = 0.0
+    # Before `started`, as an evaluation queued behind another on its session waits.
+    queued_seconds: float = 0.0
     known_sessions: set[str] = field(default_factory=lambda: {"s1"})
     # Set: the stream stays open after `finished` until the test sets it.
     end_stream: asyncio.Event | None = None
@@ -57,6 +59,8 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
             await context.abort(grpc.StatusCode.UNAVAILABLE, "warming up")
         if request.session_id and request.session_id not in self.script.known_sessions:
             await context.abort_with_status(to_status(session_not_found(request.session_id)))
+        if self.script.queued_seconds:
+            await asyncio.sleep(self.script.queued_seconds)
         self.count += 1
         yield pb.EvaluateResponse(started=pb.EvaluationStarted(execution_count=self.count))
         if self.script.break_after_started > 0:

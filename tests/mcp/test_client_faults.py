@@ -10,7 +10,13 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 from sage_mcp.breaker import BreakerState, CircuitBreaker
-from sage_mcp.client import EvaluationLost, SageClient, SidecarError, SidecarUnavailable
+from sage_mcp.client import (
+    EvaluationLost,
+    EvaluationPastDeadline,
+    SageClient,
+    SidecarError,
+    SidecarUnavailable,
+)
 from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
 
@@ -46,6 +52,17 @@ async def client_of(
 async def run(client: SageClient, session_id: str = "", timeout: float = 10.0) -> Outcome:
     outcome = Outcome()
     events = client.evaluate("1+1", session_id=session_id, timeout=timeout)
+    async with contextlib.aclosing(events):
+        async for event in events:
+            outcome.add(event)
+    return outcome
+
+
+async def run_with_id(
+    client: SageClient, session_id: str, *, request_id: str, timeout: float
+) -> Outcome:
+    outcome = Outcome()
+    events = client.evaluate("1+1", session_id=session_id, timeout=timeout, request_id=request_id)
     async with contextlib.aclosing(events):
         async for event in events:
             outcome.add(event)
@@ -108,6 +125,35 @@ async def test_one_off_evaluation_broken_after_start_is_not_sent_again(
     assert "cannot run twice" in message
 
 
+async def interrupts_seen(fake: FakeSidecar) -> list[tuple[str, str]]:
+    """The (session_id, request_id) of the interrupts the fake got, once one has arrived."""
+    for _ in range(100):
+        if fake.seen.interrupts:
+            break
+        await asyncio.sleep(0.02)
+    return [(i.session_id, i.request_id) for i in fake.seen.interrupts]
+
+
+async def test_cancelling_a_queued_evaluation_withdraws_it_by_request_id(
+    fake: FakeSidecar,
+) -> None:
+    """Cancelled before `started` (waiting behind another cell), the evaluation must still be
+    named to the sidecar, which would otherwise run it once its turn comes."""
+    fake.script.queued_seconds = 30.0
+    async with client_of(fake.address) as client:
+        consumer = asyncio.create_task(
+            run_with_id(client, "s1", request_id="queued-1", timeout=60.0)
+        )
+        for _ in range(250):
+            if fake.seen.evaluations:
+                break
+            await asyncio.sleep(0.02)
+        consumer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await consumer
+        assert await interrupts_seen(fake) == [("s1", "queued-1")]
+
+
 async def test_leaving_an_evaluation_early_interrupts_it_by_request_id(fake: FakeSidecar) -> None:
     fake.script.evaluate_seconds = 30.0
     async with client_of(fake.address) as client:
@@ -155,15 +201,34 @@ async def test_evaluate_deadline_is_the_timeout_plus_the_margin(fake: FakeSideca
     assert 23.0 < fake.seen.time_remaining[0] < 25.5
 
 
-async def test_evaluation_past_its_deadline_fails_with_advice(fake: FakeSidecar) -> None:
+async def test_evaluation_past_its_deadline_fails_with_advice_and_is_interrupted(
+    fake: FakeSidecar,
+) -> None:
     fake.script.evaluate_seconds = 3.0
     async with client_of(fake.address, deadline_margin=0.5) as client:
         started = time.monotonic()
         with pytest.raises(SidecarError) as raised:
-            await run(client, "s1", timeout=0.5)
+            await run_with_id(client, "s1", request_id="late-1", timeout=0.5)
+        elapsed = time.monotonic() - started
+        # The sidecar lets a broken stream run on for a retry to attach: it must be told.
+        assert await interrupts_seen(fake) == [("s1", "late-1")]
     assert raised.value.code == grpc.StatusCode.DEADLINE_EXCEEDED
-    assert time.monotonic() - started < 2.5
+    assert isinstance(raised.value, EvaluationPastDeadline)
+    assert raised.value.started
+    assert elapsed < 2.5
     assert "timeout_seconds" in explain(raised.value)
+
+
+async def test_a_queued_evaluation_past_its_deadline_is_withdrawn_and_said_to_have_waited(
+    fake: FakeSidecar,
+) -> None:
+    fake.script.queued_seconds = 3.0
+    async with client_of(fake.address, deadline_margin=0.5) as client:
+        with pytest.raises(EvaluationPastDeadline) as raised:
+            await run_with_id(client, "s1", request_id="queued-2", timeout=0.5)
+        assert await interrupts_seen(fake) == [("s1", "queued-2")]
+    assert not raised.value.started
+    assert "waiting behind another evaluation on session 's1'" in explain(raised.value)
 
 
 async def test_unknown_session_tells_the_agent_to_create_one(fake: FakeSidecar) -> None:

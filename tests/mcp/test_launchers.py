@@ -6,6 +6,8 @@ sidecar, Sage workers) outlives the launcher, however it ends.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -107,3 +109,72 @@ def test_spawned_sidecar_does_not_outlive_a_killed_mcp_server() -> None:
         process.send_signal(signal.SIGKILL)
         process.wait()
     assert wait_until_gone(marker) == []
+
+
+def spawned_sidecar(mcp_pid: int) -> psutil.Process:
+    """The `sage-sidecar` child of the MCP server, once there is a live one."""
+    deadline = time.monotonic() + 60
+    while True:
+        for child in psutil.Process(mcp_pid).children():
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and "sage-sidecar" in " ".join(
+                    child.cmdline()
+                ):
+                    return child
+            except psutil.Error:
+                continue
+        assert time.monotonic() < deadline, "the MCP server has no live sidecar child"
+        time.sleep(0.2)
+
+
+def state_dir_of(process: psutil.Process) -> Path:
+    command = process.cmdline()
+    return Path(command[command.index("--state-dir") + 1])
+
+
+async def test_spawned_sidecar_killed_is_restarted_with_its_sessions() -> None:
+    """kill -9 of the private sidecar: the MCP server reaps it, logs it, starts it again on the
+    same state directory, and an existing session carries on with its variables."""
+    marker = uuid.uuid4().hex
+    port = free_port()
+    command = [
+        *(str(SAGE_MCP), "--spawn-sidecar", "--transport", "streamable-http"),
+        *("--port", str(port), "--connect-timeout-seconds", "2"),
+    ]
+    with http_server(command, port, env={MARKER: marker}) as server:
+        async with Client(server.url) as client:
+            created = await client.call_tool("create_session", {})
+            assert created.structured_content is not None
+            session = created.structured_content["session_id"]
+            defined = await client.call_tool("evaluate", {"code": "x = 41", "session_id": session})
+            assert not defined.is_error, text_of(defined)
+
+            first = spawned_sidecar(server.process.pid)
+            state = state_dir_of(first)
+            first.kill()
+            first.wait(30)  # reaped by the MCP server, not left <defunct>
+
+            answers = []
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                answer = await client.call_tool(
+                    "evaluate", {"code": "x + 1", "session_id": session}
+                )
+                answers.append(text_of(answer))
+                if not answer.is_error:
+                    break
+                await asyncio.sleep(0.5)
+            second = spawned_sidecar(server.process.pid)
+        assert answers[-1] == "42", answers
+        for failed in answers[:-1]:
+            assert failed.startswith("Sage runtime unavailable"), failed
+            assert "--spawn-sidecar" not in failed, failed
+        assert second.pid != first.pid
+        assert state_dir_of(second) == state
+    records = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    assert any(
+        f"sage-sidecar (pid {first.pid}) exited unexpectedly (killed by SIGKILL)" in r["message"]
+        for r in records
+    ), server.log()
+    assert wait_until_gone(marker) == []
+    assert not state.exists(), "the private state directory outlived the MCP server"

@@ -14,7 +14,12 @@ import pytest
 from google.rpc import error_details_pb2
 from PIL import Image
 from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
-from sage_mcp.client import SidecarError, SidecarUnavailable, service_config
+from sage_mcp.client import (
+    EvaluationPastDeadline,
+    SidecarError,
+    SidecarUnavailable,
+    service_config,
+)
 from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
 from sage_mcp.output_budget import OutputStore, fit_image, fit_text
@@ -360,7 +365,31 @@ def test_invalid_argument_names_the_tool_argument() -> None:
         "Invalid timeout",
         details=[error_details_pb2.BadRequest(field_violations=[violation])],
     )
-    assert "timeout_seconds: too long" in explain(error)
+    assert explain(error) == "Invalid argument timeout_seconds: too long. Fix it and call again."
+
+
+def test_invalid_argument_whose_description_is_a_sentence_reads_cleanly() -> None:
+    description = "it is 1100013 bytes, over this server's limit of 1048576 bytes."
+    violation = error_details_pb2.BadRequest.FieldViolation(field="code", description=description)
+    error = SidecarError(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        f"Invalid code: {description}",
+        details=[error_details_pb2.BadRequest(field_violations=[violation])],
+    )
+    assert explain(error) == (
+        "Invalid argument code: it is 1100013 bytes, over this server's limit of 1048576 bytes. "
+        "Fix it and call again."
+    )
+
+
+def test_unknown_session_is_said_deleted_not_lost_in_a_restart() -> None:
+    """Sessions survive a sidecar restart, so a plain NOT_FOUND means it was deleted."""
+    info = error_details_pb2.ResourceInfo(resource_type="sage.v1.Session", resource_name="abc")
+    message = explain(SidecarError(grpc.StatusCode.NOT_FOUND, "gone", details=[info]))
+    assert message.startswith("Session 'abc' does not exist: it was deleted, or never existed.")
+    assert "restart" not in message
+    assert "list_sessions" in message
+    assert "create_session" in message
 
 
 def test_session_lost_in_a_restart_is_said_plainly() -> None:
@@ -377,6 +406,41 @@ def test_unavailable_message_starts_plainly_and_gives_a_wait() -> None:
     message = explain(error)
     assert message.startswith("Sage runtime unavailable at 127.0.0.1:1: no connection.")
     assert "try again in 3 s" in message
+
+
+def test_a_reason_ending_in_a_period_gets_no_second_one() -> None:
+    reason = (
+        "The Sage runtime is shutting down and accepts no new work. Retry against its replacement."
+    )
+    for error in (
+        SidecarUnavailable("127.0.0.1:1", reason),
+        SidecarError(grpc.StatusCode.UNAVAILABLE, reason),
+        SidecarError(grpc.StatusCode.UNAUTHENTICATED, "Bad token."),
+    ):
+        message = explain(error)
+        assert ".." not in message, message
+        assert ".)" not in message, message
+    assert "its replacement. It may be starting" in explain(SidecarUnavailable("a", reason))
+
+
+def test_unavailable_with_a_spawned_sidecar_does_not_say_to_spawn_one() -> None:
+    error = SidecarUnavailable("127.0.0.1:1", "no connection")
+    assert "--spawn-sidecar" in explain(error)
+    message = explain(error, spawned_sidecar=True)
+    assert message.startswith("Sage runtime unavailable at 127.0.0.1:1: no connection. It may")
+    assert "--spawn-sidecar" not in message
+    assert "start `sage-sidecar`" not in message
+    assert "restarts it" in message
+
+
+def test_past_the_deadline_without_starting_says_it_waited_behind_another() -> None:
+    queued = explain(EvaluationPastDeadline("Deadline Exceeded", session_id="s", started=False))
+    assert "waiting behind another evaluation on session 's'" in queued
+    assert "without running" in queued
+    running = explain(EvaluationPastDeadline("Deadline Exceeded", session_id="s", started=True))
+    assert "code interrupted" in running
+    assert "timeout_seconds" in running
+    assert "waiting behind" not in running
 
 
 # Settings.

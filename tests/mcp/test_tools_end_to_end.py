@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import json
+import signal
 import time
 import urllib.error
 import urllib.request
@@ -16,8 +18,10 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import BlobResourceContents, ImageContent, TextContent, TextResourceContents
 from PIL import Image
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
 
-from tests.helpers import SidecarProcess, free_port
+from tests.helpers import SidecarProcess, exit_status, free_port
 from tests.mcp.conftest import SAGE_MCP, HttpServer, http_server, stdio_client
 
 TOOLS = {"evaluate", "create_session", "list_sessions", "delete_session", "interrupt"}
@@ -315,3 +319,96 @@ def test_http_server_is_not_ready_without_a_sidecar() -> None:
         base = server.url.removesuffix("/mcp")
         assert http_status(f"{base}/healthz") == 200
         assert http_status(f"{base}/readyz") == 503
+
+
+def session_state(stub: sage_pb2_grpc.SageServiceStub, session_id: str) -> int:
+    request = pb.GetSessionRequest(session_id=session_id)
+    return int(stub.GetSession(request, timeout=10).session.state)
+
+
+async def wait_for_state(
+    stub: sage_pb2_grpc.SageServiceStub, session_id: str, busy: bool, timeout: float = 30.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while (session_state(stub, session_id) == pb.SESSION_STATE_BUSY) != busy:
+        assert time.monotonic() < deadline, f"session never became {'busy' if busy else 'idle'}"
+        await asyncio.sleep(0.1)
+
+
+async def test_sigterm_over_http_cancels_a_long_call_after_a_short_grace(
+    sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    """Shutting down waits for in-flight tool calls only briefly, then cancels them, which
+    interrupts Sage: an hour-long evaluation must not hold the server up for an hour."""
+    port = free_port()
+    command = [
+        *(str(SAGE_MCP), "--transport", "streamable-http", "--port", str(port)),
+        *("--sidecar", sidecar.address),
+    ]
+    session_id = stub.CreateSession(pb.CreateSessionRequest(), timeout=60).session.session_id
+    with http_server(command, port) as server:
+        async with Client(server.url) as client:
+            running = asyncio.create_task(
+                client.call_tool(
+                    "evaluate",
+                    {"code": "sleep(600)", "session_id": session_id, "timeout_seconds": 900},
+                )
+            )
+            await wait_for_state(stub, session_id, busy=True)
+            began = time.monotonic()
+            server.process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(exit_status, server.process, 60)
+            elapsed = time.monotonic() - began
+            running.cancel()
+            with contextlib.suppress(BaseException):
+                await running
+    # The cancelled call interrupted Sage: the session is free again.
+    await wait_for_state(stub, session_id, busy=False, timeout=15)
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=session_id), timeout=30)
+    assert elapsed < 20.0
+
+
+async def test_a_cancelled_queued_evaluation_never_runs(
+    sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    """An evaluation waiting behind another on its session, whose tool call is cancelled or
+    runs past its deadline, is withdrawn: it does not run once the session is free."""
+    args = ("--deadline-margin-seconds", "1")
+    async with stdio_client(sidecar.address, *args) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+
+        # 1. Cancelled by the MCP client (notifications/cancelled).
+        long = asyncio.create_task(
+            client.call_tool("evaluate", {"code": "sleep(4); 'long'", "session_id": session_id})
+        )
+        await wait_for_state(stub, session_id, busy=True)
+        with anyio.move_on_after(1.0) as scope:
+            await client.call_tool(
+                "evaluate", {"code": "cancelled_ran = True", "session_id": session_id}
+            )
+        assert scope.cancelled_caught
+        assert text_of(await long) == "'long'"
+        cancelled = await client.call_tool(
+            "evaluate", {"code": "'cancelled_ran' in globals()", "session_id": session_id}
+        )
+
+        # 2. Past its deadline while waiting (timeout 1 s, plus the 1 s margin).
+        long = asyncio.create_task(
+            client.call_tool("evaluate", {"code": "sleep(6); 'long'", "session_id": session_id})
+        )
+        await wait_for_state(stub, session_id, busy=True)
+        late = await client.call_tool(
+            "evaluate",
+            {"code": "late_ran = True", "session_id": session_id, "timeout_seconds": 1},
+        )
+        assert text_of(await long) == "'long'"
+        expired = await client.call_tool(
+            "evaluate", {"code": "'late_ran' in globals()", "session_id": session_id}
+        )
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert late.is_error
+    assert "waiting behind another evaluation" in text_of(late)
+    assert text_of(cancelled) == "False", "the cancelled queued evaluation ran"
+    assert text_of(expired) == "False", "the queued evaluation past its deadline ran"
