@@ -20,8 +20,9 @@ class McpSettings(BaseSettings):
     spawn_sidecar: bool = Field(
         False,
         description="Start a private `sage-sidecar` child on a free local port and use it, so "
-        "one MCP config entry is enough. It stops when the MCP server stops, and keeps its "
-        "sessions in a temporary directory unless `SAGE_SIDECAR_STATE_DIR` is set.",
+        "one MCP config entry is enough. It is restarted if it dies, stops when the MCP server "
+        "stops, and keeps its sessions in a temporary directory unless `SAGE_SIDECAR_STATE_DIR` "
+        "is set.",
     )
     sidecar_token_file: Path | None = Field(
         None,
