@@ -149,6 +149,14 @@ def test_pyplot_figures_come_back_as_png_displays_before_the_result(
     assert kinds(evaluate(stub, "plt.get_fignums()", session)) == ["started", "result", "finished"]
 
 
+def test_a_failing_cell_still_shows_its_pyplot_figures_and_leaves_none_open(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n1/0", session)
+    assert kinds(events) == ["started", "display", "error", "finished"]
+    assert kinds(evaluate(stub, "plt.get_fignums()", session)) == ["started", "result", "finished"]
+
+
 def test_values_with_no_latex_form_carry_no_latex(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for code in ("'some text'", "'two\\nlines'", "import matplotlib.pyplot as plt\nplt.figure()"):
         result = one(evaluate(stub, code), "result").result

@@ -235,9 +235,12 @@ class Executor:
                 pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
+                pyplot_backend.close_open_figures()  # not this cell's business any more
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
-                return EvaluationStatus.ERROR, [_described(exc, name)]
+                error = _described(exc, name)
+                pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
+                return EvaluationStatus.ERROR, [error]
         finally:
             self._running = False
         return EvaluationStatus.OK, [result] if result is not None else []

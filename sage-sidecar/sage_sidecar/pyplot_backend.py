@@ -39,4 +39,19 @@ def send_open_figures() -> None:
             figure.savefig(image, format="png", bbox_inches="tight")
             sink("image/png", image.getvalue(), repr(figure))
     finally:
+        close_open_figures()
+
+
+def send_open_figures_after_failure() -> None:
+    """After a cell failed: send what it drew, as far as the figures can be drawn; a figure
+    that cannot be is dropped, so that the cell's own error is what the caller reads."""
+    try:
+        send_open_figures()
+    except BaseException:  # an interrupt meanwhile too: the cell has failed already
+        close_open_figures()
+
+
+def close_open_figures() -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
         pyplot.close("all")
