@@ -77,6 +77,9 @@ def _console_globals() -> dict[str, Any]:
 # copy-on-write: copying it, or walking its values to build a tracker, would bump the
 # reference count of every console value and copy the pages holding them into each worker.
 _CONSOLE_GLOBALS = _console_globals()
+# Chosen in the forkserver too: selecting a backend imports modules, and in each worker those
+# would cost private memory.
+matplotlib.use(pyplot_backend.NAME)
 _TRACKER = snapshot.NamespaceTracker(_CONSOLE_GLOBALS)
 
 
@@ -115,7 +118,6 @@ class Executor:
         self._source_bytes = 0
         self._cysignals_check: Any = None
         get_display_manager().switch_backend(self._backend)
-        matplotlib.use(pyplot_backend.NAME)
         pyplot_backend.sink = self._backend.show_data
 
     def install_interrupt_handler(self) -> None:
