@@ -162,10 +162,17 @@ def test_programs_sage_bundles_find_their_libraries(stub: sage_pb2_grpc.SageServ
     # tachyon (3D plots) loads its libraries through an `$ORIGIN` rpath, which the loader
     # ignores when the kernel runs a program in secure mode.
     output = _outcome(stub, (
-        "import subprocess\nfrom sage.features.tachyon import Tachyon\n"
-        "ran = subprocess.run([Tachyon().absolute_filename()], capture_output=True)\n"
-        "(ran.stdout + ran.stderr).decode()"
+        "import os, subprocess, sage.all\n"
+        "site = os.path.dirname(os.path.dirname(sage.all.__file__))\n"
+        "binary = os.path.join(site, 'sage_wheels', 'bin', 'tachyon')\n"
+        "ran = subprocess.run([binary], capture_output=True) if os.access(binary, os.X_OK) "
+        "else None\n"
+        "(ran.stdout + ran.stderr).decode() if ran else 'unreachable'"
     ))  # fmt: skip
+    if output == "'unreachable'":
+        # A worker of a root sidecar runs programs as its own uid: an installation under a
+        # home only root may enter (/root) is out of their reach whatever the loader does.
+        pytest.skip("Sage's installation is not reachable by the worker's uid")
     assert "error while loading shared libraries" not in output
     assert "Tachyon" in output
 
