@@ -399,6 +399,14 @@ def test_second_sidecar_on_the_same_state_dir_refuses_to_start(
     assert "in use by sage-sidecar pid" in other.log()
 
 
+def _occupy(stub: sage_pb2_grpc.SageServiceStub, session: str, code: str) -> threading.Thread:
+    """Run `code` on `session` in the background; returns once it has had time to start."""
+    busy = threading.Thread(target=run, args=(stub, code, session))
+    busy.start()
+    time.sleep(0.5)
+    return busy
+
+
 def _deadline_passes(stub: sage_pb2_grpc.SageServiceStub, request: pb.EvaluateRequest) -> None:
     with pytest.raises(grpc.RpcError) as raised:
         list(stub.Evaluate(request, timeout=0.5))
@@ -409,9 +417,7 @@ def test_retry_of_an_evaluation_dropped_from_the_queue_runs_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
-    blocker = threading.Thread(target=run, args=(stub, "sleep(7r)", session))
-    blocker.start()
-    time.sleep(0.5)
+    blocker = _occupy(stub, session, "sleep(7r)")
     queued = pb.EvaluateRequest(session_id=session, code="b = 2\n'B'", request_id="queued-once")
     _deadline_passes(stub, queued)  # still queued behind the sleep
     time.sleep(6)  # past the detach grace (5 s): the queued evaluation is dropped, never run
@@ -443,9 +449,7 @@ def test_retry_of_an_evaluation_dropped_while_its_session_was_restored_runs_it(
 def test_a_clone_cannot_be_found_before_it_is_made(stub: sage_pb2_grpc.SageServiceStub) -> None:
     source = create_session(stub)
     before = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
-    busy = threading.Thread(target=run, args=(stub, "sleep(3r)\na = 42", source))
-    busy.start()
-    time.sleep(0.5)
+    busy = _occupy(stub, source, "sleep(3r)\na = 42")
     cloned: list[pb.Session] = []
     cloning = threading.Thread(
         target=lambda: cloned.append(
@@ -481,9 +485,7 @@ def test_interrupt_by_request_id_drops_a_queued_evaluation(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
-    blocker = threading.Thread(target=run, args=(stub, "sleep(3r)\nfirst = 1", session))
-    blocker.start()
-    time.sleep(0.5)
+    blocker = _occupy(stub, session, "sleep(3r)\nfirst = 1")
     queued = pb.EvaluateRequest(session_id=session, code="dropped = 1", request_id="drop-me")
     failures: list[grpc.RpcError] = []
 

@@ -17,7 +17,6 @@ import platform
 import resource
 import struct
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -75,10 +74,8 @@ def confine(spec: WorkerSpec) -> Confinement:
     )  # fmt: skip
     # Secrets first: one inside a hidden directory could no longer be reached.
     if spec.secrets:
-        report["secret files"] = _hide(spec.secrets, mounts, _mount_over)
-    report["state directory"] = _hide(
-        spec.hidden_paths, mounts, lambda path: _mount_tmpfs(path, "size=4k,mode=000")
-    )
+        report["secret files"] = _hide(spec.secrets, mounts)
+    report["state directory"] = _hide(spec.hidden_paths, mounts)
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"] = _become_own_user()
     report["server"] = _protect(spec)
@@ -120,14 +117,15 @@ def _capset(capabilities: int) -> None:
         raise OSError(ctypes.get_errno(), "capset failed")
 
 
-def _hide(paths: tuple[str, ...], mounts: bool, mount: Callable[[str], None]) -> str:
-    """Mount something over each path; says how that went. A refusal (an AppArmor profile
-    that denies mount, a path gone since start-up) leaves it visible, never a dead worker."""
+def _hide(paths: tuple[str, ...], mounts: bool) -> str:
+    """Mount something empty over each path; says how that went. A refusal (an AppArmor
+    profile that denies mount, a path gone since start-up) leaves it visible, never a dead
+    worker."""
     if not mounts:
         return "VISIBLE to workers (no mount namespace)"
     for path in paths:
         try:
-            mount(path)
+            _mount_over(path)
         except OSError as exc:
             return f"VISIBLE to workers ({exc.strerror or exc}: {path})"
     return "hidden"
