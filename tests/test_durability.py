@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -312,6 +313,43 @@ def test_sidecar_killed_and_restarted_brings_every_session_back() -> None:
         assert info.state == pb.SESSION_STATE_ACTIVE
     finally:
         stop_and_check(second)
+
+
+def test_clone_restarted_before_its_first_cell_keeps_its_count_and_later_cells() -> None:
+    state = Path(tempfile.mkdtemp(prefix="sage-state-"))
+    first = start_sidecar("--state-dir", str(state))
+    try:
+        stub = first.stub()
+        source = create_session(stub)
+        run(stub, "a = 1", source)
+        run(stub, "a += 1", source)
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60).session
+    finally:
+        first.stop(signal.SIGKILL)
+        first.kill_leftovers()
+    # What a crash in the middle of a clone leaves: never answered, so never brought back.
+    half_made = state / "sessions" / "halfmadeclone"
+    shutil.copytree(state / "sessions" / clone.session_id, half_made)
+    (half_made / "incomplete").touch()
+
+    second = start_sidecar("--state-dir", str(state))
+    try:
+        stub = second.stub()
+        listed = {s.session_id: s for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
+        assert set(listed) == {source, clone.session_id}
+        assert not half_made.exists()
+        assert listed[clone.session_id].execution_count == 2
+        assert finished_of(run(stub, "b = a + 1", clone.session_id)).execution_count == 3
+    finally:
+        second.stop(signal.SIGKILL)
+        second.kill_leftovers()
+
+    third = start_sidecar("--state-dir", str(state))
+    try:
+        # Cell 3 was journaled after the clone's snapshot of cell 2: it is replayed after it.
+        assert value(third.stub(), clone.session_id, "b") == "3"
+    finally:
+        stop_and_check(third)
 
 
 def test_idle_session_hibernates_and_wakes_with_its_state() -> None:

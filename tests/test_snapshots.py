@@ -182,3 +182,19 @@ def test_snapshot_that_hangs_when_loaded_falls_back_to_the_journal(
     assert one(events, "result").result.text_plain == "43"
     report = info(stub, session).restore_report
     assert "the snapshot after cell 1" in report, report
+
+
+def test_clone_whose_snapshot_costs_its_worker_keeps_its_sources_state(
+    budgeted: SidecarProcess, budgeted_stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    stub = budgeted_stub
+    source = create_session(stub)
+    evaluate(stub, f"{STUBBORN}s = Stubborn()\nkept = 5", source)
+    # The clone's first snapshot never ends and its worker is killed: the clone is then only
+    # as durable as the record it takes on from its source.
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60).session
+    assert clone.execution_count == 1
+    events = evaluate(stub, "kept", clone.session_id, deadline=30)
+    assert one(events, "result").result.text_plain == "5", events
+    assert value(stub, clone.session_id, "type(s).__name__", deadline=30) == "'Stubborn'"
+    assert any("could not be snapshotted" in m for m in warnings_about(budgeted, source))

@@ -22,8 +22,9 @@ import sys
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Awaitable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 import grpc
 from opentelemetry import trace
@@ -63,6 +64,7 @@ from sage_sidecar.worker_process import CloneRefused, WorkerProcess
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sage_sidecar")
+T = TypeVar("T")
 
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Request ids remembered per session (and for one-off evaluations), oldest forgotten first.
@@ -338,8 +340,43 @@ class Session:
                 )
             clone.worker = worker
             clone.execution_count = self.execution_count
+            assert self.record is not None
+            assert clone.record is not None
+            source, record = self.record, clone.record
+            journal_size = await self._saving_clone(clone, lambda: record.hold_inheritance(source))
         async with clone._turns:
             await clone._snapshot(force=True)
+        # Without a snapshot of its own (one that failed, or cost its worker), the clone
+        # would come back empty after a restart: it takes on its source's record instead.
+        own = record.snapshot_path(clone.execution_count).is_file()
+        if not own:
+            log.warning(
+                "session %s: its clone %s could not be snapshotted; the clone keeps the "
+                "session's journal and snapshots as they were when it was made",
+                self.session_id, clone.session_id,
+            )  # fmt: skip
+
+        def settle() -> None:
+            if own:
+                record.drop_inheritance()
+            else:
+                record.take_inheritance(source, journal_size)
+            record.complete()
+
+        await self._saving_clone(clone, settle)
+
+    async def _saving_clone(self, clone: Session, work: Callable[[], T]) -> T:
+        """File work on a clone's record, off the event loop; failing, it fails the clone."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, work)
+        except OSError as exc:
+            log.error("session %s: cannot save its clone %s: %s", self.session_id,
+                      clone.session_id, exc)  # fmt: skip
+            raise errors.unavailable(
+                f"Session {self.session_id} could not be cloned: the clone's state could not "
+                f"be saved ({exc.strerror or exc}). The session is unchanged; free space in "
+                "the sidecar's state directory and try again."
+            ) from exc
 
     async def restore_now(self) -> None:
         async with self._turns:
@@ -877,7 +914,11 @@ class SessionManager:
             else:
                 lost = ""
             journal = record.read_journal()
-            count = max((e.execution_count for e in journal.entries), default=0)
+            # A clone's first snapshot may be newer than any cell in its journal.
+            count = max(
+                max((e.execution_count for e in journal.entries), default=0),
+                record.newest_snapshot_count(),
+            )
             session = Session(
                 record.session_id, self, record, create_time=create_time, execution_count=count
             )
@@ -946,9 +987,9 @@ class SessionManager:
         finally:
             self._creating -= 1
 
-    def _new_record(self, session_id: str) -> SessionRecord:
+    def _new_record(self, session_id: str, *, incomplete: bool = False) -> SessionRecord:
         try:
-            return self.store.new(session_id)
+            return self.store.new(session_id, incomplete=incomplete)
         except OSError as exc:
             raise errors.resource_exhausted(
                 f"The state directory cannot hold a new session ({exc.strerror or exc}). Free "
@@ -966,7 +1007,8 @@ class SessionManager:
         with self._new_session_slot():
             await self._make_room()
             clone_id = uuid.uuid4().hex
-            clone = Session(clone_id, self, self._new_record(clone_id), create_time=time.time())
+            record = self._new_record(clone_id, incomplete=True)
+            clone = Session(clone_id, self, record, create_time=time.time())
             try:
                 await source.clone_to(clone)
             except BaseException:

@@ -6,7 +6,11 @@
         snapshots/N.sobj   the namespace after evaluation N, as the worker pickled it
         snapshots/N.sobj.set-aside
                            one that killed or hung the worker loading it: never loaded again
+        snapshots/N.sobj.inherited
+                           a clone's link to its source's snapshot, kept while the clone's
+                           own first snapshot is taken
         deleted            present while a deletion is in progress
+        incomplete         present while a clone is being made
 
 A torn last journal line (a crash mid-write) or an unreadable snapshot is reported and skipped:
 restoring takes the newest snapshot that loads and replays the committed cells after it.
@@ -50,6 +54,8 @@ log = logging.getLogger(__name__)
 # cell may have half-changed the namespace, so the worker snapshots right after it instead;
 # a killed cell is rolled back.
 REPLAYABLE = frozenset({EvaluationStatus.OK, EvaluationStatus.ERROR})
+
+_INHERITED = ".inherited"
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,10 @@ class SessionRecord:
     def snapshots(self) -> Path:
         return self.directory / "snapshots"
 
-    def create(self, create_time: float) -> None:
+    def create(self, create_time: float, *, incomplete: bool = False) -> None:
         self.snapshots.mkdir(parents=True, exist_ok=True)
+        if incomplete:  # before meta.json: a crash from here on leaves no half-made session
+            (self.directory / "incomplete").touch()
         _write_atomically(
             self.directory / "meta.json",
             json.dumps({"session_id": self.session_id, "create_time": create_time}).encode(),
@@ -156,6 +164,59 @@ class SessionRecord:
     def create_time(self) -> float:
         meta = json.loads((self.directory / "meta.json").read_text())
         return float(meta["create_time"])
+
+    def complete(self) -> None:
+        """A clone's record now holds its state: it is a session of its own."""
+        (self.directory / "incomplete").unlink(missing_ok=True)
+
+    def newest_snapshot_count(self) -> int:
+        return next((count for count, _ in self.snapshots_newest_first()), 0)
+
+    def committed_journal_size(self) -> int:
+        if self._journal is not None:
+            return self._journal_size
+        try:
+            return (self.directory / "journal.jsonl").stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def hold_inheritance(self, source: SessionRecord) -> int:
+        """At a clone's fork, in its source's turn: link the source's snapshots in, under
+        names that are never loaded, and return the length of the source's committed
+        journal. Should the clone's own snapshot fail, `take_inheritance` makes them its
+        record; until then the source may prune them and append to its journal freely."""
+        for _, path in source.snapshots_newest_first():
+            target = self.snapshots / (path.name + _INHERITED)
+            try:
+                os.link(path, target)
+            except FileNotFoundError:  # pruned meanwhile: a newer one is linked already
+                continue
+            except OSError:  # a file system without hard links
+                shutil.copyfile(path, target)
+        return source.committed_journal_size()
+
+    def take_inheritance(self, source: SessionRecord, journal_size: int) -> None:
+        """The source's record as it stood at the fork becomes this one's: its snapshots,
+        and its committed journal without request ids, since retries belong to the source."""
+        try:
+            with (source.directory / "journal.jsonl").open("rb") as journal:
+                committed = journal.read(journal_size)
+        except FileNotFoundError:
+            committed = b""
+        lines = []
+        for line in committed.splitlines():
+            try:
+                entry = JournalEntry.from_json(line.decode())
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                continue  # a damaged line: the source's restore reports it; the clone skips it
+            lines.append(dataclasses.replace(entry, request_id="").to_json() + b"\n")
+        _write_atomically(self.directory / "journal.jsonl", b"".join(lines), fsync=self._fsync)
+        for path in self.snapshots.glob("*" + _INHERITED):
+            path.rename(path.with_name(path.name.removesuffix(_INHERITED)))
+
+    def drop_inheritance(self) -> None:
+        for path in self.snapshots.glob("*" + _INHERITED):
+            path.unlink(missing_ok=True)
 
     def append(self, entry: JournalEntry) -> JournalPlace:
         """Append one entry, whole or not at all; it has reached the operating system when
@@ -261,19 +322,22 @@ class SessionStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = _lock_exclusively(root / "lock")
 
-    def new(self, session_id: str) -> SessionRecord:
+    def new(self, session_id: str, *, incomplete: bool = False) -> SessionRecord:
+        """A new session's record; an `incomplete` one is erased at the next start unless
+        `complete()` was called."""
         record = SessionRecord(self.root / session_id, fsync=self._fsync)
-        record.create(time.time())
+        record.create(time.time(), incomplete=incomplete)
         return record
 
     def existing(self) -> Iterator[SessionRecord]:
-        """The sessions a previous run left, oldest first; half-deleted ones are finished off."""
+        """The sessions a previous run left, oldest first; half-deleted ones are finished off,
+        and so are clones a crash interrupted (their call never answered)."""
         records = []
         for directory in self.root.iterdir():
             if not directory.is_dir():
                 continue
             record = SessionRecord(directory, fsync=self._fsync)
-            if (directory / "deleted").exists():
+            if (directory / "deleted").exists() or (directory / "incomplete").exists():
                 record.erase()
                 continue
             records.append(record)
