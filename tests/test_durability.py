@@ -519,6 +519,39 @@ def test_concurrent_creations_keep_to_the_resident_cap() -> None:
         stop_and_check(sidecar)
 
 
+def test_sessions_woken_at_once_keep_to_the_resident_cap() -> None:
+    sidecar = start_sidecar("--max-resident-workers", "2", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        sessions = [create_session(stub) for _ in range(5)]
+        for number, session in enumerate(sessions):
+            run(stub, f"n = {number}", session)
+        hibernated = sessions[:3]
+        values: dict[str, str] = {}
+
+        def wake(session: str) -> None:
+            values[session] = value(stub, session, "n", deadline=60)
+
+        threads = [threading.Thread(target=wake, args=(s,)) for s in hibernated]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+        assert values == {s: str(n) for n, s in enumerate(hibernated)}
+        # Restores in flight count as resident, and once they rest, what passed the cap
+        # while every resident session was busy hibernates again.
+        deadline = time.monotonic() + 30
+        while True:
+            listed = stub.ListSessions(pb.ListSessionsRequest()).sessions
+            resident = [s for s in listed if s.worker_pid]
+            if len(resident) <= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert len(resident) <= 2, listed
+    finally:
+        stop_and_check(sidecar)
+
+
 def test_interrupt_by_request_id_drops_a_queued_evaluation(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

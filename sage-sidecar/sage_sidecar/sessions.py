@@ -22,7 +22,7 @@ import sys
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
@@ -505,6 +505,7 @@ class Session:
         if self.one_off:
             self._manager.discard(self)
             self._manager.keep_one_off(run)
+        self._manager.session_rests()
 
     def _spawn(self, run: EvaluationRun, work: Awaitable[None]) -> None:
         """Finish the evaluation's business in a task of its own (a snapshot, a restore), in
@@ -528,17 +529,22 @@ class Session:
         """A live worker at the last committed state: restore one if there is none."""
         if self.resident:
             return True
-        worker = await self._manager.acquire_worker()
         if self.record is None:
-            self.worker = worker
+            self.worker = await self._manager.acquire_worker()
             return True
-        journal = self.record.read_journal()
+        async with self._manager.room_in_hand():
+            return await self._restore(self.record)
+
+    async def _restore(self, record: SessionRecord) -> bool:
+        pool = self._manager.pool
+        worker = await pool.acquire()
+        journal = record.read_journal()
         started = time.monotonic()
         settings = self._settings
         outcome = await recovery.restore(  # kills the worker in hand if it fails or raises
             worker,
-            self._manager.acquire_worker,
-            self.record,
+            pool.acquire,  # in the same room: the worker before it is dead
+            record,
             journal,
             load_timeout=recovery.LOAD_BUDGETS * settings.snapshot_timeout_seconds,
             replay_timeout=settings.max_timeout_seconds,
@@ -889,6 +895,11 @@ class SessionManager:
         # Sessions being created or cloned: they hold a slot while they wait for a worker.
         self._creating = 0
         self._acquiring = asyncio.Lock()  # held while a worker is found room for and taken
+        self._in_hand = 0  # room taken by sessions being restored or cloned
+        # Room was taken past the cap, every resident session being busy: once one rests,
+        # the least recently used idle one hibernates.
+        self._over_cap = False
+        self._trim: asyncio.Task[None] | None = None
         self._ready = False
         self._accepting = True
         self._runs: set[EvaluationRun] = set()
@@ -1005,20 +1016,19 @@ class SessionManager:
         self._check_serving()
         source = self._lookup(session_id)
         with self._new_session_slot():
-            await self._make_room()
-            clone_id = uuid.uuid4().hex
-            record = self._new_record(clone_id, incomplete=True)
-            clone = Session(clone_id, self, record, create_time=time.time())
-            try:
-                await source.clone_to(clone)
-            except BaseException:
-                clone.close()
-                assert clone.record is not None
-                clone.record.erase()
-                raise
-            # Only now can it be found: a call on a clone still being made would run on an
-            # empty worker, which the fork then replaces.
-            self._sessions[clone_id] = clone
+            async with self.room_in_hand():
+                clone_id = uuid.uuid4().hex
+                record = self._new_record(clone_id, incomplete=True)
+                clone = Session(clone_id, self, record, create_time=time.time())
+                try:
+                    await source.clone_to(clone)
+                except BaseException:
+                    clone.close()
+                    record.erase()
+                    raise
+                # Only now can it be found: a call on a clone still being made would run on
+                # an empty worker, which the fork then replaces.
+                self._sessions[clone_id] = clone
         return clone.info()
 
     def get(self, session_id: str) -> SessionInfo:
@@ -1150,11 +1160,39 @@ class SessionManager:
             await self._make_room()
             return await self.pool.acquire()
 
-    async def _make_room(self) -> None:
-        """Hibernate least recently used idle sessions while resident workers are at the cap."""
-        while self.resident_count >= self.settings.max_resident_workers:
+    @contextlib.asynccontextmanager
+    async def room_in_hand(self) -> AsyncIterator[None]:
+        """Room for a worker that a session being restored or cloned will hold: counted as
+        resident from now on, so that sessions woken all at once keep to the cap too."""
+        async with self._acquiring:
+            await self._make_room()
+            self._in_hand += 1
+        try:
+            yield
+        finally:
+            self._in_hand -= 1
+
+    def session_rests(self) -> None:
+        if self._over_cap and self._trim is None:
+            self._trim = asyncio.create_task(self._trim_to_cap(), name="resident-cap")
+
+    async def _trim_to_cap(self) -> None:
+        try:
+            async with self._acquiring:
+                self._over_cap = False
+                await self._make_room(wanted=0)
+        except Exception:
+            log.exception("could not hibernate sessions down to --max-resident-workers")
+        finally:
+            self._trim = None
+
+    async def _make_room(self, wanted: int = 1) -> None:
+        """Hibernate least recently used idle sessions until `wanted` more workers fit under
+        the cap; when every resident session is busy, the cap is passed until one rests."""
+        while self.resident_count + wanted > self.settings.max_resident_workers:
             candidates = [s for s in self._sessions.values() if s.resident and s.idle]
             if not candidates:
+                self._over_cap = True
                 return
             victim = min(candidates, key=lambda s: s.last_active_time)
             await victim.hibernate()
@@ -1191,6 +1229,8 @@ class SessionManager:
             await asyncio.wait_for(self._quiet.wait(), timeout)
 
     async def close(self) -> None:
+        if self._trim is not None:
+            self._trim.cancel()
         for session in [*self._sessions.values(), *self._one_offs]:
             session.close()
         self._sessions.clear()
@@ -1203,7 +1243,8 @@ class SessionManager:
 
     @property
     def resident_count(self) -> int:
-        return sum(s.resident for s in self._sessions.values()) + len(self._one_offs)
+        resident = sum(s.resident for s in self._sessions.values())
+        return resident + len(self._one_offs) + self._in_hand
 
     def _check_capacity(self) -> None:
         limit = self.settings.max_sessions
