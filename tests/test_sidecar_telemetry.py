@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from google.protobuf.duration_pb2 import Duration
 from opentelemetry.proto.trace.v1 import trace_pb2
 from sage_services.api.sage.v1 import sage_pb2 as pb
 
@@ -135,6 +136,53 @@ def test_a_failed_call_says_its_grpc_status_on_its_span(
     # The span's status stays unset: by OpenTelemetry's conventions NOT_FOUND is the caller's
     # error, not the server's.
     assert evaluate_spans(receiver)[0].name == "/sage.v1.SageService/Evaluate"
+
+
+def _spans_of(receiver: OtlpReceiver, trace_id: str, name: str) -> list[ReceivedSpan]:
+    return [s for s in receiver.spans if s.trace_id == trace_id and s.name == name]
+
+
+def test_a_timed_out_evaluation_says_so_on_its_worker_span_too(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    trace_id = "6" * 32
+    metadata = (("traceparent", f"00-{trace_id}-{CALLER_SPAN}-01"),)
+    request = pb.EvaluateRequest(code="sleep(30)", timeout=Duration(seconds=1))
+    list(traced.stub().Evaluate(request, metadata=metadata))
+    receiver.wait_for(lambda r: bool(_spans_of(r, trace_id, "sage.execute")))
+    (execute,) = _spans_of(receiver, trace_id, "sage.execute")
+    # The worker only saw SIGINT; the server knows it was the timeout.
+    assert execute.attributes["sage.outcome"] == "TIMED_OUT"
+    assert execute.status_message.startswith("TimeoutError"), execute.status_message
+
+
+def test_calls_the_client_ends_say_how_on_their_span_without_warnings(
+    traced: SidecarProcess, receiver: OtlpReceiver
+) -> None:
+    stub = traced.stub()
+    cancelled, expired = "a" * 32, "b" * 32
+    call = stub.Evaluate(
+        pb.EvaluateRequest(code="sleep(30)"),
+        metadata=(("traceparent", f"00-{cancelled}-{CALLER_SPAN}-01"),),
+    )
+    assert next(call).HasField("started")
+    call.cancel()
+    with pytest.raises(grpc.RpcError) as raised:
+        list(stub.Evaluate(
+            pb.EvaluateRequest(code="sleep(30)"), timeout=1,
+            metadata=(("traceparent", f"00-{expired}-{CALLER_SPAN}-01"),),
+        ))  # fmt: skip
+    assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    # The worker spans end once the interrupts have landed, after the calls' own spans.
+    receiver.wait_for(lambda r: all(_spans_of(r, t, "sage.execute") for t in (cancelled, expired)))
+    rpc = "/sage.v1.SageService/Evaluate"
+    (ended,) = _spans_of(receiver, cancelled, rpc)
+    assert ended.attributes["rpc.grpc.status_code"] == grpc.StatusCode.CANCELLED.value[0]
+    (late,) = _spans_of(receiver, expired, rpc)
+    assert late.attributes["rpc.grpc.status_code"] == grpc.StatusCode.DEADLINE_EXCEEDED.value[0]
+    assert late.status_code == STATUS_ERROR
+    # What came after the call ended was not written to its closed span.
+    assert "ended span" not in traced.log()
 
 
 def test_health_checks_stay_out_of_traces(traced: SidecarProcess, receiver: OtlpReceiver) -> None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from opentelemetry.trace import Span, StatusCode
 from sage_services.errors import RuntimeFault
 
-from sage_sidecar.messages import Error, EvaluationStatus, Event, Finished
+from sage_sidecar.messages import Error, EvaluationStatus, Event, Finished, WorkerSpans
 
 
 class EvaluationRun:
@@ -109,6 +109,8 @@ class EvaluationRun:
     def finish_span(self, finished: Finished) -> None:
         """Outcome on the evaluation's RPC span; Sage errors set its status too."""
         span = self.span
+        if not span.is_recording():  # the call ended first (cancelled): its span is closed
+            return
         span.set_attribute("sage.outcome", finished.status.name)
         if finished.status is EvaluationStatus.OK:
             return
@@ -121,6 +123,20 @@ class EvaluationRun:
                 {"exception.type": error.ename, "exception.message": error.evalue,
                  "exception.stacktrace": error.traceback},
             )  # fmt: skip
+
+    def relabel_spans(self, spans: WorkerSpans) -> WorkerSpans:
+        """The worker saw a timeout as an interrupt: its spans say TIMED_OUT, as the events do."""
+        if self.interrupt_reason is not EvaluationStatus.TIMED_OUT:
+            return spans
+        records = []
+        for record in spans.records:
+            if record.attributes.get("sage.outcome") == EvaluationStatus.INTERRUPTED.name:
+                attributes = {**record.attributes, "sage.outcome": EvaluationStatus.TIMED_OUT.name}
+                record = replace(record, attributes=attributes, status_description=(
+                    f"TimeoutError: the evaluation ran past its {self.timeout:g} s timeout"
+                ))  # fmt: skip
+            records.append(record)
+        return WorkerSpans(tuple(records))
 
     def relabel(self, events: list[Event]) -> list[Event]:
         """Say why an interrupted evaluation stopped: its timeout, rather than a bare Ctrl-C."""

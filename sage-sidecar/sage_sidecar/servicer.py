@@ -6,6 +6,7 @@ Domain faults become gRPC statuses here and nowhere else; everything else lives 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from typing import TypeVar
@@ -13,6 +14,8 @@ from typing import TypeVar
 import grpc
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
 from sage_services import errors
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
@@ -22,6 +25,10 @@ from sage_sidecar.messages import Display, Error, Event, Finished, Result, Start
 from sage_sidecar.sessions import EvaluationRequest, SessionInfo, SessionManager, SessionState
 
 T = TypeVar("T")
+
+# A client's deadline fires on its own clock: its cancel reaches the server a little before
+# the server's copy of the deadline has passed.
+_DEADLINE_SLACK_SECONDS = 0.1
 
 _STATES = {
     SessionState.ACTIVE: pb.SESSION_STATE_ACTIVE,
@@ -92,6 +99,9 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
                     yield _event(event)
         except RuntimeFault as fault:
             await _abort(context, fault)
+        except asyncio.CancelledError:
+            _mark_ended_by_client(context)
+            raise
 
 
 async def _guard(context: grpc.aio.ServicerContext, call: Callable[[], Awaitable[T]]) -> T:
@@ -107,6 +117,19 @@ async def _abort(context: grpc.aio.ServicerContext, fault: RuntimeFault) -> None
     # and the RPC's span would say OK.
     status = errors.to_status(fault)
     await context.abort(status.code, status.details, status.trailing_metadata)
+
+
+def _mark_ended_by_client(context: grpc.aio.ServicerContext) -> None:
+    """The client cancelled, or its deadline passed: the RPC's span says which. The
+    instrumentation would leave the OK status code it starts every span with."""
+    span = trace.get_current_span()
+    remaining = context.time_remaining()
+    if remaining is not None and remaining < _DEADLINE_SLACK_SECONDS:
+        span.set_attribute("rpc.grpc.status_code", grpc.StatusCode.DEADLINE_EXCEEDED.value[0])
+        # An error on the server's side too, by OpenTelemetry's conventions for gRPC.
+        span.set_status(StatusCode.ERROR, "the client's deadline passed")
+    else:
+        span.set_attribute("rpc.grpc.status_code", grpc.StatusCode.CANCELLED.value[0])
 
 
 def _sync(function: Callable[[str], T], argument: str) -> Callable[[], Awaitable[T]]:

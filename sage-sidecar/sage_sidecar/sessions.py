@@ -614,7 +614,7 @@ class Session:
             events: list[Event] = []
             for item in batch:
                 if isinstance(item, WorkerSpans):
-                    replay(item, worker.pid)
+                    replay(run.relabel_spans(item), worker.pid)
                 elif isinstance(item, CellState):
                     changed = item.namespace_changed
                 else:
