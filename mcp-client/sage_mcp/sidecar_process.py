@@ -6,17 +6,24 @@ behind: it dies with its parent (Linux `PR_SET_PDEATHSIG`), and `stop` escalates
 it again (same address, same state directory, so its sessions come back) whenever it exits
 without `stop`, with a growing delay while it keeps dying. Used by `main --spawn-sidecar` and
 by `local` (`sage-runtime`).
+
+A private state directory (`sage-sidecar-state-*` in the temporary directory) is removed by
+`stop`. Its owner holds a lock on a file in it for as long as it lives, and the kernel lets go
+of that lock however the owner dies, so the next one started sweeps up the directories of
+owners killed outright (SIGKILL, the OOM killer), which could not remove their own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import logging
 import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -38,6 +45,11 @@ _PR_SET_PDEATHSIG = 1
 _RESTART_FIRST_DELAY = 0.5
 _RESTART_MAX_DELAY = 30.0
 _RESTART_RESET_SECONDS = 60.0
+# A private state directory, and the lock files in it: the owner's (this module's) and the
+# sidecar's own (`sage_sidecar.store`), which a sidecar still draining holds.
+STATE_DIR_PREFIX = "sage-sidecar-state-"
+OWNER_LOCK = "sage-mcp.lock"
+_SIDECAR_LOCK = "lock"
 
 
 class SidecarStartError(RuntimeError):
@@ -94,6 +106,7 @@ class SidecarProcess:
         self.address = listen
         self._private_state = private_state
         self._state_dir: str | None = None
+        self._state_lock: int | None = None
         self._output = output
         self._extra_args = extra_args or []
         self._process: subprocess.Popen[bytes] | None = None
@@ -109,7 +122,9 @@ class SidecarProcess:
 
     def start(self) -> None:
         if self._private_state and self._state_dir is None:
-            self._state_dir = tempfile.mkdtemp(prefix="sage-sidecar-state-")
+            for path in remove_abandoned_state_dirs():
+                log.info("removed %s, left behind by a sage-mcp that was killed", path)
+            self._state_dir, self._state_lock = _locked_state_dir()
         self._process = self._launch()
 
     def _launch(self) -> subprocess.Popen[bytes]:
@@ -206,12 +221,71 @@ class SidecarProcess:
         if self._state_dir is not None:
             shutil.rmtree(self._state_dir, ignore_errors=True)
             self._state_dir = None
+        if self._state_lock is not None:
+            os.close(self._state_lock)
+            self._state_lock = None
         return code
 
     def _require(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             raise RuntimeError("the sidecar has not been started")
         return self._process
+
+
+def _locked_state_dir() -> tuple[str, int]:
+    """A new private state directory, and the descriptor of the lock this process holds on it
+    until it closes it or dies."""
+    path = tempfile.mkdtemp(prefix=STATE_DIR_PREFIX)
+    # Locked before it takes its name, so that a lock file a sweeper can see is held already.
+    fd, staging = tempfile.mkstemp(prefix=".owner-", dir=path)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.rename(staging, os.path.join(path, OWNER_LOCK))
+    return path, fd
+
+
+def remove_abandoned_state_dirs(parent: str | None = None) -> list[Path]:
+    """Removes the private state directories in `parent` (the temporary directory) whose
+    owner is gone; returns them. One in use, or not ours, is left alone."""
+    removed = []
+    for path in sorted(Path(parent or tempfile.gettempdir()).glob(STATE_DIR_PREFIX + "*")):
+        if _remove_if_abandoned(path):
+            removed.append(path)
+    return removed
+
+
+def _remove_if_abandoned(path: Path) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return False
+    with contextlib.ExitStack() as held:
+        # No owner lock: one being made this moment, or not made by this module. Leave it.
+        owner = _try_lock(path / OWNER_LOCK, held)
+        if owner is not True:
+            return False
+        # A sidecar whose owner was killed drains before it exits; it goes first.
+        if _try_lock(path / _SIDECAR_LOCK, held) is False:
+            return False
+        # Removed under both locks: no owner or sidecar can take the directory meanwhile.
+        shutil.rmtree(path, ignore_errors=True)
+    return True
+
+
+def _try_lock(path: Path, held: contextlib.ExitStack) -> bool | None:
+    """Takes the lock on `path` without waiting: True, False if someone holds it, None if
+    there is no such file. A lock taken is held until `held` closes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    held.callback(os.close, fd)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _kill_group(pgid: int) -> None:

@@ -7,6 +7,7 @@ sidecar, Sage workers) outlives the launcher, however it ends.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import psutil
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.types import TextContent
+from sage_mcp.sidecar_process import OWNER_LOCK, STATE_DIR_PREFIX
 
 from tests.helpers import BIN, free_port
 from tests.mcp.conftest import SAGE_MCP, http_server, wait_for_port
@@ -178,3 +180,49 @@ async def test_spawned_sidecar_killed_is_restarted_with_its_sessions() -> None:
     ), server.log()
     assert wait_until_gone(marker) == []
     assert not state.exists(), "the private state directory outlived the MCP server"
+
+
+def state_dirs(parent: Path) -> set[Path]:
+    return set(parent.glob(f"{STATE_DIR_PREFIX}*"))
+
+
+def test_a_killed_mcp_servers_state_directory_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    """kill -9 leaves the private state directory behind; the next `sage-mcp --spawn-sidecar`
+    removes it, but not one whose owner lives nor one still being made."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    env.pop("SAGE_SIDECAR_STATE_DIR", None)
+    marker = uuid.uuid4().hex
+    port = free_port()
+    killed = subprocess.Popen(
+        [str(SAGE_MCP), "--spawn-sidecar", "--transport", "streamable-http", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**env, MARKER: marker},
+    )
+    try:
+        wait_for_port(port, killed, timeout=240.0)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    assert wait_until_gone(marker) == []
+    (abandoned,) = state_dirs(temp)
+    assert (abandoned / OWNER_LOCK).exists()
+
+    # A live owner's, as this process holds its lock; and one a starting owner has just made.
+    live = temp / f"{STATE_DIR_PREFIX}live"
+    live.mkdir()
+    with (live / OWNER_LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        starting = temp / f"{STATE_DIR_PREFIX}starting"
+        starting.mkdir()
+
+        port = free_port()
+        command = [str(SAGE_MCP), "--spawn-sidecar", "--transport", "streamable-http"]
+        with http_server([*command, "--port", str(port)], port, env=env):
+            (own,) = state_dirs(temp) - {live, starting}
+            assert not abandoned.exists()
+            assert live.exists()
+            assert starting.exists()
+        assert not own.exists(), "a stopped sage-mcp left its state directory"
