@@ -1,7 +1,8 @@
 """Renders an evaluation's `Outcome` as the MCP tool result an agent reads.
 
-Text comes first (what was printed, then the value, then its LaTeX when that says more),
-then images as `ImageContent`; the same facts go into structured content (`EvaluateOutput`).
+Text comes first (what was printed, what `show()` displayed as text, then the value, then
+its LaTeX when that says more), then images as `ImageContent`; the same facts go into
+structured content (`EvaluateOutput`).
 Everything passes through the output budget (`output_budget`). Counterpart: `evaluation`.
 """
 
@@ -45,6 +46,11 @@ class EvaluateOutput(BaseModel):
     error: SageErrorInfo | None = Field(description="The exception, when status is error.")
     execution_count: int = Field(description="The session's counter for this evaluation.")
     session_id: str | None = Field(description="The session it ran in; null for a one-off.")
+    displayed: list[str] = Field(
+        description="Text of what the code displayed other than as images, in order: show() "
+        "of a matrix, a table or HTML, as the Sage console prints it. The value of the last "
+        "line is in result, not here."
+    )
     images: int = Field(description="How many images (plots) the result has as image content.")
     duration_seconds: float = Field(description="Time the code ran.")
     state_preserved: bool = Field(
@@ -93,7 +99,8 @@ def render_outcome(
 
     images: list[ContentBlock] = []
     notes: list[str] = []
-    for display in outcome.displays:
+    displayed: list[str] = []
+    for index, display in enumerate(outcome.displays):
         if display.mime_type.startswith("image/"):
             image = fit_image(display.data, display.mime_type, max_image_bytes, store)
             if image.uri:
@@ -103,8 +110,8 @@ def render_outcome(
             if image.data is not None:
                 data = base64.b64encode(image.data).decode()
                 images.append(ImageContent(data=data, mime_type=image.mime_type))
-        elif display.text_plain:
-            notes.append(fit(display.text_plain, "display output"))
+        elif display.text_plain and not _shows_result(outcome, index):
+            displayed.append(fit(display.text_plain, "displayed output"))
 
     lines: list[str] = []
     headline = _headline(outcome, timeout, one_off=session_id is None)
@@ -114,8 +121,11 @@ def render_outcome(
         lines.append(stdout.rstrip("\n"))
     if stderr:
         lines.append("stderr:\n" + stderr.rstrip("\n"))
+    lines.extend(text.rstrip("\n") for text in displayed)
     if result is not None:
-        lines.append(("Result:\n" if "\n" in result else "Result: ") + result if stdout else result)
+        # Labelled when something comes before it, so that it reads as the value.
+        label = ("Result:\n" if "\n" in result else "Result: ") if stdout or displayed else ""
+        lines.append(label + result)
     if latex is not None:
         lines.append(f"LaTeX: {latex}")
     if error is not None and error.traceback:
@@ -139,6 +149,7 @@ def render_outcome(
         error=error,
         execution_count=outcome.execution_count,
         session_id=session_id,
+        displayed=displayed,
         images=len(images),
         duration_seconds=round(outcome.duration_seconds, 6),
         state_preserved=outcome.state_preserved,
@@ -150,6 +161,14 @@ def render_outcome(
         structured_content=structured.model_dump(mode="json"),
         is_error=outcome.status != "ok",
     )
+
+
+def _shows_result(outcome: Outcome, index: int) -> bool:
+    """Whether display `index` is the rich form (HTML, say) of the last line's value, which
+    Sage displays just before the result: its text is the result's, said once already."""
+    display = outcome.displays[index]
+    last = index == len(outcome.displays) - 1
+    return last and outcome.result_text is not None and display.text_plain == outcome.result_text
 
 
 def _headline(outcome: Outcome, timeout: float, *, one_off: bool) -> str:

@@ -412,3 +412,47 @@ async def test_a_cancelled_queued_evaluation_never_runs(
     assert "waiting behind another evaluation" in text_of(late)
     assert text_of(cancelled) == "False", "the cancelled queued evaluation ran"
     assert text_of(expired) == "False", "the queued evaluation past its deadline ran"
+
+
+async def test_what_show_displays_is_in_the_text_and_the_structured_content(
+    sidecar: SidecarProcess,
+) -> None:
+    """show() output is reported like the rest: an image as image content (counted in
+    `images`), text (a matrix, a table) in the text and in `displayed`, before the value."""
+    async with stdio_client(sidecar.address) as client:
+        plot = await client.call_tool("evaluate", {"code": "show(plot(sin(x), (x, 0, 1)))\n1+1"})
+        matrix = await client.call_tool(
+            "evaluate", {"code": "show(matrix([[1, 2], [3, 4]]))\nshow(table([[5, 6]]))\n7"}
+        )
+    assert not plot.is_error, text_of(plot)
+    assert [type(block) for block in plot.content] == [TextContent, ImageContent]
+    assert text_of(plot) == "2"
+    assert plot.structured_content is not None
+    assert plot.structured_content["images"] == 1
+    assert plot.structured_content["displayed"] == []
+    assert plot.structured_content["result"] == "2"
+
+    assert not matrix.is_error, text_of(matrix)
+    assert text_of(matrix) == "[1 2]\n[3 4]\n  5   6\nResult: 7"
+    assert matrix.structured_content is not None
+    assert matrix.structured_content["displayed"] == ["[1 2]\n[3 4]", "  5   6"]
+    assert matrix.structured_content["result"] == "7"
+    assert matrix.structured_content["images"] == 0
+
+
+async def test_a_table_or_html_value_is_said_once(sidecar: SidecarProcess) -> None:
+    """A value Sage displays as HTML (a table, html()) arrives as a display and as the
+    result, both with the same text: the agent reads it once, as the result."""
+    async with stdio_client(sidecar.address) as client:
+        table = await client.call_tool("evaluate", {"code": "table([[1, 2], [3, 4]])"})
+        shown = await client.call_tool("evaluate", {"code": "show(table([[1, 2], [3, 4]]))"})
+        html_value = await client.call_tool("evaluate", {"code": "html('<b>hi</b>')"})
+    assert text_of(table) == "  1   2\n  3   4"
+    assert table.structured_content is not None
+    assert table.structured_content["result"] == "  1   2\n  3   4"
+    assert table.structured_content["displayed"] == []
+    assert text_of(shown) == "  1   2\n  3   4"
+    assert shown.structured_content is not None
+    assert shown.structured_content["result"] is None
+    assert shown.structured_content["displayed"] == ["  1   2\n  3   4"]
+    assert text_of(html_value) == "<b>hi</b>"
