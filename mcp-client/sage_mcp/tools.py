@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from google.protobuf.timestamp_pb2 import Timestamp
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from sage_services.api.sage.v1 import sage_pb2
@@ -31,6 +32,7 @@ from sage_mcp.breaker import CircuitBreaker
 from sage_mcp.client import SageClient, SidecarError
 from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
+from sage_mcp.invalid_params import SageServer
 from sage_mcp.output_budget import IMAGE_URI, OUTPUT_URI, OutputStore
 from sage_mcp.render import EvaluateOutput, render_outcome
 from sage_mcp.settings import McpSettings
@@ -133,13 +135,17 @@ class SageMcp:
         self._auth = sidecar_auth(settings)
         self.store = OutputStore(max_items=settings.stored_outputs)
         self._client: SageClient | None = None
-        self.server: MCPServer[None] = MCPServer(
+        # Serves `subscriptions/listen`, which makes the server advertise resource
+        # subscriptions: a session's variables resource is announced as updated here.
+        self._changes = InMemorySubscriptionBus()
+        self.server: MCPServer[None] = SageServer(
             "sage",
             title="SageMath",
             version=_version(),
             instructions=INSTRUCTIONS,
             lifespan=self._lifespan,
             log_level=_mcp_log_level(settings.log_level),
+            subscriptions=self._changes,
         )
         self._register()
 
@@ -286,6 +292,9 @@ class SageMcp:
         finally:
             if ticker is not None:
                 ticker.cancel()
+            # Any evaluation that started may have bound names, even one that failed.
+            if session and outcome.execution_count:
+                await self._variables_changed(session)
         return render_outcome(
             outcome,
             session_id=session_id or None,
@@ -319,6 +328,7 @@ class SageMcp:
             await self.client.delete_session(session_id)
         except SidecarError as error:
             raise ToolError(self._explain(error, session_id)) from None
+        await self._variables_changed(session_id)
         return DeleteResult(session_id=session_id, deleted=True)
 
     async def interrupt(self, session_id: SessionIdArg) -> InterruptResult:
@@ -381,6 +391,14 @@ class SageMcp:
                 "`sorted(k for k in globals() if not k.startswith('_'))` in the session instead."
             ) from None
         return json.dumps({"session_id": session_id, **listing}, indent=1)
+
+    async def _variables_changed(self, session_id: str) -> None:
+        """Tells subscribers of the session's variables resource to read it again.
+
+        Sent for what runs through this server; reading the resource runs no user code, so
+        a subscriber that reads it again on the notification sets off no other."""
+        uri = VARIABLES_URI.format(session_id=session_id)
+        await self._changes.publish(ResourceUpdated(uri=uri))
 
     # Progress.
 
