@@ -64,6 +64,11 @@ class FloorServicer(sage_pb2_grpc.SageServiceServicer):
     ) -> pb.CloneSessionResponse:
         return pb.CloneSessionResponse(session=_session())
 
+    async def ListVariables(
+        self, request: pb.ListVariablesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListVariablesResponse:
+        return pb.ListVariablesResponse()
+
     async def Interrupt(
         self, request: pb.InterruptRequest, context: grpc.aio.ServicerContext
     ) -> pb.InterruptResponse:

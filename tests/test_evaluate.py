@@ -379,3 +379,63 @@ def test_one_off_evaluation_leaves_no_session(stub: sage_pb2_grpc.SageServiceStu
     assert one(evaluate(stub, "6*7"), "result").result.text_plain == "42"
     after = {s.session_id for s in stub.ListSessions(pb.ListSessionsRequest()).sessions}
     assert after == before
+
+
+def _listing(
+    stub: sage_pb2_grpc.SageServiceStub, session: str, **limits: int
+) -> pb.ListVariablesResponse:
+    request = pb.ListVariablesRequest(session_id=session, **limits)
+    response: pb.ListVariablesResponse = stub.ListVariables(request, timeout=60)
+    return response
+
+
+def test_list_variables_shows_what_cells_bound_without_evaluating(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = (
+        "R.<t> = QQ[]\nf = (t + 1)^2\nsorted = 3\nimport os\n_hidden = 1\n"
+        "class Opaque:\n    def __repr__(self):\n        raise SystemExit(1)\n"
+        "opaque = Opaque()\nglobals()[1] = 'not a name'\nlong = 'y' * 5000"
+    )
+    assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK
+    listed = _listing(stub, session)
+    shown = {v.name: (v.type, v.value) for v in listed.variables}
+    # Builtins the console has are left out unless rebound; modules and _names always.
+    assert list(shown) == ["Opaque", "R", "f", "long", "opaque", "sorted", "t"]
+    assert shown["f"] == ("Polynomial_rational_flint", "t^2 + 2*t + 1")
+    assert shown["sorted"] == ("Integer", "3")
+    assert shown["opaque"] == ("Opaque", "<repr failed: SystemExit>")
+    assert shown["long"][1] == "'" + "y" * 299 + "..."
+    assert listed.omitted == 0
+    # Not an evaluation: the count does not move, and the next cell is cell 2.
+    info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
+    assert info.execution_count == 1
+    assert finished_of(evaluate(stub, "f(1)", session)).execution_count == 2
+
+    few = _listing(stub, session, max_variables=2, max_value_chars=1)
+    assert [(v.name, v.value) for v in few.variables] == [("Opaque", "<..."), ("R", "U...")]
+    assert few.omitted == 5
+
+
+def test_list_variables_refuses_bad_limits_and_unknown_sessions(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        _listing(stub, session, max_variables=1001)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "max_variables" in str(raised.value.details())
+    with pytest.raises(grpc.RpcError) as raised:
+        _listing(stub, session, max_value_chars=-1)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.RpcError) as raised:
+        _listing(stub, "0" * 32)
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_list_variables_waits_for_the_running_evaluation(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    running = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(1)\nlate = 1"))
+    assert next(running).HasField("started")
+    assert [v.name for v in _listing(stub, session).variables] == ["late"]
+    list(running)

@@ -246,6 +246,13 @@ class SageClient:
         )
         return list(response.sessions)
 
+    async def list_variables(self, session_id: str) -> sage_pb2.ListVariablesResponse:
+        request = sage_pb2.ListVariablesRequest(session_id=session_id)
+        response: sage_pb2.ListVariablesResponse = await self._unary(
+            self._stub.ListVariables, request, session_id
+        )
+        return response
+
     async def delete_session(self, session_id: str) -> None:
         request = sage_pb2.DeleteSessionRequest(session_id=session_id)
         try:

@@ -48,35 +48,6 @@ Without a session_id each call runs in a fresh namespace. To keep variables betw
 create a session with create_session and pass its session_id to evaluate.
 """
 
-# Reads a session's user-defined names. It runs in a namespace of its own (nothing is left
-# behind in the session's, not even `_`), with the real builtins, so that a session's own
-# `sorted = 3` or `print = ...` cannot break it; a `repr` that fails is shown as failing, and the
-# listing stays far below the runtime's output limit however many names there are.
-_VARIABLES_SOURCE = """\
-import json, sys
-import sage.all_cmdline
-base = vars(sage.all_cmdline)
-def shown(value):
-    try:
-        text = repr(value)
-    except Exception as exc:
-        text = f"<repr failed: {type(exc).__name__}>"
-    return text if len(text) <= 300 else text[:300] + "..."
-names = sorted(
-    k for k, v in g.items()
-    if isinstance(k, str) and not k.startswith("_") and not (k in base and base[k] is v)
-    and type(v).__name__ != "module"
-)
-listed = [{"name": k, "type": type(g[k]).__name__, "value": shown(g[k])} for k in names[:LIMIT]]
-sys.stdout.write(json.dumps({"variables": listed, "omitted": len(names) - len(listed)}) + "\\n")
-"""
-_VARIABLES_LISTED = 1000
-_VARIABLES_CODE = (
-    f"__import__('builtins').exec({_VARIABLES_SOURCE!r}, "
-    f"{{'g': globals(), 'LIMIT': {_VARIABLES_LISTED}}})"
-)
-_VARIABLES_TIMEOUT = 30.0
-
 SessionIdArg = Annotated[
     str,
     Field(description="The session_id returned by create_session.", min_length=1),
@@ -367,30 +338,20 @@ class SageMcp:
                 "The URI names no session: use sage://sessions/{session_id}/variables with a "
                 "session_id from create_session or list_sessions."
             )
-        outcome = Outcome()
         try:
-            events = self.client.evaluate(
-                _VARIABLES_CODE, session_id=session_id, timeout=_VARIABLES_TIMEOUT
-            )
-            async with contextlib.aclosing(events):
-                async for event in events:
-                    outcome.add(event)
+            listed = await self.client.list_variables(session_id)
         except SidecarError as error:
             if error.code.name == "NOT_FOUND":
                 raise ResourceNotFoundError(self._explain(error, session_id)) from None
+            if error.code.name == "DEADLINE_EXCEEDED":
+                raise ResourceError(
+                    f"Session {session_id!r} is still running code: its variables are read "
+                    "between evaluations. Read them again when it is done, or interrupt it."
+                ) from None
             raise ResourceError(self._explain(error, session_id)) from None
-        if outcome.status != "ok":
-            detail = outcome.error.evalue if outcome.error else outcome.status
-            raise ResourceError(f"Could not read the variables of {session_id!r}: {detail}")
-        try:
-            listing = json.loads(outcome.stdout)
-        except ValueError:
-            raise ResourceError(
-                f"Could not read the variables of {session_id!r}: the listing came back "
-                f"unreadable ({len(outcome.stdout)} characters of output). Evaluate "
-                "`sorted(k for k in globals() if not k.startswith('_'))` in the session instead."
-            ) from None
-        return json.dumps({"session_id": session_id, **listing}, indent=1)
+        variables = [{"name": v.name, "type": v.type, "value": v.value} for v in listed.variables]
+        listing = {"session_id": session_id, "variables": variables, "omitted": listed.omitted}
+        return json.dumps(listing, indent=1)
 
     async def _variables_changed(self, session_id: str) -> None:
         """Tells subscribers of the session's variables resource to read it again.

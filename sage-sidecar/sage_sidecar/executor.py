@@ -38,11 +38,13 @@ from sage_sidecar.messages import (
     EvaluationStatus,
     Event,
     Finished,
+    ListVariables,
     Restore,
     Restored,
     Result,
     SnapshotWritten,
     TakeSnapshot,
+    VariablesListed,
     wire_text,
 )
 from sage_sidecar.output_capture import OutputCapture
@@ -225,6 +227,37 @@ class Executor:
         self._capture.flush()
         self._capture.begin(0)
         return Restored(saved, failed, replayed, tuple(problems))
+
+    def list_variables(self, request: ListVariables) -> VariablesListed:
+        """The names the session bound (as snapshots see them), in order, with their types
+        and reprs. A repr is user code: one that raises shows as failing, and an interrupt
+        (the server's time limit) ends the listing."""
+        self._running = True
+        try:
+            try:
+                bindings = self._tracker.user_bindings(self._namespace)
+                names = sorted(
+                    name
+                    for name, value in bindings.items()
+                    if isinstance(name, str)  # `globals()[1] = 2` binds a name that is not
+                    and not name.startswith("_")
+                    and not isinstance(value, types.ModuleType)
+                )
+                listed = tuple(
+                    (
+                        wire_text(_cut_end(name, _MAX_ERROR_NAME)),
+                        wire_text(_cut_end(type(bindings[name]).__name__, _MAX_ERROR_NAME)),
+                        _shown(bindings[name], request.max_value_chars),
+                    )
+                    for name in names[: request.max_variables]
+                )
+            finally:
+                self._running = False
+        except KeyboardInterrupt:
+            return VariablesListed((), 0, error="it was interrupted")
+        except BaseException as exc:  # the namespace itself misbehaves (a key's __eq__...)
+            return VariablesListed((), 0, error=snapshot.describe(exc))
+        return VariablesListed(listed, len(names) - len(listed))
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
         name = f"<cell {cell.execution_count}>"
@@ -421,6 +454,20 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         wire_text(_cut(str(exc))),
         wire_text(_cut(text)),
     )
+
+
+def _shown(value: Any, limit: int) -> str:
+    try:
+        text = repr(value)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit from a repr is the repr failing too
+        return wire_text(f"<repr failed: {_cut_end(type(exc).__name__, _MAX_ERROR_NAME)}>")
+    return wire_text(_cut_end(text, limit))
+
+
+def _cut_end(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _cut(text: str, limit: int = _MAX_ERROR_TEXT) -> str:

@@ -144,6 +144,15 @@ class Clone:
     """Fork a copy of this worker; the new pipe's end follows as a passed file descriptor."""
 
 
+@message
+class ListVariables:
+    """The names the session bound, as text: at most `max_variables`, each value's repr cut
+    at `max_value_chars`."""
+
+    max_variables: int
+    max_value_chars: int
+
+
 # Worker to server.
 
 
@@ -187,6 +196,13 @@ class Cloned:
     error: str = ""  # why the worker could not fork; pid is 0 then
 
 
+@message
+class VariablesListed:
+    variables: tuple[tuple[str, str, str], ...]  # name, type name, value's repr
+    omitted: int  # names past the limit
+    error: str = ""  # why there is no listing (it was interrupted)
+
+
 AttributeValue = str | bool | int | float
 
 
@@ -217,4 +233,4 @@ class WorkerSpans:
 # batch ends with `Finished`, preceded by its spans when it was traced.
 WorkerItem = Event | WorkerSpans | CellState
 EventBatch = tuple[WorkerItem, ...]
-Reply = WorkerReady | SnapshotWritten | Restored | Cloned
+Reply = WorkerReady | SnapshotWritten | Restored | Cloned | VariablesListed

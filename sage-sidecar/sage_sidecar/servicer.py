@@ -21,7 +21,16 @@ from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 from sage_services.errors import RuntimeFault
 
-from sage_sidecar.messages import Display, Error, Event, Finished, Result, Started, Stream
+from sage_sidecar.messages import (
+    Display,
+    Error,
+    Event,
+    Finished,
+    Result,
+    Started,
+    Stream,
+    VariablesListed,
+)
 from sage_sidecar.sessions import EvaluationRequest, SessionInfo, SessionManager, SessionState
 
 T = TypeVar("T")
@@ -80,6 +89,20 @@ class SageServicer(sage_pb2_grpc.SageServiceServicer):
             return await self._sessions.clone(request.session_id)
 
         return pb.CloneSessionResponse(session=_session(await _guard(context, clone)))
+
+    async def ListVariables(
+        self, request: pb.ListVariablesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListVariablesResponse:
+        async def list_variables() -> VariablesListed:
+            return await self._sessions.list_variables(
+                request.session_id, request.max_variables, request.max_value_chars
+            )
+
+        listed = await _guard(context, list_variables)
+        return pb.ListVariablesResponse(
+            variables=[pb.Variable(name=n, type=t, value=v) for n, t, v in listed.variables],
+            omitted=listed.omitted,
+        )
 
     async def Evaluate(
         self, request: pb.EvaluateRequest, context: grpc.aio.ServicerContext

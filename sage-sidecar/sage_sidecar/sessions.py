@@ -42,10 +42,12 @@ from sage_sidecar.messages import (
     Event,
     EventBatch,
     Finished,
+    ListVariables,
     SnapshotWritten,
     Started,
     Stream,
     TakeSnapshot,
+    VariablesListed,
     WorkerSpans,
 )
 from sage_sidecar.metrics import SidecarMetrics
@@ -88,6 +90,8 @@ _SNAPSHOT_IDLE_SECONDS = 1.0
 _SNAPSHOT_PAUSE_SECONDS = 60.0
 _MAX_SNAPSHOT_PAUSE_SECONDS = 3600.0
 _CLONE_TIMEOUT = 30.0
+# How long listing a session's variables may take: their reprs are user code.
+_VARIABLES_TIMEOUT = 10.0
 # A worker takes SIGINT only while a cell runs; one sent as the cell was still on its way in
 # is dropped. The interrupt is sent once more after this long if the cell is still running.
 _INTERRUPT_AGAIN_SECONDS = 0.2
@@ -377,6 +381,44 @@ class Session:
                 f"be saved ({exc.strerror or exc}). The session is unchanged; free space in "
                 "the sidecar's state directory and try again."
             ) from exc
+
+    async def list_variables(self, request: ListVariables) -> VariablesListed:
+        """The session's variables, read between evaluations: like an evaluation it waits its
+        turn and cuts an idle snapshot short; unlike one it is neither counted nor journaled."""
+        self._waiting += 1
+        if self._snapshotting_idle and self.worker is not None:
+            self.worker.cut_short("its variables were asked for")
+        try:
+            await self._turns.take()
+        finally:
+            self._waiting -= 1
+        try:
+            self._check_usable()
+            if not await self._ensure_worker():
+                raise self._lost_fault()
+            worker = self.worker
+            assert worker is not None
+            grace = self._settings.interrupt_grace_seconds
+            reply = await worker.request(request, _VARIABLES_TIMEOUT, grace=grace)
+        finally:
+            self.last_active_time = time.time()
+            self._turns.release()
+        if isinstance(reply, VariablesListed) and not reply.error:
+            return reply
+        if isinstance(reply, VariablesListed):
+            raise RuntimeFault(
+                f"The variables of session {self.session_id} could not be listed: a value's "
+                f"repr ran past {_VARIABLES_TIMEOUT:g} s and was interrupted. Evaluate "
+                "sorted(k for k in globals() if not k.startswith('_')) to see the names.",
+                grpc.StatusCode.FAILED_PRECONDITION,
+            )
+        if self.worker is worker:
+            self.worker = None  # the next call restores it
+        raise errors.unavailable(
+            f"The variables of session {self.session_id} could not be listed: its worker was "
+            f"lost ({await worker.exit_description()}). The session's state is kept, and "
+            "restored at its next call."
+        )
 
     async def restore_now(self) -> None:
         async with self._turns:
@@ -1031,6 +1073,18 @@ class SessionManager:
                 self._sessions[clone_id] = clone
         return clone.info()
 
+    async def list_variables(
+        self, session_id: str, max_variables: int, max_value_chars: int
+    ) -> VariablesListed:
+        with self._call():
+            self._check_serving()
+            session = self._lookup(session_id)
+            request = ListVariables(
+                _within("max_variables", max_variables, default=1000, maximum=1000),
+                _within("max_value_chars", max_value_chars, default=300, maximum=1000),
+            )
+            return await session.list_variables(request)
+
     def get(self, session_id: str) -> SessionInfo:
         return self._lookup(session_id).info()
 
@@ -1345,6 +1399,17 @@ def _replayed(earlier: Remembered, session: Session | None) -> list[Event]:
     if events and isinstance(events[-1], Finished):
         events[-1] = replace(events[-1], replayed=True)
     return events
+
+
+def _within(field_name: str, value: int, *, default: int, maximum: int) -> int:
+    """A request's limit, 0 meaning its default."""
+    if value == 0:
+        return default
+    if not 1 <= value <= maximum:
+        raise errors.invalid_argument(
+            field_name, f"{value} is out of range: give 1 to {maximum}, or 0 for {default}."
+        )
+    return value
 
 
 def _digest(code: str) -> bytes:

@@ -26,6 +26,7 @@ from sage_sidecar.messages import (
     Clone,
     Cloned,
     EvaluateCell,
+    ListVariables,
     Restore,
     TakeSnapshot,
     WorkerReady,
@@ -87,6 +88,8 @@ def _serve(
                 conn.send(executor.snapshot(message))
             case Restore():
                 conn.send(executor.restore(message))
+            case ListVariables():
+                conn.send(executor.list_variables(message))
             case Clone():
                 clone_fd = conn.take_fd()  # the clone's socket came with the message
                 try:

@@ -30,6 +30,7 @@ from sage_sidecar.messages import (
     EvaluateCell,
     EventBatch,
     Finished,
+    ListVariables,
     Reply,
     Restore,
     Restored,
@@ -38,6 +39,7 @@ from sage_sidecar.messages import (
     Started,
     Stream,
     TakeSnapshot,
+    VariablesListed,
     WorkerReady,
     WorkerSpans,
 )
@@ -45,7 +47,7 @@ from sage_sidecar.messages import (
 log = logging.getLogger(__name__)
 
 _WORKER_ITEMS = (Started, Stream, Display, Result, Error, Finished, WorkerSpans, CellState)
-_REPLIES = (WorkerReady, SnapshotWritten, Restored, Cloned)
+_REPLIES = (WorkerReady, SnapshotWritten, Restored, Cloned, VariablesListed)
 
 
 class CloneRefused(Exception):
@@ -107,7 +109,7 @@ class WorkerProcess:
             raise RuntimeError(f"Sage worker {self.pid} died while starting")
         self.scratch, self.sandbox = message.scratch, message.sandbox
 
-    def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone) -> None:
+    def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone | ListVariables) -> None:
         # A reply that came after its request gave up is no answer to this one.
         while not self._inbox.empty():
             if self._inbox.get_nowait() is None:
@@ -116,8 +118,8 @@ class WorkerProcess:
         self._end.send(message)
 
     async def request(
-        self, message: TakeSnapshot | Restore, timeout: float, *, grace: float = 0.0
-    ) -> SnapshotWritten | Restored | None:
+        self, message: TakeSnapshot | Restore | ListVariables, timeout: float, *, grace: float = 0.0
+    ) -> SnapshotWritten | Restored | VariablesListed | None:
         """Send a request to an idle worker; its reply, or None if it died or was killed.
 
         Past `timeout` seconds, or at once on `cut_short`, the worker gets SIGINT and `grace`
@@ -157,10 +159,10 @@ class WorkerProcess:
             with contextlib.suppress(RuntimeError):  # its time is up already
                 self._deadline.reschedule(self._loop.time())
 
-    async def _reply(self) -> SnapshotWritten | Restored | None:
+    async def _reply(self) -> SnapshotWritten | Restored | VariablesListed | None:
         while True:
             reply = await self._next()
-            if reply is None or isinstance(reply, SnapshotWritten | Restored):
+            if reply is None or isinstance(reply, SnapshotWritten | Restored | VariablesListed):
                 return reply
 
     async def clone(self, timeout: float) -> WorkerProcess | None:

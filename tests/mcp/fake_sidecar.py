@@ -97,6 +97,15 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
             sessions=[pb.Session(session_id=s) for s in sorted(self.script.known_sessions)]
         )
 
+    async def ListVariables(
+        self, request: pb.ListVariablesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListVariablesResponse:
+        if request.session_id not in self.script.known_sessions:
+            await context.abort_with_status(to_status(session_not_found(request.session_id)))
+        return pb.ListVariablesResponse(
+            variables=[pb.Variable(name="a", type="Integer", value="1")]
+        )
+
     async def DeleteSession(
         self, request: pb.DeleteSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeleteSessionResponse:

@@ -184,6 +184,8 @@ async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) ->
             "evaluate", {"code": "a = 5\nE = EllipticCurve([0, 1])", "session_id": session_id}
         )
         variables = await client.read_resource(created.structured_content["variables_uri"])
+        # Reading the variables ran no cell: this is the session's second evaluation.
+        second = await client.call_tool("evaluate", {"code": "a", "session_id": session_id})
         listed = await client.call_tool("list_sessions", {})
         interrupted = await client.call_tool("interrupt", {"session_id": session_id})
         deleted = await client.call_tool("delete_session", {"session_id": session_id})
@@ -195,6 +197,8 @@ async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) ->
     assert '"name": "a"' in contents.text
     assert '"value": "5"' in contents.text
     assert "Elliptic Curve defined by y^2 = x^3 + 1" in contents.text
+    assert second.structured_content is not None
+    assert second.structured_content["execution_count"] == 2
     assert listed.structured_content is not None
     assert session_id in [s["session_id"] for s in listed.structured_content["sessions"]]
     assert interrupted.structured_content == {"session_id": session_id, "interrupted": False}

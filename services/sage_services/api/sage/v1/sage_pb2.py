@@ -27,17 +27,17 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12sage/v1/sage.proto\x12\x07sage.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x02\n\x07Session\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sage.v1.SessionState\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_active_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x65xecution_count\x18\x05 \x01(\x03\x12\x1a\n\x12queued_evaluations\x18\x06 \x01(\x05\x12\x12\n\nworker_pid\x18\x07 \x01(\x05\x12\x16\n\x0erestore_report\x18\x08 \x01(\t\"\x16\n\x14\x43reateSessionRequest\":\n\x15\x43reateSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"7\n\x12GetSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"\x15\n\x13ListSessionsRequest\":\n\x14ListSessionsResponse\x12\"\n\x08sessions\x18\x01 \x03(\x0b\x32\x10.sage.v1.Session\"*\n\x14\x44\x65leteSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteSessionResponse\":\n\x10InterruptRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"(\n\x11InterruptResponse\x12\x13\n\x0binterrupted\x18\x01 \x01(\x08\")\n\x13\x43loneSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"9\n\x14\x43loneSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"s\n\x0f\x45valuateRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\x12*\n\x07timeout\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xca\x02\n\x10\x45valuateResponse\x12-\n\x07started\x18\x01 \x01(\x0b\x32\x1a.sage.v1.EvaluationStartedH\x00\x12&\n\x06stdout\x18\x02 \x01(\x0b\x32\x14.sage.v1.OutputChunkH\x00\x12&\n\x06stderr\x18\x03 \x01(\x0b\x32\x14.sage.v1.OutputChunkH\x00\x12\'\n\x07\x64isplay\x18\x04 \x01(\x0b\x32\x14.sage.v1.DisplayDataH\x00\x12*\n\x06result\x18\x05 \x01(\x0b\x32\x18.sage.v1.ExecutionResultH\x00\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x17.sage.v1.ExecutionErrorH\x00\x12/\n\x08\x66inished\x18\x07 \x01(\x0b\x32\x1b.sage.v1.EvaluationFinishedH\x00\x42\x07\n\x05\x65vent\",\n\x11\x45valuationStarted\x12\x17\n\x0f\x65xecution_count\x18\x01 \x01(\x03\"\x1b\n\x0bOutputChunk\x12\x0c\n\x04text\x18\x01 \x01(\t\"B\n\x0b\x44isplayData\x12\x11\n\tmime_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12\x12\n\ntext_plain\x18\x03 \x01(\t\"9\n\x0f\x45xecutionResult\x12\x12\n\ntext_plain\x18\x01 \x01(\t\x12\x12\n\ntext_latex\x18\x02 \x01(\t\"B\n\x0e\x45xecutionError\x12\r\n\x05\x65name\x18\x01 \x01(\t\x12\x0e\n\x06\x65value\x18\x02 \x01(\t\x12\x11\n\ttraceback\x18\x03 \x01(\t\"\x92\x02\n\x12\x45valuationFinished\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.sage.v1.EvaluationStatus\x12+\n\x08\x64uration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0f\x65xecution_count\x18\x03 \x01(\x03\x12\x17\n\x0fstate_preserved\x18\x04 \x01(\x08\x12\x18\n\x10output_truncated\x18\x05 \x01(\x08\x12+\n\x08\x63pu_time\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x19\n\x11peak_memory_bytes\x18\x07 \x01(\x03\x12\x10\n\x08replayed\x18\x08 \x01(\x08*\x95\x01\n\x0cSessionState\x12\x1d\n\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14SESSION_STATE_ACTIVE\x10\x01\x12\x16\n\x12SESSION_STATE_BUSY\x10\x02\x12\x1c\n\x18SESSION_STATE_HIBERNATED\x10\x03\x12\x16\n\x12SESSION_STATE_LOST\x10\x04*\xd3\x01\n\x10\x45valuationStatus\x12!\n\x1d\x45VALUATION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45VALUATION_STATUS_OK\x10\x01\x12\x1b\n\x17\x45VALUATION_STATUS_ERROR\x10\x02\x12!\n\x1d\x45VALUATION_STATUS_INTERRUPTED\x10\x03\x12\x1f\n\x1b\x45VALUATION_STATUS_TIMED_OUT\x10\x04\x12!\n\x1d\x45VALUATION_STATUS_WORKER_DIED\x10\x05\x32\x95\x04\n\x0bSageService\x12N\n\rCreateSession\x12\x1d.sage.v1.CreateSessionRequest\x1a\x1e.sage.v1.CreateSessionResponse\x12\x45\n\nGetSession\x12\x1a.sage.v1.GetSessionRequest\x1a\x1b.sage.v1.GetSessionResponse\x12K\n\x0cListSessions\x12\x1c.sage.v1.ListSessionsRequest\x1a\x1d.sage.v1.ListSessionsResponse\x12N\n\rDeleteSession\x12\x1d.sage.v1.DeleteSessionRequest\x1a\x1e.sage.v1.DeleteSessionResponse\x12\x41\n\x08\x45valuate\x12\x18.sage.v1.EvaluateRequest\x1a\x19.sage.v1.EvaluateResponse0\x01\x12\x42\n\tInterrupt\x12\x19.sage.v1.InterruptRequest\x1a\x1a.sage.v1.InterruptResponse\x12K\n\x0c\x43loneSession\x12\x1c.sage.v1.CloneSessionRequest\x1a\x1d.sage.v1.CloneSessionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12sage/v1/sage.proto\x12\x07sage.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x02\n\x07Session\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sage.v1.SessionState\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_active_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x65xecution_count\x18\x05 \x01(\x03\x12\x1a\n\x12queued_evaluations\x18\x06 \x01(\x05\x12\x12\n\nworker_pid\x18\x07 \x01(\x05\x12\x16\n\x0erestore_report\x18\x08 \x01(\t\"\x16\n\x14\x43reateSessionRequest\":\n\x15\x43reateSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"7\n\x12GetSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"\x15\n\x13ListSessionsRequest\":\n\x14ListSessionsResponse\x12\"\n\x08sessions\x18\x01 \x03(\x0b\x32\x10.sage.v1.Session\"*\n\x14\x44\x65leteSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteSessionResponse\":\n\x10InterruptRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"(\n\x11InterruptResponse\x12\x13\n\x0binterrupted\x18\x01 \x01(\x08\")\n\x13\x43loneSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"9\n\x14\x43loneSessionResponse\x12!\n\x07session\x18\x01 \x01(\x0b\x32\x10.sage.v1.Session\"Z\n\x14ListVariablesRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x15\n\rmax_variables\x18\x02 \x01(\x05\x12\x17\n\x0fmax_value_chars\x18\x03 \x01(\x05\"N\n\x15ListVariablesResponse\x12$\n\tvariables\x18\x01 \x03(\x0b\x32\x11.sage.v1.Variable\x12\x0f\n\x07omitted\x18\x02 \x01(\x05\"5\n\x08Variable\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\r\n\x05value\x18\x03 \x01(\t\"s\n\x0f\x45valuateRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\x12*\n\x07timeout\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xca\x02\n\x10\x45valuateResponse\x12-\n\x07started\x18\x01 \x01(\x0b\x32\x1a.sage.v1.EvaluationStartedH\x00\x12&\n\x06stdout\x18\x02 \x01(\x0b\x32\x14.sage.v1.OutputChunkH\x00\x12&\n\x06stderr\x18\x03 \x01(\x0b\x32\x14.sage.v1.OutputChunkH\x00\x12\'\n\x07\x64isplay\x18\x04 \x01(\x0b\x32\x14.sage.v1.DisplayDataH\x00\x12*\n\x06result\x18\x05 \x01(\x0b\x32\x18.sage.v1.ExecutionResultH\x00\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x17.sage.v1.ExecutionErrorH\x00\x12/\n\x08\x66inished\x18\x07 \x01(\x0b\x32\x1b.sage.v1.EvaluationFinishedH\x00\x42\x07\n\x05\x65vent\",\n\x11\x45valuationStarted\x12\x17\n\x0f\x65xecution_count\x18\x01 \x01(\x03\"\x1b\n\x0bOutputChunk\x12\x0c\n\x04text\x18\x01 \x01(\t\"B\n\x0b\x44isplayData\x12\x11\n\tmime_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12\x12\n\ntext_plain\x18\x03 \x01(\t\"9\n\x0f\x45xecutionResult\x12\x12\n\ntext_plain\x18\x01 \x01(\t\x12\x12\n\ntext_latex\x18\x02 \x01(\t\"B\n\x0e\x45xecutionError\x12\r\n\x05\x65name\x18\x01 \x01(\t\x12\x0e\n\x06\x65value\x18\x02 \x01(\t\x12\x11\n\ttraceback\x18\x03 \x01(\t\"\x92\x02\n\x12\x45valuationFinished\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.sage.v1.EvaluationStatus\x12+\n\x08\x64uration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0f\x65xecution_count\x18\x03 \x01(\x03\x12\x17\n\x0fstate_preserved\x18\x04 \x01(\x08\x12\x18\n\x10output_truncated\x18\x05 \x01(\x08\x12+\n\x08\x63pu_time\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x19\n\x11peak_memory_bytes\x18\x07 \x01(\x03\x12\x10\n\x08replayed\x18\x08 \x01(\x08*\x95\x01\n\x0cSessionState\x12\x1d\n\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14SESSION_STATE_ACTIVE\x10\x01\x12\x16\n\x12SESSION_STATE_BUSY\x10\x02\x12\x1c\n\x18SESSION_STATE_HIBERNATED\x10\x03\x12\x16\n\x12SESSION_STATE_LOST\x10\x04*\xd3\x01\n\x10\x45valuationStatus\x12!\n\x1d\x45VALUATION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45VALUATION_STATUS_OK\x10\x01\x12\x1b\n\x17\x45VALUATION_STATUS_ERROR\x10\x02\x12!\n\x1d\x45VALUATION_STATUS_INTERRUPTED\x10\x03\x12\x1f\n\x1b\x45VALUATION_STATUS_TIMED_OUT\x10\x04\x12!\n\x1d\x45VALUATION_STATUS_WORKER_DIED\x10\x05\x32\xe5\x04\n\x0bSageService\x12N\n\rCreateSession\x12\x1d.sage.v1.CreateSessionRequest\x1a\x1e.sage.v1.CreateSessionResponse\x12\x45\n\nGetSession\x12\x1a.sage.v1.GetSessionRequest\x1a\x1b.sage.v1.GetSessionResponse\x12K\n\x0cListSessions\x12\x1c.sage.v1.ListSessionsRequest\x1a\x1d.sage.v1.ListSessionsResponse\x12N\n\rDeleteSession\x12\x1d.sage.v1.DeleteSessionRequest\x1a\x1e.sage.v1.DeleteSessionResponse\x12\x41\n\x08\x45valuate\x12\x18.sage.v1.EvaluateRequest\x1a\x19.sage.v1.EvaluateResponse0\x01\x12\x42\n\tInterrupt\x12\x19.sage.v1.InterruptRequest\x1a\x1a.sage.v1.InterruptResponse\x12K\n\x0c\x43loneSession\x12\x1c.sage.v1.CloneSessionRequest\x1a\x1d.sage.v1.CloneSessionResponse\x12N\n\rListVariables\x12\x1d.sage.v1.ListVariablesRequest\x1a\x1e.sage.v1.ListVariablesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sage.v1.sage_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SESSIONSTATE']._serialized_start=1902
-  _globals['_SESSIONSTATE']._serialized_end=2051
-  _globals['_EVALUATIONSTATUS']._serialized_start=2054
-  _globals['_EVALUATIONSTATUS']._serialized_end=2265
+  _globals['_SESSIONSTATE']._serialized_start=2129
+  _globals['_SESSIONSTATE']._serialized_end=2278
+  _globals['_EVALUATIONSTATUS']._serialized_start=2281
+  _globals['_EVALUATIONSTATUS']._serialized_end=2492
   _globals['_SESSION']._serialized_start=97
   _globals['_SESSION']._serialized_end=364
   _globals['_CREATESESSIONREQUEST']._serialized_start=366
@@ -64,22 +64,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLONESESSIONREQUEST']._serialized_end=843
   _globals['_CLONESESSIONRESPONSE']._serialized_start=845
   _globals['_CLONESESSIONRESPONSE']._serialized_end=902
-  _globals['_EVALUATEREQUEST']._serialized_start=904
-  _globals['_EVALUATEREQUEST']._serialized_end=1019
-  _globals['_EVALUATERESPONSE']._serialized_start=1022
-  _globals['_EVALUATERESPONSE']._serialized_end=1352
-  _globals['_EVALUATIONSTARTED']._serialized_start=1354
-  _globals['_EVALUATIONSTARTED']._serialized_end=1398
-  _globals['_OUTPUTCHUNK']._serialized_start=1400
-  _globals['_OUTPUTCHUNK']._serialized_end=1427
-  _globals['_DISPLAYDATA']._serialized_start=1429
-  _globals['_DISPLAYDATA']._serialized_end=1495
-  _globals['_EXECUTIONRESULT']._serialized_start=1497
-  _globals['_EXECUTIONRESULT']._serialized_end=1554
-  _globals['_EXECUTIONERROR']._serialized_start=1556
-  _globals['_EXECUTIONERROR']._serialized_end=1622
-  _globals['_EVALUATIONFINISHED']._serialized_start=1625
-  _globals['_EVALUATIONFINISHED']._serialized_end=1899
-  _globals['_SAGESERVICE']._serialized_start=2268
-  _globals['_SAGESERVICE']._serialized_end=2801
+  _globals['_LISTVARIABLESREQUEST']._serialized_start=904
+  _globals['_LISTVARIABLESREQUEST']._serialized_end=994
+  _globals['_LISTVARIABLESRESPONSE']._serialized_start=996
+  _globals['_LISTVARIABLESRESPONSE']._serialized_end=1074
+  _globals['_VARIABLE']._serialized_start=1076
+  _globals['_VARIABLE']._serialized_end=1129
+  _globals['_EVALUATEREQUEST']._serialized_start=1131
+  _globals['_EVALUATEREQUEST']._serialized_end=1246
+  _globals['_EVALUATERESPONSE']._serialized_start=1249
+  _globals['_EVALUATERESPONSE']._serialized_end=1579
+  _globals['_EVALUATIONSTARTED']._serialized_start=1581
+  _globals['_EVALUATIONSTARTED']._serialized_end=1625
+  _globals['_OUTPUTCHUNK']._serialized_start=1627
+  _globals['_OUTPUTCHUNK']._serialized_end=1654
+  _globals['_DISPLAYDATA']._serialized_start=1656
+  _globals['_DISPLAYDATA']._serialized_end=1722
+  _globals['_EXECUTIONRESULT']._serialized_start=1724
+  _globals['_EXECUTIONRESULT']._serialized_end=1781
+  _globals['_EXECUTIONERROR']._serialized_start=1783
+  _globals['_EXECUTIONERROR']._serialized_end=1849
+  _globals['_EVALUATIONFINISHED']._serialized_start=1852
+  _globals['_EVALUATIONFINISHED']._serialized_end=2126
+  _globals['_SAGESERVICE']._serialized_start=2495
+  _globals['_SAGESERVICE']._serialized_end=3108
 # @@protoc_insertion_point(module_scope)

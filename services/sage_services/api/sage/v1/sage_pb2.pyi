@@ -383,6 +383,88 @@ class CloneSessionResponse(_message.Message):
 Global___CloneSessionResponse: _TypeAlias = CloneSessionResponse  # noqa: Y015
 
 @_typing.final
+class ListVariablesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SESSION_ID_FIELD_NUMBER: _builtins.int
+    MAX_VARIABLES_FIELD_NUMBER: _builtins.int
+    MAX_VALUE_CHARS_FIELD_NUMBER: _builtins.int
+    session_id: _builtins.str
+    max_variables: _builtins.int
+    """The most variables to return, 1 to 1000; 0 means 1000."""
+    max_value_chars: _builtins.int
+    """The longest value text, 1 to 1000 characters; a longer one is cut and ends in "...".
+    0 means 300.
+    """
+    def __init__(
+        self,
+        *,
+        session_id: _builtins.str = ...,
+        max_variables: _builtins.int = ...,
+        max_value_chars: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["max_value_chars", b"max_value_chars", "max_variables", b"max_variables", "session_id", b"session_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListVariablesRequest: _TypeAlias = ListVariablesRequest  # noqa: Y015
+
+@_typing.final
+class ListVariablesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VARIABLES_FIELD_NUMBER: _builtins.int
+    OMITTED_FIELD_NUMBER: _builtins.int
+    omitted: _builtins.int
+    """Variables past `max_variables`, not returned."""
+    @_builtins.property
+    def variables(self) -> _containers.RepeatedCompositeFieldContainer[Global___Variable]: ...
+    def __init__(
+        self,
+        *,
+        variables: _abc.Iterable[Global___Variable] | None = ...,
+        omitted: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["omitted", b"omitted", "variables", b"variables"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListVariablesResponse: _TypeAlias = ListVariablesResponse  # noqa: Y015
+
+@_typing.final
+class Variable(_message.Message):
+    """One name a session's code bound (names starting with `_`, and modules, are left out)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    type: _builtins.str
+    """The value's type name, such as `Integer` or `EllipticCurve_rational_field_with_category`."""
+    value: _builtins.str
+    """The value's repr, as the Sage console prints it; `<repr failed: E>` when its repr raised E."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        type: _builtins.str = ...,
+        value: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "type", b"type", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Variable: _TypeAlias = Variable  # noqa: Y015
+
+@_typing.final
 class EvaluateRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -81,6 +81,11 @@ class SageServiceStub:
                 request_serializer=sage_dot_v1_dot_sage__pb2.CloneSessionRequest.SerializeToString,
                 response_deserializer=sage_dot_v1_dot_sage__pb2.CloneSessionResponse.FromString,
                 _registered_method=True)
+        self.ListVariables = channel.unary_unary(
+                '/sage.v1.SageService/ListVariables',
+                request_serializer=sage_dot_v1_dot_sage__pb2.ListVariablesRequest.SerializeToString,
+                response_deserializer=sage_dot_v1_dot_sage__pb2.ListVariablesResponse.FromString,
+                _registered_method=True)
 
 
 class SageServiceServicer:
@@ -151,6 +156,16 @@ class SageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListVariables(self, request, context):
+        """Lists the variables a session's code has bound, in name order, with their types and
+        values as text. It is not an evaluation: it takes no execution count and is not
+        journaled. It waits for the evaluations before it on the session, and restores a
+        hibernated session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -188,6 +203,11 @@ def add_SageServiceServicer_to_server(servicer, server):
                     servicer.CloneSession,
                     request_deserializer=sage_dot_v1_dot_sage__pb2.CloneSessionRequest.FromString,
                     response_serializer=sage_dot_v1_dot_sage__pb2.CloneSessionResponse.SerializeToString,
+            ),
+            'ListVariables': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVariables,
+                    request_deserializer=sage_dot_v1_dot_sage__pb2.ListVariablesRequest.FromString,
+                    response_serializer=sage_dot_v1_dot_sage__pb2.ListVariablesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -390,6 +410,33 @@ class SageService:
             '/sage.v1.SageService/CloneSession',
             sage_dot_v1_dot_sage__pb2.CloneSessionRequest.SerializeToString,
             sage_dot_v1_dot_sage__pb2.CloneSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVariables(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sage.v1.SageService/ListVariables',
+            sage_dot_v1_dot_sage__pb2.ListVariablesRequest.SerializeToString,
+            sage_dot_v1_dot_sage__pb2.ListVariablesResponse.FromString,
             options,
             channel_credentials,
             insecure,

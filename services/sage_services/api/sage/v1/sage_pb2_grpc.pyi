@@ -67,6 +67,12 @@ class SageServiceStub:
     """Creates a new session holding a copy of another session's variables (a fork of its
     worker). The two then diverge.
     """
+    ListVariables: _grpc.UnaryUnaryMultiCallable[_sage_pb2.ListVariablesRequest, _sage_pb2.ListVariablesResponse]
+    """Lists the variables a session's code has bound, in name order, with their types and
+    values as text. It is not an evaluation: it takes no execution count and is not
+    journaled. It waits for the evaluations before it on the session, and restores a
+    hibernated session.
+    """
 
 @_typing.type_check_only
 class SageServiceAsyncStub(SageServiceStub):
@@ -105,6 +111,12 @@ class SageServiceAsyncStub(SageServiceStub):
     CloneSession: _aio.UnaryUnaryMultiCallable[_sage_pb2.CloneSessionRequest, _sage_pb2.CloneSessionResponse]  # type: ignore[assignment]
     """Creates a new session holding a copy of another session's variables (a fork of its
     worker). The two then diverge.
+    """
+    ListVariables: _aio.UnaryUnaryMultiCallable[_sage_pb2.ListVariablesRequest, _sage_pb2.ListVariablesResponse]  # type: ignore[assignment]
+    """Lists the variables a session's code has bound, in name order, with their types and
+    values as text. It is not an evaluation: it takes no execution count and is not
+    journaled. It waits for the evaluations before it on the session, and restores a
+    hibernated session.
     """
 
 class SageServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -183,6 +195,18 @@ class SageServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_sage_pb2.CloneSessionResponse, _abc.Awaitable[_sage_pb2.CloneSessionResponse]]:
         """Creates a new session holding a copy of another session's variables (a fork of its
         worker). The two then diverge.
+        """
+
+    @_abc_1.abstractmethod
+    def ListVariables(
+        self,
+        request: _sage_pb2.ListVariablesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sage_pb2.ListVariablesResponse, _abc.Awaitable[_sage_pb2.ListVariablesResponse]]:
+        """Lists the variables a session's code has bound, in name order, with their types and
+        values as text. It is not an evaluation: it takes no execution count and is not
+        journaled. It waits for the evaluations before it on the session, and restores a
+        hibernated session.
         """
 
 def add_SageServiceServicer_to_server(servicer: SageServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
