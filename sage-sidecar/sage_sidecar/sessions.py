@@ -412,6 +412,7 @@ class Session:
                 "sorted(k for k in globals() if not k.startswith('_')) to see the names.",
                 grpc.StatusCode.FAILED_PRECONDITION,
             )
+        self._check_usable()  # deleted meanwhile, which killed the worker
         if self.worker is worker:
             self.worker = None  # the next call restores it
         raise errors.unavailable(
