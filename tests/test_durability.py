@@ -92,6 +92,29 @@ def test_killed_evaluation_rolls_back(stub: sage_pb2_grpc.SageServiceStub) -> No
     assert value(stub, session, "ledger") == "{'balance': 100}"
 
 
+def test_output_of_replays_and_snapshots_is_not_the_next_cells(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    loud = (
+        "class Loud:\n    def __reduce__(self):\n"
+        "        print('REDUCE ' * 5000); return (int, ())\n"
+    )
+    run(stub, loud + "l = Loud()", session)
+    time.sleep(2)  # the session rests: its snapshot pickles `l`, which prints
+    assert stdout_of(run(stub, "2 + 2", session)) == ""
+    for _ in range(3):
+        run(stub, "for i in range(3000): print('line', i)\nlast = i", session)
+        pid = worker_pid(stub, session)
+        os.kill(pid, signal.SIGKILL)  # before any snapshot: the next call replays that cell
+        deadline = time.monotonic() + 10
+        while worker_pid(stub, session) == pid and time.monotonic() < deadline:
+            time.sleep(0.02)
+        events = run(stub, "last", session)
+        assert stdout_of(events) == ""
+        assert one(events, "result").result.text_plain == "2999"
+
+
 def test_counter_retried_with_one_request_id_increments_once(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
@@ -548,6 +571,56 @@ def test_sessions_woken_at_once_keep_to_the_resident_cap() -> None:
                 break
             time.sleep(0.1)
         assert len(resident) <= 2, listed
+    finally:
+        stop_and_check(sidecar)
+
+
+def _resident(stub: sage_pb2_grpc.SageServiceStub, at_most: int, within: float) -> int:
+    """How many sessions hold a worker, once that is at most `at_most` or `within` s passed."""
+    deadline = time.monotonic() + within
+    while True:
+        listed = stub.ListSessions(pb.ListSessionsRequest()).sessions
+        resident = sum(bool(s.worker_pid) for s in listed)
+        if resident <= at_most or time.monotonic() > deadline:
+            return resident
+        time.sleep(0.1)
+
+
+def test_listings_past_the_resident_cap_give_the_room_back() -> None:
+    sidecar = start_sidecar("--max-resident-workers", "2", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        slow = "class Slow:\n    def __repr__(self):\n        sleep(2); return 'slow'\n"
+        hibernated, busy = create_session(stub), [create_session(stub), create_session(stub)]
+        run(stub, "n = 0", hibernated)
+        for session in busy:
+            run(stub, slow + "s = Slow()", session)
+        listings = [
+            stub.ListVariables.future(pb.ListVariablesRequest(session_id=s), timeout=60)
+            for s in busy
+        ]
+        time.sleep(0.5)
+        # Every resident session is busy listing: this one passes the cap to be restored...
+        woken = stub.ListVariables(pb.ListVariablesRequest(session_id=hibernated), timeout=60)
+        assert [v.name for v in woken.variables] == ["n"]
+        assert all(f.result().variables for f in listings)
+        # ...and once the listings rest, the cap holds again.
+        assert _resident(stub, at_most=2, within=15) <= 2
+    finally:
+        stop_and_check(sidecar)
+
+
+def test_a_clone_at_the_resident_cap_does_not_hibernate_its_source() -> None:
+    sidecar = start_sidecar("--max-resident-workers", "2", "--warm-workers", "1")
+    try:
+        stub = sidecar.stub()
+        source, other = create_session(stub), create_session(stub)
+        run(stub, "kept = 7", source)
+        run(stub, "other = 1", other)  # the source is now the least recently used
+        pid = worker_pid(stub, source)
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60).session
+        assert worker_pid(stub, source) == pid  # not hibernated and restored to make room
+        assert value(stub, clone.session_id, "kept") == "7"
     finally:
         stop_and_check(sidecar)
 

@@ -19,6 +19,8 @@ from tests.helpers import (
     one,
     stdout_of,
     streamed,
+    value,
+    worker_pid,
 )
 
 OK = pb.EVALUATION_STATUS_OK
@@ -439,3 +441,80 @@ def test_list_variables_waits_for_the_running_evaluation(
     assert next(running).HasField("started")
     assert [v.name for v in _listing(stub, session).variables] == ["late"]
     list(running)
+
+
+def test_value_is_shown_when_prints_used_up_the_output_limit(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "print('y' * 3000000); 5", session)
+    assert one(events, "result").result.text_plain == "5"
+    assert finished_of(events).output_truncated
+
+
+def test_what_latex_prints_is_not_the_cells_output(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "G = graphs.PetersenGraph()\nG.chromatic_number(), G", session)
+    assert one(events, "result").result.text_plain == "(3, Petersen graph: Graph on 10 vertices)"
+    assert stdout_of(events) == ""  # not LaTeX's warning that tikz.sty is missing
+    assert one(events, "result").result.text_latex == ""  # a TikZ drawing, not mathematics
+
+
+SLOW_REPR = "class Slow:\n    def __repr__(self):\n        sleep(3); return 'slow'\n"
+
+
+def test_list_variables_survives_what_reprs_return_raise_and_print(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = (
+        "class S(str): pass\n"
+        "class Odd:\n    def __repr__(self): return S('odd')\n"
+        "class Stop:\n    def __repr__(self): raise KeyboardInterrupt\n"
+        "class Loud:\n    def __repr__(self):\n        print('REPR-OUTPUT' * 1000); return 'loud'\n"
+        "class Wide:\n    def __repr__(self): return chr(0xdcff) * 2000\n"
+        "globals()[S('named')] = Odd()\n"
+        "stop, loud, wide = Stop(), Loud(), Wide()"
+    )
+    assert finished_of(evaluate(stub, code, session)).status == OK
+    pid = worker_pid(stub, session)
+    shown = {v.name: v.value for v in _listing(stub, session, max_value_chars=10).variables}
+    assert shown["named"] == "odd"
+    assert shown["stop"] == "<repr failed: KeyboardInterrupt>"
+    assert shown["loud"] == "loud"
+    assert shown["wide"] == "\\udcff\\udc..."  # cut after escaping, not before
+    # What the repr printed is not the next cell's output; the worker lived through it all.
+    assert stdout_of(evaluate(stub, "print('cell')", session)) == "cell\n"
+    assert worker_pid(stub, session) == pid
+
+
+def test_a_listing_whose_caller_left_ends_before_the_next_request(
+    sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, SLOW_REPR + "s = Slow()", session)
+    pid = worker_pid(stub, session)
+    with pytest.raises(grpc.RpcError) as raised:
+        stub.ListVariables(pb.ListVariablesRequest(session_id=session), timeout=0.5)
+    assert raised.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    # The session rests: its snapshot (due, `s` was bound) is answered by the snapshot, not
+    # by the listing's late reply, and the worker is neither dropped nor left behind.
+    time.sleep(3)
+    assert worker_pid(stub, session) == pid
+    assert f"lost its worker {pid}" not in sidecar.log()
+    assert value(stub, session, "1 + 1") == "2"
+
+
+def test_listings_waiting_are_not_queued_evaluations(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    busy = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(1)\ndone = 1"))
+    assert next(busy).HasField("started")
+    listings = [
+        stub.ListVariables.future(pb.ListVariablesRequest(session_id=session), timeout=60)
+        for _ in range(3)
+    ]
+    time.sleep(0.3)
+    info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
+    assert info.queued_evaluations == 0
+    assert value(stub, session, "done") == "1"
+    assert all([v.name for v in f.result().variables] == ["done"] for f in listings)
+    list(busy)

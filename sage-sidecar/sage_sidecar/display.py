@@ -103,6 +103,8 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
     def show_data(self, mime_type: str, data: bytes, text: str) -> None:
         """Send `data` as a display, if it fits this evaluation's display budget."""
         text = wire_text(text)
+        if type(data) is not bytes:  # a subclass would not unpickle in the server
+            data = bytes(data)
         if len(text) > _MAX_ALT_TEXT:  # HTML's plain text is its whole source again
             text = text[:_MAX_ALT_TEXT] + " [...]"
         events: list[Event] = []

@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import ctypes
+import io
 import linecache
 import os
 import resource
 import signal
+import sys
 import time
 import traceback
 import types
@@ -62,11 +64,23 @@ _SOURCE_ENTRY_BYTES = 512
 # What `latex()` gives an object with no LaTeX form (a string, a matplotlib figure): its repr
 # in typewriter type, which says nothing the plain text does not.
 _NO_LATEX = "\\text{\\texttt{"
+# A graph's LaTeX is a TikZ drawing: no use as mathematics, and kilobytes long.
+_PICTURE = "\\begin{tikzpicture}"
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
 # huge `s` must not make a message larger than any client accepts.
 _MAX_ERROR_TEXT = 64 * 1024
+# What one variables listing may carry in all, in UTF-8: far below gRPC's 4 MiB message.
+_MAX_LISTING_BYTES = 1 << 20
 # An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
 _MAX_ERROR_NAME = 256
+
+
+class _Discarded(io.TextIOBase):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_DISCARDED = _Discarded()
 
 
 def _console_globals() -> dict[str, Any]:
@@ -119,6 +133,7 @@ class Executor:
         self._sources: OrderedDict[str, int] = OrderedDict()  # cells in linecache, oldest first
         self._source_bytes = 0
         self._cysignals_check: Any = None
+        self._signalled = False  # the server's SIGINT landed since the listing began
         get_display_manager().switch_backend(self._backend)
         pyplot_backend.sink = self._backend.show_data
 
@@ -177,87 +192,111 @@ class Executor:
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
         """The namespace, pickled. That runs user code (`__reduce__`): the server's SIGINT (an
         evaluation wants the worker, or the budget ran out) and whatever the code raises make
-        a failed snapshot, never a dead worker."""
+        a failed snapshot, never a dead worker; what it prints is dropped."""
         self._running = True  # so that SIGINT lands in the pickling as KeyboardInterrupt
         try:
             try:
-                data, report = snapshot.dump(self._namespace, self._tracker, request.budget)
+                with self._capture.discarded():
+                    data, report = snapshot.dump(self._namespace, self._tracker, request.budget)
             finally:
                 self._running = False
         except snapshot.Interrupted as exc:
-            return SnapshotWritten(b"", (), exc.given_up, error=str(exc))
+            return SnapshotWritten(b"", (), _wire_names(exc.given_up), error=str(exc))
         except KeyboardInterrupt:  # landed as the pickling ended
             return SnapshotWritten(b"", (), {}, error="it was interrupted")
         except BaseException as exc:
             return SnapshotWritten(b"", (), {}, error=snapshot.describe(exc))
-        return SnapshotWritten(data, tuple(report.saved), report.failed)
+        saved = tuple(_wire_name(name) for name in report.saved)
+        return SnapshotWritten(data, saved, _wire_names(report.failed))
 
     def restore(self, request: Restore) -> Restored:
         """Rebuild a session: its snapshot, then its committed cells, output discarded."""
         saved: tuple[str, ...] = ()
         failed: dict[str, str] = {}
         problems: list[str] = []
-        if request.snapshot:
-            # Loading runs user code too: one that hangs is interrupted like a cell, and one
-            # that raises anything (SystemExit) makes the snapshot unreadable, not the worker
-            # dead.
-            self._running = True
-            try:
+        with self._capture.discarded():
+            if request.snapshot:
+                # Loading runs user code too: one that hangs is interrupted like a cell, and
+                # one that raises anything (SystemExit) makes the snapshot unreadable, not the
+                # worker dead.
+                self._running = True
                 try:
-                    report = snapshot.load(request.snapshot, self._namespace)
+                    try:
+                        report = snapshot.load(request.snapshot, self._namespace)
+                    finally:
+                        self._running = False
+                except BaseException as exc:
+                    return Restored((), {}, 0, (), error=snapshot.describe(exc))
+                saved = tuple(_wire_name(name) for name in report.saved)
+                failed = _wire_names(report.failed)
+            replayed = 0
+            for count, code in request.cells:
+                try:
+                    self._running = True
+                    self._execute(code, f"<cell {count}>")
+                except KeyboardInterrupt:
+                    problems.append(f"replaying cell {count} was interrupted")
+                    break
+                except BaseException:  # cells that failed the first time fail again
+                    pass
                 finally:
                     self._running = False
-            except BaseException as exc:
-                return Restored((), {}, 0, (), error=snapshot.describe(exc))
-            saved, failed = tuple(report.saved), report.failed
-        self._capture.begin(0, muted=True)
-        replayed = 0
-        for count, code in request.cells:
-            try:
-                self._running = True
-                self._execute(code, f"<cell {count}>")
-            except KeyboardInterrupt:
-                problems.append(f"replaying cell {count} was interrupted")
-                break
-            except BaseException:  # cells that failed the first time fail again
-                pass
-            finally:
-                self._running = False
-            replayed += 1
-        self._capture.flush()
-        self._capture.begin(0)
+                replayed += 1
         return Restored(saved, failed, replayed, tuple(problems))
 
     def list_variables(self, request: ListVariables) -> VariablesListed:
         """The names the session bound (as snapshots see them), in order, with their types
-        and reprs. A repr is user code: one that raises shows as failing, and an interrupt
-        (the server's time limit) ends the listing."""
+        and reprs, within a size budget. A repr is user code: one that raises (even
+        KeyboardInterrupt) shows as failing, what it prints is dropped, and the server's
+        SIGINT (its time limit) ends the listing."""
+        self._signalled = False
         self._running = True
         try:
             try:
-                bindings = self._tracker.user_bindings(self._namespace)
-                names = sorted(
-                    name
-                    for name, value in bindings.items()
-                    if isinstance(name, str)  # `globals()[1] = 2` binds a name that is not
-                    and not name.startswith("_")
-                    and not isinstance(value, types.ModuleType)
-                )
-                listed = tuple(
-                    (
-                        wire_text(_cut_end(name, _MAX_ERROR_NAME)),
-                        wire_text(_cut_end(type(bindings[name]).__name__, _MAX_ERROR_NAME)),
-                        _shown(bindings[name], request.max_value_chars),
-                    )
-                    for name in names[: request.max_variables]
-                )
+                with self._capture.discarded():
+                    listed, omitted = self._listing(request)
             finally:
                 self._running = False
         except KeyboardInterrupt:
             return VariablesListed((), 0, error="it was interrupted")
         except BaseException as exc:  # the namespace itself misbehaves (a key's __eq__...)
             return VariablesListed((), 0, error=snapshot.describe(exc))
-        return VariablesListed(listed, len(names) - len(listed))
+        return VariablesListed(listed, omitted)
+
+    def _listing(self, request: ListVariables) -> tuple[tuple[tuple[str, str, str], ...], int]:
+        bindings = self._tracker.user_bindings(self._namespace)
+        names = sorted(
+            name
+            for name, value in bindings.items()
+            if isinstance(name, str)  # `globals()[1] = 2` binds a name that is not one
+            and not name.startswith("_")
+            and not isinstance(value, types.ModuleType)
+        )
+        listed: list[tuple[str, str, str]] = []
+        size = 0
+        for name in names[: request.max_variables]:
+            value = bindings[name]
+            entry = (
+                _cut_end(wire_text(name), _MAX_ERROR_NAME),
+                _cut_end(wire_text(type(value).__name__), _MAX_ERROR_NAME),
+                self._shown(value, request.max_value_chars),
+            )
+            size += sum(len(part.encode()) for part in entry)
+            if size > _MAX_LISTING_BYTES:  # the rest is counted, not sent
+                break
+            listed.append(entry)
+        return tuple(listed), len(names) - len(listed)
+
+    def _shown(self, value: Any, limit: int) -> str:
+        try:
+            text = repr(value)
+        except KeyboardInterrupt:
+            if self._signalled:  # the server's time limit, not the repr's own raise
+                raise
+            return "<repr failed: KeyboardInterrupt>"
+        except BaseException as exc:  # SystemExit from a repr is the repr failing too
+            return f"<repr failed: {_cut_end(wire_text(type(exc).__name__), _MAX_ERROR_NAME)}>"
+        return _cut_end(wire_text(text), limit)
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
         name = f"<cell {cell.execution_count}>"
@@ -341,11 +380,20 @@ class Executor:
         self._namespace["_"] = value
         text_latex = ""
         if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, str | bytes):
+            # What `latex()` prints (a graph's warning that tikz.sty is missing) is not the
+            # cell's output.
+            stdout, sys.stdout = sys.stdout, _DISCARDED
             try:
                 text_latex = str(latex(value))
             except Exception:
                 text_latex = ""
-            if len(text_latex) > _MAX_LATEX_TEXT or text_latex.startswith(_NO_LATEX):
+            finally:
+                sys.stdout = stdout
+            if (
+                len(text_latex) > _MAX_LATEX_TEXT
+                or text_latex.startswith(_NO_LATEX)
+                or _PICTURE in text_latex
+            ):
                 text_latex = ""
         return Result(self._capture.take(wire_text(text)), wire_text(text_latex))
 
@@ -361,6 +409,7 @@ class Executor:
         with contextlib.suppress(KeyboardInterrupt):
             self._cysignals_check(signum, frame)
         if self._running:
+            self._signalled = True
             raise KeyboardInterrupt
 
 
@@ -456,14 +505,14 @@ def _error(exc: BaseException, cell_name: str) -> Error:
     )
 
 
-def _shown(value: Any, limit: int) -> str:
-    try:
-        text = repr(value)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # SystemExit from a repr is the repr failing too
-        return wire_text(f"<repr failed: {_cut_end(type(exc).__name__, _MAX_ERROR_NAME)}>")
-    return wire_text(_cut_end(text, limit))
+def _wire_name(name: Any) -> Any:
+    """A namespace key for a message: a `str` subclass as plain text; other keys (an int)
+    as they are."""
+    return wire_text(name) if isinstance(name, str) else name
+
+
+def _wire_names(reasons: dict[Any, str]) -> dict[Any, str]:
+    return {_wire_name(name): wire_text(reason) for name, reason in reasons.items()}
 
 
 def _cut_end(text: str, limit: int) -> str:

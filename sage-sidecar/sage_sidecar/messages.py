@@ -39,7 +39,12 @@ def message(cls: type[_M]) -> type[_M]:
 
 def wire_text(text: str) -> str:
     """`text` as a protobuf string can carry it: valid UTF-8. A Python string may hold lone
-    surrogates (a `repr`, an exception's message); they are written as escapes instead."""
+    surrogates (a `repr`, an exception's message); they are written as escapes instead.
+
+    And a `str` itself: `repr` and `str` may return a subclass, which the server's decoder
+    would refuse as a forged message."""
+    if type(text) is not str:
+        text = str.__str__(text)
     if text.isascii():
         return text
     try:

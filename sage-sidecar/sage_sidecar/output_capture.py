@@ -32,6 +32,7 @@ class OutputCapture:
         self._fds: dict[int, Literal["stdout", "stderr"]] = {}
         self._decoders: dict[int, codecs.IncrementalDecoder] = {}
         self._budget = 0
+        self._limit = 0
         self._muted = False
         self.truncated = False
 
@@ -85,15 +86,31 @@ class OutputCapture:
     def begin(self, max_bytes: int, *, muted: bool = False) -> None:
         """Start a new evaluation's output budget; muted output is read and dropped."""
         with self._lock:
-            self._budget = max_bytes
+            self._budget = self._limit = max_bytes
             self.truncated = False
             self._muted = muted
         sys.stdout, sys.stderr = self._stdout, self._stderr
 
+    @contextlib.contextmanager
+    def discarded(self) -> Iterator[None]:
+        """Output made inside (a restore's replay, a repr, a `__reduce__`) is read and dropped,
+        to the last byte: none of it is left in the pipes for the next cell."""
+        self.begin(0, muted=True)
+        try:
+            yield
+        finally:
+            self.flush()
+            with self._lock:
+                self._drain_all()  # muted: read and dropped
+            self.begin(0)
+
     def take(self, text: str) -> str:
-        """Charge `text` (a result's repr) to the budget; return what fits, marked if cut."""
+        """A result's text, cut at the output limit on its own (marked if cut): a cell whose
+        prints used up the budget still shows its value."""
         with self._lock:
-            return self._charge(text)
+            kept, cut = _fit(text, self._limit)
+            self.truncated = self.truncated or cut
+            return kept
 
     def emit(self, *events: WorkerItem) -> None:
         """Send events after everything printed so far, so the stream keeps its order."""
@@ -161,14 +178,21 @@ class OutputCapture:
     def _charge(self, text: str) -> str:
         if self.truncated or self._muted:
             return ""
-        size = len(text.encode("utf-8", "replace"))
-        if size <= self._budget:
-            self._budget -= size
-            return text
-        kept = text.encode("utf-8", "replace")[: self._budget].decode("utf-8", "ignore")
-        self._budget = 0
-        self.truncated = True
-        return kept + "\n[output truncated: over this evaluation's output limit]\n"
+        kept, cut = _fit(text, self._budget)
+        self._budget = 0 if cut else self._budget - len(text.encode("utf-8", "replace"))
+        self.truncated = cut
+        return kept
+
+
+def _fit(text: str, budget: int) -> tuple[str, bool]:
+    """`text` cut to `budget` bytes of UTF-8, with a marker when cut; and whether it was."""
+    if len(text) * 4 <= budget:  # fits whatever its characters: no encoding needed
+        return text, False
+    encoded = text.encode("utf-8", "replace")
+    if len(encoded) <= budget:
+        return text, False
+    kept = encoded[:budget].decode("utf-8", "ignore")
+    return kept + "\n[output truncated: over this evaluation's output limit]\n", True
 
 
 def _line_buffer_c_stdout() -> None:

@@ -179,7 +179,8 @@ class Session:
         self._manager = manager
         self._settings = manager.settings
         self._turns = Turns()  # one evaluation (or snapshot, clone...) at a time, FIFO
-        self._waiting = 0
+        self._waiting = 0  # evaluations waiting for the turn
+        self._listings = 0  # variable listings waiting for it
         self._current: EvaluationRun | None = None
         self._kill_timer: asyncio.TimerHandle | None = None
         self._announce = ""
@@ -205,7 +206,7 @@ class Session:
 
     @property
     def idle(self) -> bool:
-        return not self._turns.held and not self._waiting
+        return not self._turns.held and not self._waiting and not self._listings
 
     def state(self) -> SessionState:
         if self.lost_reason:
@@ -338,6 +339,7 @@ class Session:
                     resource_type="processes",
                 ) from refused
             if worker is None:
+                self._check_usable()  # deleted meanwhile
                 raise errors.unavailable(
                     f"Session {self.session_id} could not be cloned: its worker did not fork. "
                     "Try again."
@@ -385,15 +387,39 @@ class Session:
     async def list_variables(self, request: ListVariables) -> VariablesListed:
         """The session's variables, read between evaluations: like an evaluation it waits its
         turn and cuts an idle snapshot short; unlike one it is neither counted nor journaled."""
-        self._waiting += 1
+        if self._listings >= self._settings.max_queued_evaluations:
+            raise errors.resource_exhausted(
+                f"Session {self.session_id} already has {self._listings} variable listings "
+                "waiting for it. Wait for them, or interrupt what the session runs.",
+                resource_type="sage.v1.Session",
+            )
+        self._listings += 1
         if self._snapshotting_idle and self.worker is not None:
             self.worker.cut_short("its variables were asked for")
         try:
             await self._turns.take()
         finally:
-            self._waiting -= 1
+            self._listings -= 1
+        # Once the worker has the request, the listing ends before the turn does, even if the
+        # caller goes away: a worker still listing would answer the session's next request.
+        listing = asyncio.create_task(self._list_in_turn(request))
+        listing.add_done_callback(_retrieve)
+        try:
+            return await asyncio.shield(listing)
+        except asyncio.CancelledError:
+            if not listing.done() and self.worker is not None:
+                self.worker.cut_short("its caller went away")
+            raise
+
+    async def _list_in_turn(self, request: ListVariables) -> VariablesListed:
+        worker: WorkerProcess | None = None
         try:
             self._check_usable()
+            if not self._manager.accepting:
+                raise errors.unavailable(
+                    "The Sage runtime is shutting down; the variables were not listed. Retry "
+                    "against its replacement."
+                )
             if not await self._ensure_worker():
                 raise self._lost_fault()
             worker = self.worker
@@ -403,13 +429,15 @@ class Session:
         finally:
             self.last_active_time = time.time()
             self._turns.release()
+            self._manager.session_rests()
         if isinstance(reply, VariablesListed) and not reply.error:
             return reply
         if isinstance(reply, VariablesListed):
             raise RuntimeFault(
                 f"The variables of session {self.session_id} could not be listed: a value's "
-                f"repr ran past {_VARIABLES_TIMEOUT:g} s and was interrupted. Evaluate "
-                "sorted(k for k in globals() if not k.startswith('_')) to see the names.",
+                f"repr ran past {_VARIABLES_TIMEOUT:g} s, or the listing was cut short. "
+                "Evaluate sorted(k for k in globals() if not k.startswith('_')) to see the "
+                "names.",
                 grpc.StatusCode.FAILED_PRECONDITION,
             )
         self._check_usable()  # deleted meanwhile, which killed the worker
@@ -425,6 +453,7 @@ class Session:
         async with self._turns:
             if not self.closed and not self.lost_reason:
                 await self._ensure_worker()
+        self._manager.session_rests()
 
     def _check_usable(self) -> None:
         if self.closed:
@@ -861,6 +890,7 @@ class Session:
 
     async def _snapshot_lost_worker(self, worker: WorkerProcess) -> None:
         """A snapshot cost the worker: it died, or would not stop and was killed."""
+        worker.kill()  # never left running once dropped, whatever became of it
         if self.worker is worker:
             self.worker = None  # never sent another cell: the next evaluation restores one
         if self.closed:
@@ -1059,7 +1089,7 @@ class SessionManager:
         self._check_serving()
         source = self._lookup(session_id)
         with self._new_session_slot():
-            async with self.room_in_hand():
+            async with self.room_in_hand(sparing=source):
                 clone_id = uuid.uuid4().hex
                 record = self._new_record(clone_id, incomplete=True)
                 clone = Session(clone_id, self, record, create_time=time.time())
@@ -1072,6 +1102,7 @@ class SessionManager:
                 # Only now can it be found: a call on a clone still being made would run on
                 # an empty worker, which the fork then replaces.
                 self._sessions[clone_id] = clone
+        self.session_rests()
         return clone.info()
 
     async def list_variables(
@@ -1216,16 +1247,21 @@ class SessionManager:
             return await self.pool.acquire()
 
     @contextlib.asynccontextmanager
-    async def room_in_hand(self) -> AsyncIterator[None]:
+    async def room_in_hand(self, sparing: Session | None = None) -> AsyncIterator[None]:
         """Room for a worker that a session being restored or cloned will hold: counted as
-        resident from now on, so that sessions woken all at once keep to the cap too."""
+        resident from now on, so that sessions woken all at once keep to the cap too. The
+        session `sparing` (a clone's source) is not hibernated to make it."""
         async with self._acquiring:
-            await self._make_room()
+            await self._make_room(sparing=sparing)
             self._in_hand += 1
         try:
             yield
         finally:
             self._in_hand -= 1
+
+    @property
+    def accepting(self) -> bool:
+        return self._accepting
 
     def session_rests(self) -> None:
         if self._over_cap and self._trim is None:
@@ -1241,11 +1277,13 @@ class SessionManager:
         finally:
             self._trim = None
 
-    async def _make_room(self, wanted: int = 1) -> None:
+    async def _make_room(self, wanted: int = 1, sparing: Session | None = None) -> None:
         """Hibernate least recently used idle sessions until `wanted` more workers fit under
         the cap; when every resident session is busy, the cap is passed until one rests."""
         while self.resident_count + wanted > self.settings.max_resident_workers:
-            candidates = [s for s in self._sessions.values() if s.resident and s.idle]
+            candidates = [
+                s for s in self._sessions.values() if s.resident and s.idle and s is not sparing
+            ]
             if not candidates:
                 self._over_cap = True
                 return
@@ -1400,6 +1438,12 @@ def _replayed(earlier: Remembered, session: Session | None) -> list[Event]:
     if events and isinstance(events[-1], Finished):
         events[-1] = replace(events[-1], replayed=True)
     return events
+
+
+def _retrieve(task: asyncio.Task[VariablesListed]) -> None:
+    """A listing whose caller went away: its outcome is nobody's, and not an error to log."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _within(field_name: str, value: int, *, default: int, maximum: int) -> int:

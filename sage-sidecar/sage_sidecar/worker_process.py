@@ -48,6 +48,11 @@ log = logging.getLogger(__name__)
 
 _WORKER_ITEMS = (Started, Stream, Display, Result, Error, Finished, WorkerSpans, CellState)
 _REPLIES = (WorkerReady, SnapshotWritten, Restored, Cloned, VariablesListed)
+_REPLY_TO: dict[type, type[SnapshotWritten | Restored | VariablesListed]] = {
+    TakeSnapshot: SnapshotWritten,
+    Restore: Restored,
+    ListVariables: VariablesListed,
+}
 
 
 class CloneRefused(Exception):
@@ -129,10 +134,11 @@ class WorkerProcess:
         self._end.expect_snapshot(isinstance(message, TakeSnapshot))
         self._cut_short = ""
         self.send(message)
+        expected = _REPLY_TO[type(message)]
         try:
             try:
                 async with asyncio.timeout(timeout) as self._deadline:
-                    return await self._reply()
+                    return await self._reply(expected)
             except TimeoutError:
                 pass
             finally:
@@ -142,7 +148,7 @@ class WorkerProcess:
                 self.interrupt()
                 try:
                     async with asyncio.timeout(grace):
-                        return await self._reply()
+                        return await self._reply(expected)
                 except TimeoutError:
                     why += f"; then it did not stop within {grace:g} s of an interrupt"
             log.warning("Sage worker %d did not answer %s (%s); killing it",
@@ -159,10 +165,13 @@ class WorkerProcess:
             with contextlib.suppress(RuntimeError):  # its time is up already
                 self._deadline.reschedule(self._loop.time())
 
-    async def _reply(self) -> SnapshotWritten | Restored | VariablesListed | None:
+    async def _reply(
+        self, expected: type[SnapshotWritten | Restored | VariablesListed]
+    ) -> SnapshotWritten | Restored | VariablesListed | None:
         while True:
             reply = await self._next()
-            if reply is None or isinstance(reply, SnapshotWritten | Restored | VariablesListed):
+            # Anything else answers an earlier request whose caller stopped waiting.
+            if reply is None or isinstance(reply, expected):
                 return reply
 
     async def clone(self, timeout: float) -> WorkerProcess | None:

@@ -418,7 +418,7 @@ class ListVariablesResponse(_message.Message):
     VARIABLES_FIELD_NUMBER: _builtins.int
     OMITTED_FIELD_NUMBER: _builtins.int
     omitted: _builtins.int
-    """Variables past `max_variables`, not returned."""
+    """Variables not returned: past `max_variables`, or past about 1 MiB of text in all."""
     @_builtins.property
     def variables(self) -> _containers.RepeatedCompositeFieldContainer[Global___Variable]: ...
     def __init__(
