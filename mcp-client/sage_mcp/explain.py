@@ -6,6 +6,9 @@ Counterpart: `client`, which raises `SidecarError` with the gRPC status and its
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 import grpc
 from google.rpc import error_details_pb2
 
@@ -18,6 +21,17 @@ from sage_mcp.client import (
 
 # The sidecar's name for a request field -> the tool argument it comes from.
 _TOOL_ARGUMENTS = {"timeout": "timeout_seconds"}
+# The sidecar's messages name its gRPC methods; the agent knows these tools and resources.
+_TOOL_NAMES = {
+    "CreateSession": "create_session",
+    "ListSessions": "list_sessions",
+    "GetSession": "list_sessions",
+    "DeleteSession": "delete_session",
+    "ListVariables": "the sage://sessions/{session_id}/variables resource",
+}
+_METHOD = re.compile(r"\b(" + "|".join(_TOOL_NAMES) + r")\b")
+# What the failed call was for: the advice for a missing session depends on it.
+Use = Literal["evaluate", "interrupt", "variables"]
 _NO_SIDECAR_HINT = (
     "If this keeps happening the sidecar is not running: start `sage-sidecar`, or run the MCP "
     "server with --spawn-sidecar."
@@ -29,8 +43,15 @@ _SPAWNED_SIDECAR_HINT = (
 )
 
 
-def explain(error: SidecarError, *, session_id: str = "", spawned_sidecar: bool = False) -> str:
-    """`spawned_sidecar`: the sidecar is this server's child (`--spawn-sidecar`)."""
+def explain(
+    error: SidecarError,
+    *,
+    session_id: str = "",
+    use: Use = "evaluate",
+    spawned_sidecar: bool = False,
+) -> str:
+    """`use`: what the call was for. `spawned_sidecar`: the sidecar is this server's child
+    (`--spawn-sidecar`)."""
     if isinstance(error, SidecarUnavailable):
         wait = f"{error.retry_after:.0f} s" if error.retry_after else "a few seconds"
         hint = _SPAWNED_SIDECAR_HINT if spawned_sidecar else _NO_SIDECAR_HINT
@@ -68,10 +89,14 @@ def explain(error: SidecarError, *, session_id: str = "", spawned_sidecar: bool 
                 "with create_session and re-run the definitions you need, or omit session_id for "
                 "a one-off evaluation."
             )
+        gone = f"Session {missing!r} does not exist: it was deleted, or never existed."
+        if use == "interrupt":
+            return f"{gone} Nothing runs in it to interrupt; list_sessions shows the live sessions."
+        if use == "variables":
+            return f"{gone} It has no variables to read; list_sessions shows the live sessions."
         return (
-            f"Session {missing!r} does not exist: it was deleted, or never existed. Use one "
-            "that list_sessions shows, or create one with create_session and re-run the "
-            "definitions you need; or omit session_id for a one-off evaluation."
+            f"{gone} Use one that list_sessions shows, or create one with create_session and "
+            "re-run the definitions you need; or omit session_id for a one-off evaluation."
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return _exhausted(error.message)
@@ -104,8 +129,8 @@ def explain(error: SidecarError, *, session_id: str = "", spawned_sidecar: bool 
 
 def _sentence(text: str) -> str:
     """`text` as a sentence to put before another: the sidecar's messages mostly end with a
-    period already, gRPC's own and ours do not."""
-    text = text.strip()
+    period already, gRPC's own and ours do not. gRPC method names become the tools'."""
+    text = _METHOD.sub(lambda match: _TOOL_NAMES[match.group(1)], text.strip())
     if not text:
         return ""
     return text if text[-1] in ".!?" else text + "."

@@ -3,12 +3,14 @@
 Three refusals get a sentence a model can act on, naming what was wrong and what is expected:
 a request whose params do not have the method's shape (the SDK answers JSON-RPC -32602
 "Invalid request parameters" with no detail), tool arguments that fail the tool's input
-schema (pydantic's multi-line dump), and a URI that no resource has ("Unknown resource").
+schema (pydantic's multi-line dump; an argument the tool does not take, which the SDK would
+drop without a word), and a URI that no resource has ("Unknown resource").
 Counterpart: `tools`, whose server is a `SageServer`.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +20,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError, UnexpectedToolError
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, InputRequiredResult
+from mcp.types import Tool as McpTool
 from pydantic import AnyUrl, ValidationError
 
 # What each method's params look like, for a request whose params have another shape.
@@ -29,6 +32,8 @@ _SHAPES = {
 }
 # Longest repr of a rejected value quoted back.
 _SHOWN_VALUE_CHARS = 60
+# Added to every tool's input schema: arguments it does not name are refused.
+_CLOSED = {"additionalProperties": False}
 
 
 class SageServer(MCPServer[None]):
@@ -37,6 +42,23 @@ class SageServer(MCPServer[None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, middleware=[self._explain_malformed_params], **kwargs)
+        # Each tool's input schema by name, read once from list_tools (not on every call).
+        self._schemas: dict[str, dict[str, Any]] | None = None
+
+    def add_tool(self, *args: Any, **kwargs: Any) -> None:
+        super().add_tool(*args, **kwargs)
+        self._schemas = None
+
+    def remove_tool(self, name: str) -> None:
+        super().remove_tool(name)
+        self._schemas = None
+
+    async def list_tools(self) -> list[McpTool]:
+        # The SDK's schemas allow any other property, and its validation drops them unseen.
+        return [
+            tool.model_copy(update={"input_schema": {**tool.input_schema, **_CLOSED}})
+            for tool in await super().list_tools()
+        ]
 
     async def _explain_malformed_params(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -59,12 +81,18 @@ class SageServer(MCPServer[None]):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[None, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        schema = (await self._input_schemas()).get(name)
+        if schema is not None:
+            # A misspelt argument would otherwise run the tool without it.
+            unknown = [key for key in arguments if key not in schema.get("properties", {})]
+            if unknown:
+                raise ToolError(_unknown_arguments(name, unknown, schema))
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError:
             raise
         except ToolError as exc:
-            tools = {tool.name: tool.input_schema for tool in await self.list_tools()}
+            tools = await self._input_schemas()
             if name not in tools:
                 raise ToolError(
                     f"There is no tool named {name!r}. The tools are {', '.join(tools)}."
@@ -76,6 +104,11 @@ class SageServer(MCPServer[None]):
                 f"Invalid arguments for {name}: {_problems(exc.__cause__)}. "
                 f"{name} takes {_signature(tools[name])}. Fix the arguments and call again."
             ) from exc.__cause__
+
+    async def _input_schemas(self) -> dict[str, dict[str, Any]]:
+        if self._schemas is None:
+            self._schemas = {tool.name: tool.input_schema for tool in await self.list_tools()}
+        return self._schemas
 
     async def read_resource(
         self, uri: AnyUrl | str, context: Context[None, Any] | None = None
@@ -109,6 +142,22 @@ def _problems(error: ValidationError, strip: str = "") -> str:
             shown = shown[:_SHOWN_VALUE_CHARS] + "..."
         clauses.append(f"{where}: {failure['msg'].rstrip('.')} (got {shown})")
     return "; ".join(clauses)
+
+
+def _unknown_arguments(tool: str, unknown: list[str], schema: dict[str, Any]) -> str:
+    """`Unknown argument sessionId for evaluate (did you mean session_id?); evaluate takes ...`"""
+    known = list(schema.get("properties", {}))
+    # Compared without case or underscores, so that sessionId finds session_id.
+    plain = {name.replace("_", "").lower(): name for name in known}
+    named = []
+    for key in unknown:
+        close = difflib.get_close_matches(key.replace("_", "").lower(), plain, n=1)
+        named.append(f"{key} (did you mean {plain[close[0]]}?)" if close else key)
+    plural = "s" if len(unknown) > 1 else ""
+    return (
+        f"Unknown argument{plural} {', '.join(named)} for {tool}; {tool} takes "
+        f"{_signature(schema)}. Fix the arguments and call again."
+    )
 
 
 def _signature(schema: dict[str, Any]) -> str:

@@ -1,12 +1,14 @@
 """Keeps what an evaluation returns within a model's context budget.
 
 Text over the budget is cut to a head and a tail with a note; images over the size cap are
-scaled down. The full text or image is kept in an `OutputStore`, which the MCP server serves
-as resources (`sage://outputs/{id}`, `sage://images/{id}.png`).
+scaled down, in a worker thread so that the server goes on serving meanwhile. The full text or
+image is kept in an `OutputStore`, which the MCP server serves as resources
+(`sage://outputs/{id}`, `sage://images/{id}.png`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import uuid
@@ -96,26 +98,52 @@ class FittedImage:
     uri: str | None = None
 
 
-def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
-    """The image if it is within `max_bytes`, else a scaled-down PNG, the original stored."""
+async def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
+    """The image if it is within `max_bytes`, else a scaled-down PNG, the original stored.
+
+    Decoding and scaling run in a worker thread: that takes up to a second for a large plot,
+    which on the event loop would stall every other call to the server."""
+    if len(data) <= max_bytes or mime_type not in _SCALABLE:
+        return _unchanged(data, mime_type, max_bytes, store)
+    # Only the pure work moves to the thread; the store is touched from the loop alone.
+    scaled = await asyncio.to_thread(_scale, data, max_bytes)
+    return _scaled(data, mime_type, store, scaled)
+
+
+def _unchanged(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
+    """An image within `max_bytes`, or one in a format that cannot be scaled here."""
     if len(data) <= max_bytes:
         return FittedImage(data, mime_type)
-    if mime_type not in _SCALABLE:
-        # SVG and other formats cannot be scaled here; offer the source instead.
-        uri = OUTPUT_URI.format(output_id=store.put(data.decode("utf-8", errors="replace")))
-        return FittedImage(
-            None,
-            mime_type,
-            f"[{mime_type} image of {len(data):,} bytes, over the {max_bytes:,}-byte inline "
-            f"limit; its source is the MCP resource {uri}]",
-            uri,
-        )
+    # SVG and other formats cannot be scaled here; offer the source instead.
+    uri = OUTPUT_URI.format(output_id=store.put(data.decode("utf-8", errors="replace")))
+    return FittedImage(
+        None,
+        mime_type,
+        f"[{mime_type} image of {len(data):,} bytes, over the {max_bytes:,}-byte inline "
+        f"limit; its source is the MCP resource {uri}]",
+        uri,
+    )
+
+
+_Scaled = tuple[bytes, bytes | None, tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _scale(data: bytes, max_bytes: int) -> _Scaled | Exception:
+    """`_downscale`'s answer, or what it raised, for `_scaled` to turn into a note."""
     try:
-        original, smaller, sizes = _downscale(data, max_bytes)
-    except _TooManyPixels:
-        return _unscaled(data, mime_type, store)
+        return _downscale(data, max_bytes)
     except Exception as exc:  # an undecodable image must not fail the whole evaluation
-        return FittedImage(None, mime_type, f"[image of {len(data):,} bytes not shown: {exc}]")
+        return exc
+
+
+def _scaled(
+    data: bytes, mime_type: str, store: OutputStore, scaled: _Scaled | Exception
+) -> FittedImage:
+    if isinstance(scaled, _TooManyPixels):
+        return _unscaled(data, mime_type, store)
+    if isinstance(scaled, Exception):
+        return FittedImage(None, mime_type, f"[image of {len(data):,} bytes not shown: {scaled}]")
+    original, smaller, sizes = scaled
     uri = IMAGE_URI.format(image_id=store.put(original))
     (w0, h0), (w1, h1) = sizes
     if smaller is None:
@@ -160,9 +188,7 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return width, height
 
 
-def _downscale(
-    data: bytes, max_bytes: int
-) -> tuple[bytes, bytes | None, tuple[tuple[int, int], tuple[int, int]]]:
+def _downscale(data: bytes, max_bytes: int) -> _Scaled:
     """(original as PNG, scaled PNG within max_bytes or None, (original size, new size))."""
     from PIL import Image  # imported here: only large images pay for it
 

@@ -19,6 +19,11 @@ from sage_mcp.output_budget import OutputStore, fit_image, fit_text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r'^\s*File "([^"]*)", line \d+')
+# Python's lines between the tracebacks of a chained exception.
+_CHAIN_SEPARATORS = {
+    "During handling of the above exception, another exception occurred:",
+    "The above exception was the direct cause of the following exception:",
+}
 # Tracebacks at most this long are returned whole.
 _TRACEBACK_LINES = 40
 
@@ -34,7 +39,8 @@ class EvaluateOutput(BaseModel):
 
     status: Status = Field(
         description="ok, error (Sage raised an exception), interrupted, timed_out, or "
-        "worker_died (the session's variables were lost)."
+        "worker_died (the Sage worker process died, often from running out of memory; a "
+        "session is restored to where it was before this evaluation)."
     )
     result: str | None = Field(
         description="The value of the last line, as the Sage console prints it; null when the "
@@ -54,8 +60,9 @@ class EvaluateOutput(BaseModel):
     images: int = Field(description="How many images (plots) the result has as image content.")
     duration_seconds: float = Field(description="Time the code ran.")
     state_preserved: bool = Field(
-        description="False when the session's variables were lost; true when they are as before "
-        "the evaluation or as it left them."
+        description="True when the session's variables are as the evaluation left them or, "
+        "when its worker died or was killed, as they were before it (the session is restored); "
+        "false for a one-off evaluation whose worker was lost."
     )
     replayed: bool = Field(
         description="True when the sidecar replayed an earlier run of this very request "
@@ -66,7 +73,7 @@ class EvaluateOutput(BaseModel):
     )
 
 
-def render_outcome(
+async def render_outcome(
     outcome: Outcome,
     *,
     session_id: str | None,
@@ -102,7 +109,7 @@ def render_outcome(
     displayed: list[str] = []
     for index, display in enumerate(outcome.displays):
         if display.mime_type.startswith("image/"):
-            image = fit_image(display.data, display.mime_type, max_image_bytes, store)
+            image = await fit_image(display.data, display.mime_type, max_image_bytes, store)
             if image.uri:
                 uris.append(image.uri)
             if image.note:
@@ -123,8 +130,9 @@ def render_outcome(
         lines.append("stderr:\n" + stderr.rstrip("\n"))
     lines.extend(text.rstrip("\n") for text in displayed)
     if result is not None:
-        # Labelled when something comes before it, so that it reads as the value.
-        label = ("Result:\n" if "\n" in result else "Result: ") if stdout or displayed else ""
+        label = ""
+        if stdout or stderr or displayed:  # labelled after output, so that it reads as the value
+            label = "Result:\n" if "\n" in result else "Result: "
         lines.append(label + result)
     if latex is not None:
         lines.append(f"LaTeX: {latex}")
@@ -196,6 +204,8 @@ def _headline(outcome: Outcome, timeout: float, *, one_off: bool) -> str:
     if outcome.status == "worker_died":
         if error is not None and not error.traceback:
             return state.strip()
+        if outcome.state_preserved and not one_off:  # restored, not kept: the cell is undone
+            state = " The session is restored to where it was before this evaluation."
         return (
             "The Sage worker process died while running this code (often from running out of "
             "memory)." + state
@@ -223,10 +233,29 @@ def _bare(s: str, is_latex: bool = False) -> str:
 
 
 def trim_traceback(traceback: str, max_lines: int = _TRACEBACK_LINES) -> str:
-    """Keeps the frames of the submitted code and the innermost ones; drops Sage's middle."""
+    """Keeps the frames of the submitted code and the innermost ones; drops Sage's middle.
+
+    A chained exception ("During handling of the above exception...") is several tracebacks
+    in a row: each is trimmed on its own, so that every frame stays in the one it belongs to.
+    """
     lines = _ANSI.sub("", traceback).splitlines()
     if len(lines) <= max_lines:
         return "\n".join(lines)
+    kept: list[str] = []
+    part: list[str] = []
+    for line in lines:
+        if line.strip() in _CHAIN_SEPARATORS:
+            kept.extend(_trim_one(part, max_lines))
+            kept.append(line)
+            part = []
+        else:
+            part.append(line)
+    kept.extend(_trim_one(part, max_lines))
+    return "\n".join(kept)
+
+
+def _trim_one(lines: list[str], max_lines: int) -> list[str]:
+    """One traceback of a chain: its header, the frames kept, and its exception line(s)."""
     frames: list[tuple[str, list[str]]] = []
     head: list[str] = []
     tail: list[str] = []
@@ -241,19 +270,25 @@ def trim_traceback(traceback: str, max_lines: int = _TRACEBACK_LINES) -> str:
         else:
             head.append(line)
     if not frames:
-        return "\n".join([*lines[: max_lines // 2], "  ...", *lines[-max_lines // 2 :]])
+        if len(lines) <= max_lines:
+            return lines
+        return [*lines[: max_lines // 2], "  ...", *lines[-max_lines // 2 :]]
     keep_last = 2
     kept: list[str] = list(head)
     omitted = 0
     for index, (filename, frame_lines) in enumerate(frames):
         if filename.startswith("<cell") or index >= len(frames) - keep_last:
             if omitted:
-                kept.append(f"  ... {omitted} frames inside Sage omitted ...")
+                kept.append(_omitted(omitted))
                 omitted = 0
             kept.extend(frame_lines)
         else:
             omitted += 1
     if omitted:
-        kept.append(f"  ... {omitted} frames inside Sage omitted ...")
+        kept.append(_omitted(omitted))
     kept.extend(tail)
-    return "\n".join(kept)
+    return kept
+
+
+def _omitted(frames: int) -> str:
+    return f"  ... {frames} frame{'' if frames == 1 else 's'} inside Sage omitted ..."

@@ -31,7 +31,7 @@ from sage_mcp.auth import sidecar_auth
 from sage_mcp.breaker import CircuitBreaker
 from sage_mcp.client import SageClient, SidecarError
 from sage_mcp.evaluation import Outcome
-from sage_mcp.explain import explain
+from sage_mcp.explain import Use, explain
 from sage_mcp.invalid_params import SageServer
 from sage_mcp.output_budget import IMAGE_URI, OUTPUT_URI, OutputStore
 from sage_mcp.render import EvaluateOutput, render_outcome
@@ -43,9 +43,14 @@ VARIABLES_URI = "sage://sessions/{session_id}/variables"
 
 INSTRUCTIONS = """\
 SageMath (computer algebra, number theory, plotting) through the `evaluate` tool.
-Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x), (x, 0, pi))`.
+Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x), (x, 0, pi))`;
+the symbolic variable `x` is predefined. IPython magics (`%time`) are not supported: use
+`walltime()`, `cputime()` or `timeit('...')`.
 Without a session_id each call runs in a fresh namespace. To keep variables between calls,
-create a session with create_session and pass its session_id to evaluate.
+create a session with create_session and pass its session_id to evaluate. A session runs one
+call at a time: others wait their turn, and the wait counts toward their timeout_seconds.
+Resources: sage://sessions/{session_id}/variables lists a session's variables; the full text
+of an output cut to save context (or a scaled-down plot) is at the sage:// URI its result names.
 """
 
 SessionIdArg = Annotated[
@@ -78,7 +83,10 @@ class SessionList(BaseModel):
 
 class DeleteResult(BaseModel):
     session_id: str
-    deleted: bool
+    deleted: bool = Field(
+        description="True when this call deleted the session; false when it was already gone."
+    )
+    note: str = Field(default="", description="Why nothing was deleted, when deleted is false.")
 
 
 class InterruptResult(BaseModel):
@@ -183,7 +191,8 @@ class SageMcp:
             VARIABLES_URI,
             name="session_variables",
             description="The variables a session defines: name, type and value (cut to 300 "
-            "characters), as JSON. Reading it waits for the session's running evaluation.",
+            "characters), as JSON. Read between evaluations: a session running code is "
+            "said to be busy.",
             mime_type="application/json",
         )(self.read_variables)
 
@@ -201,8 +210,8 @@ class SageMcp:
             f"the Sage sidecar at {self.sidecar_address} is not serving\n", status_code=503
         )
 
-    def _explain(self, error: SidecarError, session_id: str = "") -> str:
-        return explain(error, session_id=session_id, spawned_sidecar=self.spawned_sidecar)
+    def _explain(self, error: SidecarError, session_id: str = "", use: Use = "evaluate") -> str:
+        return explain(error, session_id=session_id, use=use, spawned_sidecar=self.spawned_sidecar)
 
     # Tools. Their docstrings and parameter descriptions are what the model reads.
 
@@ -266,7 +275,7 @@ class SageMcp:
             # Any evaluation that started may have bound names, even one that failed.
             if session and outcome.execution_count:
                 await self._variables_changed(session)
-        return render_outcome(
+        return await render_outcome(
             outcome,
             session_id=session_id or None,
             timeout=timeout,
@@ -294,11 +303,22 @@ class SageMcp:
         return SessionList(sessions=[_session_info(s) for s in sessions])
 
     async def delete_session(self, session_id: SessionIdArg) -> DeleteResult:
-        """Delete a session and its variables, stopping anything it is running."""
+        """Delete a session and its variables, stopping anything it is running.
+
+        Deleting a session that is already gone succeeds, with deleted false.
+        """
         try:
             await self.client.delete_session(session_id)
         except SidecarError as error:
-            raise ToolError(self._explain(error, session_id)) from None
+            if error.code.name != "NOT_FOUND":
+                raise ToolError(self._explain(error, session_id)) from None
+            # Idempotent, as annotated: the session is gone either way.
+            return DeleteResult(
+                session_id=session_id,
+                deleted=False,
+                note=f"Session {session_id!r} was already gone (deleted before, lost, or never "
+                "created); there was nothing to delete.",
+            )
         await self._variables_changed(session_id)
         return DeleteResult(session_id=session_id, deleted=True)
 
@@ -307,7 +327,7 @@ class SageMcp:
         try:
             interrupted = await self.client.interrupt(session_id)
         except SidecarError as error:
-            raise ToolError(self._explain(error, session_id)) from None
+            raise ToolError(self._explain(error, session_id, "interrupt")) from None
         return InterruptResult(session_id=session_id, interrupted=interrupted)
 
     # Resources.
@@ -338,17 +358,23 @@ class SageMcp:
                 "The URI names no session: use sage://sessions/{session_id}/variables with a "
                 "session_id from create_session or list_sessions."
             )
+        busy = ResourceError(
+            f"Session {session_id!r} is running code; its variables are read between "
+            "evaluations. Read them again when it is done, or interrupt it."
+        )
         try:
+            # ListVariables waits for the session's turn, up to the whole RPC deadline: a
+            # session seen busy is answered at once instead.
+            session = await self.client.get_session(session_id)
+            if session.state == sage_pb2.SESSION_STATE_BUSY or session.queued_evaluations:
+                raise busy
             listed = await self.client.list_variables(session_id)
         except SidecarError as error:
             if error.code.name == "NOT_FOUND":
-                raise ResourceNotFoundError(self._explain(error, session_id)) from None
-            if error.code.name == "DEADLINE_EXCEEDED":
-                raise ResourceError(
-                    f"Session {session_id!r} is still running code: its variables are read "
-                    "between evaluations. Read them again when it is done, or interrupt it."
-                ) from None
-            raise ResourceError(self._explain(error, session_id)) from None
+                raise ResourceNotFoundError(self._explain(error, session_id, "variables")) from None
+            if error.code.name == "DEADLINE_EXCEEDED":  # it became busy after the check
+                raise busy from None
+            raise ResourceError(self._explain(error, session_id, "variables")) from None
         variables = [{"name": v.name, "type": v.type, "value": v.value} for v in listed.variables]
         listing = {"session_id": session_id, "variables": variables, "omitted": listed.omitted}
         return json.dumps(listing, indent=1)

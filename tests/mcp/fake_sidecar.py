@@ -34,6 +34,8 @@ class Script:
     known_sessions: set[str] = field(default_factory=lambda: {"s1"})
     # Set: the stream stays open after `finished` until the test sets it.
     end_stream: asyncio.Event | None = None
+    # Sent after the printed output, as `show()` sends a plot.
+    displays: list[pb.DisplayData] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +71,8 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
         if self.script.evaluate_seconds:
             await asyncio.sleep(self.script.evaluate_seconds)
         yield pb.EvaluateResponse(stdout=pb.OutputChunk(text="hello\n"))
+        for display in self.script.displays:
+            yield pb.EvaluateResponse(display=display)
         yield pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="2"))
         yield pb.EvaluateResponse(
             finished=pb.EvaluationFinished(

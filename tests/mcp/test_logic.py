@@ -23,7 +23,7 @@ from sage_mcp.client import (
 from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
 from sage_mcp.output_budget import OutputStore, fit_image, fit_text
-from sage_mcp.render import render_outcome, trim_traceback
+from sage_mcp.render import EvaluateOutput, render_outcome, trim_traceback
 from sage_mcp.settings import McpSettings
 from sage_services.api.sage.v1 import sage_pb2 as pb
 
@@ -145,10 +145,10 @@ def _noise_png(size: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_large_image_is_scaled_down_and_the_original_kept() -> None:
+async def test_large_image_is_scaled_down_and_the_original_kept() -> None:
     store = OutputStore()
     data = _noise_png(400)
-    fitted = fit_image(data, "image/png", 100_000, store)
+    fitted = await fit_image(data, "image/png", 100_000, store)
     assert fitted.data is not None
     assert len(fitted.data) <= 100_000
     assert fitted.mime_type == "image/png"
@@ -167,12 +167,12 @@ def _png_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def test_image_with_too_many_pixels_is_offered_whole_never_decoded() -> None:
+async def test_image_with_too_many_pixels_is_offered_whole_never_decoded() -> None:
     store = OutputStore()
     data = _png_claiming(20_000, 20_000)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # PIL's bomb warning must not reach the log either
-        fitted = fit_image(data, "image/png", 10, store)
+        fitted = await fit_image(data, "image/png", 10, store)
     assert fitted.data is None
     assert fitted.uri is not None
     assert "20000x20000 image" in fitted.note
@@ -180,9 +180,15 @@ def test_image_with_too_many_pixels_is_offered_whole_never_decoded() -> None:
     assert store.get(fitted.uri.rsplit("/", 1)[1].removesuffix(".png")) == data
 
 
-def test_small_image_is_returned_as_is() -> None:
+async def test_an_image_that_cannot_be_decoded_is_offered_whole() -> None:
+    broken = await fit_image(b"\x89PNG not really", "image/png", 10, OutputStore())
+    assert broken.data is None
+    assert "not shown" in broken.note
+
+
+async def test_small_image_is_returned_as_is() -> None:
     data = _noise_png(10)
-    fitted = fit_image(data, "image/png", 100_000, OutputStore())
+    fitted = await fit_image(data, "image/png", 100_000, OutputStore())
     assert fitted.data == data
     assert fitted.uri is None
 
@@ -205,8 +211,10 @@ def _events(
     return outcome
 
 
-def _render(outcome: Outcome, session_id: str | None = None) -> tuple[str, dict[str, object], bool]:
-    result = render_outcome(
+async def _render(
+    outcome: Outcome, session_id: str | None = None
+) -> tuple[str, dict[str, object], bool]:
+    result = await render_outcome(
         outcome,
         session_id=session_id,
         timeout=60,
@@ -218,8 +226,8 @@ def _render(outcome: Outcome, session_id: str | None = None) -> tuple[str, dict[
     return text, result.structured_content, result.is_error
 
 
-def test_latex_is_shown_only_when_it_adds_something() -> None:
-    plain, _, _ = _render(
+async def test_latex_is_shown_only_when_it_adds_something() -> None:
+    plain, _, _ = await _render(
         _events(
             pb.EvaluateResponse(
                 result=pb.ExecutionResult(text_plain="x^2 + 1", text_latex="x^{2} + 1")
@@ -227,7 +235,7 @@ def test_latex_is_shown_only_when_it_adds_something() -> None:
         )
     )
     assert "LaTeX" not in plain
-    product, _, _ = _render(
+    product, _, _ = await _render(
         _events(
             pb.EvaluateResponse(
                 result=pb.ExecutionResult(
@@ -237,7 +245,7 @@ def test_latex_is_shown_only_when_it_adds_something() -> None:
         )
     )
     assert "LaTeX" not in product
-    root, structured, _ = _render(
+    root, structured, _ = await _render(
         _events(
             pb.EvaluateResponse(
                 result=pb.ExecutionResult(text_plain="sqrt(2)", text_latex="\\sqrt{2}")
@@ -248,8 +256,8 @@ def test_latex_is_shown_only_when_it_adds_something() -> None:
     assert structured["latex"] == "\\sqrt{2}"
 
 
-def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
-    text, structured, is_error = _render(
+async def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
+    text, structured, is_error = await _render(
         _events(
             pb.EvaluateResponse(stdout=pb.OutputChunk(text="hi\n")),
             pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="3")),
@@ -261,15 +269,26 @@ def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
     assert not is_error
 
 
-def test_timeout_is_an_error_that_says_what_to_do() -> None:
-    text, structured, is_error = _render(_events(status=pb.EVALUATION_STATUS_TIMED_OUT), "s1")
+async def test_the_value_after_a_warning_is_labelled_as_the_result() -> None:
+    text, structured, _ = await _render(
+        _events(
+            pb.EvaluateResponse(stderr=pb.OutputChunk(text="<cell 1>:1: UserWarning: careful\n")),
+            pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="7")),
+        )
+    )
+    assert text == "stderr:\n<cell 1>:1: UserWarning: careful\nResult: 7"
+    assert structured["result"] == "7"
+
+
+async def test_timeout_is_an_error_that_says_what_to_do() -> None:
+    text, structured, is_error = await _render(_events(status=pb.EVALUATION_STATUS_TIMED_OUT), "s1")
     assert is_error
     assert structured["status"] == "timed_out"
     assert "timeout_seconds" in text
     assert "variables are kept" in text
 
 
-def test_a_worker_the_sidecar_killed_is_explained_in_its_own_words() -> None:
+async def test_a_worker_the_sidecar_killed_is_explained_in_its_own_words() -> None:
     killed = pb.EvaluateResponse(
         error=pb.ExecutionError(
             ename="WorkerKilled",
@@ -277,10 +296,34 @@ def test_a_worker_the_sidecar_killed_is_explained_in_its_own_words() -> None:
             "process was killed. The session is restored to where it was before this evaluation.",
         )
     )
-    text, _, is_error = _render(_events(killed, status=pb.EVALUATION_STATUS_INTERRUPTED), "s1")
+    text, _, is_error = await _render(
+        _events(killed, status=pb.EVALUATION_STATUS_INTERRUPTED), "s1"
+    )
     assert is_error
     assert text.startswith("The evaluation was interrupted. The computation did not stop")
     assert "restored to where it was before" in text
+    assert "variables are kept" not in text
+
+
+async def test_a_dead_worker_is_described_as_restoring_the_session_not_losing_it() -> None:
+    """The sidecar restores a session whose worker died to where it was before the cell, and
+    says state_preserved true: the output schema must not call its variables lost."""
+    fields = EvaluateOutput.model_json_schema()["properties"]
+    status = fields["status"]["description"]
+    assert "worker_died" in status
+    assert "lost" not in status
+    assert "restored to where it was before this evaluation" in status
+    assert "restored" in fields["state_preserved"]["description"]
+    assert "one-off" in fields["state_preserved"]["description"]
+    # A death whose error has a traceback (not the sidecar's own account) says the same.
+    died = pb.EvaluateResponse(
+        error=pb.ExecutionError(ename="SystemError", evalue="x", traceback="Traceback ...")
+    )
+    text, structured, _ = await _render(
+        _events(died, status=pb.EVALUATION_STATUS_WORKER_DIED), "s1"
+    )
+    assert structured["state_preserved"] is True
+    assert "The session is restored to where it was before this evaluation." in text
     assert "variables are kept" not in text
 
 
@@ -306,6 +349,53 @@ def test_traceback_keeps_the_cell_and_innermost_frames() -> None:
     assert "module29.py" in trimmed
     assert lines[-1] == "ValueError: bad"
     assert len(lines) < 15
+
+
+def _traceback(cell: bool, depth: int, exception: str) -> list[str]:
+    frames = ['  File "<cell 1>", line 1, in <module>', "    f(1)"] if cell else []
+    for i in range(depth):
+        frames += [f'  File "sage/deep/module{i}.py", line {i}, in g{i}', f"    call{i}()"]
+    return ["Traceback (most recent call last):", *frames, exception]
+
+
+def test_a_chained_traceback_is_trimmed_one_traceback_at_a_time() -> None:
+    """Every frame stays in its own traceback, with its code line, around the separators."""
+    during = "During handling of the above exception, another exception occurred:"
+    cause = "The above exception was the direct cause of the following exception:"
+    tb = "\n".join(
+        [
+            *_traceback(False, 15, "RuntimeError: ECL says: no"),
+            "",
+            during,
+            "",
+            *_traceback(True, 15, "KeyError: 'k'"),
+            "",
+            cause,
+            "",
+            *_traceback(False, 3, "ValueError: bad"),
+        ]
+    )
+    parts = trim_traceback(tb).split("\n\n")
+    assert [parts[1], parts[3]] == [during, cause]
+    first, second, third = (part.splitlines() for part in parts[::2])
+    assert first == [
+        "Traceback (most recent call last):",
+        "  ... 13 frames inside Sage omitted ...",
+        '  File "sage/deep/module13.py", line 13, in g13',
+        "    call13()",
+        '  File "sage/deep/module14.py", line 14, in g14',
+        "    call14()",
+        "RuntimeError: ECL says: no",
+    ]
+    assert second[1:3] == ['  File "<cell 1>", line 1, in <module>', "    f(1)"]
+    assert second[3] == "  ... 13 frames inside Sage omitted ..."
+    assert second[-1] == "KeyError: 'k'"
+    assert third[-3:] == [
+        '  File "sage/deep/module2.py", line 2, in g2',
+        "    call2()",
+        "ValueError: bad",
+    ]
+    assert "  ... 1 frame inside Sage omitted ..." in third
 
 
 def test_short_traceback_is_kept_whole_without_colour_codes() -> None:
@@ -380,6 +470,37 @@ def test_invalid_argument_whose_description_is_a_sentence_reads_cleanly() -> Non
         "Invalid argument code: it is 1100013 bytes, over this server's limit of 1048576 bytes. "
         "Fix it and call again."
     )
+
+
+def test_interrupting_a_missing_session_says_nothing_runs_not_to_rerun_definitions() -> None:
+    info = error_details_pb2.ResourceInfo(resource_type="sage.v1.Session", resource_name="abc")
+    error = SidecarError(grpc.StatusCode.NOT_FOUND, "gone", details=[info])
+    message = explain(error, use="interrupt")
+    assert message == (
+        "Session 'abc' does not exist: it was deleted, or never existed. Nothing runs in it to "
+        "interrupt; list_sessions shows the live sessions."
+    )
+    assert "re-run" not in explain(error, use="variables")
+
+
+def test_the_sidecars_words_name_tools_not_grpc_methods() -> None:
+    description = (
+        "expected the id CreateSession returned (letters, digits, '-' or '_', at most 64), "
+        "got 'bad id!'."
+    )
+    violation = error_details_pb2.BadRequest.FieldViolation(
+        field="session_id", description=description
+    )
+    error = SidecarError(
+        grpc.StatusCode.INVALID_ARGUMENT,
+        f"Invalid session_id: {description}",
+        details=[error_details_pb2.BadRequest(field_violations=[violation])],
+    )
+    assert explain(error).startswith(
+        "Invalid argument session_id: expected the id create_session returned (letters"
+    )
+    other = explain(SidecarError(grpc.StatusCode.INTERNAL, "Retry, or call DeleteSession."))
+    assert other.endswith("Retry, or call delete_session.")
 
 
 def test_unknown_session_is_said_deleted_not_lost_in_a_restart() -> None:

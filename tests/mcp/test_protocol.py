@@ -4,8 +4,10 @@ the capabilities it advertises are served, and a request it refuses says what to
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +17,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.shared.subscriptions import ResourceUpdated
 from mcp.types import INVALID_PARAMS, TextContent
+from PIL import Image, ImageDraw
+from sage_services.api.sage.v1 import sage_pb2 as pb
 
 from tests.mcp.conftest import SAGE_MCP, stdio_client, stdio_params
 from tests.mcp.fake_sidecar import FakeSidecar
@@ -111,6 +115,79 @@ async def test_invalid_tool_arguments_say_what_is_wrong_and_what_is_expected(
         "There is no tool named 'evaluate_all'. The tools are evaluate, create_session, "
         "list_sessions, delete_session, interrupt."
     )
+
+
+async def test_unknown_tool_arguments_are_refused_naming_them_and_the_accepted_ones(
+    fake: FakeSidecar,
+) -> None:
+    """A misspelt argument is not dropped: `sessionId` must not run the code in a fresh
+    namespace as if no session had been named."""
+    async with stdio_client(fake.address) as client:
+        listed = await client.list_tools()
+        misspelt = await client.call_tool("evaluate", {"code": "f", "sessionId": "s1"})
+        extra = await client.call_tool("list_sessions", {"verbose": True, "all": 1})
+    assert all(tool.input_schema["additionalProperties"] is False for tool in listed.tools)
+    assert misspelt.is_error
+    assert text_of(misspelt) == (
+        "Unknown argument sessionId (did you mean session_id?) for evaluate; evaluate takes "
+        "code (string, required), session_id (string), timeout_seconds (number). Fix the "
+        "arguments and call again."
+    )
+    assert fake.seen.evaluations == []
+    assert extra.is_error
+    assert text_of(extra) == (
+        "Unknown arguments verbose, all for list_sessions; list_sessions takes no arguments. "
+        "Fix the arguments and call again."
+    )
+
+
+async def test_instructions_say_what_an_agent_needs_to_know(fake: FakeSidecar) -> None:
+    async with stdio_client(fake.address) as client:
+        instructions = client.instructions
+    assert instructions is not None
+    assert "`x` is predefined" in instructions
+    assert "%time" in instructions
+    assert "walltime()" in instructions
+    assert "timeit(" in instructions
+    assert "sage://sessions/{session_id}/variables" in instructions
+    assert "full text" in instructions
+    assert "wait their turn" in instructions
+    assert "timeout_seconds" in instructions
+    assert len(instructions) < 1200
+
+
+def _lines_png(size: int) -> bytes:
+    """A large PNG of a few lines, which compresses well: scaling it down takes several tries
+    (each a resize and an optimized PNG encoding), about a second in all."""
+    rng = random.Random(1)
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    for _ in range(300):
+        ends = [(rng.randrange(size), rng.randrange(size)) for _ in range(2)]
+        draw.line(ends, fill=(rng.randrange(256), 0, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_scaling_a_large_image_does_not_stall_other_calls(fake: FakeSidecar) -> None:
+    """The image is scaled in a worker thread: calls that arrive meanwhile are answered."""
+    plot = _lines_png(4000)
+    fake.script.displays = [pb.DisplayData(mime_type="image/png", data=plot)]
+    async with stdio_client(fake.address, "--max-image-bytes", "8000") as client:
+        await client.call_tool("list_sessions", {})
+        loop = asyncio.get_running_loop()
+        evaluating = asyncio.create_task(client.call_tool("evaluate", {"code": "plot"}))
+        slowest = 0.0
+        while not evaluating.done():
+            began = loop.time()
+            await client.call_tool("list_sessions", {})
+            slowest = max(slowest, loop.time() - began)
+        result = await evaluating
+    assert not result.is_error, text_of(result)
+    assert "image scaled down from 4000x4000" in text_of(result)
+    # Scaling on the event loop held every call up for about a second.
+    assert slowest < 0.5, f"list_sessions waited {slowest:.2f} s while an image was scaled"
 
 
 async def test_an_unknown_resource_uri_names_the_resources_there_are(fake: FakeSidecar) -> None:

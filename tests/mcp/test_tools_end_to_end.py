@@ -460,3 +460,90 @@ async def test_a_table_or_html_value_is_said_once(sidecar: SidecarProcess) -> No
     assert shown.structured_content["result"] is None
     assert shown.structured_content["displayed"] == ["  1   2\n  3   4"]
     assert text_of(html_value) == "<b>hi</b>"
+
+
+async def test_a_chained_exception_keeps_each_traceback_whole_and_in_order(
+    mcp_http: HttpServer,
+) -> None:
+    """Sage raises ValueError while handling ECL's RuntimeError: two tracebacks, each with its
+    own frames and their code lines, the cell's in the second."""
+    async with Client(mcp_http.url) as client:
+        result = await client.call_tool("evaluate", {"code": "integral(1/x, x, 0, 1)"})
+    assert result.is_error
+    assert result.structured_content is not None
+    traceback = result.structured_content["error"]["traceback"]
+    separator = "During handling of the above exception, another exception occurred:"
+    assert traceback.count(separator) == 1
+    first, second = traceback.split(separator)
+    assert first.strip().splitlines()[-1].startswith("RuntimeError: ECL says")
+    assert "<cell" not in first
+    assert second.strip().splitlines()[-1] == "ValueError: Integral is divergent."
+    cell = second.index('File "<cell 1>", line 1')
+    assert second[cell:].splitlines()[1].strip() == "integral(1/x, x, 0, 1)"
+    for part in (first, second):
+        lines = part.strip().splitlines()
+        assert lines[0] == "Traceback (most recent call last):"
+        frames = [i for i, line in enumerate(lines) if line.lstrip().startswith('File "')]
+        assert frames, part
+        # Each frame line is followed by its code line, not by another frame.
+        assert all(lines[i + 1].startswith("    ") for i in frames), part
+
+
+async def test_reading_a_busy_sessions_variables_says_so_at_once(
+    mcp_http: HttpServer, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    """Not after the whole RPC deadline (10 s): the session is seen busy and said to be."""
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        running = asyncio.create_task(
+            client.call_tool("evaluate", {"code": "sleep(8)", "session_id": session_id})
+        )
+        await wait_for_state(stub, session_id, busy=True)
+        began = time.monotonic()
+        with pytest.raises(MCPError) as busy:
+            await client.read_resource(created.structured_content["variables_uri"])
+        elapsed = time.monotonic() - began
+        await client.call_tool("interrupt", {"session_id": session_id})
+        await running
+        after = await client.read_resource(created.structured_content["variables_uri"])
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert elapsed < 3.0
+    assert busy.value.error.message == (
+        f"Session {session_id!r} is running code; its variables are read between evaluations. "
+        "Read them again when it is done, or interrupt it."
+    )
+    assert isinstance(after.contents[0], TextResourceContents)
+
+
+async def test_deleting_a_session_twice_succeeds_and_says_it_was_already_gone(
+    mcp_http: HttpServer,
+) -> None:
+    """delete_session is annotated idempotent; interrupt of a gone session says nothing runs."""
+    async with Client(mcp_http.url) as client:
+        created = await client.call_tool("create_session", {})
+        assert created.structured_content is not None
+        session_id = created.structured_content["session_id"]
+        first = await client.call_tool("delete_session", {"session_id": session_id})
+        second = await client.call_tool("delete_session", {"session_id": session_id})
+        interrupted = await client.call_tool("interrupt", {"session_id": session_id})
+    assert not first.is_error
+    assert first.structured_content == {"session_id": session_id, "deleted": True, "note": ""}
+    assert not second.is_error, text_of(second)
+    assert second.structured_content is not None
+    assert second.structured_content["deleted"] is False
+    assert "already gone" in second.structured_content["note"]
+    assert interrupted.is_error
+    assert "Nothing runs in it to interrupt" in text_of(interrupted)
+    assert "re-run" not in text_of(interrupted)
+
+
+async def test_a_malformed_session_id_is_explained_in_tool_words(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        result = await client.call_tool("evaluate", {"code": "1", "session_id": "bad id!"})
+    assert result.is_error
+    assert text_of(result).startswith(
+        "Invalid argument session_id: expected the id create_session returned"
+    )
+    assert "CreateSession" not in text_of(result)
