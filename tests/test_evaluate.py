@@ -216,6 +216,39 @@ def test_syntax_error_is_reported_in_band(stub: sage_pb2_grpc.SageServiceStub) -
     assert finished_of(events).status == pb.EVALUATION_STATUS_ERROR
 
 
+def test_syntax_error_quotes_the_line_as_written_not_as_preparsed(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "a = 1\nf(x) = x^2 +"), "error").error
+    assert "f(x) = x^2 +" in error.traceback
+    assert "symbolic_expression" not in error.traceback  # the preparser's rewrite
+    assert "^" not in error.traceback.replace("x^2", "")  # no caret at a preparsed column
+
+
+def test_a_magic_gets_a_hint_of_what_to_use_instead(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    error = one(evaluate(stub, "%time factor(2^64 + 1)"), "error").error
+    assert error.ename == "SyntaxError"
+    assert "%time factor(2^64 + 1)" in error.traceback
+    assert "walltime()" in error.traceback
+
+
+def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "b = 2^3 / 0"), "error").error
+    assert error.ename == "ZeroDivisionError"
+    assert "b = 2^3 / 0" in error.traceback
+    assert "~~" not in error.traceback
+    assert "^^" not in error.traceback
+
+
+def test_latex_that_only_quotes_the_text_is_left_out(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    result = one(evaluate(stub, "gp('2+3')"), "result").result  # LaTeX would be \\verb|5|
+    assert (result.text_plain, result.text_latex) == ("5", "")
+
+
 def test_exit_in_a_cell_does_not_end_the_session(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

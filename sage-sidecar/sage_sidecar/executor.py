@@ -63,7 +63,7 @@ _MAX_SOURCE_BYTES = 8 * 1024 * 1024
 _SOURCE_ENTRY_BYTES = 512
 # What `latex()` gives an object with no LaTeX form (a string, a matplotlib figure): its repr
 # in typewriter type, which says nothing the plain text does not.
-_NO_LATEX = "\\text{\\texttt{"
+_NO_LATEX = ("\\text{\\texttt{", "\\verb")
 # A graph's LaTeX is a TikZ drawing: no use as mathematics, and kilobytes long.
 _PICTURE = "\\begin{tikzpicture}"
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
@@ -393,7 +393,7 @@ class Executor:
                 len(text_latex) > _MAX_LATEX_TEXT
                 or text_latex.startswith(_NO_LATEX)
                 or _PICTURE in text_latex
-            ):
+            ):  # fmt: skip
                 text_latex = ""
         return Result(self._capture.take(wire_text(text)), wire_text(text_latex))
 
@@ -489,7 +489,7 @@ def _error(exc: BaseException, cell_name: str) -> Error:
     while tb is not None and tb.tb_frame.f_code.co_filename != cell_name:
         tb = tb.tb_next
     if isinstance(exc, SyntaxError):
-        text = "".join(traceback.format_exception_only(type(exc), exc))
+        text = _syntax_error(exc, cell_name)
     else:
         described = traceback.TracebackException(type(exc), exc, tb)
         # The interrupt handler's own frame, where KeyboardInterrupt is raised, is not the
@@ -497,12 +497,45 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         described.stack = traceback.StackSummary.from_list(
             [frame for frame in described.stack if frame.filename != __file__]
         )
+        _no_carets_in_cells(described)
         text = "".join(described.format())
     return Error(
         wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
         wire_text(_cut(str(exc))),
         wire_text(_cut(text)),
     )
+
+
+def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
+    """As the console shows it, with the line as written: the compiler saw the preparsed code
+    (`2^10` is `Integer(2)**Integer(10)` there), whose text and column would mislead."""
+    if exc.filename == cell_name and exc.lineno:
+        written = linecache.getline(cell_name, exc.lineno)
+        if written.strip():
+            exc.text, exc.offset, exc.end_offset = written, None, None
+            if written.lstrip().startswith(("%", "time ")):
+                exc.add_note(
+                    "IPython magics (%time, %timeit, %display...) and the console's `time` "
+                    "prefix are not supported here: use walltime(), cputime() or "
+                    "timeit('...')."
+                )
+    return "".join(traceback.format_exception_only(type(exc), exc))
+
+
+def _no_carets_in_cells(described: traceback.TracebackException) -> None:
+    """A cell's frames show the line as written, but their columns are the preparsed code's:
+    carets under them would point at the wrong place, so they go (chained exceptions too)."""
+    seen: set[int] = set()
+    pending: list[traceback.TracebackException | None] = [described]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        for frame in current.stack:
+            if frame.filename.startswith("<cell "):
+                frame.colno = frame.end_colno = None
+        pending += [current.__cause__, current.__context__]
 
 
 def _wire_name(name: Any) -> Any:
