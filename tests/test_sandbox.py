@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import pytest
+import sage_sidecar
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import (
+    BIN,
     SERVING,
     SidecarProcess,
     create_session,
     evaluate,
+    free_port,
     one,
     start_sidecar,
     stop_and_check,
 )
+
+ROOT = os.geteuid() == 0
+OWN_FILES = "the worker's own uid, as are the programs it starts"
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +79,7 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
     report = _sandbox_report(confined)
     if os.geteuid() != 0 and "NOT" in report.get("network", ""):
         pytest.skip(f"this platform refuses namespaces: {report}")
+    files = report.pop("files", "")
     assert report == {
         "network": "none (own network namespace)",
         "scratch": "private tmpfs",
@@ -81,6 +93,36 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         if os.geteuid() == 0
         else "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
     }
+    closed = _closed_directories()
+    if not ROOT:
+        assert files == "the sidecar's uid, as the worker's"
+    elif not closed:
+        assert files == OWN_FILES
+    else:  # the fallback, which names what is out of reach and what then fails
+        fallback = "read and written as root, NOT as the worker's uid, which cannot read "
+        assert files.startswith(fallback), files
+        unreachable = files[len(fallback) :].split(":", 1)[0]
+        assert any(unreachable.startswith(directory + "/") for directory in closed), files
+        assert files.endswith(
+            ": programs Sage starts run as that uid and cannot read what the worker writes "
+            "(3D plots fail; make the installation readable by all users to have them)"
+        )
+
+
+def _closed_directories() -> list[str]:
+    """The directories on the way to this Python installation that other users cannot enter
+    and read (a home only root may enter), outermost first."""
+    found: list[str] = []
+    for path in (
+        os.path.realpath(sys.executable),
+        *(sysconfig.get_path(name) for name in ("stdlib", "purelib")),
+        *sage_sidecar.__path__,
+    ):
+        for directory in (*reversed(Path(path).parents), Path(path)):
+            mode = directory.stat().st_mode
+            if stat.S_ISDIR(mode) and mode & 0o005 != 0o005 and str(directory) not in found:
+                found.append(str(directory))
+    return found
 
 
 def test_worker_cannot_open_a_socket(
@@ -177,6 +219,27 @@ def test_programs_sage_bundles_find_their_libraries(stub: sage_pb2_grpc.SageServ
     assert "Tachyon" in output
 
 
+def test_maxima_started_by_a_worker_answers(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    # Maxima makes `$HOME/.maxima` at start; HOME is the scratch, which the worker's uid owns.
+    events = evaluate(stub, "maxima('integrate(x^2,x)')", timeout=60)
+    assert one(events, "result").result.text_plain == "x^3/3", events
+
+
+def test_sessions_do_not_share_sages_temporary_directory(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    where = (
+        "import os\nfrom sage.misc.temporary_file import tmp_filename\n"
+        "os.path.dirname(os.path.dirname(tmp_filename())) == os.getcwd(), "
+        "os.path.dirname(tmp_filename())"
+    )
+    first, second = create_session(stub), create_session(stub)
+    in_first, first_dir = _outcome(stub, where, first).strip("()").split(", ")
+    in_second, second_dir = _outcome(stub, where, second).strip("()").split(", ")
+    assert (in_first, in_second) == ("True", "True")  # in each session's own scratch
+    assert first_dir != second_dir
+
+
 def test_core_dumps_are_off(stub: sage_pb2_grpc.SageServiceStub) -> None:
     assert _outcome(stub, "import resource\nresource.getrlimit(resource.RLIMIT_CORE)") == "(0, 0)"
 
@@ -187,3 +250,88 @@ def test_network_can_be_allowed_explicitly() -> None:
         assert _sandbox_report(sidecar)["network"] == "host"
     finally:
         stop_and_check(sidecar)
+
+
+@pytest.fixture(scope="module")
+def readable_installation() -> Iterator[SidecarProcess]:
+    """A root sidecar whose installation other users can read, as under /usr or /opt.
+
+    Where this Python lives under a home only root may enter, the sidecar runs in a private
+    mount namespace in which each such directory is covered by an overlay whose top others
+    may enter (what the sidecar writes there goes to the overlay's upper directory)."""
+    if not ROOT:
+        pytest.skip("a uid of its own per worker needs the sidecar to start as root")
+    layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
+    script = ["set -e"]
+    for index, directory in enumerate(_closed_directories()):
+        upper, work = layers / f"{index}-upper", layers / f"{index}-work"
+        upper.mkdir(mode=0o755)
+        work.mkdir()
+        upper.chmod(0o755)
+        options = f"lowerdir={directory},upperdir={upper},workdir={work}"
+        script.append(f"mount -t overlay overlay -o {options} {directory}")
+    script.append('exec "$@"')
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="sidecar-", suffix=".log")[1])
+    state = tempfile.mkdtemp(prefix="sidecar-state-")
+    command = [
+        "unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(script), "sh",
+        str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", "--state-dir", state,
+        "--warm-workers", "1",
+    ]  # fmt: skip
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+    sidecar = SidecarProcess(process, f"127.0.0.1:{port}", log)
+    try:
+        sidecar.wait_for_health(SERVING)
+        sidecar.remember_descendants()
+        yield sidecar
+    finally:
+        stop_and_check(sidecar)
+        shutil.rmtree(layers, ignore_errors=True)
+
+
+@pytest.fixture
+def own_stub(readable_installation: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
+    with readable_installation.channel() as channel:
+        yield sage_pb2_grpc.SageServiceStub(channel)
+
+
+def _png_of(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str = "") -> pb.DisplayData:
+    events = evaluate(stub, code, session, timeout=60)
+    display = one(events, "display").display
+    assert display.mime_type == "image/png", events
+    assert display.data.startswith(b"\x89PNG\r\n\x1a\n")
+    return display
+
+
+def test_workers_of_a_root_sidecar_read_and_write_files_as_their_own_uid(
+    readable_installation: SidecarProcess, own_stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    assert _sandbox_report(readable_installation)["files"] == OWN_FILES
+    owners = _outcome(own_stub, (
+        "import os\nopen('mine', 'w').close()\n"
+        "os.getuid() == os.stat('mine').st_uid == os.stat('.').st_uid != 0"
+    ))  # fmt: skip
+    assert owners == "True"
+
+
+def test_a_3d_plot_comes_back_as_a_png_from_a_root_sidecar(
+    own_stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    # Sage's tachyon renders it, running as the worker's uid: it reads the scene the worker
+    # wrote and writes the image into the worker's temporary directory.
+    assert "Graphics3d Object" in _png_of(own_stub, "sphere()").text_plain
+    _png_of(own_stub, "var('x y')\nplot3d(sin(x*y), (x, -2, 2), (y, -2, 2))")
+
+
+def test_a_clone_of_a_root_sidecars_session_has_its_own_scratch_and_plots_in_3d(
+    own_stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    source = create_session(own_stub)
+    where = "import os\nfrom sage.misc.temporary_file import tmp_filename\ntmp_filename()"
+    in_source = _outcome(own_stub, where, source)
+    clone = own_stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60)
+    in_clone = _outcome(own_stub, where, clone.session.session_id)
+    assert os.path.dirname(in_clone) != os.path.dirname(in_source)
+    _png_of(own_stub, "sphere()", clone.session.session_id)

@@ -16,8 +16,11 @@ import os
 import platform
 import resource
 import struct
+import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -64,7 +67,14 @@ class Confinement:
     report: dict[str, str]
 
 
+# The uid of its own this worker takes when the sidecar starts as root (unique among live
+# processes); None when workers keep the sidecar's. Clones, forks of a worker, inherit it.
+_worker_uid: int | None = None
+
+
 def confine(spec: WorkerSpec) -> Confinement:
+    global _worker_uid
+    _worker_uid = _WORKER_UIDS + os.getpid() if os.geteuid() == 0 else None
     report: dict[str, str] = {}
     mounts = _enter_namespaces(spec, report)
     scratch = new_scratch(spec, mounts)
@@ -77,36 +87,74 @@ def confine(spec: WorkerSpec) -> Confinement:
         report["secret files"] = _hide(spec.secrets, mounts)
     report["state directory"] = _hide(spec.hidden_paths, mounts)
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
-    report["user"] = _become_own_user()
+    report["user"], report["files"] = _become_own_user()
     report["server"] = _protect(spec)
     return Confinement(scratch, report)
 
 
-def _become_own_user() -> str:
-    """As root: real and effective uid of its own, no capabilities, files still read as root.
+def _become_own_user() -> tuple[str, str]:
+    """As root: real, effective and filesystem uid of its own, no capabilities. Says how the
+    worker runs, and as whom it reads and writes files.
 
     Signals, ptrace and /proc go by the real and effective uids, so other workers and the
     server are out of reach, and RLIMIT_NPROC (which the kernel ignores for root) counts this
-    worker's processes alone. File access goes by the filesystem uid, which stays 0, so the
-    Python installation (possibly under a root-only home) still imports.
+    worker's processes alone. Files go by the filesystem uid: the worker's own, so that the
+    programs it starts (which run as that uid: execve resets the filesystem uid) can read
+    what it writes. Only when that uid cannot read the Python installation (under a home
+    only root may enter) does the worker keep reading and writing files as root.
     """
-    if os.geteuid() != 0:
-        return "the sidecar's own uid (a uid per worker needs the sidecar to start as root)"
-    uid = _WORKER_UIDS + os.getpid()  # unique among live processes
+    uid = _worker_uid
+    if uid is None:
+        return (
+            "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
+            "the sidecar's uid, as the worker's",
+        )
+    installation = _installation()  # as root: the bare uid may not even see what exists
     _libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
     # Its own gid as a supplementary group too: the kernel checks a program's new gid against
-    # the filesystem gid (kept 0 below) and the groups, and where neither matches it runs the
-    # program in secure mode, whose loader ignores `$ORIGIN` rpaths. Sage's bundled programs
-    # (tachyon for 3D plots) find their libraries through those.
+    # the filesystem gid (0 in the fallback below) and the groups, and where neither matches
+    # it runs the program in secure mode, whose loader ignores `$ORIGIN` rpaths. Sage's
+    # bundled programs (tachyon for 3D plots) find their libraries through those.
     os.setgroups([uid])
     os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # the filesystem uid follows
     _capset(_CAP_SETUID | _CAP_SETGID)
-    _libc.setfsuid(0)
-    _libc.setfsgid(0)
+    unreachable = _out_of_reach(installation)
+    if unreachable:
+        _libc.setfsuid(0)
+        _libc.setfsgid(0)
     _capset(0)
     _libc.prctl(_PR_SET_KEEPCAPS, 0, 0, 0, 0)
-    return "a uid of its own per worker, no capabilities"
+    user = "a uid of its own per worker, no capabilities"
+    if unreachable:
+        return user, (
+            f"read and written as root, NOT as the worker's uid, which cannot read {unreachable}:"
+            " programs Sage starts run as that uid and cannot read what the worker writes"
+            " (3D plots fail; make the installation readable by all users to have them)"
+        )
+    return user, "the worker's own uid, as are the programs it starts"
+
+
+def _out_of_reach(paths: list[str]) -> str | None:
+    """The first of these paths this process's real uid cannot read, if any.
+
+    Asked of the kernel (`access` goes by the real uid, with no capabilities), so every
+    directory on the way counts, ACLs included."""
+    for path in paths:
+        if not os.access(path, os.R_OK | os.X_OK):
+            return path
+    return None
+
+
+def _installation() -> list[str]:
+    """What a worker reads after confinement: the interpreter, the standard library (imported
+    lazily), the site packages, and the packages of Sage and of this project."""
+    paths = [os.path.realpath(sys.executable)]
+    paths += [sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")]
+    for name in ("sage", "sage_sidecar", "sage_services"):
+        module: Any = sys.modules.get(name)
+        paths += list(getattr(module, "__path__", ()))
+    return [path for path in dict.fromkeys(paths) if os.path.exists(path)]
 
 
 def _capset(capabilities: int) -> None:
@@ -132,19 +180,58 @@ def _hide(paths: tuple[str, ...], mounts: bool) -> str:
 
 
 def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
-    """A fresh scratch directory as cwd, HOME and TMPDIR; its own tmpfs when mounts are ours
-    and the platform lets them be made."""
+    """A fresh scratch directory as cwd, HOME and TMPDIR, and Sage's temporary directory in
+    it; its own tmpfs when mounts are ours and the platform lets them be made. The worker's
+    uid owns it, so the programs it starts can write there too."""
     # A forked clone shares its source's mount namespace until it takes its own, which it
     # may no longer be allowed to: then its scratch is a plain directory.
     mounts = mounts and _libc.unshare(_CLONE_NEWNS) == 0
     path = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-")
+    uid = _worker_uid
+    # The worker's gid is its own alone; group access lets in a worker that still reads and
+    # writes files as root (the fallback in `_become_own_user`).
+    access = "mode=0700" if uid is None else f"mode=0770,uid={uid},gid={uid}"
+    mounted = False
     if mounts:
         with contextlib.suppress(OSError):
-            _mount_tmpfs(path, f"size={spec.scratch_bytes},mode=0700")
+            _mount_tmpfs(path, f"size={spec.scratch_bytes},{access}")
+            mounted = True
+    if uid is not None and not mounted:
+        _hand_over(path, uid)
     os.chdir(path)
     os.environ.update(TMPDIR=path, HOME=path, MPLCONFIGDIR=path)
     tempfile.tempdir = path
+    sage_temporary = _move_sage_temporary_directory(path)
+    if uid is not None:  # made before the worker gives up root
+        _hand_over(sage_temporary, uid)
     return path
+
+
+def _hand_over(path: str, uid: int) -> None:
+    """Give a directory to the worker's uid, as the scratch tmpfs options do."""
+    # A clone no longer may give a file away: its own gid, which it may set, is enough.
+    with contextlib.suppress(PermissionError):
+        os.chown(path, uid, -1)
+    os.chown(path, -1, uid)
+    os.chmod(path, 0o770)
+
+
+# Sage's temporary directories this worker inherited: kept referenced, since dropping the
+# last reference to one deletes it, and its owner (the forkserver, a clone's source) still
+# uses it.
+_inherited_temporary_directories: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _move_sage_temporary_directory(scratch: str) -> str:
+    """Sage's temporary files (`tmp_filename`, `tmp_dir`: 3D plot scenes, interface input)
+    go into the scratch too; returns their directory. The one Sage made at import is the
+    forkserver's, which every worker would share."""
+    from sage.misc import temporary_file
+
+    _inherited_temporary_directories.append(temporary_file.TMP_DIR_FILENAME_BASE)
+    own = tempfile.TemporaryDirectory(prefix="sage_", dir=scratch)
+    temporary_file.TMP_DIR_FILENAME_BASE = own
+    return own.name
 
 
 def keep_out() -> None:
@@ -161,9 +248,13 @@ def _enter_namespaces(spec: WorkerSpec, report: dict[str, str]) -> bool:
         uid, gid = os.getuid(), os.getgid()
         entered = _libc.unshare(_CLONE_NEWUSER | flags) == 0
         if entered:
+            # A process that is not dumpable (`keep_out`, inherited from the forkserver) may
+            # not write its own maps: it is for these writes only, before any user code runs.
+            _libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
             _write("/proc/self/setgroups", "deny")
             _write("/proc/self/uid_map", f"{uid} {uid} 1")
             _write("/proc/self/gid_map", f"{gid} {gid} 1")
+            _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     if not entered:
         reason = os.strerror(ctypes.get_errno())
         report["network"] = (
