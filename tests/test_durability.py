@@ -271,6 +271,21 @@ def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> 
     assert worker_pid(stub, clone.session_id) != worker_pid(stub, source)
 
 
+def test_a_clone_that_outlives_its_source_ends_without_noise_in_the_log(
+    durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    source = create_session(stub)
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session.session_id
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=source))
+    pid = worker_pid(stub, clone)
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=clone))  # the forkserver reaps it
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert "unexpected pid" not in durable.log()
+
+
 def test_finished_reports_cpu_time_and_peak_memory(stub: sage_pb2_grpc.SageServiceStub) -> None:
     session = create_session(stub)
     finished = finished_of(run(stub, "big = [0] * 10^7\nsum(range(10^6))", session))

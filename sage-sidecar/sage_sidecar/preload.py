@@ -14,6 +14,7 @@ import gc
 import os
 import signal
 import tempfile
+import warnings
 
 from sage_sidecar import sandbox
 
@@ -37,6 +38,9 @@ def _reap_descendants_at_exit() -> None:
     """
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # The forkserver reaps what it adopts (clones whose source worker went first) and warns
+    # of each as an unexpected pid, a plain-text line in the sidecar's JSON log.
+    warnings.filterwarnings("ignore", message="forkserver: waitpid returned unexpected pid")
     me = os.getpid()
 
     def kill_descendants() -> None:
