@@ -67,6 +67,7 @@ from sage_sidecar import executor, worker  # noqa: E402, F401
 executor.warm_up()
 
 _reap_descendants_at_exit()
+sandbox.installation()  # found here once, for every worker's check of its file identity
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
 # Last: move everything loaded so far out of the collector's reach. Otherwise the first
 # collection in each worker walks every inherited object and copies the pages that hold them,

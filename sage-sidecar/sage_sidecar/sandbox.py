@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
 import os
 import platform
 import resource
@@ -109,7 +110,7 @@ def _become_own_user() -> tuple[str, str]:
             "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
             "the sidecar's uid, as the worker's",
         )
-    installation = _installation()  # as root: the bare uid may not even see what exists
+    paths = installation()  # as root: the bare uid may not even see what exists
     _libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
     # Its own gid as a supplementary group too: the kernel checks a program's new gid against
     # the filesystem gid (0 in the fallback below) and the groups, and where neither matches
@@ -119,7 +120,7 @@ def _become_own_user() -> tuple[str, str]:
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # the filesystem uid follows
     _capset(_CAP_SETUID | _CAP_SETGID)
-    unreachable = _out_of_reach(installation)
+    unreachable = _out_of_reach(paths)
     if unreachable:
         _libc.setfsuid(0)
         _libc.setfsgid(0)
@@ -146,9 +147,13 @@ def _out_of_reach(paths: list[str]) -> str | None:
     return None
 
 
-def _installation() -> list[str]:
+@functools.cache
+def installation() -> list[str]:
     """What a worker reads after confinement: the interpreter, the standard library (imported
-    lazily), the site packages, and the packages of Sage and of this project."""
+    lazily), the site packages, and the packages of Sage and of this project.
+
+    Found once, in the forkserver (`preload`): `sysconfig` builds its tables on first use,
+    which in each worker would cost private memory."""
     paths = [os.path.realpath(sys.executable)]
     paths += [sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")]
     for name in ("sage", "sage_sidecar", "sage_services"):
