@@ -18,6 +18,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from tests.helpers import BIN, SidecarProcess, exit_status, free_port
+from tests.mcp.fake_sidecar import FakeSidecar
 
 SAGE_MCP = BIN / "sage-mcp"
 
@@ -100,3 +101,12 @@ def mcp_http(sidecar: SidecarProcess) -> Iterator[HttpServer]:
     ]
     with http_server(command, port) as server:
         yield server
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSidecar]:
+    """The scriptable in-process sidecar, for tests where real Sage adds nothing."""
+    sidecar = FakeSidecar()
+    await sidecar.start()
+    yield sidecar
+    await sidecar.stop()

@@ -24,14 +24,6 @@ from tests.helpers import free_port
 from tests.mcp.fake_sidecar import FakeSidecar
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSidecar]:
-    sidecar = FakeSidecar()
-    await sidecar.start()
-    yield sidecar
-    await sidecar.stop()
-
-
 @contextlib.asynccontextmanager
 async def client_of(
     address: str, connect_timeout: float = 1.0, deadline_margin: float = 5.0

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -24,14 +23,6 @@ from tests.mcp.conftest import SAGE_MCP, stdio_client, stdio_params
 from tests.mcp.fake_sidecar import FakeSidecar
 
 VARIABLES = "sage://sessions/s1/variables"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSidecar]:
-    sidecar = FakeSidecar()
-    await sidecar.start()
-    yield sidecar
-    await sidecar.stop()
 
 
 def text_of(result: object) -> str:
