@@ -271,6 +271,18 @@ def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> 
     assert worker_pid(stub, clone.session_id) != worker_pid(stub, source)
 
 
+def test_a_key_that_is_not_a_name_is_snapshotted_without_costing_the_worker(
+    durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    session = create_session(stub)
+    run(stub, "globals()[1] = 'one'\nkept = 5", session)  # the key is an Integer, preparsed
+    pid = worker_pid(stub, session)
+    time.sleep(2)  # the session rests: its snapshot reports the names it saved
+    assert worker_pid(stub, session) == pid
+    assert f"worker {pid} sent a forged message" not in durable.log()
+    assert value(stub, session, "globals()[1], kept") == "('one', 5)"
+
+
 def test_a_clone_that_outlives_its_source_ends_without_noise_in_the_log(
     durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
 ) -> None:

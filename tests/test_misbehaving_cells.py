@@ -7,6 +7,10 @@ failure from the events alone.
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
@@ -51,6 +55,29 @@ def test_interrupts_that_land_as_cells_end_never_break_the_worker(
     # An interrupt cysignals recorded between cells must not stop a later one inside PARI.
     assert value(stub, session, "factor(2^128 + 1)") == "59649589127497217 * 5704689200685129054721"
     assert int(value(stub, session, "n")) >= completed
+    assert value(stub, session, "kept") == "42"
+
+
+def test_interrupts_that_keep_coming_while_a_cell_cleans_up_keep_the_worker(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Interrupts sent again (the server's resend, another caller's) may land while the
+    interrupted or failed cell cleans up: closing its pyplot figures takes a few ms here."""
+    worker = worker_pid(stub, session)
+    evaluate(stub, "import matplotlib.pyplot as plt", session)
+    for ending in ("while True: pass", "while True: 1/0"):
+        code = f"figures = [plt.figure() for _ in range(300)]\n{ending}"
+        call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code=code), timeout=120)
+        assert next(call).HasField("started")
+        time.sleep(1.5)  # the figures are made
+        for _ in range(400):
+            os.kill(worker, signal.SIGINT)
+            time.sleep(0.0005)
+        assert finished_of(list(call)).status in (
+            pb.EVALUATION_STATUS_INTERRUPTED,
+            pb.EVALUATION_STATUS_ERROR,
+        )
+        assert worker_pid(stub, session) == worker  # not a worker lost, and the cell rolled back
     assert value(stub, session, "kept") == "42"
 
 

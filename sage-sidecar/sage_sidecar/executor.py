@@ -309,10 +309,14 @@ class Executor:
                 pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
+                # Stopped: a second interrupt (sent again, or by another caller) must not land
+                # in the clean-up, where nothing would catch it and the worker would die.
+                self._running = False
                 pyplot_backend.close_open_figures()  # not this cell's business any more
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
                 error = _described(exc, name)
+                self._running = False  # as above: nothing below would catch an interrupt
                 pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
                 return EvaluationStatus.ERROR, [error]
         finally:
@@ -538,13 +542,16 @@ def _no_carets_in_cells(described: traceback.TracebackException) -> None:
         pending += [current.__cause__, current.__context__]
 
 
-def _wire_name(name: Any) -> Any:
-    """A namespace key for a message: a `str` subclass as plain text; other keys (an int)
-    as they are."""
-    return wire_text(name) if isinstance(name, str) else name
+def _wire_name(name: Any) -> str:
+    """A namespace key for a message: a `str` subclass as plain text; another key
+    (`globals()[1]`, an Integer once preparsed) by its type, since only plain values cross
+    to the server and its repr would be user code."""
+    if isinstance(name, str):
+        return wire_text(name)
+    return f"<a {wire_text(type(name).__name__)} key>"
 
 
-def _wire_names(reasons: dict[Any, str]) -> dict[Any, str]:
+def _wire_names(reasons: dict[Any, str]) -> dict[str, str]:
     return {_wire_name(name): wire_text(reason) for name, reason in reasons.items()}
 
 
