@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import signal
+import tempfile
 import threading
 import time
 
@@ -100,6 +102,18 @@ def test_sigterm_tells_queued_evaluations_they_never_ran() -> None:
         assert "never ran" in str(failures[0].details())
     finally:
         stop_and_check(sidecar)
+
+
+def test_a_stopped_sidecar_leaves_no_scratch_directories() -> None:
+    sidecar = start_sidecar("--warm-workers", "2")
+    stub = sidecar.stub()
+    session = create_session(stub)
+    evaluate(stub, "open('note.txt', 'w').write('x')", session)  # in its scratch
+    workers = sidecar.remember_descendants()
+    stop_and_check(sidecar)
+    scratch = tempfile.gettempdir()
+    left = [p for pid in workers for p in glob.glob(f"{scratch}/sage-worker-{pid}-*")]
+    assert not left  # the session's, and the warm workers' that no session took
 
 
 def test_no_process_outlives_a_sigkilled_sidecar() -> None:

@@ -107,7 +107,9 @@ class WorkerPool:
         if self._refill is not None:
             self._refill.cancel()
         while self._idle:
-            self._idle.popleft().kill()
+            idle = self._idle.popleft()
+            idle.kill()
+            idle.remove_scratch()
         self._starter.shutdown(wait=False, cancel_futures=True)
 
     async def _start(self, timeout: float) -> WorkerProcess:

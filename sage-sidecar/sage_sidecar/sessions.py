@@ -1326,6 +1326,8 @@ class SessionManager:
             self._trim.cancel()
         for session in [*self._sessions.values(), *self._one_offs]:
             session.close()
+            if session.worker is not None:
+                session.worker.remove_scratch()
         self._sessions.clear()
         self._one_offs.clear()
         await self.pool.close()

@@ -219,6 +219,13 @@ class WorkerProcess:
         except (ProcessLookupError, PermissionError):
             self._signal(signal.SIGKILL)
 
+    def remove_scratch(self) -> None:
+        """Remove the worker's scratch directory now, as the sidecar stops: no notice of the
+        worker's end would come to remove it later."""
+        scratch, self.scratch = self.scratch, ""
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
     async def exit_description(self) -> str:
         """How the process ended, for an error message a person can act on."""
         if self._forged:
