@@ -245,7 +245,13 @@ def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
 def test_latex_that_only_quotes_the_text_is_left_out(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
-    result = one(evaluate(stub, "gp('2+3')"), "result").result  # LaTeX would be \\verb|5|
+    # As Sage's interfaces (gp, Singular) give their elements' LaTeX.
+    code = (
+        "class Quoted:\n    def __repr__(self): return '5'\n"
+        "    def _latex_(self): return r'\\verb|5|'\n"
+        "Quoted()"
+    )
+    result = one(evaluate(stub, code), "result").result
     assert (result.text_plain, result.text_latex) == ("5", "")
 
 
