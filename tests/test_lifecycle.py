@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import glob
+import os
+import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 import grpc
 import pytest
@@ -114,6 +118,28 @@ def test_a_stopped_sidecar_leaves_no_scratch_directories() -> None:
     scratch = tempfile.gettempdir()
     left = [p for pid in workers for p in glob.glob(f"{scratch}/sage-worker-{pid}-*")]
     assert not left  # the session's, and the warm workers' that no session took
+
+
+def test_a_sidecar_removes_the_scratch_a_killed_one_left() -> None:
+    parent = tempfile.gettempdir()
+    abandoned = tempfile.mkdtemp(prefix=f"sage-worker-{_dead_pid()}-", dir=parent)
+    Path(abandoned, "plot.png").write_bytes(b"what a session wrote")
+    in_use = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-", dir=parent)
+    try:
+        sidecar = start_sidecar("--warm-workers", "1")
+        stop_and_check(sidecar)
+        assert not os.path.exists(abandoned)
+        assert os.path.isdir(in_use)  # its process lives
+    finally:
+        shutil.rmtree(abandoned, ignore_errors=True)
+        shutil.rmtree(in_use, ignore_errors=True)
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended, as a worker of a killed sidecar has."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_no_process_outlives_a_sigkilled_sidecar() -> None:

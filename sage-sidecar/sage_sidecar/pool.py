@@ -16,7 +16,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sage_sidecar import worker
+from sage_sidecar import sandbox, worker
 from sage_sidecar.channel import MAX_FRAME_BYTES, FrameLimits
 from sage_sidecar.sandbox import WorkerSpec
 from sage_sidecar.settings import SidecarSettings
@@ -84,6 +84,8 @@ class WorkerPool:
 
     async def warm_up(self) -> None:
         """Start the forkserver, paying Sage's import and warm-up, then fill the pool."""
+        for path in sandbox.remove_abandoned_scratch():
+            log.info("removed %s, the scratch of a worker whose sidecar was killed", path)
         first = await self._start(_FIRST_START_TIMEOUT)
         for protection, status in first.sandbox:
             level = logging.WARNING if "NOT" in status or "VISIBLE" in status else logging.INFO

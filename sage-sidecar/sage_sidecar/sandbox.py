@@ -16,6 +16,7 @@ import functools
 import os
 import platform
 import resource
+import shutil
 import struct
 import sys
 import sysconfig
@@ -41,6 +42,8 @@ _PR_SET_DUMPABLE, _PR_SET_KEEPCAPS = 4, 8
 _CAP_SETGID, _CAP_SETUID = 1 << 6, 1 << 7
 # Workers' uids, when the sidecar runs as root: above any account on a normal system.
 _WORKER_UIDS = 1_000_000_000
+# A worker's scratch directory is `<tmp>/sage-worker-<pid>-<random>`.
+SCRATCH_PREFIX = "sage-worker-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +194,7 @@ def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
     # A forked clone shares its source's mount namespace until it takes its own, which it
     # may no longer be allowed to: then its scratch is a plain directory.
     mounts = mounts and _libc.unshare(_CLONE_NEWNS) == 0
-    path = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-")
+    path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
     uid = _worker_uid
     # The worker's gid is its own alone; group access lets in a worker that still reads and
     # writes files as root (the fallback in `_become_own_user`).
@@ -237,6 +240,42 @@ def _move_sage_temporary_directory(scratch: str) -> str:
     own = tempfile.TemporaryDirectory(prefix="sage_", dir=scratch)
     temporary_file.TMP_DIR_FILENAME_BASE = own
     return own.name
+
+
+def remove_abandoned_scratch(parent: str | None = None) -> list[str]:
+    """Remove the scratch directories of workers that are gone; returns them.
+
+    A sidecar removes its workers' scratch as they end, but one killed outright cannot, and
+    where /tmp outlives it (a pod's emptyDir across container restarts) what sessions wrote
+    there would pile up. A directory whose worker is alive, or that is not this user's to
+    remove, is left alone."""
+    removed = []
+    for entry in os.scandir(parent or tempfile.gettempdir()):
+        if not entry.name.startswith(SCRATCH_PREFIX):
+            continue
+        pid = entry.name.removeprefix(SCRATCH_PREFIX).partition("-")[0]
+        try:
+            if not entry.is_dir(follow_symlinks=False) or not pid.isdigit():
+                continue
+            if os.geteuid() != 0 and entry.stat(follow_symlinks=False).st_uid != os.geteuid():
+                continue
+        except OSError:
+            continue
+        if _alive(int(pid)):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's: alive
+        return True
+    return True
 
 
 def keep_out() -> None:
