@@ -382,8 +382,8 @@ class SageMcp:
     async def _variables_changed(self, session_id: str) -> None:
         """Tells subscribers of the session's variables resource to read it again.
 
-        Sent for what runs through this server; reading the resource runs no user code, so
-        a subscriber that reads it again on the notification sets off no other."""
+        Sent for what runs through this server; reading the resource sends none, so a
+        subscriber that reads it again on the notification sets off no other."""
         uri = VARIABLES_URI.format(session_id=session_id)
         await self._changes.publish(ResourceUpdated(uri=uri))
 

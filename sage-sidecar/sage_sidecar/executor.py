@@ -278,7 +278,7 @@ class Executor:
             value = bindings[name]
             entry = (
                 _cut_end(wire_text(name), _MAX_ERROR_NAME),
-                _cut_end(wire_text(type(value).__name__), _MAX_ERROR_NAME),
+                _type_name(value),
                 self._shown(value, request.max_value_chars),
             )
             size += sum(len(part.encode()) for part in entry)
@@ -295,7 +295,7 @@ class Executor:
                 raise
             return "<repr failed: KeyboardInterrupt>"
         except BaseException as exc:  # SystemExit from a repr is the repr failing too
-            return f"<repr failed: {_cut_end(wire_text(type(exc).__name__), _MAX_ERROR_NAME)}>"
+            return f"<repr failed: {_type_name(exc)}>"
         return _cut_end(wire_text(text), limit)
 
     def _run_cell(self, cell: EvaluateCell) -> tuple[EvaluationStatus, list[Event]]:
@@ -548,11 +548,16 @@ def _wire_name(name: Any) -> str:
     to the server and its repr would be user code."""
     if isinstance(name, str):
         return wire_text(name)
-    return f"<a {wire_text(type(name).__name__)} key>"
+    return f"<a {_type_name(name)} key>"
 
 
 def _wire_names(reasons: dict[Any, str]) -> dict[str, str]:
     return {_wire_name(name): wire_text(reason) for name, reason in reasons.items()}
+
+
+def _type_name(value: Any) -> str:
+    """`type(value).__name__` for a message, which a class may have made any length."""
+    return _cut_end(wire_text(type(value).__name__), _MAX_ERROR_NAME)
 
 
 def _cut_end(text: str, limit: int) -> str:

@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
+
 _libc = ctypes.CDLL(None, use_errno=True)
 
 _CLONE_NEWNS = 0x00020000
@@ -261,21 +263,11 @@ def remove_abandoned_scratch(parent: str | None = None) -> list[str]:
                 continue
         except OSError:
             continue
-        if _alive(int(pid)):
+        if psutil.pid_exists(int(pid)):
             continue
         shutil.rmtree(entry.path, ignore_errors=True)
         removed.append(entry.path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's: alive
-        return True
-    return True
 
 
 def keep_out() -> None:

@@ -394,8 +394,7 @@ class Session:
                 resource_type="sage.v1.Session",
             )
         self._listings += 1
-        if self._snapshotting_idle and self.worker is not None:
-            self.worker.cut_short("its variables were asked for")
+        self._cut_idle_snapshot_short("its variables were asked for")
         try:
             await self._turns.take()
         finally:
@@ -411,15 +410,15 @@ class Session:
                 self.worker.cut_short("its caller went away")
             raise
 
+    def _cut_idle_snapshot_short(self, why: str) -> None:
+        if self._snapshotting_idle and self.worker is not None:
+            # Background work gives way: the state it would save is in the journal anyway.
+            self.worker.cut_short(why)
+
     async def _list_in_turn(self, request: ListVariables) -> VariablesListed:
-        worker: WorkerProcess | None = None
         try:
             self._check_usable()
-            if not self._manager.accepting:
-                raise errors.unavailable(
-                    "The Sage runtime is shutting down; the variables were not listed. Retry "
-                    "against its replacement."
-                )
+            self._manager.check_serving()  # a drain may have begun while it waited
             if not await self._ensure_worker():
                 raise self._lost_fault()
             worker = self.worker
@@ -495,9 +494,7 @@ class Session:
         """An evaluation that could not start at once: wait for the session's turn, behind the
         running and queued ones, bring the worker back if there is none, then start it."""
         self._waiting += 1
-        if self._snapshotting_idle and self.worker is not None:
-            # Background work gives way: the state it would save is in the journal anyway.
-            self.worker.cut_short("an evaluation arrived")
+        self._cut_idle_snapshot_short("an evaluation arrived")
         # A span only when there is a wait to see: most evaluations find the session idle.
         queued = (
             tracer.start_span("sage.session.queue", attributes={"sage.session.id": self.session_id})
@@ -1046,7 +1043,7 @@ class SessionManager:
             return await self._create()
 
     async def _create(self) -> SessionInfo:
-        self._check_serving()
+        self.check_serving()
         with self._new_session_slot():
             session_id = uuid.uuid4().hex
             record = self._new_record(session_id)
@@ -1086,7 +1083,7 @@ class SessionManager:
             return await self._clone(session_id)
 
     async def _clone(self, session_id: str) -> SessionInfo:
-        self._check_serving()
+        self.check_serving()
         source = self._lookup(session_id)
         with self._new_session_slot():
             async with self.room_in_hand(sparing=source):
@@ -1109,7 +1106,7 @@ class SessionManager:
         self, session_id: str, max_variables: int, max_value_chars: int
     ) -> VariablesListed:
         with self._call():
-            self._check_serving()
+            self.check_serving()
             session = self._lookup(session_id)
             request = ListVariables(
                 _within("max_variables", max_variables, default=1000, maximum=1000),
@@ -1146,7 +1143,7 @@ class SessionManager:
         retry with the same request id may attach instead.
         """
         with self._call():
-            self._check_serving()
+            self.check_serving()
             timeout = self._validate(request)
             session = self._lookup(request.session_id) if request.session_id else None
             earlier = self._earlier(session, request)
@@ -1258,10 +1255,6 @@ class SessionManager:
             yield
         finally:
             self._in_hand -= 1
-
-    @property
-    def accepting(self) -> bool:
-        return self._accepting
 
     def session_rests(self) -> None:
         if self._over_cap and self._trim is None:
@@ -1394,7 +1387,7 @@ class SessionManager:
             grpc.StatusCode.CANCELLED,
         )
 
-    def _check_serving(self) -> None:
+    def check_serving(self) -> None:
         if not self._accepting:
             raise errors.unavailable(
                 "The Sage runtime is shutting down and accepts no new work. Retry against "

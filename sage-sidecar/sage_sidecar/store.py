@@ -197,19 +197,14 @@ class SessionRecord:
 
     def take_inheritance(self, source: SessionRecord, journal_size: int) -> None:
         """The source's record as it stood at the fork becomes this one's: its snapshots,
-        and its committed journal without request ids, since retries belong to the source."""
-        try:
-            with (source.directory / "journal.jsonl").open("rb") as journal:
-                committed = journal.read(journal_size)
-        except FileNotFoundError:
-            committed = b""
-        lines = []
-        for line in committed.splitlines():
-            try:
-                entry = JournalEntry.from_json(line.decode())
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                continue  # a damaged line: the source's restore reports it; the clone skips it
-            lines.append(dataclasses.replace(entry, request_id="").to_json() + b"\n")
+        and its committed journal without request ids, since retries belong to the source.
+        A damaged line is left out: the source's restore reports it."""
+        reading = source.read_journal()
+        lines = [
+            dataclasses.replace(entry, request_id="").to_json() + b"\n"
+            for entry, place in zip(reading.entries, reading.places, strict=True)
+            if place.offset + place.length <= journal_size  # not appended since the fork
+        ]
         _write_atomically(self.directory / "journal.jsonl", b"".join(lines), fsync=self._fsync)
         for path in self.snapshots.glob("*" + _INHERITED):
             path.rename(path.with_name(path.name.removesuffix(_INHERITED)))
