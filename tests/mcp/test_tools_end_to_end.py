@@ -32,6 +32,13 @@ def text_of(result: object) -> str:
     return "\n".join(block.text for block in content if isinstance(block, TextContent))
 
 
+async def new_session(client: Client) -> str:
+    """A session made with the create_session tool; its id."""
+    created = await client.call_tool("create_session", {})
+    assert created.structured_content is not None
+    return str(created.structured_content["session_id"])
+
+
 async def test_lists_tools_and_evaluates_over_stdio(sidecar: SidecarProcess) -> None:
     async with stdio_client(sidecar.address) as client:
         listed = await client.list_tools()
@@ -56,9 +63,7 @@ async def test_lists_tools_and_evaluates_over_stdio(sidecar: SidecarProcess) -> 
 
 async def test_evaluates_in_a_session_over_streamable_http(mcp_http: HttpServer) -> None:
     async with Client(mcp_http.url) as client:
-        created = await client.call_tool("create_session", {})
-        assert created.structured_content is not None
-        session_id = created.structured_content["session_id"]
+        session_id = await new_session(client)
         await client.call_tool("evaluate", {"code": "R.<t> = QQ[]", "session_id": session_id})
         result = await client.call_tool(
             "evaluate", {"code": "factor(t^4 - 1)", "session_id": session_id}
@@ -109,9 +114,7 @@ async def test_long_evaluation_sends_progress_and_cancelling_it_interrupts_sage(
 
     busy_loop = "k = 0\nwhile True:\n    k += 1\n    if k % 10^6 == 0: print(k)"
     async with stdio_client(sidecar.address, "--progress-interval-seconds", "0.5") as client:
-        created = await client.call_tool("create_session", {})
-        assert created.structured_content is not None
-        session_id = created.structured_content["session_id"]
+        session_id = await new_session(client)
         await client.call_tool("evaluate", {"code": "n = 7", "session_id": session_id})
 
         with anyio.move_on_after(3.0) as scope:
@@ -256,9 +259,7 @@ async def test_interrupt_tool_stops_a_running_evaluation_and_keeps_variables(
     mcp_http: HttpServer,
 ) -> None:
     async with Client(mcp_http.url) as client:
-        created = await client.call_tool("create_session", {})
-        assert created.structured_content is not None
-        session_id = created.structured_content["session_id"]
+        session_id = await new_session(client)
         await client.call_tool("evaluate", {"code": "n = 7", "session_id": session_id})
         running = asyncio.create_task(
             client.call_tool("evaluate", {"code": "while True: pass", "session_id": session_id})
@@ -379,9 +380,7 @@ async def test_a_cancelled_queued_evaluation_never_runs(
     runs past its deadline, is withdrawn: it does not run once the session is free."""
     args = ("--deadline-margin-seconds", "1")
     async with stdio_client(sidecar.address, *args) as client:
-        created = await client.call_tool("create_session", {})
-        assert created.structured_content is not None
-        session_id = created.structured_content["session_id"]
+        session_id = await new_session(client)
 
         # 1. Cancelled by the MCP client (notifications/cancelled).
         long = asyncio.create_task(
@@ -522,9 +521,7 @@ async def test_deleting_a_session_twice_succeeds_and_says_it_was_already_gone(
 ) -> None:
     """delete_session is annotated idempotent; interrupt of a gone session says nothing runs."""
     async with Client(mcp_http.url) as client:
-        created = await client.call_tool("create_session", {})
-        assert created.structured_content is not None
-        session_id = created.structured_content["session_id"]
+        session_id = await new_session(client)
         first = await client.call_tool("delete_session", {"session_id": session_id})
         second = await client.call_tool("delete_session", {"session_id": session_id})
         interrupted = await client.call_tool("interrupt", {"session_id": session_id})
