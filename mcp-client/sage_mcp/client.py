@@ -233,6 +233,21 @@ class SageClient:
         self._saw_session(response.session.session_id)
         return response.session
 
+    async def clone_session(self, session_id: str) -> sage_pb2.Session:
+        """A new session holding a copy of `session_id`'s variables.
+
+        Retried on UNAVAILABLE as `create_session` is, though neither carries a request id:
+        the sidecar withdraws a clone whose call fails or is cancelled, and erases one a crash
+        cut short, so a repeat adds a spare session only when the answer was lost after the
+        clone was made (list_sessions shows it). An agent retrying would risk the same.
+        """
+        request = sage_pb2.CloneSessionRequest(session_id=session_id)
+        response: sage_pb2.CloneSessionResponse = await self._unary(
+            self._stub.CloneSession, request, session_id
+        )
+        self._saw_session(response.session.session_id)
+        return response.session
+
     async def get_session(self, session_id: str) -> sage_pb2.Session:
         request = sage_pb2.GetSessionRequest(session_id=session_id)
         response: sage_pb2.GetSessionResponse = await self._unary(

@@ -24,6 +24,7 @@ _TOOL_ARGUMENTS = {"timeout": "timeout_seconds"}
 # The sidecar's messages name its gRPC methods; the agent knows these tools and resources.
 _TOOL_NAMES = {
     "CreateSession": "create_session",
+    "CloneSession": "clone_session",
     "ListSessions": "list_sessions",
     "GetSession": "list_sessions",
     "DeleteSession": "delete_session",
@@ -31,7 +32,7 @@ _TOOL_NAMES = {
 }
 _METHOD = re.compile(r"\b(" + "|".join(_TOOL_NAMES) + r")\b")
 # What the failed call was for: the advice for a missing session depends on it.
-Use = Literal["evaluate", "interrupt", "variables"]
+Use = Literal["evaluate", "interrupt", "variables", "clone"]
 _NO_SIDECAR_HINT = (
     "If this keeps happening the sidecar is not running: start `sage-sidecar`, or run the MCP "
     "server with --spawn-sidecar."
@@ -94,11 +95,18 @@ def explain(
             return f"{gone} Nothing runs in it to interrupt; list_sessions shows the live sessions."
         if use == "variables":
             return f"{gone} It has no variables to read; list_sessions shows the live sessions."
+        if use == "clone":
+            return (
+                f"{gone} There is nothing to clone; list_sessions shows the live sessions, and "
+                "create_session makes a new one."
+            )
         return (
             f"{gone} Use one that list_sessions shows, or create one with create_session and "
             "re-run the definitions you need; or omit session_id for a one-off evaluation."
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        if _resource_type(error) == "processes":
+            return _fork_refused(error.message)
         return _exhausted(error.message)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         violations = [
@@ -114,6 +122,14 @@ def explain(
             f"The Sage runtime refused this MCP server's credentials: {_sentence(error.message)} "
             "This is a configuration problem an agent cannot fix: the operator must give the MCP "
             "server the sidecar's token (--sidecar-token-file) or client certificate."
+        )
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED and use == "clone":
+        # A clone waits for the session's turn; the sidecar withdraws one still waiting.
+        return (
+            f"Session {session_id!r} was not cloned within the call's deadline, and no clone was "
+            "made: a session is cloned between evaluations, and this one was most likely running "
+            "code or had evaluations queued. Wait for them to finish (list_sessions shows it "
+            "busy), or stop the running one with interrupt; then call again."
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return (
@@ -155,6 +171,24 @@ def _exhausted(message: str) -> str:
         f"The Sage runtime is at capacity: {first} Delete sessions you no longer need with "
         "delete_session (list_sessions shows them), then try again."
     )
+
+
+def _fork_refused(message: str) -> str:
+    """A clone's fork refused (no process or memory to spare): deleting sessions is not the
+    first remedy, as it is when the runtime is at capacity."""
+    first = message.split(". ")[0].rstrip(".") + "."
+    return (
+        f"{_sentence(first)} The session is unchanged. Its worker may be at its limit of "
+        "processes, or short of memory: end threads or processes the session's code started, "
+        "or delete sessions you no longer need (list_sessions shows them), then try again."
+    )
+
+
+def _resource_type(error: SidecarError) -> str:
+    for detail in error.details:
+        if isinstance(detail, error_details_pb2.ResourceInfo):
+            return str(detail.resource_type)
+    return ""
 
 
 def _resource_name(error: SidecarError) -> str:

@@ -65,7 +65,9 @@ class McpSettings(BaseSettings):
         "sidecar's own timeout (which keeps the session's variables) fires first.",
     )
     rpc_timeout_seconds: float = Field(
-        10.0, gt=0, description="Deadline of session calls (create, list, delete, interrupt)."
+        10.0,
+        gt=0,
+        description="Deadline of session calls (create, clone, list, delete, interrupt).",
     )
     connect_timeout_seconds: float = Field(
         5.0,

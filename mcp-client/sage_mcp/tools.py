@@ -47,7 +47,8 @@ Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x),
 the symbolic variable `x` is predefined. IPython magics (`%time`) are not supported: use
 `walltime()`, `cputime()` or `timeit('...')`.
 Without a session_id each call runs in a fresh namespace. To keep variables between calls,
-create a session with create_session and pass its session_id to evaluate. A session runs one
+create a session with create_session and pass its session_id to evaluate. To try something
+without changing a session, copy it with clone_session and work in the copy. A session runs one
 call at a time: others wait their turn, and the wait counts toward their timeout_seconds.
 Resources: sage://sessions/{session_id}/variables lists a session's variables; the full text
 of an output cut to save context (or a scaled-down plot) is at the sage:// URI its result names.
@@ -55,7 +56,7 @@ of an output cut to save context (or a scaled-down plot) is at the sage:// URI i
 
 SessionIdArg = Annotated[
     str,
-    Field(description="The session_id returned by create_session.", min_length=1),
+    Field(description="The session_id returned by create_session or clone_session.", min_length=1),
 ]
 
 
@@ -161,6 +162,10 @@ class SageMcp:
             f"\n\ntimeout_seconds defaults to {self.settings.default_timeout_seconds:g} and may "
             f"be at most {self.settings.max_timeout_seconds:g}."
         )
+        clone_wait = (
+            "\n\nA session that is running code is copied once its evaluations are done, if "
+            f"that is within {self.settings.rpc_timeout_seconds:g} s."
+        )
         tools: list[tuple[Callable[..., Any], ToolAnnotations, str]] = [
             (
                 self.evaluate,
@@ -168,6 +173,12 @@ class SageMcp:
                 limits,
             ),
             (self.create_session, ToolAnnotations(destructive_hint=False), ""),
+            # Not idempotent: each call makes another session.
+            (
+                self.clone_session,
+                ToolAnnotations(destructive_hint=False, idempotent_hint=False),
+                clone_wait,
+            ),
             (self.list_sessions, ToolAnnotations(read_only_hint=True), ""),
             (self.delete_session, ToolAnnotations(destructive_hint=True, idempotent_hint=True), ""),
             (self.interrupt, ToolAnnotations(destructive_hint=False, idempotent_hint=True), ""),
@@ -230,8 +241,9 @@ class SageMcp:
         session_id: Annotated[
             str | None,
             Field(
-                description="Run in this session (from create_session) so variables persist "
-                "between calls. Omit it for a one-off evaluation in a fresh namespace."
+                description="Run in this session (from create_session or clone_session) so "
+                "variables persist between calls. Omit it for a one-off evaluation in a fresh "
+                "namespace."
             ),
         ] = None,
         timeout_seconds: Annotated[
@@ -293,6 +305,17 @@ class SageMcp:
             return _session_info(await self.client.create_session())
         except SidecarError as error:
             raise ToolError(self._explain(error)) from None
+
+    async def clone_session(self, session_id: SessionIdArg) -> SessionInfo:
+        """Copy a session, variables and all, into a new session, to try something on the copy.
+
+        What runs in the copy leaves the original as it was, and the other way round. Pass the
+        returned session_id to evaluate; delete the copy when you no longer need it.
+        """
+        try:
+            return _session_info(await self.client.clone_session(session_id))
+        except SidecarError as error:
+            raise ToolError(self._explain(error, session_id, "clone")) from None
 
     async def list_sessions(self) -> SessionList:
         """List the live Sage sessions, oldest first, with their state."""

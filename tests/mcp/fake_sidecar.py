@@ -27,6 +27,7 @@ class Script:
     """What the fake does; tests change it between calls."""
 
     refuse_evaluations: int = 0
+    refuse_clones: int = 0
     break_after_started: int = 0
     evaluate_seconds: float = 0.0
     # Before `started`, as an evaluation queued behind another on its session waits.
@@ -42,6 +43,7 @@ class Script:
 class Seen:
     evaluations: list[pb.EvaluateRequest] = field(default_factory=list)
     interrupts: list[pb.InterruptRequest] = field(default_factory=list)
+    clones: list[pb.CloneSessionRequest] = field(default_factory=list)
     time_remaining: list[float] = field(default_factory=list)
 
 
@@ -86,6 +88,19 @@ class FakeSage(sage_pb2_grpc.SageServiceServicer):
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateSessionResponse:
         return pb.CreateSessionResponse(session=pb.Session(session_id="s1"))
+
+    async def CloneSession(
+        self, request: pb.CloneSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloneSessionResponse:
+        self.seen.clones.append(request)
+        if self.script.refuse_clones > 0:
+            self.script.refuse_clones -= 1
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "its worker did not fork")
+        if request.session_id not in self.script.known_sessions:
+            await context.abort_with_status(to_status(session_not_found(request.session_id)))
+        clone_id = f"{request.session_id}-clone-{len(self.seen.clones)}"
+        self.script.known_sessions.add(clone_id)
+        return pb.CloneSessionResponse(session=pb.Session(session_id=clone_id))
 
     async def GetSession(
         self, request: pb.GetSessionRequest, context: grpc.aio.ServicerContext

@@ -223,6 +223,16 @@ async def test_a_queued_evaluation_past_its_deadline_is_withdrawn_and_said_to_ha
     assert "waiting behind another evaluation on session 's1'" in explain(raised.value)
 
 
+async def test_a_clone_refused_as_unavailable_is_sent_again(fake: FakeSidecar) -> None:
+    """Like create_session: a refused clone left nothing behind, so the request is repeated."""
+    fake.script.refuse_clones = 2
+    async with client_of(fake.address) as client:
+        clone = await client.clone_session("s1")
+    assert [r.session_id for r in fake.seen.clones] == ["s1", "s1", "s1"]
+    assert clone.session_id == "s1-clone-3"
+    assert fake.script.known_sessions == {"s1", "s1-clone-3"}
+
+
 async def test_unknown_session_tells_the_agent_to_create_one(fake: FakeSidecar) -> None:
     async with client_of(fake.address) as client:
         with pytest.raises(SidecarError) as raised:

@@ -440,6 +440,25 @@ def test_a_full_queue_says_to_wait_or_interrupt_not_to_delete_sessions() -> None
     assert "delete_session" not in explained
 
 
+def test_a_clone_whose_fork_was_refused_says_to_free_processes_not_that_sessions_are_full() -> None:
+    message = (
+        "Session abc could not be cloned: its worker's fork() failed: Resource temporarily "
+        "unavailable. The session is unchanged. Its processes may be at their limit "
+        "(--worker-max-processes, or the container's pids limit), or memory short; free some "
+        "(end threads or processes the session started) and try again."
+    )
+    info = error_details_pb2.ResourceInfo(resource_type="processes")
+    error = SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, message, details=[info])
+    explained = explain(error, session_id="abc", use="clone")
+    assert explained.startswith(
+        "Session abc could not be cloned: its worker's fork() failed: Resource temporarily "
+        "unavailable. The session is unchanged."
+    )
+    assert "end threads or processes the session's code started" in explained
+    assert "capacity" not in explained
+    assert "--worker-max-processes" not in explained
+
+
 def test_code_over_the_message_limit_is_called_too_large_not_capacity() -> None:
     message = "SERVER: Received message larger than max (2097195 vs. 1114112)"
     explained = explain(SidecarError(grpc.StatusCode.RESOURCE_EXHAUSTED, message))

@@ -104,7 +104,7 @@ async def test_invalid_tool_arguments_say_what_is_wrong_and_what_is_expected(
     assert unknown.is_error
     assert text_of(unknown) == (
         "There is no tool named 'evaluate_all'. The tools are evaluate, create_session, "
-        "list_sessions, delete_session, interrupt."
+        "clone_session, list_sessions, delete_session, interrupt."
     )
 
 
@@ -141,6 +141,7 @@ async def test_instructions_say_what_an_agent_needs_to_know(fake: FakeSidecar) -
     assert "walltime()" in instructions
     assert "timeit(" in instructions
     assert "sage://sessions/{session_id}/variables" in instructions
+    assert "clone_session" in instructions
     assert "full text" in instructions
     assert "wait their turn" in instructions
     assert "timeout_seconds" in instructions

@@ -24,7 +24,14 @@ from sage_services.api.sage.v1 import sage_pb2_grpc
 from tests.helpers import SidecarProcess, exit_status, free_port
 from tests.mcp.conftest import SAGE_MCP, HttpServer, http_server, stdio_client
 
-TOOLS = {"evaluate", "create_session", "list_sessions", "delete_session", "interrupt"}
+TOOLS = {
+    "evaluate",
+    "create_session",
+    "clone_session",
+    "list_sessions",
+    "delete_session",
+    "interrupt",
+}
 
 
 def text_of(result: object) -> str:
@@ -326,6 +333,12 @@ def test_http_server_is_not_ready_without_a_sidecar() -> None:
         assert http_status(f"{base}/readyz") == 503
 
 
+def session_ids(listed: object) -> list[str]:
+    content = getattr(listed, "structured_content", None)
+    assert content is not None
+    return [s["session_id"] for s in content["sessions"]]
+
+
 def session_state(stub: sage_pb2_grpc.SageServiceStub, session_id: str) -> int:
     request = pb.GetSessionRequest(session_id=session_id)
     return int(stub.GetSession(request, timeout=10).session.state)
@@ -544,3 +557,115 @@ async def test_a_malformed_session_id_is_explained_in_tool_words(mcp_http: HttpS
         "Invalid argument session_id: expected the id create_session returned"
     )
     assert "CreateSession" not in text_of(result)
+
+
+async def test_a_clone_starts_with_the_sources_variables(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        source = await new_session(client)
+        await client.call_tool(
+            "evaluate", {"code": "a = 5\nR.<t> = QQ[]\np = t^2 - 2", "session_id": source}
+        )
+        cloned = await client.call_tool("clone_session", {"session_id": source})
+        assert cloned.structured_content is not None
+        clone = cloned.structured_content["session_id"]
+        seen = await client.call_tool("evaluate", {"code": "(a, p(3))", "session_id": clone})
+        listed = await client.call_tool("list_sessions", {})
+        for session_id in (clone, source):
+            await client.call_tool("delete_session", {"session_id": session_id})
+    assert not cloned.is_error, text_of(cloned)
+    assert clone != source
+    assert cloned.structured_content["execution_count"] == 1
+    assert cloned.structured_content["variables_uri"] == f"sage://sessions/{clone}/variables"
+    assert text_of(seen) == "(5, 7)"
+    assert seen.structured_content is not None
+    assert seen.structured_content["session_id"] == clone
+    assert listed.structured_content is not None
+    assert {source, clone} <= {s["session_id"] for s in listed.structured_content["sessions"]}
+
+
+async def test_changes_in_a_clone_leave_the_source_alone(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        source = await new_session(client)
+        await client.call_tool("evaluate", {"code": "a = 5\nL = [1, 2]", "session_id": source})
+        cloned = await client.call_tool("clone_session", {"session_id": source})
+        assert cloned.structured_content is not None, text_of(cloned)
+        clone = cloned.structured_content["session_id"]
+        changed = await client.call_tool(
+            "evaluate", {"code": "a = 6\nL.append(3)\nb = 1", "session_id": clone}
+        )
+        check = "(a, L, 'b' in globals())"
+        in_source = await client.call_tool("evaluate", {"code": check, "session_id": source})
+        in_clone = await client.call_tool("evaluate", {"code": check, "session_id": clone})
+        for session_id in (clone, source):
+            await client.call_tool("delete_session", {"session_id": session_id})
+    assert not changed.is_error, text_of(changed)
+    assert text_of(in_source) == "(5, [1, 2], False)"
+    assert text_of(in_clone) == "(6, [1, 2, 3], True)"
+    # The clone's evaluations are not counted in the source either.
+    assert in_source.structured_content is not None
+    assert in_source.structured_content["execution_count"] == 2
+
+
+async def test_cloning_an_unknown_session_is_a_tool_error_naming_it(mcp_http: HttpServer) -> None:
+    async with Client(mcp_http.url) as client:
+        deleted = await new_session(client)
+        await client.call_tool("delete_session", {"session_id": deleted})
+        never = "0" * 32
+        results = {
+            session_id: await client.call_tool("clone_session", {"session_id": session_id})
+            for session_id in (deleted, never)
+        }
+    for session_id, result in results.items():
+        assert result.is_error
+        assert text_of(result).endswith(
+            f"Session {session_id!r} does not exist: it was deleted, or never existed. There is "
+            "nothing to clone; list_sessions shows the live sessions, and create_session makes "
+            "a new one."
+        )
+
+
+async def test_clone_session_is_listed_as_making_a_session_neither_read_only_nor_idempotent(
+    mcp_http: HttpServer,
+) -> None:
+    async with Client(mcp_http.url) as client:
+        listed = await client.list_tools()
+    clone = next(tool for tool in listed.tools if tool.name == "clone_session")
+    assert clone.annotations is not None
+    assert clone.annotations.destructive_hint is False
+    assert clone.annotations.idempotent_hint is False
+    assert not clone.annotations.read_only_hint
+    assert clone.input_schema["required"] == ["session_id"]
+    assert set(clone.input_schema["properties"]) == {"session_id"}
+    assert clone.output_schema is not None
+    assert {"session_id", "variables_uri"} <= set(clone.output_schema["properties"])
+    assert clone.description is not None
+    assert clone.description.startswith("Copy a session, variables and all, into a new session")
+    assert "within 10 s" in clone.description
+
+
+async def test_cloning_a_session_busy_past_the_deadline_says_so_and_leaves_no_clone(
+    sidecar: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    """A clone waits for the session's turn; one still waiting at its deadline is withdrawn."""
+    source = stub.CreateSession(pb.CreateSessionRequest(), timeout=60).session.session_id
+    async with stdio_client(sidecar.address, "--rpc-timeout-seconds", "1") as client:
+        running = asyncio.create_task(
+            client.call_tool("evaluate", {"code": "sleep(8)", "session_id": source})
+        )
+        await wait_for_state(stub, source, busy=True)
+        before = await client.call_tool("list_sessions", {})
+        cloned = await client.call_tool("clone_session", {"session_id": source})
+        await client.call_tool("interrupt", {"session_id": source})
+        await running
+        # Its turn now free, the source would be cloned here had the clone not been withdrawn.
+        after_turn = await client.call_tool("evaluate", {"code": "1", "session_id": source})
+        after = await client.call_tool("list_sessions", {})
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=source), timeout=30)
+    assert cloned.is_error
+    assert (
+        f"Session {source!r} was not cloned within the call's deadline, and no clone was made"
+        in text_of(cloned)
+    )
+    assert "interrupt" in text_of(cloned)
+    assert not after_turn.is_error, text_of(after_turn)
+    assert session_ids(after) == session_ids(before)
