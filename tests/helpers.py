@@ -169,15 +169,21 @@ def _alive(pid: int) -> bool:
 
 
 def start_sidecar(
-    *args: str, env: dict[str, str] | None = None, wait: bool = True, port: int | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    wait: bool = True,
+    port: int | None = None,
+    launcher: Sequence[str] = (),
 ) -> SidecarProcess:
+    """A sidecar on a free port with a fresh state directory unless given; `launcher` is a
+    command that runs it (its arguments come after)."""
     port = port or free_port()
     log = Path(tempfile.mkstemp(prefix="sidecar-", suffix=".log")[1])
     if "--state-dir" not in args:
         args = (*args, "--state-dir", tempfile.mkdtemp(prefix="sidecar-state-"))
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", *args],
+            [*launcher, str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", *args],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -18,20 +17,20 @@ import pytest
 import sage_sidecar
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_sidecar import landlock
 
 from tests.helpers import (
-    BIN,
     SERVING,
     SidecarProcess,
     create_session,
     evaluate,
-    free_port,
     one,
     start_sidecar,
     stop_and_check,
 )
 
 ROOT = os.geteuid() == 0
+LANDLOCK = landlock.abi_version()
 OWN_FILES = "the worker's own uid, as are the programs it starts"
 
 
@@ -92,6 +91,11 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         "user": "a uid of its own per worker, no capabilities"
         if os.geteuid() == 0
         else "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
+        "other workers": "out of reach (a uid of its own)"
+        if os.geteuid() == 0
+        else "out of reach (Landlock scopes, and each its own scratch tmpfs)"
+        if LANDLOCK >= 6
+        else report["other workers"],
     }
     closed = _closed_directories()
     if not ROOT:
@@ -257,6 +261,87 @@ def test_network_can_be_allowed_explicitly() -> None:
 
 
 @pytest.fixture(scope="module")
+def without_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
+    """A sidecar as the shipped containers run it: not root (uid 10001 when the tests are
+    root), on a platform that refuses namespaces as a container runtime's default seccomp
+    profile does; and its state directory."""
+    if LANDLOCK < 4:
+        pytest.skip(f"Landlock with TCP rules needs ABI 4; this kernel has {LANDLOCK}")
+    state = Path(tempfile.mkdtemp(prefix="sage-state-"))
+    home = Path(tempfile.mkdtemp(prefix="sage-home-"))
+    layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
+    launcher: list[str] = []
+    if ROOT:
+        for path in (state, home):
+            os.chown(path, 10001, 10001)
+        launcher += _opened_installation(layers)
+        launcher += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
+    launcher += [sys.executable, str(Path(__file__).with_name("no_namespaces.py"))]
+    sidecar = start_sidecar(
+        "--state-dir", str(state), "--warm-workers", "1", launcher=launcher,
+        env={"HOME": str(home)},
+    )  # fmt: skip
+    yield sidecar, state
+    stop_and_check(sidecar)
+    for path in (state, home, layers):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_without_namespaces_landlock_keeps_workers_out_of_the_state_and_off_tcp(
+    without_namespaces: tuple[SidecarProcess, Path],
+) -> None:
+    sidecar, state = without_namespaces
+    report = _sandbox_report(sidecar)
+    assert report["state directory"] == "unreadable (Landlock; the names in it can be listed)"
+    assert report["network"] == (
+        "TCP refused (Landlock); UDP and other protocols NOT isolated: namespaces refused "
+        "(Operation not permitted)"
+    )
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        victim = create_session(stub)
+        evaluate(stub, "secret = 'victim data'", victim)
+        journal = state / "sessions" / victim / "journal.jsonl"
+        assert journal.exists()
+        thief = create_session(stub)
+        read = _outcome(stub, f"open({str(journal)!r}).read()", thief)
+        assert read.startswith("PermissionError: [Errno 13]"), read
+        planted = _outcome(stub, f"open({str(journal.parent / 'planted')!r}, 'w')", thief)
+        assert planted.startswith("PermissionError: [Errno 13]"), planted
+        host, port = sidecar.address.rsplit(":", 1)
+        dialled = f"import socket\nsocket.create_connection(({host!r}, int({port})), timeout=5)"
+        assert _outcome(stub, dialled, thief).startswith("PermissionError: [Errno 13]")
+        assert _outcome(stub, "secret", victim) == "'victim data'"
+        # Scratch directories share the sidecar's one /tmp: each is hidden from the others,
+        # whichever worker came first.
+        assert report["other workers"] == (
+            "out of reach (Landlock scopes, and each scratch hidden from the others)"
+        )
+        for owner, reader in ((victim, thief), (thief, victim)):
+            note = _outcome(stub, "import os\nopen('note', 'w').write('x')\nos.getcwd()", owner)
+            peek = _outcome(stub, f"open({note.strip(chr(39)) + '/note'!r}).read()", reader)
+            assert peek.startswith("PermissionError: [Errno 13]"), peek
+
+
+def test_without_namespaces_sessions_still_write_files_plot_and_clone(
+    without_namespaces: tuple[SidecarProcess, Path],
+) -> None:
+    sidecar, _ = without_namespaces
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        session = create_session(stub)
+        written = _outcome(stub, (
+            "import tempfile\nopen('here.txt', 'w').write('a')\n"
+            "with tempfile.NamedTemporaryFile() as f: f.write(b'b')\n"
+            "a = 7\nopen('here.txt').read()"
+        ), session)  # fmt: skip
+        assert written == "'a'"
+        _png_of(stub, "plot(sin(x), (x, 0, 1))", session)
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
+        assert _outcome(stub, "a * 6", clone.session.session_id) == "42"
+
+
+@pytest.fixture(scope="module")
 def readable_installation() -> Iterator[SidecarProcess]:
     """A root sidecar whose installation other users can read, as under /usr or /opt.
 
@@ -266,6 +351,18 @@ def readable_installation() -> Iterator[SidecarProcess]:
     if not ROOT:
         pytest.skip("a uid of its own per worker needs the sidecar to start as root")
     layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
+    sidecar = start_sidecar("--warm-workers", "1", launcher=_opened_installation(layers))
+    try:
+        yield sidecar
+    finally:
+        stop_and_check(sidecar)
+        shutil.rmtree(layers, ignore_errors=True)
+
+
+def _opened_installation(layers: Path) -> list[str]:
+    """A command prefix (needs root) that runs its command in a private mount namespace in
+    which each directory closed to other users on the way to this Python is covered by an
+    overlay they may enter; what is written there goes to an upper directory in `layers`."""
     script = ["set -e"]
     for index, directory in enumerate(_closed_directories()):
         upper, work = layers / f"{index}-upper", layers / f"{index}-work"
@@ -275,24 +372,7 @@ def readable_installation() -> Iterator[SidecarProcess]:
         options = f"lowerdir={directory},upperdir={upper},workdir={work}"
         script.append(f"mount -t overlay overlay -o {options} {directory}")
     script.append('exec "$@"')
-    port = free_port()
-    log = Path(tempfile.mkstemp(prefix="sidecar-", suffix=".log")[1])
-    state = tempfile.mkdtemp(prefix="sidecar-state-")
-    command = [
-        "unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(script), "sh",
-        str(BIN / "sage-sidecar"), "--listen", f"127.0.0.1:{port}", "--state-dir", state,
-        "--warm-workers", "1",
-    ]  # fmt: skip
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
-    sidecar = SidecarProcess(process, f"127.0.0.1:{port}", log)
-    try:
-        sidecar.wait_for_health(SERVING)
-        sidecar.remember_descendants()
-        yield sidecar
-    finally:
-        stop_and_check(sidecar)
-        shutil.rmtree(layers, ignore_errors=True)
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(script), "sh"]
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ from typing import Any
 
 import psutil
 
+from sage_sidecar import landlock
+
 _libc = ctypes.CDLL(None, use_errno=True)
 
 _CLONE_NEWNS = 0x00020000
@@ -92,6 +94,8 @@ def confine(spec: WorkerSpec) -> Confinement:
     if spec.secrets:
         report["secret files"] = _hide(spec.secrets, mounts)
     report["state directory"] = _hide(spec.hidden_paths, mounts)
+    # Before the worker takes a uid of its own, which may no longer list what it hides.
+    report["other workers"] = _restrict(spec, report, scratch, namespaces=mounts)
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"], report["files"] = _become_own_user()
     report["server"] = _protect(spec)
@@ -187,6 +191,51 @@ def _hide(paths: tuple[str, ...], mounts: bool) -> str:
         except OSError as exc:
             return f"VISIBLE to workers ({exc.strerror or exc}: {path})"
     return "hidden"
+
+
+def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespaces: bool) -> str:
+    """Landlock, for what the namespaces left in reach (all of it where they were refused)
+    and for signals, which workers sharing the sidecar's uid could send one another. Updates
+    the report's entries it changes; says how other workers are kept out."""
+    visible = [
+        key for key in ("secret files", "state directory") if "VISIBLE" in report.get(key, "")
+    ]
+    hide = [*spec.secrets, *spec.hidden_paths] if visible else []
+    if not namespaces:
+        # No tmpfs of its own over each scratch: the other workers' are hidden here, and
+        # those of workers born later were never granted.
+        hide += _other_scratch(scratch)
+    try:
+        done = landlock.restrict(hide, refuse_tcp=spec.isolate_network and not namespaces)
+    except OSError as exc:
+        done = landlock.Restricted(False, False, False)
+        refused = f"Landlock refused: {exc.strerror or exc}"
+    else:
+        refused = f"this kernel's Landlock (ABI {landlock.abi_version()}) has no scopes"
+    for key in visible if done.paths_hidden else ():
+        report[key] = "unreadable (Landlock; the names in it can be listed)"
+    if done.tcp_refused:
+        why = report["network"].removeprefix("NOT isolated: ")
+        report["network"] = f"TCP refused (Landlock); UDP and other protocols NOT isolated: {why}"
+    if _worker_uid is not None:
+        return "out of reach (a uid of its own)"
+    if not done.scoped:
+        return (
+            "NOT out of reach: workers share the sidecar's uid and may signal one another "
+            f"({refused})"
+        )
+    if namespaces:
+        return "out of reach (Landlock scopes, and each its own scratch tmpfs)"
+    return "out of reach (Landlock scopes, and each scratch hidden from the others)"
+
+
+def _other_scratch(scratch: str) -> list[str]:
+    parent = os.path.dirname(scratch)
+    return [
+        entry.path
+        for entry in os.scandir(parent)
+        if entry.name.startswith(SCRATCH_PREFIX) and entry.path != scratch
+    ]
 
 
 def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
