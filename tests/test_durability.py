@@ -298,6 +298,22 @@ def test_a_clone_that_outlives_its_source_ends_without_noise_in_the_log(
     assert "unexpected pid" not in durable.log()
 
 
+def test_a_clone_keeps_its_scratch_when_its_source_is_deleted(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    source = create_session(stub)
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session.session_id
+    run(stub, "open('kept.txt', 'w').write('mine')", clone)
+    stub.DeleteSession(pb.DeleteSessionRequest(session_id=source))
+    time.sleep(0.5)  # the source's scratch is removed as its worker ends
+    written = (
+        "import tempfile\nwith tempfile.NamedTemporaryFile() as f: f.write(b'x')\n"
+        "from sage.misc.temporary_file import tmp_filename\nopen(tmp_filename(), 'w').close()\n"
+        "open('kept.txt').read()"
+    )
+    assert value(stub, clone, written) == "'mine'"
+
+
 def test_finished_reports_cpu_time_and_peak_memory(stub: sage_pb2_grpc.SageServiceStub) -> None:
     session = create_session(stub)
     finished = finished_of(run(stub, "big = [0] * 10^7\nsum(range(10^6))", session))

@@ -19,8 +19,9 @@ _PROBE = """
 import errno, json, os, socket, subprocess, sys
 from sage_sidecar import landlock
 
-hidden, beside, outsider = sys.argv[1], sys.argv[2], int(sys.argv[3])
-done = landlock.restrict([hidden], refuse_tcp=True)
+hidden, beside, outsider, shared = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+mine = os.path.join(shared, "mine")
+done = landlock.restrict([hidden, shared], reveal=[mine], refuse_tcp=True)
 
 def attempt(action):
     try:
@@ -45,6 +46,9 @@ print(json.dumps({
         lambda: os.link(os.path.join(hidden, "secret"), os.path.join(beside, "hard"))
     ),
     "run a program": subprocess.run(["true"]).returncode,
+    "revealed": attempt(lambda: open(os.path.join(mine, "new"), "w").close()),
+    "beside the revealed": attempt(lambda: open(os.path.join(shared, "theirs", "f")).read()),
+    "added beside it": attempt(lambda: os.mkdir(os.path.join(shared, "later"))),
     "tcp": attempt(lambda: socket.create_connection(("127.0.0.1", 9), timeout=2)),
     "signal outsider": attempt(lambda: os.kill(outsider, 0)),
     "signal own child": attempt(lambda: os.kill(subprocess.Popen(["sleep", "0"]).pid, 0)),
@@ -55,16 +59,19 @@ print(json.dumps({
 
 def test_restricted_process_cannot_reach_hidden_paths_tcp_or_outsiders(tmp_path: Path) -> None:
     root = tmp_path / "way"
-    hidden, beside = root / "state", root / "beside"
+    hidden, beside, shared = root / "state", root / "beside", root / "scratch"
     hidden.mkdir(parents=True)
     beside.mkdir()
+    (shared / "mine").mkdir(parents=True)
+    (shared / "theirs").mkdir()
+    (shared / "theirs" / "f").write_text("t")
     (hidden / "secret").write_text("s")
     (beside / "note").write_text("n")
     outsider = subprocess.Popen(["sleep", "60"])
     try:
         probe = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(_PROBE), str(hidden), str(beside),
-             str(outsider.pid)],
+             str(outsider.pid), str(shared)],
             capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip
     finally:
@@ -79,6 +86,9 @@ def test_restricted_process_cannot_reach_hidden_paths_tcp_or_outsiders(tmp_path:
     assert seen["link into hidden"] == "EACCES"
     assert seen["hard link out"] in ("EACCES", "EXDEV")  # EXDEV: Landlock refuses reparenting
     assert seen["run a program"] == 0
+    # A hidden directory with one entry revealed: the others, and those added later, stay hidden.
+    assert seen["revealed"] == "done"
+    assert seen["beside the revealed"] == seen["added beside it"] == "EACCES"
     if ABI >= 4:
         assert seen["tcp"] == "EACCES"
     if ABI >= 6:

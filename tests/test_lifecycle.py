@@ -15,6 +15,7 @@ from pathlib import Path
 import grpc
 import pytest
 from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_sidecar import sandbox
 
 from tests.helpers import (
     NOT_SERVING,
@@ -113,26 +114,34 @@ def test_a_stopped_sidecar_leaves_no_scratch_directories() -> None:
     stub = sidecar.stub()
     session = create_session(stub)
     evaluate(stub, "open('note.txt', 'w').write('x')", session)  # in its scratch
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
+    evaluate(stub, "open('note.txt', 'w').write('y')", clone.session.session_id)
     workers = sidecar.remember_descendants()
     stop_and_check(sidecar)
-    scratch = tempfile.gettempdir()
-    left = [p for pid in workers for p in glob.glob(f"{scratch}/sage-worker-{pid}-*")]
-    assert not left  # the session's, and the warm workers' that no session took
+    parent = sandbox.scratch_parent()
+    left = [p for pid in workers for p in glob.glob(f"{parent}/sage-worker-{pid}-*")]
+    assert not left  # the session's and its clone's, and the warm workers' no session took
 
 
 def test_a_sidecar_removes_the_scratch_a_killed_one_left() -> None:
-    parent = tempfile.gettempdir()
+    parent = sandbox.scratch_parent()
     abandoned = tempfile.mkdtemp(prefix=f"sage-worker-{_dead_pid()}-", dir=parent)
+    Path(abandoned, str(_dead_pid())).mkdir()  # a clone's, as gone as its source
     Path(abandoned, "plot.png").write_bytes(b"what a session wrote")
-    in_use = tempfile.mkdtemp(prefix=f"sage-worker-{os.getpid()}-", dir=parent)
+    # Another sidecar's: the worker that made it is gone, but a clone of it lives.
+    in_use = tempfile.mkdtemp(prefix=f"sage-worker-{_dead_pid()}-", dir=parent)
+    Path(in_use, str(os.getpid())).mkdir()
+    # Where a scratch directory went before it had a parent of its own.
+    old_layout = tempfile.mkdtemp(prefix=f"sage-worker-{_dead_pid()}-")
     try:
         sidecar = start_sidecar("--warm-workers", "1")
         stop_and_check(sidecar)
         assert not os.path.exists(abandoned)
-        assert os.path.isdir(in_use)  # its process lives
+        assert not os.path.exists(old_layout)
+        assert os.path.isdir(in_use)  # a process of its family lives
     finally:
-        shutil.rmtree(abandoned, ignore_errors=True)
-        shutil.rmtree(in_use, ignore_errors=True)
+        for path in (abandoned, in_use, old_layout):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _dead_pid() -> int:

@@ -267,23 +267,26 @@ def without_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
     profile does; and its state directory."""
     if LANDLOCK < 4:
         pytest.skip(f"Landlock with TCP rules needs ABI 4; this kernel has {LANDLOCK}")
-    state = Path(tempfile.mkdtemp(prefix="sage-state-"))
+    # Neither under /tmp, as in the containers: what is on the way to them is not granted.
+    state = Path(tempfile.mkdtemp(prefix="sage-state-", dir="/var/tmp"))
+    scratch = Path(tempfile.mkdtemp(prefix="sage-scratch-", dir="/var/tmp"))
     home = Path(tempfile.mkdtemp(prefix="sage-home-"))
     layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
     launcher: list[str] = []
     if ROOT:
-        for path in (state, home):
+        for path in (state, scratch, home):
             os.chown(path, 10001, 10001)
         launcher += _opened_installation(layers)
         launcher += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
     launcher += [sys.executable, str(Path(__file__).with_name("no_namespaces.py"))]
     sidecar = start_sidecar(
-        "--state-dir", str(state), "--warm-workers", "1", launcher=launcher,
+        "--state-dir", str(state), "--worker-scratch-dir", str(scratch), "--warm-workers", "1",
+        launcher=launcher,
         env={"HOME": str(home)},
     )  # fmt: skip
     yield sidecar, state
     stop_and_check(sidecar)
-    for path in (state, home, layers):
+    for path in (state, scratch, home, layers):
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -330,9 +333,12 @@ def test_without_namespaces_sessions_still_write_files_plot_and_clone(
     with sidecar.channel() as channel:
         stub = sage_pb2_grpc.SageServiceStub(channel)
         session = create_session(stub)
+        # /tmp itself too: only the directory that holds the workers' scratch is hidden.
         written = _outcome(stub, (
-            "import tempfile\nopen('here.txt', 'w').write('a')\n"
+            "import os, tempfile\nopen('here.txt', 'w').write('a')\n"
             "with tempfile.NamedTemporaryFile() as f: f.write(b'b')\n"
+            "with open(f'/tmp/shared-{os.getpid()}', 'w') as f: f.write('c')\n"
+            "os.remove(f'/tmp/shared-{os.getpid()}')\n"
             "a = 7\nopen('here.txt').read()"
         ), session)  # fmt: skip
         assert written == "'a'"

@@ -53,9 +53,11 @@ def abi_version() -> int:
     return max(_syscall(_CREATE_RULESET, None, ctypes.c_size_t(0), _CREATE_RULESET_VERSION), 0)
 
 
-def restrict(hide: Iterable[str], *, refuse_tcp: bool) -> Restricted:
+def restrict(hide: Iterable[str], *, reveal: Iterable[str] = (), refuse_tcp: bool) -> Restricted:
     """Restrict this thread and its future children, for good: `hide` cannot be read,
-    written or executed; with `refuse_tcp` no TCP connection is made or bound; signals and
+    written or executed, except what of it is in `reveal` (a worker's own scratch in the
+    directory of all workers' scratch, hidden with whatever is added to it later); with
+    `refuse_tcp` no TCP connection is made or bound; signals and
     abstract unix sockets stay among this process and its descendants. Asks only for what
     this kernel's ABI knows. Raises OSError where Landlock is refused.
 
@@ -68,6 +70,7 @@ def restrict(hide: Iterable[str], *, refuse_tcp: bool) -> Restricted:
     if abi < 1:
         raise OSError(ctypes.get_errno(), "this kernel offers no Landlock")
     hidden = sorted({os.path.realpath(path) for path in hide})
+    revealed = {os.path.realpath(path) for path in reveal}
     fs = _fs_rights(abi) if hidden else 0
     net = _BIND_TCP | _CONNECT_TCP if refuse_tcp and abi >= 4 else 0
     scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
@@ -79,7 +82,7 @@ def restrict(hide: Iterable[str], *, refuse_tcp: bool) -> Restricted:
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
     try:
-        for path in _granted_beside(hidden):
+        for path in _granted_beside(hidden, revealed):
             _grant(ruleset, path, fs)
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "no_new_privs refused")
@@ -98,10 +101,12 @@ def _fs_rights(abi: int) -> int:
     return rights
 
 
-def _granted_beside(hidden: list[str]) -> Iterator[str]:
-    """Every path beside the hidden ones and the directories on the way to them."""
-    on_the_way = {parent for path in hidden for parent in _parents(path)}
+def _granted_beside(hidden: list[str], revealed: set[str]) -> Iterator[str]:
+    """Every path beside the hidden ones and the directories on the way to them, and the
+    revealed ones."""
+    on_the_way = {parent for path in (*hidden, *revealed) for parent in _parents(path)}
     for directory in sorted(on_the_way):
+        inside_hidden = any(_within(directory, h) for h in hidden)
         try:
             entries = list(os.scandir(directory))
         except OSError as exc:
@@ -111,7 +116,10 @@ def _granted_beside(hidden: list[str]) -> Iterator[str]:
             ) from exc
         for entry in entries:
             path = entry.path
-            if path in on_the_way or path in hidden:
+            if path in revealed:
+                yield path
+                continue
+            if path in on_the_way or path in hidden or inside_hidden:
                 continue
             # A link into a hidden path, or to a directory on the way, must not grant it.
             real = os.path.realpath(path)

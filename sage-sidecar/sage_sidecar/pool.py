@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,6 +65,9 @@ class WorkerPool:
             max_file_bytes=int(settings.worker_max_file_bytes),
             max_open_files=settings.worker_max_open_files,
             scratch_bytes=int(settings.worker_scratch_bytes),
+            scratch_parent=sandbox.scratch_parent(
+                str(settings.worker_scratch_dir) if settings.worker_scratch_dir else None
+            ),
             isolate_network=not settings.worker_network,
             hidden_paths=(str(settings.state_dir.resolve()),),
             secrets=_secrets(settings),
@@ -84,7 +88,9 @@ class WorkerPool:
 
     async def warm_up(self) -> None:
         """Start the forkserver, paying Sage's import and warm-up, then fill the pool."""
-        for path in sandbox.remove_abandoned_scratch():
+        # The temporary directory itself too: where scratch went before it had a parent.
+        parents = (self._spec.scratch_parent, tempfile.gettempdir())
+        for path in sandbox.remove_abandoned_scratch(*parents):
             log.info("removed %s, the scratch of a worker whose sidecar was killed", path)
         first = await self._start(_FIRST_START_TIMEOUT)
         for protection, status in first.sandbox:

@@ -17,6 +17,7 @@ import os
 import platform
 import resource
 import shutil
+import stat
 import struct
 import sys
 import sysconfig
@@ -46,7 +47,8 @@ _PR_SET_DUMPABLE, _PR_SET_KEEPCAPS = 4, 8
 _CAP_SETGID, _CAP_SETUID = 1 << 6, 1 << 7
 # Workers' uids, when the sidecar runs as root: above any account on a normal system.
 _WORKER_UIDS = 1_000_000_000
-# A worker's scratch directory is `<tmp>/sage-worker-<pid>-<random>`.
+# A worker's scratch directory is `<parent>/sage-worker-<pid>-<random>/<pid>`: a family
+# directory made by a worker fresh from the pool, which its clones' scratch shares.
 SCRATCH_PREFIX = "sage-worker-"
 
 
@@ -59,6 +61,8 @@ class WorkerSpec:
     max_file_bytes: int
     max_open_files: int
     scratch_bytes: int
+    # Where scratch directories go (`scratch_parent`).
+    scratch_parent: str
     isolate_network: bool
     hidden_paths: tuple[str, ...]
     # The sidecar's secrets (its token, its TLS key): files that workers read as empty, or
@@ -201,12 +205,16 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
         key for key in ("secret files", "state directory") if "VISIBLE" in report.get(key, "")
     ]
     hide = [*spec.secrets, *spec.hidden_paths] if visible else []
+    reveal = []
     if not namespaces:
-        # No tmpfs of its own over each scratch: the other workers' are hidden here, and
-        # those of workers born later were never granted.
-        hide += _other_scratch(scratch)
+        # No tmpfs of its own over each scratch: the directory of them all is hidden but for
+        # this worker's family, with whatever later workers add to it.
+        family = os.path.dirname(scratch)
+        hide.append(os.path.dirname(family))
+        reveal.append(family)
     try:
-        done = landlock.restrict(hide, refuse_tcp=spec.isolate_network and not namespaces)
+        refuse_tcp = spec.isolate_network and not namespaces
+        done = landlock.restrict(hide, reveal=reveal, refuse_tcp=refuse_tcp)
     except OSError as exc:
         done = landlock.Restricted(False, False, False)
         refused = f"Landlock refused: {exc.strerror or exc}"
@@ -229,24 +237,43 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
     return "out of reach (Landlock scopes, and each scratch hidden from the others)"
 
 
-def _other_scratch(scratch: str) -> list[str]:
-    parent = os.path.dirname(scratch)
-    return [
-        entry.path
-        for entry in os.scandir(parent)
-        if entry.name.startswith(SCRATCH_PREFIX) and entry.path != scratch
-    ]
+def scratch_parent(base: str | None = None) -> str:
+    """The directory workers' scratch goes in, made by the server: one per sidecar uid, in
+    `base` or the temporary directory. Being theirs alone, Landlock can hide it but for a
+    worker's own scratch, with whatever later workers add to it."""
+    uid = os.geteuid()
+    if base:
+        os.makedirs(base, exist_ok=True)
+    path = os.path.join(base or tempfile.gettempdir(), f"sage-workers-{uid}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid:  # another's, or a link
+        return tempfile.mkdtemp(prefix=f"sage-workers-{uid}-", dir=base)
+    # As root, workers of their own uids pass through it to their scratch; none lists it.
+    os.chmod(path, 0o711 if uid == 0 else 0o700)
+    return path
 
 
-def new_scratch(spec: WorkerSpec, mounts: bool) -> str:
+def new_scratch(spec: WorkerSpec, mounts: bool, family: str | None = None) -> str:
     """A fresh scratch directory as cwd, HOME and TMPDIR, and Sage's temporary directory in
     it; its own tmpfs when mounts are ours and the platform lets them be made. The worker's
-    uid owns it, so the programs it starts can write there too."""
+    uid owns it, so the programs it starts can write there too.
+
+    A clone's goes in its source's `family` directory, beside the source's: under Landlock
+    a clone can reach only what its source could, and apart from it, the clone's scratch
+    stays when the source's is removed."""
     # A forked clone shares its source's mount namespace until it takes its own, which it
     # may no longer be allowed to: then its scratch is a plain directory.
     mounts = mounts and _libc.unshare(_CLONE_NEWNS) == 0
-    path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
     uid = _worker_uid
+    if family is None:
+        prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+        family = tempfile.mkdtemp(prefix=prefix, dir=spec.scratch_parent)
+        if uid is not None:  # so that its clones, of the same uid, can add theirs
+            _hand_over(family, uid)
+    path = os.path.join(family, str(os.getpid()))
+    os.mkdir(path, 0o700)
     # The worker's gid is its own alone; group access lets in a worker that still reads and
     # writes files as root (the fallback in `_become_own_user`).
     access = "mode=0700" if uid is None else f"mode=0770,uid={uid},gid={uid}"
@@ -293,30 +320,53 @@ def _move_sage_temporary_directory(scratch: str) -> str:
     return own.name
 
 
-def remove_abandoned_scratch(parent: str | None = None) -> list[str]:
+def remove_scratch(path: str) -> None:
+    """Remove a worker's scratch, and its family directory once no clone's is left there."""
+    shutil.rmtree(path, ignore_errors=True)
+    family = os.path.dirname(path)
+    if os.path.basename(family).startswith(SCRATCH_PREFIX):
+        with contextlib.suppress(OSError):  # not empty: a clone's scratch is still there
+            os.rmdir(family)
+
+
+def remove_abandoned_scratch(*parents: str) -> list[str]:
     """Remove the scratch directories of workers that are gone; returns them.
 
     A sidecar removes its workers' scratch as they end, but one killed outright cannot, and
     where /tmp outlives it (a pod's emptyDir across container restarts) what sessions wrote
-    there would pile up. A directory whose worker is alive, or that is not this user's to
-    remove, is left alone."""
+    there would pile up. A family directory with a live worker among its members (another
+    sidecar's), or that is not this user's to remove, is left alone."""
     removed = []
-    for entry in os.scandir(parent or tempfile.gettempdir()):
+    for parent in parents:
+        with contextlib.suppress(FileNotFoundError):
+            removed += [path for path in _families(parent) if _abandoned(path)]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
+def _families(parent: str) -> list[str]:
+    families = []
+    for entry in os.scandir(parent):
         if not entry.name.startswith(SCRATCH_PREFIX):
             continue
-        pid = entry.name.removeprefix(SCRATCH_PREFIX).partition("-")[0]
-        try:
-            if not entry.is_dir(follow_symlinks=False) or not pid.isdigit():
+        with contextlib.suppress(OSError):
+            if not entry.is_dir(follow_symlinks=False):
                 continue
             if os.geteuid() != 0 and entry.stat(follow_symlinks=False).st_uid != os.geteuid():
                 continue
-        except OSError:
-            continue
-        if psutil.pid_exists(int(pid)):
-            continue
-        shutil.rmtree(entry.path, ignore_errors=True)
-        removed.append(entry.path)
-    return removed
+            families.append(entry.path)
+    return families
+
+
+def _abandoned(family: str) -> bool:
+    creator = os.path.basename(family).removeprefix(SCRATCH_PREFIX).partition("-")[0]
+    try:
+        members = [name for name in os.listdir(family) if name.isdigit()]
+    except OSError:
+        return False
+    pids = [int(pid) for pid in (creator, *members) if pid.isdigit()]
+    return bool(pids) and not any(psutil.pid_exists(pid) for pid in pids)
 
 
 def keep_out() -> None:

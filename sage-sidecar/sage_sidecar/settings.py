@@ -129,6 +129,12 @@ class SidecarSettings(BaseSettings):
         gt=0,
         description="Size of each worker's private scratch tmpfs (its cwd and TMPDIR).",
     )
+    worker_scratch_dir: Path | None = Field(
+        None,
+        description="Where workers' scratch directories go, in a `sage-workers-<uid>` "
+        "directory (default: the temporary directory). Where namespaces are refused, Sage code "
+        "cannot create files directly in the directories on the way to it: keep it out of /tmp.",
+    )
     worker_network: bool = Field(
         False,
         description="Let Sage code use the network. By default each worker has a network "

@@ -120,7 +120,8 @@ def _become_clone(
     """
     os.setpgrp()
     mounts = confinement.report.get("scratch") == "private tmpfs"
-    confinement.scratch = sandbox.new_scratch(spec, mounts)
+    family = os.path.dirname(confinement.scratch)
+    confinement.scratch = sandbox.new_scratch(spec, mounts, family)
     capture.reinstall_after_fork(conn.send)
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
 

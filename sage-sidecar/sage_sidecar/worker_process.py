@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import shutil
 import signal
 import socket
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from concurrent.futures import Executor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from sage_sidecar import channel
+from sage_sidecar import channel, sandbox
 from sage_sidecar.channel import ForgedFrame, FrameLimits, ServerEnd
 from sage_sidecar.messages import (
     CellState,
@@ -224,7 +223,7 @@ class WorkerProcess:
         worker's end would come to remove it later."""
         scratch, self.scratch = self.scratch, ""
         if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+            sandbox.remove_scratch(scratch)
 
     async def exit_description(self) -> str:
         """How the process ended, for an error message a person can act on."""
@@ -272,6 +271,6 @@ class WorkerProcess:
                 sink(None)
             if self.scratch:
                 try:
-                    self._loop.run_in_executor(None, shutil.rmtree, self.scratch, True)
+                    self._loop.run_in_executor(None, sandbox.remove_scratch, self.scratch)
                 except RuntimeError:  # the server is shutting down: no executor is left
-                    shutil.rmtree(self.scratch, ignore_errors=True)
+                    sandbox.remove_scratch(self.scratch)

@@ -70,7 +70,7 @@ def deployment(
     # Only the endpoint moves: compose's sampler and exporter settings are kept.
     otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint}
     started: list[ServiceProcess] = []
-    with temporary_volume() as state_dir:
+    with temporary_volume() as state_dir, temporary_volume() as scratch_dir:
         try:
             sidecar = start_service(
                 "sage-sidecar",
@@ -79,9 +79,11 @@ def deployment(
                     **otel,
                     "SAGE_SIDECAR_LISTEN": sidecar_address,
                     "SAGE_SIDECAR_STATE_DIR": str(state_dir),
+                    # Compose's is a tmpfs of its own; a directory outside /tmp here.
+                    "SAGE_SIDECAR_WORKER_SCRATCH_DIR": str(scratch_dir),
                 },
                 variables=variables,
-                volumes=[state_dir],
+                volumes=[state_dir, scratch_dir],
                 read_only_root=read_only_root,
                 scratch=scratch,
             )

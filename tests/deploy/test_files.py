@@ -130,6 +130,14 @@ def test_compose_state_volume_is_where_the_sidecar_keeps_state() -> None:
     assert f'VOLUME ["{state_dir}"]' in (DEPLOY / "sidecar.Dockerfile").read_text()
 
 
+def test_compose_gives_the_workers_scratch_a_tmpfs_of_its_own_outside_tmp() -> None:
+    # Under Landlock, nothing is created directly in the directories on the way to it.
+    sidecar = SERVICES["sage-sidecar"]
+    scratch = sidecar["environment"]["SAGE_SIDECAR_WORKER_SCRATCH_DIR"]
+    assert not Path(scratch).is_relative_to("/tmp")
+    assert any(str(t).startswith(f"{scratch}:") for t in sidecar["tmpfs"])
+
+
 def test_compose_stop_grace_covers_the_sidecar_drain() -> None:
     sidecar = SERVICES["sage-sidecar"]
     env = {k: str(v) for k, v in sidecar["environment"].items()}
@@ -236,6 +244,18 @@ def test_k8s_state_volume_holds_the_state_dir(manifests: list[dict[str, Any]]) -
     [volume] = [v for v in spec["volumes"] if v["name"] == "sage-state"]
     claims = {m["metadata"]["name"] for m in manifests if m["kind"] == "PersistentVolumeClaim"}
     assert volume["persistentVolumeClaim"]["claimName"] in claims
+
+
+def test_k8s_gives_the_workers_scratch_a_memory_volume_outside_tmp(
+    manifests: list[dict[str, Any]],
+) -> None:
+    spec = pod_spec(manifests)
+    [sidecar] = spec["initContainers"]
+    scratch = env_of(sidecar)["SAGE_SIDECAR_WORKER_SCRATCH_DIR"]
+    assert not Path(scratch).is_relative_to("/tmp")
+    [mount] = [m for m in sidecar["volumeMounts"] if m["mountPath"] == scratch]
+    [volume] = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    assert volume["emptyDir"]["medium"] == "Memory"
 
 
 def test_k8s_admits_only_the_mcp_port(manifests: list[dict[str, Any]]) -> None:
