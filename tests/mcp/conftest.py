@@ -21,6 +21,15 @@ from tests.helpers import BIN, SidecarProcess, exit_status, free_port
 from tests.mcp.fake_sidecar import FakeSidecar
 
 SAGE_MCP = BIN / "sage-mcp"
+# The tools `sage-mcp` offers.
+TOOLS = {
+    "evaluate",
+    "create_session",
+    "clone_session",
+    "list_sessions",
+    "delete_session",
+    "interrupt",
+}
 
 
 def stdio_params(sidecar_address: str, *args: str) -> StdioServerParameters:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import SidecarProcess
-from tests.mcp.conftest import SAGE_MCP
+from tests.mcp.conftest import SAGE_MCP, TOOLS
 
 INSPECTOR = "@modelcontextprotocol/inspector@0.15"
 
@@ -54,14 +54,7 @@ def run_inspector(inspector: Path, sidecar: SidecarProcess, *args: str) -> Any:
 def test_inspector_cli_lists_the_tools(inspector: Path, sidecar: SidecarProcess) -> None:
     listed = run_inspector(inspector, sidecar, "--method", "tools/list")
     names = {tool["name"] for tool in listed["tools"]}
-    assert names == {
-        "evaluate",
-        "create_session",
-        "clone_session",
-        "list_sessions",
-        "delete_session",
-        "interrupt",
-    }
+    assert names == TOOLS
     evaluate = next(tool for tool in listed["tools"] if tool["name"] == "evaluate")
     assert "outputSchema" in evaluate
 

@@ -22,16 +22,7 @@ from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import SidecarProcess, exit_status, free_port
-from tests.mcp.conftest import SAGE_MCP, HttpServer, http_server, stdio_client
-
-TOOLS = {
-    "evaluate",
-    "create_session",
-    "clone_session",
-    "list_sessions",
-    "delete_session",
-    "interrupt",
-}
+from tests.mcp.conftest import SAGE_MCP, TOOLS, HttpServer, http_server, stdio_client
 
 
 def text_of(result: object) -> str:
