@@ -1,13 +1,38 @@
-"""Shared fixtures: one warm, real sidecar for the whole run; it must exit cleanly."""
+"""Shared fixtures: one warm, real sidecar for the whole run; it must exit cleanly. The
+run's temporary files, its sidecars' included, go in one directory removed at its end."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import SidecarProcess, start_sidecar, stop_and_check
+
+_TEMPORARY = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Logs, state directories, scratch and the forkserver's socket directory of every
+    # sidecar a test starts (one killed outright cannot remove its own): a run would
+    # otherwise leave hundreds of them in /tmp.
+    # pytest's own `tmp_path` stays where it was: it keeps the last few runs' by design, and
+    # paths deeper by this directory would pass the length of a unix socket's address.
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+    base = tempfile.mkdtemp(prefix="sage-tests-")
+    os.chmod(base, 0o1777)  # tests run some sidecars as another uid
+    config.stash[_TEMPORARY] = base
+    os.environ["TMPDIR"] = tempfile.tempdir = base
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = config.stash.get(_TEMPORARY, None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

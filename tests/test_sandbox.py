@@ -74,6 +74,13 @@ def _outcome(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str = "") 
     return str(one(events, "result").result.text_plain)
 
 
+def _printed(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str) -> str:
+    """What the cell printed, which must succeed (a repr wraps long values over lines)."""
+    events = evaluate(stub, code, session)
+    assert not [e for e in events if e.HasField("error")], events
+    return "".join(e.stdout.text for e in events if e.HasField("stdout"))
+
+
 def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> None:
     report = _sandbox_report(confined)
     if os.geteuid() != 0 and "NOT" in report.get("network", ""):
@@ -238,12 +245,12 @@ def test_sessions_do_not_share_sages_temporary_directory(
 ) -> None:
     where = (
         "import os\nfrom sage.misc.temporary_file import tmp_filename\n"
-        "os.path.dirname(os.path.dirname(tmp_filename())) == os.getcwd(), "
-        "os.path.dirname(tmp_filename())"
+        "print(os.path.dirname(os.path.dirname(tmp_filename())) == os.getcwd(), "
+        "os.path.dirname(tmp_filename()))"
     )
     first, second = create_session(stub), create_session(stub)
-    in_first, first_dir = _outcome(stub, where, first).strip("()").split(", ")
-    in_second, second_dir = _outcome(stub, where, second).strip("()").split(", ")
+    in_first, first_dir = _printed(stub, where, first).split()
+    in_second, second_dir = _printed(stub, where, second).split()
     assert (in_first, in_second) == ("True", "True")  # in each session's own scratch
     assert first_dir != second_dir
 
