@@ -123,6 +123,20 @@ def test_a_stopped_sidecar_leaves_no_scratch_directories() -> None:
     assert not left  # the session's and its clone's, and the warm workers' no session took
 
 
+def test_a_temporary_directory_too_long_for_the_forkserver_socket_is_refused_in_words() -> None:
+    # The forkserver's socket goes at <TMPDIR>/pymp-XXXXXXXX/listener-XXXXXXXX, 107 bytes at most.
+    parent = Path(tempfile.mkdtemp())
+    too_long = parent / ("d" * (76 - len(str(parent)) - 1))
+    too_long.mkdir()
+    try:
+        sidecar = start_sidecar(env={"TMPDIR": str(too_long)}, wait=False)
+        assert sidecar.process.wait(timeout=60) == 2
+        assert f"the temporary directory {too_long} (TMPDIR) is too long" in sidecar.log()
+        assert "set TMPDIR to a directory of at most 75 bytes" in sidecar.log()
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
 def test_a_sidecar_removes_the_scratch_a_killed_one_left() -> None:
     parent = sandbox.scratch_parent()
     abandoned = tempfile.mkdtemp(prefix=f"sage-worker-{_dead_pid()}-", dir=parent)

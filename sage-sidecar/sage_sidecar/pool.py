@@ -18,12 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sage_sidecar import sandbox, worker
+from sage_sidecar.auth import ConfigurationError
 from sage_sidecar.channel import MAX_FRAME_BYTES, FrameLimits
 from sage_sidecar.sandbox import WorkerSpec
 from sage_sidecar.settings import SidecarSettings
 from sage_sidecar.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
+# The longest path a unix socket may have, and what the forkserver adds to the temporary
+# directory for its own (`/pymp-XXXXXXXX/listener-XXXXXXXX`).
+_MAX_SOCKET_PATH = 107
+_MAX_TEMPORARY_PATH = _MAX_SOCKET_PATH - len("/pymp-xxxxxxxx/listener-xxxxxxxx")
 
 # The forkserver's first start imports Sage and warms it up; later starts are a fork.
 _FIRST_START_TIMEOUT = 300.0
@@ -65,9 +70,7 @@ class WorkerPool:
             max_file_bytes=int(settings.worker_max_file_bytes),
             max_open_files=settings.worker_max_open_files,
             scratch_bytes=int(settings.worker_scratch_bytes),
-            scratch_parent=sandbox.scratch_parent(
-                str(settings.worker_scratch_dir) if settings.worker_scratch_dir else None
-            ),
+            scratch_parent=_scratch_parent(settings),
             isolate_network=not settings.worker_network,
             hidden_paths=(str(settings.state_dir.resolve()),),
             secrets=_secrets(settings),
@@ -154,6 +157,26 @@ class WorkerPool:
                 log.exception("could not start a warm Sage worker; retrying in %.1f s", delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
+
+
+def _scratch_parent(settings: SidecarSettings) -> str:
+    """Where the workers' scratch goes; refuses, in words, a place that cannot be used."""
+    temporary = tempfile.gettempdir()
+    if len(os.fsencode(temporary)) > _MAX_TEMPORARY_PATH:
+        raise ConfigurationError(
+            f"the temporary directory {temporary} (TMPDIR) is too long: the forkserver that "
+            f"starts Sage workers listens on a unix socket in it, whose path may not exceed "
+            f"{_MAX_SOCKET_PATH} bytes; set TMPDIR to a directory of at most "
+            f"{_MAX_TEMPORARY_PATH} bytes"
+        )
+    base = settings.worker_scratch_dir
+    try:
+        return sandbox.scratch_parent(str(base) if base else None)
+    except OSError as exc:
+        where = f"--worker-scratch-dir {base}" if base else f"the temporary directory {temporary}"
+        raise ConfigurationError(
+            f"cannot make the workers' scratch directory in {where}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _secrets(settings: SidecarSettings) -> tuple[str, ...]:
