@@ -14,6 +14,7 @@ on the way to it from `/`.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import stat
 import struct
@@ -48,6 +49,7 @@ class Restricted:
     scoped: bool
 
 
+@functools.cache  # the kernel's, for the life of the process
 def abi_version() -> int:
     """The Landlock ABI this kernel offers; 0 where it has none or it is disabled."""
     return max(_syscall(_CREATE_RULESET, None, ctypes.c_size_t(0), _CREATE_RULESET_VERSION), 0)

@@ -62,6 +62,7 @@ def _keep_main_out_of_workers() -> None:
 class WorkerPool:
     def __init__(self, settings: SidecarSettings) -> None:
         _keep_main_out_of_workers()
+        _check_forkserver_socket_room()
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["sage_sidecar.preload"])
         self._spec = WorkerSpec(
@@ -159,8 +160,9 @@ class WorkerPool:
                 delay = min(delay * 2, 30.0)
 
 
-def _scratch_parent(settings: SidecarSettings) -> str:
-    """Where the workers' scratch goes; refuses, in words, a place that cannot be used."""
+def _check_forkserver_socket_room() -> None:
+    """Refuse, in words, a temporary directory too long for the forkserver's socket, which
+    would otherwise fail the warm-up with a traceback."""
     temporary = tempfile.gettempdir()
     if len(os.fsencode(temporary)) > _MAX_TEMPORARY_PATH:
         raise ConfigurationError(
@@ -169,10 +171,15 @@ def _scratch_parent(settings: SidecarSettings) -> str:
             f"{_MAX_SOCKET_PATH} bytes; set TMPDIR to a directory of at most "
             f"{_MAX_TEMPORARY_PATH} bytes"
         )
+
+
+def _scratch_parent(settings: SidecarSettings) -> str:
+    """Where the workers' scratch goes; refuses, in words, a place that cannot be made."""
     base = settings.worker_scratch_dir
     try:
         return sandbox.scratch_parent(str(base) if base else None)
     except OSError as exc:
+        temporary = tempfile.gettempdir()
         where = f"--worker-scratch-dir {base}" if base else f"the temporary directory {temporary}"
         raise ConfigurationError(
             f"cannot make the workers' scratch directory in {where}: {exc.strerror or exc}"

@@ -269,8 +269,10 @@ class WorkerProcess:
             sink, self.sink = self.sink, None
             if sink is not None:
                 sink(None)
-            if self.scratch:
+            # Taken, so that `remove_scratch` at shutdown does not remove it a second time.
+            scratch, self.scratch = self.scratch, ""
+            if scratch:
                 try:
-                    self._loop.run_in_executor(None, sandbox.remove_scratch, self.scratch)
+                    self._loop.run_in_executor(None, sandbox.remove_scratch, scratch)
                 except RuntimeError:  # the server is shutting down: no executor is left
-                    sandbox.remove_scratch(self.scratch)
+                    sandbox.remove_scratch(scratch)
