@@ -87,7 +87,7 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         pytest.skip(f"this platform refuses namespaces: {report}")
     files = report.pop("files", "")
     assert report == {
-        "network": "none (own network namespace)",
+        "network": "none (own network namespace); no sockets but Unix and netlink ones (seccomp)",
         "scratch": "private tmpfs",
         "state directory": "hidden",
         "server": "out of reach (seccomp)",
@@ -141,7 +141,42 @@ def test_worker_cannot_open_a_socket(
 ) -> None:
     host, port = confined.address.rsplit(":", 1)
     code = f"import socket\nsocket.create_connection(({host!r}, int({port})), timeout=5)"
-    assert _outcome(stub, code).startswith("OSError: [Errno 101] Network is unreachable")
+    assert _outcome(stub, code).startswith("PermissionError: [Errno 13]")
+
+
+# Sage code that opens a socket of each family the worker must not have: what each gave.
+_SOCKETS_OPENED = """
+import socket
+opened = {}
+for family, kind in ((socket.AF_INET, socket.SOCK_DGRAM), (socket.AF_INET6, socket.SOCK_STREAM),
+                     (socket.AF_VSOCK, socket.SOCK_STREAM)):
+    try:
+        socket.socket(family, kind).close()
+        opened[family.name] = 'opened'
+    except OSError as exc:
+        opened[family.name] = exc.errno
+sorted(opened.items())
+"""
+# io_uring_setup(1, NULL) (numbers raw, not Sage integers): EFAULT where io_uring is allowed,
+# EPERM where it is refused.
+_IO_URING_ERRNO = (
+    "import ctypes\nc = ctypes.CDLL(None, use_errno=True)\n"
+    "c.syscall(425r, 1r, None), ctypes.get_errno()"
+)
+
+
+def _check_only_local_sockets(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
+    """IPv4 and IPv6 (UDP, so DNS, included) and vsock sockets are refused, and io_uring with
+    them (it opens sockets of its own); Unix sockets, which Sage's helpers use, work."""
+    refused = "[('AF_INET', 13), ('AF_INET6', 13), ('AF_VSOCK', 13)]"
+    assert _outcome(stub, _SOCKETS_OPENED, session) == refused
+    assert _outcome(stub, _IO_URING_ERRNO, session) == "(-1, 1)"
+    unix = "import socket\na, b = socket.socketpair()\na.send(b'ok')\nb.recv(2)"
+    assert _outcome(stub, unix, session) == "b'ok'"
+
+
+def test_worker_opens_no_sockets_but_unix_ones(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    _check_only_local_sockets(stub, create_session(stub))
 
 
 def test_worker_cannot_read_another_sessions_state(
@@ -263,6 +298,10 @@ def test_network_can_be_allowed_explicitly() -> None:
     sidecar = start_sidecar("--worker-network", "--warm-workers", "1")
     try:
         assert _sandbox_report(sidecar)["network"] == "host"
+        with sidecar.channel() as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            opened = _outcome(stub, _SOCKETS_OPENED, create_session(stub))
+        assert "('AF_INET', 'opened'), ('AF_INET6', 'opened')" in opened, opened
     finally:
         stop_and_check(sidecar)
 
@@ -297,14 +336,14 @@ def without_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def test_without_namespaces_landlock_keeps_workers_out_of_the_state_and_off_tcp(
+def test_without_namespaces_workers_are_kept_out_of_the_state_and_off_the_network(
     without_namespaces: tuple[SidecarProcess, Path],
 ) -> None:
     sidecar, state = without_namespaces
     report = _sandbox_report(sidecar)
     assert report["state directory"] == "unreadable (Landlock; the names in it can be listed)"
     assert report["network"] == (
-        "TCP refused (Landlock); UDP and other protocols NOT isolated: namespaces refused "
+        "none: no sockets but Unix and netlink ones (seccomp); namespaces refused "
         "(Operation not permitted)"
     )
     with sidecar.channel() as channel:
@@ -321,6 +360,7 @@ def test_without_namespaces_landlock_keeps_workers_out_of_the_state_and_off_tcp(
         host, port = sidecar.address.rsplit(":", 1)
         dialled = f"import socket\nsocket.create_connection(({host!r}, int({port})), timeout=5)"
         assert _outcome(stub, dialled, thief).startswith("PermissionError: [Errno 13]")
+        _check_only_local_sockets(stub, thief)
         assert _outcome(stub, "secret", victim) == "'victim data'"
         # Scratch directories share the sidecar's one /tmp: each is hidden from the others,
         # whichever worker came first.

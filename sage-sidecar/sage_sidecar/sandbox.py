@@ -102,7 +102,7 @@ def confine(spec: WorkerSpec) -> Confinement:
     report["other workers"] = _restrict(spec, report, scratch, namespaces=mounts)
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"], report["files"] = _become_own_user()
-    report["server"] = _protect(spec)
+    _install_filter(spec, report)
     return Confinement(scratch, report)
 
 
@@ -463,42 +463,65 @@ _SYSCALLS = {
         "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,
         "rt_tgsigqueueinfo": 297, "ptrace": 101, "process_vm_writev": 311,
         "process_vm_readv": 310, "pidfd_open": 434, "pidfd_send_signal": 424,
+        "io_uring_setup": 425, "socket": 41,
     }),
     "aarch64": (0xC00000B7, {
         "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
         "rt_tgsigqueueinfo": 240, "ptrace": 117, "process_vm_writev": 271,
         "process_vm_readv": 270, "pidfd_open": 434, "pidfd_send_signal": 424,
+        "io_uring_setup": 425, "socket": 198,
     }),
 }  # fmt: skip
 # Calls whose first argument names the target process; the others are refused outright.
 _TARGETED = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
              "process_vm_writev", "process_vm_readv", "pidfd_open")  # fmt: skip
-_REFUSED = ("ptrace", "pidfd_send_signal")
+# io_uring can open sockets without the `socket` call this filter checks; nothing in Sage
+# uses it.
+_REFUSED = ("ptrace", "pidfd_send_signal", "io_uring_setup")
+# The socket families a worker without network keeps: Unix sockets (its channel, Sage's own
+# helpers, `multiprocessing`) and netlink, which only talks to the kernel. Every other family
+# (IPv4 and IPv6 with UDP and DNS, but also vsock to a VM's host, which no network namespace
+# cuts off) is refused with EACCES, as Landlock refuses TCP.
+_LOCAL_FAMILIES = (1, 16)  # AF_UNIX, AF_NETLINK
 
 
-def _protect(spec: WorkerSpec) -> str:
-    """A seccomp filter: EPERM for signalling, tracing or writing into protected processes."""
+def _install_filter(spec: WorkerSpec, report: dict[str, str]) -> None:
+    """A seccomp filter: EPERM for signalling, tracing or writing into protected processes;
+    and, unless the network is allowed, no sockets but local ones. Reports both."""
     machine = _SYSCALLS.get(platform.machine())
     if machine is None:
-        return f"NOT protected: no seccomp filter for {platform.machine()}"
+        report["server"] = f"NOT protected: no seccomp filter for {platform.machine()}"
+        return
     arch, numbers = machine
     # The forkserver too: it is this worker's parent.
     forbidden = {pid & 0xFFFFFFFF for pid in (*spec.protected_pids, os.getppid())}
     forbidden |= {(-group) & 0xFFFFFFFF for group in spec.protected_groups}
     forbidden.add(0xFFFFFFFF)  # kill(-1): every process we may signal
-    program = _filter(arch, numbers, sorted(forbidden))
+    families = _LOCAL_FAMILIES if spec.isolate_network else None
+    program = _filter(arch, numbers, sorted(forbidden), families)
     if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return f"NOT protected: {os.strerror(ctypes.get_errno())}"
+        report["server"] = f"NOT protected: {os.strerror(ctypes.get_errno())}"
+        return
     code = b"".join(program)
     buffer = ctypes.create_string_buffer(code)
     fprog = struct.pack("HL", len(program), ctypes.addressof(buffer))
     fprog_buffer = ctypes.create_string_buffer(fprog)
     if _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, fprog_buffer, 0, 0) != 0:
-        return f"NOT protected: seccomp refused ({os.strerror(ctypes.get_errno())})"
-    return "out of reach (seccomp)"
+        report["server"] = f"NOT protected: seccomp refused ({os.strerror(ctypes.get_errno())})"
+        return
+    report["server"] = "out of reach (seccomp)"
+    if families is not None:
+        network = report["network"]
+        if network.startswith("none"):  # its own namespace, which vsock would have crossed
+            report["network"] = f"{network}; no sockets but Unix and netlink ones (seccomp)"
+        else:
+            why = network.split("NOT isolated: ", 1)[-1]
+            report["network"] = f"none: no sockets but Unix and netlink ones (seccomp); {why}"
 
 
-def _filter(arch: int, numbers: dict[str, int], forbidden: list[int]) -> list[bytes]:
+def _filter(
+    arch: int, numbers: dict[str, int], forbidden: list[int], families: tuple[int, ...] | None
+) -> list[bytes]:
     ld_w_abs, jeq_k, ret_k = 0x20, 0x15, 0x06
     allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM
     offset_nr, offset_arch, offset_arg0 = 0, 4, 16
@@ -513,6 +536,13 @@ def _filter(arch: int, numbers: dict[str, int], forbidden: list[int]) -> list[by
     program += [op(ld_w_abs, offset_nr), op(jge_k, x32_bit, 0, 1), op(ret_k, deny)]
     for name in _REFUSED:
         program += [op(jeq_k, numbers[name], 0, 1), op(ret_k, deny)]
+    if families is not None:
+        # The family is an int: the kernel reads the argument's low 32 bits, as this does.
+        check = [op(ld_w_abs, offset_arg0)]
+        check += [op(jeq_k, family, len(families) - index, 0) for index, family in
+                  enumerate(families)]  # fmt: skip
+        check += [op(ret_k, 0x00050000 | errno.EACCES), op(ret_k, allow)]
+        program += [op(jeq_k, numbers["socket"], 0, len(check)), *check]
     for name in _TARGETED:
         check = [op(ld_w_abs, offset_arg0)]
         for index, value in enumerate(forbidden):

@@ -137,8 +137,9 @@ class SidecarSettings(BaseSettings):
     )
     worker_network: bool = Field(
         False,
-        description="Let Sage code use the network. By default each worker has a network "
-        "namespace of its own, with no interfaces up.",
+        description="Let Sage code use the network. By default workers may open no socket but "
+        "Unix and netlink ones, and each has a network namespace of its own where the platform "
+        "allows.",
     )
     shutdown_grace_seconds: float = Field(
         10.0,
