@@ -14,6 +14,7 @@ import struct
 import uuid
 import warnings
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 OUTPUT_URI = "sage://outputs/{output_id}"
@@ -23,6 +24,9 @@ IMAGE_URI = "sage://images/{image_id}.png"
 # where errors and final values usually are, so it is not starved.
 _HEAD_SHARE = 0.6
 _SCALABLE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# The least one text keeps of a shared budget, and of itself when cut.
+MIN_SHARE = 400
+_MIN_KEPT = 120
 
 
 class OutputStore:
@@ -63,21 +67,49 @@ class FittedText:
 
 
 def fit_text(text: str, limit: int, store: OutputStore, what: str = "output") -> FittedText:
-    """`text` if it fits in `limit` characters, else its head and tail around a note."""
+    """`text` if it fits in `limit` characters, else its head and tail around a note, about
+    `limit` characters in all (never less than `_MIN_KEPT` of the text itself)."""
     if len(text) <= limit:
         return FittedText(text)
     uri = OUTPUT_URI.format(output_id=store.put(text))
-    head_size = int(limit * _HEAD_SHARE)
-    tail_size = limit - head_size
+
+    def note(omitted: int, lines: int) -> str:
+        return (
+            f"\n[... {omitted:,} characters ({lines:,} lines) of the {what} cut here to save "
+            f"context. The full {what} ({len(text):,} characters) is the MCP resource {uri} ...]\n"
+        )
+
+    # The note's own length, with the widest figures it can show, comes out of the limit.
+    kept = max(limit - len(note(len(text), len(text))), _MIN_KEPT)
+    head_size = int(kept * _HEAD_SHARE)
+    tail_size = kept - head_size
     head = _cut_at_line(text[:head_size], keep="start")
     tail = _cut_at_line(text[-tail_size:], keep="end")
     omitted = len(text) - len(head) - len(tail)
     omitted_lines = text.count("\n", len(head), len(text) - len(tail))
-    note = (
-        f"\n[... {omitted:,} characters ({omitted_lines:,} lines) of the {what} cut here to save "
-        f"context. The full {what} ({len(text):,} characters) is the MCP resource {uri} ...]\n"
-    )
-    return FittedText(head + note + tail, truncated=True, uri=uri)
+    return FittedText(head + note(omitted, omitted_lines) + tail, truncated=True, uri=uri)
+
+
+def shares(sizes: Sequence[int], budget: int) -> list[int]:
+    """How many characters each of several texts may keep so that together they fit `budget`.
+
+    Texts within an equal share keep all they have, and what they leave goes to the longer
+    ones, shared equally (water-filling): a short result is never cut because the printed
+    output was long. No share is below `MIN_SHARE`, so many texts may go over the budget
+    rather than each being cut to its note."""
+    if sum(sizes) <= budget:
+        return list(sizes)
+    limits = list(sizes)
+    remaining = budget
+    by_size = sorted(range(len(sizes)), key=sizes.__getitem__)
+    for position, index in enumerate(by_size):
+        share = remaining // (len(by_size) - position)
+        if sizes[index] > share:
+            for longer in by_size[position:]:
+                limits[longer] = max(share, MIN_SHARE)
+            break
+        remaining -= sizes[index]
+    return limits
 
 
 def _cut_at_line(piece: str, keep: str) -> str:

@@ -15,7 +15,7 @@ from mcp.types import CallToolResult, ContentBlock, ImageContent, TextContent
 from pydantic import BaseModel, Field
 
 from sage_mcp.evaluation import Outcome, Status
-from sage_mcp.output_budget import OutputStore, fit_image, fit_text
+from sage_mcp.output_budget import OutputStore, fit_image, fit_text, shares
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r'^\s*File "([^"]*)", line \d+')
@@ -83,31 +83,48 @@ async def render_outcome(
     store: OutputStore,
 ) -> CallToolResult:
     uris: list[str] = []
-
-    def fit(text: str, what: str) -> str:
-        fitted = fit_text(text, max_chars, store, what)
-        if fitted.uri:
-            uris.append(fitted.uri)
-        return fitted.text
-
-    stdout = fit(outcome.stdout, "printed output")
-    stderr = fit(outcome.stderr, "standard error output")
-    result = fit(outcome.result_text, "result") if outcome.result_text is not None else None
-    latex = _useful_latex(outcome.result_text, outcome.result_latex)
-    if latex is not None:
-        latex = fit(latex, "LaTeX")
+    shown = [
+        display.text_plain
+        for index, display in enumerate(outcome.displays)
+        if not display.mime_type.startswith("image/")
+        and display.text_plain
+        and not _shows_result(outcome, index)
+    ]
+    sage_error = outcome.error
+    # Everything the agent reads shares one budget, so that no part, however long, can make
+    # the whole larger than a model's context can spare: (what it is, its text or None).
+    parts = [
+        ("printed output", outcome.stdout),
+        ("standard error output", outcome.stderr),
+        *(("displayed output", text) for text in shown),
+        ("result", outcome.result_text),
+        ("LaTeX", _useful_latex(outcome.result_text, outcome.result_latex)),
+        ("error message", sage_error.evalue if sage_error else None),
+        ("traceback", trim_traceback(sage_error.traceback) if sage_error else None),
+    ]
+    fitted: list[str | None] = []
+    for (what, text), limit in zip(
+        parts, shares([len(text or "") for _, text in parts], max_chars), strict=True
+    ):
+        if text is None:
+            fitted.append(None)
+            continue
+        piece = fit_text(text, limit, store, what)
+        if piece.uri:
+            uris.append(piece.uri)
+        fitted.append(piece.text)
+    stdout, stderr = fitted[0] or "", fitted[1] or ""
+    displayed = [text or "" for text in fitted[2 : 2 + len(shown)]]
+    result, latex, evalue, traceback = fitted[2 + len(shown) :]
     error = None
-    if outcome.error is not None:
+    if sage_error is not None:
         error = SageErrorInfo(
-            ename=outcome.error.ename,
-            evalue=outcome.error.evalue,
-            traceback=fit(trim_traceback(outcome.error.traceback), "traceback"),
+            ename=sage_error.ename, evalue=evalue or "", traceback=traceback or ""
         )
 
     images: list[ContentBlock] = []
     notes: list[str] = []
-    displayed: list[str] = []
-    for index, display in enumerate(outcome.displays):
+    for display in outcome.displays:
         if display.mime_type.startswith("image/"):
             image = await fit_image(display.data, display.mime_type, max_image_bytes, store)
             if image.uri:
@@ -117,11 +134,9 @@ async def render_outcome(
             if image.data is not None:
                 data = base64.b64encode(image.data).decode()
                 images.append(ImageContent(data=data, mime_type=image.mime_type))
-        elif display.text_plain and not _shows_result(outcome, index):
-            displayed.append(fit(display.text_plain, "displayed output"))
 
     lines: list[str] = []
-    headline = _headline(outcome, timeout, one_off=session_id is None)
+    headline = _headline(outcome, timeout, error, one_off=session_id is None)
     if headline:
         lines.append(headline)
     if stdout:
@@ -179,9 +194,11 @@ def _shows_result(outcome: Outcome, index: int) -> bool:
     return last and outcome.result_text is not None and display.text_plain == outcome.result_text
 
 
-def _headline(outcome: Outcome, timeout: float, *, one_off: bool) -> str:
-    """A first line for anything but success, saying what happened and what to do."""
-    error = outcome.error
+def _headline(
+    outcome: Outcome, timeout: float, error: SageErrorInfo | None, *, one_off: bool
+) -> str:
+    """A first line for anything but success, saying what happened and what to do; `error`
+    is the outcome's, its message fitted to the budget."""
     if outcome.status == "error" and error is not None:
         return f"Sage raised {error.ename}: {error.evalue}"
     # An error without a traceback is the sidecar's own account (say, a worker it had to kill),

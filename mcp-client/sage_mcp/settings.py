@@ -93,8 +93,9 @@ class McpSettings(BaseSettings):
     max_output_chars: int = Field(
         12_000,
         ge=200,
-        description="Longest text (output, result) returned to the agent inline; longer text is "
-        "cut to a head and a tail, and the whole is readable as an MCP resource.",
+        description="Most text one evaluation returns to the agent inline, all of it together "
+        "(output, result, LaTeX, error and traceback); what does not fit is cut to a head and "
+        "a tail, and the whole is readable as an MCP resource.",
     )
     max_image_bytes: int = Field(
         512 * 1024,

@@ -22,7 +22,7 @@ from sage_mcp.client import (
 )
 from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import explain
-from sage_mcp.output_budget import OutputStore, fit_image, fit_text
+from sage_mcp.output_budget import MIN_SHARE, OutputStore, fit_image, fit_text, shares
 from sage_mcp.render import EvaluateOutput, render_outcome, trim_traceback
 from sage_mcp.settings import McpSettings
 from sage_services.api.sage.v1 import sage_pb2 as pb
@@ -112,12 +112,23 @@ def test_long_text_is_cut_to_head_and_tail_and_stored_whole() -> None:
     fitted = fit_text(text, 1000, store, "printed output")
     assert fitted.truncated
     assert fitted.uri is not None
-    assert len(fitted.text) < 1400
+    assert 800 < len(fitted.text) <= 1000  # the note included
     assert fitted.text.startswith("line 0\n")
     assert fitted.text.endswith("line 9999\n")
     assert "characters" in fitted.text
     assert fitted.uri in fitted.text
     assert store.get(fitted.uri.rsplit("/", 1)[1]) == text
+
+
+def test_shares_keep_short_texts_whole_and_split_the_rest_equally() -> None:
+    assert shares([10, 5000, 20000], 3000) == [10, 1495, 1495]
+    assert shares([10, 900, 20000], 3000) == [10, 900, 2090]
+    assert shares([10, 900, 500], 3000) == [10, 900, 500]  # all fit: nothing is cut
+    assert shares([], 3000) == []
+
+
+def test_shares_never_go_below_the_floor() -> None:
+    assert shares([5000] * 20, 1000) == [MIN_SHARE] * 20
 
 
 def test_short_text_is_untouched_and_not_stored() -> None:
@@ -212,18 +223,57 @@ def _events(
 
 
 async def _render(
-    outcome: Outcome, session_id: str | None = None
+    outcome: Outcome, session_id: str | None = None, max_chars: int = 1000
 ) -> tuple[str, dict[str, object], bool]:
     result = await render_outcome(
         outcome,
         session_id=session_id,
         timeout=60,
-        max_chars=1000,
+        max_chars=max_chars,
         max_image_bytes=100_000,
         store=OutputStore(),
     )
     text = "\n".join(getattr(block, "text", "") for block in result.content)
     return text, result.structured_content, result.is_error
+
+
+async def test_everything_an_evaluation_returns_shares_one_budget() -> None:
+    """A huge error message and long output cannot make the result larger than the budget,
+    and the short parts (the result, the exception's type) arrive whole."""
+    message = "v" * 30_000
+    outcome = _events(
+        pb.EvaluateResponse(stdout=pb.OutputChunk(text="p" * 30_000)),
+        pb.EvaluateResponse(stderr=pb.OutputChunk(text="w" * 30_000)),
+        pb.EvaluateResponse(display=pb.DisplayData(mime_type="text/html", text_plain="d" * 30_000)),
+        pb.EvaluateResponse(
+            error=pb.ExecutionError(
+                ename="ValueError",
+                evalue=message,
+                traceback=f'Traceback (most recent call last):\n  File "<cell 1>", line 1, in '
+                f"<module>\nValueError: {message}\n",
+            )
+        ),
+        status=pb.EVALUATION_STATUS_ERROR,
+    )
+    text, structured, is_error = await _render(outcome, max_chars=5000)
+    assert is_error
+    assert len(text) <= 5000 + 100  # the labels and line breaks between the parts
+    parts = ("stdout", "stderr", "error", "displayed")
+    assert len(json.dumps([structured[part] for part in parts])) <= 5000 + 300
+    assert text.startswith("Sage raised ValueError: vvv")
+    assert structured["error"]["ename"] == "ValueError"  # type: ignore[index]
+    assert len(structured["full_output_uris"]) == 5  # type: ignore[arg-type]
+
+
+async def test_a_short_result_is_whole_beside_long_output() -> None:
+    outcome = _events(
+        pb.EvaluateResponse(stdout=pb.OutputChunk(text="p" * 30_000)),
+        pb.EvaluateResponse(result=pb.ExecutionResult(text_plain="274177 * 67280421310721")),
+    )
+    text, structured, _ = await _render(outcome)
+    assert text.endswith("Result: 274177 * 67280421310721")
+    assert structured["result"] == "274177 * 67280421310721"
+    assert len(text) <= 1000 + 100
 
 
 async def test_latex_is_shown_only_when_it_adds_something() -> None:
