@@ -557,3 +557,45 @@ def test_listings_waiting_are_not_queued_evaluations(
     assert value(stub, session, "done") == "1"
     assert all([v.name for v in f.result().variables] == ["done"] for f in listings)
     list(busy)
+
+
+# A cell that starts a thread which prints once the cell has ended (`r`: a Python float, which
+# `time.sleep` takes; a Sage real it does not).
+_PRINTS_LATER = (
+    "import threading, time\n"
+    "def later():\n"
+    "    time.sleep({delay}r)\n"
+    "    print({text})\n"
+    "threading.Thread(target=later).start()"
+)
+
+
+# Before the session's idle snapshot (a second after a cell that bound names), and after it.
+@pytest.mark.parametrize("delay", [0.2, 1.6])
+def test_what_a_thread_prints_after_its_cell_ended_comes_with_the_next_evaluation(
+    stub: sage_pb2_grpc.SageServiceStub, session: str, delay: float
+) -> None:
+    evaluate(stub, _PRINTS_LATER.format(text="'late line'", delay=delay), session)
+    time.sleep(delay + 1.8)  # for the thread to print: nobody is listening then
+    events = evaluate(stub, "1 + 1", session)
+    assert kinds(events) == ["started", "stderr", "stdout", "result", "finished"]
+    assert events[1].stderr.text == (
+        "[printed after the previous evaluation ended, by code it left running:]\n"
+    )
+    assert stdout_of(events) == "late line\n"
+    assert one(events, "result").result.text_plain == "2"
+    # Said once: the evaluation after that one has nothing of the kind.
+    assert kinds(evaluate(stub, "3", session)) == ["started", "result", "finished"]
+
+
+def test_what_threads_print_between_evaluations_is_kept_within_a_bound(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, _PRINTS_LATER.format(text="'x' * 10^6", delay=0.2), session)
+    time.sleep(2)
+    events = evaluate(stub, "1 + 1", session)
+    stray = stdout_of(events)
+    assert 0 < len(stray) <= 64 * 1024
+    assert set(stray) == {"x"}
+    assert events[-3].stderr.text == "[... more printed between evaluations was dropped]\n"
+    assert one(events, "result").result.text_plain == "2"

@@ -188,6 +188,8 @@ class Executor:
             )
 
         self._capture.emit_last(finished, *events, *([spans] if spans else []), state)
+        # What threads the cell left running print from now on has a budget of its own.
+        self._capture.begin(cell.max_output_bytes)
 
     def snapshot(self, request: TakeSnapshot) -> SnapshotWritten:
         """The namespace, pickled. That runs user code (`__reduce__`): the server's SIGINT (an

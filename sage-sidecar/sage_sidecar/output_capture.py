@@ -94,7 +94,9 @@ class OutputCapture:
     @contextlib.contextmanager
     def discarded(self) -> Iterator[None]:
         """Output made inside (a restore's replay, a repr, a `__reduce__`) is read and dropped,
-        to the last byte: none of it is left in the pipes for the next cell."""
+        to the last byte: none of it is left in the pipes for the next cell. Output after it
+        gets a budget as large as before it: what threads left running by a cell print."""
+        limit = self._limit
         self.begin(0, muted=True)
         try:
             yield
@@ -102,7 +104,7 @@ class OutputCapture:
             self.flush()
             with self._lock:
                 self._drain_all()  # muted: read and dropped
-            self.begin(0)
+            self.begin(limit)
 
     def take(self, text: str) -> str:
         """A result's text, cut at the output limit on its own (marked if cut): a cell whose

@@ -665,6 +665,8 @@ class Session:
         if self._announce:
             run.put(Stream("stderr", f"[session restored, but: {self._announce}]\n"))
             self._announce = ""
+        for event in worker.take_stray():
+            run.put(event)
         run.span.set_attribute("sage.execution_count", count)
         self.last_active_time = time.time()
         run.timer = asyncio.get_running_loop().call_later(

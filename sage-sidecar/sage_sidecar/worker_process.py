@@ -54,6 +54,12 @@ _REPLY_TO: dict[type, type[SnapshotWritten | Restored | VariablesListed]] = {
 }
 
 
+# What a worker prints while no cell runs (a thread a cell left running) is kept for the
+# session's next evaluation, up to this many characters.
+MAX_STRAY_CHARS = 64 * 1024
+STRAY_HEADER = "[printed after the previous evaluation ended, by code it left running:]\n"
+
+
 class CloneRefused(Exception):
     """The worker could not fork a clone of itself; it serves on."""
 
@@ -66,8 +72,11 @@ class WorkerProcess:
         self._starter = starter
         self._inbox: asyncio.Queue[Reply | None] = asyncio.Queue()
         # Where a running cell's events go as they arrive, and None once the worker is gone;
-        # batches that come while no cell runs (a stray thread's output) are dropped.
+        # output that comes while no cell runs (a stray thread's) is kept in `_stray`.
         self.sink: Callable[[EventBatch | None], None] | None = None
+        self._stray: list[Stream] = []
+        self._stray_chars = 0
+        self._stray_dropped = 0  # characters and displays beyond MAX_STRAY_CHARS
         self.pid = pid
         self.alive = True
         self.scratch = ""
@@ -248,10 +257,35 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signum)
 
+    def take_stray(self) -> list[Stream]:
+        """What the worker printed since its last cell ended, after a line that says so; for
+        the next evaluation to send, since no caller was listening when it came."""
+        if not self._stray and not self._stray_dropped:
+            return []
+        stray = [Stream("stderr", STRAY_HEADER), *self._stray]
+        if self._stray_dropped:
+            stray.append(Stream("stderr", "[... more printed between evaluations was dropped]\n"))
+        self._stray, self._stray_chars, self._stray_dropped = [], 0, 0
+        return stray
+
+    def _keep_stray(self, batch: EventBatch) -> None:
+        for item in batch:
+            if not isinstance(item, Stream):  # a display a stray thread showed
+                self._stray_dropped += 1
+                continue
+            room = MAX_STRAY_CHARS - self._stray_chars
+            text = item.text[:room]
+            self._stray_dropped += len(item.text) - len(text)
+            if text:
+                self._stray.append(Stream(item.name, text))
+                self._stray_chars += len(text)
+
     def _deliver(self, message: object) -> None:
         if isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message):
             if self.sink is not None:
                 self.sink(message)
+            else:
+                self._keep_stray(message)
         elif isinstance(message, _REPLIES):
             self._inbox.put_nowait(message)
         else:

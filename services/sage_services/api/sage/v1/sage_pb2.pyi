@@ -584,7 +584,9 @@ Global___EvaluationStarted: _TypeAlias = EvaluationStarted  # noqa: Y015
 @_typing.final
 class OutputChunk(_message.Message):
     """Text written to standard output or standard error while the code runs, including what
-    C libraries such as PARI, GAP or Maxima print.
+    C libraries such as PARI, GAP or Maxima print. What code left running by an earlier
+    evaluation (a thread) printed while no evaluation ran comes first, after `started`,
+    following a line on stderr that says so (at most 64 KiB of it; a line says what was dropped).
     """
 
     DESCRIPTOR: _descriptor.Descriptor
