@@ -232,6 +232,16 @@ def test_a_magic_gets_a_hint_of_what_to_use_instead(stub: sage_pb2_grpc.SageServ
     assert "walltime()" in error.traceback
 
 
+def test_ipython_help_syntax_gets_a_hint_of_what_to_use_instead(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("factor?", "factor??", "R.<x> = QQ[]\nR.gens?"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError"
+        assert "help(name)" in error.traceback
+        assert "sage_getsource" in error.traceback
+
+
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

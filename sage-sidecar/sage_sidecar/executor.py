@@ -519,11 +519,18 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
         written = linecache.getline(cell_name, exc.lineno)
         if written.strip():
             exc.text, exc.offset, exc.end_offset = written, None, None
-            if written.lstrip().startswith(("%", "time ")):
+            line = written.strip()
+            if line.startswith(("%", "time ")):
                 exc.add_note(
                     "IPython magics (%time, %timeit, %display...) and the console's `time` "
                     "prefix are not supported here: use walltime(), cputime() or "
                     "timeit('...')."
+                )
+            elif line.endswith("?") or line.startswith("?"):
+                exc.add_note(
+                    "IPython's `name?` and `name??` are not supported here: use help(name) "
+                    "for the documentation, and `from sage.misc.sageinspect import "
+                    "sage_getsource; print(sage_getsource(name))` for the source."
                 )
     return "".join(traceback.format_exception_only(type(exc), exc))
 
