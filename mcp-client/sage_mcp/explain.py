@@ -28,7 +28,7 @@ _TOOL_NAMES = {
     "ListSessions": "list_sessions",
     "GetSession": "list_sessions",
     "DeleteSession": "delete_session",
-    "ListVariables": "the sage://sessions/{session_id}/variables resource",
+    "ListVariables": "list_variables",
 }
 _METHOD = re.compile(r"\b(" + "|".join(_TOOL_NAMES) + r")\b")
 # What the failed call was for: the advice for a missing session depends on it.

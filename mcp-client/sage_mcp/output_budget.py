@@ -76,7 +76,8 @@ def fit_text(text: str, limit: int, store: OutputStore, what: str = "output") ->
     def note(omitted: int, lines: int) -> str:
         return (
             f"\n[... {omitted:,} characters ({lines:,} lines) of the {what} cut here to save "
-            f"context. The full {what} ({len(text):,} characters) is the MCP resource {uri} ...]\n"
+            f"context. The full {what} ({len(text):,} characters) is the MCP resource {uri}; "
+            "the read_output tool reads it ...]\n"
         )
 
     # The note's own length, with the widest figures it can show, comes out of the limit.
@@ -152,7 +153,7 @@ def _unchanged(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) 
         None,
         mime_type,
         f"[{mime_type} image of {len(data):,} bytes, over the {max_bytes:,}-byte inline "
-        f"limit; its source is the MCP resource {uri}]",
+        f"limit; its source is the MCP resource {uri}, which the read_output tool reads]",
         uri,
     )
 
@@ -181,11 +182,12 @@ def _scaled(
     if smaller is None:
         note = (
             f"[{w0}x{h0} image of {len(data):,} bytes, too large to show inline; the full "
-            f"image is the MCP resource {uri}]"
+            f"image is the MCP resource {uri}, which the read_output tool returns]"
         )
         return FittedImage(None, mime_type, note, uri)
     note = (
-        f"[image scaled down from {w0}x{h0} to {w1}x{h1}; the full image is the MCP resource {uri}]"
+        f"[image scaled down from {w0}x{h0} to {w1}x{h1}; the full image is the MCP resource "
+        f"{uri}, which the read_output tool returns]"
     )
     return FittedImage(smaller, "image/png", note, uri)
 
@@ -208,7 +210,7 @@ def _unscaled(data: bytes, mime_type: str, store: OutputStore) -> FittedImage:
     uri = IMAGE_URI.format(image_id=store.put(data))
     note = (
         f"[{what} of {len(data):,} bytes, too many pixels to scale down; the full image is "
-        f"the MCP resource {uri}, and {_ADVICE}]"
+        f"the MCP resource {uri} (read_output), and {_ADVICE}]"
     )
     return FittedImage(None, mime_type, note, uri)
 

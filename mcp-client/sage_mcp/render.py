@@ -69,7 +69,8 @@ class EvaluateOutput(BaseModel):
         "instead of running the code again."
     )
     full_output_uris: list[str] = Field(
-        description="MCP resources with the full text of outputs that were cut to save context."
+        description="URIs of the full text of outputs that were cut to save context (and of "
+        "full-size plots): read them with the read_output tool, or as MCP resources."
     )
 
 

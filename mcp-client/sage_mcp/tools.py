@@ -7,12 +7,14 @@ failure to an MCP result written for a model. Counterpart: `client` (the gRPC si
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import datetime
 import importlib.metadata
 import inspect
 import json
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
@@ -21,7 +23,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from sage_services.api.sage.v1 import sage_pb2
 from starlette.requests import Request
@@ -40,6 +42,8 @@ from sage_mcp.settings import McpSettings
 log = logging.getLogger(__name__)
 
 VARIABLES_URI = "sage://sessions/{session_id}/variables"
+# A stored output's URI, as evaluate names it: (outputs or images, its id).
+_STORED_URI = re.compile(r"sage://(outputs|images)/([0-9a-f]{16})(?:\.png)?")
 
 INSTRUCTIONS = """\
 SageMath (computer algebra, number theory, plotting) through the `evaluate` tool.
@@ -50,8 +54,10 @@ Without a session_id each call runs in a fresh namespace. To keep variables betw
 create a session with create_session and pass its session_id to evaluate. To try something
 without changing a session, copy it with clone_session and work in the copy. A session runs one
 call at a time: others wait their turn, and the wait counts toward their timeout_seconds.
-Resources: sage://sessions/{session_id}/variables lists a session's variables; the full text
-of an output cut to save context (or a scaled-down plot) is at the sage:// URI its result names.
+list_variables shows a session's variables without running code in it. Long output is cut
+to save context: read_output reads the full text, a part at a time, from the sage:// URI the
+result names (and a scaled-down plot at full size). Both are MCP resources too:
+sage://sessions/{session_id}/variables, and that URI.
 """
 
 SessionIdArg = Annotated[
@@ -88,6 +94,32 @@ class DeleteResult(BaseModel):
         description="True when this call deleted the session; false when it was already gone."
     )
     note: str = Field(default="", description="Why nothing was deleted, when deleted is false.")
+
+
+class VariableInfo(BaseModel):
+    name: str
+    type: str = Field(description="Its type's name, e.g. Integer or EllipticCurve_rational_field.")
+    value: str = Field(description="Its repr, cut to 300 characters.")
+
+
+class VariableListing(BaseModel):
+    session_id: str
+    variables: list[VariableInfo] = Field(
+        description="By name; names starting with _ are left out."
+    )
+    omitted: int = Field(description="Variables beyond those listed, which did not fit.")
+
+
+class OutputPage(BaseModel):
+    uri: str
+    offset: int = Field(description="Where this part starts, in characters.")
+    end: int = Field(description="Where it ends: the offset of the next part.")
+    total: int = Field(description="The whole output's length in characters (bytes for an image).")
+    next_offset: int | None = Field(
+        description="Pass this as offset to read the next part; null when this is the last."
+    )
+    text: str = Field(description="This part of the output; empty for an image, which is "
+                      "returned whole as image content.")  # fmt: skip
 
 
 class InterruptResult(BaseModel):
@@ -182,6 +214,8 @@ class SageMcp:
             (self.list_sessions, ToolAnnotations(read_only_hint=True), ""),
             (self.delete_session, ToolAnnotations(destructive_hint=True, idempotent_hint=True), ""),
             (self.interrupt, ToolAnnotations(destructive_hint=False, idempotent_hint=True), ""),
+            (self.list_variables, ToolAnnotations(read_only_hint=True), ""),
+            (self.read_output, ToolAnnotations(read_only_hint=True), ""),
         ]
         for fn, hints, extra in tools:
             description = inspect.cleandoc(fn.__doc__ or "") + extra
@@ -191,7 +225,7 @@ class SageMcp:
             name="full_output",
             description="The full text of an output that evaluate cut to save context.",
             mime_type="text/plain",
-        )(self.read_output)
+        )(self.read_output_resource)
         server.resource(
             IMAGE_URI,
             name="full_image",
@@ -205,7 +239,7 @@ class SageMcp:
             "characters), as JSON. Read between evaluations: a session running code is "
             "said to be busy.",
             mime_type="application/json",
-        )(self.read_variables)
+        )(self.read_variables_resource)
 
         # For orchestrators, over HTTP: alive, and ready (the sidecar serves).
         server.custom_route("/healthz", methods=["GET"], include_in_schema=False)(self.healthz)
@@ -353,16 +387,82 @@ class SageMcp:
             raise ToolError(self._explain(error, session_id, "interrupt")) from None
         return InterruptResult(session_id=session_id, interrupted=interrupted)
 
+    async def list_variables(self, session_id: SessionIdArg) -> VariableListing:
+        """List the variables a session defines, with their types and values, without running
+        any code in it. A session busy running code is said to be busy: try again when it is
+        done."""
+        try:
+            return await self._variables(session_id)
+        except _VariablesUnavailable as unavailable:
+            raise ToolError(str(unavailable)) from None
+
+    async def read_output(
+        self,
+        uri: Annotated[
+            str,
+            Field(
+                description="A URI from the full_output_uris of an evaluate result, such as "
+                "sage://outputs/0123456789abcdef or sage://images/0123456789abcdef.png.",
+                min_length=1,
+            ),
+        ],
+        offset: Annotated[
+            int, Field(description="Where to start reading, in characters.", ge=0)
+        ] = 0,
+    ) -> Annotated[CallToolResult, OutputPage]:
+        """Read the full text of an output that evaluate cut to save context, a part at a time
+        (pass next_offset to go on), or the full-size image of a plot it scaled down."""
+        match = _STORED_URI.fullmatch(uri.strip())
+        if match is None:
+            raise ToolError(
+                f"{uri[:200]!r} is not the URI of a stored output: pass one of the "
+                "full_output_uris of an evaluate result, such as sage://outputs/<id>."
+            )
+        kind, item_id = match.group(1, 2)
+        content = self.store.get(item_id)
+        if content is None or isinstance(content, bytes) != (kind == "images"):
+            raise ToolError(self._not_kept(item_id))
+        if isinstance(content, bytes):
+            page = OutputPage(
+                uri=uri, offset=0, end=len(content), total=len(content), next_offset=None,
+                text="",
+            )  # fmt: skip
+            image = ImageContent(data=base64.b64encode(content).decode(), mime_type="image/png")
+            return CallToolResult(content=[image], structured_content=page.model_dump())
+        if offset and offset >= len(content):
+            raise ToolError(
+                f"offset {offset} is past the end of this output, which is {len(content):,} "
+                "characters long."
+            )
+        end = min(offset + self.settings.max_output_chars, len(content))
+        more = end < len(content)
+        page = OutputPage(
+            uri=uri, offset=offset, end=end, total=len(content), next_offset=end if more else None,
+            text=content[offset:end],
+        )  # fmt: skip
+        text = page.text
+        if more:
+            text += (
+                f"\n[characters {offset:,} to {end:,} of {len(content):,}; read_output with "
+                f"offset={end} reads on]"
+            )
+        return CallToolResult(
+            content=[TextContent(text=text)], structured_content=page.model_dump()
+        )
+
     # Resources.
 
-    def read_output(self, output_id: str) -> str:
+    def _not_kept(self, item_id: str) -> str:
+        return (
+            f"Output {item_id!r} is not kept here: only the latest "
+            f"{self.settings.stored_outputs} cut outputs are, and this id is not among them "
+            "(it was dropped to make room, or never existed). Run the code again."
+        )
+
+    def read_output_resource(self, output_id: str) -> str:
         content = self.store.get(output_id)
         if not isinstance(content, str):
-            raise ResourceNotFoundError(
-                f"Output {output_id!r} is not kept here: only the latest "
-                f"{self.settings.stored_outputs} cut outputs are, and this id is not among "
-                "them (it was dropped to make room, or never existed). Run the code again."
-            )
+            raise ResourceNotFoundError(self._not_kept(output_id))
         return content
 
     def read_image(self, image_id: str) -> bytes:
@@ -375,13 +475,22 @@ class SageMcp:
             )
         return content
 
-    async def read_variables(self, session_id: str) -> str:
+    async def read_variables_resource(self, session_id: str) -> str:
         if not session_id:
             raise ResourceNotFoundError(
                 "The URI names no session: use sage://sessions/{session_id}/variables with a "
                 "session_id from create_session or list_sessions."
             )
-        busy = ResourceError(
+        try:
+            listing = await self._variables(session_id)
+        except _VariablesUnavailable as unavailable:
+            if unavailable.not_found:
+                raise ResourceNotFoundError(str(unavailable)) from None
+            raise ResourceError(str(unavailable)) from None
+        return json.dumps(listing.model_dump(), indent=1)
+
+    async def _variables(self, session_id: str) -> VariableListing:
+        busy = _VariablesUnavailable(
             f"Session {session_id!r} is running code; its variables are read between "
             "evaluations. Read them again when it is done, or interrupt it."
         )
@@ -393,14 +502,19 @@ class SageMcp:
                 raise busy
             listed = await self.client.list_variables(session_id)
         except SidecarError as error:
-            if error.code.name == "NOT_FOUND":
-                raise ResourceNotFoundError(self._explain(error, session_id, "variables")) from None
             if error.code.name == "DEADLINE_EXCEEDED":  # it became busy after the check
                 raise busy from None
-            raise ResourceError(self._explain(error, session_id, "variables")) from None
-        variables = [{"name": v.name, "type": v.type, "value": v.value} for v in listed.variables]
-        listing = {"session_id": session_id, "variables": variables, "omitted": listed.omitted}
-        return json.dumps(listing, indent=1)
+            raise _VariablesUnavailable(
+                self._explain(error, session_id, "variables"),
+                not_found=error.code.name == "NOT_FOUND",
+            ) from None
+        return VariableListing(
+            session_id=session_id,
+            variables=[
+                VariableInfo(name=v.name, type=v.type, value=v.value) for v in listed.variables
+            ],
+            omitted=listed.omitted,
+        )
 
     async def _variables_changed(self, session_id: str) -> None:
         """Tells subscribers of the session's variables resource to read it again.
@@ -430,6 +544,12 @@ class SageMcp:
                 await ctx.report_progress(round(elapsed, 3), timeout, message)
             except Exception:  # a client gone away must not end the evaluation
                 log.debug("progress notification failed", exc_info=True)
+
+
+class _VariablesUnavailable(Exception):
+    def __init__(self, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found
 
 
 def _wants_progress(ctx: Context[None, Any]) -> bool:

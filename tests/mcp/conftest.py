@@ -29,6 +29,8 @@ TOOLS = {
     "list_sessions",
     "delete_session",
     "interrupt",
+    "list_variables",
+    "read_output",
 }
 
 

@@ -104,7 +104,7 @@ async def test_invalid_tool_arguments_say_what_is_wrong_and_what_is_expected(
     assert unknown.is_error
     assert text_of(unknown) == (
         "There is no tool named 'evaluate_all'. The tools are evaluate, create_session, "
-        "clone_session, list_sessions, delete_session, interrupt."
+        "clone_session, list_sessions, delete_session, interrupt, list_variables, read_output."
     )
 
 

@@ -176,6 +176,48 @@ async def test_output_budget_cuts_text_and_the_resource_returns_it_whole(
         assert full_image.width > 400
 
 
+async def test_read_output_pages_through_a_cut_output_and_returns_a_full_plot(
+    sidecar: SidecarProcess,
+) -> None:
+    """Hosts often let only tools, not resources, reach the model: the tool reads what the
+    resources hold."""
+    args = ("--max-output-chars", "2000", "--max-image-bytes", "8000")
+    whole = "".join(f"{i}\n" for i in range(5000))
+    async with stdio_client(sidecar.address, *args) as client:
+        cut = await client.call_tool("evaluate", {"code": "for i in range(5000): print(i)"})
+        assert cut.structured_content is not None
+        uri = cut.structured_content["full_output_uris"][0]
+        assert "read_output" in text_of(cut)
+        pages, offset = [], 0
+        while offset is not None:
+            page = await client.call_tool("read_output", {"uri": uri, "offset": offset})
+            assert not page.is_error, text_of(page)
+            assert page.structured_content is not None
+            pages.append(page)
+            offset = page.structured_content["next_offset"]
+        plot = await client.call_tool("evaluate", {"code": "plot(sin(x), (x, 0, 2*pi), figsize=8)"})
+        assert plot.structured_content is not None
+        image = await client.call_tool(
+            "read_output", {"uri": plot.structured_content["full_output_uris"][0]}
+        )
+        unknown = await client.call_tool("read_output", {"uri": "sage://outputs/0123456789abcdef"})
+        not_a_uri = await client.call_tool("read_output", {"uri": "/etc/passwd"})
+        past = await client.call_tool("read_output", {"uri": uri, "offset": len(whole)})
+    assert "".join(p.structured_content["text"] for p in pages) == whole
+    assert len(pages) == -(-len(whole) // 2000)
+    assert all(len(text_of(p)) <= 2000 + 100 for p in pages)
+    assert f"read_output with offset={2000}" in text_of(pages[0])
+    [full] = [block for block in image.content if isinstance(block, ImageContent)]
+    with Image.open(io.BytesIO(base64.b64decode(full.data))) as full_image:
+        assert full_image.width > 400
+    assert unknown.is_error
+    assert "is not kept here" in text_of(unknown)
+    assert not_a_uri.is_error
+    assert "full_output_uris" in text_of(not_a_uri)
+    assert past.is_error
+    assert "past the end" in text_of(past)
+
+
 async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) -> None:
     async with Client(mcp_http.url) as client:
         created = await client.call_tool("create_session", {})
@@ -185,6 +227,7 @@ async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) ->
             "evaluate", {"code": "a = 5\nE = EllipticCurve([0, 1])", "session_id": session_id}
         )
         variables = await client.read_resource(created.structured_content["variables_uri"])
+        listed_by_tool = await client.call_tool("list_variables", {"session_id": session_id})
         # Reading the variables ran no cell: this is the session's second evaluation.
         second = await client.call_tool("evaluate", {"code": "a", "session_id": session_id})
         listed = await client.call_tool("list_sessions", {})
@@ -198,6 +241,9 @@ async def test_session_tools_and_the_variables_resource(mcp_http: HttpServer) ->
     assert '"name": "a"' in contents.text
     assert '"value": "5"' in contents.text
     assert "Elliptic Curve defined by y^2 = x^3 + 1" in contents.text
+    # The tool's listing is the resource's: only the model can call the one, only the host
+    # read the other in many hosts.
+    assert listed_by_tool.structured_content == json.loads(contents.text)
     assert second.structured_content is not None
     assert second.structured_content["execution_count"] == 2
     assert listed.structured_content is not None
