@@ -609,3 +609,18 @@ def test_what_threads_print_between_evaluations_is_kept_within_a_bound(
     assert set(stray) == {"x"}
     assert events[-3].stderr.text == "[... more printed between evaluations was dropped]\n"
     assert one(events, "result").result.text_plain == "2"
+
+
+def test_a_cell_may_use_process_pools_as_in_the_console(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = (
+        "from multiprocessing import Pool\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "with Pool(2r) as pool:\n"
+        "    squares = pool.map(abs, [-1r, -2r, -3r])\n"
+        "with ProcessPoolExecutor(2r) as executor:\n"
+        "    factored = list(executor.map(factor, [2^32 + 1, 2^31 + 1]))\n"
+        "squares, factored"
+    )
+    assert value(stub, session, code) == "([1, 2, 3], [641 * 6700417, 3 * 715827883])"

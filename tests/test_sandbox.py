@@ -373,6 +373,50 @@ def test_without_namespaces_workers_are_kept_out_of_the_state_and_off_the_networ
             assert peek.startswith("PermissionError: [Errno 13]"), peek
 
 
+# Sage code that asks the sidecar's forkserver, through its socket in the sidecar's temporary
+# directory, to fork and run a pickle that creates MARKER: code outside the sandbox if it runs.
+_FORK_THROUGH_THE_FORKSERVER = """
+import glob, os, pickle, socket, tempfile, time
+from multiprocessing import reduction
+class Escape:
+    def __reduce__(self):
+        return (os.system, ('touch MARKER',))
+tried = []
+for address in glob.glob('/tmp/**/pymp-*/listener-*', recursive=True):
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.connect(address)
+            tried.append('connected')
+            child_r, parent_w = os.pipe()
+            reduction.sendfds(server, [child_r, os.pipe()[1], os.pipe()[0], os.pipe()[0]])
+        os.write(parent_w, pickle.dumps({}) + pickle.dumps(Escape()))
+        tried.append('sent')
+    except OSError as exc:
+        tried.append(type(exc).__name__)
+time.sleep(2r)
+tried
+"""
+
+
+def test_without_namespaces_sage_code_cannot_fork_through_the_forkserver(
+    without_namespaces: tuple[SidecarProcess, Path],
+) -> None:
+    """The stdlib forkserver runs what any process that reaches its socket sends, and workers
+    share the sidecar's uid here: only the server may ask it for a fork."""
+    sidecar, state = without_namespaces
+    marker = state / "escaped"
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        code = _FORK_THROUGH_THE_FORKSERVER.replace("MARKER", str(marker))
+        tried = _outcome(stub, code, create_session(stub))
+        assert "connected" in tried, tried  # the socket is in reach: the forkserver refuses
+        assert not marker.exists()
+        # The forkserver serves on: sessions that need a fresh worker still start.
+        for _ in range(3):
+            assert _outcome(stub, "1 + 1", create_session(stub)) == "2"
+    assert "refused a fork request from pid" in sidecar.log()
+
+
 def test_without_namespaces_sessions_still_write_files_plot_and_clone(
     without_namespaces: tuple[SidecarProcess, Path],
 ) -> None:

@@ -16,7 +16,7 @@ import signal
 import tempfile
 import warnings
 
-from sage_sidecar import sandbox
+from sage_sidecar import forkserver_guard, sandbox
 
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -67,6 +67,8 @@ from sage_sidecar import executor, worker  # noqa: E402, F401
 executor.warm_up()
 
 _reap_descendants_at_exit()
+# This process's parent, which started it, is the server: the one process it forks for.
+forkserver_guard.serve_only(os.getppid())
 sandbox.installation()  # found here once, for every worker's check of its file identity
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
 # Last: move everything loaded so far out of the collector's reach. Otherwise the first

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -43,6 +44,12 @@ _PR_SET_PDEATHSIG = 1
 def main(end: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
     _release_forkserver()
+    # Sage code may use multiprocessing.Pool and process pools as in the console: forking, as
+    # Python 3.11 does by default on Linux, rather than through a forkserver of its own that
+    # would import Sage again; and not as a daemon (the pool starts workers as daemons, which
+    # multiprocessing forbids to have children). The server's handle on the worker keeps both.
+    multiprocessing.set_start_method("fork", force=True)
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
     _die_with_parent()
     from sage_sidecar.executor import Executor, open_proc_files
 
