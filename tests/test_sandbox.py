@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -97,10 +98,11 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         "as a whole; the container's pids limit applies",
         "user": "a uid of its own per worker, no capabilities"
         if os.geteuid() == 0
-        else "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
+        else "the sidecar's own uid, no capabilities (a uid per worker needs the sidecar to "
+        "start as root)",
         "other workers": "out of reach (a uid of its own)"
         if os.geteuid() == 0
-        else "out of reach (Landlock scopes, and each its own scratch tmpfs)"
+        else "out of reach (Landlock scopes, and no scratch in sight but its own)"
         if LANDLOCK >= 6
         else report["other workers"],
     }
@@ -306,34 +308,94 @@ def test_network_can_be_allowed_explicitly() -> None:
         stop_and_check(sidecar)
 
 
-@pytest.fixture(scope="module")
-def without_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
-    """A sidecar as the shipped containers run it: not root (uid 10001 when the tests are
-    root), on a platform that refuses namespaces as a container runtime's default seccomp
-    profile does; and its state directory."""
-    if LANDLOCK < 4:
-        pytest.skip(f"Landlock with TCP rules needs ABI 4; this kernel has {LANDLOCK}")
-    # Neither under /tmp, as in the containers: what is on the way to them is not granted.
+@contextlib.contextmanager
+def _not_root(*launcher: str) -> Iterator[tuple[SidecarProcess, Path]]:
+    """A sidecar that is not root (uid 10001 when the tests are root), started through
+    `launcher`; and its state directory. Neither is under /tmp, as in the containers: under
+    Landlock, what is on the way to them is not granted."""
     state = Path(tempfile.mkdtemp(prefix="sage-state-", dir="/var/tmp"))
     scratch = Path(tempfile.mkdtemp(prefix="sage-scratch-", dir="/var/tmp"))
     home = Path(tempfile.mkdtemp(prefix="sage-home-"))
     layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
-    launcher: list[str] = []
+    prefix: list[str] = []
     if ROOT:
         for path in (state, scratch, home):
             os.chown(path, 10001, 10001)
-        launcher += _opened_installation(layers)
-        launcher += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
-    launcher += [sys.executable, str(Path(__file__).with_name("no_namespaces.py"))]
+        prefix += _opened_installation(layers)
+        prefix += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
     sidecar = start_sidecar(
         "--state-dir", str(state), "--worker-scratch-dir", str(scratch), "--warm-workers", "1",
-        launcher=launcher,
+        launcher=[*prefix, *launcher],
         env={"HOME": str(home)},
     )  # fmt: skip
-    yield sidecar, state
-    stop_and_check(sidecar)
-    for path in (state, scratch, home, layers):
-        shutil.rmtree(path, ignore_errors=True)
+    try:
+        yield sidecar, state
+    finally:
+        stop_and_check(sidecar)
+        for path in (state, scratch, home, layers):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def without_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
+    """A sidecar as the shipped containers run it: not root, on a platform that refuses
+    namespaces as a container runtime's default seccomp profile does."""
+    if LANDLOCK < 4:
+        pytest.skip(f"Landlock with TCP rules needs ABI 4; this kernel has {LANDLOCK}")
+    with _not_root(sys.executable, str(Path(__file__).with_name("no_namespaces.py"))) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def user_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
+    """A sidecar that is not root, on a platform that lets it make user namespaces (a
+    desktop, or a container given a seccomp profile that allows them): each worker has one
+    of its own, in which it made the mounts that hide the state directory."""
+    with _not_root() as (sidecar, state):
+        if _sandbox_report(sidecar)["state directory"] != "hidden":
+            pytest.skip(f"this platform refuses user namespaces: {_sandbox_report(sidecar)}")
+        yield sidecar, state
+
+
+def test_without_root_sage_code_cannot_unmount_what_hides_the_state_directory(
+    user_namespaces: tuple[SidecarProcess, Path],
+) -> None:
+    """Owning its user namespace, a worker had every capability in it until it dropped them:
+    CAP_SYS_ADMIN unmounted the tmpfs over the state directory, and there were the journals."""
+    sidecar, state = user_namespaces
+    code = (
+        "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        f"unmounted = libc.umount2({str(state)!r}, 2r)\n"
+        "(unmounted, os.strerror(ctypes.get_errno()))"
+    )
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        session = create_session(stub)
+        assert _outcome(stub, code, session) == "(-1, 'Operation not permitted')"
+        listed = _outcome(stub, f"import os\nos.listdir({str(state)!r})", session)
+    assert listed.startswith("PermissionError"), listed
+    assert _sandbox_report(sidecar)["user"].startswith("the sidecar's own uid, no capabilities")
+
+
+def test_without_root_a_session_sees_no_scratch_but_its_own_family(
+    user_namespaces: tuple[SidecarProcess, Path],
+) -> None:
+    """Workers share the sidecar's uid: a clone's scratch, a plain directory (a clone may not
+    mount), would be open to every other session but for the cover over the scratch."""
+    sidecar, _ = user_namespaces
+    where = "import os\nopen('note', 'w').write('clone data')\nos.getcwd()"
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        source = create_session(stub)
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60)
+        note = _outcome(stub, where, clone.session.session_id).strip("'") + "/note"
+        family = os.path.dirname(os.path.dirname(note))
+        other = create_session(stub)
+        listed = _outcome(stub, f"import os\nos.listdir({os.path.dirname(family)!r})", other)
+        peek = _outcome(stub, f"open({note!r}).read()", other)
+        assert _outcome(stub, f"open({note!r}).read()", source) == "'clone data'"
+    assert os.path.basename(family) not in listed, listed
+    assert peek.startswith("FileNotFoundError"), peek
 
 
 def test_without_namespaces_workers_are_kept_out_of_the_state_and_off_the_network(

@@ -42,6 +42,7 @@ _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = (
     0x4000,
     0x40000,
 )
+_MNT_DETACH = 2
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _PR_SET_DUMPABLE, _PR_SET_KEEPCAPS = 4, 8
 _CAP_SETGID, _CAP_SETUID = 1 << 6, 1 << 7
@@ -90,6 +91,9 @@ def confine(spec: WorkerSpec) -> Confinement:
     report: dict[str, str] = {}
     mounts = _enter_namespaces(spec, report)
     scratch = new_scratch(spec, mounts)
+    # Sharing the sidecar's uid, workers could read each other's scratch where it is a plain
+    # directory (a clone's, which may not mount a tmpfs of its own).
+    covered = mounts and _worker_uid is None and _cover_other_scratch(scratch)
     mounted = os.path.ismount(scratch)
     report["scratch"] = "private tmpfs" if mounted else (
         "private directory (" + ("mount refused" if mounts else "no mount namespace") + ")"
@@ -100,6 +104,8 @@ def confine(spec: WorkerSpec) -> Confinement:
     report["state directory"] = _hide(spec.hidden_paths, mounts)
     # Before the worker takes a uid of its own, which may no longer list what it hides.
     report["other workers"] = _restrict(spec, report, scratch, namespaces=mounts)
+    if mounts and _worker_uid is None and not covered:
+        report["other workers"] += "; NOT covered: their scratch directories can be read"
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"], report["files"] = _become_own_user()
     _install_filter(spec, report)
@@ -119,8 +125,12 @@ def _become_own_user() -> tuple[str, str]:
     """
     uid = _worker_uid
     if uid is None:
+        # What a user namespace of its own gave it goes: with CAP_SYS_ADMIN there, Sage code
+        # could unmount what hides the state directory.
+        _capset(0)
         return (
-            "the sidecar's own uid (a uid per worker needs the sidecar to start as root)",
+            "the sidecar's own uid, no capabilities (a uid per worker needs the sidecar to "
+            "start as root)",
             "the sidecar's uid, as the worker's",
         )
     paths = installation()  # as root: the bare uid may not even see what exists
@@ -233,7 +243,7 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
             f"({refused})"
         )
     if namespaces:
-        return "out of reach (Landlock scopes, and each its own scratch tmpfs)"
+        return "out of reach (Landlock scopes, and no scratch in sight but its own)"
     return "out of reach (Landlock scopes, and each scratch hidden from the others)"
 
 
@@ -399,6 +409,31 @@ def _enter_namespaces(spec: WorkerSpec, report: dict[str, str]) -> bool:
     if entered:
         _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None)
     report["network"] = "none (own network namespace)" if spec.isolate_network else "host"
+    return True
+
+
+def _cover_other_scratch(scratch: str) -> bool:
+    """In this mount namespace: an empty tmpfs over the directory of all workers' scratch,
+    with this worker's family bound back in its place (its clones make their scratch there).
+    Whether that held; if not, nothing is left covered."""
+    family = os.path.dirname(scratch)
+    parent = os.path.dirname(family)
+    held = os.open(family, os.O_PATH | os.O_DIRECTORY)
+    try:
+        _mount_tmpfs(parent, "size=64k,mode=0711")
+    except OSError:
+        os.close(held)
+        return False
+    try:
+        os.mkdir(family, 0o700)
+        source = f"/proc/self/fd/{held}".encode()
+        if _libc.mount(source, family.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot bind {family} back")
+    except OSError:
+        _libc.umount2(parent.encode(), _MNT_DETACH)
+        return False
+    finally:
+        os.close(held)
     return True
 
 
