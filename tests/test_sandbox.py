@@ -578,3 +578,51 @@ def test_a_clone_of_a_root_sidecars_session_has_its_own_scratch_and_plots_in_3d(
     in_clone = _outcome(own_stub, where, clone.session.session_id)
     assert os.path.dirname(in_clone) != os.path.dirname(in_source)
     _png_of(own_stub, "sphere()", clone.session.session_id)
+
+
+def test_a_cell_writing_to_every_descriptor_it_holds_reaches_no_log_or_process_outside() -> None:
+    """A worker held a handle on the sidecar's log (to log its own failure) and the pipe of
+    the sidecar's resource tracker, which runs outside the sandbox: Sage code could write
+    anything into the sidecar's log, directly or as the tracker's tracebacks."""
+    code = (
+        "import fcntl, os, stat\nwritten = []\n"
+        "for fd in range(3r, 1024r):\n"
+        "    try:\n"
+        "        mode, flags = os.fstat(fd).st_mode, fcntl.fcntl(fd, fcntl.F_GETFL)\n"
+        "    except OSError:\n"
+        "        continue\n"
+        "    if flags & 3r and not stat.S_ISSOCK(mode):  # the socket is the session's own\n"
+        "        try:\n"
+        "            os.write(fd, b'INJECTED\\n')\n"
+        "            written.append(os.readlink('/proc/self/fd/%d' % fd))\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "written"
+    )
+    sidecar = start_sidecar("--warm-workers", "1")
+    try:
+        with sidecar.channel() as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            written = _outcome(stub, code, create_session(stub))
+            assert _outcome(stub, "1 + 1", create_session(stub)) == "2"
+    finally:
+        stop_and_check(sidecar)
+    log = sidecar.log()
+    assert "INJECTED" not in log, written
+    assert "Traceback" not in log, written
+
+
+def test_a_failure_of_the_workers_own_code_is_logged_by_the_sidecar(
+    stub: sage_pb2_grpc.SageServiceStub, confined: SidecarProcess
+) -> None:
+    """Sent over the worker's socket, now that the worker holds no handle on the log."""
+    session = create_session(stub)
+    breaking = (
+        "from sage_sidecar.output_capture import OutputCapture\n"
+        "OutputCapture.emit_last = None  # the worker calls it as the cell ends"
+    )
+    finished = evaluate(stub, breaking, session)[-1].finished
+    assert finished.status == pb.EVALUATION_STATUS_WORKER_DIED
+    assert _outcome(stub, "1 + 1", session) == "2"  # the session lives on, in a new worker
+    assert "TypeError: 'NoneType' object is not callable" in confined.log()
+    assert "Sage worker" in confined.log()

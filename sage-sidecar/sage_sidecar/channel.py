@@ -221,15 +221,21 @@ class WorkerEnd:
     def fileno(self) -> int:
         return self._socket.fileno()
 
-    def send(self, message: object) -> None:
+    def send(self, message: object, *, wait: float = -1) -> None:
+        """Send a message; with `wait`, give up (TimeoutError) if another thread has held
+        the socket that long, rather than wait for ever."""
         if os.getpid() != self._pid:
             # A copy of the worker that a cell forked (`os.fork()`) and that ran on to the
             # end of the cell: the channel is the worker's alone, and the worker answers.
             # Before the lock, which the fork may have copied held.
             os._exit(0)
         frame = encode(message)
-        with self._lock:
+        if not self._lock.acquire(timeout=wait):
+            raise TimeoutError("the worker's socket stayed busy")
+        try:
             self._socket.sendall(frame)
+        finally:
+            self._lock.release()
 
     def recv(self) -> object:
         """The next message from the server; EOFError once the server has closed the socket."""

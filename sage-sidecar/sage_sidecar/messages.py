@@ -171,6 +171,13 @@ class WorkerReady:
 
 
 @message
+class WorkerFailed:
+    """The worker's own code failed (not a cell's): its traceback, for the server's log."""
+
+    traceback: str
+
+
+@message
 class CellState:
     """Sent with a cell's last events: did the cell rebind names since the last snapshot?"""
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import logging
 import multiprocessing
 import os
 import signal
 import socket
-import sys
+import traceback
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from sage_sidecar.messages import (
     ListVariables,
     Restore,
     TakeSnapshot,
+    WorkerFailed,
     WorkerReady,
 )
 from sage_sidecar.sandbox import WorkerSpec
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from sage_sidecar.output_capture import OutputCapture
 
 _PR_SET_PDEATHSIG = 1
+# What of the worker's own traceback the server's log gets: the end, where the error is.
+_MAX_TRACEBACK = 16 * 1024
 
 
 def main(end: Connection, spec: WorkerSpec) -> None:
@@ -58,8 +60,6 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     from sage_sidecar.output_capture import OutputCapture
 
     conn = WorkerEnd(channel.socket_of(end))
-    # The sidecar's own stderr, kept before fd 2 becomes the session's output.
-    log_fd = os.dup(2)
     capture = OutputCapture(conn.send)
     capture.install()
     executor = Executor(capture)
@@ -69,7 +69,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     try:
         _serve(conn, executor, capture, spec, confinement)
     except BaseException:
-        _log_failure(log_fd)
+        _report_failure(conn)
         os._exit(1)
     os._exit(0)
 
@@ -133,17 +133,12 @@ def _become_clone(
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
 
 
-def _log_failure(fd: int) -> None:
-    """The worker's own failure goes to the sidecar's log, in its format; left to
-    multiprocessing, the traceback would be printed into the session's output."""
-    from sage_services.telemetry import JsonLogFormatter
-
-    record = logging.LogRecord(
-        __name__, logging.ERROR, __file__, 0, "Sage worker %d failed", (os.getpid(),),
-        sys.exc_info(),
-    )  # fmt: skip
+def _report_failure(conn: WorkerEnd) -> None:
+    """The worker's own failure goes to the server, which logs it. Not to fd 2, which is the
+    session's output, nor through a handle on the sidecar's log kept for the purpose, which
+    Sage code could write anything to."""
     with contextlib.suppress(Exception):
-        os.write(fd, (JsonLogFormatter().format(record) + "\n").encode("utf-8", "replace"))
+        conn.send(WorkerFailed(traceback.format_exc()[-_MAX_TRACEBACK:]), wait=1.0)
 
 
 def _reap(clones: set[int]) -> None:
@@ -157,19 +152,26 @@ def _reap(clones: set[int]) -> None:
 
 
 def _release_forkserver() -> None:
-    """Close this worker's copy of the forkserver's liveness pipe.
+    """Close this worker's copies of the forkserver's liveness pipe and the tracker's pipe.
 
     The forkserver exits once every holder of that pipe's write end is gone. The stdlib hands
     a copy to each child so that children can start processes of their own; a busy worker
     holding it would keep the forkserver, and through PDEATHSIG itself, alive after the
     server died.
     """
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     server: Any = forkserver._forkserver
     if server._forkserver_alive_fd is not None:
         os.close(server._forkserver_alive_fd)
         server._forkserver_alive_fd = None
+    # And its copy of the sidecar's resource tracker's pipe: the tracker runs outside the
+    # sandbox and prints a traceback into the sidecar's log for each line it cannot parse.
+    # Sage code that uses shared memory gets a tracker of its own.
+    tracker: Any = resource_tracker._resource_tracker
+    if tracker._fd is not None:
+        os.close(tracker._fd)
+        tracker._fd = tracker._pid = None
 
 
 def _die_with_parent() -> None:

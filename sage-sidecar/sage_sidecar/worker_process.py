@@ -39,6 +39,7 @@ from sage_sidecar.messages import (
     Stream,
     TakeSnapshot,
     VariablesListed,
+    WorkerFailed,
     WorkerReady,
     WorkerSpans,
 )
@@ -286,6 +287,8 @@ class WorkerProcess:
                 self.sink(message)
             else:
                 self._keep_stray(message)
+        elif isinstance(message, WorkerFailed):
+            log.error("Sage worker %d failed:\n%s", self.pid, message.traceback)
         elif isinstance(message, _REPLIES):
             self._inbox.put_nowait(message)
         else:
