@@ -626,3 +626,40 @@ def test_a_failure_of_the_workers_own_code_is_logged_by_the_sidecar(
     assert _outcome(stub, "1 + 1", session) == "2"  # the session lives on, in a new worker
     assert "TypeError: 'NoneType' object is not callable" in confined.log()
     assert "Sage worker" in confined.log()
+
+
+def test_sessions_do_not_share_a_multiprocessing_authkey(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """With the key every worker inherited from the server, Sage code in one session could
+    authenticate to a multiprocessing Listener or Manager that another session runs."""
+    key = "import multiprocessing\nmultiprocessing.current_process().authkey.hex()"
+    first, second = create_session(stub), create_session(stub)
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=first), timeout=60)
+    keys = {_outcome(stub, key, s) for s in (first, second, clone.session.session_id)}
+    assert len(keys) == 3, keys
+
+
+def test_sage_code_posing_as_its_worker_failing_gets_one_log_line_and_a_new_worker(
+    stub: sage_pb2_grpc.SageServiceStub, confined: SidecarProcess
+) -> None:
+    """Sage code can write to its worker's socket: the server hears a failure report once
+    from a worker, which it then ends, so the log cannot be flooded that way."""
+    session = create_session(stub)
+    code = (
+        "import os, stat\nfrom sage_sidecar import channel\n"
+        "from sage_sidecar.messages import WorkerFailed\n"
+        "frame = channel.encode(WorkerFailed('forged failure report'))\n"
+        "for fd in range(3r, 1024r):\n"
+        "    try:\n"
+        "        if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
+        "            for _ in range(100r):\n"
+        "                os.write(fd, frame)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "sleep(5)"
+    )
+    finished = evaluate(stub, code, session)[-1].finished
+    assert finished.status == pb.EVALUATION_STATUS_WORKER_DIED
+    assert confined.log().count("forged failure report") == 1
+    assert _outcome(stub, "1 + 1", session) == "2"

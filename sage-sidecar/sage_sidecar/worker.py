@@ -52,6 +52,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     # multiprocessing forbids to have children). The server's handle on the worker keeps both.
     multiprocessing.set_start_method("fork", force=True)
     multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+    _own_authkey()
     _die_with_parent()
     from sage_sidecar.executor import Executor, open_proc_files
 
@@ -126,11 +127,18 @@ def _become_clone(
     adopts it, and kills it with all its other descendants when it exits.
     """
     os.setpgrp()
+    _own_authkey()
     mounts = confinement.report.get("scratch") == "private tmpfs"
     family = os.path.dirname(confinement.scratch)
     confinement.scratch = sandbox.new_scratch(spec, mounts, family)
     capture.reinstall_after_fork(conn.send)
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
+
+
+def _own_authkey() -> None:
+    """A multiprocessing key of its own: every worker inherits the server's, with which Sage
+    code in one session could authenticate to a Listener or Manager another session runs."""
+    multiprocessing.current_process().authkey = os.urandom(32)
 
 
 def _report_failure(conn: WorkerEnd) -> None:

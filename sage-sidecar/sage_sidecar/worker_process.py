@@ -84,6 +84,7 @@ class WorkerProcess:
         self.sandbox: tuple[tuple[str, str], ...] = ()
         self._forged = ""
         self._killed = False  # by the sidecar, so its death is not blamed on anything else
+        self._failed = False  # it reported a failure of its own code
         # The deadline of the request in progress, which `cut_short` brings forward.
         self._deadline: asyncio.Timeout | None = None
         self._cut_short = ""
@@ -239,6 +240,8 @@ class WorkerProcess:
         """How the process ended, for an error message a person can act on."""
         if self._forged:
             return "killed by the sidecar: code in it wrote to the worker's own channel"
+        if self._failed:
+            return "its own code failed (the sidecar's log has the traceback)"
         if self._killed:
             return "killed by the sidecar"
         if self._process is None:
@@ -288,7 +291,12 @@ class WorkerProcess:
             else:
                 self._keep_stray(message)
         elif isinstance(message, WorkerFailed):
+            # Its last word. Sage code can send one too, so it is logged once: the worker goes,
+            # and nothing more it sent is read.
             log.error("Sage worker %d failed:\n%s", self.pid, message.traceback)
+            self._failed = True
+            self.kill()
+            self._end.close()
         elif isinstance(message, _REPLIES):
             self._inbox.put_nowait(message)
         else:
