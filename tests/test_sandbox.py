@@ -92,6 +92,8 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         "scratch": "private tmpfs",
         "state directory": "hidden",
         "server": "out of reach (seccomp)",
+        "kernel": "no namespaces, mounts, BPF, perf events, userfaultfd, keyrings or io_uring "
+        "(seccomp)",
         "processes": "at most 32 per worker"
         if os.geteuid() == 0
         else "NOT limited by the sidecar: workers share its uid, which RLIMIT_NPROC would count "
@@ -175,6 +177,43 @@ def _check_only_local_sockets(stub: sage_pb2_grpc.SageServiceStub, session: str)
     assert _outcome(stub, _IO_URING_ERRNO, session) == "(-1, 1)"
     unix = "import socket\na, b = socket.socketpair()\na.send(b'ok')\nb.recv(2)"
     assert _outcome(stub, unix, session) == "b'ok'"
+
+
+# Raw system calls from Sage code (numbers raw, not Sage integers): what each returned, and
+# its errno. unshare(CLONE_NEWUSER), which gives a process every capability in a namespace
+# of its own; clone(CLONE_NEWUSER|SIGCHLD); clone3 (its flags unreadable to a filter); a
+# keyring lookup.
+_KERNEL_CALLS = """
+import ctypes, platform
+libc = ctypes.CDLL(None, use_errno=True)
+numbers = {'x86_64': (272r, 56r, 435r, 250r), 'aarch64': (97r, 220r, 435r, 219r)}
+unshare, clone, clone3, keyctl = numbers[platform.machine()]
+outcomes = []
+for number, args in ((unshare, (0x10000000r,)), (clone, (0x10000011r, 0r, 0r, 0r, 0r)),
+                     (clone3, (0r, 0r)), (keyctl, (0r, -3r))):
+    outcomes.append((libc.syscall(number, *args), ctypes.get_errno()))
+outcomes
+"""
+
+
+def test_worker_cannot_make_namespaces_or_reach_the_most_exploited_kernel_interfaces(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    eperm, enosys = 1, 38
+    assert _outcome(stub, _KERNEL_CALLS, session) == (
+        f"[(-1, {eperm}), (-1, {eperm}), (-1, {enosys}), (-1, {eperm})]"
+    )
+    # What Sage and Python use still works: threads (clone3 falls back), processes, fork.
+    works = (
+        "import os, subprocess, threading\nout = []\n"
+        "t = threading.Thread(target=lambda: out.append('thread')); t.start(); t.join()\n"
+        "out.append(subprocess.run(['echo', 'process'], capture_output=True, text=True)"
+        ".stdout.strip())\n"
+        "pid = os.fork()\nif pid == 0:\n    os._exit(7r)\n"
+        "out.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0r)[1]))\nout"
+    )
+    assert _outcome(stub, works, session) == "['thread', 'process', 7]"
 
 
 def test_worker_opens_no_sockets_but_unix_ones(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -498,21 +498,36 @@ _SYSCALLS = {
         "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,
         "rt_tgsigqueueinfo": 297, "ptrace": 101, "process_vm_writev": 311,
         "process_vm_readv": 310, "pidfd_open": 434, "pidfd_send_signal": 424,
-        "io_uring_setup": 425, "socket": 41,
+        "io_uring_setup": 425, "socket": 41, "unshare": 272, "setns": 308, "mount": 165,
+        "umount2": 166, "pivot_root": 155, "bpf": 321, "perf_event_open": 298,
+        "userfaultfd": 323, "keyctl": 250, "add_key": 248, "request_key": 249, "clone": 56,
+        "clone3": 435,
     }),
     "aarch64": (0xC00000B7, {
         "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
         "rt_tgsigqueueinfo": 240, "ptrace": 117, "process_vm_writev": 271,
         "process_vm_readv": 270, "pidfd_open": 434, "pidfd_send_signal": 424,
-        "io_uring_setup": 425, "socket": 198,
+        "io_uring_setup": 425, "socket": 198, "unshare": 97, "setns": 268, "mount": 40,
+        "umount2": 39, "pivot_root": 41, "bpf": 280, "perf_event_open": 241,
+        "userfaultfd": 282, "keyctl": 219, "add_key": 217, "request_key": 218, "clone": 220,
+        "clone3": 435,
     }),
 }  # fmt: skip
 # Calls whose first argument names the target process; the others are refused outright.
 _TARGETED = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
              "process_vm_writev", "process_vm_readv", "pidfd_open")  # fmt: skip
-# io_uring can open sockets without the `socket` call this filter checks; nothing in Sage
-# uses it.
-_REFUSED = ("ptrace", "pidfd_send_signal", "io_uring_setup")
+# Kernel interfaces nothing in Sage uses, through which untrusted code reaches the kernel's
+# most exploited code: namespaces of its own (a user namespace gives back every capability in
+# it), mounts, BPF, perf events, userfaultfd, keyrings; and io_uring, which would also open
+# sockets without the `socket` call this filter checks. The worker has made its own
+# namespaces and mounts by the time the filter applies.
+_REFUSED = ("ptrace", "pidfd_send_signal", "io_uring_setup", "unshare", "setns", "mount",
+            "umount2", "pivot_root", "bpf", "perf_event_open", "userfaultfd", "keyctl",
+            "add_key", "request_key")  # fmt: skip
+# `clone` with any of these flags makes namespaces too (NEWNS, NEWCGROUP, NEWUTS, NEWIPC,
+# NEWUSER, NEWPID, NEWNET). `clone3` passes its flags in memory a filter cannot read: it is
+# refused as missing (ENOSYS), and the C library falls back to `clone`, as under Docker.
+_NAMESPACE_FLAGS = 0x7E020000
 # The socket families a worker without network keeps: Unix sockets (its channel, Sage's own
 # helpers, `multiprocessing`) and netlink, which only talks to the kernel. Every other family
 # (IPv4 and IPv6 with UDP and DNS, but also vsock to a VM's host, which no network namespace
@@ -545,6 +560,9 @@ def _install_filter(spec: WorkerSpec, report: dict[str, str]) -> None:
         report["server"] = f"NOT protected: seccomp refused ({os.strerror(ctypes.get_errno())})"
         return
     report["server"] = "out of reach (seccomp)"
+    report["kernel"] = (
+        "no namespaces, mounts, BPF, perf events, userfaultfd, keyrings or io_uring (seccomp)"
+    )
     if families is not None:
         network = report["network"]
         if network.startswith("none"):  # its own namespace, which vsock would have crossed
@@ -564,13 +582,17 @@ def _filter(
     def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
         return struct.pack("HBBI", code, jt, jf, k)
 
-    jge_k, x32_bit = 0x35, 0x40000000
+    jge_k, jset_k, x32_bit = 0x35, 0x45, 0x40000000
     # Blocks: each ends in a return, so jumps only ever go forward to the next block. Calls
     # through another ABI (i386 on x86_64, or x32) would dodge the numbers: refused.
     program = [op(ld_w_abs, offset_arch), op(jeq_k, arch, 1, 0), op(ret_k, deny)]
     program += [op(ld_w_abs, offset_nr), op(jge_k, x32_bit, 0, 1), op(ret_k, deny)]
     for name in _REFUSED:
         program += [op(jeq_k, numbers[name], 0, 1), op(ret_k, deny)]
+    program += [op(jeq_k, numbers["clone3"], 0, 1), op(ret_k, 0x00050000 | errno.ENOSYS)]
+    # The flags are clone's first argument, in its low 32 bits.
+    program += [op(jeq_k, numbers["clone"], 0, 4), op(ld_w_abs, offset_arg0),
+                op(jset_k, _NAMESPACE_FLAGS, 0, 1), op(ret_k, deny), op(ret_k, allow)]  # fmt: skip
     if families is not None:
         # The family is an int: the kernel reads the argument's low 32 bits, as this does.
         check = [op(ld_w_abs, offset_arg0)]
