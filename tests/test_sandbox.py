@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import stat
 import sys
 import sysconfig
@@ -88,7 +89,8 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         pytest.skip(f"this platform refuses namespaces: {report}")
     files = report.pop("files", "")
     assert report == {
-        "network": "none (own network namespace); no sockets but Unix and netlink ones (seccomp)",
+        "network": "none (own network namespace); no sockets but Unix and netlink ones, and no "
+        "connect (seccomp)",
         "scratch": "private tmpfs",
         "state directory": "hidden",
         "server": "out of reach (seccomp)",
@@ -348,7 +350,7 @@ def test_network_can_be_allowed_explicitly() -> None:
 
 
 @contextlib.contextmanager
-def _not_root(*launcher: str) -> Iterator[tuple[SidecarProcess, Path]]:
+def _not_root(*launcher: str, args: tuple[str, ...] = ()) -> Iterator[tuple[SidecarProcess, Path]]:
     """A sidecar that is not root (uid 10001 when the tests are root), started through
     `launcher`; and its state directory. Neither is under /tmp, as in the containers: under
     Landlock, what is on the way to them is not granted."""
@@ -364,6 +366,7 @@ def _not_root(*launcher: str) -> Iterator[tuple[SidecarProcess, Path]]:
         prefix += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
     sidecar = start_sidecar(
         "--state-dir", str(state), "--worker-scratch-dir", str(scratch), "--warm-workers", "1",
+        *args,
         launcher=[*prefix, *launcher],
         env={"HOME": str(home)},
     )  # fmt: skip
@@ -394,6 +397,44 @@ def user_namespaces() -> Iterator[tuple[SidecarProcess, Path]]:
         if _sandbox_report(sidecar)["state directory"] != "hidden":
             pytest.skip(f"this platform refuses user namespaces: {_sandbox_report(sidecar)}")
         yield sidecar, state
+
+
+@pytest.fixture(params=["without_namespaces", "user_namespaces"])
+def not_root(request: pytest.FixtureRequest) -> tuple[SidecarProcess, Path]:
+    """Each way a sidecar that is not root confines its workers."""
+    started: tuple[SidecarProcess, Path] = request.getfixturevalue(request.param)
+    return started
+
+
+def test_without_root_sage_code_cannot_reach_the_unix_services_of_the_sidecars_user(
+    not_root: tuple[SidecarProcess, Path],
+) -> None:
+    """On a desktop, the user's D-Bus, ssh-agent or Docker socket; anywhere, the forkserver's.
+    Workers share the sidecar's uid, so only the refusal of `connect` keeps them out."""
+    sidecar, _ = not_root
+    home = Path(tempfile.mkdtemp(prefix="sage-user-service-", dir="/var/tmp"))
+    try:
+        with socket.socket(socket.AF_UNIX) as service:
+            service.bind(str(home / "agent.sock"))
+            service.listen()
+            service.settimeout(1)
+            if ROOT:  # the sidecar's user's, and theirs alone, as a desktop's services are
+                for path in (home, home / "agent.sock"):
+                    os.chown(path, 10001, 10001)
+            (home / "agent.sock").chmod(0o600)
+            home.chmod(0o700)
+            with sidecar.channel() as channel:
+                stub = sage_pb2_grpc.SageServiceStub(channel)
+                code = (
+                    "import socket\ns = socket.socket(socket.AF_UNIX)\n"
+                    f"s.connect({str(home / 'agent.sock')!r})"
+                )
+                dialled = _outcome(stub, code, create_session(stub))
+            with pytest.raises(TimeoutError):
+                service.accept()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    assert dialled.startswith("PermissionError: [Errno 13]"), dialled
 
 
 def test_without_root_sage_code_cannot_unmount_what_hides_the_state_directory(
@@ -444,7 +485,7 @@ def test_without_namespaces_workers_are_kept_out_of_the_state_and_off_the_networ
     report = _sandbox_report(sidecar)
     assert report["state directory"] == "unreadable (Landlock; the names in it can be listed)"
     assert report["network"] == (
-        "none: no sockets but Unix and netlink ones (seccomp); namespaces refused "
+        "none: no sockets but Unix and netlink ones, and no connect (seccomp); namespaces refused "
         "(Operation not permitted)"
     )
     with sidecar.channel() as channel:
@@ -499,12 +540,16 @@ tried
 """
 
 
-def test_without_namespaces_sage_code_cannot_fork_through_the_forkserver(
-    without_namespaces: tuple[SidecarProcess, Path],
-) -> None:
+def test_without_namespaces_sage_code_cannot_fork_through_the_forkserver() -> None:
     """The stdlib forkserver runs what any process that reaches its socket sends, and workers
-    share the sidecar's uid here: only the server may ask it for a fork."""
-    sidecar, state = without_namespaces
+    share the sidecar's uid here. By default they may not connect at all; with the network
+    allowed they may, and the forkserver itself refuses all but the server."""
+    launcher = (sys.executable, str(Path(__file__).with_name("no_namespaces.py")))
+    with _not_root(*launcher, args=("--worker-network",)) as (sidecar, state):
+        _check_forkserver_refuses_workers(sidecar, state)
+
+
+def _check_forkserver_refuses_workers(sidecar: SidecarProcess, state: Path) -> None:
     marker = state / "escaped"
     with sidecar.channel() as channel:
         stub = sage_pb2_grpc.SageServiceStub(channel)

@@ -501,7 +501,7 @@ _SYSCALLS = {
         "io_uring_setup": 425, "socket": 41, "unshare": 272, "setns": 308, "mount": 165,
         "umount2": 166, "pivot_root": 155, "bpf": 321, "perf_event_open": 298,
         "userfaultfd": 323, "keyctl": 250, "add_key": 248, "request_key": 249, "clone": 56,
-        "clone3": 435,
+        "clone3": 435, "connect": 42,
     }),
     "aarch64": (0xC00000B7, {
         "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
@@ -510,7 +510,7 @@ _SYSCALLS = {
         "io_uring_setup": 425, "socket": 198, "unshare": 97, "setns": 268, "mount": 40,
         "umount2": 39, "pivot_root": 41, "bpf": 280, "perf_event_open": 241,
         "userfaultfd": 282, "keyctl": 219, "add_key": 217, "request_key": 218, "clone": 220,
-        "clone3": 435,
+        "clone3": 435, "connect": 203,
     }),
 }  # fmt: skip
 # Calls whose first argument names the target process; the others are refused outright.
@@ -533,6 +533,11 @@ _NAMESPACE_FLAGS = 0x7E020000
 # (IPv4 and IPv6 with UDP and DNS, but also vsock to a VM's host, which no network namespace
 # cuts off) is refused with EACCES, as Landlock refuses TCP.
 _LOCAL_FAMILIES = (1, 16)  # AF_UNIX, AF_NETLINK
+# Nor may it connect to anything: left, that is the Unix sockets of whoever the sidecar runs
+# as (the forkserver's, and on a desktop the user's D-Bus, ssh-agent, Docker's...), which
+# namespaces and Landlock leave in reach of workers sharing its uid. Its own sockets come
+# made (`socketpair`, or passed to it), and a Unix socket's address is in memory a filter
+# cannot read, so `connect` goes whole.
 
 
 def _install_filter(spec: WorkerSpec, report: dict[str, str]) -> None:
@@ -565,11 +570,12 @@ def _install_filter(spec: WorkerSpec, report: dict[str, str]) -> None:
     )
     if families is not None:
         network = report["network"]
+        refused = "no sockets but Unix and netlink ones, and no connect (seccomp)"
         if network.startswith("none"):  # its own namespace, which vsock would have crossed
-            report["network"] = f"{network}; no sockets but Unix and netlink ones (seccomp)"
+            report["network"] = f"{network}; {refused}"
         else:
             why = network.split("NOT isolated: ", 1)[-1]
-            report["network"] = f"none: no sockets but Unix and netlink ones (seccomp); {why}"
+            report["network"] = f"none: {refused}; {why}"
 
 
 def _filter(
@@ -600,6 +606,7 @@ def _filter(
                   enumerate(families)]  # fmt: skip
         check += [op(ret_k, 0x00050000 | errno.EACCES), op(ret_k, allow)]
         program += [op(jeq_k, numbers["socket"], 0, len(check)), *check]
+        program += [op(jeq_k, numbers["connect"], 0, 1), op(ret_k, 0x00050000 | errno.EACCES)]
     for name in _TARGETED:
         check = [op(ld_w_abs, offset_arg0)]
         for index, value in enumerate(forbidden):

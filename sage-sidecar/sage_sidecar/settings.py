@@ -137,9 +137,10 @@ class SidecarSettings(BaseSettings):
     )
     worker_network: bool = Field(
         False,
-        description="Let Sage code use the network. By default workers may open no socket but "
-        "Unix and netlink ones, and each has a network namespace of its own where the platform "
-        "allows.",
+        description="Let Sage code use the network, and connect to Unix sockets too (those of "
+        "the sidecar's user among them). By default workers may open no socket but Unix and "
+        "netlink ones and connect to none, and each has a network namespace of its own where "
+        "the platform allows.",
     )
     shutdown_grace_seconds: float = Field(
         10.0,

@@ -46,13 +46,7 @@ _MAX_TRACEBACK = 16 * 1024
 def main(end: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
     _release_forkserver()
-    # Sage code may use multiprocessing.Pool and process pools as in the console: forking, as
-    # Python 3.11 does by default on Linux, rather than through a forkserver of its own that
-    # would import Sage again; and not as a daemon (the pool starts workers as daemons, which
-    # multiprocessing forbids to have children). The server's handle on the worker keeps both.
-    multiprocessing.set_start_method("fork", force=True)
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
-    _own_authkey()
+    _multiprocessing_as_in_the_console()
     _die_with_parent()
     from sage_sidecar.executor import Executor, open_proc_files
 
@@ -133,6 +127,16 @@ def _become_clone(
     confinement.scratch = sandbox.new_scratch(spec, mounts, family)
     capture.reinstall_after_fork(conn.send)
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
+
+
+def _multiprocessing_as_in_the_console() -> None:
+    """So that Sage code may use multiprocessing.Pool and process pools as in the console:
+    forking, as Python 3.11 does by default on Linux, rather than through a forkserver of its
+    own that would import Sage again; and not as a daemon (the pool starts workers as daemons,
+    which multiprocessing forbids to have children). The server's handle keeps both."""
+    multiprocessing.set_start_method("fork", force=True)
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+    _own_authkey()
 
 
 def _own_authkey() -> None:
