@@ -70,6 +70,7 @@ _reap_descendants_at_exit()
 # This process's parent, which started it, is the server: the one process it forks for.
 forkserver_guard.serve_only(os.getppid())
 sandbox.installation()  # found here once, for every worker's check of its file identity
+sandbox.closed_on_the_way()  # and what of it other users may not enter
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
 # Last: move everything loaded so far out of the collector's reach. Otherwise the first
 # collection in each worker walks every inherited object and copies the pages that hold them,

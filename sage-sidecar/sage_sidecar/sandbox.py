@@ -102,12 +102,15 @@ def confine(spec: WorkerSpec) -> Confinement:
     if spec.secrets:
         report["secret files"] = _hide(spec.secrets, mounts)
     report["state directory"] = _hide(spec.hidden_paths, mounts)
+    opened = _open_installation() if mounts and _worker_uid is not None else None
     # Before the worker takes a uid of its own, which may no longer list what it hides.
     report["other workers"] = _restrict(spec, report, scratch, namespaces=mounts)
     if mounts and _worker_uid is None and not covered:
         report["other workers"] += "; NOT covered: their scratch directories can be read"
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"], report["files"] = _become_own_user()
+    if opened:
+        report["files"] += f"; the installation could not be opened to it ({opened})"
     _install_filter(spec, report)
     return Confinement(scratch, report)
 
@@ -120,8 +123,8 @@ def _become_own_user() -> tuple[str, str]:
     server are out of reach, and RLIMIT_NPROC (which the kernel ignores for root) counts this
     worker's processes alone. Files go by the filesystem uid: the worker's own, so that the
     programs it starts (which run as that uid: execve resets the filesystem uid) can read
-    what it writes. Only when that uid cannot read the Python installation (under a home
-    only root may enter) does the worker keep reading and writing files as root.
+    what it writes. The installation was opened to that uid (`_open_installation`); only
+    where that failed does the worker keep reading and writing files as root.
     """
     uid = _worker_uid
     if uid is None:
@@ -153,10 +156,57 @@ def _become_own_user() -> tuple[str, str]:
     if unreachable:
         return user, (
             f"read and written as root, NOT as the worker's uid, which cannot read {unreachable}:"
-            " programs Sage starts run as that uid and cannot read what the worker writes"
-            " (3D plots fail; make the installation readable by all users to have them)"
+            " Sage code can read and write every file root owns, and programs Sage starts"
+            " cannot read what the worker writes (make the installation readable by all users)"
         )
     return user, "the worker's own uid, as are the programs it starts"
+
+
+def _open_installation() -> str | None:
+    """In this mount namespace, as root: open to the worker's uid each directory on the way
+    to the Python installation that other users may not enter (a home only root may enter,
+    such as `/root/.pyenv`'s). An empty tmpfs anyone may enter covers it, and what of it
+    leads to the installation is bound back in place: the worker then reads its own
+    installation as its own uid, and sees nothing else of that directory. Says what failed,
+    if anything; what was done stays."""
+    for directory, children in closed_on_the_way():
+        held: dict[str, int] = {}
+        try:
+            for child in children:
+                held[child] = os.open(os.path.join(directory, child), os.O_PATH | os.O_CLOEXEC)
+            _mount_tmpfs(directory, "size=64k,mode=0755")
+            for child, fd in held.items():
+                target = os.path.join(directory, child)
+                if stat.S_ISDIR(os.fstat(fd).st_mode):
+                    os.mkdir(target)
+                else:
+                    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+                source = f"/proc/self/fd/{fd}".encode()
+                if _libc.mount(source, target.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                    raise OSError(ctypes.get_errno(), f"cannot bind {target}")
+        except OSError as exc:
+            return f"{directory}: {exc.strerror or exc}"
+        finally:
+            for fd in held.values():
+                os.close(fd)
+    return None
+
+
+@functools.cache
+def closed_on_the_way() -> list[tuple[str, list[str]]]:
+    """The directories on the way to the installation that other users may not enter,
+    outermost first, each with the names in it that lead there. Found once, in the
+    forkserver, as `installation`."""
+    needed: dict[str, set[str]] = {}
+    for path in installation():
+        child = path
+        while child != "/":
+            directory = os.path.dirname(child)
+            with contextlib.suppress(OSError):
+                if os.stat(directory).st_mode & 0o005 != 0o005:
+                    needed.setdefault(directory, set()).add(os.path.basename(child))
+            child = directory
+    return [(directory, sorted(names)) for directory, names in sorted(needed.items())]
 
 
 def _out_of_reach(paths: list[str]) -> str | None:
