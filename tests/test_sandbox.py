@@ -450,6 +450,44 @@ def test_without_root_sage_code_cannot_reach_the_unix_services_of_the_sidecars_u
     assert dialled.startswith("PermissionError: [Errno 13]"), dialled
 
 
+def test_without_root_sage_code_writes_only_to_its_scratch_and_temporary_directories(
+    not_root: tuple[SidecarProcess, Path],
+) -> None:
+    """Sharing the sidecar's uid, Sage code could write whatever that user may: on a
+    desktop, the user's own home, where `~/.bashrc` runs the next time a shell starts."""
+    sidecar, _ = not_root
+    # Outside the temporary directories, as a home is: /var/lib as root, the home otherwise.
+    home = Path(tempfile.mkdtemp(prefix="sage-user-home-", dir="/var/lib" if ROOT else Path.home()))
+    (home / ".bashrc").write_text("# the user's\n")
+    if ROOT:
+        for path in (home, home / ".bashrc"):
+            os.chown(path, 10001, 10001)
+    try:
+        with sidecar.channel() as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            session = create_session(stub)
+            appended = _outcome(
+                stub, f"open({str(home / '.bashrc')!r}, 'a').write('evil')", session
+            )
+            made = _outcome(stub, f"open({str(home / 'new')!r}, 'w')", session)
+            mine = (
+                "import os, tempfile\nopen('here', 'w').write('1')\n"
+                "with tempfile.NamedTemporaryFile(dir='/tmp') as f: f.write(b'2')\n"
+                "open(os.path.join(tempfile.gettempdir(), 'x'), 'w').write('3')\n'written'"
+            )
+            written = _outcome(stub, mine, session)
+        kept = (home / ".bashrc").read_text()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    assert appended.startswith("PermissionError: [Errno 13]"), appended
+    assert made.startswith("PermissionError: [Errno 13]"), made
+    assert kept == "# the user's\n"
+    assert written == "'written'"
+    assert _sandbox_report(sidecar)["writes"] == (
+        "to its scratch and the temporary directories only (Landlock)"
+    )
+
+
 def test_without_root_sage_code_cannot_unmount_what_hides_the_state_directory(
     user_namespaces: tuple[SidecarProcess, Path],
 ) -> None:

@@ -47,6 +47,8 @@ class Restricted:
     tcp_refused: bool
     # Signals and abstract unix sockets reach no process outside this one's descendants.
     scoped: bool
+    # Writes go nowhere but the writable paths asked for.
+    writes_contained: bool = False
 
 
 @functools.cache  # the kernel's, for the life of the process
@@ -55,11 +57,18 @@ def abi_version() -> int:
     return max(_syscall(_CREATE_RULESET, None, ctypes.c_size_t(0), _CREATE_RULESET_VERSION), 0)
 
 
-def restrict(hide: Iterable[str], *, reveal: Iterable[str] = (), refuse_tcp: bool) -> Restricted:
+def restrict(
+    hide: Iterable[str],
+    *,
+    reveal: Iterable[str] = (),
+    writable: Iterable[str] | None = None,
+    refuse_tcp: bool,
+) -> Restricted:
     """Restrict this thread and its future children, for good: `hide` cannot be read,
     written or executed, except what of it is in `reveal` (a worker's own scratch in the
-    directory of all workers' scratch, hidden with whatever is added to it later); with
-    `refuse_tcp` no TCP connection is made or bound; signals and
+    directory of all workers' scratch, hidden with whatever is added to it later); given
+    `writable`, nothing outside those paths (and `reveal`) can be written, made or removed;
+    with `refuse_tcp` no TCP connection is made or bound; signals and
     abstract unix sockets stay among this process and its descendants. Asks only for what
     this kernel's ABI knows. Raises OSError where Landlock is refused.
 
@@ -73,7 +82,12 @@ def restrict(hide: Iterable[str], *, reveal: Iterable[str] = (), refuse_tcp: boo
         raise OSError(ctypes.get_errno(), "this kernel offers no Landlock")
     hidden = sorted({os.path.realpath(path) for path in hide})
     revealed = {os.path.realpath(path) for path in reveal}
-    fs = _fs_rights(abi) if hidden else 0
+    contained = writable is not None
+    # Writable roots that hold a hidden path cannot be granted whole: their entries are.
+    roots = sorted(
+        {os.path.realpath(path) for path in writable or ()} | revealed if contained else set()
+    )
+    fs = _fs_rights(abi) if hidden or contained else 0
     net = _BIND_TCP | _CONNECT_TCP if refuse_tcp and abi >= 4 else 0
     scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
     if not (fs or net or scoped):  # an empty ruleset is refused, and would change nothing
@@ -83,16 +97,27 @@ def restrict(hide: Iterable[str], *, reveal: Iterable[str] = (), refuse_tcp: boo
     ruleset = _syscall(_CREATE_RULESET, attr, ctypes.c_size_t(size), 0)
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    read_only = fs & (_EXECUTE | _READ_FILE)
     try:
-        for path in _granted_beside(hidden, revealed):
-            _grant(ruleset, path, fs)
+        granted = _granted_beside(hidden, revealed) if hidden else iter(["/"] if fs else [])
+        for path in granted:
+            writes = not contained or any(_within(path, root) for root in roots)
+            _grant(ruleset, path, fs if writes else read_only)
+        for root in roots:
+            if not any(_within(h, root) or _within(root, h) for h in hidden):
+                _grant(ruleset, root, fs)
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "no_new_privs refused")
         if _syscall(_RESTRICT_SELF, ruleset, 0) != 0:
             raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
     finally:
         os.close(ruleset)
-    return Restricted(paths_hidden=bool(fs), tcp_refused=bool(net), scoped=bool(scoped))
+    return Restricted(
+        paths_hidden=bool(hidden) and bool(fs),
+        tcp_refused=bool(net),
+        scoped=bool(scoped),
+        writes_contained=contained and bool(fs),
+    )
 
 
 def _fs_rights(abi: int) -> int:

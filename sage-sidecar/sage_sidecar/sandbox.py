@@ -272,14 +272,24 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
         family = os.path.dirname(scratch)
         hide.append(os.path.dirname(family))
         reveal.append(family)
+    # Sharing the sidecar's uid, a worker could write whatever that user may: on a desktop,
+    # the user's home (~/.bashrc runs next time a shell starts). Writes go to its scratch and
+    # the temporary directories only. A uid of its own keeps a root sidecar's workers out.
+    writable = None if _worker_uid is not None else [os.path.dirname(scratch), *_WRITABLE]
     try:
         refuse_tcp = spec.isolate_network and not namespaces
-        done = landlock.restrict(hide, reveal=reveal, refuse_tcp=refuse_tcp)
+        done = landlock.restrict(hide, reveal=reveal, writable=writable, refuse_tcp=refuse_tcp)
     except OSError as exc:
         done = landlock.Restricted(False, False, False)
         refused = f"Landlock refused: {exc.strerror or exc}"
     else:
         refused = f"this kernel's Landlock (ABI {landlock.abi_version()}) has no scopes"
+    if writable is not None:
+        report["writes"] = (
+            "to its scratch and the temporary directories only (Landlock)"
+            if done.writes_contained
+            else f"NOT contained: wherever the sidecar's uid may write ({refused})"
+        )
     for key in visible if done.paths_hidden else ():
         report[key] = "unreadable (Landlock; the names in it can be listed)"
     if done.tcp_refused:
@@ -295,6 +305,11 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
     if namespaces:
         return "out of reach (Landlock scopes, and no scratch in sight but its own)"
     return "out of reach (Landlock scopes, and each scratch hidden from the others)"
+
+
+# Where a worker sharing the sidecar's uid may write besides its scratch: the temporary
+# directories, and /dev for its null device and terminals (Sage's helpers run on ptys).
+_WRITABLE = ("/tmp", "/var/tmp", "/dev")
 
 
 def scratch_parent(base: str | None = None) -> str:
