@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 from mcp.types import TextContent
@@ -32,12 +34,16 @@ def crash(sidecar: SidecarProcess) -> None:
     sidecar.kill_leftovers()
 
 
-async def wait_for_file(path: Path, timeout: float = 30.0) -> None:
+async def wait_for_file(directory: Path, prefix: str, timeout: float = 30.0) -> None:
     for _ in range(int(timeout / 0.05)):
-        if await asyncio.to_thread(path.exists):
+        if await asyncio.to_thread(_marks, directory, prefix):
             return
         await asyncio.sleep(0.05)
-    raise TimeoutError(f"{path} never appeared")
+    raise TimeoutError(f"no {prefix}* appeared in {directory}")
+
+
+def _marks(directory: Path, prefix: str) -> list[str]:
+    return [name for name in os.listdir(directory) if name.startswith(prefix)]
 
 
 async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
@@ -46,8 +52,11 @@ async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
     port = free_port()
     state = ("--state-dir", str(tmp_path / "state"))
     sidecar = start_sidecar(*state, port=port)
-    cell_started = tmp_path / "cell-started"
-    one_off_ran = tmp_path / "one-off-ran"
+    # Where Sage code leaves a mark each time it runs, one file per worker: a directory any
+    # uid may write (pytest's is its user's alone; a root sidecar's workers each have a uid).
+    marks = Path(tempfile.mkdtemp(prefix="sage-marks-"))
+    os.chmod(marks, 0o1777)
+    mark = "import os\nopen(os.path.join({marks!r}, '{prefix}%d' % os.getpid()), 'w')\n"
     try:
         async with stdio_client(sidecar.address, "--connect-timeout-seconds", "90") as client:
             created = await client.call_tool("create_session", {})
@@ -57,13 +66,14 @@ async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
 
             # 1. The sidecar dies while a session's evaluation runs, and comes back with its
             # state. The tool call rides it out: the same request runs on the restored session.
-            cell = f"counter += 1\nopen({str(cell_started)!r}, 'a').write('x')\nsleep(2)\ncounter"
+            started = mark.format(marks=str(marks), prefix="cell-started-")
+            cell = f"counter += 1\n{started}sleep(2)\ncounter"
             running = asyncio.create_task(
                 client.call_tool(
                     "evaluate", {"code": cell, "session_id": session}, read_timeout_seconds=180
                 )
             )
-            await wait_for_file(cell_started)
+            await wait_for_file(marks, "cell-started-")
             crash(sidecar)
             sidecar = start_sidecar(*state, port=port, wait=False)
             resumed = await running
@@ -76,11 +86,11 @@ async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
             # 2. The sidecar dies between calls; the next call is sent while it restarts.
             crash(sidecar)
             sidecar = start_sidecar(*state, port=port, wait=False)
-            once = f"open({str(one_off_ran)!r}, 'a').write('y')\n1 + 1"
+            once = mark.format(marks=str(marks), prefix="one-off-ran-") + "1 + 1"
             recovered = await client.call_tool("evaluate", {"code": once}, read_timeout_seconds=180)
             assert not recovered.is_error, text_of(recovered)
             assert text_of(recovered) == "2"
-            assert one_off_ran.read_text() == "y", "the retried call ran twice"
+            assert len(_marks(marks, "one-off-ran-")) == 1, "the retried call ran twice"
             counted = await client.call_tool("evaluate", {"code": "counter", "session_id": session})
             assert text_of(counted) == "1"
             sidecar.wait_for_health(SERVING)
@@ -99,3 +109,4 @@ async def test_calls_recover_across_sidecar_restarts_and_nothing_runs_twice(
         assert "create_session" in text_of(lost)
     finally:
         stop_and_check(sidecar)
+        shutil.rmtree(marks, ignore_errors=True)
