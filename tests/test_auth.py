@@ -23,8 +23,13 @@ TOKEN = "s3cret-token-for-tests"
 
 @pytest.fixture(scope="module")
 def token_file() -> Path:
-    path = Path(tempfile.mkdtemp()) / "token"
+    """Readable by every user, as Kubernetes mounts a secret by default: only the sandbox,
+    not the file's mode, keeps it from Sage code."""
+    directory = Path(tempfile.mkdtemp())
+    directory.chmod(0o755)
+    path = directory / "token"
     path.write_text(TOKEN + "\n")
+    path.chmod(0o644)
     return path
 
 
@@ -74,13 +79,15 @@ def test_sage_code_cannot_read_the_token_file(guarded: SidecarProcess, token_fil
         metadata = (("authorization", f"Bearer {TOKEN}"),)
         request = pb.EvaluateRequest(code=f"open({str(token_file)!r}).read()")
         events = list(stub.Evaluate(request, metadata=metadata))
-    assert events[-2].result.text_plain == "''"
+    assert TOKEN not in str(events)
+    assert events[-2].result.text_plain == "''"  # /dev/null is mounted over it
 
 
 def test_the_token_stays_hidden_after_its_secret_is_rotated() -> None:
     # As Kubernetes mounts a secret: the file is a symlink through `..data`, which a rotation
     # points at a new directory before deleting the old one.
     secret = Path(tempfile.mkdtemp())
+    secret.chmod(0o755)  # readable by every user, as in test_sage_code_cannot_read_the_token_file
     (secret / "..v1").mkdir()
     (secret / "..v1" / "token").write_text(TOKEN)
     (secret / "..data").symlink_to("..v1")
