@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import logging
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import machine, report
@@ -47,6 +52,26 @@ async def _run(config: Config, results: Results) -> None:
     await run_bench(config, results)
 
 
+@contextlib.contextmanager
+def _one_temporary_directory() -> Iterator[None]:
+    """Every process the bench starts (servers, kernels, cold starts) keeps its temporary
+    files in one directory, removed at the end: a Jupyter kernel killed at shutdown leaves
+    Sage's temporary directory behind, and a sidecar its workers' scratch parent."""
+    directory = tempfile.mkdtemp(prefix="sage-bench-")
+    os.chmod(directory, 0o1777)  # a root sidecar's workers each have a uid of their own
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = tempfile.tempdir = directory
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+        tempfile.tempdir = None
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -63,12 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     began = time.monotonic()
     try:
-        asyncio.run(_run(config, results))
+        with _one_temporary_directory():
+            try:
+                asyncio.run(_run(config, results))
+            finally:
+                stop_all()
     except asyncio.CancelledError:
         log.error("bench stopped by a signal; everything it started has been stopped")
         return 1
     finally:
-        stop_all()
         results.seconds = time.monotonic() - began
         stamp = started.strftime("%Y%m%dT%H%M%SZ")
         for path in (RESULTS_DIR / f"{stamp}.json", RESULTS_DIR / "latest.json"):
