@@ -421,7 +421,7 @@ class SageMcp:
         kind, item_id = match.group(1, 2)
         content = self.store.get(item_id)
         if content is None or isinstance(content, bytes) != (kind == "images"):
-            raise ToolError(self._not_kept(item_id))
+            raise ToolError(self._not_kept(item_id, image=kind == "images"))
         if isinstance(content, bytes):
             page = OutputPage(
                 uri=uri, offset=0, end=len(content), total=len(content), next_offset=None,
@@ -452,10 +452,11 @@ class SageMcp:
 
     # Resources.
 
-    def _not_kept(self, item_id: str) -> str:
+    def _not_kept(self, item_id: str, *, image: bool = False) -> str:
+        what, kept = ("Image", "outputs") if image else ("Output", "cut outputs")
         return (
-            f"Output {item_id!r} is not kept here: only the latest "
-            f"{self.settings.stored_outputs} cut outputs are, and this id is not among them "
+            f"{what} {item_id!r} is not kept here: only the latest "
+            f"{self.settings.stored_outputs} {kept} are, and this id is not among them "
             "(it was dropped to make room, or never existed). Run the code again."
         )
 
@@ -468,11 +469,7 @@ class SageMcp:
     def read_image(self, image_id: str) -> bytes:
         content = self.store.get(image_id)
         if not isinstance(content, bytes):
-            raise ResourceNotFoundError(
-                f"Image {image_id!r} is not kept here: only the latest "
-                f"{self.settings.stored_outputs} outputs are, and this id is not among them "
-                "(it was dropped to make room, or never existed). Run the code again."
-            )
+            raise ResourceNotFoundError(self._not_kept(image_id, image=True))
         return content
 
     async def read_variables_resource(self, session_id: str) -> str:

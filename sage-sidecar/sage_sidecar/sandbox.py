@@ -165,30 +165,14 @@ def _become_own_user() -> tuple[str, str]:
 def _open_installation() -> str | None:
     """In this mount namespace, as root: open to the worker's uid each directory on the way
     to the Python installation that other users may not enter (a home only root may enter,
-    such as `/root/.pyenv`'s). An empty tmpfs anyone may enter covers it, and what of it
-    leads to the installation is bound back in place: the worker then reads its own
-    installation as its own uid, and sees nothing else of that directory. Says what failed,
-    if anything; what was done stays."""
+    such as `/root/.pyenv`'s), covered but for what of it leads to the installation: the
+    worker then reads its own installation as its own uid, and sees nothing else of that
+    directory. Says what failed, if anything."""
     for directory, children in closed_on_the_way():
-        held: dict[str, int] = {}
         try:
-            for child in children:
-                held[child] = os.open(os.path.join(directory, child), os.O_PATH | os.O_CLOEXEC)
-            _mount_tmpfs(directory, "size=64k,mode=0755")
-            for child, fd in held.items():
-                target = os.path.join(directory, child)
-                if stat.S_ISDIR(os.fstat(fd).st_mode):
-                    os.mkdir(target)
-                else:
-                    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
-                source = f"/proc/self/fd/{fd}".encode()
-                if _libc.mount(source, target.encode(), None, _MS_BIND | _MS_REC, None) != 0:
-                    raise OSError(ctypes.get_errno(), f"cannot bind {target}")
+            _cover_but(directory, children, "mode=0755")
         except OSError as exc:
             return f"{directory}: {exc.strerror or exc}"
-        finally:
-            for fd in held.values():
-                os.close(fd)
     return None
 
 
@@ -478,28 +462,42 @@ def _enter_namespaces(spec: WorkerSpec, report: dict[str, str]) -> bool:
 
 
 def _cover_other_scratch(scratch: str) -> bool:
-    """In this mount namespace: an empty tmpfs over the directory of all workers' scratch,
-    with this worker's family bound back in its place (its clones make their scratch there).
-    Whether that held; if not, nothing is left covered."""
+    """In this mount namespace: the directory of all workers' scratch covered but for this
+    worker's family (its clones make their scratch there). Whether that held."""
     family = os.path.dirname(scratch)
-    parent = os.path.dirname(family)
-    held = os.open(family, os.O_PATH | os.O_DIRECTORY)
     try:
-        _mount_tmpfs(parent, "size=64k,mode=0711")
+        _cover_but(os.path.dirname(family), [os.path.basename(family)], "mode=0711")
     except OSError:
-        os.close(held)
         return False
-    try:
-        os.mkdir(family, 0o700)
-        source = f"/proc/self/fd/{held}".encode()
-        if _libc.mount(source, family.encode(), None, _MS_BIND | _MS_REC, None) != 0:
-            raise OSError(ctypes.get_errno(), f"cannot bind {family} back")
-    except OSError:
-        _libc.umount2(parent.encode(), _MNT_DETACH)
-        return False
-    finally:
-        os.close(held)
     return True
+
+
+def _cover_but(directory: str, names: list[str], mode: str) -> None:
+    """In this mount namespace: an empty tmpfs over `directory`, with the entries `names`
+    of it bound back in place. If that fails, nothing is left covered."""
+    held: dict[str, int] = {}
+    covered = False
+    try:
+        for name in names:
+            held[name] = os.open(os.path.join(directory, name), os.O_PATH | os.O_CLOEXEC)
+        _mount_tmpfs(directory, f"size=64k,{mode}")
+        covered = True
+        for name, fd in held.items():
+            target = os.path.join(directory, name)
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                os.mkdir(target)
+            else:
+                os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+            source = f"/proc/self/fd/{fd}".encode()
+            if _libc.mount(source, target.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                raise OSError(ctypes.get_errno(), f"cannot bind {target} back")
+    except OSError:
+        if covered:
+            _libc.umount2(directory.encode(), _MNT_DETACH)
+        raise
+    finally:
+        for fd in held.values():
+            os.close(fd)
 
 
 def _mount_tmpfs(path: str, options: str) -> None:
@@ -606,8 +604,9 @@ _LOCAL_FAMILIES = (1, 16)  # AF_UNIX, AF_NETLINK
 
 
 def _install_filter(spec: WorkerSpec, report: dict[str, str]) -> None:
-    """A seccomp filter: EPERM for signalling, tracing or writing into protected processes;
-    and, unless the network is allowed, no sockets but local ones. Reports both."""
+    """A seccomp filter: EPERM for signalling, tracing or writing into protected processes
+    and for the kernel interfaces in `_REFUSED`; and, unless the network is allowed, no
+    sockets but local ones and no `connect`. Reports what it put in place."""
     machine = _SYSCALLS.get(platform.machine())
     if machine is None:
         report["server"] = f"NOT protected: no seccomp filter for {platform.machine()}"
@@ -647,7 +646,12 @@ def _filter(
     arch: int, numbers: dict[str, int], forbidden: list[int], families: tuple[int, ...] | None
 ) -> list[bytes]:
     ld_w_abs, jeq_k, ret_k = 0x20, 0x15, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM
+    allow, ret_errno = 0x7FFF0000, 0x00050000
+    deny, refuse, missing = (
+        ret_errno | errno.EPERM,
+        ret_errno | errno.EACCES,
+        ret_errno | errno.ENOSYS,
+    )
     offset_nr, offset_arch, offset_arg0 = 0, 4, 16
 
     def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
@@ -660,7 +664,7 @@ def _filter(
     program += [op(ld_w_abs, offset_nr), op(jge_k, x32_bit, 0, 1), op(ret_k, deny)]
     for name in _REFUSED:
         program += [op(jeq_k, numbers[name], 0, 1), op(ret_k, deny)]
-    program += [op(jeq_k, numbers["clone3"], 0, 1), op(ret_k, 0x00050000 | errno.ENOSYS)]
+    program += [op(jeq_k, numbers["clone3"], 0, 1), op(ret_k, missing)]
     # The flags are clone's first argument, in its low 32 bits.
     program += [op(jeq_k, numbers["clone"], 0, 4), op(ld_w_abs, offset_arg0),
                 op(jset_k, _NAMESPACE_FLAGS, 0, 1), op(ret_k, deny), op(ret_k, allow)]  # fmt: skip
@@ -669,9 +673,9 @@ def _filter(
         check = [op(ld_w_abs, offset_arg0)]
         check += [op(jeq_k, family, len(families) - index, 0) for index, family in
                   enumerate(families)]  # fmt: skip
-        check += [op(ret_k, 0x00050000 | errno.EACCES), op(ret_k, allow)]
+        check += [op(ret_k, refuse), op(ret_k, allow)]
         program += [op(jeq_k, numbers["socket"], 0, len(check)), *check]
-        program += [op(jeq_k, numbers["connect"], 0, 1), op(ret_k, 0x00050000 | errno.EACCES)]
+        program += [op(jeq_k, numbers["connect"], 0, 1), op(ret_k, refuse)]
     for name in _TARGETED:
         check = [op(ld_w_abs, offset_arg0)]
         for index, value in enumerate(forbidden):
