@@ -34,7 +34,7 @@ def table(model: type[BaseSettings]) -> str:
         if field.default_factory is not None:
             shown = "(see meaning)"  # computed at start-up; the description says how
         else:
-            shown = f"`{default}`" if default not in ("", None) else "(none)"
+            shown = f"`{default}`" if default not in ("", None, ()) else "(none)"
         description = (field.description or "").replace("|", "\\|")
         rows.append(f"| `{flag}` | `{env}` | {shown} | {description} |")
     return "\n".join(rows)

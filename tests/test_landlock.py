@@ -21,7 +21,10 @@ from sage_sidecar import landlock
 
 hidden, beside, outsider, shared = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 mine = os.path.join(shared, "mine")
-done = landlock.restrict([hidden, shared], reveal=[mine], refuse_tcp=True)
+lib, private = os.path.join(hidden, "lib"), os.path.join(hidden, "lib", "private")
+done = landlock.restrict(
+    [hidden, shared, private], reveal=[mine], readable=[lib], refuse_tcp=True
+)
 
 def attempt(action):
     try:
@@ -47,6 +50,9 @@ print(json.dumps({
     ),
     "run a program": subprocess.run(["true"]).returncode,
     "revealed": attempt(lambda: open(os.path.join(mine, "new"), "w").close()),
+    "read readable": attempt(lambda: open(os.path.join(lib, "mod.py")).read()),
+    "write readable": attempt(lambda: open(os.path.join(lib, "mod.py"), "a").close()),
+    "hidden in readable": attempt(lambda: open(os.path.join(private, "key")).read()),
     "beside the revealed": attempt(lambda: open(os.path.join(shared, "theirs", "f")).read()),
     "added beside it": attempt(lambda: os.mkdir(os.path.join(shared, "later"))),
     "tcp": attempt(lambda: socket.create_connection(("127.0.0.1", 9), timeout=2)),
@@ -66,6 +72,9 @@ def test_restricted_process_cannot_reach_hidden_paths_tcp_or_outsiders(tmp_path:
     (shared / "theirs").mkdir()
     (shared / "theirs" / "f").write_text("t")
     (hidden / "secret").write_text("s")
+    (hidden / "lib" / "private").mkdir(parents=True)
+    (hidden / "lib" / "mod.py").write_text("m")
+    (hidden / "lib" / "private" / "key").write_text("k")
     (beside / "note").write_text("n")
     outsider = subprocess.Popen(["sleep", "60"])
     try:
@@ -79,7 +88,7 @@ def test_restricted_process_cannot_reach_hidden_paths_tcp_or_outsiders(tmp_path:
         outsider.wait()
     seen = json.loads(probe.stdout)
     assert seen["read hidden"] == seen["write hidden"] == "EACCES"
-    assert seen["list hidden"] == ["secret"]  # names only: listings are left alone
+    assert seen["list hidden"] == ["lib", "secret"]  # names only: listings are left alone
     assert seen["read beside"] == seen["write beside"] == "done"
     # Nothing is created directly in a directory on the way to a hidden one.
     assert seen["create on the way"] == "EACCES"
@@ -89,6 +98,10 @@ def test_restricted_process_cannot_reach_hidden_paths_tcp_or_outsiders(tmp_path:
     # A hidden directory with one entry revealed: the others, and those added later, stay hidden.
     assert seen["revealed"] == "done"
     assert seen["beside the revealed"] == seen["added beside it"] == "EACCES"
+    # Readable in a hidden directory (an installation in a home): read, never written; and
+    # what is hidden inside it stays hidden.
+    assert seen["read readable"] == "done"
+    assert seen["write readable"] == seen["hidden in readable"] == "EACCES"
     if ABI >= 4:
         assert seen["tcp"] == "EACCES"
     if ABI >= 6:

@@ -363,31 +363,49 @@ def test_network_can_be_allowed_explicitly() -> None:
 
 
 @contextlib.contextmanager
-def _not_root(*launcher: str, args: tuple[str, ...] = ()) -> Iterator[tuple[SidecarProcess, Path]]:
+def _not_root(
+    *launcher: str,
+    args: tuple[str, ...] = (),
+    home: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[SidecarProcess, Path]]:
     """A sidecar that is not root (uid 10001 when the tests are root), started through
     `launcher`; and its state directory. Neither is under /tmp, as in the containers: under
-    Landlock, what is on the way to them is not granted."""
+    Landlock, what is on the way to them is not granted. Nor is its home, as on a desktop;
+    in it, a file only its user may read and a folder of data workers are given to read."""
     state = Path(tempfile.mkdtemp(prefix="sage-state-", dir="/var/tmp"))
     scratch = Path(tempfile.mkdtemp(prefix="sage-scratch-", dir="/var/tmp"))
-    home = Path(tempfile.mkdtemp(prefix="sage-home-"))
+    made_home = home is None
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="sage-home-", dir="/var/lib" if ROOT else None))
+        (home / "data").mkdir()
+        (home / "data" / "table.csv").write_text("1,2\n")
+        (home / ".secret").write_text("the user's\n")
     layers = Path(tempfile.mkdtemp(prefix="sage-overlays-"))
     prefix: list[str] = []
     if ROOT:
-        for path in (state, scratch, home):
+        if made_home:
+            for path in (home, home / "data", home / "data" / "table.csv", home / ".secret"):
+                os.chown(path, 10001, 10001)
+        for path in (state, scratch):
             os.chown(path, 10001, 10001)
         prefix += _opened_installation(layers)
         prefix += ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups"]
+    if made_home:
+        (home / ".secret").chmod(0o600)
+        home.chmod(0o700)
+        args = (*args, "--worker-read-dirs", str(home / "data"))
     sidecar = start_sidecar(
         "--state-dir", str(state), "--worker-scratch-dir", str(scratch), "--warm-workers", "1",
         *args,
         launcher=[*prefix, *launcher],
-        env={"HOME": str(home)},
+        env={"HOME": str(home), **(env or {})},
     )  # fmt: skip
     try:
         yield sidecar, state
     finally:
         stop_and_check(sidecar)
-        for path in (state, scratch, home, layers):
+        for path in (state, scratch, layers, *([home] if made_home else [])):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -486,6 +504,68 @@ def test_without_root_sage_code_writes_only_to_its_scratch_and_temporary_directo
     assert _sandbox_report(sidecar)["writes"] == (
         "to its scratch and the temporary directories only (Landlock)"
     )
+
+
+def test_without_root_sage_code_cannot_read_the_users_home_but_the_folders_it_is_given(
+    not_root: tuple[SidecarProcess, Path],
+) -> None:
+    """Sharing the sidecar's uid, Sage code could read whatever that user may: ~/.ssh, the
+    tokens of every tool, which it could print for the agent that asked for it."""
+    sidecar, _ = not_root
+    home = _sandbox_report(sidecar)["home"].split(": ", 1)[1].split(";")[0]
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        session = create_session(stub)
+        secret = _outcome(stub, f"open({home + '/.secret'!r}).read()", session)
+        data = _outcome(stub, f"open({home + '/data/table.csv'!r}).read()", session)
+        changed = _outcome(stub, f"open({home + '/data/table.csv'!r}, 'a').write('3')", session)
+        # Sage's lazily imported parts and its programs are read from the installation, and
+        # its interfaces find what they keep in ~/.sage.
+        integral = _outcome(stub, "integrate(sin(x)^3, x)", session)
+        interfaces = _outcome(stub, "gap('1+1'), gp('2+2'), maxima('3+3')", session)
+    assert secret.startswith("PermissionError: [Errno 13]"), secret
+    assert data == "'1,2\\n'", data
+    assert changed.startswith("PermissionError: [Errno 13]"), changed
+    assert integral == "1/3*cos(x)^3 - cos(x)"
+    assert interfaces == "(2, 4, 6)", interfaces
+    assert _sandbox_report(sidecar)["home"].startswith(
+        "unreadable but for the installation (Landlock): "
+    )
+
+
+@pytest.mark.skipif(not ROOT, reason="needs a home that holds the installation")
+def test_without_root_an_installation_in_the_users_home_still_serves() -> None:
+    """pyenv, a venv or Sage built in the home: that much of it workers still read."""
+    python_home = Path(sys.base_prefix).resolve().parents[-2]  # /root for /root/.pyenv/...
+    code = (
+        "import email.mime.text, sage_sidecar\n"  # imported here first, not in the forkserver
+        "p = plot(sin(x), (x, 0, 1))\n"
+        "(factor(2^64+1), sage_sidecar.__name__)"
+    )
+    # Sage's, Maxima's and matplotlib's own files go where this user may write: the home is
+    # root's.
+    own = Path(tempfile.mkdtemp(prefix="sage-own-files-", dir="/var/tmp"))
+    os.chown(own, 10001, 10001)
+    env = {name: str(own) for name in ("DOT_SAGE", "MAXIMA_USERDIR", "MPLCONFIGDIR")}
+    # Readable by every user, as many a file in a home is: Landlock alone keeps it out.
+    note = Path(tempfile.mkstemp(prefix=".sage-note-", dir=python_home)[1])
+    note.chmod(0o644)
+    try:
+        with (
+            _not_root(home=python_home, env=env) as (sidecar, _),
+            sidecar.channel() as channel,
+        ):
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            session = create_session(stub)
+            served = _outcome(stub, code, session)
+            read = _outcome(stub, f"open({str(note)!r}).read()", session)
+            report = _sandbox_report(sidecar)["home"]
+    finally:
+        shutil.rmtree(own)
+        note.unlink()
+    assert served == "(274177 * 67280421310721, 'sage_sidecar')", served
+    assert report.startswith(f"unreadable but for the installation (Landlock): {python_home}")
+    assert read.startswith("PermissionError: [Errno 13]"), read
 
 
 def test_without_root_sage_code_cannot_unmount_what_hides_the_state_directory(
@@ -692,6 +772,16 @@ def test_workers_of_a_root_sidecar_read_and_write_files_as_their_own_uid(
         "os.getuid() == os.stat('mine').st_uid == os.stat('.').st_uid != 0"
     ))  # fmt: skip
     assert owners == "True"
+
+
+def test_gap_and_pari_started_by_a_worker_answer_and_keep_their_files_in_its_scratch(
+    own_stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage's interfaces keep GAP's workspace (some 60 MB) and PARI's log in `~/.sage`, which
+    a worker may neither write (its own uid) nor share with other sessions: it has one in its
+    scratch."""
+    code = "import os, sage.env\n(gap('1+1'), gp('2+2'), sage.env.DOT_SAGE.startswith(os.getcwd()))"
+    assert _outcome(own_stub, code, create_session(own_stub)) == "(2, 4, True)"
 
 
 def test_a_3d_plot_comes_back_as_a_png_from_a_root_sidecar(

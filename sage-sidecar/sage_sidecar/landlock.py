@@ -61,16 +61,21 @@ def restrict(
     hide: Iterable[str],
     *,
     reveal: Iterable[str] = (),
+    readable: Iterable[str] = (),
     writable: Iterable[str] | None = None,
     refuse_tcp: bool,
 ) -> Restricted:
     """Restrict this thread and its future children, for good: `hide` cannot be read,
     written or executed, except what of it is in `reveal` (a worker's own scratch in the
-    directory of all workers' scratch, hidden with whatever is added to it later); given
+    directory of all workers' scratch, hidden with whatever is added to it later) or in
+    `readable` (read and run only: the Python installation in a hidden home); given
     `writable`, nothing outside those paths (and `reveal`) can be written, made or removed;
     with `refuse_tcp` no TCP connection is made or bound; signals and
     abstract unix sockets stay among this process and its descendants. Asks only for what
     this kernel's ABI knows. Raises OSError where Landlock is refused.
+
+    The innermost of these paths decides for what is in it: a hidden path inside a revealed
+    or readable one stays hidden, and a path both hidden and revealed is hidden.
 
     Directory listings are left alone: a directory on the way to a hidden path would
     otherwise be unlistable, and `/` or the home directory unlistable breaks too much. So
@@ -80,13 +85,8 @@ def restrict(
     abi = abi_version()
     if abi < 1:
         raise OSError(ctypes.get_errno(), "this kernel offers no Landlock")
-    hidden = sorted({os.path.realpath(path) for path in hide})
-    revealed = {os.path.realpath(path) for path in reveal}
+    hidden = {os.path.realpath(path) for path in hide}
     contained = writable is not None
-    # Writable roots that hold a hidden path cannot be granted whole: their entries are.
-    roots = sorted(
-        {os.path.realpath(path) for path in writable or ()} | revealed if contained else set()
-    )
     fs = _fs_rights(abi) if hidden or contained else 0
     net = _BIND_TCP | _CONNECT_TCP if refuse_tcp and abi >= 4 else 0
     scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
@@ -98,14 +98,14 @@ def restrict(
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
     read_only = fs & (_EXECUTE | _READ_FILE)
+    marks = _Marks(hidden, base=read_only if contained else fs)
+    for paths, rights in ((readable, read_only), (writable or (), fs), (reveal, fs)):
+        for path in paths:
+            marks.allow(os.path.realpath(path), rights)
     try:
-        granted = _granted_beside(hidden, revealed) if hidden else iter(["/"] if fs else [])
-        for path in granted:
-            writes = not contained or any(_within(path, root) for root in roots)
-            _grant(ruleset, path, fs if writes else read_only)
-        for root in roots:
-            if not any(_within(h, root) or _within(root, h) for h in hidden):
-                _grant(ruleset, root, fs)
+        if fs:
+            for path, rights in marks.grants():
+                _grant(ruleset, path, rights)
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "no_new_privs refused")
         if _syscall(_RESTRICT_SELF, ruleset, 0) != 0:
@@ -120,39 +120,73 @@ def restrict(
     )
 
 
+class _Marks:
+    """Paths marked hidden or granted rights, and what that makes of every other path: the
+    rights of the marks it is in, up to the innermost hidden one; `base` where none is."""
+
+    def __init__(self, hidden: set[str], base: int) -> None:
+        self.hidden = hidden
+        self.base = base
+        self.allowed: dict[str, int] = {}
+
+    def allow(self, path: str, rights: int) -> None:
+        self.allowed[path] = self.allowed.get(path, 0) | rights
+
+    def rights(self, path: str) -> int:
+        rights = 0
+        # The marks the path is in, innermost first; a hidden path wins a tie.
+        for mark in sorted(self._marks_holding(path), key=len, reverse=True):
+            if mark in self.hidden:
+                return rights
+            rights |= self.allowed[mark]
+        return rights | self.base
+
+    def _marks_holding(self, path: str) -> Iterator[str]:
+        for mark in (*self.hidden, *self.allowed):
+            if within(path, mark):
+                yield mark
+
+    def grants(self) -> Iterator[tuple[str, int]]:
+        """Rules that grant each path exactly its rights. A directory on the way to a hidden
+        path, or to a mark inside one, gets no rule: its entries do, each with its own."""
+        inside_hidden = [m for m in self.allowed if any(within(m, h) for h in self.hidden)]
+        on_the_way = {
+            parent for path in (*self.hidden, *inside_hidden) for parent in _parents(path)
+        }
+        if not on_the_way:
+            yield "/", self.base
+        for directory in sorted(on_the_way):
+            try:
+                entries = list(os.scandir(directory))
+            except OSError as exc:
+                # Unlisted, its entries would all be out of reach: better refuse outright.
+                raise OSError(
+                    exc.errno, f"cannot list {directory}, on the way to a hidden path"
+                ) from exc
+            for entry in entries:
+                path = entry.path
+                if path in on_the_way:
+                    continue
+                rights = self.rights(path)
+                # A link into a hidden path, or to a directory on the way, must not grant it.
+                real = os.path.realpath(path)
+                if real != path and any(within(real, h) or within(h, real) for h in self.hidden):
+                    continue
+                if rights:
+                    yield path, rights
+        for mark in self.allowed:
+            if mark not in on_the_way and os.path.dirname(mark) not in on_the_way:
+                rights = self.rights(mark)
+                if rights:
+                    yield mark, rights
+
+
 def _fs_rights(abi: int) -> int:
     rights = _ABI_1_FS & ~_READ_DIR
     for since, right in ((2, _REFER), (3, _TRUNCATE), (5, _IOCTL_DEV)):
         if abi >= since:
             rights |= right
     return rights
-
-
-def _granted_beside(hidden: list[str], revealed: set[str]) -> Iterator[str]:
-    """Every path beside the hidden ones and the directories on the way to them, and the
-    revealed ones."""
-    on_the_way = {parent for path in (*hidden, *revealed) for parent in _parents(path)}
-    for directory in sorted(on_the_way):
-        inside_hidden = any(_within(directory, h) for h in hidden)
-        try:
-            entries = list(os.scandir(directory))
-        except OSError as exc:
-            # Unlisted, its entries would all be out of reach: better refuse outright.
-            raise OSError(
-                exc.errno, f"cannot list {directory}, on the way to a hidden path"
-            ) from exc
-        for entry in entries:
-            path = entry.path
-            if path in revealed:
-                yield path
-                continue
-            if path in on_the_way or path in hidden or inside_hidden:
-                continue
-            # A link into a hidden path, or to a directory on the way, must not grant it.
-            real = os.path.realpath(path)
-            if any(_within(real, h) or _within(h, real) for h in hidden):
-                continue
-            yield path
 
 
 def _parents(path: str) -> list[str]:
@@ -163,7 +197,8 @@ def _parents(path: str) -> list[str]:
     return parents
 
 
-def _within(path: str, directory: str) -> bool:
+def within(path: str, directory: str) -> bool:
+    """Whether `path` is `directory` or in it (both absolute, normalised)."""
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 

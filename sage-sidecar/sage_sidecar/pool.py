@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import multiprocessing
 import os
+import pwd
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -77,6 +79,8 @@ class WorkerPool:
             secrets=_secrets(settings),
             protected_pids=(os.getpid(),),
             protected_groups=(os.getpgid(0),),
+            personal_paths=_personal_paths(),
+            readable_paths=tuple(str(path.resolve()) for path in settings.worker_read_dirs),
         )
         self._size = settings.warm_workers
         self._frame_limits = frame_limits(settings)
@@ -184,6 +188,16 @@ def _scratch_parent(settings: SidecarSettings) -> str:
         raise ConfigurationError(
             f"cannot make the workers' scratch directory in {where}: {exc.strerror or exc}"
         ) from exc
+
+
+def _personal_paths() -> tuple[str, ...]:
+    """The home and runtime directory of the sidecar's user, as the environment and the
+    user database name them."""
+    paths = [os.path.expanduser("~")]
+    with contextlib.suppress(KeyError):
+        paths.append(pwd.getpwuid(os.getuid()).pw_dir)
+    paths.append(os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}")
+    return tuple(dict.fromkeys(os.path.abspath(path) for path in paths if path))
 
 
 def _secrets(settings: SidecarSettings) -> tuple[str, ...]:

@@ -71,6 +71,8 @@ _reap_descendants_at_exit()
 forkserver_guard.serve_only(os.getppid())
 sandbox.installation()  # found here once, for every worker's check of its file identity
 sandbox.closed_on_the_way()  # and what of it other users may not enter
+sandbox.readable_installation()  # and what of the home workers read, where it is there
+sandbox.sage_user_paths()  # and the paths in ~/.sage each worker moves to its scratch
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
 # Last: move everything loaded so far out of the collector's reach. Otherwise the first
 # collection in each worker walks every inherited object and copies the pages that hold them,

@@ -72,6 +72,10 @@ class WorkerSpec:
     # Processes the worker must not signal, trace or write into: the server and its group.
     protected_pids: tuple[int, ...]
     protected_groups: tuple[int, ...]
+    # The files of the sidecar's user (its home, its runtime directory): unreadable to
+    # workers that share its uid, but for the installation and `readable_paths`.
+    personal_paths: tuple[str, ...] = ()
+    readable_paths: tuple[str, ...] = ()
 
 
 @dataclass
@@ -260,14 +264,37 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
     # the user's home (~/.bashrc runs next time a shell starts). Writes go to its scratch and
     # the temporary directories only. A uid of its own keeps a root sidecar's workers out.
     writable = None if _worker_uid is not None else [os.path.dirname(scratch), *_WRITABLE]
+    # Sharing that uid, it could read that user's files too: on a desktop, ~/.ssh and the
+    # tokens of every tool, which Sage code could print for the agent that asked for it.
+    personal = _personal(spec) if writable is not None else []
+    readable = [*readable_installation(), *spec.readable_paths] if personal else []
+    refuse_tcp = spec.isolate_network and not namespaces
+    home_refused = ""
     try:
-        refuse_tcp = spec.isolate_network and not namespaces
-        done = landlock.restrict(hide, reveal=reveal, writable=writable, refuse_tcp=refuse_tcp)
+        try:
+            done = landlock.restrict(
+                [*hide, *personal],
+                reveal=reveal,
+                readable=readable,
+                writable=writable,
+                refuse_tcp=refuse_tcp,
+            )
+        except OSError as exc:
+            if not personal:
+                raise
+            # The rest is worth having without it (a directory on the way that cannot be
+            # listed refuses the home alone).
+            home_refused = f"Landlock refused it: {exc.strerror or exc}"
+            personal = []
+            done = landlock.restrict(hide, reveal=reveal, writable=writable, refuse_tcp=refuse_tcp)
     except OSError as exc:
         done = landlock.Restricted(False, False, False)
         refused = f"Landlock refused: {exc.strerror or exc}"
+        home_refused, personal = refused, []
     else:
         refused = f"this kernel's Landlock (ABI {landlock.abi_version()}) has no scopes"
+    if writable is not None:
+        report["home"] = _home_report(spec, personal, home_refused)
     if writable is not None:
         report["writes"] = (
             "to its scratch and the temporary directories only (Landlock)"
@@ -294,6 +321,51 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
 # Where a worker sharing the sidecar's uid may write besides its scratch: the temporary
 # directories, and /dev for its null device and terminals (Sage's helpers run on ptys).
 _WRITABLE = ("/tmp", "/var/tmp", "/dev")
+
+
+def _personal(spec: WorkerSpec) -> list[str]:
+    """The personal paths that exist and can be hidden: not one a temporary directory is in
+    (a home of `/`) or that is in one (a home in /tmp, which could then no longer take files
+    of its own), nor one the sidecar was told workers may read."""
+    hidden = []
+    for path in {os.path.realpath(p) for p in spec.personal_paths}:
+        if not os.path.isdir(path) or any(
+            landlock.within(path, other) or landlock.within(other, path) for other in _WRITABLE
+        ):
+            continue
+        if any(landlock.within(path, os.path.realpath(other)) for other in spec.readable_paths):
+            continue
+        hidden.append(path)
+    return sorted(hidden)
+
+
+def _home_report(spec: WorkerSpec, hidden: list[str], refused: str) -> str:
+    if hidden:
+        granted = "; readable: " + ", ".join(spec.readable_paths) if spec.readable_paths else ""
+        return f"unreadable but for the installation (Landlock): {', '.join(hidden)}{granted}"
+    if refused:
+        return f"NOT hidden: Sage code may read every file of the sidecar's user ({refused})"
+    if not any(os.path.isdir(path) for path in spec.personal_paths):
+        return "none to hide (the sidecar's user has no home directory)"
+    return "readable: it is a temporary directory, or one workers were given to read"
+
+
+@functools.cache
+def readable_installation() -> list[str]:
+    """What of the personal paths workers still read, where the sidecar's user installed
+    Python and Sage there (pyenv, a venv or a Sage built in the home): `installation`, the
+    import path (editable installs, the user's site packages) and Sage's own trees of data
+    (GAP's, Maxima's). Found once, in the forkserver, as `installation`."""
+    import sage.env
+
+    paths = [*installation(), sys.prefix, sys.base_prefix, sys.exec_prefix]
+    paths += [path for path in sys.path if path]
+    for name in ("SAGE_ROOT", "SAGE_LOCAL", "SAGE_VENV", "SAGE_SHARE", "SAGE_LIB", "ECLDIR"):
+        value = getattr(sage.env, name, None)
+        if isinstance(value, str) and value:
+            paths.append(value)
+    paths += str(getattr(sage.env, "GAP_ROOT_PATHS", "") or "").split(";")
+    return [path for path in dict.fromkeys(paths) if path and os.path.exists(path)]
 
 
 def scratch_parent(base: str | None = None) -> str:
@@ -347,8 +419,10 @@ def new_scratch(spec: WorkerSpec, mounts: bool, family: str | None = None) -> st
     os.environ.update(TMPDIR=path, HOME=path, MPLCONFIGDIR=path)
     tempfile.tempdir = path
     sage_temporary = _move_sage_temporary_directory(path)
+    sage_own = _move_sage_user_directory(path)
     if uid is not None:  # made before the worker gives up root
         _hand_over(sage_temporary, uid)
+        _hand_over(sage_own, uid)
     return path
 
 
@@ -377,6 +451,36 @@ def _move_sage_temporary_directory(scratch: str) -> str:
     own = tempfile.TemporaryDirectory(prefix="sage_", dir=scratch)
     temporary_file.TMP_DIR_FILENAME_BASE = own
     return own.name
+
+
+def _move_sage_user_directory(scratch: str) -> str:
+    """Sage's own directory (`DOT_SAGE`, `~/.sage`), where its interfaces keep GAP's
+    workspace and PARI's log, goes into the scratch too: the home is out of a worker's
+    reach, or not its to write, and another session's besides. Returns it."""
+    own = os.path.join(scratch, ".sage")
+    os.mkdir(own, 0o700)
+    os.environ["DOT_SAGE"] = own
+    for module, name, rest in sage_user_paths():
+        setattr(module, name, own + rest)
+    return own
+
+
+@functools.cache
+def sage_user_paths() -> list[tuple[Any, str, str]]:
+    """Every path in `DOT_SAGE` that Sage's modules worked out as they were imported, as
+    (module, name, what follows `DOT_SAGE`); modules imported later read `sage.env`'s,
+    which is among them. Found once, in the forkserver, as `installation`."""
+    import sage.env
+
+    base = sage.env.DOT_SAGE.rstrip("/")
+    found = []
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == "sage" or module_name.startswith("sage.")):
+            continue
+        for name, value in list(vars(module).items()):
+            if isinstance(value, str) and (value == base or value.startswith(base + "/")):
+                found.append((module, name, value[len(base) :]))
+    return found
 
 
 def remove_scratch(path: str) -> None:

@@ -142,6 +142,14 @@ class SidecarSettings(BaseSettings):
         "netlink ones and connect to none, and each has a network namespace of its own where "
         "the platform allows.",
     )
+    worker_read_dirs: tuple[Path, ...] = Field(
+        (),
+        description="Directories of the sidecar's user that Sage code may read (not write), "
+        "such as a folder of data; the flag may be repeated, and the variable is a JSON list. "
+        "Started as a user other than root, workers share that user's uid, and its home and "
+        "runtime directory are unreadable to them, but for the Python and Sage installation "
+        "in them.",
+    )
     shutdown_grace_seconds: float = Field(
         10.0,
         ge=0,
