@@ -302,6 +302,21 @@ def test_clone_of_a_session_at_its_process_limit_is_refused_and_the_session_live
     assert _outcome(stub, "release.set(); len(threads) > 8", session) == "True"
 
 
+def test_a_clone_that_fails_to_start_is_an_internal_error_whose_reason_is_logged(
+    confined: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
+) -> None:
+    """Here because the source's code took its family directory's write permission, where
+    the clone makes its scratch: the clone fails, the caller learns so, the session serves."""
+    session = create_session(stub)
+    evaluate(stub, "import os\nos.chmod(os.path.dirname(os.getcwd()), 0o500)", session)
+    with pytest.raises(grpc.RpcError) as failed:
+        stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
+    assert failed.value.code() == grpc.StatusCode.INTERNAL, failed.value
+    assert f"Session {session} could not be cloned" in (failed.value.details() or "")
+    assert "PermissionError: [Errno 13]" in confined.log()
+    assert _outcome(stub, "1+1", session) == "2"
+
+
 def test_programs_sage_bundles_find_their_libraries(stub: sage_pb2_grpc.SageServiceStub) -> None:
     # tachyon (3D plots) loads its libraries through an `$ORIGIN` rpath, which the loader
     # ignores when the kernel runs a program in secure mode.
@@ -782,6 +797,29 @@ def test_gap_and_pari_started_by_a_worker_answer_and_keep_their_files_in_its_scr
     scratch."""
     code = "import os, sage.env\n(gap('1+1'), gp('2+2'), sage.env.DOT_SAGE.startswith(os.getcwd()))"
     assert _outcome(own_stub, code, create_session(own_stub)) == "(2, 4, True)"
+
+
+@pytest.mark.skipif(not ROOT, reason="a uid of its own per worker needs a root sidecar")
+def test_workers_of_a_root_sidecar_reach_a_scratch_in_a_directory_only_root_may_enter() -> None:
+    """Scratch in root's own temporary directory (mode 0700): workers of their own uid reach
+    it by path, as Sage's temporary files and their clones' scratch need."""
+    closed = Path(tempfile.mkdtemp(prefix="sage-root-only-", dir="/var/tmp"))
+    sidecar = start_sidecar("--worker-scratch-dir", str(closed), "--warm-workers", "1")
+    code = (
+        "import os, tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    f.write(b'x')\n"
+        "f.name.startswith(os.getcwd())"
+    )
+    try:
+        with sidecar.channel() as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            source = create_session(stub)
+            written = _outcome(stub, code, source)
+            clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60)
+            cloned = _outcome(stub, code, clone.session.session_id)
+    finally:
+        stop_and_check(sidecar)
+        shutil.rmtree(closed, ignore_errors=True)
+    assert written == cloned == "True", (written, cloned)
 
 
 def test_a_3d_plot_comes_back_as_a_png_from_a_root_sidecar(

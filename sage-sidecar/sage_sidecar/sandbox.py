@@ -106,7 +106,7 @@ def confine(spec: WorkerSpec) -> Confinement:
     if spec.secrets:
         report["secret files"] = _hide(spec.secrets, mounts)
     report["state directory"] = _hide(spec.hidden_paths, mounts)
-    opened = _open_installation() if mounts and _worker_uid is not None else None
+    opened = _open_installation(spec.scratch_parent) if mounts and _worker_uid is not None else None
     # Before the worker takes a uid of its own, which may no longer list what it hides.
     report["other workers"] = _restrict(spec, report, scratch, namespaces=mounts)
     if mounts and _worker_uid is None and not covered:
@@ -114,7 +114,9 @@ def confine(spec: WorkerSpec) -> Confinement:
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
     report["user"], report["files"] = _become_own_user()
     if opened:
-        report["files"] += f"; the installation could not be opened to it ({opened})"
+        report["files"] += (
+            f"; the way to the installation or the scratch could not be opened to it ({opened})"
+        )
     _install_filter(spec, report)
     return Confinement(scratch, report)
 
@@ -166,15 +168,19 @@ def _become_own_user() -> tuple[str, str]:
     return user, "the worker's own uid, as are the programs it starts"
 
 
-def _open_installation() -> str | None:
+def _open_installation(scratch_parent: str) -> str | None:
     """In this mount namespace, as root: open to the worker's uid each directory on the way
-    to the Python installation that other users may not enter (a home only root may enter,
-    such as `/root/.pyenv`'s), covered but for what of it leads to the installation: the
-    worker then reads its own installation as its own uid, and sees nothing else of that
-    directory. Says what failed, if anything."""
-    for directory, children in closed_on_the_way():
+    to the Python installation, and to the scratch, that other users may not enter (a home
+    only root may enter, such as `/root/.pyenv`'s; a temporary directory of root's own),
+    covered but for what of it leads there: the worker then reads its own installation and
+    reaches its scratch by path (Sage's temporary files, its clones' scratch) as its own
+    uid, and sees nothing else of that directory. Says what failed, if anything."""
+    needed = {directory: set(names) for directory, names in closed_on_the_way()}
+    for directory, names in _closed_on_the_way_to([scratch_parent]):
+        needed.setdefault(directory, set()).update(names)
+    for directory in sorted(needed):
         try:
-            _cover_but(directory, children, "mode=0755")
+            _cover_but(directory, sorted(needed[directory]), "mode=0755")
         except OSError as exc:
             return f"{directory}: {exc.strerror or exc}"
     return None
@@ -185,8 +191,12 @@ def closed_on_the_way() -> list[tuple[str, list[str]]]:
     """The directories on the way to the installation that other users may not enter,
     outermost first, each with the names in it that lead there. Found once, in the
     forkserver, as `installation`."""
+    return _closed_on_the_way_to(installation())
+
+
+def _closed_on_the_way_to(paths: list[str]) -> list[tuple[str, list[str]]]:
     needed: dict[str, set[str]] = {}
-    for path in installation():
+    for path in paths:
         child = path
         while child != "/":
             directory = os.path.dirname(child)

@@ -62,7 +62,7 @@ from sage_sidecar.store import (
 )
 from sage_sidecar.tracing import outgoing_traceparent, replay
 from sage_sidecar.turns import Turns
-from sage_sidecar.worker_process import CloneRefused, WorkerProcess
+from sage_sidecar.worker_process import CloneFailed, CloneRefused, WorkerProcess
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sage_sidecar")
@@ -338,6 +338,12 @@ class Session:
                     "free some (end threads or processes the session started) and try again.",
                     resource_type="processes",
                 ) from refused
+            except CloneFailed as failed:
+                raise RuntimeFault(
+                    f"Session {self.session_id} could not be cloned: {failed}. The session is "
+                    "unchanged; the sidecar's log says why the clone failed.",
+                    grpc.StatusCode.INTERNAL,
+                ) from failed
             if worker is None:
                 self._check_usable()  # deleted meanwhile
                 raise errors.unavailable(

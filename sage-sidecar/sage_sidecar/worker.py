@@ -104,7 +104,13 @@ def _serve(
                 if pid == 0:
                     conn.close()
                     conn = WorkerEnd(socket.socket(fileno=clone_fd))
-                    _become_clone(conn, capture, spec, confinement)
+                    try:
+                        _become_clone(conn, capture, spec, confinement)
+                    except BaseException:
+                        # On the clone's own socket: the source's is closed here, and its
+                        # handle refuses to send from another process.
+                        _report_failure(conn)
+                        os._exit(1)
                 elif pid > 0:
                     os.close(clone_fd)
                     clones.add(pid)

@@ -65,6 +65,10 @@ class CloneRefused(Exception):
     """The worker could not fork a clone of itself; it serves on."""
 
 
+class CloneFailed(Exception):
+    """The worker forked a clone, which failed to become a worker; the source serves on."""
+
+
 class WorkerProcess:
     def __init__(
         self, process: BaseProcess | None, starter: Executor, pid: int, limits: FrameLimits
@@ -208,7 +212,10 @@ class WorkerProcess:
         clone = await WorkerProcess.attach(
             None, ours, self._starter, limits=self._limits, pid=reply.pid
         )
-        await clone.wait_ready(timeout)
+        try:
+            await clone.wait_ready(timeout)
+        except RuntimeError as exc:  # the clone's own failure is in the log
+            raise CloneFailed(str(exc)) from exc
         return clone
 
     async def _next(self) -> Reply | None:
