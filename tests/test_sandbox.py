@@ -548,6 +548,13 @@ def test_without_root_sage_code_cannot_read_the_users_home_but_the_folders_it_is
     )
 
 
+def test_a_folder_given_to_read_that_is_not_one_is_refused_at_start() -> None:
+    missing = Path(tempfile.gettempdir()) / "sage-no-such-folder"
+    sidecar = start_sidecar("--worker-read-dirs", str(missing), wait=False)
+    assert sidecar.process.wait(60) == 2
+    assert f"{missing} is not a directory that exists" in sidecar.log()
+
+
 @pytest.mark.skipif(not ROOT, reason="needs a home that holds the installation")
 def test_without_root_an_installation_in_the_users_home_still_serves() -> None:
     """pyenv, a venv or Sage built in the home: that much of it workers still read."""

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ByteSize, Field, SecretStr
+from pydantic import ByteSize, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings
 from sage_services.settings import command_config
 
@@ -180,3 +180,11 @@ class SidecarSettings(BaseSettings):
         "length and SHA-256).",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+
+    @field_validator("worker_read_dirs")
+    @classmethod
+    def _existing_directories(cls, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        for path in paths:
+            if not path.is_dir():
+                raise ValueError(f"{path} is not a directory that exists")
+        return paths
