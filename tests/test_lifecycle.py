@@ -123,6 +123,32 @@ def test_a_stopped_sidecar_leaves_no_scratch_directories() -> None:
     assert not left  # the session's and its clone's, and the warm workers' no session took
 
 
+def test_a_sigterm_to_the_whole_process_group_leaves_no_temporary_files_or_processes() -> None:
+    """How systemd stops a service, and `timeout` a command: the forkserver and the workers get
+    the SIGTERM too. The forkserver still ends every worker and removes Sage's temporary
+    directory (`sage_*`), as when the server alone is stopped."""
+    temporary = Path(tempfile.mkdtemp(prefix="sage-group-stop-"))
+    temporary.chmod(0o755)
+    sidecar = start_sidecar(
+        "--warm-workers", "1", env={"TMPDIR": str(temporary)}, launcher=["setsid"]
+    )
+    try:
+        evaluate(sidecar.stub(), "open('note.txt', 'w').write('x')", create_session(sidecar.stub()))
+        sidecar.remember_descendants()
+        os.killpg(sidecar.process.pid, signal.SIGTERM)
+        code = sidecar.process.wait(60)
+        leftovers = sidecar.leftover_processes()
+        # The scratch parent is kept for the next sidecar (which removes the scratch of a
+        # worker killed while it started, which no one here knew yet).
+        left = sorted(os.listdir(temporary))
+    finally:
+        sidecar.kill_leftovers()
+        shutil.rmtree(temporary, ignore_errors=True)
+    assert code == 0, sidecar.log()
+    assert not leftovers, leftovers
+    assert left == [f"sage-workers-{os.geteuid()}"], left
+
+
 def test_a_temporary_directory_too_long_for_the_forkserver_socket_is_refused_in_words() -> None:
     # The forkserver's socket goes at <TMPDIR>/pymp-XXXXXXXX/listener-XXXXXXXX, 107 bytes at most.
     parent = Path(tempfile.mkdtemp())

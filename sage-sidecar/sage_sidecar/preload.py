@@ -13,6 +13,7 @@ import ctypes
 import gc
 import os
 import signal
+import sys
 import tempfile
 import warnings
 
@@ -53,6 +54,15 @@ def _reap_descendants_at_exit() -> None:
                 child.send_signal(signal.SIGKILL)
 
     atexit.register(kill_descendants)
+    # A SIGTERM to the sidecar's whole process group (how systemd stops a service, and
+    # `timeout`) would end this process before those handlers and Sage's own, which removes
+    # its temporary directory, could run. It ends it as losing the server does. Workers put
+    # the default back.
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _exit(signum: int, frame: object) -> None:
+    sys.exit(0)
 
 
 _warm_up()

@@ -45,6 +45,7 @@ _MAX_TRACEBACK = 16 * 1024
 
 def main(end: Connection, spec: WorkerSpec) -> None:
     os.setpgrp()  # so the server can kill the worker and any helpers it starts, as a group
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the forkserver's own is for it alone
     _release_forkserver()
     _multiprocessing_as_in_the_console()
     _die_with_parent()
