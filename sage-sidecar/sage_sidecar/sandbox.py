@@ -305,7 +305,6 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
         refused = f"this kernel's Landlock (ABI {landlock.abi_version()}) has no scopes"
     if writable is not None:
         report["home"] = _home_report(spec, personal, home_refused)
-    if writable is not None:
         report["writes"] = (
             "to its scratch and the temporary directories only (Landlock)"
             if done.writes_contained
