@@ -168,12 +168,13 @@ class _Marks:
                 if path in on_the_way:
                     continue
                 rights = self.rights(path)
+                if not rights:
+                    continue
                 # A link into a hidden path, or to a directory on the way, must not grant it.
                 real = os.path.realpath(path)
                 if real != path and any(within(real, h) or within(h, real) for h in self.hidden):
                     continue
-                if rights:
-                    yield path, rights
+                yield path, rights
         for mark in self.allowed:
             if mark not in on_the_way and os.path.dirname(mark) not in on_the_way:
                 rights = self.rights(mark)

@@ -278,17 +278,16 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
     # tokens of every tool, which Sage code could print for the agent that asked for it.
     personal = _personal(spec) if writable is not None else []
     readable = [*readable_installation(), *spec.readable_paths] if personal else []
-    refuse_tcp = spec.isolate_network and not namespaces
+    restrict = functools.partial(
+        landlock.restrict,
+        reveal=reveal,
+        writable=writable,
+        refuse_tcp=spec.isolate_network and not namespaces,
+    )
     home_refused = ""
     try:
         try:
-            done = landlock.restrict(
-                [*hide, *personal],
-                reveal=reveal,
-                readable=readable,
-                writable=writable,
-                refuse_tcp=refuse_tcp,
-            )
+            done = restrict([*hide, *personal], readable=readable)
         except OSError as exc:
             if not personal:
                 raise
@@ -296,7 +295,7 @@ def _restrict(spec: WorkerSpec, report: dict[str, str], scratch: str, *, namespa
             # listed refuses the home alone).
             home_refused = f"Landlock refused it: {exc.strerror or exc}"
             personal = []
-            done = landlock.restrict(hide, reveal=reveal, writable=writable, refuse_tcp=refuse_tcp)
+            done = restrict(hide)
     except OSError as exc:
         done = landlock.Restricted(False, False, False)
         refused = f"Landlock refused: {exc.strerror or exc}"
