@@ -7,7 +7,8 @@ the sidecar. Counterpart: `systems.GrpcSystem`, the client that drives both.
 
 Run: `python -m bench.floor_server --listen 127.0.0.1:PORT [--loop uvloop]`. By default it runs
 on asyncio's own event loop, as a trivial `grpc.aio` servicer does; `--loop uvloop` runs it on
-the loop the sidecar uses, for a comparison on the same footing.
+the loop the sidecar uses. For a comparison on the same footing the bench also gives that one
+the sidecar's `GRPC_EXPERIMENTS`, through the environment: gRPC reads it when imported.
 """
 
 from __future__ import annotations

@@ -35,8 +35,9 @@ SYSTEM_NOTES = {
     "started and called exactly as the sidecar is: the least any gRPC `Evaluate` can cost here.",
     "mcp": "`sage-mcp` over stdio, in front of the same sidecar, called with the MCP SDK's "
     "`ClientSession`.",
-    "grpc_floor_uv": "The same floor on uvloop, the event loop the sidecar runs on: what "
-    "the sidecar adds over gRPC itself, on the same footing.",
+    "grpc_floor_uv": "The same floor served as the sidecar serves: on uvloop, the event loop "
+    "the sidecar runs on, with the gRPC core settings the sidecar gives itself. What the "
+    "sidecar adds over gRPC itself, on the same footing.",
     "mcp_floor": "A trivial `MCPServer` tool that returns at once, over stdio, same client.",
     "mcp_floor_fast": "The same tool served as `sage-mcp` serves its tools: stdio read and "
     "written by the event loop, on uvloop.",
@@ -245,7 +246,7 @@ class Report:
         if not math.isnan(ratio):
             rows.append(
                 (
-                    '`Evaluate("1+1")` p50 vs the bare-gRPC floor on uvloop',
+                    '`Evaluate("1+1")` p50 vs the bare-gRPC floor served as the sidecar serves',
                     fmt_ratio(ratio),
                     f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
                     f"{fmt_seconds(self.p50('eval_1plus1', 'grpc_floor_uv'))}",
@@ -256,7 +257,7 @@ class Report:
             rows.append(
                 (
                     "MCP `evaluate` p50 vs (MCP floor served as sage-mcp serves + gRPC floor "
-                    "on uvloop)",
+                    "served as the sidecar serves)",
                     fmt_ratio(mcp[0]),
                     mcp[1],
                 )
@@ -267,7 +268,8 @@ class Report:
             if not math.isnan(share):
                 rows.append(
                     (
-                        f"Throughput with {counts[-1]} sessions vs the bare-gRPC floor on uvloop",
+                        f"Throughput with {counts[-1]} sessions vs the bare-gRPC floor served as "
+                        "the sidecar serves",
                         fmt_ratio(share),
                         f"{self.p50(f'throughput_{counts[-1]}', 'grpc'):.0f} vs "
                         f"{self.p50(f'throughput_{counts[-1]}', 'grpc_floor_uv'):.0f} "
@@ -319,10 +321,11 @@ class Report:
                 "",
                 "The floors above are the ones the targets name: a trivial `grpc.aio` servicer "
                 "on asyncio's own event loop, and a trivial `MCPServer` served by its `run()`. "
-                "The sidecar and `sage-mcp` run on uvloop, and `sage-mcp` reads and writes "
-                "stdio on the event loop rather than through threads; those choices make gRPC "
-                "and MCP themselves cheaper, not just the runtime. The same floors given the "
-                "same treatment show what the runtime adds on its own:",
+                "The sidecar and `sage-mcp` run on uvloop, set gRPC core to poll its sockets "
+                "without EventEngine's threads (`sage_services.grpc_core`), and `sage-mcp` "
+                "reads and writes stdio on the event loop rather than through threads; those "
+                "choices make gRPC and MCP themselves cheaper, not just the runtime. The same "
+                "floors given the same treatment show what the runtime adds on its own:",
                 "",
                 "| Comparison | Measured | Detail |",
                 "| --- | --- | --- |",
@@ -704,7 +707,7 @@ class Report:
             in_worker = self.p50("eval_1plus1_in_worker", "grpc")
             lines.append(
                 f'`Evaluate("1+1")` is {fmt_ratio(grpc_floor)} the bare-gRPC floor '
-                f"({fmt_ratio(same)} the floor on uvloop, the sidecar's own loop), over the "
+                f"({fmt_ratio(same)} the floor served as the sidecar serves), over the "
                 f"1.3{TIMES} target. The floor answers from the servicer with canned messages; "
                 f"the sidecar runs the cell in another process. Of the {fmt_seconds(ours - floor)} "
                 f"between their p50s, the worker itself reports {fmt_seconds(in_worker)} (p50) "

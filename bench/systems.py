@@ -30,6 +30,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_services.grpc_core import GRPC_EXPERIMENTS
 
 from bench.processes import BIN, ROOT, ServerProcess, free_port, spawn, uss_bytes, wait_serving
 
@@ -122,10 +123,13 @@ class System:
 
 
 class GrpcSystem(System):
-    def __init__(self, key: str, label: str, argv: list[str]) -> None:
+    def __init__(
+        self, key: str, label: str, argv: list[str], env: dict[str, str] | None = None
+    ) -> None:
         self.key = key
         self.label = label
         self._argv = argv
+        self._env = env
         self.address = ""
         self.server: ServerProcess | None = None
         self._channel: grpc.aio.Channel | None = None
@@ -147,13 +151,15 @@ class GrpcSystem(System):
         return system
 
     @classmethod
-    def floor(cls, *, on_uvloop: bool = False) -> GrpcSystem:
-        """The floor as a trivial `grpc.aio` servicer runs, or on uvloop as the sidecar does."""
-        if on_uvloop:
+    def floor(cls, *, like_sidecar: bool = False) -> GrpcSystem:
+        """The floor as a trivial `grpc.aio` servicer runs, or served as the sidecar serves:
+        on uvloop, with the gRPC core settings `sage-sidecar` gives itself."""
+        if like_sidecar:
             return cls(
                 "grpc_floor_uv",
-                "bare gRPC floor, on uvloop",
+                "bare gRPC floor, served as the sidecar serves",
                 [sys.executable, "-m", "bench.floor_server", "--loop", "uvloop", "--listen"],
+                env={"GRPC_EXPERIMENTS": GRPC_EXPERIMENTS},
             )
         return cls(
             "grpc_floor",
@@ -168,7 +174,7 @@ class GrpcSystem(System):
 
     async def start(self) -> None:
         self.address = f"127.0.0.1:{free_port()}"
-        self.server = spawn(self.key, [*self._argv, self.address])
+        self.server = spawn(self.key, [*self._argv, self.address], self._env)
         await wait_serving(self.server, self.address)
         self._channel = grpc.aio.insecure_channel(self.address, options=CHANNEL_OPTIONS)
         self._stub = sage_pb2_grpc.SageServiceStub(self._channel)

@@ -122,7 +122,7 @@ class Bench:
         self.results = results
         self.grpc = GrpcSystem.sidecar()
         self.grpc_floor = GrpcSystem.floor()
-        self.grpc_floor_uv = GrpcSystem.floor(on_uvloop=True)
+        self.grpc_floor_uv = GrpcSystem.floor(like_sidecar=True)
         self.mcp_floor = McpSystem.floor()
         self.mcp_floor_fast = McpSystem.floor(like_sage_mcp=True)
         self.mcp: McpSystem | None = None

@@ -10,6 +10,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from types import FrameType
 
+from sage_services.grpc_core import GRPC_EXPERIMENTS
+
+# Before anything imports grpc, which reads it then.
+os.environ.setdefault("GRPC_EXPERIMENTS", GRPC_EXPERIMENTS)
+
 import anyio
 from sage_services import telemetry
 from sage_services.settings import from_command_line

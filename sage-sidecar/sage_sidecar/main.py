@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
+from sage_services.grpc_core import GRPC_EXPERIMENTS
+
+# Before anything imports grpc, which reads it then.
+os.environ.setdefault("GRPC_EXPERIMENTS", GRPC_EXPERIMENTS)
+
 import uvloop
 from sage_services import telemetry
 from sage_services.settings import from_command_line
