@@ -26,6 +26,7 @@ COLORS = {
     "grpc": "#1f77b4",
     "grpc_floor": "#9ecae1",
     "grpc_floor_uv": "#c6dbef",
+    "grpc_hop_floor": "#6baed6",
     "mcp": "#2ca02c",
     "mcp_floor": "#a1d99b",
     "mcp_floor_fast": "#c7e9c0",

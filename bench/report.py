@@ -21,6 +21,7 @@ SYSTEM_ORDER = [
     "grpc",
     "grpc_floor",
     "grpc_floor_uv",
+    "grpc_hop_floor",
     "mcp",
     "mcp_floor",
     "mcp_floor_fast",
@@ -38,6 +39,11 @@ SYSTEM_NOTES = {
     "grpc_floor_uv": "The same floor served as the sidecar serves: on uvloop, the event loop "
     "the sidecar runs on, with the gRPC core settings the sidecar gives itself. What the "
     "sidecar adds over gRPC itself, on the same footing.",
+    "grpc_hop_floor": "That floor plus the one hop no design that keeps Sage out of the server "
+    "can skip: `Evaluate` hands the cell to the session's own Sage worker process over a Unix "
+    "socket, which preparses and evaluates it and answers with the value's repr. No journal, "
+    "no output capture, no LaTeX, no limits: what the sidecar costs beyond this is its own "
+    "per-evaluation work, not the hop.",
     "mcp_floor": "A trivial `MCPServer` tool that returns at once, over stdio, same client.",
     "mcp_floor_fast": "The same tool served as `sage-mcp` serves its tools: stdio read and "
     "written by the event loop, on uvloop.",
@@ -276,7 +282,52 @@ class Report:
                         "evaluations/s",
                     )
                 )
+        hop = self.round_ratio("eval_1plus1", "grpc", "grpc_hop_floor")
+        if not math.isnan(hop):
+            rows.append(
+                (
+                    '`Evaluate("1+1")` p50 vs the gRPC floor plus a hop to a Sage worker',
+                    fmt_ratio(hop),
+                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
+                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc_hop_floor'))}",
+                )
+            )
+        if counts:
+            share = self.round_ratio(f"throughput_{counts[-1]}", "grpc", "grpc_hop_floor")
+            if not math.isnan(share):
+                rows.append(
+                    (
+                        f"Throughput with {counts[-1]} sessions vs the gRPC floor plus a hop to "
+                        "a Sage worker",
+                        fmt_ratio(share),
+                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc'):.0f} vs "
+                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc_hop_floor'):.0f} "
+                        "evaluations/s",
+                    )
+                )
         return rows
+
+    def _hop_split(self) -> str:
+        """How much of the sidecar's `1+1` the hop to a worker explains, measured."""
+        hop_ratio = self.round_ratio("eval_1plus1", "grpc_hop_floor", "grpc_floor_uv")
+        ours_ratio = self.round_ratio("eval_1plus1", "grpc", "grpc_hop_floor")
+        if math.isnan(hop_ratio) or math.isnan(ours_ratio):
+            return ""
+        ours, hop = self.p50("eval_1plus1", "grpc"), self.p50("eval_1plus1", "grpc_hop_floor")
+        uv = self.p50("eval_1plus1", "grpc_floor_uv")
+        return (
+            " A server that does nothing but hand the cell to a Sage worker of its own and "
+            "relay the value's repr (the gRPC floor plus a hop to a Sage worker) answers in "
+            f"{fmt_seconds(hop)}, {fmt_ratio(hop_ratio)} the floor served as the sidecar serves "
+            f"({fmt_seconds(uv)}): running the cell out of the server, with no more Sage work "
+            f"than preparsing, evaluating and `repr`, costs {fmt_seconds(hop - uv)} by itself, "
+            "in a socket's messages both ways and the wake-ups of one more process. "
+            f"The sidecar's remaining {fmt_seconds(ours - hop)} ({fmt_ratio(ours_ratio)} that "
+            "floor) is its own work per evaluation: in the worker, the console's display hook, "
+            "`latex()`, the output pipes and the CPU and memory accounts; in the server, the "
+            "session's turn, its timeout and interrupt plumbing, the journal commit that "
+            "`finished` waits for, and metrics."
+        )
 
     def _skip_reason(self, system: str) -> str:
         for skipped in self.results.skipped:
@@ -325,7 +376,9 @@ class Report:
                 "without EventEngine's threads (`sage_services.grpc_core`), and `sage-mcp` "
                 "reads and writes stdio on the event loop rather than through threads; those "
                 "choices make gRPC and MCP themselves cheaper, not just the runtime. The same "
-                "floors given the same treatment show what the runtime adds on its own:",
+                "floors given the same treatment, and that gRPC floor plus the hop to a Sage "
+                "worker that any out-of-process design pays, show what the runtime adds on its "
+                "own:",
                 "",
                 "| Comparison | Measured | Detail |",
                 "| --- | --- | --- |",
@@ -714,12 +767,19 @@ class Report:
                 "for the cell (the preparser, compiling, Sage's display hook for the console "
                 "text, `latex()`, the output pipes' drain), against "
                 f"{fmt_seconds(self.p50('eval_1plus1', 'inprocess'))} for the bare `exec` of "
-                "already-preparsed code in a hot loop. The other "
-                f"{fmt_seconds(ours - floor - in_worker)} are the message to the worker and back "
-                "over its socket, which wakes two more processes per call than the floor does, "
-                "and the session's bookkeeping, the journal commit among it. On "
-                f"{self._cores()} cores shared by the client, the server and the worker, every "
-                "wake-up and every microsecond of CPU any of them spends shows up in the latency."
+                "already-preparsed code in a hot loop."
+                + (
+                    self._hop_split()
+                    or (
+                        f" The other {fmt_seconds(ours - floor - in_worker)} are the message to "
+                        "the worker and back over its socket, which wakes two more processes "
+                        "per call than the floor does, and the session's bookkeeping, the "
+                        "journal commit among it."
+                    )
+                )
+                + f" On {self._cores()} cores shared by the client, the server and the worker, "
+                "every wake-up and every microsecond of CPU any of them spends shows up in the "
+                "latency."
             )
         mcp_ratio = self._mcp_target()
         if mcp_ratio.passed is False:

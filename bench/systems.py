@@ -167,6 +167,16 @@ class GrpcSystem(System):
             [sys.executable, "-m", "bench.floor_server", "--listen"],
         )
 
+    @classmethod
+    def hop_floor(cls) -> GrpcSystem:
+        """The floor served as the sidecar serves, plus a hop to a Sage worker per session."""
+        return cls(
+            "grpc_hop_floor",
+            "gRPC floor plus a hop to a Sage worker",
+            [sys.executable, "-m", "bench.hop_floor_server", "--listen"],
+            env={"GRPC_EXPERIMENTS": GRPC_EXPERIMENTS},
+        )
+
     @property
     def stub(self) -> sage_pb2_grpc.SageServiceStub:
         assert self._stub is not None, "start() first"

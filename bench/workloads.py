@@ -123,6 +123,7 @@ class Bench:
         self.grpc = GrpcSystem.sidecar()
         self.grpc_floor = GrpcSystem.floor()
         self.grpc_floor_uv = GrpcSystem.floor(like_sidecar=True)
+        self.grpc_hop_floor = GrpcSystem.hop_floor()
         self.mcp_floor = McpSystem.floor()
         self.mcp_floor_fast = McpSystem.floor(like_sage_mcp=True)
         self.mcp: McpSystem | None = None
@@ -139,6 +140,7 @@ class Bench:
             self.grpc,
             self.grpc_floor,
             self.grpc_floor_uv,
+            self.grpc_hop_floor,
             self.inprocess,
             self.mcp_floor,
             self.mcp_floor_fast,
@@ -184,7 +186,7 @@ class Bench:
         return found
 
     def grpc_floors(self) -> list[System]:
-        return [self.grpc_floor, self.grpc_floor_uv]
+        return [self.grpc_floor, self.grpc_floor_uv, self.grpc_hop_floor]
 
     def mcp_floors(self) -> list[System]:
         return [self.mcp_floor, self.mcp_floor_fast]
