@@ -89,9 +89,10 @@ class FloorServicer(sage_pb2_grpc.SageServiceServicer):
         yield _FINISHED
 
 
-async def serve(listen: str) -> None:
+async def serve(listen: str, servicer: sage_pb2_grpc.SageServiceServicer | None = None) -> None:
+    """Serve `servicer` (this floor's by default) and health until SIGTERM or SIGINT."""
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    sage_pb2_grpc.add_SageServiceServicer_to_server(FloorServicer(), server)
+    sage_pb2_grpc.add_SageServiceServicer_to_server(servicer or FloorServicer(), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     server.add_insecure_port(listen)

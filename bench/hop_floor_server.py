@@ -113,11 +113,9 @@ class _WorkerEnd(asyncio.Protocol):
 async def _serve(listen: str, workers: list[tuple[int, socket.socket]]) -> None:
     # gRPC only now, in the process the workers were forked from before it had threads.
     import grpc
-    from grpc_health.v1 import health, health_pb2, health_pb2_grpc
     from sage_services.api.sage.v1 import sage_pb2 as pb
-    from sage_services.api.sage.v1 import sage_pb2_grpc
 
-    from bench.floor_server import _STARTED, FloorServicer, _session
+    from bench.floor_server import _STARTED, FloorServicer, _session, serve
 
     loop = asyncio.get_running_loop()
     ends: list[_WorkerEnd] = []
@@ -151,19 +149,7 @@ async def _serve(listen: str, workers: list[tuple[int, socket.socket]]) -> None:
             finished.finished.state_preserved = True
             yield finished
 
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    sage_pb2_grpc.add_SageServiceServicer_to_server(HopFloorServicer(), server)
-    health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    server.add_insecure_port(listen)
-    await server.start()
-    await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-    stop = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
-    await health_servicer.enter_graceful_shutdown()
-    await server.stop(1.0)
+    await serve(listen, HopFloorServicer())
 
 
 def main() -> None:

@@ -247,17 +247,9 @@ class Report:
 
     def same_footing(self) -> list[tuple[str, str, str]]:
         """The targets' comparisons against floors that run the way our servers run."""
-        rows: list[tuple[str, str, str]] = []
-        ratio = self.round_ratio("eval_1plus1", "grpc", "grpc_floor_uv")
-        if not math.isnan(ratio):
-            rows.append(
-                (
-                    '`Evaluate("1+1")` p50 vs the bare-gRPC floor served as the sidecar serves',
-                    fmt_ratio(ratio),
-                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
-                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc_floor_uv'))}",
-                )
-            )
+        uv_floor = "the bare-gRPC floor served as the sidecar serves"
+        hop_floor = "the gRPC floor plus a hop to a Sage worker"
+        rows = self._one_plus_one_row("grpc_floor_uv", uv_floor)
         mcp = self._mcp_ratio("mcp_floor_fast", "grpc_floor_uv")
         if mcp is not None:
             rows.append(
@@ -268,44 +260,35 @@ class Report:
                     mcp[1],
                 )
             )
-        counts = self._throughput_counts()
-        if counts:
-            share = self.round_ratio(f"throughput_{counts[-1]}", "grpc", "grpc_floor_uv")
-            if not math.isnan(share):
-                rows.append(
-                    (
-                        f"Throughput with {counts[-1]} sessions vs the bare-gRPC floor served as "
-                        "the sidecar serves",
-                        fmt_ratio(share),
-                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc'):.0f} vs "
-                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc_floor_uv'):.0f} "
-                        "evaluations/s",
-                    )
-                )
-        hop = self.round_ratio("eval_1plus1", "grpc", "grpc_hop_floor")
-        if not math.isnan(hop):
-            rows.append(
-                (
-                    '`Evaluate("1+1")` p50 vs the gRPC floor plus a hop to a Sage worker',
-                    fmt_ratio(hop),
-                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
-                    f"{fmt_seconds(self.p50('eval_1plus1', 'grpc_hop_floor'))}",
-                )
-            )
-        if counts:
-            share = self.round_ratio(f"throughput_{counts[-1]}", "grpc", "grpc_hop_floor")
-            if not math.isnan(share):
-                rows.append(
-                    (
-                        f"Throughput with {counts[-1]} sessions vs the gRPC floor plus a hop to "
-                        "a Sage worker",
-                        fmt_ratio(share),
-                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc'):.0f} vs "
-                        f"{self.p50(f'throughput_{counts[-1]}', 'grpc_hop_floor'):.0f} "
-                        "evaluations/s",
-                    )
-                )
+        rows += self._throughput_row("grpc_floor_uv", uv_floor)
+        rows += self._one_plus_one_row("grpc_hop_floor", hop_floor)
+        rows += self._throughput_row("grpc_hop_floor", hop_floor)
         return rows
+
+    def _one_plus_one_row(self, floor: str, name: str) -> list[tuple[str, str, str]]:
+        """The sidecar's `1+1` p50 against `floor`'s, if both ran."""
+        ratio = self.round_ratio("eval_1plus1", "grpc", floor)
+        if math.isnan(ratio):
+            return []
+        detail = (
+            f"{fmt_seconds(self.p50('eval_1plus1', 'grpc'))} vs "
+            f"{fmt_seconds(self.p50('eval_1plus1', floor))}"
+        )
+        return [(f'`Evaluate("1+1")` p50 vs {name}', fmt_ratio(ratio), detail)]
+
+    def _throughput_row(self, floor: str, name: str) -> list[tuple[str, str, str]]:
+        """The sidecar's throughput at the most sessions against `floor`'s, if both ran."""
+        counts = self._throughput_counts()
+        if not counts:
+            return []
+        workload = f"throughput_{counts[-1]}"
+        share = self.round_ratio(workload, "grpc", floor)
+        if math.isnan(share):
+            return []
+        detail = (
+            f"{self.p50(workload, 'grpc'):.0f} vs {self.p50(workload, floor):.0f} evaluations/s"
+        )
+        return [(f"Throughput with {counts[-1]} sessions vs {name}", fmt_ratio(share), detail)]
 
     def _hop_split(self) -> str:
         """How much of the sidecar's `1+1` the hop to a worker explains, measured."""
