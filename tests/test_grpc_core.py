@@ -7,11 +7,20 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
+from pathlib import Path
 
 import pytest
 from sage_services.grpc_core import GRPC_EXPERIMENTS
 
-_COMMAND_MODULES = ("sage_sidecar.main", "sage_mcp.main")
+# The modules the project's commands start in (`sage-sidecar`, `sage-mcp`, `sage-runtime`).
+_PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+_COMMAND_MODULES = sorted(
+    {
+        target.split(":")[0]
+        for target in tomllib.loads(_PYPROJECT.read_text())["project"]["scripts"].values()
+    }
+)
 
 # Imports a command's module, and prints GRPC_EXPERIMENTS as it was when grpc began to import.
 _AT_GRPC_IMPORT = textwrap.dedent(
