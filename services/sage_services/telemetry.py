@@ -2,8 +2,9 @@
 
 Configured by OTel's standard environment variables (`OTEL_SERVICE_NAME`,
 `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_TRACES_SAMPLER`, `OTEL_METRIC_EXPORT_INTERVAL`, ...). With
-no OTLP endpoint set nothing is exported, and nothing else changes: spans still carry ids for
-the logs. Logs are JSON, one object a line, with `trace_id` and `span_id` inside a span.
+no OTLP endpoint set nothing is exported, and nothing is recorded either: spans still carry ids
+for the logs, but no attributes or events, and metrics are no-ops. Logs are JSON, one object a
+line, with `trace_id` and `span_id` inside a span.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetr
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 _ENDPOINT_VARIABLES = (
     "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -38,7 +40,7 @@ SHUTDOWN_BUDGET_SECONDS = 3.0
 @dataclass
 class Telemetry:
     tracer_provider: TracerProvider
-    meter_provider: MeterProvider
+    meter_provider: MeterProvider | None  # None when no metric is exported
     # Where spans recorded in other processes (Sage workers) are handed in for export.
     span_processor: SpanProcessor | None
 
@@ -62,7 +64,8 @@ class Telemetry:
 
     def _shutdown(self, budget: float) -> None:
         self.tracer_provider.shutdown()
-        self.meter_provider.shutdown(timeout_millis=budget * 1000)
+        if self.meter_provider is not None:
+            self.meter_provider.shutdown(timeout_millis=budget * 1000)
 
 
 _current: Telemetry | None = None
@@ -78,7 +81,6 @@ def setup(service_name: str, *, log_level: str = "INFO") -> Telemetry:
     _setup_logging(log_level)
     attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service_name}
     resource = Resource.create(attributes)
-    tracer_provider = TracerProvider(resource=resource)  # sampler from OTEL_TRACES_SAMPLER
     readers: list[MetricReader] = []
     processor: SpanProcessor | None = None
     if _exporting():
@@ -87,12 +89,16 @@ def setup(service_name: str, *, log_level: str = "INFO") -> Telemetry:
 
         if os.environ.get("OTEL_TRACES_EXPORTER", "otlp") != "none":
             processor = BatchSpanProcessor(OTLPSpanExporter())
-            tracer_provider.add_span_processor(processor)
         if os.environ.get("OTEL_METRICS_EXPORTER", "otlp") != "none":
             readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
-    meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+    # Recording what nobody exports would cost every call its attributes and events: spans
+    # are then sampled out, which still gives them ids. Otherwise OTEL_TRACES_SAMPLER decides.
+    tracer_provider = TracerProvider(resource=resource, sampler=None if processor else ALWAYS_OFF)
+    if processor is not None:
+        tracer_provider.add_span_processor(processor)
+    meter_provider = MeterProvider(resource=resource, metric_readers=readers) if readers else None
     trace.set_tracer_provider(tracer_provider)
-    metrics.set_meter_provider(meter_provider)
+    metrics.set_meter_provider(meter_provider or metrics.NoOpMeterProvider())
     _current = Telemetry(tracer_provider, meter_provider, processor)
     return _current
 
