@@ -308,8 +308,8 @@ class Report:
             f"The sidecar's remaining {fmt_seconds(ours - hop)} ({fmt_ratio(ours_ratio)} that "
             "floor) is its own work per evaluation: in the worker, the console's display hook, "
             "`latex()`, the output pipes and the CPU and memory accounts; in the server, the "
-            "session's turn, its timeout and interrupt plumbing, the journal commit that "
-            "`finished` waits for, and metrics."
+            "session's turn, its timeout and interrupt plumbing, and the journal commit that "
+            "`finished` waits for."
         )
 
     def _skip_reason(self, system: str) -> str:
