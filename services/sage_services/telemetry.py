@@ -93,12 +93,15 @@ def setup(service_name: str, *, log_level: str = "INFO") -> Telemetry:
             readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
     # Recording what nobody exports would cost every call its attributes and events: spans
     # are then sampled out, which still gives them ids. Otherwise OTEL_TRACES_SAMPLER decides.
-    tracer_provider = TracerProvider(resource=resource, sampler=None if processor else ALWAYS_OFF)
+    sampler = None if processor is not None else ALWAYS_OFF
+    tracer_provider = TracerProvider(resource=resource, sampler=sampler)
     if processor is not None:
         tracer_provider.add_span_processor(processor)
     meter_provider = MeterProvider(resource=resource, metric_readers=readers) if readers else None
     trace.set_tracer_provider(tracer_provider)
-    metrics.set_meter_provider(meter_provider or metrics.NoOpMeterProvider())
+    metrics.set_meter_provider(
+        meter_provider if meter_provider is not None else metrics.NoOpMeterProvider()
+    )
     _current = Telemetry(tracer_provider, meter_provider, processor)
     return _current
 
