@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import psutil
 import pytest
 import sage_sidecar
 from sage_services.api.sage.v1 import sage_pb2 as pb
@@ -34,6 +35,7 @@ from tests.helpers import (
 ROOT = os.geteuid() == 0
 LANDLOCK = landlock.abi_version()
 OWN_FILES = "the worker's own uid, as are the programs it starts"
+WORKER_NICE = 7
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,7 @@ def confined(state_dir: Path) -> Iterator[SidecarProcess]:
     sidecar = start_sidecar(
         "--state-dir", str(state_dir), "--worker-max-file-bytes", "1MiB",
         "--worker-max-open-files", "256", "--worker-max-processes", "32", "--warm-workers", "1",
+        "--worker-nice", str(WORKER_NICE),
     )  # fmt: skip
     yield sidecar
     stop_and_check(sidecar)
@@ -65,6 +68,14 @@ def _sandbox_report(sidecar: SidecarProcess) -> dict[str, str]:
         for line in lines
         if line["message"].startswith(prefix)
     )
+
+
+def _own_nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)  # the sidecar's too: it inherits it
+
+
+def _worker_nice() -> int:
+    return min(19, _own_nice() + WORKER_NICE)
 
 
 def _outcome(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str = "") -> str:
@@ -109,6 +120,7 @@ def test_sidecar_reports_its_sandbox_at_start_up(confined: SidecarProcess) -> No
         else "out of reach (Landlock scopes, and no scratch in sight but its own)"
         if LANDLOCK >= 6
         else report["other workers"],
+        "cpu priority": f"below the server's (nice {_worker_nice()}, the server's {_own_nice()})",
     }
     # As root, even with the installation under a home only root may enter (closed
     # directories are opened to the worker in its mount namespace).
@@ -261,6 +273,20 @@ def test_worker_cannot_signal_the_server(
         assert _outcome(stub, code).startswith("PermissionError"), code
     assert confined.process.poll() is None
     assert confined.health() == SERVING
+
+
+def test_workers_run_below_the_servers_cpu_priority_and_cannot_raise_it(
+    stub: sage_pb2_grpc.SageServiceStub, confined: SidecarProcess
+) -> None:
+    session = create_session(stub)
+    info = stub.GetSession(pb.GetSessionRequest(session_id=session), timeout=30).session
+    assert psutil.Process(confined.pid).nice() == _own_nice()
+    assert psutil.Process(info.worker_pid).nice() == _worker_nice()
+    assert _outcome(stub, "import os\nos.nice(-1)", session).startswith("PermissionError")
+    assert _outcome(stub, "import os\nos.setpriority(os.PRIO_PROCESS, 0, 0)", session).startswith(
+        "PermissionError"
+    )
+    assert psutil.Process(info.worker_pid).nice() == _worker_nice()
 
 
 def test_each_session_has_a_private_scratch_directory(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -81,6 +81,7 @@ class WorkerPool:
             protected_groups=(os.getpgid(0),),
             personal_paths=_personal_paths(),
             readable_paths=tuple(str(path.resolve()) for path in settings.worker_read_dirs),
+            nice=settings.worker_nice,
         )
         self._size = settings.warm_workers
         self._frame_limits = frame_limits(settings)

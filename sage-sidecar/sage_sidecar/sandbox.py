@@ -76,6 +76,8 @@ class WorkerSpec:
     # workers that share its uid, but for the installation and `readable_paths`.
     personal_paths: tuple[str, ...] = ()
     readable_paths: tuple[str, ...] = ()
+    # How far below the server's CPU priority the worker runs.
+    nice: int = 0
 
 
 @dataclass
@@ -112,6 +114,7 @@ def confine(spec: WorkerSpec) -> Confinement:
     if mounts and _worker_uid is None and not covered:
         report["other workers"] += "; NOT covered: their scratch directories can be read"
     report["processes"] = _set_limits(spec, own_uid=os.geteuid() == 0)
+    report["cpu priority"] = _lower_priority(spec.nice)
     report["user"], report["files"] = _become_own_user()
     if opened:
         report["files"] += (
@@ -659,6 +662,17 @@ def _set_limits(spec: WorkerSpec, *, own_uid: bool) -> str:
         "NOT limited by the sidecar: workers share its uid, which RLIMIT_NPROC would count "
         "as a whole; the container's pids limit applies"
     )
+
+
+def _lower_priority(increment: int) -> str:
+    """Below the server: a worker woken by the server's write then waits for the server to
+    finish its turn, rather than take its CPU from it, and a busy worker leaves the server the
+    CPU it needs. Without CAP_SYS_NICE, which no worker keeps, it cannot be raised again."""
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    own = os.nice(increment)
+    if own == server:
+        return f"the server's own (nice {own})"
+    return f"below the server's (nice {own}, the server's {server})"
 
 
 def _address_space_bytes() -> int:

@@ -124,6 +124,14 @@ class SidecarSettings(BaseSettings):
     worker_max_open_files: int = Field(
         1024, ge=0, description="Open file descriptors per worker; 0 for no limit."
     )
+    worker_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="How far below the server's CPU priority workers run (a nice increment). "
+        "The server then answers calls, health checks and interrupts at once even while Sage "
+        "computations keep every core busy; 0 runs workers as the server's equals.",
+    )
     worker_scratch_bytes: ByteSize = Field(
         ByteSize(256 * MiB),
         gt=0,
