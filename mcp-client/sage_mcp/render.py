@@ -12,10 +12,11 @@ import base64
 import re
 
 from mcp.types import CallToolResult, ContentBlock, ImageContent, TextContent
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from sage_mcp.evaluation import Outcome, Status
 from sage_mcp.output_budget import OutputStore, fit_image, fit_text, shares
+from sage_mcp.tool_output import ToolOutput
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r'^\s*File "([^"]*)", line \d+')
@@ -28,13 +29,13 @@ _CHAIN_SEPARATORS = {
 _TRACEBACK_LINES = 40
 
 
-class SageErrorInfo(BaseModel):
+class SageErrorInfo(ToolOutput):
     ename: str = Field(description="The exception's type, e.g. ZeroDivisionError.")
     evalue: str = Field(description="The exception's message.")
     traceback: str = Field(description="The traceback, trimmed to the frames that help.")
 
 
-class EvaluateOutput(BaseModel):
+class EvaluateOutput(ToolOutput):
     """What an evaluation did. Long texts are cut; `full_output_uris` has the full ones."""
 
     status: Status = Field(

@@ -24,7 +24,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sage_services.api.sage.v1 import sage_pb2
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -38,6 +38,7 @@ from sage_mcp.invalid_params import SageServer
 from sage_mcp.output_budget import IMAGE_URI, OUTPUT_URI, OutputStore
 from sage_mcp.render import EvaluateOutput, render_outcome
 from sage_mcp.settings import McpSettings
+from sage_mcp.tool_output import ToolOutput
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ SessionIdArg = Annotated[
 ]
 
 
-class SessionInfo(BaseModel):
+class SessionInfo(ToolOutput):
     session_id: str = Field(description="Pass this as session_id to evaluate.")
     state: Literal["active", "busy", "hibernated", "lost", "unknown"] = Field(
         description="busy while it evaluates code, active when idle, hibernated when its "
@@ -84,11 +85,11 @@ class SessionInfo(BaseModel):
     )
 
 
-class SessionList(BaseModel):
+class SessionList(ToolOutput):
     sessions: list[SessionInfo]
 
 
-class DeleteResult(BaseModel):
+class DeleteResult(ToolOutput):
     session_id: str
     deleted: bool = Field(
         description="True when this call deleted the session; false when it was already gone."
@@ -96,13 +97,13 @@ class DeleteResult(BaseModel):
     note: str = Field(default="", description="Why nothing was deleted, when deleted is false.")
 
 
-class VariableInfo(BaseModel):
+class VariableInfo(ToolOutput):
     name: str
     type: str = Field(description="Its type's name, e.g. Integer or EllipticCurve_rational_field.")
     value: str = Field(description="Its repr, cut to 300 characters.")
 
 
-class VariableListing(BaseModel):
+class VariableListing(ToolOutput):
     session_id: str
     variables: list[VariableInfo] = Field(
         description="By name; names starting with _ are left out."
@@ -110,7 +111,7 @@ class VariableListing(BaseModel):
     omitted: int = Field(description="Variables beyond those listed, which did not fit.")
 
 
-class OutputPage(BaseModel):
+class OutputPage(ToolOutput):
     uri: str
     offset: int = Field(description="Where this part starts, in characters.")
     end: int = Field(description="Where it ends: the offset of the next part.")
@@ -122,7 +123,7 @@ class OutputPage(BaseModel):
                       "returned whole as image content.")  # fmt: skip
 
 
-class InterruptResult(BaseModel):
+class InterruptResult(ToolOutput):
     session_id: str
     interrupted: bool = Field(
         description="True when an evaluation was running and was sent the interrupt."
