@@ -40,11 +40,11 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _accepts(schema: dict[str, Any], instance: object) -> bool:
-    return jsonschema.Draft202012Validator(schema).is_valid(instance)
+    return bool(jsonschema.Draft202012Validator(schema).is_valid(instance))
 
 
-VALID = {"text": None, "kind": None, "inner": None, "many": []}
-INSTANCES = [
+VALID: dict[str, Any] = {"text": None, "kind": None, "inner": None, "many": []}
+INSTANCES: list[dict[str, Any]] = [
     VALID,
     {"text": "x", "kind": "a", "inner": {"code": 1}, "many": [{"code": 2}]},
     {**VALID, "text": 3},
