@@ -770,7 +770,9 @@ class Report:
                 f"MCP `evaluate` is {mcp_ratio.measured} (MCP floor + gRPC floor). An MCP "
                 "call pays the SDK's transport (as the MCP floor does), then `sage-mcp`'s own "
                 "gRPC call to the sidecar, which carries all of the sidecar's overhead above, in "
-                f"one more process on the same {self._cores()} cores."
+                f"one more process on the same {self._cores()} cores. And the SDK's client "
+                "checks each result's structured content against the tool's output schema: "
+                "every field of an evaluation's outcome, where the floor's has one."
             )
         for workload in ("eval_1plus1", "factor", "integrate", "plot", "print"):
             ours, theirs = self.p50(workload, "grpc"), self.p50(workload, "jupyter")
