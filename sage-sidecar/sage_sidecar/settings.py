@@ -129,7 +129,7 @@ class SidecarSettings(BaseSettings):
         ge=0,
         le=19,
         description="How far below the server's CPU priority workers run (a nice increment). "
-        "The server then answers calls, health checks and interrupts at once even while Sage "
+        "The server then still answers calls, health checks and interrupts promptly when Sage "
         "computations keep every core busy; 0 runs workers as the server's equals.",
     )
     worker_scratch_bytes: ByteSize = Field(
