@@ -929,7 +929,15 @@ class Report:
             f"{config.get('slow_one_plus_one_reps')} on MCP and Jupyter, "
             f"{config.get('fresh_reps')} fresh process, whose cold starts run after the "
             "rounds rather than among them. Each round starts with the next system in turn, "
-            "so no system always runs first or always after the same one.",
+            "so no system always runs first or always after the same one."
+            + (
+                f" Every system is started anew {instances - 1} times over the rounds "
+                f"({instances} instances of each, the same number of rounds on each), since "
+                "one instance of a server can run 10% faster or slower than another for as "
+                "long as it lives."
+                if (instances := config.get("instances") or 1) > 1
+                else ""
+            ),
             f"- Other computations: {config.get('work_rounds')} rounds of "
             f"{config.get('work_reps')} calls per system ({config.get('fresh_reps')} per round for "
             "the fresh process).",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -66,6 +67,11 @@ class Config:
     # Many short rounds of `1+1`: noise on this kind of machine comes in bursts, and a short
     # round is more often measured side by side with its neighbours in the same burst.
     rounds: int = 15
+    # Every server is started this many times over the `1+1` rounds, the same number of
+    # rounds on each instance: two instances of one server can differ by 10% for as long as
+    # they run (where their processes land on the CPUs), which no number of rounds on one
+    # instance averages out.
+    instances: int = 3
     one_plus_one_reps: int = 100  # per round, for the fast systems
     slow_one_plus_one_reps: int = 25  # per round, for Jupyter and MCP
     work_rounds: int = 5
@@ -92,6 +98,7 @@ class Config:
         """A smoke run of the whole pipeline in about two minutes; numbers are rough."""
         return cls(
             rounds=2,
+            instances=2,
             one_plus_one_reps=50,
             slow_one_plus_one_reps=20,
             work_rounds=1,
@@ -120,6 +127,12 @@ class Bench:
     def __init__(self, config: Config, results: Results) -> None:
         self.config = config
         self.results = results
+        self._make_systems()
+        self.fresh = FreshProcessSystem()
+        self.sessions: dict[str, Any] = {}
+        self._started: list[System] = []
+
+    def _make_systems(self) -> None:
         self.grpc = GrpcSystem.sidecar()
         self.grpc_floor = GrpcSystem.floor()
         self.grpc_floor_uv = GrpcSystem.floor(like_sidecar=True)
@@ -128,10 +141,7 @@ class Bench:
         self.mcp_floor_fast = McpSystem.floor(like_sage_mcp=True)
         self.mcp: McpSystem | None = None
         self.jupyter = JupyterSystem()
-        self.fresh = FreshProcessSystem()
         self.inprocess = InProcessSystem()
-        self.sessions: dict[str, Any] = {}
-        self._started: list[System] = []
 
     # Set-up and tear-down.
 
@@ -196,6 +206,16 @@ class Bench:
         floors = {s.key for s in (*self.grpc_floors(), *self.mcp_floors())}
         return [s for s in self.systems() if s.key not in floors]
 
+    async def restart(self) -> None:
+        """Every system anew, each in new processes, warmed up as at the start."""
+        log.info("restarting every system")
+        await self.stop()
+        self._started = []
+        self.sessions = {}
+        self._make_systems()
+        await self.start()
+        await self.warm_up()
+
     # The workloads.
 
     async def run(self) -> None:
@@ -224,7 +244,11 @@ class Bench:
         systems = self.systems()
         series = {s.key: self._series(ONE_PLUS_ONE.key, s.key, "s") for s in [*systems, self.fresh]}
         in_worker = self._series(f"{ONE_PLUS_ONE.key}_in_worker", self.grpc.key, "s")
+        per_instance = math.ceil(config.rounds / max(config.instances, 1))
         for round_ in range(config.rounds):
+            if round_ and round_ % per_instance == 0:
+                await self.restart()
+                systems = self.systems()
             log.info("1+1, round %d of %d", round_ + 1, config.rounds)
             for system in _rotated(systems, round_):
                 reps = self._reps_for(system, config.one_plus_one_reps)
