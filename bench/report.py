@@ -306,10 +306,12 @@ class Report:
             f"than preparsing, evaluating and `repr`, costs {fmt_seconds(hop - uv)} by itself, "
             "in a socket's messages both ways and the wake-ups of one more process. "
             f"The sidecar's remaining {fmt_seconds(ours - hop)} ({fmt_ratio(ours_ratio)} that "
-            "floor) is its own work per evaluation: in the worker, the console's display hook, "
-            "`latex()`, the output pipes and the CPU and memory accounts; in the server, the "
-            "session's turn, its timeout and interrupt plumbing, and the journal commit that "
-            "`finished` waits for."
+            "floor) is its own work per evaluation, and mostly the server's: the session's "
+            "turn, its timeout and interrupt plumbing, decoding the worker's reply, the journal "
+            "commit that `finished` waits for, and the events' protobuf messages. The worker's "
+            "own extras (the console's display hook, `latex()`, the output pipes, the CPU and "
+            "memory accounts) run while the server sends `started`, so they cost CPU more than "
+            "latency."
         )
 
     def _skip_reason(self, system: str) -> str:
