@@ -31,7 +31,7 @@ def _compact(schema: dict[str, Any], model: type[BaseModel]) -> None:
         if "$ref" in other:
             other = _nested_schema(model, name) or other
         kind = other.get("type")
-        if not isinstance(kind, str) or "$ref" in other or "const" in other:
+        if not isinstance(kind, str) or "const" in other:  # a `$ref` left as it was has no type
             continue
         del field["anyOf"]
         # The field's own keys (its description) win over the nested model's.
