@@ -99,6 +99,17 @@ def test_bad_evaluate_request_is_invalid_argument(
     assert violations[0].field_violations[0].field == field
 
 
+def test_code_far_over_the_limit_is_refused_unread_and_the_server_keeps_serving(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    # Past the limit plus the request's headroom, gRPC refuses the message before the
+    # server reads it, as the README and the contract say.
+    error = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="1" * (MAX_CODE + 65 * 1024))))
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "larger than max" in str(error.details())
+    assert one(evaluate(stub, "6*7"), "result").result.text_plain == "42"
+
+
 @pytest.mark.parametrize(
     ("seconds", "nanos"),
     [

@@ -71,7 +71,11 @@ class SidecarSettings(BaseSettings):
         16, ge=1, description="Most evaluations waiting behind the running one on a session."
     )
     max_code_bytes: ByteSize = Field(
-        ByteSize(1 * MiB), gt=0, description="Largest `code` accepted by Evaluate."
+        ByteSize(1 * MiB),
+        gt=0,
+        description="Largest `code` accepted by Evaluate; larger is INVALID_ARGUMENT. A request "
+        "more than 64 KiB over it is refused unread by gRPC itself: RESOURCE_EXHAUSTED, "
+        '"Received message larger than max".',
     )
     max_output_bytes: ByteSize = Field(
         ByteSize(1 * MiB),

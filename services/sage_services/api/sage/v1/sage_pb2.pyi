@@ -477,7 +477,9 @@ class EvaluateRequest(_message.Message):
     code: _builtins.str
     """Sage code, one cell: several lines are fine. The Sage preparser applies, so
     `2^10`, `[1..5]` and `R.<x> = QQ[]` work as in the Sage console. The value of the
-    last line, if it is an expression, comes back as the `result` event.
+    last line, if it is an expression, comes back as the `result` event. Code over the
+    server's limit (1 MiB by default) is INVALID_ARGUMENT; a request far over it (by more
+    than 64 KiB) is refused by gRPC before it is read, with RESOURCE_EXHAUSTED.
     """
     request_id: _builtins.str
     """The client's idempotency key for this evaluation. Send a fresh one per evaluation and
