@@ -72,6 +72,27 @@ def test_preparser_applies(stub: sage_pb2_grpc.SageServiceStub) -> None:
     assert one(events, "result").result.text_plain == "(1024, [1, 2, 3, 4, 5], 1/2)"
 
 
+def test_an_example_pasted_with_its_prompts_runs_as_in_the_console(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    # As Sage's documentation shows it; without the console's clean-up, `sage: ...` is a
+    # Python annotation that does nothing.
+    code = "sage: R.<x> = QQ[]\nsage: for e in [2, 4]:\n....:     print(x^e - 1)\nsage: x^2 - 1"
+    events = evaluate(stub, code)
+    assert stdout_of(events) == "x^2 - 1\nx^4 - 1\n"
+    assert one(events, "result").result.text_plain == "x^2 - 1"
+    assert one(evaluate(stub, ">>> 6 * 7"), "result").result.text_plain == "42"
+
+
+def test_a_pasted_example_that_fails_is_quoted_as_written_at_its_own_line(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "\nsage: a = 1\nsage: a / 0"), "error").error
+    assert error.ename == "ZeroDivisionError"
+    assert "line 3" in error.traceback
+    assert "sage: a / 0" in error.traceback
+
+
 def test_matrix_result_reads_as_in_the_console(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "matrix(GF(7), [[1,2],[3,4]])^-1")
     assert one(events, "result").result.text_plain == "[5 1]\n[5 3]"

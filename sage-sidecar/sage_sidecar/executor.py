@@ -32,6 +32,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar import pyplot_backend, snapshot
+from sage_sidecar.console_input import as_the_console_takes_it
 from sage_sidecar.display import SidecarBackend, console_text
 from sage_sidecar.messages import (
     CellState,
@@ -339,8 +340,8 @@ class Executor:
             yield span
 
     def _execute(self, code: str, name: str) -> Any:
-        self._remember_source(name, code)
-        source = preparse(code)
+        self._remember_source(name, code)  # as written: tracebacks quote the user's lines
+        source = preparse(as_the_console_takes_it(code))
         if ":=" not in source:
             # Most cells are one expression: compiled straight from source, with no AST
             # round trip, they cost a fraction of the general path below.
@@ -519,7 +520,7 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
         written = linecache.getline(cell_name, exc.lineno)
         if written.strip():
             exc.text, exc.offset, exc.end_offset = written, None, None
-            line = written.strip()
+            line = as_the_console_takes_it(written).strip()
             if line.startswith(("%", "time ")):
                 exc.add_note(
                     "IPython magics (%time, %timeit, %display...) and the console's `time` "

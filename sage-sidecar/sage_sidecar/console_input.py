@@ -1,0 +1,54 @@
+"""A cell's text as the Sage console takes it, before the preparser sees it.
+
+Code pasted from Sage's documentation, a Python session or an IPython one comes with its
+prompts (`sage: `, `....: `, `>>> `, `In [1]: `), and a paste from an indented block with
+its indent. The console strips both, with IPython's own clean-up steps and Sage's prompt
+stripper; so does this. Without it `sage: 2 + 2` is a valid Python annotation that does
+nothing, and an indented paste is an IndentationError.
+
+Counterpart: `executor`, which preparses and runs what comes out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from IPython.core.inputtransformer2 import (
+    PromptStripper,
+    classic_prompt,
+    ipython_prompt,
+    leading_indent,
+)
+
+# As `sage.repl.interpreter.SagePromptTransformer`, whose module would bring in IPython's
+# terminal too (8 MB more). A test holds the two to the same pattern.
+_SAGE_PROMPT_RE = re.compile(r"^(\s*(:?sage: |\.\.\.\.: ))+")
+SAGE_PROMPT = PromptStripper(prompt_re=_SAGE_PROMPT_RE)  # type: ignore[no-untyped-call]
+# The console's clean-up steps, in its order, after it drops leading blank lines.
+_CLEAN_UP: tuple[Callable[[list[str]], list[str]], ...] = (
+    SAGE_PROMPT,
+    leading_indent,
+    classic_prompt,
+    ipython_prompt,
+)
+# A cell that has none of these, and does not start with white space, is one no step changes:
+# most cells, which then cost four substring searches.
+_PROMPT_MARKS = ("sage: ", "...:", ">>>", "In [")
+
+
+def as_the_console_takes_it(code: str) -> str:
+    """`code` without pasted prompts or a common indent, as the Sage console would run it.
+
+    Leading blank lines stay, as empty lines, so that tracebacks' line numbers still match
+    the cell as written."""
+    if not code[:1].isspace() and not any(mark in code for mark in _PROMPT_MARKS):
+        return code
+    lines = code.splitlines(keepends=True)
+    blank = 0
+    while blank < len(lines) and lines[blank].isspace():
+        blank += 1
+    rest = lines[blank:]
+    for step in _CLEAN_UP:
+        rest = step(rest)
+    return "\n" * blank + "".join(rest)

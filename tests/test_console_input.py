@@ -1,0 +1,64 @@
+"""A cell's text is taken as the Sage console takes it: pasted prompts and a common indent
+go, and nothing else changes. (End to end, through a sidecar: `test_evaluate`.)"""
+
+from __future__ import annotations
+
+import pytest
+from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it
+
+
+@pytest.mark.parametrize(
+    ("pasted", "taken"),
+    [
+        pytest.param("sage: 2 + 2", "2 + 2", id="sage-prompt"),
+        pytest.param(
+            "sage: R.<x> = QQ[]\nsage: for f in [x, x^2]:\n....:     print(f)",
+            "R.<x> = QQ[]\nfor f in [x, x^2]:\n    print(f)",
+            id="sage-prompts-with-continuation",
+        ),
+        pytest.param("    sage: 1 + 1", "1 + 1", id="indented-sage-prompt"),
+        pytest.param(
+            ">>> def f():\n...     return 1\n>>> f()",
+            "def f():\n    return 1\nf()",
+            id="python-prompts",
+        ),
+        pytest.param(
+            "In [3]: for i in range(2):\n   ...:     i",
+            "for i in range(2):\n    i",
+            id="ipython-prompts",
+        ),
+        pytest.param("    x = 1\n    x + 1", "x = 1\nx + 1", id="indented-block"),
+    ],
+)
+def test_pasted_prompts_and_a_common_indent_are_stripped(pasted: str, taken: str) -> None:
+    assert as_the_console_takes_it(pasted) == taken
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("1 + 1", id="plain"),
+        pytest.param("x: int = 5", id="an-annotation"),
+        pytest.param("print('sage: hi')", id="a-prompt-inside-a-string"),
+        pytest.param("d = {\n    'sage: ': 1}", id="a-prompt-in-a-continued-line"),
+        pytest.param("x = ...\n...", id="ellipsis-without-prompts"),
+        pytest.param(
+            'def f(x):\n    """\n    >>> f(2)\n    4\n    """\n    return x^2', id="a-doctest"
+        ),
+        pytest.param("  x = 1\ny = 2", id="an-indent-that-is-not-common"),
+    ],
+)
+def test_cells_without_prompts_are_left_alone(code: str) -> None:
+    assert as_the_console_takes_it(code) == code
+
+
+def test_leading_blank_lines_are_kept_so_line_numbers_match_the_cell() -> None:
+    taken = as_the_console_takes_it("\n  \nsage: a = 1\nsage: 1/0")
+    assert taken.splitlines() == ["", "", "a = 1", "1/0"]
+
+
+def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
+    from sage.repl.interpreter import SagePromptTransformer
+
+    assert SAGE_PROMPT.prompt_re.pattern == SagePromptTransformer.prompt_re.pattern
+    assert SAGE_PROMPT.initial_re.pattern == SagePromptTransformer.initial_re.pattern
