@@ -1,10 +1,11 @@
 """A cell's text is taken as the Sage console takes it: pasted prompts and a common indent
-go, and nothing else changes. (End to end, through a sidecar: `test_evaluate`.)"""
+go, and nothing else changes; a trailing `;` silences its value. (End to end, through a
+sidecar: `test_evaluate`.)"""
 
 from __future__ import annotations
 
 import pytest
-from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it
+from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it, silenced
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,22 @@ def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
 
     assert SAGE_PROMPT.prompt_re.pattern == SagePromptTransformer.prompt_re.pattern
     assert SAGE_PROMPT.initial_re.pattern == SagePromptTransformer.initial_re.pattern
+
+
+@pytest.mark.parametrize(
+    ("source", "last_statement_line", "quiet"),
+    [
+        pytest.param("2 + 2;", 1, True, id="semicolon"),
+        pytest.param("2 + 2 ;  # a comment", 1, True, id="semicolon-then-comment"),
+        pytest.param("x = 3; x;", 1, True, id="after-another-statement"),
+        pytest.param("(2 +\n 2);", 1, True, id="over-two-lines"),
+        pytest.param("2 + 2", 1, False, id="no-semicolon"),
+        pytest.param("'a;'", 1, False, id="in-a-string"),
+        pytest.param("2 + 2  # ;", 1, False, id="in-a-comment"),
+        pytest.param("x = 1;\nx", 2, False, id="on-an-earlier-line"),
+    ],
+)
+def test_a_trailing_semicolon_silences_the_value(
+    source: str, last_statement_line: int, quiet: bool
+) -> None:
+    assert silenced(source, last_statement_line) is quiet

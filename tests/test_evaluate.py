@@ -93,6 +93,17 @@ def test_a_pasted_example_that_fails_is_quoted_as_written_at_its_own_line(
     assert "sage: a / 0" in error.traceback
 
 
+def test_a_trailing_semicolon_silences_the_value_as_in_the_console(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    assert value(stub, session, "6 * 7") == "42"
+    events = evaluate(stub, "print('printed'); factor(2^64 + 1);", session)
+    assert kinds(events) == ["started", "stdout", "finished"]
+    assert finished_of(events).status == OK
+    assert kinds(evaluate(stub, "plot(sin(x), (x, 0, 1));", session)) == ["started", "finished"]
+    assert value(stub, session, "_") == "42"  # a silenced value is not the last one shown
+
+
 def test_matrix_result_reads_as_in_the_console(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "matrix(GF(7), [[1,2],[3,4]])^-1")
     assert one(events, "result").result.text_plain == "[5 1]\n[5 3]"

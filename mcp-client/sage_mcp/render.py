@@ -159,7 +159,7 @@ async def render_outcome(
     if outcome.output_truncated:
         lines.append("[The Sage runtime cut this evaluation's output at its own size limit.]")
     if not lines and not images:
-        lines.append("(no output: nothing was printed and the last line has no value)")
+        lines.append("(no output: nothing was printed and the last line shows no value)")
 
     content: list[ContentBlock] = []
     if lines:

@@ -268,7 +268,8 @@ class SageMcp:
             Field(
                 description="Sage code; several lines are fine. Sage syntax works (`2^10`, "
                 "`R.<x> = QQ[]`). The value of the last line is returned, as in the Sage "
-                "console; use print() for anything else you want to see.",
+                "console (a trailing `;` hides it); use print() for anything else you want "
+                "to see.",
                 min_length=1,
             ),
         ],

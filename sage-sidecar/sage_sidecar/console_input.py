@@ -1,10 +1,11 @@
-"""A cell's text as the Sage console takes it, before the preparser sees it.
+"""A cell's text as the Sage console takes it, before the preparser sees it, and its `;`.
 
 Code pasted from Sage's documentation, a Python session or an IPython one comes with its
 prompts (`sage: `, `....: `, `>>> `, `In [1]: `), and a paste from an indented block with
 its indent. The console strips both, with IPython's own clean-up steps and Sage's prompt
 stripper; so does this. Without it `sage: 2 + 2` is a valid Python annotation that does
-nothing, and an indented paste is an IndentationError.
+nothing, and an indented paste is an IndentationError. And as in the console, a cell that
+ends with `;` shows no value.
 
 Counterpart: `executor`, which preparses and runs what comes out.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from IPython.core.displayhook import DisplayHook
 from IPython.core.inputtransformer2 import (
     PromptStripper,
     classic_prompt,
@@ -52,3 +54,13 @@ def as_the_console_takes_it(code: str) -> str:
     for step in _CLEAN_UP:
         rest = step(rest)
     return "\n" * blank + "".join(rest)
+
+
+def silenced(source: str, last_statement_line: int) -> bool:
+    """Whether the cell ends with `;`, which keeps its value from being shown. IPython's own
+    test, on the last statement's lines only: the cell's last token is there, and a large
+    cell is not tokenized whole."""
+    tail = "".join(source.splitlines(keepends=True)[last_statement_line - 1 :])
+    if ";" not in tail:
+        return False
+    return bool(DisplayHook.semicolon_at_end_of_expression(tail))  # type: ignore[no-untyped-call]

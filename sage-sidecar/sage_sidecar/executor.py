@@ -32,7 +32,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar import pyplot_backend, snapshot
-from sage_sidecar.console_input import as_the_console_takes_it
+from sage_sidecar.console_input import as_the_console_takes_it, silenced
 from sage_sidecar.display import SidecarBackend, console_text
 from sage_sidecar.messages import (
     CellState,
@@ -340,6 +340,8 @@ class Executor:
             yield span
 
     def _execute(self, code: str, name: str) -> Any:
+        """Run the cell; the value of its last expression, which the console would show, or
+        None when there is none or a trailing `;` silences it."""
         self._remember_source(name, code)  # as written: tracebacks quote the user's lines
         source = preparse(as_the_console_takes_it(code))
         if ":=" not in source:
@@ -355,12 +357,16 @@ class Executor:
         tree = ast.parse(source, filename=name, mode="exec")
         self._rebound = snapshot.binds_names(tree)
         last: ast.Expression | None = None
+        quiet = False
         if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = ast.Expression(tree.body.pop().value)
+            statement = tree.body.pop()
+            last = ast.Expression(statement.value)
+            quiet = silenced(source, statement.lineno)
         exec(compile(tree, name, "exec", dont_inherit=True), self._namespace)
         if last is None:
             return None
-        return eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
+        value = eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
+        return None if quiet else value
 
     def _remember_source(self, name: str, code: str) -> None:
         """Keep a cell's source for tracebacks; `linecache` would keep every cell's forever,

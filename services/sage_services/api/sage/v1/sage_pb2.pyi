@@ -478,7 +478,8 @@ class EvaluateRequest(_message.Message):
     """Sage code, one cell: several lines are fine. The Sage preparser applies, so
     `2^10`, `[1..5]` and `R.<x> = QQ[]` work as in the Sage console, and prompts pasted
     with an example (`sage: `, `....: `, `>>> `) are stripped as the console strips them.
-    The value of the last line, if it is an expression, comes back as the `result` event. Code over the
+    The value of the last line, if it is an expression, comes back as the `result` event,
+    unless the cell ends with `;`. Code over the
     server's limit (1 MiB by default) is INVALID_ARGUMENT; a request far over it (by more
     than 64 KiB) is refused by gRPC before it is read, with RESOURCE_EXHAUSTED.
     """
