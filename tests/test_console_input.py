@@ -76,6 +76,8 @@ def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
         pytest.param("'a;'", 1, False, id="in-a-string"),
         pytest.param("2 + 2  # ;", 1, False, id="in-a-comment"),
         pytest.param("x = 1;\nx", 2, False, id="on-an-earlier-line"),
+        pytest.param('s = """a\nb"""; 5;', 2, True, id="after-a-string-over-two-lines"),
+        pytest.param('s = """a\nb;"""; 5', 2, False, id="in-a-string-over-two-lines"),
     ],
 )
 def test_a_trailing_semicolon_silences_the_value(

@@ -13,6 +13,7 @@ Counterpart: `executor`, which preparses and runs what comes out.
 from __future__ import annotations
 
 import re
+import tokenize
 from collections.abc import Callable
 
 from IPython.core.displayhook import DisplayHook
@@ -58,9 +59,17 @@ def as_the_console_takes_it(code: str) -> str:
 
 def silenced(source: str, last_statement_line: int) -> bool:
     """Whether the cell ends with `;`, which keeps its value from being shown. IPython's own
-    test, on the last statement's lines only: the cell's last token is there, and a large
-    cell is not tokenized whole."""
+    test, on the last statement's lines: the cell's last token is there, and a large cell is
+    not tokenized whole. Those lines alone may not tokenize (they can start inside an earlier
+    statement's string); the whole cell then does."""
     tail = "".join(source.splitlines(keepends=True)[last_statement_line - 1 :])
     if ";" not in tail:
         return False
-    return bool(DisplayHook.semicolon_at_end_of_expression(tail))  # type: ignore[no-untyped-call]
+    try:
+        return _ends_with_semicolon(tail)
+    except (tokenize.TokenError, SyntaxError):
+        return _ends_with_semicolon(source)
+
+
+def _ends_with_semicolon(code: str) -> bool:
+    return bool(DisplayHook.semicolon_at_end_of_expression(code))  # type: ignore[no-untyped-call]
