@@ -7,7 +7,8 @@ stripper; so does this. Without it `sage: 2 + 2` is a valid Python annotation th
 nothing, and an indented paste is an IndentationError. And as in the console, a cell that
 ends with `;` shows no value.
 
-Counterpart: `executor`, which preparses and runs what comes out.
+IPython comes with Sage, whose console it is. Counterpart: `executor`, which preparses and
+runs what comes out.
 """
 
 from __future__ import annotations
