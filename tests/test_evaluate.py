@@ -274,6 +274,15 @@ def test_ipython_help_syntax_gets_a_hint_of_what_to_use_instead(
         assert "sage_getsource" in error.traceback
 
 
+def test_an_ipython_shell_escape_gets_a_hint_of_what_to_use_instead(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("!ls", "files = !ls", "sage: !ls"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError"
+        assert "subprocess.run(" in error.traceback
+
+
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

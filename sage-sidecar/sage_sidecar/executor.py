@@ -14,6 +14,7 @@ import ctypes
 import io
 import linecache
 import os
+import re
 import resource
 import signal
 import sys
@@ -74,6 +75,8 @@ _MAX_ERROR_TEXT = 64 * 1024
 _MAX_LISTING_BYTES = 1 << 20
 # An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
 _MAX_ERROR_NAME = 256
+# IPython's `!ls` and `files = !ls`, which are no Python.
+_SHELL_ESCAPE = re.compile(r"(\w+\s*=\s*)?!")
 
 
 class _Discarded(io.TextIOBase):
@@ -538,6 +541,12 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
                     "IPython's `name?` and `name??` are not supported here: use help(name) "
                     "for the documentation, and `from sage.misc.sageinspect import "
                     "sage_getsource; print(sage_getsource(name))` for the source."
+                )
+            elif _SHELL_ESCAPE.match(line):
+                exc.add_note(
+                    "IPython's shell escapes (`!command`, `x = !command`) are not supported "
+                    "here: use `import subprocess; print(subprocess.run('command', shell=True, "
+                    "capture_output=True, text=True).stdout)`."
                 )
     return "".join(traceback.format_exception_only(type(exc), exc))
 
