@@ -4,6 +4,8 @@ sidecar: `test_evaluate`.)"""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it, silenced
 
@@ -66,21 +68,21 @@ def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "last_statement_line", "quiet"),
+    ("source", "quiet"),
     [
-        pytest.param("2 + 2;", 1, True, id="semicolon"),
-        pytest.param("2 + 2 ;  # a comment", 1, True, id="semicolon-then-comment"),
-        pytest.param("x = 3; x;", 1, True, id="after-another-statement"),
-        pytest.param("(2 +\n 2);", 1, True, id="over-two-lines"),
-        pytest.param("2 + 2", 1, False, id="no-semicolon"),
-        pytest.param("'a;'", 1, False, id="in-a-string"),
-        pytest.param("2 + 2  # ;", 1, False, id="in-a-comment"),
-        pytest.param("x = 1;\nx", 2, False, id="on-an-earlier-line"),
-        pytest.param('s = """a\nb"""; 5;', 2, True, id="after-a-string-over-two-lines"),
-        pytest.param('s = """a\nb;"""; 5', 2, False, id="in-a-string-over-two-lines"),
+        pytest.param("2 + 2;", True, id="semicolon"),
+        pytest.param("2 + 2 ;  # a comment", True, id="semicolon-then-comment"),
+        pytest.param("x = 3; x;", True, id="after-another-statement"),
+        pytest.param("x = 'é'; x;", True, id="after-non-ascii-text"),
+        pytest.param("(2 +\n 2);", True, id="over-two-lines"),
+        pytest.param("2 + 2", False, id="no-semicolon"),
+        pytest.param("'a;'", False, id="in-a-string"),
+        pytest.param("2 + 2  # ;", False, id="in-a-comment"),
+        pytest.param("x = 1;\nx", False, id="on-an-earlier-line"),
+        pytest.param('s = """a\nb"""; 5;', True, id="after-a-string-over-two-lines"),
+        pytest.param('s = """a\nb;"""; 5', False, id="in-a-string-over-two-lines"),
     ],
 )
-def test_a_trailing_semicolon_silences_the_value(
-    source: str, last_statement_line: int, quiet: bool
-) -> None:
-    assert silenced(source, last_statement_line) is quiet
+def test_a_trailing_semicolon_silences_the_value(source: str, quiet: bool) -> None:
+    last = ast.parse(source).body[-1]
+    assert silenced(source, last.lineno, last.col_offset) is quiet

@@ -58,12 +58,17 @@ def as_the_console_takes_it(code: str) -> str:
     return "\n" * blank + "".join(rest)
 
 
-def silenced(source: str, last_statement_line: int) -> bool:
-    """Whether the cell ends with `;`, which keeps its value from being shown. IPython's own
-    test, on the last statement's lines: the cell's last token is there, and a large cell is
-    not tokenized whole. Those lines alone may not tokenize (they can start inside an earlier
-    statement's string); the whole cell then does."""
-    tail = "".join(source.splitlines(keepends=True)[last_statement_line - 1 :])
+def silenced(source: str, line: int, column: int) -> bool:
+    """Whether the cell ends with `;`, which keeps its value from being shown.
+
+    IPython's own test, on the text from the start of the last statement (`line`, and
+    `column` in UTF-8 bytes, as `ast` gives them): the cell's last token is there, and a large
+    cell is not tokenized whole. Should that text not tokenize alone, the whole cell is."""
+    lines = source.splitlines(keepends=True)[line - 1 :]
+    if not lines:
+        return False
+    start = len(lines[0].encode("utf-8")[:column].decode("utf-8", "ignore"))
+    tail = lines[0][start:] + "".join(lines[1:])
     if ";" not in tail:
         return False
     try:

@@ -364,7 +364,7 @@ class Executor:
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             statement = tree.body.pop()
             last = ast.Expression(statement.value)
-            quiet = silenced(source, statement.lineno)
+            quiet = silenced(source, statement.lineno, statement.col_offset)
         exec(compile(tree, name, "exec", dont_inherit=True), self._namespace)
         if last is None:
             return None
