@@ -49,6 +49,7 @@ def test_pasted_prompts_and_a_common_indent_are_stripped(pasted: str, taken: str
             'def f(x):\n    """\n    >>> f(2)\n    4\n    """\n    return x^2', id="a-doctest"
         ),
         pytest.param("  x = 1\ny = 2", id="an-indent-that-is-not-common"),
+        pytest.param("\n  \nx = 1\n    # indented\nx", id="blank-lines-then-code"),
     ],
 )
 def test_cells_without_prompts_are_left_alone(code: str) -> None:

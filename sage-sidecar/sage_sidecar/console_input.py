@@ -36,9 +36,10 @@ _CLEAN_UP: tuple[Callable[[list[str]], list[str]], ...] = (
     classic_prompt,
     ipython_prompt,
 )
-# A cell that has none of these, and does not start with white space, is one no step changes:
-# most cells, which then cost four substring searches.
+# A cell that has none of these, and whose first line that is not blank is not indented, is
+# one no step changes: nearly every cell, which then costs a few substring searches.
 _PROMPT_MARKS = ("sage: ", "...:", ">>>", "In [")
+_BLANK_LINES = re.compile(r"(?:[ \t\f]*\r?\n)*")
 
 
 def as_the_console_takes_it(code: str) -> str:
@@ -46,8 +47,13 @@ def as_the_console_takes_it(code: str) -> str:
 
     Leading blank lines stay, as empty lines, so that tracebacks' line numbers still match
     the cell as written."""
-    if not code[:1].isspace() and not any(mark in code for mark in _PROMPT_MARKS):
-        return code
+    if not any(mark in code for mark in _PROMPT_MARKS):
+        if not code[:1].isspace():
+            return code
+        leading = _BLANK_LINES.match(code)
+        first = leading.end() if leading else 0
+        if not code[first : first + 1].isspace():
+            return code
     lines = code.splitlines(keepends=True)
     blank = 0
     while blank < len(lines) and lines[blank].isspace():
