@@ -82,6 +82,8 @@ def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
         pytest.param("x = 1;\nx", False, id="on-an-earlier-line"),
         pytest.param('s = """a\nb"""; 5;', True, id="after-a-string-over-two-lines"),
         pytest.param('s = """a\nb;"""; 5', False, id="in-a-string-over-two-lines"),
+        pytest.param("2 + 2;\\\r\n", False, id="ending-in-a-backslash-shows-the-value"),
+        pytest.param("s = 'a\u2028b'; 5;", True, id="after-a-line-separator-in-a-string"),
     ],
 )
 def test_a_trailing_semicolon_silences_the_value(source: str, quiet: bool) -> None:

@@ -13,6 +13,7 @@ runs what comes out.
 
 from __future__ import annotations
 
+import io
 import re
 import tokenize
 from collections.abc import Callable
@@ -58,6 +59,8 @@ def as_the_console_takes_it(code: str) -> str:
     blank = 0
     while blank < len(lines) and lines[blank].isspace():
         blank += 1
+    if blank == len(lines):
+        return code  # white space only
     rest = lines[blank:]
     for step in _CLEAN_UP:
         rest = step(rest)
@@ -69,18 +72,22 @@ def silenced(source: str, line: int, column: int) -> bool:
 
     IPython's own test, on the text from the start of the last statement (`line`, and
     `column` in UTF-8 bytes, as `ast` gives them): the cell's last token is there, and a large
-    cell is not tokenized whole. Should that text not tokenize alone, the whole cell is."""
-    lines = source.splitlines(keepends=True)[line - 1 :]
+    cell is not tokenized whole. Should that text not tokenize alone, the whole cell is; should
+    neither (a cell ending in a backslash), the value is shown."""
+    # Lines as `ast` counts them: `str.splitlines` also breaks at \f, \v and U+2028.
+    lines = io.StringIO(source, newline="").readlines()[line - 1 :]
     if not lines:
         return False
     start = len(lines[0].encode("utf-8")[:column].decode("utf-8", "ignore"))
     tail = lines[0][start:] + "".join(lines[1:])
     if ";" not in tail:
         return False
-    try:
-        return _ends_with_semicolon(tail)
-    except (tokenize.TokenError, SyntaxError):
-        return _ends_with_semicolon(source)
+    for text in (tail, source):
+        try:
+            return _ends_with_semicolon(text)
+        except (tokenize.TokenError, SyntaxError):
+            continue
+    return False
 
 
 def _ends_with_semicolon(code: str) -> bool:
