@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it, silenced
 
 
@@ -89,3 +91,22 @@ def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
 def test_a_trailing_semicolon_silences_the_value(source: str, quiet: bool) -> None:
     last = ast.parse(source).body[-1]
     assert silenced(source, last.lineno, last.col_offset) is quiet
+
+
+# What trips line splitting and tokenizing: prompts, quotes, every kind of line break, a
+# continuation backslash, a `;`.
+_PIECES = ["sage: ", ">>> ", "   ...: ", "  ", "\n", "\r\n", "\\\r\n", "'''", "'", ";", "#", "2",
+           "é", "\f", "\u2028"]  # fmt: skip
+
+
+@settings(database=None, deadline=None, max_examples=2000)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14).map("".join))
+def test_neither_step_fails_on_any_mix_of_prompts_quotes_and_line_breaks(code: str) -> None:
+    taken = as_the_console_takes_it(code)
+    try:
+        tree = ast.parse(taken)
+    except (SyntaxError, ValueError):
+        return  # the cell then fails as code, with Python's own SyntaxError
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = tree.body[-1]
+        assert isinstance(silenced(taken, last.lineno, last.col_offset), bool)
