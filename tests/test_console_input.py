@@ -59,8 +59,9 @@ def test_cells_without_prompts_are_left_alone(code: str) -> None:
 
 
 def test_leading_blank_lines_are_kept_so_line_numbers_match_the_cell() -> None:
-    taken = as_the_console_takes_it("\n  \nsage: a = 1\nsage: 1/0")
-    assert taken.splitlines() == ["", "", "a = 1", "1/0"]
+    taken = as_the_console_takes_it("\n  \n\f\nsage: a = 1\nsage: 1/0")
+    assert taken == "\n  \n\f\na = 1\n1/0"
+    assert ast.parse(taken).body[-1].lineno == 5
 
 
 def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:

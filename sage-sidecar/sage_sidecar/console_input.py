@@ -46,8 +46,8 @@ _BLANK_LINES = re.compile(r"(?:[ \t\f]*\r?\n)*")
 def as_the_console_takes_it(code: str) -> str:
     """`code` without pasted prompts or a common indent, as the Sage console would run it.
 
-    Leading blank lines stay, as empty lines, so that tracebacks' line numbers still match
-    the cell as written."""
+    Leading blank lines stay as they are, so that tracebacks' line numbers still match the
+    cell as written."""
     if not any(mark in code for mark in _PROMPT_MARKS):
         if not code[:1].isspace():
             return code
@@ -64,7 +64,7 @@ def as_the_console_takes_it(code: str) -> str:
     rest = lines[blank:]
     for step in _CLEAN_UP:
         rest = step(rest)
-    return "\n" * blank + "".join(rest)
+    return "".join(lines[:blank] + rest)
 
 
 def silenced(source: str, line: int, column: int) -> bool:
