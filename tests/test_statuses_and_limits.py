@@ -17,6 +17,7 @@ from google.rpc import error_details_pb2
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 from sage_services.errors import details_of
+from sage_sidecar.settings import REQUEST_HEADROOM_BYTES
 
 from tests.helpers import (
     SidecarProcess,
@@ -34,6 +35,8 @@ from tests.helpers import (
 MAX_SESSIONS = 3
 MAX_CODE = 4096
 MAX_OUTPUT = 10_000
+# Past the transport's limit by a KiB: gRPC refuses it before the server reads it.
+TOO_LARGE = MAX_CODE + REQUEST_HEADROOM_BYTES + 1024
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +107,7 @@ def test_code_far_over_the_limit_is_refused_unread_and_the_server_keeps_serving(
 ) -> None:
     # Past the limit plus the request's headroom, gRPC refuses the message before the
     # server reads it, as the README and the contract say.
-    error = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="1" * (MAX_CODE + 65 * 1024))))
+    error = rpc_error(lambda: stub.Evaluate(pb.EvaluateRequest(code="1" * TOO_LARGE)))
     assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "larger than max" in str(error.details())
     assert one(evaluate(stub, "6*7"), "result").result.text_plain == "42"

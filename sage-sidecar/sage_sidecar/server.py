@@ -22,15 +22,13 @@ from sage_sidecar.reflection import add_reflection
 from sage_sidecar.request_guard import add_guarded
 from sage_sidecar.servicer import SageServicer
 from sage_sidecar.sessions import SessionManager
-from sage_sidecar.settings import SidecarSettings
+from sage_sidecar.settings import REQUEST_HEADROOM_BYTES, SidecarSettings
 from sage_sidecar.store import SessionStore
 
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = sage_pb2.DESCRIPTOR.services_by_name["SageService"].full_name
 _HEALTH_SERVICES = ("", SERVICE_NAME)
-# Headroom over the code limit for the rest of the request and its metadata.
-_REQUEST_OVERHEAD = 64 * 1024
 _MAX_METADATA_BYTES = 16 * 1024
 _LINGER_SECONDS = 0.5
 
@@ -53,7 +51,7 @@ class SidecarServer:
             options=[
                 (
                     "grpc.max_receive_message_length",
-                    int(settings.max_code_bytes) + _REQUEST_OVERHEAD,
+                    int(settings.max_code_bytes) + REQUEST_HEADROOM_BYTES,
                 ),
                 ("grpc.so_reuseport", 0),
                 # Request metadata beyond this is refused by the transport (RESOURCE_EXHAUSTED).

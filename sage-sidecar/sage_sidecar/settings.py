@@ -19,6 +19,9 @@ def _default_state_dir() -> Path:
 
 
 MiB = 1 << 20
+# What the transport accepts beyond `max_code_bytes`: the rest of the request and its metadata.
+# A request past that is refused by gRPC before the server reads it.
+REQUEST_HEADROOM_BYTES = 64 * 1024
 GiB = 1 << 30
 
 
@@ -74,8 +77,8 @@ class SidecarSettings(BaseSettings):
         ByteSize(1 * MiB),
         gt=0,
         description="Largest `code` accepted by Evaluate; larger is INVALID_ARGUMENT. A request "
-        "more than 64 KiB over it is refused unread by gRPC itself: RESOURCE_EXHAUSTED, "
-        '"Received message larger than max".',
+        f"more than {REQUEST_HEADROOM_BYTES // 1024} KiB over it is refused unread by gRPC "
+        'itself: RESOURCE_EXHAUSTED, "Received message larger than max".',
     )
     max_output_bytes: ByteSize = Field(
         ByteSize(1 * MiB),

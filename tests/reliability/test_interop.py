@@ -19,6 +19,7 @@ import pytest
 from grpc_status import rpc_status
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_sidecar.settings import REQUEST_HEADROOM_BYTES
 
 from tests.helpers import (
     SidecarProcess,
@@ -36,8 +37,8 @@ from tests.reliability.support import run_events, still_serving, value_of
 MAX_CODE = 64 * 1024
 MAX_OUTPUT = 64 * 1024
 MAX_DISPLAY = 3 * 1024 * 1024  # the default: one display must fit a default client's 4 MiB
-# The server's transport limit: the code limit plus its headroom for the rest (server.py).
-MAX_MESSAGE = MAX_CODE + 64 * 1024
+# The server's transport limit: the code limit plus its headroom for the rest.
+MAX_MESSAGE = MAX_CODE + REQUEST_HEADROOM_BYTES
 METADATA_SOFT_LIMIT = 16 * 1024
 
 
