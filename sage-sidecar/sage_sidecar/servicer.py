@@ -31,7 +31,8 @@ from sage_sidecar.messages import (
     Stream,
     VariablesListed,
 )
-from sage_sidecar.sessions import EvaluationRequest, SessionInfo, SessionManager, SessionState
+from sage_sidecar.session import SessionInfo, SessionState
+from sage_sidecar.sessions import EvaluationRequest, SessionManager
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 Like `asyncio.Lock`, with two differences the session needs: a free turn can be taken
 without awaiting, so an idle session starts a cell at once, inside the call that asked for
 it; and a turn is released by whoever finishes the work, which may be a callback rather than
-the task that took it. Counterpart: `sessions`, the only user.
+the task that took it. Counterpart: `session`, the only user.
 """
 
 from __future__ import annotations
