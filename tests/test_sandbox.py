@@ -175,6 +175,31 @@ def test_worker_cannot_open_a_socket(
     assert _outcome(stub, code).startswith("PermissionError: [Errno 13]")
 
 
+def test_a_network_call_refused_by_the_sandbox_says_there_is_no_network(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Not a flaky network, which a model would retry: the traceback says why. Other
+    failures, a file's permissions among them, get no such note."""
+    for code in (
+        "import urllib.request\nurllib.request.urlopen('http://example.com/', timeout=5)",
+        "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+        "import socket\nsocket.getaddrinfo('example.com', int(80))",
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(_OFFLINE_NOTE), (code, error)
+    locked = "import os\nopen('locked', 'w').close()\nos.chmod('locked', 0)\nopen('locked')"
+    error = one(evaluate(stub, locked), "error").error
+    assert error.ename == "PermissionError", error
+    assert "network" not in error.traceback, error
+
+
+_OFFLINE_NOTE = (
+    "Sage code here has no network access: the sidecar runs it offline unless started with "
+    "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
+    "given with --worker-read-dirs.\n"
+)
+
+
 # Sage code that opens a socket of each family the worker must not have: what each gave.
 _SOCKETS_OPENED = """
 import socket
@@ -398,7 +423,13 @@ def test_network_can_be_allowed_explicitly() -> None:
         with sidecar.channel() as channel:
             stub = sage_pb2_grpc.SageServiceStub(channel)
             opened = _outcome(stub, _SOCKETS_OPENED, create_session(stub))
+            unresolved = evaluate(
+                stub, "import socket\nsocket.getaddrinfo('name.invalid', int(80))"
+            )
         assert "('AF_INET', 'opened'), ('AF_INET6', 'opened')" in opened, opened
+        error = one(unresolved, "error").error
+        assert error.ename == "gaierror", error
+        assert "network access" not in error.traceback, error
     finally:
         stop_and_check(sidecar)
 
@@ -680,7 +711,9 @@ def test_without_namespaces_workers_are_kept_out_of_the_state_and_off_the_networ
         assert planted.startswith("PermissionError: [Errno 13]"), planted
         host, port = sidecar.address.rsplit(":", 1)
         dialled = f"import socket\nsocket.create_connection(({host!r}, int({port})), timeout=5)"
-        assert _outcome(stub, dialled, thief).startswith("PermissionError: [Errno 13]")
+        refused = one(evaluate(stub, dialled, thief), "error").error
+        assert refused.evalue.startswith("[Errno 13]"), refused
+        assert refused.traceback.endswith(_OFFLINE_NOTE), refused
         _check_only_local_sockets(stub, thief)
         assert _outcome(stub, "secret", victim) == "'victim data'"
         # Scratch directories share the sidecar's one /tmp: each is hidden from the others,

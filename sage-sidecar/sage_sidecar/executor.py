@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -77,6 +78,13 @@ _MAX_LISTING_BYTES = 1 << 20
 _MAX_ERROR_NAME = 256
 # IPython's `!ls` and `files = !ls`, which are no Python.
 _SHELL_ESCAPE = re.compile(r"(\w+\s*=\s*)?!")
+# Said under a failed network call in a worker without network: "Temporary failure in name
+# resolution" reads as a flaky network, worth retrying.
+_OFFLINE = (
+    "Sage code here has no network access: the sidecar runs it offline unless started with "
+    "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
+    "given with --worker-read-dirs."
+)
 
 
 class _Discarded(io.TextIOBase):
@@ -124,8 +132,9 @@ def warm_up() -> None:
 
 
 class Executor:
-    def __init__(self, capture: OutputCapture) -> None:
+    def __init__(self, capture: OutputCapture, *, offline: bool) -> None:
         self._capture = capture
+        self._offline = offline  # the worker was confined without network
         self._namespace = _CONSOLE_GLOBALS
         self._tracker = _TRACKER
         self._rebound = False
@@ -321,6 +330,8 @@ class Executor:
                 pyplot_backend.close_open_figures()  # not this cell's business any more
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
+                if self._offline and _network_refused(exc):
+                    exc.add_note(_OFFLINE)
                 error = _described(exc, name)
                 self._running = False  # as above: nothing below would catch an interrupt
                 pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
@@ -490,6 +501,36 @@ def _described(exc: BaseException, cell_name: str) -> Error:
     with contextlib.suppress(Exception):  # the span's own str(exc) may raise again
         _record_exception(exc, error)
     return error
+
+
+def _network_refused(exc: BaseException) -> bool:
+    """Whether the exception, or one it was raised from or while handling, is the sandbox
+    refusing the network: a name that does not resolve, or an Internet socket refused.
+    Libraries wrap these (urllib's URLError, urllib3's NewConnectionError), so the chain is
+    searched."""
+    pending: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or (
+            isinstance(current, PermissionError) and _raised_making_a_socket(current)
+        ):
+            return True
+        pending += (current.__cause__, current.__context__)
+    return False
+
+
+def _raised_making_a_socket(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return code.co_filename == socket.__file__ and code.co_name == "__init__"
 
 
 def _record_exception(exc: BaseException, error: Error) -> None:
