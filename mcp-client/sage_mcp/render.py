@@ -235,8 +235,10 @@ def _headline(
 
 
 def _useful_latex(text: str | None, latex: str) -> str | None:
-    """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`)."""
-    if not latex or text is None:
+    """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`),
+    or the value holds strings, which LaTeX sets as typewriter text: a model reads the plain
+    text's `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`."""
+    if not latex or text is None or "\\texttt{" in latex:
         return None
     return None if _bare(latex, is_latex=True) == _bare(text) else latex
 

@@ -304,6 +304,18 @@ async def test_latex_is_shown_only_when_it_adds_something() -> None:
     )
     assert "LaTeX: \\sqrt{2}" in root
     assert structured["latex"] == "\\sqrt{2}"
+    strings, structured, _ = await _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(
+                    text_plain="(sqrt(2), 'root')",
+                    text_latex="\\left(\\sqrt{2}, \\text{\\texttt{root}}\\right)",
+                )
+            )
+        )
+    )
+    assert "LaTeX" not in strings
+    assert structured["latex"] is None
 
 
 async def test_printed_output_and_result_are_both_shown_and_labelled() -> None:
