@@ -85,7 +85,13 @@ async def test_tool_call_is_one_trace_from_the_agent_into_the_worker(
 
 async def test_retried_call_shows_each_attempt(receiver: OtlpReceiver) -> None:
     address = f"127.0.0.1:{free_port()}"
-    params = _mcp_params(receiver, address, "--connect-timeout-seconds", "120")
+    # The channel's own retries of UNAVAILABLE are one attempt of the client's: kept to one,
+    # they are spent well before the starting sidecar (which answers UNAVAILABLE until Sage
+    # is warm) turns SERVING, so the client's next attempt is certain. With five, they could
+    # outlast a quick warm-up, and the call succeed in its first attempt.
+    params = _mcp_params(
+        receiver, address, "--connect-timeout-seconds", "120", "--retry-max-attempts", "2"
+    )
     sidecar: SidecarProcess | None = None
     try:
         async with Client(params) as client:
