@@ -342,6 +342,28 @@ def test_unpicklable_variables_are_named_after_a_restore(
     assert "'stream'" in report
 
 
+def test_functions_restored_from_a_snapshot_read_the_sessions_variables_as_they_are_now(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    """A function or method defined in the session and restored from a snapshot reads the
+    variables the session has when it runs, as the original did, not those of the snapshot."""
+    session = create_session(stub)
+    code = (
+        "rate = 1\nshared = [1, 2]\nalias = shared\n"
+        "def scaled(n): return rate * n\n"
+        "class Account:\n"
+        "    def total(self): return rate * len(shared)\n"
+        "account = Account()"
+    )
+    run(stub, code, session)
+    wait_for_snapshot(state_dir, session, 1)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    time.sleep(0.5)
+    run(stub, "rate = 10\nshared.append(3)", session)
+    checked = "scaled(2), account.total(), isinstance(account, Account), alias is shared"
+    assert value(stub, session, checked) == "(20, 30, True, True)"
+
+
 def test_deleting_a_session_erases_it_from_disk(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:

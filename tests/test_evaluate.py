@@ -652,6 +652,23 @@ def test_what_threads_print_between_evaluations_is_kept_within_a_bound(
     assert one(events, "result").result.text_plain == "2"
 
 
+def test_cells_run_in_main_so_pickle_finds_what_they_define(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """As in the console, the session is `__main__`: a process pool maps a function defined in
+    a cell, and an instance of a class defined in one pickles and unpickles."""
+    code = (
+        "def square(n): return n * n\n"
+        "class Point:\n"
+        "    def __init__(self, x): self.x = x\n"
+        "from multiprocessing import Pool\n"
+        "with Pool(2r) as pool:\n"
+        "    squares = pool.map(square, [1r, 2r, 3r])\n"
+        "squares, loads(dumps(Point(4))).x, __name__"
+    )
+    assert value(stub, session, code) == "([1, 4, 9], 4, '__main__')"
+
+
 def test_a_cell_may_use_process_pools_as_in_the_console(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -95,16 +95,18 @@ class _Discarded(io.TextIOBase):
 _DISCARDED = _Discarded()
 
 
-def _console_globals() -> dict[str, Any]:
-    namespace: dict[str, Any] = {"__name__": "__main__"}
-    exec("from sage.all_cmdline import *", namespace)
-    return namespace
+def _console_main() -> types.ModuleType:
+    """The module a worker's cells run in, as the console's run in `__main__`."""
+    main = types.ModuleType("__main__")
+    exec("from sage.all_cmdline import *", main.__dict__)
+    return main
 
 
 # Built once, in the forkserver. Each worker runs its cells in this very dict, its own by
 # copy-on-write: copying it, or walking its values to build a tracker, would bump the
 # reference count of every console value and copy the pages holding them into each worker.
-_CONSOLE_GLOBALS = _console_globals()
+_CONSOLE_MAIN = _console_main()
+_CONSOLE_GLOBALS = _CONSOLE_MAIN.__dict__
 # Chosen in the forkserver too: selecting a backend imports modules, and in each worker those
 # would cost private memory.
 matplotlib.use(pyplot_backend.NAME)
@@ -149,6 +151,9 @@ class Executor:
         self._signalled = False  # the server's SIGINT landed since the listing began
         get_display_manager().switch_backend(self._backend)
         pyplot_backend.sink = self._backend.show_data
+        # The worker's `__main__` is the session, as the console's is: pickle then finds what
+        # a cell defined by its name (a process pool's tasks, `dumps` of an instance).
+        sys.modules["__main__"] = _CONSOLE_MAIN
 
     def install_interrupt_handler(self) -> None:
         """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT, and

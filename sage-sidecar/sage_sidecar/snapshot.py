@@ -2,9 +2,10 @@
 
 As `save_session` does, only names the session bound are saved, with `sage.misc.persist`.
 Functions and classes defined in the session, which Sage's pickling refuses, go through
-cloudpickle, which pickles code by value. Anything else that cannot be pickled is named in the
-result, never silently dropped. Runs in the worker; counterpart: `store`, where the server keeps
-the bytes.
+cloudpickle, which pickles code by value; their globals, the session's namespace, go as a
+reference to the namespace the snapshot is loaded into. Anything else that cannot be pickled
+is named in the result, never silently dropped. Runs in the worker; counterpart: `store`,
+where the server keeps the bytes.
 
 Pickling runs user code (`__reduce__`), so a snapshot can be slow, never end, or raise anything.
 The server interrupts one that runs past its budget: the variable being pickled then is left
@@ -15,10 +16,15 @@ every rest. Any other exception, SystemExit included, leaves out only the variab
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import pickle
+import sys
 import time
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import cloudpickle
 from sage.misc.persist import dumps, loads
@@ -29,6 +35,12 @@ _FORMAT = 1
 # An interrupt this far into the budget is the server saying the time is up (the worker's clock
 # starts a little after the server's); an earlier one means an evaluation wants the worker.
 _OUT_OF_TIME = 0.9
+# Where a snapshot's code refers to the session's namespace (a function's globals): whichever
+# namespace the snapshot is loaded into.
+_SESSION_GLOBALS = "session globals"
+# The `__main__` pickle sees while a snapshot is taken: one where the session's own functions
+# and classes are not found by name.
+_ELSEWHERE = types.ModuleType("__main__")
 
 
 @dataclass
@@ -143,35 +155,9 @@ def dump(
         del bindings[name]
         report.failed[name] = reason
     progress = _Progress(budget)
-    sage_part: dict[str, Any] = {}
-    code_part: dict[str, bytes] = {}
     try:
-        try:
-            # One pickle for all, so objects shared between variables stay shared.
-            named = {name: _Named(name, value, progress) for name, value in bindings.items()}
-            sage_blob = dumps(named, compress=True)
-            report.saved = sorted(bindings)
-        except KeyboardInterrupt:
-            raise
-        except BaseException:  # a user's `__reduce__` may raise anything, SystemExit too
-            for name, value in bindings.items():
-                progress.name = name
-                try:
-                    dumps(value, compress=False)
-                    sage_part[name] = value
-                except KeyboardInterrupt:
-                    raise
-                except BaseException:
-                    try:
-                        code_part[name] = cloudpickle.dumps(value)
-                    except KeyboardInterrupt:
-                        raise
-                    except BaseException as exc:
-                        report.failed[name] = describe(exc)
-                        continue
-                report.saved.append(name)
-            progress.name = ""
-            sage_blob = dumps(sage_part, compress=True)
+        with _defined_here_by_value():
+            sage_blob, code_part = _pickled(bindings, namespace, progress, report)
     except KeyboardInterrupt:
         raise progress.interrupted(bindings, tracker) from None
     payload = pickle.dumps(
@@ -186,6 +172,97 @@ def dump(
     return payload, report
 
 
+def _pickled(
+    bindings: dict[str, Any],
+    namespace: dict[str, Any],
+    progress: _Progress,
+    report: SnapshotReport,
+) -> tuple[bytes, dict[str, bytes]]:
+    """Sage's pickle of what it can pickle, and cloudpickle's of each of the rest."""
+    try:
+        # One pickle for all, so objects shared between variables stay shared.
+        named = {name: _Named(name, value, progress) for name, value in bindings.items()}
+        sage_blob = dumps(named, compress=True)
+        report.saved = sorted(bindings)
+        return sage_blob, {}
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a user's `__reduce__` may raise anything, SystemExit too
+        pass
+    sage_part: dict[str, Any] = {}
+    code_part: dict[str, bytes] = {}
+    for name, value in bindings.items():
+        progress.name = name
+        try:
+            dumps(value, compress=False)
+            sage_part[name] = value
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            try:
+                code_part[name] = _code_dumps(value, namespace)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
+                report.failed[name] = describe(exc)
+                continue
+        report.saved.append(name)
+    progress.name = ""
+    return dumps(sage_part, compress=True), code_part
+
+
+@contextlib.contextmanager
+def _defined_here_by_value() -> Iterator[None]:
+    """While a snapshot is taken, the functions and classes the session defined are not found
+    by name in `__main__` (the session itself): Sage's pickling then refuses them, and they
+    go to cloudpickle, by value. By name, a restore would look for them in the namespace it
+    is still rebuilding."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = _ELSEWHERE
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+class _CodePickler(cloudpickle.Pickler):  # type: ignore[misc]
+    """cloudpickle, but a function of the session's keeps the session's namespace as its
+    globals once restored, rather than a copy of the variables it read when pickled: it then
+    sees what later cells bind, as the original did."""
+
+    def __init__(self, file: IO[bytes], namespace: dict[str, Any]) -> None:
+        super().__init__(file)
+        self._namespace = namespace
+        # cloudpickle pickles, as a function's globals, the dict it finds here for them:
+        # the namespace itself, which `persistent_id` turns into a reference.
+        self.globals_ref[id(namespace)] = namespace
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return _SESSION_GLOBALS if obj is self._namespace else None
+
+
+class _CodeUnpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], namespace: dict[str, Any]) -> None:
+        super().__init__(file)
+        self._namespace = namespace
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == _SESSION_GLOBALS:
+            return self._namespace
+        raise pickle.UnpicklingError(f"unknown reference {pid!r} in a snapshot")
+
+
+def _code_dumps(value: Any, namespace: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    _CodePickler(buffer, namespace).dump(value)
+    return buffer.getvalue()
+
+
+def _code_loads(blob: bytes, namespace: dict[str, Any]) -> Any:
+    return _CodeUnpickler(io.BytesIO(blob), namespace).load()
+
+
 def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
     """Load a snapshot into `namespace`. Raises if it is unreadable as a whole."""
     payload = pickle.loads(data)
@@ -195,19 +272,29 @@ def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
     bindings = loads(payload["sage"], compress=True)
     namespace.update(bindings)
     report.saved.extend(bindings)
+    before = dict(namespace)
+    loaded: dict[str, Any] = {}
     for name, blob in payload["code"].items():
         try:
-            namespace[name] = cloudpickle.loads(blob)
+            loaded[name] = namespace[name] = _code_loads(blob, namespace)
             report.saved.append(name)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit from user code leaves out only this name
             report.failed[name] = describe(exc)
+    # Loading a function writes into its globals, the namespace, copies of the variables it
+    # read when pickled: the values loaded above, which other variables may share, stay.
+    for name, value in before.items():
+        if namespace.get(name, _ABSENT) is not value and name not in loaded:
+            namespace[name] = value
     for name in payload["removed"]:
         namespace.pop(name, None)
     for name, reason in payload["unsaved"].items():
         report.failed[name] = f"could not be saved: {reason}"
     return report
+
+
+_ABSENT = object()
 
 
 def describe(exc: BaseException) -> str:
