@@ -342,26 +342,37 @@ def test_unpicklable_variables_are_named_after_a_restore(
     assert "'stream'" in report
 
 
-def test_functions_restored_from_a_snapshot_read_the_sessions_variables_as_they_are_now(
+def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:
-    """A function or method defined in the session and restored from a snapshot reads the
-    variables the session has when it runs, as the original did, not those of the snapshot."""
+    """Functions, methods, Sage's cached functions and methods, and `g(x) = ...` functions
+    defined in the session come back from a snapshot working as before: they read the
+    variables the session has when they run, not copies from the snapshot, and `g` can still
+    be called. Nothing is left out, and the snapshot is the one restored."""
     session = create_session(stub)
     code = (
         "rate = 1\nshared = [1, 2]\nalias = shared\n"
         "def scaled(n): return rate * n\n"
+        "@cached_function\n"
+        "def cached(n): return rate * n\n"
         "class Account:\n"
         "    def total(self): return rate * len(shared)\n"
-        "account = Account()"
+        "    @cached_method\n"
+        "    def fee(self): return rate\n"
+        "account = Account()\n"
+        "g(x) = x^2 + 1"
     )
     run(stub, code, session)
     wait_for_snapshot(state_dir, session, 1)
     os.kill(worker_pid(stub, session), signal.SIGKILL)
     time.sleep(0.5)
-    run(stub, "rate = 10\nshared.append(3)", session)
-    checked = "scaled(2), account.total(), isinstance(account, Account), alias is shared"
-    assert value(stub, session, checked) == "(20, 30, True, True)"
+    events = run(stub, "rate = 10\nshared.append(3)", session)
+    assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
+    checked = (
+        "scaled(2), cached(2), account.total(), Account().fee(), g(3), "
+        "isinstance(account, Account), alias is shared"
+    )
+    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, True, True)"
 
 
 def test_deleting_a_session_erases_it_from_disk(

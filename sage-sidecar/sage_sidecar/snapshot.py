@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copyreg
 import io
 import pickle
 import sys
@@ -27,7 +28,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import cloudpickle
+from sage.misc.cachefunc import CachedFunction, CachedMethod, cached_function, cached_method
 from sage.misc.persist import dumps, loads
+from sage.symbolic.callable import CallableSymbolicExpressionRing_class as CallableExpressions
+from sage.symbolic.expression import Expression
+from sage.symbolic.ring import SR
 
 # Names the worker itself manages; never part of a snapshot.
 _UNSAVED = frozenset({"__builtins__", "__name__", "_"})
@@ -132,13 +137,21 @@ class _Named:
     def __init__(self, name: str, value: Any, progress: _Progress) -> None:
         self.name, self.value, self.progress = name, value, progress
 
-    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         self.progress.name = self.name
-        return _value, (self.value,)
+        value = self.value
+        if isinstance(value, Expression) and isinstance(value.parent(), CallableExpressions):
+            # Sage pickles `g(x) = x^2` as the bare expression, which comes back uncallable.
+            return _callable_again, (SR(value), value.arguments())
+        return _value, (value,)
 
 
 def _value(value: Any) -> Any:
     return value
+
+
+def _callable_again(expression: Expression, arguments: tuple[Any, ...]) -> Expression:
+    return expression.function(*arguments)
 
 
 def dump(
@@ -195,7 +208,7 @@ def _pickled(
         progress.name = name
         try:
             dumps(value, compress=False)
-            sage_part[name] = value
+            sage_part[name] = _Named(name, value, progress)
         except KeyboardInterrupt:
             raise
         except BaseException:
@@ -216,14 +229,31 @@ def _defined_here_by_value() -> Iterator[None]:
     """While a snapshot is taken, the functions and classes the session defined are not found
     by name in `__main__` (the session itself): Sage's pickling then refuses them, and they
     go to cloudpickle, by value. By name, a restore would look for them in the namespace it
-    is still rebuilding."""
+    is still rebuilding. Sage's cached functions name their module in a string, which pickle
+    does not check: those of the session are refused by hand."""
     main = sys.modules.get("__main__")
     sys.modules["__main__"] = _ELSEWHERE
+    previous = copyreg.dispatch_table.get(CachedFunction)
+    copyreg.dispatch_table[CachedFunction] = _reduce_cached_function
     try:
         yield
     finally:
+        if previous is None:
+            copyreg.dispatch_table.pop(CachedFunction, None)
+        else:
+            copyreg.dispatch_table[CachedFunction] = previous
         if main is not None:
             sys.modules["__main__"] = main
+
+
+def _reduce_cached_function(function: CachedFunction) -> Any:
+    if _defined_in_session(function):
+        raise pickle.PicklingError(f"{function.__name__} is a cached function of the session's")
+    return function.__reduce__()
+
+
+def _defined_in_session(cached: CachedFunction | CachedMethod) -> bool:
+    return bool(cached.__cached_module__ == "__main__")
 
 
 class _CodePickler(cloudpickle.Pickler):  # type: ignore[misc]
@@ -241,6 +271,16 @@ class _CodePickler(cloudpickle.Pickler):  # type: ignore[misc]
     def persistent_id(self, obj: Any) -> str | None:
         return _SESSION_GLOBALS if obj is self._namespace else None
 
+    def reducer_override(self, obj: Any) -> Any:
+        # Sage pickles a cached function, or a class's cached method, by its name; one the
+        # session defined is wrapped anew around its function, which goes by value.
+        if type(obj) is CachedFunction and _defined_in_session(obj):
+            cache = obj.cache if obj.is_pickled_with_cache() else None
+            return _cached_function_again, (obj.f, cache)
+        if type(obj) is CachedMethod and _defined_in_session(obj):
+            return _cached_method_again, (obj.__get__(None, object).f, obj.__name__)
+        return super().reducer_override(obj)
+
 
 class _CodeUnpickler(pickle.Unpickler):
     def __init__(self, file: IO[bytes], namespace: dict[str, Any]) -> None:
@@ -251,6 +291,17 @@ class _CodeUnpickler(pickle.Unpickler):
         if pid == _SESSION_GLOBALS:
             return self._namespace
         raise pickle.UnpicklingError(f"unknown reference {pid!r} in a snapshot")
+
+
+def _cached_function_again(function: Any, cache: dict[Any, Any] | None) -> CachedFunction:
+    cached = cached_function(function, do_pickle=cache is not None)
+    if cache:
+        cached.cache.update(cache)
+    return cached
+
+
+def _cached_method_again(function: Any, name: str) -> CachedMethod:
+    return cached_method(function, name=name)
 
 
 def _code_dumps(value: Any, namespace: dict[str, Any]) -> bytes:
