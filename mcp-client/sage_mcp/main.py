@@ -10,10 +10,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from types import FrameType
 
-from sage_services.grpc_core import GRPC_EXPERIMENTS
+from sage_services.grpc_core import GRPC_ENABLE_FORK_SUPPORT, GRPC_EXPERIMENTS
 
-# Before anything imports grpc, which reads it then.
+# Before anything imports grpc, which reads them then.
 os.environ.setdefault("GRPC_EXPERIMENTS", GRPC_EXPERIMENTS)
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", GRPC_ENABLE_FORK_SUPPORT)
 
 import anyio
 from sage_services import telemetry

@@ -15,3 +15,7 @@ wins, and both commands set the same one, so a sidecar that `sage-mcp` starts in
 from __future__ import annotations
 
 GRPC_EXPERIMENTS = "-event_engine_client,-event_engine_listener"
+# gRPC core's handlers around fork(), off: a process here forks only to exec (`sage-mcp`
+# starting its sidecar), and with gRPC's threads running the handlers only log, on stderr,
+# that they skip their work, a line of noise in the MCP server's log at every restart.
+GRPC_ENABLE_FORK_SUPPORT = "0"
