@@ -360,7 +360,8 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
         "    @cached_method\n"
         "    def fee(self): return rate\n"
         "account = Account()\n"
-        "g(x) = x^2 + 1"
+        "g(x) = x^2 + 1\n"
+        "shapes = {'square': g}"
     )
     run(stub, code, session)
     wait_for_snapshot(state_dir, session, 1)
@@ -369,10 +370,10 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     events = run(stub, "rate = 10\nshared.append(3)", session)
     assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
     checked = (
-        "scaled(2), cached(2), account.total(), Account().fee(), g(3), "
+        "scaled(2), cached(2), account.total(), Account().fee(), g(3), shapes['square'](2), "
         "isinstance(account, Account), alias is shared"
     )
-    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, True, True)"
+    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, True, True)"
 
 
 def test_deleting_a_session_erases_it_from_disk(

@@ -137,21 +137,13 @@ class _Named:
     def __init__(self, name: str, value: Any, progress: _Progress) -> None:
         self.name, self.value, self.progress = name, value, progress
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
         self.progress.name = self.name
-        value = self.value
-        if isinstance(value, Expression) and isinstance(value.parent(), CallableExpressions):
-            # Sage pickles `g(x) = x^2` as the bare expression, which comes back uncallable.
-            return _callable_again, (SR(value), value.arguments())
-        return _value, (value,)
+        return _value, (self.value,)
 
 
 def _value(value: Any) -> Any:
     return value
-
-
-def _callable_again(expression: Expression, arguments: tuple[Any, ...]) -> Expression:
-    return expression.function(*arguments)
 
 
 def dump(
@@ -169,7 +161,7 @@ def dump(
         report.failed[name] = reason
     progress = _Progress(budget)
     try:
-        with _defined_here_by_value():
+        with _snapshot_pickling():
             sage_blob, code_part = _pickled(bindings, namespace, progress, report)
     except KeyboardInterrupt:
         raise progress.interrupted(bindings, tracker) from None
@@ -225,23 +217,28 @@ def _pickled(
 
 
 @contextlib.contextmanager
-def _defined_here_by_value() -> Iterator[None]:
-    """While a snapshot is taken, the functions and classes the session defined are not found
-    by name in `__main__` (the session itself): Sage's pickling then refuses them, and they
-    go to cloudpickle, by value. By name, a restore would look for them in the namespace it
-    is still rebuilding. Sage's cached functions name their module in a string, which pickle
-    does not check: those of the session are refused by hand."""
+def _snapshot_pickling() -> Iterator[None]:
+    """How a snapshot pickles what Sage would pickle otherwise.
+
+    The functions and classes the session defined are not found by name in `__main__` (the
+    session itself): Sage's pickling then refuses them, and they go to cloudpickle, by value.
+    By name, a restore would look for them in the namespace it is still rebuilding. Sage's
+    cached functions name their module in a string, which pickle does not check: those of
+    the session are refused by hand. And `g(x) = x^2`, which Sage pickles as the bare
+    expression (it comes back uncallable), is pickled with its arguments.
+    """
     main = sys.modules.get("__main__")
     sys.modules["__main__"] = _ELSEWHERE
-    previous = copyreg.dispatch_table.get(CachedFunction)
-    copyreg.dispatch_table[CachedFunction] = _reduce_cached_function
+    previous = {kind: copyreg.dispatch_table.get(kind) for kind in _REDUCERS}
+    copyreg.dispatch_table.update(_REDUCERS)
     try:
         yield
     finally:
-        if previous is None:
-            copyreg.dispatch_table.pop(CachedFunction, None)
-        else:
-            copyreg.dispatch_table[CachedFunction] = previous
+        for kind, reducer in previous.items():
+            if reducer is None:
+                copyreg.dispatch_table.pop(kind, None)
+            else:
+                copyreg.dispatch_table[kind] = reducer
         if main is not None:
             sys.modules["__main__"] = main
 
@@ -250,6 +247,22 @@ def _reduce_cached_function(function: CachedFunction) -> Any:
     if _defined_in_session(function):
         raise pickle.PicklingError(f"{function.__name__} is a cached function of the session's")
     return function.__reduce__()
+
+
+def _reduce_expression(expression: Expression) -> Any:
+    if isinstance(expression.parent(), CallableExpressions):
+        return _callable_again, (SR(expression), expression.arguments())
+    return expression.__reduce_ex__(2)
+
+
+def _callable_again(expression: Expression, arguments: tuple[Any, ...]) -> Expression:
+    return expression.function(*arguments)
+
+
+_REDUCERS: dict[type, Any] = {
+    CachedFunction: _reduce_cached_function,
+    Expression: _reduce_expression,
+}
 
 
 def _defined_in_session(cached: CachedFunction | CachedMethod) -> bool:
