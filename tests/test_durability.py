@@ -348,7 +348,8 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     """Functions, methods, Sage's cached functions and methods, and `g(x) = ...` functions
     defined in the session come back from a snapshot working as before: they read the
     variables the session has when they run, not copies from the snapshot, and `g` can still
-    be called. Nothing is left out, and the snapshot is the one restored."""
+    be called. So do the session's assumptions, which Sage keeps outside its variables.
+    Nothing is left out, and the snapshot is the one restored."""
     session = create_session(stub)
     code = (
         "rate = 1\nshared = [1, 2]\nalias = shared\n"
@@ -361,7 +362,8 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
         "    def fee(self): return rate\n"
         "account = Account()\n"
         "g(x) = x^2 + 1\n"
-        "shapes = {'square': g}"
+        "shapes = {'square': g}\n"
+        "var('y')\nassume(y > 0)"
     )
     run(stub, code, session)
     wait_for_snapshot(state_dir, session, 1)
@@ -371,9 +373,9 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
     checked = (
         "scaled(2), cached(2), account.total(), Account().fee(), g(3), shapes['square'](2), "
-        "isinstance(account, Account), alias is shared"
+        "sqrt(y^2), isinstance(account, Account), alias is shared"
     )
-    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, True, True)"
+    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, y, True, True)"
 
 
 def test_deleting_a_session_erases_it_from_disk(

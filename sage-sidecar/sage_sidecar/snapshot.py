@@ -30,6 +30,7 @@ from typing import IO, Any
 import cloudpickle
 from sage.misc.cachefunc import CachedFunction, CachedMethod, cached_function, cached_method
 from sage.misc.persist import dumps, loads
+from sage.symbolic.assumptions import assume, assumptions, forget
 from sage.symbolic.callable import CallableSymbolicExpressionRing_class as CallableExpressions
 from sage.symbolic.expression import Expression
 from sage.symbolic.ring import SR
@@ -40,6 +41,8 @@ _FORMAT = 1
 # An interrupt this far into the budget is the server saying the time is up (the worker's clock
 # starts a little after the server's); an earlier one means an evaluation wants the worker.
 _OUT_OF_TIME = 0.9
+# How the session's assumptions (`assume()`) are named in a snapshot's report.
+_ASSUMPTIONS = "assumptions()"
 # Where a snapshot's code refers to the session's namespace (a function's globals): whichever
 # namespace the snapshot is loaded into.
 _SESSION_GLOBALS = "session globals"
@@ -163,6 +166,7 @@ def dump(
     try:
         with _snapshot_pickling():
             sage_blob, code_part = _pickled(bindings, namespace, progress, report)
+            assumed = _assumed(report)
     except KeyboardInterrupt:
         raise progress.interrupted(bindings, tracker) from None
     payload = pickle.dumps(
@@ -172,9 +176,25 @@ def dump(
             "code": code_part,
             "removed": tracker.removed(namespace),
             "unsaved": report.failed,
+            "assumptions": assumed,
         }
     )
     return payload, report
+
+
+def _assumed(report: SnapshotReport) -> bytes | None:
+    """What `assume()` declared, which Sage keeps outside the namespace: without it, a restored
+    session would simplify `sqrt(y^2)` no more."""
+    facts = assumptions()
+    if not facts:
+        return None
+    try:
+        return bytes(dumps(facts, compress=False))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        report.failed[_ASSUMPTIONS] = describe(exc)
+        return None
 
 
 def _pickled(
@@ -353,6 +373,15 @@ def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
             namespace[name] = value
     for name in payload["removed"]:
         namespace.pop(name, None)
+    if payload.get("assumptions") is not None:
+        try:
+            facts = loads(payload["assumptions"], compress=False)
+            forget()
+            assume(*facts)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            report.failed[_ASSUMPTIONS] = describe(exc)
     for name, reason in payload["unsaved"].items():
         report.failed[name] = f"could not be saved: {reason}"
     return report
