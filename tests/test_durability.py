@@ -378,6 +378,17 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, y, True, True)"
 
 
+def test_a_session_restored_from_a_snapshot_keeps_its_preparser_off(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    session = create_session(stub)
+    run(stub, "preparser(False)\nkept = 5", session)
+    wait_for_snapshot(state_dir, session, 1)  # the cell is not replayed: the snapshot has it
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    time.sleep(0.5)
+    assert value(stub, session, "2^3, kept") == "(1, 5)"
+
+
 def test_deleting_a_session_erases_it_from_disk(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:

@@ -652,6 +652,15 @@ def test_what_threads_print_between_evaluations_is_kept_within_a_bound(
     assert one(events, "result").result.text_plain == "2"
 
 
+def test_preparser_false_turns_the_preparser_off_as_in_the_console(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "preparser(False)", session)
+    assert value(stub, session, "2^3, type(2).__name__") == "(1, 'int')"  # Python's xor
+    evaluate(stub, "preparser(True)", session)
+    assert value(stub, session, "2^3, type(2).__name__") == "(8, 'Integer')"
+
+
 def test_cells_run_in_main_so_pickle_finds_what_they_define(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

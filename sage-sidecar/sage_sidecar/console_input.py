@@ -1,11 +1,12 @@
-"""A cell's text as the Sage console takes it, before the preparser sees it, and its `;`.
+"""A cell's text as the Sage console takes it, before the preparser sees it, its `;`, and
+whether the preparser is on.
 
 Code pasted from Sage's documentation, a Python session or an IPython one comes with its
 prompts (`sage: `, `....: `, `>>> `, `In [1]: `), and a paste from an indented block with
 its indent. The console strips both, with IPython's own clean-up steps and Sage's prompt
 stripper; so does this. Without it `sage: 2 + 2` is a valid Python annotation that does
 nothing, and an indented paste is an IndentationError. And as in the console, a cell that
-ends with `;` shows no value.
+ends with `;` shows no value, and `preparser(False)` turns the preparser off.
 
 IPython comes with Sage, whose console it is. Counterpart: `executor`, which preparses and
 runs what comes out.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 from collections.abc import Callable
 
@@ -92,3 +94,10 @@ def silenced(source: str, line: int, column: int) -> bool:
 
 def _ends_with_semicolon(code: str) -> bool:
     return bool(DisplayHook.semicolon_at_end_of_expression(code))  # type: ignore[no-untyped-call]
+
+
+def preparsing() -> bool:
+    """Whether the preparser is on. `preparser(False)` keeps its flag in the console's
+    interpreter module, which is imported only once `preparser` is used."""
+    interpreter = sys.modules.get("sage.repl.interpreter")
+    return interpreter is None or bool(getattr(interpreter, "_do_preparse", True))

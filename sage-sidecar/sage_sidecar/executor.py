@@ -34,7 +34,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar import pyplot_backend, snapshot
-from sage_sidecar.console_input import as_the_console_takes_it, silenced
+from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, console_text
 from sage_sidecar.messages import (
     CellState,
@@ -362,7 +362,9 @@ class Executor:
         """Run the cell; the value of its last expression, which the console would show, or
         None when there is none or a trailing `;` silences it."""
         self._remember_source(name, code)  # as written: tracebacks quote the user's lines
-        source = preparse(as_the_console_takes_it(code))
+        source = as_the_console_takes_it(code)
+        if preparsing():
+            source = preparse(source)
         if ":=" not in source:
             # Most cells are one expression: compiled straight from source, with no AST
             # round trip, they cost a fraction of the general path below.
@@ -377,10 +379,11 @@ class Executor:
         self._rebound = snapshot.binds_names(tree)
         last: ast.Expression | None = None
         quiet = False
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            statement = tree.body.pop()
-            last = ast.Expression(statement.value)
-            quiet = silenced(source, statement.lineno, statement.col_offset)
+        final = tree.body[-1] if tree.body else None
+        if isinstance(final, ast.Expr):
+            tree.body.pop()
+            last = ast.Expression(final.value)
+            quiet = silenced(source, final.lineno, final.col_offset)
         exec(compile(tree, name, "exec", dont_inherit=True), self._namespace)
         if last is None:
             return None

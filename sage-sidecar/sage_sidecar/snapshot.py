@@ -35,6 +35,8 @@ from sage.symbolic.callable import CallableSymbolicExpressionRing_class as Calla
 from sage.symbolic.expression import Expression
 from sage.symbolic.ring import SR
 
+from sage_sidecar.console_input import preparsing
+
 # Names the worker itself manages; never part of a snapshot.
 _UNSAVED = frozenset({"__builtins__", "__name__", "_"})
 _FORMAT = 1
@@ -177,6 +179,7 @@ def dump(
             "removed": tracker.removed(namespace),
             "unsaved": report.failed,
             "assumptions": assumed,
+            "preparse": preparsing(),
         }
     )
     return payload, report
@@ -373,6 +376,10 @@ def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
             namespace[name] = value
     for name in payload["removed"]:
         namespace.pop(name, None)
+    if payload.get("preparse") is False:  # `preparser(False)`, which Sage keeps outside too
+        from sage.repl.interpreter import preparser
+
+        preparser(False)
     if payload.get("assumptions") is not None:
         try:
             facts = loads(payload["assumptions"], compress=False)
