@@ -652,6 +652,13 @@ def test_what_threads_print_between_evaluations_is_kept_within_a_bound(
     assert one(events, "result").result.text_plain == "2"
 
 
+def test_each_session_draws_its_own_random_numbers(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    """As each Sage console does: not the seed the forkserver drew once for all of them."""
+    draw = "initial_seed(), ZZ.random_element(10^30)"
+    draws = {value(stub, create_session(stub), draw) for _ in range(3)}
+    assert len(draws) == 3, draws
+
+
 def test_preparser_false_turns_the_preparser_off_as_in_the_console(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

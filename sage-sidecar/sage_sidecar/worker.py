@@ -48,6 +48,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the forkserver's own is for it alone
     _release_forkserver()
     _multiprocessing_as_in_the_console()
+    _own_random_seed()
     _die_with_parent()
     from sage_sidecar.executor import Executor, open_proc_files
 
@@ -146,6 +147,15 @@ def _multiprocessing_as_in_the_console() -> None:
     multiprocessing.set_start_method("fork", force=True)
     multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
     _own_authkey()
+
+
+def _own_random_seed() -> None:
+    """Sage seeds its random state when it is imported, which was once, in the forkserver:
+    every session would draw the same "random" numbers (`random()`, `random_matrix`,
+    `random_prime`). Each worker takes a seed of its own, as each console start does."""
+    from sage.misc.randstate import set_random_seed
+
+    set_random_seed()
 
 
 def _own_authkey() -> None:
