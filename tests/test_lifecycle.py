@@ -191,8 +191,10 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def test_no_process_outlives_a_sigkilled_sidecar() -> None:
-    sidecar = start_sidecar("--warm-workers", "2")
+def test_no_process_or_forkserver_socket_outlives_a_sigkilled_sidecar() -> None:
+    temporary = Path(tempfile.mkdtemp(prefix="sage-kill-"))
+    temporary.chmod(0o755)
+    sidecar = start_sidecar("--warm-workers", "2", env={"TMPDIR": str(temporary)})
     stub = sidecar.stub()
     session = create_session(stub)
     # A worker with a helper process of its own, busy when the sidecar dies.
@@ -207,8 +209,11 @@ def test_no_process_outlives_a_sigkilled_sidecar() -> None:
     try:
         assert sidecar.stop(signal.SIGKILL) == -signal.SIGKILL
         assert sidecar.leftover_processes() == []
+        # The server's multiprocessing directory, where the forkserver's socket was.
+        assert list(temporary.glob("pymp-*")) == []
     finally:
         sidecar.kill_leftovers()
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def test_invalid_configuration_exits_with_a_clear_message() -> None:

@@ -8,15 +8,20 @@ forkserver checks who connected (SO_PEERCRED, which the kernel fills in) and dro
 but the server before reading a byte, so a worker can neither fork through it nor stall it.
 
 Installed by `preload`, in the forkserver, before the stdlib's `forkserver.main` makes its
-listening socket.
+listening socket. The socket lives in the server's multiprocessing directory (`pymp-*`), which
+the server removes as it exits; when the server was killed instead, the forkserver removes it
+as it exits in turn.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import logging
 import os
+import select
+import shutil
 import socket
 import struct
 import sys
@@ -25,12 +30,20 @@ from types import ModuleType
 from typing import Any
 
 _PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
+# How long the forkserver, exiting, waits to see the server end before it keeps the server's
+# directory: a server that lives on (only the forkserver was stopped) needs it.
+_SERVER_EXIT_WAIT_SECONDS = 1.0
 
 
 def serve_only(server_pid: int) -> None:
     """Make `forkserver.main` refuse connections from any process but `server_pid`."""
 
     class ServerOnly(socket.socket):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            with contextlib.suppress(OSError):
+                _removed_once_orphaned(self.getsockname(), server_pid)
+
         def accept(self) -> tuple[socket.socket, Any]:
             connection, address = super().accept()
             credentials = connection.getsockopt(
@@ -49,6 +62,36 @@ def serve_only(server_pid: int) -> None:
     guarded.__dict__.update(vars(socket))
     guarded.socket = ServerOnly  # type: ignore[attr-defined]
     forkserver.socket = guarded  # type: ignore[attr-defined]
+
+
+def _removed_once_orphaned(address: Any, server_pid: int) -> None:
+    """At exit, remove the listener's directory if the server is gone: it would have removed
+    it itself, but not once killed. While the server lives, the directory stays: the server
+    starts a new forkserver there should this one end."""
+    directory = os.path.dirname(address) if isinstance(address, str) else ""
+    if not os.path.basename(directory).startswith("pymp-"):
+        return
+    forkserver = os.getpid()
+
+    def remove() -> None:
+        # Workers inherit the handler; only the forkserver, with the server gone, acts on it.
+        if os.getpid() == forkserver and _gone(server_pid):
+            shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(remove)
+
+
+def _gone(pid: int, wait: float = _SERVER_EXIT_WAIT_SECONDS) -> bool:
+    """Whether the server has ended, waiting a little: the forkserver learns of its end when
+    the server's files close, a moment before the kernel has made the server a zombie."""
+    try:
+        handle = os.pidfd_open(pid)
+    except OSError:  # no such process
+        return True
+    try:
+        return bool(select.select([handle], [], [], wait)[0])
+    finally:
+        os.close(handle)
 
 
 def _log_refusal(pid: int, uid: int) -> None:
