@@ -24,7 +24,7 @@ import traceback
 import types
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import matplotlib
 from opentelemetry import trace
@@ -516,19 +516,11 @@ def _network_refused(exc: BaseException) -> bool:
     refusing the network: a name that does not resolve, or an Internet socket refused.
     Libraries wrap these (urllib's URLError, urllib3's NewConnectionError), so the chain is
     searched."""
-    pending: list[BaseException | None] = [exc]
-    seen: set[int] = set()
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, socket.gaierror) or (
-            isinstance(current, PermissionError) and _raised_making_a_socket(current)
-        ):
-            return True
-        pending += (current.__cause__, current.__context__)
-    return False
+    return any(
+        isinstance(current, socket.gaierror)
+        or (isinstance(current, PermissionError) and _raised_making_a_socket(current))
+        for current in _chain(exc)
+    )
 
 
 def _raised_making_a_socket(exc: BaseException) -> bool:
@@ -603,17 +595,26 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
 def _no_carets_in_cells(described: traceback.TracebackException) -> None:
     """A cell's frames show the line as written, but their columns are the preparsed code's:
     carets under them would point at the wrong place, so they go (chained exceptions too)."""
+    for current in _chain(described):
+        for frame in current.stack:
+            if frame.filename.startswith("<cell "):
+                frame.colno = frame.end_colno = None
+
+
+_Chained = TypeVar("_Chained", BaseException, traceback.TracebackException)
+
+
+def _chain(first: _Chained) -> Iterator[_Chained]:
+    """`first` and every exception it was raised from or while handling, each once."""
     seen: set[int] = set()
-    pending: list[traceback.TracebackException | None] = [described]
+    pending: list[_Chained | None] = [first]
     while pending:
         current = pending.pop()
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        for frame in current.stack:
-            if frame.filename.startswith("<cell "):
-                frame.colno = frame.end_colno = None
-        pending += [current.__cause__, current.__context__]
+        yield current
+        pending += (current.__cause__, current.__context__)
 
 
 def _wire_name(name: Any) -> str:
