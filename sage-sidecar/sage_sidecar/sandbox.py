@@ -85,6 +85,11 @@ class Confinement:
     scratch: str
     report: dict[str, str]
 
+    @property
+    def offline(self) -> bool:
+        """Whether the worker has no network at all: not where only TCP is refused."""
+        return self.report.get("network", "").startswith("none")
+
 
 # The uid of its own this worker takes when the sidecar starts as root (unique among live
 # processes); None when workers keep the sidecar's. Clones, forks of a worker, inherit it.

@@ -59,9 +59,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     conn = WorkerEnd(channel.socket_of(end))
     capture = OutputCapture(conn.send)
     capture.install()
-    # Offline only where the sandbox took the network away whole, as its report says.
-    offline = confinement.report.get("network", "").startswith("none")
-    executor = Executor(capture, offline=offline)
+    executor = Executor(capture, offline=confinement.offline)
     executor.install_interrupt_handler()
     conn.send(WorkerReady(os.getpid(), confinement.scratch, tuple(confinement.report.items())))
     executor.rest()
