@@ -5,6 +5,7 @@ These run against a sidecar with small limits, so hitting them is quick.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -236,6 +237,30 @@ def test_killed_worker_ends_the_evaluation_in_band_and_rolls_back(
     assert one(evaluate(stub, "kept", session), "result").result.text_plain == "'committed'"
     new_pid = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.worker_pid
     assert new_pid not in (0, pid)
+
+
+def test_a_worker_that_dies_is_seen_dead_while_a_process_it_forked_lives_on(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """The forked process holds a copy of the worker's socket, as the one Sage forks to kill
+    an interface's program in the background (`gp.quit()`, `reset()`) does for 5 s or more;
+    this one would hold it for ten minutes."""
+    session = create_session(stub)
+    evaluate(stub, "kept = 'committed'", session)
+    code = (
+        "import os, time\nchild = os.fork()\nif not child:\n    time.sleep(600)\n    os._exit(0)\n"
+        "child"
+    )
+    holder = int(one(evaluate(stub, code, session), "result").result.text_plain)
+    try:
+        events = evaluate(stub, "import os\nos._exit(3)", session, deadline=60)
+        assert one(events, "error").error.ename == "WorkerDied"
+        assert "exit status 3" in one(events, "error").error.evalue
+        assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED
+        assert one(evaluate(stub, "kept", session), "result").result.text_plain == "'committed'"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(holder, signal.SIGKILL)
 
 
 def test_worker_ignoring_interrupts_is_killed_after_the_grace(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import array
 import asyncio
 import collections
+import contextlib
 import io
 import logging
 import os
@@ -165,6 +166,15 @@ class ServerEnd(asyncio.Protocol):
         if transport is not None:
             transport.abort()
         self._closed(forged)
+
+    def stop_reading_at_end(self) -> None:
+        """Read what the worker sent, then end as at EOF, whoever else holds its socket."""
+        if self._transport is None:
+            return
+        # Through a duplicate: uvloop's transports refuse `shutdown` on their own socket.
+        fd = self._transport.get_extra_info("socket").fileno()
+        with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as duplicate:
+            duplicate.shutdown(socket.SHUT_RD)
 
     @property
     def open(self) -> bool:

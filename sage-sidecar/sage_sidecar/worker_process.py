@@ -95,6 +95,7 @@ class WorkerProcess:
         self._limits = limits
         self._loop = asyncio.get_running_loop()
         self._end = ServerEnd(self._deliver, self._closed, limits)
+        self._pidfd = -1
 
     @classmethod
     async def attach(
@@ -113,7 +114,30 @@ class WorkerProcess:
             pid = process.pid or 0
         worker = cls(process, starter, pid, limits)
         await worker._loop.create_unix_connection(lambda: worker._end, sock=end)
+        worker._watch_exit()
         return worker
+
+    def _watch_exit(self) -> None:
+        """Learn of the worker's end from the kernel too, not from its socket alone: a
+        process it forked holds a copy of the socket, which keeps the end from showing there.
+        Sage forks one whenever an interface (GAP, Maxima, PARI/GP) quits, to kill the
+        interface's program in the background, and it lives 5 s or more."""
+        try:
+            self._pidfd = os.pidfd_open(self.pid)
+        except OSError:  # gone already, or never ours to watch: the socket tells
+            return
+        self._loop.add_reader(self._pidfd, self._exited)
+
+    def _exited(self) -> None:
+        self._unwatch_exit()
+        # What the worker sent before it ended is read first; then the end shows as EOF.
+        self._end.stop_reading_at_end()
+
+    def _unwatch_exit(self) -> None:
+        if self._pidfd >= 0:
+            self._loop.remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = -1
 
     async def wait_ready(self, timeout: float) -> None:
         try:
@@ -314,6 +338,7 @@ class WorkerProcess:
             log.error("Sage worker %d sent a forged message (%s); killing it", self.pid, forged)
             self._forged = str(forged)
             self.kill()
+        self._unwatch_exit()
         if self.alive:
             self.alive = False
             self._end.close()
