@@ -383,6 +383,23 @@ def test_timeout_gives_timed_out_and_the_session_lives_on(
     assert one(evaluate(stub, "kept + 1", session), "result").result.text_plain == "43"
 
 
+def test_an_interrupted_cells_own_clean_up_is_not_interrupted_again(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """As one Ctrl-C in the console: Sage's interfaces answer it by interrupting GAP or
+    Maxima and waiting for its prompt, which a second KeyboardInterrupt would break."""
+    worker = worker_pid(stub, session)
+    code = (
+        "import time\ntry:\n    sleep(60)\nexcept KeyboardInterrupt:\n"
+        "    time.sleep(1)\n    cleaned = True\n    raise"
+    )
+    events = evaluate(stub, code, session, timeout=1)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_TIMED_OUT
+    assert one(events, "error").error.ename == "TimeoutError"
+    assert value(stub, session, "cleaned") == "True"
+    assert worker_pid(stub, session) == worker
+
+
 def test_cancelled_call_interrupts_sage(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
     evaluate(stub, "ticks = 0", session)
     call = stub.Evaluate(

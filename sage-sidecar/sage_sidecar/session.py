@@ -77,7 +77,10 @@ _CLONE_TIMEOUT = 30.0
 # How long listing a session's variables may take: their reprs are user code.
 _VARIABLES_TIMEOUT = 10.0
 # A worker takes SIGINT only while a cell runs; one sent as the cell was still on its way in
-# is dropped. The interrupt is sent once more after this long if the cell is still running.
+# is dropped. An interrupt sent within this long of the cell is sent once more after this long
+# if the cell is still running. A later one is not: it reached the cell, and a second would
+# land in the clean-up of the first, as a second Ctrl-C does in the console (Sage's interfaces
+# answer the first by interrupting GAP or Maxima and waiting for its prompt).
 _INTERRUPT_AGAIN_SECONDS = 0.2
 
 
@@ -247,7 +250,9 @@ class Session:
         if self._kill_timer is None:
             loop = asyncio.get_running_loop()
             self._kill_timer = loop.call_later(self._settings.interrupt_grace_seconds, worker.kill)
-            loop.call_later(_INTERRUPT_AGAIN_SECONDS, self._interrupt_again, self._current)
+            run = self._current
+            if run is not None and time.monotonic() - run.began < _INTERRUPT_AGAIN_SECONDS:
+                loop.call_later(_INTERRUPT_AGAIN_SECONDS, self._interrupt_again, run)
 
     def _interrupt_again(self, run: EvaluationRun | None) -> None:
         worker = self.worker

@@ -102,7 +102,7 @@ class SidecarSettings(BaseSettings):
         2.0,
         gt=0,
         description="How long an interrupted evaluation may take to stop before its worker "
-        "is killed (its variables are then lost).",
+        "is killed; the session is then restored, as before that evaluation, in a fresh worker.",
     )
     snapshot_timeout_seconds: float = Field(
         5.0,
