@@ -283,6 +283,24 @@ def test_an_ipython_shell_escape_gets_a_hint_of_what_to_use_instead(
         assert "subprocess.run(" in error.traceback
 
 
+def test_installing_a_package_from_a_cell_gets_a_hint_of_what_there_is_instead(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in (
+        "%pip install pandas",
+        "!pip install pandas",
+        "pip install pandas",
+        "!sage -pip install pandas",
+        "%conda install pandas",
+        "!uv pip install pandas",
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError"
+        assert "Installing packages from a cell is not supported" in error.traceback, code
+        assert "walltime()" not in error.traceback  # not taken for a magic like %time
+        assert "subprocess.run(" not in error.traceback  # nor for a shell escape
+
+
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

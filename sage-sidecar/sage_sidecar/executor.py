@@ -78,6 +78,8 @@ _MAX_LISTING_BYTES = 1 << 20
 _MAX_ERROR_NAME = 256
 # IPython's `!ls` and `files = !ls`, which are no Python.
 _SHELL_ESCAPE = re.compile(r"(\w+\s*=\s*)?!")
+# `%pip install x`, `!pip install x`, `pip install x`, `!sage -pip install x`, `%conda ...`.
+_INSTALL = re.compile(r"[%!]?\s*(sage\s+-+)?(uv\s+)?(pip3?|conda|mamba)\s+install\b")
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
 _OFFLINE = (
@@ -571,7 +573,15 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
         if written.strip():
             exc.text, exc.offset, exc.end_offset = written, None, None
             line = as_the_console_takes_it(written).strip()
-            if line.startswith(("%", "time ")):
+            if _INSTALL.match(line):
+                exc.add_note(
+                    "Installing packages from a cell is not supported here: Sage code runs in "
+                    "sandboxed workers of a fixed installation. Sage and its usual companions "
+                    "(numpy, scipy, sympy, networkx, matplotlib...) are there to import; "
+                    "anything else has to be installed in the sidecar's environment by whoever "
+                    "runs it."
+                )
+            elif line.startswith(("%", "time ")):
                 exc.add_note(
                     "IPython magics (%time, %timeit, %display...) and the console's `time` "
                     "prefix are not supported here: use walltime(), cputime() or "
