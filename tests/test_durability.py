@@ -271,6 +271,22 @@ def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> 
     assert worker_pid(stub, clone.session_id) != worker_pid(stub, source)
 
 
+def test_a_clone_and_its_source_never_share_an_interfaces_process(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """PARI/GP here; GAP, Maxima and Singular run the same way, as programs the worker talks to
+    over a terminal, which a fork would share."""
+    source = create_session(stub)
+    run(stub, "gp.eval('t = 5'); five = gp('t')", source)
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session.session_id
+    assert value(stub, clone, "gp.eval('t')") == "'t'"  # its own fresh GP, as after a restart
+    assert "no longer running" in value(stub, clone, "five")
+    run(stub, "gp.eval('t = 6')", clone)
+    assert value(stub, source, "gp.eval('t'), five") == "('5', 5)"
+    assert value(stub, clone, "gp.eval('t')") == "'6'"
+    assert value(stub, source, "gp.pid()") != value(stub, clone, "gp.pid()")
+
+
 def test_a_key_that_is_not_a_name_is_snapshotted_without_costing_the_worker(
     durable: SidecarProcess, stub: sage_pb2_grpc.SageServiceStub
 ) -> None:

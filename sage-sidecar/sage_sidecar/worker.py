@@ -130,6 +130,7 @@ def _become_clone(
     """
     os.setpgrp()
     _own_authkey()
+    _leave_interfaces_to_the_source()
     mounts = confinement.report.get("scratch") == "private tmpfs"
     family = os.path.dirname(confinement.scratch)
     confinement.scratch = sandbox.new_scratch(spec, mounts, family)
@@ -154,6 +155,27 @@ def _own_random_seed() -> None:
     from sage.misc.randstate import set_random_seed
 
     set_random_seed()
+
+
+def _leave_interfaces_to_the_source() -> None:
+    """The programs of Sage's interfaces that the source started (GAP, Maxima, PARI/GP,
+    Singular) are not the clone's: their terminals came with the fork, and a clone that talked
+    to them too would mix its answers with the source's. The clone forgets them, as Sage's own
+    fork-based `@parallel` does, and starts programs of its own on first use; the objects that
+    lived in the source's say they are no longer valid. Its copies of their terminals are
+    closed, so that a program still ends when the source does."""
+    from sage.interfaces.quit import expect_objects, invalidate_all
+
+    terminals = []
+    for reference in expect_objects:
+        interface = reference()
+        spawned = getattr(interface, "_expect", None)
+        if spawned is not None:
+            terminals.append(spawned.ptyproc.fileobj)
+    invalidate_all()  # keeps each spawned program's handle alive, never to close it
+    for terminal in terminals:
+        with contextlib.suppress(OSError):
+            terminal.close()
 
 
 def _own_authkey() -> None:
