@@ -18,6 +18,8 @@ from concurrent.futures import Executor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+import psutil
+
 from sage_sidecar import channel, sandbox
 from sage_sidecar.channel import ForgedFrame, FrameLimits, ServerEnd
 from sage_sidecar.messages import (
@@ -54,6 +56,10 @@ _REPLY_TO: dict[type, type[SnapshotWritten | Restored | VariablesListed]] = {
     ListVariables: VariablesListed,
 }
 
+
+# Replies a worker may have waiting to be read: one asked for, and a few that came after
+# their requests gave up. More are sent by Sage code, to make the server hold them.
+_MAX_UNREAD_REPLIES = 16
 
 # What a worker prints while no cell runs (a thread a cell left running) is kept for the
 # session's next evaluation, up to this many characters.
@@ -153,12 +159,15 @@ class WorkerProcess:
         self.scratch, self.sandbox = message.scratch, message.sandbox
 
     def send(self, message: EvaluateCell | TakeSnapshot | Restore | Clone | ListVariables) -> None:
-        # A reply that came after its request gave up is no answer to this one.
+        self._forget_late_replies()
+        self._end.send(message)
+
+    def _forget_late_replies(self) -> None:
+        # A reply that came after its request gave up is no answer to the next one.
         while not self._inbox.empty():
             if self._inbox.get_nowait() is None:
                 self._inbox.put_nowait(None)
                 break
-        self._end.send(message)
 
     async def request(
         self, message: TakeSnapshot | Restore | ListVariables, timeout: float, *, grace: float = 0.0
@@ -216,6 +225,7 @@ class WorkerProcess:
         """A new worker forked from this idle one, with a copy of its namespace; None if it
         did not answer. CloneRefused if it could not fork."""
         ours, theirs = socket.socketpair()
+        self._forget_late_replies()
         with theirs:
             if not self._end.send_with_fd(Clone(), theirs.fileno()):
                 ours.close()
@@ -233,6 +243,12 @@ class WorkerProcess:
             if reply is not None:
                 raise CloneRefused(reply.error)
             return None
+        if not _is_child(reply.pid, self.pid):
+            # The server signals and kills its workers: a pid taken on trust could be its own.
+            ours.close()
+            claim = f"it named process {reply.pid}, which is not its child, as its clone"
+            self._closed(ForgedFrame(claim))
+            raise CloneFailed(f"its worker {claim}")
         clone = await WorkerProcess.attach(
             None, ours, self._starter, limits=self._limits, pid=reply.pid
         )
@@ -329,6 +345,8 @@ class WorkerProcess:
             self.kill()
             self._end.close()
         elif isinstance(message, _REPLIES):
+            if self._inbox.qsize() >= _MAX_UNREAD_REPLIES:
+                raise ForgedFrame(f"it sent over {_MAX_UNREAD_REPLIES} replies nobody read")
             self._inbox.put_nowait(message)
         else:
             raise ForgedFrame(f"a {type(message).__name__} is not a worker's message")
@@ -353,3 +371,10 @@ class WorkerProcess:
                     self._loop.run_in_executor(None, sandbox.remove_scratch, scratch)
                 except RuntimeError:  # the server is shutting down: no executor is left
                     sandbox.remove_scratch(scratch)
+
+
+def _is_child(pid: int, parent: int) -> bool:
+    try:
+        return pid > 0 and psutil.Process(pid).ppid() == parent
+    except psutil.Error:
+        return False

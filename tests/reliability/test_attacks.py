@@ -286,6 +286,46 @@ def test_worker_cannot_kill_another_sessions_worker(
     assert after == pid, f"the victim's worker was killed: {outcomes}"
 
 
+# Sage code that answers the server's next clone request, just before the worker forks the
+# clone, with a message of the right kind that names `{pid}` as the clone.
+_CLAIM_A_CLONE = """\
+import gc, os
+from sage_sidecar.messages import Cloned
+end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')
+os.register_at_fork(before=lambda: end.send(Cloned({pid}r)))
+"""
+
+
+def test_worker_cannot_name_the_server_as_its_clone(
+    disposable: SidecarProcess, figures: dict[str, object]
+) -> None:
+    """The server signals and kills the processes it takes for workers. A worker that names
+    the server as the clone it forked gets its clone refused, and nothing else: the server
+    keeps serving, and other sessions keep their workers."""
+    stub = disposable.stub()
+    bystander, attacker = create_session(stub), create_session(stub)
+    run_events(stub, "kept = 1", bystander)
+    before = stub.GetSession(pb.GetSessionRequest(session_id=bystander)).session.worker_pid
+    run_events(stub, "mine = 2\n" + _CLAIM_A_CLONE.format(pid=disposable.pid), attacker)
+    clone_pid = 0
+    try:
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=attacker), timeout=60)
+    except grpc.RpcError as error:
+        figures["clone"] = f"{error.code().name}: {error.details()}"
+    else:
+        clone_pid = clone.session.worker_pid
+        figures["clone"] = f"made, with worker {clone_pid} (the server is {disposable.pid})"
+        stub.DeleteSession(pb.DeleteSessionRequest(session_id=clone.session.session_id))
+    time.sleep(1)
+    assert disposable.process.poll() is None, "the server exited"
+    assert clone_pid != disposable.pid, "the server was taken for the clone's worker"
+    assert still_serving(disposable)
+    assert value_of(stub, attacker, "mine") == "2"
+    info = stub.GetSession(pb.GetSessionRequest(session_id=bystander), timeout=10).session
+    assert info.worker_pid == before
+    assert value_of(stub, bystander, "kept") == "1"
+
+
 # Sage code that writes one frame of its own to every Unix socket it holds, its channel to the
 # server among them: a 4-byte big-endian length, then `{body}`.
 _FORGE = """\
@@ -334,6 +374,27 @@ def test_worker_cannot_run_code_in_the_server_through_its_channel(
     assert value_of(stub, attacker, "mine") == "2"
     after = stub.GetSession(pb.GetSessionRequest(session_id=attacker)).session.worker_pid
     assert after != before
+    assert value_of(stub, bystander, "kept") == "1"
+
+
+def test_worker_cannot_make_the_server_hold_replies_it_never_asked_for(
+    stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
+) -> None:
+    """Replies of the right kind, sent unasked and without end, would pile up in the server
+    until the session's next request: the worker that sends them is killed, and the session
+    comes back at its last committed state."""
+    bystander, attacker = create_session(stub), create_session(stub)
+    run_events(stub, "kept = 1", bystander)
+    run_events(stub, "mine = 2", attacker)
+    code = (
+        "import gc\nfrom sage_sidecar.messages import Cloned\n"
+        "end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')\n"
+        "for _ in range(10000r):\n    end.send(Cloned(0r, error='unasked'))"
+    )
+    events = run_events(stub, code, attacker)
+    figures["outcome"] = error_of(events) or "no error"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED, figures["outcome"]
+    assert value_of(stub, attacker, "mine") == "2"
     assert value_of(stub, bystander, "kept") == "1"
 
 
