@@ -500,12 +500,14 @@ def sage_user_paths() -> list[tuple[Any, str, str]]:
 
 
 def remove_scratch(path: str) -> None:
-    """Remove a worker's scratch, and its family directory once no clone's is left there."""
-    shutil.rmtree(path, ignore_errors=True)
+    """Remove a worker's scratch, and its family directory once no clone's is left there.
+    Nothing but a directory in a family is removed: the path came from the worker."""
     family = os.path.dirname(path)
-    if os.path.basename(family).startswith(SCRATCH_PREFIX):
-        with contextlib.suppress(OSError):  # not empty: a clone's scratch is still there
-            os.rmdir(family)
+    if not os.path.basename(family).startswith(SCRATCH_PREFIX):
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: a clone's scratch is still there
+        os.rmdir(family)
 
 
 def remove_abandoned_scratch(*parents: str) -> list[str]:

@@ -248,7 +248,7 @@ class WorkerProcess:
             ours.close()
             claim = f"it named process {reply.pid}, which is not its child, as its clone"
             self._closed(ForgedFrame(claim))
-            raise CloneFailed(f"its worker {claim}")
+            raise CloneFailed(f"its worker was killed: {claim}")
         clone = await WorkerProcess.attach(
             None, ours, self._starter, limits=self._limits, pid=reply.pid
         )
@@ -256,6 +256,17 @@ class WorkerProcess:
             await clone.wait_ready(timeout)
         except RuntimeError as exc:  # the clone's own failure is in the log
             raise CloneFailed(str(exc)) from exc
+        # The server removes a worker's scratch when it ends: the clone's must be where the
+        # clone makes it, beside its source's, whatever the clone says.
+        family = os.path.dirname(self.scratch)
+        if not family or clone.scratch != os.path.join(family, str(clone.pid)):
+            claim = f"its clone named {clone.scratch[:200]!r} as its scratch directory"
+            clone.scratch = ""
+            clone.kill()
+            if not family:  # the source ended meanwhile, and its scratch went with it
+                return None
+            self._closed(ForgedFrame(claim))
+            raise CloneFailed(f"its worker was killed: {claim}")
         return clone
 
     async def _next(self) -> Reply | None:

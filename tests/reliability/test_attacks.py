@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import tempfile
@@ -375,6 +376,51 @@ def test_worker_cannot_run_code_in_the_server_through_its_channel(
     after = stub.GetSession(pb.GetSessionRequest(session_id=attacker)).session.worker_pid
     assert after != before
     assert value_of(stub, bystander, "kept") == "1"
+
+
+# Sage code that, in the clone its worker forks next, says first on the clone's channel that
+# the clone's scratch directory, which the server removes when the clone ends, is `{path}`.
+_CLAIM_A_SCRATCH = """\
+import os, socket
+from sage_sidecar.channel import encode
+from sage_sidecar.messages import WorkerReady
+def claim():
+    for fd in range(3r, 256r):
+        try:
+            sock = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        if sock.family == socket.AF_UNIX:
+            os.write(fd, encode(WorkerReady(os.getpid(), {path!r})))
+        sock.close()
+os.register_at_fork(after_in_child=claim)
+"""
+
+
+def test_worker_cannot_have_the_server_remove_a_directory_of_its_choosing(
+    disposable: SidecarProcess, figures: dict[str, object]
+) -> None:
+    """The server removes a clone's scratch directory when the clone ends. A clone that names
+    another directory as its scratch is refused, and that directory is left alone."""
+    target = Path(tempfile.mkdtemp(prefix="not-a-scratch-"))
+    (target / "kept").write_text("kept")
+    stub = disposable.stub()
+    attacker = create_session(stub)
+    run_events(stub, "mine = 2\n" + _CLAIM_A_SCRATCH.format(path=str(target)), attacker)
+    try:
+        try:
+            clone = stub.CloneSession(pb.CloneSessionRequest(session_id=attacker), timeout=60)
+        except grpc.RpcError as error:
+            figures["clone"] = f"{error.code().name}: {error.details()}"
+        else:
+            figures["clone"] = "made"
+            stub.DeleteSession(pb.DeleteSessionRequest(session_id=clone.session.session_id))
+        stub.DeleteSession(pb.DeleteSessionRequest(session_id=attacker))
+        time.sleep(1)
+        assert (target / "kept").exists(), "the server removed the directory the clone named"
+        assert still_serving(disposable)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def test_worker_cannot_make_the_server_hold_replies_it_never_asked_for(
