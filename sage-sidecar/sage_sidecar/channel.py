@@ -112,6 +112,7 @@ class ServerEnd(asyncio.Protocol):
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
         self._fd_socket: socket.socket | None = None
+        self.received = 0  # bytes of the frames delivered so far
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)
@@ -123,6 +124,7 @@ class ServerEnd(asyncio.Protocol):
                 (size,) = _HEADER.unpack_from(data)
                 if size == len(data) - _HEADER.size:
                     self._check_size(size)
+                    self.received += size
                     self._deliver(decode_from_worker(memoryview(data)[_HEADER.size :]))
                     return
             self._buffer += data
@@ -142,6 +144,7 @@ class ServerEnd(asyncio.Protocol):
             with memoryview(buffer) as view:
                 message = decode_from_worker(view[_HEADER.size : end])
             del buffer[:end]
+            self.received += size
             self._deliver(message)
             if self._transport is None or self._transport.is_closing():
                 return

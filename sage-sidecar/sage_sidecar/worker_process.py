@@ -84,7 +84,8 @@ class WorkerProcess:
         self._inbox: asyncio.Queue[Reply | None] = asyncio.Queue()
         # Where a running cell's events go as they arrive, and None once the worker is gone;
         # output that comes while no cell runs (a stray thread's) is kept in `_stray`.
-        self.sink: Callable[[EventBatch | None], None] | None = None
+        self._sink: Callable[[EventBatch | None], None] | None = None
+        self._sunk_from = 0  # bytes received before the cell that `_sink` serves
         self._stray: list[Stream] = []
         self._stray_chars = 0
         self._stray_dropped = 0  # characters and displays beyond MAX_STRAY_CHARS
@@ -144,6 +145,15 @@ class WorkerProcess:
             self._loop.remove_reader(self._pidfd)
             os.close(self._pidfd)
             self._pidfd = -1
+
+    @property
+    def sink(self) -> Callable[[EventBatch | None], None] | None:
+        return self._sink
+
+    @sink.setter
+    def sink(self, sink: Callable[[EventBatch | None], None] | None) -> None:
+        self._sink = sink
+        self._sunk_from = self._end.received
 
     async def wait_ready(self, timeout: float) -> None:
         try:
@@ -344,8 +354,12 @@ class WorkerProcess:
 
     def _deliver(self, message: object) -> None:
         if isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message):
-            if self.sink is not None:
-                self.sink(message)
+            if self._sink is not None:
+                # The worker cuts a cell's output at its limits, which one frame may hold: more
+                # was written past them, and the server would hold it all until the cell ends.
+                if self._end.received - self._sunk_from > self._limits.events:
+                    raise ForgedFrame("it sent more events in one evaluation than its limits allow")
+                self._sink(message)
             else:
                 self._keep_stray(message)
         elif isinstance(message, WorkerFailed):
@@ -372,7 +386,7 @@ class WorkerProcess:
             self.alive = False
             self._end.close()
             self._inbox.put_nowait(None)
-            sink, self.sink = self.sink, None
+            sink, self._sink = self._sink, None
             if sink is not None:
                 sink(None)
             # Taken, so that `remove_scratch` at shutdown does not remove it a second time.

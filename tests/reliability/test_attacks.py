@@ -423,6 +423,28 @@ def test_worker_cannot_have_the_server_remove_a_directory_of_its_choosing(
         shutil.rmtree(target, ignore_errors=True)
 
 
+def test_worker_cannot_send_more_output_than_the_limits_by_writing_to_its_channel(
+    stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
+) -> None:
+    """The worker cuts a cell's output at the limits; output events written to the channel
+    directly would bypass that, and the server holds an evaluation's events until it ends.
+    Past what the limits allow the worker is killed, and the session comes back at its last
+    committed state."""
+    attacker = create_session(stub)
+    run_events(stub, "mine = 2", attacker)
+    code = (
+        "import gc\nfrom sage_sidecar.messages import Stream\n"
+        "end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')\n"
+        "chunk = 'x' * 2^20\nfor _ in range(64r):\n    end.send((Stream('stdout', chunk),))"
+    )
+    events = run_events(stub, code, attacker)
+    received = sum(len(e.stdout.text) for e in events if e.HasField("stdout"))
+    figures["outcome"] = f"{error_of(events) or 'no error'}; {received >> 20} MiB received"
+    assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED, figures["outcome"]
+    assert received < 32 << 20
+    assert value_of(stub, attacker, "mine") == "2"
+
+
 def test_worker_cannot_make_the_server_hold_replies_it_never_asked_for(
     stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
 ) -> None:
