@@ -418,6 +418,20 @@ def test_an_interrupted_cells_own_clean_up_is_not_interrupted_again(
     assert worker_pid(stub, session) == worker
 
 
+def test_sages_alarm_raises_alarm_interrupt_as_in_the_console(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`alarm(seconds)` is Sage's own time limit: the cell's error, not an interrupt from the
+    caller, in Python code as inside PARI."""
+    for code in ("alarm(0.3)\nwhile True: pass", "alarm(0.3)\nfactor(2^997 - 1)"):
+        events = evaluate(stub, code, session)
+        assert one(events, "error").error.ename == "AlarmInterrupt", code
+        assert finished_of(events).status == pb.EVALUATION_STATUS_ERROR, code
+    code = "alarm(0.3)\ntry:\n    sleep(30)\nexcept AlarmInterrupt:\n    caught = True"
+    assert finished_of(evaluate(stub, code, session)).status == OK
+    assert value(stub, session, "caught") == "True"
+
+
 def test_cancelled_call_interrupts_sage(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
     evaluate(stub, "ticks = 0", session)
     call = stub.Evaluate(

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import matplotlib
+from cysignals.signals import AlarmInterrupt
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
@@ -331,21 +332,27 @@ class Executor:
                 pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
+                if isinstance(exc, AlarmInterrupt):  # Sage's `alarm()`: the cell's own limit
+                    return self._failed(exc, name)
                 # Stopped: a second interrupt (sent again, or by another caller) must not land
                 # in the clean-up, where nothing would catch it and the worker would die.
                 self._running = False
                 pyplot_backend.close_open_figures()  # not this cell's business any more
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
-                if self._offline and _network_refused(exc):
-                    exc.add_note(_OFFLINE)
-                error = _described(exc, name)
-                self._running = False  # as above: nothing below would catch an interrupt
-                pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
-                return EvaluationStatus.ERROR, [error]
+                return self._failed(exc, name)
         finally:
             self._running = False
         return EvaluationStatus.OK, [result] if result is not None else []
+
+    def _failed(self, exc: BaseException, name: str) -> tuple[EvaluationStatus, list[Event]]:
+        """The cell failed: its error, described while the cell is still interruptible."""
+        if self._offline and _network_refused(exc):
+            exc.add_note(_OFFLINE)
+        error = _described(exc, name)
+        self._running = False  # nothing would catch an interrupt in the clean-up below
+        pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
+        return EvaluationStatus.ERROR, [error]
 
     @contextlib.contextmanager
     def _span(self, cell: EvaluateCell) -> Iterator[Span]:
@@ -442,9 +449,16 @@ class Executor:
 
     def _on_interrupt(self, signum: int, frame: types.FrameType | None) -> None:
         # cysignals recorded the interrupt too; left there, the next sig_on() would raise it
-        # in some later cell. Its check clears it (and raises, which is not ours to do).
-        with contextlib.suppress(KeyboardInterrupt):
+        # in some later cell. Its check clears it, and raises what it was: AlarmInterrupt for
+        # Sage's `alarm()` (cysignals passes SIGALRM on as SIGINT), the cell's own time limit.
+        try:
             self._cysignals_check(signum, frame)
+        except AlarmInterrupt as alarm:
+            if self._running:
+                raise alarm from None
+            return
+        except KeyboardInterrupt:
+            pass
         if self._running:
             self._signalled = True
             raise KeyboardInterrupt
