@@ -264,6 +264,14 @@ def test_a_magic_gets_a_hint_of_what_to_use_instead(stub: sage_pb2_grpc.SageServ
     assert "walltime()" in error.traceback
 
 
+def test_display_magic_gets_a_hint_of_its_own(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    for code in ("%display latex", "%display ascii_art", "%display plain"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError"
+        assert "as LaTeX beside it" in error.traceback, code
+        assert "walltime()" not in error.traceback
+
+
 def test_ipython_help_syntax_gets_a_hint_of_what_to_use_instead(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

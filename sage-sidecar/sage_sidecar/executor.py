@@ -595,6 +595,12 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
                     "anything else has to be installed in the sidecar's environment by whoever "
                     "runs it."
                 )
+            elif line.startswith("%display"):
+                exc.add_note(
+                    "IPython's %display is not supported here: each value comes back as text "
+                    "and, where Sage has it, as LaTeX beside it. For another form of one value, "
+                    "use latex(x), ascii_art(x), unicode_art(x) or show(x)."
+                )
             elif line.startswith(("%", "time ")):
                 exc.add_note(
                     "IPython magics (%time, %timeit, %display...) and the console's `time` "
