@@ -287,12 +287,17 @@ def test_worker_cannot_kill_another_sessions_worker(
     assert after == pid, f"the victim's worker was killed: {outcomes}"
 
 
+# Sage code that takes hold of the worker's own end of its channel to the server, as `end`.
+_TAKE_THE_CHANNEL = (
+    "import gc\nend = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')\n"
+)
+
+
 # Sage code that answers the server's next clone request, just before the worker forks the
 # clone, with a message of the right kind that names `{pid}` as the clone.
 _CLAIM_A_CLONE = """\
-import gc, os
+import os
 from sage_sidecar.messages import Cloned
-end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')
 os.register_at_fork(before=lambda: end.send(Cloned({pid}r)))
 """
 
@@ -307,7 +312,8 @@ def test_worker_cannot_name_the_server_as_its_clone(
     bystander, attacker = create_session(stub), create_session(stub)
     run_events(stub, "kept = 1", bystander)
     before = stub.GetSession(pb.GetSessionRequest(session_id=bystander)).session.worker_pid
-    run_events(stub, "mine = 2\n" + _CLAIM_A_CLONE.format(pid=disposable.pid), attacker)
+    run_events(stub, "mine = 2", attacker)
+    run_events(stub, _TAKE_THE_CHANNEL + _CLAIM_A_CLONE.format(pid=disposable.pid), attacker)
     clone_pid = 0
     try:
         clone = stub.CloneSession(pb.CloneSessionRequest(session_id=attacker), timeout=60)
@@ -327,23 +333,33 @@ def test_worker_cannot_name_the_server_as_its_clone(
     assert value_of(stub, bystander, "kept") == "1"
 
 
-# Sage code that writes one frame of its own to every Unix socket it holds, its channel to the
-# server among them: a 4-byte big-endian length, then `{body}`.
-_FORGE = """\
-import os, pickle, socket, struct
-body = {body}
-written = []
-for fd in range(3r, 256r):
-    try:
-        sock = socket.socket(fileno=os.dup(fd))
-    except OSError:
-        continue
-    if sock.family == socket.AF_UNIX:
-        os.write(fd, struct.pack('>I', {length}) + body)
-        written.append(fd)
-    sock.close()
-written
+# Sage code that defines `to_every_socket(data)`, which writes `data` to every Unix socket the
+# process holds, its channel to the server among them.
+_TO_EVERY_SOCKET = """\
+import os, socket
+def to_every_socket(data):
+    written = []
+    for fd in range(3r, 256r):
+        try:
+            sock = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        if sock.family == socket.AF_UNIX:
+            os.write(fd, data)
+            written.append(fd)
+        sock.close()
+    return written
 """
+# Sage code that writes one frame of its own to every Unix socket it holds: a 4-byte
+# big-endian length, then `{body}`.
+_FORGE = (
+    _TO_EVERY_SOCKET
+    + """\
+import pickle, struct
+body = {body}
+to_every_socket(struct.pack('>I', {length}) + body)
+"""
+)
 FORGED_FRAMES = {
     # Unpickled as it stands, this would create `marker` from inside the server process.
     "a pickle that calls a function": (
@@ -380,21 +396,15 @@ def test_worker_cannot_run_code_in_the_server_through_its_channel(
 
 # Sage code that, in the clone its worker forks next, says first on the clone's channel that
 # the clone's scratch directory, which the server removes when the clone ends, is `{path}`.
-_CLAIM_A_SCRATCH = """\
-import os, socket
+_CLAIM_A_SCRATCH = (
+    _TO_EVERY_SOCKET
+    + """\
 from sage_sidecar.channel import encode
 from sage_sidecar.messages import WorkerReady
-def claim():
-    for fd in range(3r, 256r):
-        try:
-            sock = socket.socket(fileno=os.dup(fd))
-        except OSError:
-            continue
-        if sock.family == socket.AF_UNIX:
-            os.write(fd, encode(WorkerReady(os.getpid(), {path!r})))
-        sock.close()
+claim = lambda: to_every_socket(encode(WorkerReady(os.getpid(), {path!r})))
 os.register_at_fork(after_in_child=claim)
 """
+)
 
 
 def test_worker_cannot_have_the_server_remove_a_directory_of_its_choosing(
@@ -423,45 +433,36 @@ def test_worker_cannot_have_the_server_remove_a_directory_of_its_choosing(
         shutil.rmtree(target, ignore_errors=True)
 
 
-def test_worker_cannot_send_more_output_than_the_limits_by_writing_to_its_channel(
-    stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
+# Sage code that writes well-formed messages to its channel, without end: output events past
+# what the limits allow (the worker cuts a cell's own output at them), or replies nobody asked
+# for.
+FLOODS = {
+    "output past the limits": (
+        "from sage_sidecar.messages import Stream\nchunk = 'x' * 2^20\n"
+        "for _ in range(64r):\n    end.send((Stream('stdout', chunk),))"
+    ),
+    "replies nobody asked for": (
+        "from sage_sidecar.messages import Cloned\n"
+        "for _ in range(10000r):\n    end.send(Cloned(0r, error='unasked'))"
+    ),
+}
+
+
+@pytest.mark.parametrize("flood", list(FLOODS))
+def test_worker_cannot_make_the_server_hold_what_it_floods_its_channel_with(
+    stub: sage_pb2_grpc.SageServiceStub, flood: str, figures: dict[str, object]
 ) -> None:
-    """The worker cuts a cell's output at the limits; output events written to the channel
-    directly would bypass that, and the server holds an evaluation's events until it ends.
-    Past what the limits allow the worker is killed, and the session comes back at its last
-    committed state."""
-    attacker = create_session(stub)
+    """The server holds an evaluation's events until it ends, and replies until they are
+    read: a worker that floods its channel is killed, the session comes back at its last
+    committed state, and other sessions go on."""
+    bystander, attacker = create_session(stub), create_session(stub)
+    run_events(stub, "kept = 1", bystander)
     run_events(stub, "mine = 2", attacker)
-    code = (
-        "import gc\nfrom sage_sidecar.messages import Stream\n"
-        "end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')\n"
-        "chunk = 'x' * 2^20\nfor _ in range(64r):\n    end.send((Stream('stdout', chunk),))"
-    )
-    events = run_events(stub, code, attacker)
+    events = run_events(stub, _TAKE_THE_CHANNEL + FLOODS[flood], attacker)
     received = sum(len(e.stdout.text) for e in events if e.HasField("stdout"))
     figures["outcome"] = f"{error_of(events) or 'no error'}; {received >> 20} MiB received"
     assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED, figures["outcome"]
     assert received < 32 << 20
-    assert value_of(stub, attacker, "mine") == "2"
-
-
-def test_worker_cannot_make_the_server_hold_replies_it_never_asked_for(
-    stub: sage_pb2_grpc.SageServiceStub, figures: dict[str, object]
-) -> None:
-    """Replies of the right kind, sent unasked and without end, would pile up in the server
-    until the session's next request: the worker that sends them is killed, and the session
-    comes back at its last committed state."""
-    bystander, attacker = create_session(stub), create_session(stub)
-    run_events(stub, "kept = 1", bystander)
-    run_events(stub, "mine = 2", attacker)
-    code = (
-        "import gc\nfrom sage_sidecar.messages import Cloned\n"
-        "end = next(o for o in gc.get_objects() if type(o).__name__ == 'WorkerEnd')\n"
-        "for _ in range(10000r):\n    end.send(Cloned(0r, error='unasked'))"
-    )
-    events = run_events(stub, code, attacker)
-    figures["outcome"] = error_of(events) or "no error"
-    assert finished_of(events).status == pb.EVALUATION_STATUS_WORKER_DIED, figures["outcome"]
     assert value_of(stub, attacker, "mine") == "2"
     assert value_of(stub, bystander, "kept") == "1"
 
