@@ -168,10 +168,10 @@ def _leave_interfaces_to_the_source() -> None:
 
     terminals = []
     for reference in expect_objects:
-        interface = reference()
-        spawned = getattr(interface, "_expect", None)
-        if spawned is not None:
-            terminals.append(spawned.ptyproc.fileobj)
+        spawned = getattr(reference(), "_expect", None)
+        terminal = getattr(getattr(spawned, "ptyproc", None), "fileobj", None)
+        if terminal is not None:
+            terminals.append(terminal)
     invalidate_all()  # keeps each spawned program's handle alive, never to close it
     for terminal in terminals:
         with contextlib.suppress(OSError):
