@@ -394,6 +394,25 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, y, True, True)"
 
 
+def test_objects_of_sages_interfaces_come_back_from_a_snapshot_as_they_were(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    """Sage pickles a Maxima object as its Sage value, which Maxima takes back with its
+    variables renamed (`_SAGE_VAR_x`): `x^2 + 1` would no longer depend on `x`."""
+    session = create_session(stub)
+    code = (
+        "m = maxima('x^2 + 1')\nlabel = maxima('\"a \\\\\"quoted\\\\\" label\"')\n"
+        "table = maxima('matrix([1, 2], [3, x])')\nfive = gp('5')"
+    )
+    run(stub, code, session)
+    before = value(stub, session, "m.diff('x'), label, table, five")
+    wait_for_snapshot(state_dir, session, 2)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    time.sleep(0.5)
+    assert value(stub, session, "m.diff('x'), label, table, five") == before
+    assert before.startswith("(2*x, ")
+
+
 def test_a_session_restored_from_a_snapshot_keeps_its_preparser_off(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:

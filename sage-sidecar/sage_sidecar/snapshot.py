@@ -20,6 +20,7 @@ import contextlib
 import copyreg
 import io
 import pickle
+import re
 import sys
 import time
 import types
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import cloudpickle
+from sage.interfaces.maxima import MaximaElement
 from sage.misc.cachefunc import CachedFunction, CachedMethod, cached_function, cached_method
 from sage.misc.persist import dumps, loads
 from sage.symbolic.assumptions import assume, assumptions, forget
@@ -282,9 +284,25 @@ def _callable_again(expression: Expression, arguments: tuple[Any, ...]) -> Expre
     return expression.function(*arguments)
 
 
+def _reduce_maxima(element: MaximaElement) -> Any:
+    # Sage pickles it as its Sage value, which Maxima takes back with its variables renamed
+    # (`_SAGE_VAR_x`); as Maxima's own input text, it comes back as it was.
+    text = element.parent().eval(f"string({element.name()})")
+    return element.parent(), (_unquoted(text),)
+
+
+def _unquoted(text: str) -> str:
+    """The text that Maxima's `string()` returned, which Maxima shows between quotes and with
+    quotes and backslashes escaped."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
 _REDUCERS: dict[type, Any] = {
     CachedFunction: _reduce_cached_function,
     Expression: _reduce_expression,
+    MaximaElement: _reduce_maxima,
 }
 
 
