@@ -607,6 +607,22 @@ def test_what_latex_prints_is_not_the_cells_output(
     assert one(events, "result").result.text_latex == ""  # a TikZ drawing, not mathematics
 
 
+def test_what_latex_warns_is_not_the_cells_output(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """The console shows no LaTeX, so it shows no warning from making it: a GAP object's
+    LaTeX goes through Sage's parser, which warns of its text `(1,2)(3,4)` each time."""
+    code = (
+        "import warnings\nclass Noisy:\n    def __repr__(self): return 'noisy'\n"
+        "    def _latex_(self):\n        warnings.warn('from _latex_')\n"
+        "        print('printed', file=sys.stderr)\n        return r'\\mathrm{noisy}'\n"
+        "import sys\nNoisy()"
+    )
+    events = evaluate(stub, code, session)
+    assert [e.stderr.text for e in events if e.HasField("stderr")] == []
+    assert one(events, "result").result.text_latex == r"\mathrm{noisy}"
+
+
 SLOW_REPR = "class Slow:\n    def __repr__(self):\n        sleep(3); return 'slow'\n"
 
 

@@ -22,6 +22,7 @@ import sys
 import time
 import traceback
 import types
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, TypeVar
@@ -424,15 +425,11 @@ class Executor:
         self._namespace["_"] = value
         text_latex = ""
         if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, str | bytes):
-            # What `latex()` prints (a graph's warning that tikz.sty is missing) is not the
-            # cell's output.
-            stdout, sys.stdout = sys.stdout, _DISCARDED
             try:
-                text_latex = str(latex(value))
+                with _quietly():
+                    text_latex = str(latex(value))
             except Exception:
                 text_latex = ""
-            finally:
-                sys.stdout = stdout
             if (
                 len(text_latex) > _MAX_LATEX_TEXT
                 or text_latex.startswith(_NO_LATEX)
@@ -462,6 +459,21 @@ class Executor:
         if self._running:
             self._signalled = True
             raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _quietly() -> Iterator[None]:
+    """What making a value's LaTeX prints or warns (a graph's warning that tikz.sty is
+    missing; Sage's parser on a GAP object's text) is not the cell's output: the console
+    makes no LaTeX."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = _DISCARDED
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _usage() -> tuple[float, int]:
