@@ -256,6 +256,17 @@ def test_interrupt_by_request_id_stops_only_that_evaluation(
     assert finished_of(events).status == pb.EVALUATION_STATUS_INTERRUPTED
 
 
+def _lose_the_worker_after_snapshot(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path, session: str, execution_count: int
+) -> None:
+    """Kill the session's worker once the snapshot after `execution_count` is written, and wait
+    until the sidecar has seen it go: the session's next call restores it."""
+    wait_for_snapshot(state_dir, session, execution_count)
+    os.kill(worker_pid(stub, session), signal.SIGKILL)
+    while worker_pid(stub, session):
+        time.sleep(0.05)
+
+
 def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> None:
     source = create_session(stub)
     run(stub, "R.<x> = GF(7)[]\nshared = [1, 2]\nsquare = lambda n: n^2", source)
@@ -347,9 +358,7 @@ def test_unpicklable_variables_are_named_after_a_restore(
 ) -> None:
     session = create_session(stub)
     run(stub, "kept = 5\nstream = (i for i in range(3))", session)
-    wait_for_snapshot(state_dir, session, 1)
-    os.kill(worker_pid(stub, session), signal.SIGKILL)
-    time.sleep(0.5)
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     events = run(stub, "kept", session)
     assert one(events, "result").result.text_plain == "5"
     note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
@@ -382,9 +391,7 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
         "var('y')\nassume(y > 0)"
     )
     run(stub, code, session)
-    wait_for_snapshot(state_dir, session, 1)
-    os.kill(worker_pid(stub, session), signal.SIGKILL)
-    time.sleep(0.5)
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     events = run(stub, "rate = 10\nshared.append(3)", session)
     assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
     checked = (
@@ -406,9 +413,7 @@ def test_objects_of_sages_interfaces_come_back_from_a_snapshot_as_they_were(
     )
     run(stub, code, session)
     before = value(stub, session, "m.diff('x'), label, table, five")
-    wait_for_snapshot(state_dir, session, 2)
-    os.kill(worker_pid(stub, session), signal.SIGKILL)
-    time.sleep(0.5)
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 2)
     assert value(stub, session, "m.diff('x'), label, table, five") == before
     assert before.startswith("(2*x, ")
 
@@ -418,9 +423,8 @@ def test_a_session_restored_from_a_snapshot_keeps_its_preparser_off(
 ) -> None:
     session = create_session(stub)
     run(stub, "preparser(False)\nkept = 5", session)
-    wait_for_snapshot(state_dir, session, 1)  # the cell is not replayed: the snapshot has it
-    os.kill(worker_pid(stub, session), signal.SIGKILL)
-    time.sleep(0.5)
+    # The cell is not replayed: the snapshot has it.
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     assert value(stub, session, "2^3, kept") == "(1, 5)"
 
 
@@ -620,10 +624,7 @@ def test_retry_of_an_evaluation_dropped_while_its_session_was_restored_runs_it(
     # Loading the snapshot takes 7 s: longer than the first call's deadline and detach grace.
     run(stub, "import time\nclass Slow:\n    def __reduce__(self): return (time.sleep, (7,))\n"
         "slow = Slow()\ny = 1", session)  # fmt: skip
-    wait_for_snapshot(state_dir, session, 1)
-    os.kill(worker_pid(stub, session), signal.SIGKILL)
-    while worker_pid(stub, session):  # until the sidecar has seen the worker go
-        time.sleep(0.05)
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     retried = pb.EvaluateRequest(session_id=session, code="z = y + 1\nz", request_id="restoring")
     _deadline_passes(stub, retried)
     time.sleep(8)  # the restore ends after the detach grace: the evaluation never ran
