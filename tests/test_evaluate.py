@@ -192,7 +192,12 @@ def test_a_failing_cell_still_shows_its_pyplot_figures_and_leaves_none_open(
 
 
 def test_values_with_no_latex_form_carry_no_latex(stub: sage_pb2_grpc.SageServiceStub) -> None:
-    for code in ("'some text'", "'two\\nlines'", "import matplotlib.pyplot as plt\nplt.figure()"):
+    for code in (
+        "'some text'",
+        "'two\\nlines'",
+        "import matplotlib.pyplot as plt\nplt.figure()",
+        "import numpy\nnumpy.arange(4).reshape(2, 2)",  # a repr of two lines
+    ):
         result = one(evaluate(stub, code), "result").result
         assert result.text_plain
         assert result.text_latex == "", code
@@ -336,9 +341,68 @@ def test_exit_in_a_cell_does_not_end_the_session(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     evaluate(stub, "kept = 7", session)
-    events = evaluate(stub, "import sys; sys.exit(3)", session)
-    assert one(events, "error").error.ename == "SystemExit"
+    for code in ("import sys; sys.exit(3)", "exit()", "quit()"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "SystemExit"
+        assert "end only the cell here, not the session" in error.traceback
     assert one(evaluate(stub, "kept", session), "result").result.text_plain == "7"
+
+
+def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    events = evaluate(stub, "n = input('How many? ')")
+    assert stdout_of(events) == "How many? "
+    error = one(events, "error").error
+    assert error.ename == "EOFError"
+    assert "no standard input" in error.traceback
+    # Only input()'s own end of input: another EOFError is no call for it.
+    error = one(evaluate(stub, "import pickle, io\npickle.load(io.BytesIO())"), "error").error
+    assert error.ename == "EOFError"
+    assert "no standard input" not in error.traceback
+
+
+def test_display_shows_a_value_at_once_as_a_result_would_show(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    # IPython's display(), a builtin in the Sage console and in Jupyter.
+    events = evaluate(stub, "display(x^2, matrix([[1, 2], [3, 4]]))\nprint('then')\n7")
+    assert [kind for kind in kinds(events) if kind != "stdout"] == ["started", "result", "finished"]
+    assert stdout_of(events) == "x^2\n[1 2]\n[3 4]\nthen\n"
+    assert one(events, "result").result.text_plain == "7"
+    events = evaluate(stub, "display(plot(sin(x)))\n'after'")
+    assert kinds(events) == ["started", "display", "result", "finished"]
+    assert one(events, "display").display.data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_objects_jupyter_shows_as_images_or_html_come_back_as_displays(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    # Objects Sage's display manager knows nothing of, with IPython's _repr_png_ and kin.
+    events = evaluate(stub, "from PIL import Image\nImage.new('RGB', (4, 4))")
+    assert kinds(events) == ["started", "display", "result", "finished"]
+    display = one(events, "display").display
+    assert display.mime_type == "image/png"
+    assert display.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "PIL.Image.Image" in one(events, "result").result.text_plain
+    events = evaluate(stub, "from IPython.display import HTML\ndisplay(HTML('<b>bold</b>'))")
+    display = one(events, "display").display
+    assert (display.mime_type, display.data, display.text_plain) == (
+        "text/html",
+        b"<b>bold</b>",
+        "<b>bold</b>",
+    )
+    # Its own methods are its own code: one that fails leaves the plain text.
+    events = evaluate(stub, (
+        "class Broken:\n    def _repr_png_(self): raise ValueError\n"
+        "    def __repr__(self): return 'broken'\nBroken()"
+    ))  # fmt: skip
+    assert kinds(events) == ["started", "result", "finished"]
+
+
+def test_a_sympy_result_carries_the_latex_jupyter_typesets(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    result = one(evaluate(stub, "import sympy\nsympy.sqrt(8)"), "result").result
+    assert (result.text_plain, result.text_latex) == ("2*sqrt(2)", "2 \\sqrt{2}")
 
 
 def _run_in_background(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from IPython.utils.dir2 import get_real_method
 from sage.repl.rich_output import get_display_manager
 from sage.repl.rich_output.backend_base import BackendBase
 from sage.repl.rich_output.output_catalog import (
@@ -27,6 +28,7 @@ from sage.rings.complex_mpfr import ComplexNumber
 from sage.rings.integer import Integer
 from sage.rings.rational import Rational
 from sage.rings.real_mpfr import RealLiteral, RealNumber
+from sage.structure.sage_object import SageObject
 from sage.symbolic.expression import Expression
 
 from sage_sidecar.messages import Display, Event, wire_text
@@ -55,6 +57,15 @@ _RICH_OUTPUTS: dict[type, tuple[str, str]] = {
     OutputImageGif: ("image/gif", "gif"),
     OutputHtml: ("text/html", "html"),
 }
+
+# The rich forms Jupyter shows for objects Sage's display manager knows nothing of (a PIL
+# image, IPython's `HTML`), in Jupyter's order of preference: (method, MIME type).
+_IPYTHON_REPRS = (
+    ("_repr_png_", "image/png"),
+    ("_repr_jpeg_", "image/jpeg"),
+    ("_repr_svg_", "image/svg+xml"),
+    ("_repr_html_", "text/html"),
+)
 
 
 class SidecarBackend(BackendBase):  # type: ignore[misc]
@@ -89,6 +100,35 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
             # As the console does: `show(x)` of something textual prints it.
             print(_text_of(rich_output))
 
+    def show_ipython_rich(self, value: Any, text: str) -> bool:
+        """Send the rich form Jupyter would show for `value`, if it is no Sage object and has
+        one; whether it did."""
+        rich = ipython_rich(value)
+        if rich is None:
+            return False
+        mime_type, data = rich
+        if mime_type == "text/html":  # its source says more than `<...HTML object>`
+            text = data.decode("utf-8", "replace")
+        self.show_data(mime_type, data, text)
+        return True
+
+    def show_now(self, value: Any) -> None:
+        """Show `value` as a cell's value would be shown, at once: `display(value)`."""
+        text = console_text(value)
+        if text is None:
+            previous = self.last_plain_text, self.last_was_rich  # the cell's result's
+            try:
+                get_display_manager().displayhook(value)
+                text, rich = self.last_plain_text, self.last_was_rich
+            finally:
+                self.last_plain_text, self.last_was_rich = previous
+            if rich:
+                return
+            if text is None:
+                text = repr(value)
+        if not self.show_ipython_rich(value, text):
+            print(text)
+
     def _send_rich(self, plain_text: Any, rich_output: Any) -> bool:
         kind = _RICH_OUTPUTS.get(type(rich_output))
         if kind is None:
@@ -117,6 +157,68 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
                 f"display limit; a plot fits with a smaller figsize or dpi] {text}"
             )
         self._emit(*events)
+
+
+def display(*values: Any, **options: Any) -> None:
+    """Show each value now, as it would be shown as a cell's value: its text printed, or a
+    plot or image sent.
+
+    IPython's `display`, which the Sage console and Jupyter make a builtin; its options are
+    accepted and ignored."""
+    backend = get_display_manager()._backend
+    for value in values:
+        if isinstance(backend, SidecarBackend):
+            backend.show_now(value)
+        else:
+            print(value)
+
+
+def ipython_rich(value: Any) -> tuple[str, bytes] | None:
+    """The first rich form of `_IPYTHON_REPRS` that `value`, no Sage object, gives: MIME type
+    and data. Its `_repr_*_` methods are its own code, so one that fails counts as absent."""
+    if isinstance(value, SageObject | type):
+        return None
+    for method_name, mime_type in _IPYTHON_REPRS:
+        method = get_real_method(value, method_name)
+        if method is None:
+            continue
+        try:
+            data = method()
+        except Exception:
+            continue
+        if isinstance(data, tuple) and len(data) == 2:  # (data, metadata), as IPython allows
+            data = data[0]
+        if isinstance(data, str):
+            data = data.encode("utf-8", "replace")
+        if isinstance(data, bytes | bytearray) and data:
+            return mime_type, bytes(data)
+    return None
+
+
+def ipython_latex(value: Any) -> str:
+    """The mathematics `value`, no Sage object, typesets as in Jupyter (`_repr_latex_`),
+    without its `$` delimiters; '' for none, or for LaTeX that is not mathematics."""
+    if isinstance(value, SageObject | type):
+        return ""
+    method = get_real_method(value, "_repr_latex_")
+    if method is None:
+        return ""
+    try:
+        text = method()
+    except Exception:
+        return ""
+    if not isinstance(text, str):
+        return ""
+    text = text.strip()
+    for delimiter in ("$$", "$"):
+        if (
+            len(text) > 2 * len(delimiter)
+            and text.startswith(delimiter)
+            and text.endswith(delimiter)
+        ):
+            text = text[len(delimiter) : -len(delimiter)].strip()
+            return text.removeprefix("\\displaystyle").strip()
+    return ""
 
 
 def console_text(value: Any) -> str | None:

@@ -9,6 +9,7 @@ worker's own bookkeeping. Counterpart: `worker`, which owns the process and its 
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import ctypes
 import io
@@ -37,7 +38,7 @@ from sage.repl.rich_output import get_display_manager
 
 from sage_sidecar import pyplot_backend, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
-from sage_sidecar.display import SidecarBackend, console_text
+from sage_sidecar.display import SidecarBackend, console_text, display, ipython_latex
 from sage_sidecar.messages import (
     CellState,
     Error,
@@ -66,9 +67,10 @@ _MAX_LATEX_TEXT = 64 * 1024
 # text (the line list and the tuple holding it).
 _MAX_SOURCE_BYTES = 8 * 1024 * 1024
 _SOURCE_ENTRY_BYTES = 512
-# What `latex()` gives an object with no LaTeX form (a string, a matplotlib figure): its repr
-# in typewriter type, which says nothing the plain text does not.
-_NO_LATEX = ("\\text{\\texttt{", "\\verb")
+# What `latex()` gives an object with no LaTeX form (a string, a matplotlib figure, a numpy
+# array over several lines): its repr in typewriter type, which says nothing the plain text
+# does not.
+_NO_LATEX = ("\\text{\\texttt{", "\\verb", "\\begin{array}{l}\n\\text{\\texttt{")
 # A graph's LaTeX is a TikZ drawing: no use as mathematics, and kilobytes long.
 _PICTURE = "\\begin{tikzpicture}"
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
@@ -88,6 +90,17 @@ _OFFLINE = (
     "Sage code here has no network access: the sidecar runs it offline unless started with "
     "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
     "given with --worker-read-dirs."
+)
+
+_EXIT = (
+    "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
+    "kept. To end the session, delete it."
+)
+# What `input()` raises at the end of its input; the worker's standard input is empty.
+_INPUT_EOF = "EOF when reading a line"
+_NO_INPUT = (
+    "Sage code here has no standard input, so input() has nothing to read: put the values in "
+    "the code."
 )
 
 
@@ -111,6 +124,8 @@ def _console_main() -> types.ModuleType:
 # reference count of every console value and copy the pages holding them into each worker.
 _CONSOLE_MAIN = _console_main()
 _CONSOLE_GLOBALS = _CONSOLE_MAIN.__dict__
+# As in the Sage console and Jupyter, where IPython makes it a builtin.
+builtins.display = display  # type: ignore[attr-defined]
 # Chosen in the forkserver too: selecting a backend imports modules, and in each worker those
 # would cost private memory.
 matplotlib.use(pyplot_backend.NAME)
@@ -349,7 +364,11 @@ class Executor:
     def _failed(self, exc: BaseException, name: str) -> tuple[EvaluationStatus, list[Event]]:
         """The cell failed: its error, described while the cell is still interruptible."""
         if self._offline and _network_refused(exc):
-            exc.add_note(_OFFLINE)
+            _add_note(exc, _OFFLINE)
+        elif isinstance(exc, SystemExit):
+            _add_note(exc, _EXIT)
+        elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
+            _add_note(exc, _NO_INPUT)
         error = _described(exc, name)
         self._running = False  # nothing would catch an interrupt in the clean-up below
         pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
@@ -421,7 +440,7 @@ class Executor:
             backend.last_plain_text = None
             get_display_manager().displayhook(value)
             text = backend.last_plain_text if backend.last_plain_text is not None else repr(value)
-            rich = backend.last_was_rich
+            rich = backend.last_was_rich or backend.show_ipython_rich(value, text)
         self._namespace["_"] = value
         text_latex = ""
         if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, str | bytes):
@@ -436,6 +455,11 @@ class Executor:
                 or _PICTURE in text_latex
             ):  # fmt: skip
                 text_latex = ""
+            if not text_latex:  # what Jupyter would typeset (a SymPy expression)
+                with _quietly():
+                    text_latex = ipython_latex(value)
+                if len(text_latex) > _MAX_LATEX_TEXT:
+                    text_latex = ""
         return Result(self._capture.take(wire_text(text)), wire_text(text_latex))
 
     def _charge_display(self, size: int) -> bool:
@@ -537,6 +561,12 @@ def _described(exc: BaseException, cell_name: str) -> Error:
     with contextlib.suppress(Exception):  # the span's own str(exc) may raise again
         _record_exception(exc, error)
     return error
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    """Once: a cell may raise the same exception object again."""
+    if note not in getattr(exc, "__notes__", ()):
+        exc.add_note(note)
 
 
 def _network_refused(exc: BaseException) -> bool:
