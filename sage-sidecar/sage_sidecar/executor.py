@@ -15,7 +15,6 @@ import ctypes
 import io
 import linecache
 import os
-import re
 import resource
 import signal
 import socket
@@ -36,7 +35,7 @@ from sage.misc.latex import latex
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 
-from sage_sidecar import pyplot_backend, snapshot
+from sage_sidecar import magics, pyplot_backend, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, console_text, display, ipython_latex
 from sage_sidecar.messages import (
@@ -80,10 +79,6 @@ _MAX_ERROR_TEXT = 64 * 1024
 _MAX_LISTING_BYTES = 1 << 20
 # An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
 _MAX_ERROR_NAME = 256
-# IPython's `!ls` and `files = !ls`, which are no Python.
-_SHELL_ESCAPE = re.compile(r"(\w+\s*=\s*)?!")
-# `%pip install x`, `!pip install x`, `pip install x`, `!sage -pip install x`, `%conda ...`.
-_INSTALL = re.compile(r"[%!]?\s*(sage\s+-+)?(uv\s+)?(pip3?|conda|mamba)\s+install\b")
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
 _OFFLINE = (
@@ -169,6 +164,8 @@ class Executor:
         self._cysignals_check: Any = None
         self._signalled = False  # the server's SIGINT landed since the listing began
         get_display_manager().switch_backend(self._backend)
+        self._shell = magics.SidecarShell(self._namespace, self._run)
+        magics.install(self._shell)
         pyplot_backend.sink = self._backend.show_data
         # The worker's `__main__` is the session, as the console's is: pickle then finds what
         # a cell defined by its name (a process pool's tasks, `dumps` of an instance).
@@ -392,6 +389,16 @@ class Executor:
         None when there is none or a trailing `;` silences it."""
         self._remember_source(name, code)  # as written: tracebacks quote the user's lines
         source = as_the_console_takes_it(code)
+        if not magics.has_escapes(source):
+            return self._run(source, name)
+        self._shell.cell_name = name
+        self._shell.cell_body_line = _first_line_after_blank_ones(source) + 1
+        value = self._run(magics.as_calls(source), name)
+        self._rebound = True  # what a magic runs may bind names
+        return value
+
+    def _run(self, source: str, name: str) -> Any:
+        """Preparse and run `source` as a cell: the value `_execute` says."""
         if preparsing():
             source = preparse(source)
         if ":=" not in source:
@@ -563,6 +570,14 @@ def _described(exc: BaseException, cell_name: str) -> Error:
     return error
 
 
+def _first_line_after_blank_ones(source: str) -> int:
+    """The number of the first line that is not blank, counted from 1."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip():
+            return number
+    return 1
+
+
 def _add_note(exc: BaseException, note: str) -> None:
     """Once: a cell may raise the same exception object again."""
     if note not in getattr(exc, "__notes__", ()):
@@ -629,37 +644,12 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
         if written.strip():
             exc.text, exc.offset, exc.end_offset = written, None, None
             line = as_the_console_takes_it(written).strip()
-            if _INSTALL.match(line):
+            if magics.INSTALL.match(line):
+                exc.add_note(magics.CANNOT_INSTALL)
+            elif line.startswith("time "):
                 exc.add_note(
-                    "Installing packages from a cell is not supported here: Sage code runs in "
-                    "sandboxed workers of a fixed installation. Sage and its usual companions "
-                    "(numpy, scipy, sympy, networkx, matplotlib...) are there to import; "
-                    "anything else has to be installed in the sidecar's environment by whoever "
-                    "runs it."
-                )
-            elif line.startswith("%display"):
-                exc.add_note(
-                    "IPython's %display is not supported here: each value comes back as text "
-                    "and, where Sage has it, as LaTeX beside it. For another form of one value, "
-                    "use latex(x), ascii_art(x), unicode_art(x) or show(x)."
-                )
-            elif line.startswith(("%", "time ")):
-                exc.add_note(
-                    "IPython magics (%time, %timeit, %display...) and the console's `time` "
-                    "prefix are not supported here: use walltime(), cputime() or "
-                    "timeit('...')."
-                )
-            elif line.endswith("?") or line.startswith("?"):
-                exc.add_note(
-                    "IPython's `name?` and `name??` are not supported here: use help(name) "
-                    "for the documentation, and `from sage.misc.sageinspect import "
-                    "sage_getsource; print(sage_getsource(name))` for the source."
-                )
-            elif _SHELL_ESCAPE.match(line):
-                exc.add_note(
-                    "IPython's shell escapes (`!command`, `x = !command`) are not supported "
-                    "here: use `import subprocess; print(subprocess.run('command', shell=True, "
-                    "capture_output=True, text=True).stdout)`."
+                    "The Sage console reads `time` at the start of a line as IPython's %time: "
+                    "write %time here."
                 )
     return "".join(traceback.format_exception_only(type(exc), exc))
 

@@ -137,9 +137,8 @@ async def test_instructions_say_what_an_agent_needs_to_know(fake: FakeSidecar) -
         instructions = client.instructions
     assert instructions is not None
     assert "`x` is predefined" in instructions
-    assert "%time" in instructions
-    assert "walltime()" in instructions
-    assert "timeit(" in instructions
+    assert "`%time` and `%timeit` time" in instructions
+    assert "`factor?` shows documentation" in instructions
     assert "sage://sessions/{session_id}/variables" in instructions
     assert "clone_session" in instructions
     assert "full text" in instructions

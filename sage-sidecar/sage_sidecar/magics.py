@@ -1,0 +1,253 @@
+"""IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
+forms), `name?` and `name??`, `!command` and `x = !command`.
+
+IPython's own input transformer turns them into calls on a shell, as in the console; the
+shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
+what to do instead. What `%time` and `%timeit` run is preparsed, as the console
+preparses it, and runs in the session's namespace; `%time` of an expression gives back its
+value, so that a cell ending in `%time factor(n)` shows the factorization. Counterpart:
+`executor`, which hands a cell here only when it has one of these escapes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import math
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.inputtransformer2 import TransformerManager
+from IPython.utils.text import SList
+from sage.misc.sage_timeit import sage_timeit
+from sage.misc.sageinspect import sage_getdoc, sage_getfile, sage_getsource, sage_signature
+from sage.repl.preparse import preparse
+
+from sage_sidecar.console_input import preparsing
+
+# A line that starts with an escape (`%time`, `%%timeit`, `!ls`, `?factor`), assigns one
+# (`files = !ls`), or ends in `?`. Cells without one, nearly all, skip the transformer.
+_ESCAPES = re.compile(r"^[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])|\?[ \t]*$", re.MULTILINE)
+_TIMEIT_OPTIONS = re.compile(r"\s*-(?:([nrp])\s*(\d+)|([oq]))(?=\s|$)")
+# `%pip install x`, `!pip install x`, `pip install x`, `!sage -pip install x`, `%conda ...`.
+INSTALL = re.compile(r"[%!]?\s*(sage\s+-+)?(uv\s+)?(pip3?|conda|mamba)\s+install\b")
+CANNOT_INSTALL = (
+    "Installing packages from a cell is not supported here: Sage code runs in sandboxed "
+    "workers of a fixed installation. Sage and its usual companions (numpy, scipy, sympy, "
+    "networkx, matplotlib...) are there to import; anything else has to be installed in the "
+    "sidecar's environment by whoever runs it."
+)
+_NO_DISPLAY_MAGIC = (
+    "IPython's %display is not supported here: each value comes back as text and, where Sage "
+    "has it, as LaTeX beside it. For another form of one value, use latex(x), ascii_art(x), "
+    "unicode_art(x) or show(x)."
+)
+_SUPPORTED = (
+    "The magics here are %time, %timeit, %%time and %%timeit; `name?` and `name??` show "
+    "documentation and source, and `!command` runs a shell command."
+)
+_transformer = TransformerManager()  # type: ignore[no-untyped-call]
+# The name the transformed cell reaches the shell by, a builtin. Not `get_ipython`: code that
+# finds that name (Sage's attach(), SymPy's init_printing()) takes it for a whole IPython.
+SHELL = "__sage_sidecar_shell__"
+# The calls IPython's transformer makes, at the start of what it puts in place of an escape:
+# `get_ipython().run_line_magic(`, `.run_cell_magic(`, `.system(`, `.getoutput(`.
+_CALLS = re.compile(
+    r"\bget_ipython\(\)\.(?=(?:run_line_magic|run_cell_magic|system|getoutput)\(['\"])"
+)
+
+
+def install(shell: SidecarShell) -> None:
+    """Make `shell` the one the calls `as_calls` makes reach."""
+    setattr(builtins, SHELL, shell)
+
+
+def has_escapes(source: str) -> bool:
+    return _ESCAPES.search(source) is not None
+
+
+def as_calls(source: str) -> str:
+    """`source` with its escapes turned into calls on the shell, as IPython turns them into
+    calls on `get_ipython()`. Lines keep their numbers, but for a `%%` magic's, whose body
+    becomes one string."""
+    try:
+        transformed = str(_transformer.transform_cell(source))
+    except Exception:  # what IPython cannot read, the compiler reports
+        return source
+    return _CALLS.sub(SHELL + ".", transformed)
+
+
+class SidecarShell:
+    """What a cell's escapes call, as they call `get_ipython()` in the console: the magics
+    the console's users reach for."""
+
+    def __init__(self, namespace: dict[str, Any], run_cell: Callable[[str, str], Any]) -> None:
+        self._namespace = namespace
+        self._run_cell = run_cell  # (source, cell name) -> the value of its last expression
+        self.cell_name = "<magic>"  # the cell running now, and where its `%%` body starts
+        self.cell_body_line = 1
+
+    def __repr__(self) -> str:
+        return "<sage-sidecar shell: %time, %timeit, ?, ?? and ! only>"
+
+    def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
+        if magic_name == "time":
+            return self._time(line, _caller())
+        if magic_name == "timeit":
+            return self._timeit(line, "")
+        if magic_name in ("pinfo", "pinfo2"):
+            self._help(line.strip(), source=magic_name == "pinfo2")
+            return None
+        raise _unsupported("Line", magic_name, line)
+
+    def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
+        where = (self.cell_name, self.cell_body_line)
+        if magic_name == "time" and not line.strip():
+            return self._time(cell, where, whole_cell=True)
+        if magic_name == "timeit":
+            return self._timeit(line, cell)
+        raise _unsupported("Cell", magic_name, line)
+
+    def system(self, cmd: str) -> None:
+        """`!command`: run by the shell; its output is the cell's."""
+        _refuse_installs(cmd)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._namespace["_exit_code"] = subprocess.run(cmd, shell=True, check=False).returncode
+
+    def getoutput(self, cmd: str, split: bool = True, depth: int = 0) -> SList | str:
+        """`x = !command`: its output as a list of lines."""
+        _refuse_installs(cmd)
+        done = subprocess.run(
+            cmd, shell=True, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        text = done.stdout.decode("utf-8", "replace")
+        return SList(text.splitlines()) if split else text
+
+    def _time(self, code: str, where: tuple[str, int], whole_cell: bool = False) -> Any:
+        name, line = where
+        source = "\n" * (line - 1) + code
+        wall, (user, system) = time.perf_counter(), _cpu()
+        try:
+            if whole_cell:
+                return self._run_cell(source, name)
+            if preparsing():
+                source = preparse(source)
+            try:
+                expression = compile(source, name, "eval", dont_inherit=True)
+            except SyntaxError:
+                exec(compile(source, name, "exec", dont_inherit=True), self._namespace)
+                return None
+            return eval(expression, self._namespace)
+        finally:
+            wall = time.perf_counter() - wall
+            user_after, system_after = _cpu()
+            user, system = user_after - user, system_after - system
+            print(
+                f"CPU times: user {_format(user)}, sys: {_format(system)}, "
+                f"total: {_format(user + system)}\nWall time: {_format(wall)}"
+            )
+
+    def _timeit(self, line: str, cell: str) -> Any:
+        options: dict[str, str] = {}
+        position = 0
+        while match := _TIMEIT_OPTIONS.match(line, position):
+            options[match[1] or match[3]] = match[2] or ""
+            position = match.end()
+        rest = line[position:].strip()
+        if rest.startswith("-"):
+            raise UsageError(
+                f"%timeit takes only the options -n, -r, -p, -o and -q here, not {rest!r}."
+            )
+        if cell:  # `%%timeit [options] [setup]`: the setup runs once, then the body is timed
+            if rest:
+                self._time_free(rest)
+            statement = cell
+        else:
+            statement = rest
+        statement = statement.strip("\n")
+        if not statement.strip():
+            raise UsageError("%timeit needs a statement to time, as in `%timeit factor(2^64 + 1)`.")
+        result = sage_timeit(
+            statement,
+            self._namespace,
+            preparse=preparsing(),
+            number=int(options.get("n", 0)),
+            repeat=int(options.get("r", 3)),
+            precision=int(options.get("p", 3)),
+        )
+        if "q" not in options:
+            print(result)
+        return result if "o" in options else None
+
+    def _time_free(self, setup: str) -> None:
+        if preparsing():
+            setup = preparse(setup)
+        exec(compile(setup, "<timeit setup>", "exec", dont_inherit=True), self._namespace)
+
+    def _help(self, name: str, *, source: bool) -> None:
+        """`name?`: signature, type, file and documentation; `name??`: its source too."""
+        try:
+            target = eval(
+                compile(preparse(name) if preparsing() else name, "<help>", "eval"),
+                self._namespace,
+            )
+        except Exception:
+            print(f"Object `{name}` not found.")
+            return
+        lines = []
+        if callable(target):
+            with contextlib.suppress(Exception):  # not every callable has a signature
+                lines.append(f"Signature: {name}{sage_signature(target)}")
+        lines.append(f"Type:      {type(target).__name__}")
+        with contextlib.suppress(Exception):  # an object may have no file, or no source
+            lines.append(f"File:      {sage_getfile(target)}")
+        text = None
+        if source:
+            with contextlib.suppress(Exception):  # an object may have no file, or no source
+                text = sage_getsource(target)
+        if text:
+            lines.append(f"Source:\n{text}")
+        else:
+            lines.append(f"Docstring:\n{sage_getdoc(target) or '<no docstring>'}")
+        print("\n".join(lines).rstrip("\n"))
+
+
+def _caller() -> tuple[str, int]:
+    """The cell and line that called the magic, so that its tracebacks quote the line."""
+    frame = sys._getframe(2)
+    return frame.f_code.co_filename, frame.f_lineno or 1
+
+
+def _cpu() -> tuple[float, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime, usage.ru_stime
+
+
+def _format(seconds: float) -> str:
+    """As IPython's `%time` gives a time: three significant digits, in s, ms, µs or ns."""
+    if seconds >= 60:
+        minutes, rest = divmod(seconds, 60)
+        return f"{int(minutes)}min {rest:.0f}s"
+    order = min(-(math.floor(math.log10(seconds)) // 3), 3) if seconds > 0 else 3
+    return f"{seconds * 1000**order:.3g} {('s', 'ms', 'µs', 'ns')[order]}"
+
+
+def _refuse_installs(cmd: str) -> None:
+    if INSTALL.match(cmd):
+        raise UsageError(CANNOT_INSTALL)
+
+
+def _unsupported(kind: str, magic_name: str, line: str) -> UsageError:
+    if magic_name in ("pip", "conda", "mamba", "uv") and "install" in line:
+        return UsageError(CANNOT_INSTALL)
+    if magic_name == "display":
+        return UsageError(_NO_DISPLAY_MAGIC)
+    prefix = "%" if kind == "Line" else "%%"
+    return UsageError(f"{kind} magic `{prefix}{magic_name}` is not supported here. {_SUPPORTED}")
