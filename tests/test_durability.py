@@ -370,17 +370,22 @@ def test_unpicklable_variables_are_named_after_a_restore(
 def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:
-    """Functions, methods, Sage's cached functions and methods, and `g(x) = ...` functions
-    defined in the session come back from a snapshot working as before: they read the
-    variables the session has when they run, not copies from the snapshot, and `g` can still
-    be called. So do the session's assumptions, which Sage keeps outside its variables.
-    Nothing is left out, and the snapshot is the one restored."""
+    """Functions, methods, Sage's cached functions and methods, functools' caches, and
+    `g(x) = ...` functions defined in the session come back from a snapshot working as
+    before: they read the variables the session has when they run, not copies from the
+    snapshot, and `g` can still be called. So do the session's assumptions, which Sage keeps
+    outside its variables. Nothing is left out, and the snapshot is the one restored."""
     session = create_session(stub)
     code = (
         "rate = 1\nshared = [1, 2]\nalias = shared\n"
         "def scaled(n): return rate * n\n"
         "@cached_function\n"
         "def cached(n): return rate * n\n"
+        "import functools\n"
+        "@functools.lru_cache(maxsize=int(8), typed=True)\n"
+        "def memo(n): return rate * n\n"
+        "@functools.cache\n"
+        "def unbounded(n): return rate * n\n"
         "class Account:\n"
         "    def total(self): return rate * len(shared)\n"
         "    @cached_method\n"
@@ -395,10 +400,13 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     events = run(stub, "rate = 10\nshared.append(3)", session)
     assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
     checked = (
-        "scaled(2), cached(2), account.total(), Account().fee(), g(3), shapes['square'](2), "
-        "sqrt(y^2), isinstance(account, Account), alias is shared"
+        "scaled(2), cached(2), memo(2), unbounded(2), account.total(), Account().fee(), g(3), "
+        "shapes['square'](2), sqrt(y^2), isinstance(account, Account), alias is shared, "
+        "memo.cache_parameters()"
     )
-    assert value(stub, session, checked) == "(20, 20, 30, 10, 10, 5, y, True, True)"
+    assert value(stub, session, checked) == (
+        "(20, 20, 20, 20, 30, 10, 10, 5, y, True, True, {'maxsize': 8, 'typed': True})"
+    )
 
 
 def test_objects_of_sages_interfaces_come_back_from_a_snapshot_as_they_were(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copyreg
+import functools
 import io
 import pickle
 import re
@@ -333,6 +334,10 @@ class _CodePickler(cloudpickle.Pickler):  # type: ignore[misc]
             return _cached_function_again, (obj.f, cache)
         if type(obj) is CachedMethod and _defined_in_session(obj):
             return _cached_method_again, (obj.__get__(None, object).f, obj.__name__)
+        # As Sage's: `functools.lru_cache` (and `cache`) wrappers go by name.
+        if type(obj) is functools._lru_cache_wrapper and obj.__module__ == "__main__":
+            parameters = obj.cache_parameters()
+            return _lru_cache_again, (obj.__wrapped__, parameters["maxsize"], parameters["typed"])
         return super().reducer_override(obj)
 
 
@@ -356,6 +361,10 @@ def _cached_function_again(function: Any, cache: dict[Any, Any] | None) -> Cache
 
 def _cached_method_again(function: Any, name: str) -> CachedMethod:
     return cached_method(function, name=name)
+
+
+def _lru_cache_again(function: Any, maxsize: int | None, typed: bool) -> Any:
+    return functools.lru_cache(maxsize=maxsize, typed=typed)(function)
 
 
 def _code_dumps(value: Any, namespace: dict[str, Any]) -> bytes:
