@@ -282,6 +282,26 @@ def test_clone_diverges_from_its_source(stub: sage_pb2_grpc.SageServiceStub) -> 
     assert worker_pid(stub, clone.session_id) != worker_pid(stub, source)
 
 
+def test_a_clone_starts_with_its_sources_files_and_they_diverge(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    source = create_session(stub)
+    run(stub, (
+        "import os\nopen('data.txt', 'w').write('source')\nos.mkdir('results')\n"
+        "open('results/r1.txt', 'w').write('1')\nos.symlink('data.txt', 'link')"
+    ), source)  # fmt: skip
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session.session_id
+    # Sage's own directories in the scratch (`.sage`, its temporary one) are the clone's own.
+    files = "import os\nsorted(f for f in os.listdir('.') if not f.startswith(('.sage', 'sage_')))"
+    assert value(stub, clone, files) == "['data.txt', 'link', 'results']"
+    assert (
+        value(stub, clone, "os.readlink('link'), open('link').read()") == "('data.txt', 'source')"
+    )
+    assert value(stub, clone, "open('results/r1.txt').read()") == "'1'"
+    run(stub, "open('data.txt', 'w').write('clone')", clone)
+    assert value(stub, source, "open('data.txt').read()") == "'source'"
+
+
 def test_a_clone_and_its_source_never_share_an_interfaces_process(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -794,6 +794,7 @@ def test_without_namespaces_sessions_still_write_files_plot_and_clone(
         _png_of(stub, "plot(sin(x), (x, 0, 1))", session)
         clone = stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
         assert _outcome(stub, "a * 6", clone.session.session_id) == "42"
+        assert _outcome(stub, "open('here.txt').read()", clone.session.session_id) == "'a'"
 
 
 @pytest.fixture(scope="module")

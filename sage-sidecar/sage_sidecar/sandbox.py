@@ -442,6 +442,35 @@ def new_scratch(spec: WorkerSpec, mounts: bool, family: str | None = None) -> st
     return path
 
 
+def sages_own_entries() -> frozenset[str]:
+    """The names in the current scratch that Sage keeps for itself (its temporary directory,
+    `.sage`), not the session's files. Call before `new_scratch` moves them."""
+    from sage.misc import temporary_file
+
+    return frozenset({os.path.basename(temporary_file.TMP_DIR_FILENAME_BASE.name), ".sage"})
+
+
+def copy_files(source: str, target: str, skip: frozenset[str]) -> None:
+    """The files a session made in its scratch (`source`), into a clone's (`target`), as they
+    are: symbolic links stay links. What does not fit in the clone's scratch is left out
+    whole, never cut short."""
+    for entry in os.scandir(source):
+        if entry.name in skip:
+            continue
+        destination = os.path.join(target, entry.name)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.copytree(entry.path, destination, symlinks=True)
+            else:
+                shutil.copy2(entry.path, destination, follow_symlinks=False)
+        except OSError:
+            if os.path.isdir(destination) and not os.path.islink(destination):
+                shutil.rmtree(destination, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.remove(destination)
+
+
 def _hand_over(path: str, uid: int) -> None:
     """Give a directory to the worker's uid, as the scratch tmpfs options do."""
     # A clone no longer may give a file away: its own gid, which it may set, is enough.

@@ -132,8 +132,10 @@ def _become_clone(
     _own_authkey()
     _leave_interfaces_to_the_source()
     mounts = confinement.report.get("scratch") == "private tmpfs"
-    family = os.path.dirname(confinement.scratch)
-    confinement.scratch = sandbox.new_scratch(spec, mounts, family)
+    source, sages_own = confinement.scratch, sandbox.sages_own_entries()
+    confinement.scratch = sandbox.new_scratch(spec, mounts, os.path.dirname(source))
+    # The session's files come along, as its variables do.
+    sandbox.copy_files(source, confinement.scratch, skip=sages_own)
     capture.reinstall_after_fork(conn.send)
     conn.send(WorkerReady(os.getpid(), confinement.scratch))
 
