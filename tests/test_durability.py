@@ -429,6 +429,34 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     )
 
 
+def test_the_files_a_session_made_come_back_from_a_snapshot(
+    stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
+) -> None:
+    """As after a hibernation: the snapshot is all there is, and no cell is replayed. Files
+    past what a snapshot keeps are named, as unpicklable variables are."""
+    session = create_session(stub)
+    code = (
+        "import os\nopen('data.csv', 'w').write('a,b\\n1,2\\n')\nos.makedirs('out/empty')\n"
+        "open('out/r.bin', 'wb').write(bytes(range(256)))\nos.chmod('out/r.bin', 0o600)\n"
+        "os.symlink('data.csv', 'latest')\n"
+        "open('huge.dat', 'wb').write(b'x' * (9 * 2^20))\nkept = 5"
+    )
+    run(stub, code, session)
+    _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
+    events = run(stub, "kept", session)
+    note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+    assert "file 'huge.dat' is not restored" in note
+    assert "8 MiB of files a snapshot keeps" in note
+    checks = (
+        "open('latest').read(), os.readlink('latest'), list(open('out/r.bin', 'rb').read()) == "
+        "list(range(256)), oct(os.stat('out/r.bin').st_mode & 0o777), os.listdir('out/empty'), "
+        "os.path.exists('huge.dat')"
+    )
+    assert value(stub, session, checks) == (
+        "('a,b\\n1,2\\n', 'data.csv', True, '0o600', [], False)"
+    )
+
+
 def test_objects_of_sages_interfaces_come_back_from_a_snapshot_as_they_were(
     stub: sage_pb2_grpc.SageServiceStub, state_dir: Path
 ) -> None:

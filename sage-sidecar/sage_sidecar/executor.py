@@ -265,6 +265,10 @@ class Executor:
                     return Restored((), {}, 0, (), error=snapshot.describe(exc))
                 saved = tuple(_wire_name(name) for name in report.saved)
                 failed = _wire_names(report.failed)
+                problems.extend(
+                    wire_text(f"file {path!r} is not restored ({reason})")
+                    for path, reason in sorted(report.files_failed.items())
+                )
             replayed = 0
             for count, code in request.cells:
                 try:

@@ -98,5 +98,6 @@ async def restore(
             )
     for name, reason in sorted(loaded.failed.items()):
         problems.append(f"variable {name!r} is not restored ({reason})")
+    problems.extend(loaded.problems)  # the session's files it could not bring back
     problems.extend(replayed.problems)
     return RestoreOutcome(True, "; ".join(problems), worker)

@@ -4,8 +4,9 @@ As `save_session` does, only names the session bound are saved, with `sage.misc.
 Functions and classes defined in the session, which Sage's pickling refuses, go through
 cloudpickle, which pickles code by value; their globals, the session's namespace, go as a
 reference to the namespace the snapshot is loaded into. Anything else that cannot be pickled
-is named in the result, never silently dropped. Runs in the worker; counterpart: `store`,
-where the server keeps the bytes.
+is named in the result, never silently dropped. The files the session made in its working
+directory go along, within a size limit. Runs in the worker; counterpart: `store`, where the
+server keeps the bytes.
 
 Pickling runs user code (`__reduce__`), so a snapshot can be slow, never end, or raise anything.
 The server interrupts one that runs past its budget: the variable being pickled then is left
@@ -20,8 +21,10 @@ import contextlib
 import copyreg
 import functools
 import io
+import os
 import pickle
 import re
+import stat
 import sys
 import time
 import types
@@ -38,11 +41,15 @@ from sage.symbolic.callable import CallableSymbolicExpressionRing_class as Calla
 from sage.symbolic.expression import Expression
 from sage.symbolic.ring import SR
 
+from sage_sidecar import sandbox
 from sage_sidecar.console_input import preparsing
 
 # Names the worker itself manages; never part of a snapshot.
 _UNSAVED = frozenset({"__builtins__", "__name__", "_"})
 _FORMAT = 1
+# What a snapshot keeps of the files a session made, in all: beyond it, every snapshot would
+# grow with them.
+MAX_FILES_BYTES = 8 << 20
 # An interrupt this far into the budget is the server saying the time is up (the worker's clock
 # starts a little after the server's); an earlier one means an evaluation wants the worker.
 _OUT_OF_TIME = 0.9
@@ -60,6 +67,13 @@ _ELSEWHERE = types.ModuleType("__main__")
 class SnapshotReport:
     saved: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    # On load: the session's files not brought back, each with why.
+    files_failed: dict[str, str] = field(default_factory=dict)
+
+
+# A file the session made in its working directory: its path there, its permission bits,
+# and its bytes, a symbolic link's target, or None for a directory.
+SessionFile = tuple[str, int, bytes | str | None]
 
 
 # Statements that can bind a name. A cell with none of them can still change a value in place
@@ -172,6 +186,7 @@ def dump(
         with _snapshot_pickling():
             sage_blob, code_part = _pickled(bindings, namespace, progress, report)
             assumed = _assumed(report)
+        files, files_left_out = session_files(sandbox.sages_own_entries())
     except KeyboardInterrupt:
         raise progress.interrupted(bindings, tracker) from None
     payload = pickle.dumps(
@@ -183,9 +198,80 @@ def dump(
             "unsaved": report.failed,
             "assumptions": assumed,
             "preparse": preparsing(),
+            "files": files,
+            "files_unsaved": files_left_out,
         }
     )
     return payload, report
+
+
+def session_files(skip: frozenset[str]) -> tuple[list[SessionFile], dict[str, str]]:
+    """The files the session made in its working directory (but the top-level entries in
+    `skip`, Sage's own), smallest first up to `MAX_FILES_BYTES` in all; and those left out,
+    with why. A snapshot keeps them, so that a restored session finds its files again."""
+    found: list[tuple[int, SessionFile]] = []
+    left_out: dict[str, str] = {}
+    for directory, subdirectories, names in os.walk("."):
+        if directory == ".":
+            subdirectories[:] = [name for name in subdirectories if name not in skip]
+            names = [name for name in names if name not in skip]
+        for name in sorted(subdirectories):
+            path = os.path.join(directory, name)[2:]
+            if os.path.islink(path):  # os.walk does not enter it, but lists it here
+                found.append((0, (path, 0, os.readlink(path))))
+            else:
+                found.append((0, (path, stat.S_IMODE(os.stat(path).st_mode), None)))
+        for name in sorted(names):
+            path = os.path.join(directory, name)[2:]
+            try:
+                if os.path.islink(path):
+                    found.append((0, (path, 0, os.readlink(path))))
+                    continue
+                status = os.stat(path)
+                if not stat.S_ISREG(status.st_mode):
+                    left_out[path] = "not a regular file"
+                    continue
+                found.append((status.st_size, (path, stat.S_IMODE(status.st_mode), b"")))
+            except OSError as exc:
+                left_out[path] = describe(exc)
+    files: list[SessionFile] = []
+    total = 0
+    for size, (path, mode, contents) in sorted(found, key=lambda item: item[0]):
+        if contents == b"":
+            if total + size > MAX_FILES_BYTES:
+                left_out[path] = (
+                    f"{size} bytes, past the {MAX_FILES_BYTES >> 20} MiB of files a snapshot keeps"
+                )
+                continue
+            try:
+                with open(path, "rb") as file:
+                    contents = file.read(MAX_FILES_BYTES + 1)
+            except OSError as exc:
+                left_out[path] = describe(exc)
+                continue
+            total += len(contents)
+        files.append((path, mode, contents))
+    return files, left_out
+
+
+def _write_files(files: list[SessionFile], report: SnapshotReport) -> None:
+    """Put back the session's files, in the working directory and nowhere else."""
+    for path, mode, contents in sorted(files, key=lambda file: file[0].count("/")):
+        parts = path.split("/")
+        if not path or os.path.isabs(path) or ".." in parts or "" in parts:
+            report.files_failed[path] = "its path leads out of the working directory"
+            continue
+        try:
+            if contents is None:
+                os.makedirs(path, mode=mode or 0o700, exist_ok=True)
+            elif isinstance(contents, str):
+                os.symlink(contents, path)
+            else:
+                with open(path, "wb") as file:
+                    file.write(contents)
+                os.chmod(path, mode)
+        except OSError as exc:
+            report.files_failed[path] = describe(exc)
 
 
 def _assumed(report: SnapshotReport) -> bytes | None:
@@ -383,6 +469,9 @@ def load(data: bytes, namespace: dict[str, Any]) -> SnapshotReport:
     if payload.get("format") != _FORMAT:
         raise ValueError(f"unknown snapshot format {payload.get('format')!r}")
     report = SnapshotReport()
+    _write_files(payload.get("files", []), report)
+    for path, reason in payload.get("files_unsaved", {}).items():
+        report.files_failed[path] = f"could not be saved: {reason}"
     bindings = loads(payload["sage"], compress=True)
     namespace.update(bindings)
     report.saved.extend(bindings)
