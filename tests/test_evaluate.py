@@ -285,6 +285,7 @@ def test_time_magic_times_preparsed_code_and_gives_its_value(
     error = one(evaluate(stub, "%%time\ne = 1\ne / 0", session), "error").error
     assert error.ename == "ZeroDivisionError"
     assert "e / 0" in error.traceback
+    assert "magics.py" not in error.traceback  # the frames of what ran it are ours
 
 
 def test_timeit_magic_times_preparsed_code(stub: sage_pb2_grpc.SageServiceStub) -> None:
@@ -303,6 +304,7 @@ def test_other_magics_say_which_there_are(stub: sage_pb2_grpc.SageServiceStub) -
         assert error.ename == "UsageError", code
         assert "is not supported here" in error.evalue
         assert "%time, %timeit" in error.evalue
+        assert error.traceback == f"UsageError: {error.evalue}\n"  # as IPython shows it
 
 
 def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import matplotlib
 from cysignals.signals import AlarmInterrupt
+from IPython.core.error import UsageError
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
@@ -617,6 +618,9 @@ def _record_exception(exc: BaseException, error: Error) -> None:
         span.set_status(StatusCode.ERROR, f"{error.ename}: {error.evalue}")
 
 
+_OWN_FILES = frozenset({__file__, magics.__file__})
+
+
 def _error(exc: BaseException, cell_name: str) -> Error:
     """The exception as the console shows it, without the worker's own frames."""
     tb = exc.__traceback__
@@ -624,12 +628,14 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         tb = tb.tb_next
     if isinstance(exc, SyntaxError):
         text = _syntax_error(exc, cell_name)
+    elif isinstance(exc, UsageError):  # a magic used wrongly: as IPython, no traceback
+        text = f"UsageError: {exc}\n"
     else:
         described = traceback.TracebackException(type(exc), exc, tb)
-        # The interrupt handler's own frame, where KeyboardInterrupt is raised, is not the
-        # user's business.
+        # The interrupt handler's own frame, where KeyboardInterrupt is raised, and those of
+        # the magics that ran the cell's code are not the user's business.
         described.stack = traceback.StackSummary.from_list(
-            [frame for frame in described.stack if frame.filename != __file__]
+            [frame for frame in described.stack if frame.filename not in _OWN_FILES]
         )
         _no_carets_in_cells(described)
         text = "".join(described.format())
