@@ -400,6 +400,20 @@ def test_exit_in_a_cell_does_not_end_the_session(
     assert one(evaluate(stub, "kept", session), "result").result.text_plain == "7"
 
 
+def test_sage_functions_that_reach_the_users_namespace_find_the_sessions(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    # As the console's own: `html.eval`, and `cython()` and `fortran()`, which define names.
+    events = evaluate(stub, "seen = 123\nhtml.eval('<sage>seen</sage>')", session)
+    assert one(events, "result").result.text_plain == "\\(123\\)"
+    # And `cython()` builds in the worker's own temporary directory, not the forkserver's.
+    checked = (
+        "import os\nfrom sage.misc.temporary_file import spyx_tmp\n"
+        "spyx_tmp().startswith(os.getcwd())"
+    )
+    assert value(stub, session, checked) == "True"
+
+
 def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "n = input('How many? ')")
     assert stdout_of(events) == "How many? "

@@ -35,6 +35,7 @@ from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
+from sage.repl.user_globals import set_globals
 
 from sage_sidecar import magics, pyplot_backend, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
@@ -120,6 +121,9 @@ def _console_main() -> types.ModuleType:
 # reference count of every console value and copy the pages holding them into each worker.
 _CONSOLE_MAIN = _console_main()
 _CONSOLE_GLOBALS = _CONSOLE_MAIN.__dict__
+# The namespace Sage's functions that define names for the user (`cython()`, `fortran()`)
+# put them in, as the console makes its own.
+set_globals(_CONSOLE_GLOBALS)
 # As in the Sage console and Jupyter, where IPython makes it a builtin.
 builtins.display = display  # type: ignore[attr-defined]
 # Chosen in the forkserver too: selecting a backend imports modules, and in each worker those

@@ -495,6 +495,9 @@ def _move_sage_temporary_directory(scratch: str) -> str:
     _inherited_temporary_directories.append(temporary_file.TMP_DIR_FILENAME_BASE)
     own = tempfile.TemporaryDirectory(prefix="sage_", dir=scratch)
     temporary_file.TMP_DIR_FILENAME_BASE = own
+    # Where `cython()` builds, which Sage made in the forkserver's on first use; made anew in
+    # this one on the worker's.
+    temporary_file._spyx_tmp = None
     return own.name
 
 
