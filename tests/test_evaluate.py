@@ -414,6 +414,20 @@ def test_sage_functions_that_reach_the_users_namespace_find_the_sessions(
     assert value(stub, session, checked) == "True"
 
 
+def test_attach_loads_into_the_session_and_reloads_a_changed_file(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = "open('prog.sage', 'w').write('w = 2^5\\n')\nattach('prog.sage')\nw"
+    assert value(stub, session, code) == "32"
+    evaluate(stub, (
+        "import os, time\nopen('prog.sage', 'w').write('w = 3^3\\n')\n"
+        "later = time.time() + 5\nos.utime('prog.sage', (later, later))"
+    ), session)  # fmt: skip
+    events = evaluate(stub, "w", session)  # as the console does before each input
+    assert stdout_of(events).startswith("### reloading attached file prog.sage modified at")
+    assert one(events, "result").result.text_plain == "27"
+
+
 def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "n = input('How many? ')")
     assert stdout_of(events) == "How many? "

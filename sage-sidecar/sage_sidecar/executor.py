@@ -12,6 +12,7 @@ import ast
 import builtins
 import contextlib
 import ctypes
+import functools
 import io
 import linecache
 import os
@@ -33,6 +34,9 @@ from IPython.core.error import UsageError
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 from sage.misc.latex import latex
+from sage.repl import attach as attached_files
+from sage.repl.attach import attach as sage_attach
+from sage.repl.load import load
 from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 from sage.repl.user_globals import set_globals
@@ -126,6 +130,17 @@ _CONSOLE_GLOBALS = _CONSOLE_MAIN.__dict__
 set_globals(_CONSOLE_GLOBALS)
 # As in the Sage console and Jupyter, where IPython makes it a builtin.
 builtins.display = display  # type: ignore[attr-defined]
+
+
+@functools.wraps(sage_attach)
+def _attach(*files: Any) -> None:
+    # Sage's own loads into its module's namespace where there is no IPython. The files
+    # attached are read again when they change, before a cell (`Executor`).
+    for filename in files:
+        load(filename, _CONSOLE_GLOBALS, attach=True)
+
+
+_CONSOLE_GLOBALS["attach"] = _attach  # before the tracker: part of the console's namespace
 # Chosen in the forkserver too: selecting a backend imports modules, and in each worker those
 # would cost private memory.
 matplotlib.use(pyplot_backend.NAME)
@@ -350,7 +365,9 @@ class Executor:
         self._running = True
         try:
             try:
+                reloaded = bool(attached_files.attached) and self._reload_attached_files()
                 value = self._execute(cell.code, name)
+                self._rebound = self._rebound or reloaded
                 pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
@@ -366,6 +383,17 @@ class Executor:
         finally:
             self._running = False
         return EvaluationStatus.OK, [result] if result is not None else []
+
+    def _reload_attached_files(self) -> bool:
+        """As the console does before each input: `attach`ed files that changed are read
+        again. Whether any was."""
+        reloaded = False
+        for filename, mtime in attached_files.modified_file_iterator():
+            when = time.strftime("%T", mtime)
+            print(f"### reloading attached file {filename.name} modified at {when} ###")
+            load(filename, self._namespace, attach=True)
+            reloaded = True
+        return reloaded
 
     def _failed(self, exc: BaseException, name: str) -> tuple[EvaluationStatus, list[Event]]:
         """The cell failed: its error, described while the cell is still interruptible."""
