@@ -428,6 +428,28 @@ def test_attach_loads_into_the_session_and_reloads_a_changed_file(
     assert one(events, "result").result.text_plain == "27"
 
 
+def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "y^2 + 1"), "error").error
+    assert error.ename == "NameError"
+    assert "declare others first, as var('y')" in error.traceback
+    # A longer name is more likely a misspelt function than a variable.
+    error = one(evaluate(stub, "fcator(12)"), "error").error
+    assert "var(" not in error.traceback
+
+
+def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("import time\ntime.sleep(0.01)", "'abc'[1.0]", "bytes(3.0)"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert "write 0.5r or 8r (raw literals)" in error.traceback, code
+    # As the hint says.
+    assert kinds(evaluate(stub, "import time\ntime.sleep(0.01r)")) == ["started", "finished"]
+
+
 def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "n = input('How many? ')")
     assert stdout_of(events) == "How many? "

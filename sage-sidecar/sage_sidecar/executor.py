@@ -16,6 +16,7 @@ import functools
 import io
 import linecache
 import os
+import re
 import resource
 import signal
 import socket
@@ -102,6 +103,18 @@ _INPUT_EOF = "EOF when reading a line"
 _NO_INPUT = (
     "Sage code here has no standard input, so input() has nothing to read: put the values in "
     "the code."
+)
+
+# A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
+# gets a RealLiteral).
+_PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
+_RAW_NUMBERS = (
+    "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
+    "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
+    "int(8), where plain Python numbers are wanted."
+)
+_DECLARE_VARIABLES = (
+    "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
 )
 
 
@@ -403,6 +416,10 @@ class Executor:
             _add_note(exc, _EXIT)
         elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
             _add_note(exc, _NO_INPUT)
+        elif isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
+            _add_note(exc, _RAW_NUMBERS)
+        elif isinstance(exc, NameError) and _maybe_a_variable(exc):
+            _add_note(exc, _DECLARE_VARIABLES.format(name=exc.name))
         error = _described(exc, name)
         self._running = False  # nothing would catch an interrupt in the clean-up below
         pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
@@ -613,6 +630,12 @@ def _first_line_after_blank_ones(source: str) -> int:
         if line.strip():
             return number
     return 1
+
+
+def _maybe_a_variable(exc: NameError) -> bool:
+    """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `phi`)."""
+    name = exc.name
+    return isinstance(name, str) and name.isidentifier() and len(name) <= 3
 
 
 def _add_note(exc: BaseException, note: str) -> None:
