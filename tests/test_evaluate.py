@@ -286,6 +286,11 @@ def test_time_magic_times_preparsed_code_and_gives_its_value(
     assert error.ename == "ZeroDivisionError"
     assert "e / 0" in error.traceback
     assert "magics.py" not in error.traceback  # the frames of what ran it are ours
+    error = one(evaluate(stub, "%%time f = 1\nf", session), "error").error
+    assert (error.ename, error.evalue) == (
+        "UsageError",
+        "Can't use statement directly after '%%time'!",
+    )
 
 
 def test_timeit_magic_times_preparsed_code(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -108,7 +108,9 @@ class SidecarShell:
 
     def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
         where = (self.cell_name, self.cell_body_line)
-        if magic_name == "time" and not line.strip():
+        if magic_name == "time":
+            if line.strip():  # as IPython says it
+                raise UsageError("Can't use statement directly after '%%time'!")
             return self._time(cell, where, whole_cell=True)
         if magic_name == "timeit":
             return self._timeit(line, cell)
