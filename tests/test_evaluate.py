@@ -303,6 +303,23 @@ def test_timeit_magic_times_preparsed_code(stub: sage_pb2_grpc.SageServiceStub) 
     assert "-n, -r, -p, -o and -q" in error.evalue
 
 
+def test_run_runfile_and_attach_magics_run_a_file_in_the_session(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, (
+        "open('args.py', 'w').write('import sys\\ngiven = sys.argv[1:]\\nhalf = 1/2\\n')\n"
+        "open('prog.sage', 'w').write('half_sage = 1/2\\n')"
+    ), session)  # fmt: skip
+    evaluate(stub, "%run args.py 'two words' 3\n%runfile prog.sage", session)
+    # The .py file as Python, the .sage one preparsed: 1/2 is a Rational there.
+    assert value(stub, session, "given, half, half_sage") == "(['two words', '3'], 0.5, 1/2)"
+    evaluate(stub, "%attach prog.sage", session)
+    assert value(stub, session, "attached_files()[0].endswith('prog.sage')") == "True"
+    error = one(evaluate(stub, "%run", session), "error").error
+    assert error.ename == "UsageError"
+    assert error.evalue.startswith("%run needs a file name")
+
+
 def test_other_magics_say_which_there_are(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for code in ("%matplotlib inline", "%%html\n<b>x</b>", "%load_ext foo"):
         error = one(evaluate(stub, code), "error").error

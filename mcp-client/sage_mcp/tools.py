@@ -50,7 +50,8 @@ INSTRUCTIONS = """\
 SageMath (computer algebra, number theory, plotting) through the `evaluate` tool.
 Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x), (x, 0, pi))`;
 the symbolic variable `x` is predefined. As in the Sage console, `%time` and `%timeit` time
-code, `factor?` shows documentation and `factor??` source; other IPython magics do not work.
+code, `factor?` shows documentation and `factor??` source, and `%run file` runs a file; other
+IPython magics do not work.
 Without a session_id each call runs in a fresh namespace. To keep variables between calls,
 create a session with create_session and pass its session_id to evaluate. To try something
 without changing a session, copy it with clone_session and work in the copy. A session runs one

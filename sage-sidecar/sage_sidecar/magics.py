@@ -1,5 +1,5 @@
 """IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
-forms), `name?` and `name??`, `!command` and `x = !command`.
+forms), `%run`, `%runfile`, `%attach`, `name?` and `name??`, `!command` and `x = !command`.
 
 IPython's own input transformer turns them into calls on a shell, as in the console; the
 shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
@@ -16,6 +16,7 @@ import contextlib
 import math
 import re
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 from IPython.utils.text import SList
 from sage.misc.sage_timeit import sage_timeit
 from sage.misc.sageinspect import sage_getdoc, sage_getfile, sage_getsource, sage_signature
+from sage.repl.load import load
 from sage.repl.preparse import preparse
 
 from sage_sidecar.console_input import preparsing
@@ -49,8 +51,8 @@ _NO_DISPLAY_MAGIC = (
     "unicode_art(x) or show(x)."
 )
 _SUPPORTED = (
-    "The magics here are %time, %timeit, %%time and %%timeit; `name?` and `name??` show "
-    "documentation and source, and `!command` runs a shell command."
+    "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile and %attach; "
+    "`name?` and `name??` show documentation and source, and `!command` runs a shell command."
 )
 _transformer = TransformerManager()  # type: ignore[no-untyped-call]
 # The name the transformed cell reaches the shell by, a builtin. Not `get_ipython`: code that
@@ -94,7 +96,7 @@ class SidecarShell:
         self.cell_body_line = 1
 
     def __repr__(self) -> str:
-        return "<sage-sidecar shell: %time, %timeit, ?, ?? and ! only>"
+        return "<sage-sidecar shell: %time, %timeit, %run, %attach, ?, ?? and ! only>"
 
     def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
         if magic_name == "time":
@@ -103,6 +105,9 @@ class SidecarShell:
             return self._timeit(line, "")
         if magic_name in ("pinfo", "pinfo2"):
             self._help(line.strip(), source=magic_name == "pinfo2")
+            return None
+        if magic_name in ("run", "runfile", "attach"):
+            self._load(magic_name, line)
             return None
         raise _unsupported("Line", magic_name, line)
 
@@ -131,6 +136,22 @@ class SidecarShell:
         )
         text = done.stdout.decode("utf-8", "replace")
         return SList(text.splitlines()) if split else text
+
+    def _load(self, magic_name: str, line: str) -> None:
+        """`%run file [arguments]` and Sage's `%runfile file`: the file runs in the session,
+        a `.sage` one preparsed, as `load()` runs it; `%attach file` also reads it again
+        when it changes."""
+        words = shlex.split(line)
+        if words[:1] == ["-i"]:  # IPython's: in the session's namespace, as here anyway
+            words = words[1:]
+        if not words:
+            raise UsageError(f"%{magic_name} needs a file name, as in `%{magic_name} prog.sage`.")
+        argv = sys.argv
+        sys.argv = words if magic_name == "run" else words[:1]
+        try:
+            load(words[0], self._namespace, attach=magic_name == "attach")
+        finally:
+            sys.argv = argv
 
     def _time(self, code: str, where: tuple[str, int], whole_cell: bool = False) -> Any:
         name, line = where
