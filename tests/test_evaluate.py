@@ -320,6 +320,21 @@ def test_run_runfile_and_attach_magics_run_a_file_in_the_session(
     assert error.evalue.startswith("%run needs a file name")
 
 
+def test_who_and_whos_list_what_the_session_bound(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    assert stdout_of(evaluate(stub, "%who", session)) == "Interactive namespace is empty.\n"
+    evaluate(stub, "import os\nn = 2^10\nR.<t> = QQ[]\n_hidden = 1", session)
+    assert stdout_of(evaluate(stub, "%who", session)) == "R\tn\tt\n"
+    assert stdout_of(evaluate(stub, "%whos", session)).splitlines() == [
+        "Variable   Type                                 Data/Info",
+        "---------------------------------------------------------",
+        "R          PolynomialRing_field_with_category   "
+        "Univariate Polynomial Ring in t over Rational Field",
+        "n          Integer                              1024",
+        "t          Polynomial_rational_flint            t",
+    ]
+
+
 def test_other_magics_say_which_there_are(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for code in ("%matplotlib inline", "%%html\n<b>x</b>", "%load_ext foo"):
         error = one(evaluate(stub, code), "error").error

@@ -197,7 +197,9 @@ class Executor:
         self._cysignals_check: Any = None
         self._signalled = False  # the server's SIGINT landed since the listing began
         get_display_manager().switch_backend(self._backend)
-        self._shell = magics.SidecarShell(self._namespace, self._run)
+        self._shell = magics.SidecarShell(
+            self._namespace, self._run, lambda: self._tracker.user_bindings(self._namespace)
+        )
         magics.install(self._shell)
         pyplot_backend.sink = self._backend.show_data
         # The worker's `__main__` is the session, as the console's is: pickle then finds what

@@ -1,5 +1,6 @@
 """IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
-forms), `%run`, `%runfile`, `%attach`, `name?` and `name??`, `!command` and `x = !command`.
+forms), `%run`, `%runfile`, `%attach`, `%who`, `%whos`, `name?` and `name??`, `!command` and
+`x = !command`.
 
 IPython's own input transformer turns them into calls on a shell, as in the console; the
 shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
@@ -20,6 +21,7 @@ import shlex
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -51,8 +53,9 @@ _NO_DISPLAY_MAGIC = (
     "unicode_art(x) or show(x)."
 )
 _SUPPORTED = (
-    "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile and %attach; "
-    "`name?` and `name??` show documentation and source, and `!command` runs a shell command."
+    "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile, %attach, %who and "
+    "%whos; `name?` and `name??` show documentation and source, and `!command` runs a shell "
+    "command."
 )
 _transformer = TransformerManager()  # type: ignore[no-untyped-call]
 # The name the transformed cell reaches the shell by, a builtin. Not `get_ipython`: code that
@@ -89,9 +92,15 @@ class SidecarShell:
     """What a cell's escapes call, as they call `get_ipython()` in the console: the magics
     the console's users reach for."""
 
-    def __init__(self, namespace: dict[str, Any], run_cell: Callable[[str, str], Any]) -> None:
+    def __init__(
+        self,
+        namespace: dict[str, Any],
+        run_cell: Callable[[str, str], Any],
+        user_bindings: Callable[[], dict[str, Any]],
+    ) -> None:
         self._namespace = namespace
         self._run_cell = run_cell  # (source, cell name) -> the value of its last expression
+        self._user_bindings = user_bindings  # what the session bound, as snapshots see it
         self.cell_name = "<magic>"  # the cell running now, and where its `%%` body starts
         self.cell_body_line = 1
 
@@ -108,6 +117,9 @@ class SidecarShell:
             return None
         if magic_name in ("run", "runfile", "attach"):
             self._load(magic_name, line)
+            return None
+        if magic_name in ("who", "whos"):
+            self._who(table=magic_name == "whos")
             return None
         raise _unsupported("Line", magic_name, line)
 
@@ -152,6 +164,30 @@ class SidecarShell:
             load(words[0], self._namespace, attach=magic_name == "attach")
         finally:
             sys.argv = argv
+
+    def _who(self, *, table: bool) -> None:
+        """`%who`: the names the session bound; `%whos`: with their types and values."""
+        bindings = {
+            name: value
+            for name, value in self._user_bindings().items()
+            if isinstance(name, str)
+            and not name.startswith("_")
+            and not isinstance(value, types.ModuleType)
+        }
+        if not bindings:
+            print("Interactive namespace is empty.")
+            return
+        names = sorted(bindings)
+        if not table:
+            print("\t".join(names))
+            return
+        rows = [(name, type(bindings[name]).__name__, _shown(bindings[name])) for name in names]
+        widths = [max(len(row[i]) for row in [("Variable", "Type", ""), *rows]) for i in (0, 1)]
+        header = f"{'Variable':<{widths[0]}}   {'Type':<{widths[1]}}   Data/Info"
+        print(header)
+        print("-" * len(header))
+        for name, kind, shown in rows:
+            print(f"{name:<{widths[0]}}   {kind:<{widths[1]}}   {shown}")
 
     def _time(self, code: str, where: tuple[str, int], whole_cell: bool = False) -> Any:
         name, line = where
@@ -240,6 +276,15 @@ class SidecarShell:
         else:
             lines.append(f"Docstring:\n{sage_getdoc(target) or '<no docstring>'}")
         print("\n".join(lines).rstrip("\n"))
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value's repr on one line, cut; a repr is user code, and may fail."""
+    try:
+        text = " ".join(repr(value).split())
+    except Exception as exc:
+        return f"<repr failed: {type(exc).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _caller() -> tuple[str, int]:
