@@ -16,10 +16,8 @@ import functools
 import io
 import linecache
 import os
-import re
 import resource
 import signal
-import socket
 import sys
 import time
 import traceback
@@ -27,7 +25,7 @@ import types
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import matplotlib
 from cysignals.signals import AlarmInterrupt
@@ -42,7 +40,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 from sage.repl.user_globals import set_globals
 
-from sage_sidecar import magics, pyplot_backend, snapshot
+from sage_sidecar import hints, magics, pyplot_backend, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, console_text, display, ipython_latex
 from sage_sidecar.messages import (
@@ -86,36 +84,6 @@ _MAX_ERROR_TEXT = 64 * 1024
 _MAX_LISTING_BYTES = 1 << 20
 # An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
 _MAX_ERROR_NAME = 256
-# Said under a failed network call in a worker without network: "Temporary failure in name
-# resolution" reads as a flaky network, worth retrying.
-_OFFLINE = (
-    "Sage code here has no network access: the sidecar runs it offline unless started with "
-    "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
-    "given with --worker-read-dirs."
-)
-
-_EXIT = (
-    "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
-    "kept. To end the session, delete it."
-)
-# What `input()` raises at the end of its input; the worker's standard input is empty.
-_INPUT_EOF = "EOF when reading a line"
-_NO_INPUT = (
-    "Sage code here has no standard input, so input() has nothing to read: put the values in "
-    "the code."
-)
-
-# A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
-# gets a RealLiteral).
-_PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
-_RAW_NUMBERS = (
-    "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
-    "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
-    "int(8), where plain Python numbers are wanted."
-)
-_DECLARE_VARIABLES = (
-    "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
-)
 
 
 class _Discarded(io.TextIOBase):
@@ -412,16 +380,7 @@ class Executor:
 
     def _failed(self, exc: BaseException, name: str) -> tuple[EvaluationStatus, list[Event]]:
         """The cell failed: its error, described while the cell is still interruptible."""
-        if self._offline and _network_refused(exc):
-            _add_note(exc, _OFFLINE)
-        elif isinstance(exc, SystemExit):
-            _add_note(exc, _EXIT)
-        elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
-            _add_note(exc, _NO_INPUT)
-        elif isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
-            _add_note(exc, _RAW_NUMBERS)
-        elif isinstance(exc, NameError) and _maybe_a_variable(exc):
-            _add_note(exc, _DECLARE_VARIABLES.format(name=exc.name))
+        hints.add_to(exc, offline=self._offline)
         error = _described(exc, name)
         self._running = False  # nothing would catch an interrupt in the clean-up below
         pyplot_backend.send_open_figures_after_failure()  # what it drew before failing
@@ -634,40 +593,6 @@ def _first_line_after_blank_ones(source: str) -> int:
     return 1
 
 
-def _maybe_a_variable(exc: NameError) -> bool:
-    """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `phi`)."""
-    name = exc.name
-    return isinstance(name, str) and name.isidentifier() and len(name) <= 3
-
-
-def _add_note(exc: BaseException, note: str) -> None:
-    """Once: a cell may raise the same exception object again."""
-    if note not in getattr(exc, "__notes__", ()):
-        exc.add_note(note)
-
-
-def _network_refused(exc: BaseException) -> bool:
-    """Whether the exception, or one it was raised from or while handling, is the sandbox
-    refusing the network: a name that does not resolve, or an Internet socket refused.
-    Libraries wrap these (urllib's URLError, urllib3's NewConnectionError), so the chain is
-    searched."""
-    return any(
-        isinstance(current, socket.gaierror)
-        or (isinstance(current, PermissionError) and _raised_making_a_socket(current))
-        for current in _chain(exc)
-    )
-
-
-def _raised_making_a_socket(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    if tb is None:
-        return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    code = tb.tb_frame.f_code
-    return code.co_filename == socket.__file__ and code.co_name == "__init__"
-
-
 def _record_exception(exc: BaseException, error: Error) -> None:
     span = trace.get_current_span()
     if span.is_recording():
@@ -710,40 +635,17 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
         written = linecache.getline(cell_name, exc.lineno)
         if written.strip():
             exc.text, exc.offset, exc.end_offset = written, None, None
-            line = as_the_console_takes_it(written).strip()
-            if magics.INSTALL.match(line):
-                exc.add_note(magics.CANNOT_INSTALL)
-            elif line.startswith("time "):
-                exc.add_note(
-                    "The Sage console reads `time` at the start of a line as IPython's %time: "
-                    "write %time here."
-                )
+            hints.add_to_syntax_error(exc, as_the_console_takes_it(written).strip())
     return "".join(traceback.format_exception_only(type(exc), exc))
 
 
 def _no_carets_in_cells(described: traceback.TracebackException) -> None:
     """A cell's frames show the line as written, but their columns are the preparsed code's:
     carets under them would point at the wrong place, so they go (chained exceptions too)."""
-    for current in _chain(described):
+    for current in hints.chain(described):
         for frame in current.stack:
             if frame.filename.startswith("<cell "):
                 frame.colno = frame.end_colno = None
-
-
-_Chained = TypeVar("_Chained", BaseException, traceback.TracebackException)
-
-
-def _chain(first: _Chained) -> Iterator[_Chained]:
-    """`first` and every exception it was raised from or while handling, each once."""
-    seen: set[int] = set()
-    pending: list[_Chained | None] = [first]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        pending += (current.__cause__, current.__context__)
 
 
 def _wire_name(name: Any) -> str:

@@ -1,0 +1,121 @@
+"""What to do instead, said under the errors that Sage code meets at every turn here.
+
+Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
+no network, no standard input, `exit()` that ends only the cell, a number the preparser made
+that a Python function refuses, a symbolic variable never declared, a package installed from
+a cell. Counterpart: `executor`, which describes a failed cell's exception.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import traceback
+from collections.abc import Iterator
+from typing import TypeVar
+
+from sage_sidecar import magics
+
+# Said under a failed network call in a worker without network: "Temporary failure in name
+# resolution" reads as a flaky network, worth retrying.
+_OFFLINE = (
+    "Sage code here has no network access: the sidecar runs it offline unless started with "
+    "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
+    "given with --worker-read-dirs."
+)
+_EXIT = (
+    "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
+    "kept. To end the session, delete it."
+)
+# What `input()` raises at the end of its input; the worker's standard input is empty.
+_INPUT_EOF = "EOF when reading a line"
+_NO_INPUT = (
+    "Sage code here has no standard input, so input() has nothing to read: put the values in "
+    "the code."
+)
+# A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
+# gets a RealLiteral).
+_PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
+_RAW_NUMBERS = (
+    "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
+    "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
+    "int(8), where plain Python numbers are wanted."
+)
+_DECLARE_VARIABLES = (
+    "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
+)
+_TIME_PREFIX = (
+    "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
+)
+
+
+def add_to(exc: BaseException, *, offline: bool) -> None:
+    """The hint for a cell's exception, if one applies. `offline`: the worker has no network."""
+    if offline and _network_refused(exc):
+        _add_note(exc, _OFFLINE)
+    elif isinstance(exc, SystemExit):
+        _add_note(exc, _EXIT)
+    elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
+        _add_note(exc, _NO_INPUT)
+    elif isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
+        _add_note(exc, _RAW_NUMBERS)
+    elif isinstance(exc, NameError) and _maybe_a_variable(exc):
+        _add_note(exc, _DECLARE_VARIABLES.format(name=exc.name))
+
+
+def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
+    """The hint for a syntax error on `line`, as the console takes it, if one applies."""
+    if magics.INSTALL.match(line):
+        _add_note(exc, magics.CANNOT_INSTALL)
+    elif line.startswith("time "):
+        _add_note(exc, _TIME_PREFIX)
+
+
+def _maybe_a_variable(exc: NameError) -> bool:
+    """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `phi`)."""
+    name = exc.name
+    return isinstance(name, str) and name.isidentifier() and len(name) <= 3
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    """Once: a cell may raise the same exception object again."""
+    if note not in getattr(exc, "__notes__", ()):
+        exc.add_note(note)
+
+
+def _network_refused(exc: BaseException) -> bool:
+    """Whether the exception, or one it was raised from or while handling, is the sandbox
+    refusing the network: a name that does not resolve, or an Internet socket refused.
+    Libraries wrap these (urllib's URLError, urllib3's NewConnectionError), so the chain is
+    searched."""
+    return any(
+        isinstance(current, socket.gaierror)
+        or (isinstance(current, PermissionError) and _raised_making_a_socket(current))
+        for current in chain(exc)
+    )
+
+
+def _raised_making_a_socket(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return code.co_filename == socket.__file__ and code.co_name == "__init__"
+
+
+_Chained = TypeVar("_Chained", BaseException, traceback.TracebackException)
+
+
+def chain(first: _Chained) -> Iterator[_Chained]:
+    """`first` and every exception it was raised from or while handling, each once."""
+    seen: set[int] = set()
+    pending: list[_Chained | None] = [first]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += (current.__cause__, current.__context__)
