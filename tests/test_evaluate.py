@@ -294,10 +294,17 @@ def test_time_magic_times_preparsed_code_and_gives_its_value(
 
 
 def test_timeit_magic_times_preparsed_code(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    # As IPython's %timeit, which is the console's, says it.
+    per_loop = r"[\d.]+ \S+ ± [\d.]+ \S+ per loop \(mean ± std\. dev\. of "
     events = evaluate(stub, "%timeit -n 10 -r 2 2^10")
-    assert re.fullmatch(r"10 loops, best of 2: [\d.]+ \S+ per loop\n", stdout_of(events))
+    assert re.fullmatch(per_loop + r"2 runs, 10 loops each\)\n", stdout_of(events))
+    # The setup on the first line of %%timeit, then the body timed; the body sees the setup's.
     events = evaluate(stub, "%%timeit -n 5 y = 7\ny^2")
-    assert re.fullmatch(r"5 loops, best of 3: [\d.]+ \S+ per loop\n", stdout_of(events))
+    assert re.fullmatch(per_loop + r"7 runs, 5 loops each\)\n", stdout_of(events))
+    # As many loops as take 0.2 s, from one: a slow statement runs once per run.
+    session = create_session(stub)
+    events = evaluate(stub, "timed = %timeit -o -q -r 2 sleep(0.25r)\ntimed.loops", session)
+    assert (stdout_of(events), one(events, "result").result.text_plain) == ("", "1")
     error = one(evaluate(stub, "%timeit -z 1"), "error").error
     assert error.ename == "UsageError"
     assert "-n, -r, -p, -o and -q" in error.evalue

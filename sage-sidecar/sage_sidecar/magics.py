@@ -21,14 +21,15 @@ import shlex
 import subprocess
 import sys
 import time
+import timeit
 import types
 from collections.abc import Callable
 from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.inputtransformer2 import TransformerManager
+from IPython.core.magics.execution import TimeitResult
 from IPython.utils.text import SList
-from sage.misc.sage_timeit import sage_timeit
 from sage.misc.sageinspect import sage_getdoc, sage_getfile, sage_getsource, sage_signature
 from sage.repl.load import load
 from sage.repl.preparse import preparse
@@ -214,6 +215,8 @@ class SidecarShell:
             )
 
     def _timeit(self, line: str, cell: str) -> Any:
+        """IPython's `%timeit`, as the console has it: runs of as many loops as take 0.2 s
+        (from 1, tenfold), seven runs unless -r says, and their mean and spread per loop."""
         options: dict[str, str] = {}
         position = 0
         while match := _TIMEIT_OPTIONS.match(line, position):
@@ -224,31 +227,29 @@ class SidecarShell:
             raise UsageError(
                 f"%timeit takes only the options -n, -r, -p, -o and -q here, not {rest!r}."
             )
-        if cell:  # `%%timeit [options] [setup]`: the setup runs once, then the body is timed
-            if rest:
-                self._time_free(rest)
-            statement = cell
-        else:
-            statement = rest
+        # `%%timeit [options] [setup]`: the setup runs before each run, the body is timed.
+        setup, statement = (rest, cell) if cell else ("", rest)
         statement = statement.strip("\n")
         if not statement.strip():
             raise UsageError("%timeit needs a statement to time, as in `%timeit factor(2^64 + 1)`.")
-        result = sage_timeit(
-            statement,
-            self._namespace,
-            preparse=preparsing(),
-            number=int(options.get("n", 0)),
-            repeat=int(options.get("r", 3)),
-            precision=int(options.get("p", 3)),
-        )
+        if preparsing():
+            setup, statement = preparse(setup), preparse(statement)
+        timer = timeit.Timer(statement, setup or "pass", globals=self._namespace)
+        number = int(options.get("n", 0))
+        if number <= 0:
+            for power in range(10):
+                number = 10**power
+                if timer.timeit(number) >= 0.2:
+                    break
+        repeat = max(int(options.get("r", 7)), 1)
+        runs = timer.repeat(repeat, number)
+        result = TimeitResult(  # type: ignore[no-untyped-call]
+            number, repeat, min(runs) / number, max(runs) / number, runs, 0.0,
+            int(options.get("p", 3)),
+        )  # fmt: skip
         if "q" not in options:
             print(result)
         return result if "o" in options else None
-
-    def _time_free(self, setup: str) -> None:
-        if preparsing():
-            setup = preparse(setup)
-        exec(compile(setup, "<timeit setup>", "exec", dont_inherit=True), self._namespace)
 
     def _help(self, name: str, *, source: bool) -> None:
         """`name?`: signature, type, file and documentation; `name??`: its source too."""
