@@ -100,7 +100,7 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
             # As the console does: `show(x)` of something textual prints it.
             print(_text_of(rich_output))
 
-    def show_ipython_rich(self, value: Any, text: str) -> bool:
+    def _show_ipython_rich(self, value: Any, text: str) -> bool:
         """Send the rich form Jupyter would show for `value`, if it is no Sage object and has
         one; whether it did."""
         rich = ipython_rich(value)
@@ -112,22 +112,16 @@ class SidecarBackend(BackendBase):  # type: ignore[misc]
         self.show_data(mime_type, data, text)
         return True
 
-    def show_now(self, value: Any) -> None:
-        """Show `value` as a cell's value would be shown, at once: `display(value)`."""
+    def show(self, value: Any) -> tuple[str, bool]:
+        """Show `value` as the console shows a cell's value: its rich output (a plot, an
+        image) is sent now. Its plain text, and whether it had rich output."""
         text = console_text(value)
-        if text is None:
-            previous = self.last_plain_text, self.last_was_rich  # the cell's result's
-            try:
-                get_display_manager().displayhook(value)
-                text, rich = self.last_plain_text, self.last_was_rich
-            finally:
-                self.last_plain_text, self.last_was_rich = previous
-            if rich:
-                return
-            if text is None:
-                text = repr(value)
-        if not self.show_ipython_rich(value, text):
-            print(text)
+        if text is not None:
+            return text, False
+        self.last_plain_text = None
+        get_display_manager().displayhook(value)
+        text = self.last_plain_text if self.last_plain_text is not None else repr(value)
+        return text, self.last_was_rich or self._show_ipython_rich(value, text)
 
     def _send_rich(self, plain_text: Any, rich_output: Any) -> bool:
         kind = _RICH_OUTPUTS.get(type(rich_output))
@@ -167,25 +161,34 @@ def display(*values: Any, **options: Any) -> None:
     accepted and ignored."""
     backend = get_display_manager()._backend
     for value in values:
-        if isinstance(backend, SidecarBackend):
-            backend.show_now(value)
-        else:
+        if not isinstance(backend, SidecarBackend):
             print(value)
+            continue
+        text, rich = backend.show(value)
+        if not rich:
+            print(text)
+
+
+def _ipython_repr(value: Any, method_name: str) -> Any:
+    """What `value`'s IPython method `method_name` (`_repr_png_`...) gives, or None: for a
+    Sage object, which Sage's display manager shows, and for a method that fails, since it
+    is the object's own code."""
+    if isinstance(value, SageObject | type):
+        return None
+    method = get_real_method(value, method_name)
+    if method is None:
+        return None
+    try:
+        return method()
+    except Exception:
+        return None
 
 
 def ipython_rich(value: Any) -> tuple[str, bytes] | None:
     """The first rich form of `_IPYTHON_REPRS` that `value`, no Sage object, gives: MIME type
-    and data. Its `_repr_*_` methods are its own code, so one that fails counts as absent."""
-    if isinstance(value, SageObject | type):
-        return None
+    and data."""
     for method_name, mime_type in _IPYTHON_REPRS:
-        method = get_real_method(value, method_name)
-        if method is None:
-            continue
-        try:
-            data = method()
-        except Exception:
-            continue
+        data = _ipython_repr(value, method_name)
         if isinstance(data, tuple) and len(data) == 2:  # (data, metadata), as IPython allows
             data = data[0]
         if isinstance(data, str):
@@ -198,15 +201,7 @@ def ipython_rich(value: Any) -> tuple[str, bytes] | None:
 def ipython_latex(value: Any) -> str:
     """The mathematics `value`, no Sage object, typesets as in Jupyter (`_repr_latex_`),
     without its `$` delimiters; '' for none, or for LaTeX that is not mathematics."""
-    if isinstance(value, SageObject | type):
-        return ""
-    method = get_real_method(value, "_repr_latex_")
-    if method is None:
-        return ""
-    try:
-        text = method()
-    except Exception:
-        return ""
+    text = _ipython_repr(value, "_repr_latex_")
     if not isinstance(text, str):
         return ""
     text = text.strip()

@@ -42,7 +42,7 @@ from sage.repl.user_globals import set_globals
 
 from sage_sidecar import hints, magics, pyplot_backend, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
-from sage_sidecar.display import SidecarBackend, console_text, display, ipython_latex
+from sage_sidecar.display import SidecarBackend, display, ipython_latex
 from sage_sidecar.messages import (
     CellState,
     Error,
@@ -455,14 +455,7 @@ class Executor:
             self._source_bytes -= old_size
 
     def _result(self, value: Any) -> Result:
-        text = console_text(value)
-        rich = False
-        if text is None:
-            backend = self._backend
-            backend.last_plain_text = None
-            get_display_manager().displayhook(value)
-            text = backend.last_plain_text if backend.last_plain_text is not None else repr(value)
-            rich = backend.last_was_rich or backend.show_ipython_rich(value, text)
+        text, rich = self._backend.show(value)
         self._namespace["_"] = value
         text_latex = ""
         if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, str | bytes):
