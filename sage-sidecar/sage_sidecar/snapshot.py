@@ -209,47 +209,42 @@ def session_files(skip: frozenset[str]) -> tuple[list[SessionFile], dict[str, st
     """The files the session made in its working directory (but the top-level entries in
     `skip`, Sage's own), smallest first up to `MAX_FILES_BYTES` in all; and those left out,
     with why. A snapshot keeps them, so that a restored session finds its files again."""
-    found: list[tuple[int, SessionFile]] = []
+    files: list[SessionFile] = []  # directories and links, then the regular files read
+    regular: list[tuple[int, str, int]] = []  # size, path, permission bits
     left_out: dict[str, str] = {}
     for directory, subdirectories, names in os.walk("."):
         if directory == ".":
             subdirectories[:] = [name for name in subdirectories if name not in skip]
             names = [name for name in names if name not in skip]
-        for name in sorted(subdirectories):
-            path = os.path.join(directory, name)[2:]
-            if os.path.islink(path):  # os.walk does not enter it, but lists it here
-                found.append((0, (path, 0, os.readlink(path))))
-            else:
-                found.append((0, (path, stat.S_IMODE(os.stat(path).st_mode), None)))
-        for name in sorted(names):
+        # os.walk lists a link to a directory with the directories, and does not enter it.
+        for name in sorted([*subdirectories, *names]):
             path = os.path.join(directory, name)[2:]
             try:
-                if os.path.islink(path):
-                    found.append((0, (path, 0, os.readlink(path))))
-                    continue
-                status = os.stat(path)
-                if not stat.S_ISREG(status.st_mode):
+                status = os.lstat(path)
+                if stat.S_ISLNK(status.st_mode):
+                    files.append((path, 0, os.readlink(path)))
+                elif stat.S_ISDIR(status.st_mode):
+                    files.append((path, stat.S_IMODE(status.st_mode), None))
+                elif stat.S_ISREG(status.st_mode):
+                    regular.append((status.st_size, path, stat.S_IMODE(status.st_mode)))
+                else:
                     left_out[path] = "not a regular file"
-                    continue
-                found.append((status.st_size, (path, stat.S_IMODE(status.st_mode), b"")))
             except OSError as exc:
                 left_out[path] = describe(exc)
-    files: list[SessionFile] = []
     total = 0
-    for size, (path, mode, contents) in sorted(found, key=lambda item: item[0]):
-        if contents == b"":
-            if total + size > MAX_FILES_BYTES:
-                left_out[path] = (
-                    f"{size} bytes, past the {MAX_FILES_BYTES >> 20} MiB of files a snapshot keeps"
-                )
-                continue
-            try:
-                with open(path, "rb") as file:
-                    contents = file.read(MAX_FILES_BYTES + 1)
-            except OSError as exc:
-                left_out[path] = describe(exc)
-                continue
-            total += len(contents)
+    for size, path, mode in sorted(regular):
+        if total + size > MAX_FILES_BYTES:
+            left_out[path] = (
+                f"{size} bytes, past the {MAX_FILES_BYTES >> 20} MiB of files a snapshot keeps"
+            )
+            continue
+        try:
+            with open(path, "rb") as file:
+                contents = file.read(MAX_FILES_BYTES + 1)
+        except OSError as exc:
+            left_out[path] = describe(exc)
+            continue
+        total += len(contents)
         files.append((path, mode, contents))
     return files, left_out
 
