@@ -228,6 +228,10 @@ def stdout_of(events: Sequence[pb.EvaluateResponse]) -> str:
     return "".join(e.stdout.text for e in events if e.HasField("stdout"))
 
 
+def stderr_of(events: Sequence[pb.EvaluateResponse]) -> str:
+    return "".join(e.stderr.text for e in events if e.HasField("stderr"))
+
+
 def finished_of(events: Sequence[pb.EvaluateResponse]) -> pb.EvaluationFinished:
     assert events, "no events"
     assert events[-1].HasField("finished"), kinds(events)

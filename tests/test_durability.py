@@ -24,6 +24,7 @@ from tests.helpers import (
     finished_of,
     one,
     start_sidecar,
+    stderr_of,
     stdout_of,
     stop_and_check,
     value,
@@ -381,7 +382,7 @@ def test_unpicklable_variables_are_named_after_a_restore(
     _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     events = run(stub, "kept", session)
     assert one(events, "result").result.text_plain == "5"
-    note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+    note = stderr_of(events)
     assert "'stream' is not restored" in note
     report = stub.GetSession(pb.GetSessionRequest(session_id=session)).session.restore_report
     assert "'stream'" in report
@@ -418,7 +419,7 @@ def test_what_a_session_defined_comes_back_from_a_snapshot_as_it_was(
     run(stub, code, session)
     _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     events = run(stub, "rate = 10\nshared.append(3)", session)
-    assert not "".join(e.stderr.text for e in events if e.HasField("stderr")), events
+    assert not stderr_of(events), events
     checked = (
         "scaled(2), cached(2), memo(2), unbounded(2), account.total(), Account().fee(), g(3), "
         "shapes['square'](2), sqrt(y^2), isinstance(account, Account), alias is shared, "
@@ -444,7 +445,7 @@ def test_the_files_a_session_made_come_back_from_a_snapshot(
     run(stub, code, session)
     _lose_the_worker_after_snapshot(stub, state_dir, session, 1)
     events = run(stub, "kept", session)
-    note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+    note = stderr_of(events)
     assert "file 'huge.dat' is not restored" in note
     assert "8 MiB of files a snapshot keeps" in note
     checks = (
@@ -622,7 +623,7 @@ def test_corrupted_snapshot_and_torn_journal_recover_what_they_can() -> None:
         stub = second.stub()
         events = run(stub, "(a, b, c)", session)
         assert one(events, "result").result.text_plain == "(1, 2, 3)"
-        note = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+        note = stderr_of(events)
         assert "unreadable" in note
         info = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
         assert "journal line 5 is unreadable" in info.restore_report

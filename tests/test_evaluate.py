@@ -18,6 +18,7 @@ from tests.helpers import (
     finished_of,
     kinds,
     one,
+    stderr_of,
     stdout_of,
     streamed,
     value,
@@ -378,7 +379,7 @@ def test_question_marks_show_documentation_and_source(
 def test_shell_escapes_run_commands(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
     events = evaluate(stub, "!echo out; echo err >&2", session)
     assert stdout_of(events) == "out\n"
-    assert "".join(e.stderr.text for e in events if e.HasField("stderr")) == "err\n"
+    assert stderr_of(events) == "err\n"
     events = evaluate(stub, "lines = !printf 'a\\nb\\n'\nlines", session)
     assert one(events, "result").result.text_plain == "['a', 'b']"
     assert stdout_of(evaluate(stub, "sage: !echo pasted")) == "pasted\n"

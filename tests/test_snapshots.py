@@ -22,6 +22,7 @@ from tests.helpers import (
     finished_of,
     one,
     start_sidecar,
+    stderr_of,
     stop_and_check,
     value,
     wait_for_snapshot,
@@ -64,10 +65,6 @@ def budgeted_stub(budgeted: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServic
 def info(stub: sage_pb2_grpc.SageServiceStub, session: str) -> pb.Session:
     session_info: pb.Session = stub.GetSession(pb.GetSessionRequest(session_id=session)).session
     return session_info
-
-
-def stderr_of(events: list[pb.EvaluateResponse]) -> str:
-    return "".join(e.stderr.text for e in events if e.HasField("stderr"))
 
 
 def warnings_about(sidecar: SidecarProcess, session: str) -> list[str]:

@@ -29,6 +29,7 @@ from tests.helpers import (
     create_session,
     finished_of,
     start_sidecar,
+    stderr_of,
     stop_and_check,
 )
 from tests.reliability.support import (
@@ -252,11 +253,7 @@ def test_worker_cannot_signal_the_server(
     before = stub.GetSession(pb.GetSessionRequest(session_id=bystander)).session.worker_pid
     code = SIGNAL_ROUTES[route].format(pid=disposable.pid)
     events = run_events(stub, code, deadline=30)
-    figures["attempt"] = (
-        error_of(events)
-        or "".join(e.stderr.text for e in events if e.HasField("stderr")).strip()
-        or "no error"
-    )
+    figures["attempt"] = error_of(events) or stderr_of(events).strip() or "no error"
     time.sleep(2)
     status = psutil.Process(disposable.pid).status() if disposable.process.poll() is None else ""
     figures["server afterwards"] = status or f"exited {disposable.process.returncode}"

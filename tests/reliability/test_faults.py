@@ -33,6 +33,7 @@ from tests.helpers import (
     finished_of,
     one,
     start_sidecar,
+    stderr_of,
     stop_and_check,
     wait_for_snapshot,
 )
@@ -363,7 +364,7 @@ def test_full_state_disk_fails_evaluations_clearly_and_keeps_committed_work(
                 else f"{status_name(events)} {error_of(events)[:120]}"
             )  # fmt: skip
             if events is not None:
-                notes = "".join(e.stderr.text for e in events if e.HasField("stderr"))
+                notes = stderr_of(events)
                 figures["its stderr"] = notes.strip()[:200]
             created, _, created_details = _outcome(_create(stub))
             figures["CreateSession on a full disk"] = f"{created}: {created_details[:120]}"
