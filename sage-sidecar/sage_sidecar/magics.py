@@ -314,8 +314,7 @@ def _refuse_installs(cmd: str) -> None:
 
 
 def _unsupported(kind: str, magic_name: str, line: str) -> UsageError:
-    if magic_name in ("pip", "conda", "mamba", "uv") and "install" in line:
-        return UsageError(CANNOT_INSTALL)
+    _refuse_installs(f"{magic_name} {line}")  # `%pip install x` reads as `!pip install x`
     if magic_name == "display":
         return UsageError(_NO_DISPLAY_MAGIC)
     prefix = "%" if kind == "Line" else "%%"
