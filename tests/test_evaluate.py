@@ -363,7 +363,8 @@ def test_question_marks_show_documentation_and_source(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     events = evaluate(stub, "factor?", session)
-    assert kinds(events) == ["started", "stdout", "finished"]
+    # Documentation is printed, not a value: stdout only (in as many chunks as it streams).
+    assert set(kinds(events)) == {"started", "stdout", "finished"}
     text = stdout_of(events)
     assert text.startswith("Signature: factor(n, proof=None")
     assert "Return the factorization of" in text

@@ -276,7 +276,9 @@ class SidecarShell:
             lines.append(f"Source:\n{text}")
         else:
             lines.append(f"Docstring:\n{sage_getdoc(target) or '<no docstring>'}")
-        print("\n".join(lines).rstrip("\n"))
+        # One write: print() writes the text and its newline apart, and the pump may send
+        # the two as separate events.
+        sys.stdout.write("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _shown(value: Any, limit: int = 60) -> str:
