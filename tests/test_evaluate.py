@@ -508,6 +508,25 @@ def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceSt
     assert "no standard input" not in error.traceback
 
 
+def test_the_debugger_says_there_is_no_standard_input(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("breakpoint()", "import pdb\npdb.set_trace()\n1"):
+        events = evaluate(stub, code)
+        assert "(Pdb) " in stdout_of(events), code
+        error = one(events, "error").error
+        assert error.ename == "BdbQuit", code
+        assert "no standard input, so the debugger quit at once" in error.traceback, code
+
+
+def test_a_notebook_interact_gets_a_hint_to_call_the_function(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "@interact\ndef f(n=(1..10)):\n    print(n^2)"), "error").error
+    assert error.ename == "NameError"
+    assert "call the function with the values you want instead" in error.traceback
+
+
 def test_display_shows_a_value_at_once_as_a_result_would_show(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

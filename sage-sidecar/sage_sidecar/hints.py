@@ -1,13 +1,15 @@
 """What to do instead, said under the errors that Sage code meets at every turn here.
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
-no network, no standard input, `exit()` that ends only the cell, a number the preparser made
-that a Python function refuses, a symbolic variable never declared, a package installed from
-a cell. Counterpart: `executor`, which describes a failed cell's exception.
+no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
+number the preparser made that a Python function refuses, a symbolic variable never declared,
+a notebook's `@interact`, a package installed from a cell. Counterpart: `executor`, which
+describes a failed cell's exception.
 """
 
 from __future__ import annotations
 
+import bdb
 import re
 import socket
 import traceback
@@ -33,6 +35,16 @@ _NO_INPUT = (
     "Sage code here has no standard input, so input() has nothing to read: put the values in "
     "the code."
 )
+# pdb reads its commands from standard input, finds it at its end, and quits.
+_NO_DEBUGGER = (
+    "breakpoint() and pdb wait for commands typed at a terminal; Sage code here has no "
+    "standard input, so the debugger quit at once. Print the values you want to see instead."
+)
+# `interact` is defined in Sage's Jupyter kernel only: the console has no widgets either.
+_NO_WIDGETS = (
+    "@interact makes a notebook's widgets, which need a notebook to show them: call the "
+    "function with the values you want instead, as f(5)."
+)
 # A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
 # gets a RealLiteral).
 _PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
@@ -57,8 +69,12 @@ def add_to(exc: BaseException, *, offline: bool) -> None:
         _add_note(exc, _EXIT)
     elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
         _add_note(exc, _NO_INPUT)
+    elif isinstance(exc, bdb.BdbQuit):
+        _add_note(exc, _NO_DEBUGGER)
     elif isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
         _add_note(exc, _RAW_NUMBERS)
+    elif isinstance(exc, NameError) and exc.name == "interact":
+        _add_note(exc, _NO_WIDGETS)
     elif isinstance(exc, NameError) and _maybe_a_variable(exc):
         _add_note(exc, _DECLARE_VARIABLES.format(name=exc.name))
 
