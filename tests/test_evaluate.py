@@ -485,6 +485,27 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     assert "var(" not in error.traceback
 
 
+def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    for code, name in (
+        ("integrate(x^n, x)", "n"),
+        ("2*n + 1", "n"),
+        ("sin(n)", "n"),
+        ("beta*x", "beta"),
+        ("def g(t):\n    return t^N\ng(x)", "N"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert f"declare it first, as var('{name}')" in error.traceback, code
+    assert "N is Sage's numerical_approx function here" in error.traceback
+    # The cell's own function is no name Sage gave it.
+    error = one(evaluate(stub, "def h(t): return t\nh + 1", session), "error").error
+    assert "var(" not in error.traceback
+    # As the hint says.
+    assert value(stub, session, "n = var('n'); diff(x^n, x)") == "n*x^(n - 1)"
+
+
 def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

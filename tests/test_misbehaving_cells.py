@@ -91,13 +91,14 @@ def test_a_cell_that_forks_leaves_one_worker_answering(
     assert answers == {f"({worker}, {n})" for n in range(44, 50)}
 
 
+# Errors that the hints under a traceback read, as well as any other.
+@pytest.mark.parametrize("base", ["Exception", "TypeError", "EOFError", "NameError"])
 def test_an_exception_whose_str_raises_is_reported_in_band(
-    stub: sage_pb2_grpc.SageServiceStub, session: str
+    stub: sage_pb2_grpc.SageServiceStub, session: str, base: str
 ) -> None:
     worker = worker_pid(stub, session)
     code = (
-        "class Opaque(Exception):\n    def __str__(self):\n        raise RuntimeError\n"
-        "raise Opaque()"
+        f"class Opaque({base}):\n    def __str__(self):\n        raise RuntimeError\nraise Opaque()"
     )
     events = evaluate(stub, code, session)
     assert kinds(events) == ["started", "error", "finished"]

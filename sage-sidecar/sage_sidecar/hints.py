@@ -2,19 +2,24 @@
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
-number the preparser made that a Python function refuses, a symbolic variable never declared,
-a notebook's `@interact`, a package installed from a cell. Counterpart: `executor`, which
+number the preparser made that a Python function refuses, a symbolic variable never declared
+or named as one of Sage's functions (`n`, `gamma`), a notebook's `@interact`, a package
+installed from a cell. Counterpart: `executor`, which
 describes a failed cell's exception.
 """
 
 from __future__ import annotations
 
 import bdb
+import builtins
+import contextlib
+import linecache
 import re
 import socket
 import traceback
+import types
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sage_sidecar import magics
 
@@ -56,27 +61,54 @@ _RAW_NUMBERS = (
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
 )
+# An operand that is a function: a name Sage predefines as one, used as a variable (`x^n`,
+# where n is numerical_approx; `gamma + 1`).
+_FUNCTION_OPERAND = re.compile(
+    r"'function'|<class 'function'>|'builtin_function_or_method'|'Function_\w+'"
+)
+_NOT_A_VARIABLE = (
+    "{name} is Sage's {function} function here, not a variable: to use the name as a "
+    "symbolic variable, declare it first, as var('{name}')."
+)
+# Names in a line of code that are not called there, nor attributes.
+_UNCALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w|\s*\()")
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
 
 
 def add_to(exc: BaseException, *, offline: bool) -> None:
-    """The hint for a cell's exception, if one applies. `offline`: the worker has no network."""
+    """The hint for a cell's exception, if one applies. `offline`: the worker has no network.
+
+    Never fails: finding a hint runs user code (the exception's own `__str__`, attributes of
+    the cell's values), which may raise anything, or be interrupted; the cell's error is then
+    told without a hint."""
+    with contextlib.suppress(BaseException):
+        hint = _hint_for(exc, offline)
+        if hint is not None:
+            _add_note(exc, hint)
+
+
+def _hint_for(exc: BaseException, offline: bool) -> str | None:
     if offline and _network_refused(exc):
-        _add_note(exc, _OFFLINE)
-    elif isinstance(exc, SystemExit):
-        _add_note(exc, _EXIT)
-    elif isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
-        _add_note(exc, _NO_INPUT)
-    elif isinstance(exc, bdb.BdbQuit):
-        _add_note(exc, _NO_DEBUGGER)
-    elif isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
-        _add_note(exc, _RAW_NUMBERS)
-    elif isinstance(exc, NameError) and exc.name == "interact":
-        _add_note(exc, _NO_WIDGETS)
-    elif isinstance(exc, NameError) and _maybe_a_variable(exc):
-        _add_note(exc, _DECLARE_VARIABLES.format(name=exc.name))
+        return _OFFLINE
+    if isinstance(exc, SystemExit):
+        return _EXIT
+    if isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
+        return _NO_INPUT
+    if isinstance(exc, bdb.BdbQuit):
+        return _NO_DEBUGGER
+    if isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
+        return _RAW_NUMBERS
+    if isinstance(exc, TypeError) and _FUNCTION_OPERAND.search(str(exc)):
+        function = _sage_function_used_as_a_variable(exc)
+        if function is not None:
+            return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    if isinstance(exc, NameError) and exc.name == "interact":
+        return _NO_WIDGETS
+    if isinstance(exc, NameError) and _maybe_a_variable(exc):
+        return _DECLARE_VARIABLES.format(name=exc.name)
+    return None
 
 
 def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
@@ -91,6 +123,40 @@ def _maybe_a_variable(exc: NameError) -> bool:
     """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `phi`)."""
     name = exc.name
     return isinstance(name, str) and name.isidentifier() and len(name) <= 3
+
+
+def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
+    """A name on the cell's failing line that is one of Sage's functions and is not called
+    there: the name, and the function's own name."""
+    frame, line, tb = None, "", exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith("<cell "):
+            frame, line = tb.tb_frame, linecache.getline(code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if frame is None:
+        return None
+    for name in _UNCALLED_NAME.findall(line):
+        value = _look_up(name, frame)
+        if _is_sages_function(value):
+            return name, getattr(value, "__name__", None) or str(value)
+    return None
+
+
+def _look_up(name: str, frame: types.FrameType) -> Any:
+    for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
+        if name in scope:
+            return scope[name]
+    return None
+
+
+def _is_sages_function(value: Any) -> bool:
+    from sage.symbolic.function import Function
+
+    module = getattr(value, "__module__", None) or ""
+    return module.startswith("sage.") and (
+        isinstance(value, types.FunctionType | types.BuiltinFunctionType | Function)
+    )
 
 
 def _add_note(exc: BaseException, note: str) -> None:
