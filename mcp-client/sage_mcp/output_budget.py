@@ -23,7 +23,10 @@ IMAGE_URI = "sage://images/{image_id}.png"
 # Share of the budget given to the head of a cut text; the tail gets the rest. The tail is
 # where errors and final values usually are, so it is not starved.
 _HEAD_SHARE = 0.6
-_SCALABLE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# The image formats models take inline (Anthropic's, OpenAI's and Google's APIs take these
+# and refuse others, SVG included), which are also those scaled down here.
+_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+_SVG = "image/svg+xml"
 # The least one text keeps of a shared budget, and of itself when cut.
 MIN_SHARE = 400
 _MIN_KEPT = 120
@@ -132,30 +135,32 @@ class FittedImage:
 
 
 async def fit_image(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
-    """The image if it is within `max_bytes`, else a scaled-down PNG, the original stored.
+    """The image if it is within `max_bytes`, else a scaled-down PNG, the original stored; an
+    image in a format models do not take (SVG) is offered as a resource instead.
 
     Decoding and scaling run in a worker thread: that takes up to a second for a large plot,
     which on the event loop would stall every other call to the server."""
-    if len(data) <= max_bytes or mime_type not in _SCALABLE:
-        return _unchanged(data, mime_type, max_bytes, store)
+    if mime_type not in _INLINE:
+        return _not_inline(data, mime_type, store)
+    if len(data) <= max_bytes:
+        return FittedImage(data, mime_type)
     # Only the pure work moves to the thread; the store is touched from the loop alone.
     scaled = await asyncio.to_thread(_scale, data, max_bytes)
     return _scaled(data, mime_type, store, scaled)
 
 
-def _unchanged(data: bytes, mime_type: str, max_bytes: int, store: OutputStore) -> FittedImage:
-    """An image within `max_bytes`, or one in a format that cannot be scaled here."""
-    if len(data) <= max_bytes:
-        return FittedImage(data, mime_type)
-    # SVG and other formats cannot be scaled here; offer the source instead.
-    uri = OUTPUT_URI.format(output_id=store.put(data.decode("utf-8", errors="replace")))
-    return FittedImage(
-        None,
-        mime_type,
-        f"[{mime_type} image of {len(data):,} bytes, over the {max_bytes:,}-byte inline "
-        f"limit; its source is the MCP resource {uri}, which the read_output tool reads]",
-        uri,
+def _not_inline(data: bytes, mime_type: str, store: OutputStore) -> FittedImage:
+    """An image models cannot take: a client would fail the whole tool result over it. An
+    SVG's source is text, which the agent can read."""
+    what = (
+        f"[{mime_type} image of {len(data):,} bytes, not shown inline: models take PNG, JPEG, "
+        "GIF and WebP images only"
     )
+    if mime_type != _SVG:
+        return FittedImage(None, mime_type, f"{what}]")
+    uri = OUTPUT_URI.format(output_id=store.put(data.decode("utf-8", errors="replace")))
+    note = f"{what}; its source is the MCP resource {uri}, which the read_output tool reads]"
+    return FittedImage(None, mime_type, note, uri)
 
 
 _Scaled = tuple[bytes, bytes | None, tuple[tuple[int, int], tuple[int, int]]]

@@ -197,6 +197,23 @@ async def test_an_image_that_cannot_be_decoded_is_offered_whole() -> None:
     assert "not shown" in broken.note
 
 
+async def test_an_svg_is_offered_as_its_source_never_inline() -> None:
+    """Models take PNG, JPEG, GIF and WebP images only: a client fails the whole tool result
+    over an SVG image block."""
+    store = OutputStore()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    fitted = await fit_image(svg, "image/svg+xml", 100_000, store)
+    assert fitted.data is None
+    assert "not shown inline: models take PNG, JPEG, GIF and WebP images only" in fitted.note
+    assert fitted.uri is not None
+    assert fitted.uri in fitted.note
+    assert store.get(fitted.uri.rsplit("/", 1)[1]) == svg.decode()
+    bitmap = await fit_image(b"BM not shown", "image/bmp", 100_000, store)
+    assert bitmap.data is None
+    assert bitmap.uri is None
+    assert "image/bmp image of 12 bytes, not shown inline" in bitmap.note
+
+
 async def test_small_image_is_returned_as_is() -> None:
     data = _noise_png(10)
     fitted = await fit_image(data, "image/png", 100_000, OutputStore())

@@ -493,6 +493,26 @@ async def test_what_show_displays_is_in_the_text_and_the_structured_content(
     assert matrix.structured_content["images"] == 0
 
 
+async def test_an_svg_figure_is_offered_as_its_source_not_as_image_content(
+    sidecar: SidecarProcess,
+) -> None:
+    code = (
+        "from IPython.display import SVG\n"
+        'SVG(\'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>\')'
+    )
+    async with stdio_client(sidecar.address) as client:
+        result = await client.call_tool("evaluate", {"code": code})
+        assert result.structured_content is not None
+        [uri] = result.structured_content["full_output_uris"]
+        source = await client.call_tool("read_output", {"uri": uri})
+    assert not result.is_error, text_of(result)
+    assert [type(block) for block in result.content] == [TextContent]
+    assert "image/svg+xml image of" in text_of(result)
+    assert "models take PNG, JPEG, GIF and WebP images only" in text_of(result)
+    assert source.structured_content is not None
+    assert source.structured_content["text"].startswith("<svg")
+
+
 async def test_a_table_or_html_value_is_said_once(sidecar: SidecarProcess) -> None:
     """A value Sage displays as HTML (a table, html()) arrives as a display and as the
     result, both with the same text: the agent reads it once, as the result."""
