@@ -33,6 +33,13 @@ from sage_sidecar.console_input import SAGE_PROMPT, as_the_console_takes_it, sil
             id="ipython-prompts",
         ),
         pytest.param("    x = 1\n    x + 1", "x = 1\nx + 1", id="indented-block"),
+        pytest.param("```python\nfactor(12)\n```", "\nfactor(12)\n", id="markdown-code-block"),
+        pytest.param(
+            "\n```sage\nsage: 2 + 2\n```\n\n", "\n\n2 + 2\n\n\n", id="markdown-block-of-prompts"
+        ),
+        pytest.param(
+            "```\r\n    x = 1\r\n    x\r\n```", "\r\nx = 1\r\nx\r\n", id="markdown-indented"
+        ),
     ],
 )
 def test_pasted_prompts_and_a_common_indent_are_stripped(pasted: str, taken: str) -> None:
@@ -52,6 +59,8 @@ def test_pasted_prompts_and_a_common_indent_are_stripped(pasted: str, taken: str
         ),
         pytest.param("  x = 1\ny = 2", id="an-indent-that-is-not-common"),
         pytest.param("\n  \nx = 1\n    # indented\nx", id="blank-lines-then-code"),
+        pytest.param('s = """\n```\n"""', id="a-fence-inside-a-string"),
+        pytest.param("print('```')\n1", id="a-fence-in-a-line-of-code"),
     ],
 )
 def test_cells_without_prompts_are_left_alone(code: str) -> None:
@@ -62,6 +71,11 @@ def test_leading_blank_lines_are_kept_so_line_numbers_match_the_cell() -> None:
     taken = as_the_console_takes_it("\n  \n\f\nsage: a = 1\nsage: 1/0")
     assert taken == "\n  \n\f\na = 1\n1/0"
     assert ast.parse(taken).body[-1].lineno == 5
+
+
+def test_markdown_fences_become_blank_lines_so_line_numbers_match_the_cell() -> None:
+    taken = as_the_console_takes_it("```python\na = 1\n1/0\n```")
+    assert ast.parse(taken).body[-1].lineno == 3
 
 
 def test_the_sage_prompt_is_stripped_as_sages_own_console_strips_it() -> None:
@@ -97,7 +111,7 @@ def test_a_trailing_semicolon_silences_the_value(source: str, quiet: bool) -> No
 # What trips line splitting and tokenizing: prompts, quotes, every kind of line break, a
 # continuation backslash, a `;`.
 _PIECES = ["sage: ", ">>> ", "   ...: ", "  ", "\n", "\r\n", "\\\r\n", "'''", "'", ";", "#", "2",
-           "é", "\f", "\u2028"]  # fmt: skip
+           "é", "\f", "\u2028", "```", "```py\n"]  # fmt: skip
 
 
 @settings(database=None, deadline=None, max_examples=2000)

@@ -86,6 +86,16 @@ def test_an_example_pasted_with_its_prompts_runs_as_in_the_console(
     assert one(evaluate(stub, ">>> 6 * 7"), "result").result.text_plain == "42"
 
 
+def test_code_sent_as_a_markdown_code_block_runs_without_its_fences(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    events = evaluate(stub, "```python\nfactor(2^64 + 1)\n```")
+    assert one(events, "result").result.text_plain == "274177 * 67280421310721"
+    error = one(evaluate(stub, "```sage\na = 1\na / 0\n```"), "error").error
+    assert error.ename == "ZeroDivisionError"
+    assert 'File "<cell 1>", line 3' in error.traceback  # as written, fence included
+
+
 def test_a_pasted_example_that_fails_is_quoted_as_written_at_its_own_line(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -5,8 +5,10 @@ Code pasted from Sage's documentation, a Python session or an IPython one comes 
 prompts (`sage: `, `....: `, `>>> `, `In [1]: `), and a paste from an indented block with
 its indent. The console strips both, with IPython's own clean-up steps and Sage's prompt
 stripper; so does this. Without it `sage: 2 + 2` is a valid Python annotation that does
-nothing, and an indented paste is an IndentationError. And as in the console, a cell that
-ends with `;` shows no value, and `preparser(False)` turns the preparser off.
+nothing, and an indented paste is an IndentationError. Models often send code as a Markdown
+code block, its fences with it: those lines, never valid code, are blanked. And as in the
+console, a cell that ends with `;` shows no value, and `preparser(False)` turns the
+preparser off.
 
 IPython comes with Sage, whose console it is. Counterpart: `executor`, which preparses and
 runs what comes out.
@@ -41,15 +43,19 @@ _CLEAN_UP: tuple[Callable[[list[str]], list[str]], ...] = (
 )
 # A cell that has none of these, and whose first line that is not blank is not indented, is
 # one no step changes: nearly every cell, which then costs a few substring searches.
-_PROMPT_MARKS = ("sage: ", "...:", ">>>", "In [")
+_PROMPT_MARKS = ("sage: ", "...:", ">>>", "In [", "```")
 _BLANK_LINES = re.compile(r"(?:[ \t\f]*\r?\n)*")
+# A Markdown code block's first and last lines (```python, ```sage, ```).
+_OPENING_FENCE = re.compile(r"[ \t]*```[\w+.-]*[ \t]*\r?\n?\Z")
+_CLOSING_FENCE = re.compile(r"[ \t]*```[ \t]*\r?\n?\Z")
 
 
 def as_the_console_takes_it(code: str) -> str:
-    """`code` without pasted prompts or a common indent, as the Sage console would run it.
+    """`code` without pasted prompts or a common indent, as the Sage console would run it,
+    nor the fences of a Markdown code block.
 
-    Leading blank lines stay as they are, so that tracebacks' line numbers still match the
-    cell as written."""
+    Leading blank lines stay as they are, and fences become blank lines, so that tracebacks'
+    line numbers still match the cell as written."""
     if not any(mark in code for mark in _PROMPT_MARKS):
         if not code[:1].isspace():
             return code
@@ -58,15 +64,29 @@ def as_the_console_takes_it(code: str) -> str:
         if not code[first : first + 1].isspace():
             return code
     lines = code.splitlines(keepends=True)
+    _blank_markdown_fences(lines)
     blank = 0
     while blank < len(lines) and lines[blank].isspace():
         blank += 1
     if blank == len(lines):
-        return code  # white space only
+        return "".join(lines)  # white space only
     rest = lines[blank:]
     for step in _CLEAN_UP:
         rest = step(rest)
     return "".join(lines[:blank] + rest)
+
+
+def _blank_markdown_fences(lines: list[str]) -> None:
+    """The first line that is not blank, if it opens a Markdown code block, and the last, if
+    it closes one, become blank lines (their line breaks kept)."""
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    if not filled:
+        return
+    first, last = filled[0], filled[-1]
+    if _OPENING_FENCE.match(lines[first]):
+        lines[first] = lines[first][len(lines[first].rstrip("\r\n")) :]
+    if last != first and _CLOSING_FENCE.match(lines[last]):
+        lines[last] = lines[last][len(lines[last].rstrip("\r\n")) :]
 
 
 def silenced(source: str, line: int, column: int) -> bool:
