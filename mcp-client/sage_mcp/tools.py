@@ -414,7 +414,8 @@ class SageMcp:
         ] = 0,
     ) -> Annotated[CallToolResult, OutputPage]:
         """Read the full text of an output that evaluate cut to save context, a part at a time
-        (pass next_offset to go on), or the full-size image of a plot it scaled down."""
+        (pass next_offset to go on), the full-size image of a plot it scaled down, or the
+        source of an SVG image it could not show."""
         match = _STORED_URI.fullmatch(uri.strip())
         if match is None:
             raise ToolError(
