@@ -503,15 +503,19 @@ def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
         ("2*n + 1", "n"),
         ("sin(n)", "n"),
         ("beta*x", "beta"),
+        ("ζ + 1", "ζ"),
         ("def g(t):\n    return t^N\ng(x)", "N"),
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == "TypeError", code
         assert f"declare it first, as var('{name}')" in error.traceback, code
     assert "N is Sage's numerical_approx function here" in error.traceback
-    # The cell's own function is no name Sage gave it.
-    error = one(evaluate(stub, "def h(t): return t\nh + 1", session), "error").error
-    assert "var(" not in error.traceback
+    # The cell's own function is no name Sage gave it; sin without an argument is a call
+    # forgotten, not a variable meant.
+    for code in ("def h(t): return t\nh + 1", "sin*x + sqrt"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert "var(" not in error.traceback, code
     # As the hint says.
     assert value(stub, session, "n = var('n'); diff(x^n, x)") == "n*x^(n - 1)"
 

@@ -64,14 +64,21 @@ _DECLARE_VARIABLES = (
 # An operand that is a function: a name Sage predefines as one, used as a variable (`x^n`,
 # where n is numerical_approx; `gamma + 1`).
 _FUNCTION_OPERAND = re.compile(
-    r"'function'|<class 'function'>|'builtin_function_or_method'|'Function_\w+'"
+    r"'function'|<class 'function'>|'builtin_function_or_method'|Function_\w+'"
 )
 _NOT_A_VARIABLE = (
     "{name} is Sage's {function} function here, not a variable: to use the name as a "
     "symbolic variable, declare it first, as var('{name}')."
 )
 # Names in a line of code that are not called there, nor attributes.
-_UNCALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\w|\s*\()")
+_UNCALLED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)(?!\w|\s*\()")
+# Names that read as a variable's: a letter (n, N), or a Greek letter's (gamma, beta, zeta).
+# Not sin or sqrt, whose use without an argument is a call forgotten.
+_GREEK = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
+    "psi", "omega",
+})  # fmt: skip
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -126,8 +133,8 @@ def _maybe_a_variable(exc: NameError) -> bool:
 
 
 def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
-    """A name on the cell's failing line that is one of Sage's functions and is not called
-    there: the name, and the function's own name."""
+    """A name on the cell's failing line that reads as a variable's, is one of Sage's
+    functions and is not called there: the name, and the function's own name."""
     frame, line, tb = None, "", exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
@@ -137,6 +144,8 @@ def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | N
     if frame is None:
         return None
     for name in _UNCALLED_NAME.findall(line):
+        if len(name) > 1 and name.lower() not in _GREEK:
+            continue
         value = _look_up(name, frame)
         if _is_sages_function(value):
             return name, getattr(value, "__name__", None) or str(value)
