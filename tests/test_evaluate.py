@@ -490,6 +490,9 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     error = one(evaluate(stub, "y^2 + 1"), "error").error
     assert error.ename == "NameError"
     assert "declare others first, as var('y')" in error.traceback
+    for name in ("alpha", "theta1", "x_12"):
+        error = one(evaluate(stub, f"sin({name})"), "error").error
+        assert f"as var('{name}')" in error.traceback, name
     # A longer name is more likely a misspelt function than a variable.
     error = one(evaluate(stub, "fcator(12)"), "error").error
     assert "var(" not in error.traceback

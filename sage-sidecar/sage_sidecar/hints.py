@@ -127,9 +127,13 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
 
 
 def _maybe_a_variable(exc: NameError) -> bool:
-    """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `phi`)."""
+    """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `x_12`,
+    `alpha`, `theta1`)."""
     name = exc.name
-    return isinstance(name, str) and name.isidentifier() and len(name) <= 3
+    if not isinstance(name, str) or not name.isidentifier():
+        return False
+    stem = name.rstrip("0123456789_") or name
+    return len(name) <= 3 or len(stem) == 1 or stem.lower() in _GREEK
 
 
 def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
