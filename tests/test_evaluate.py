@@ -523,6 +523,35 @@ def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
     assert value(stub, session, "n = var('n'); diff(x^n, x)") == "n*x^(n - 1)"
 
 
+def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    for code, hint in (
+        ("isprime(7)", "isprime is SymPy's name (or another library's), not Sage's. "
+                       "In Sage: `is_prime(7)`."),
+        ("sqrt(2).evalf()", "In Sage: `sqrt(2).n()`"),
+        ("matrix([[1, 2]]).eigenvals()", "In Sage: `matrix([[1, 2], [3, 4]]).eigenvalues()`"),
+        ("S(1)/3", "numbers are exact already"),
+    ):  # fmt: skip
+        assert hint in one(evaluate(stub, code), "error").error.traceback, code
+    # S not called reads as a variable meant; f called, as a function not defined.
+    assert "as var('S')" in one(evaluate(stub, "S + 1"), "error").error.traceback
+    assert "var(" not in one(evaluate(stub, "f(3)"), "error").error.traceback
+
+
+def test_a_misspelt_name_or_method_gets_the_nearest_one(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "fcator(12)"), "error").error
+    assert error.traceback.endswith(
+        "NameError: name 'fcator' is not defined\nDid you mean: 'factor'?\n"
+    )
+    error = one(evaluate(stub, "matrix([[1, 2], [3, 4]]).determinent()"), "error").error
+    # Sage's message object is shared: looking for the nearest name must not rewrite it.
+    assert error.evalue.endswith("object has no attribute 'determinent'")
+    assert error.traceback.endswith(
+        "has no attribute 'determinent'\nDid you mean: 'determinant'?\n"
+    )
+
+
 def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -3,9 +3,9 @@
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a symbolic variable never declared
-or named as one of Sage's functions (`n`, `gamma`), a notebook's `@interact`, a package
-installed from a cell. Counterpart: `executor`, which
-describes a failed cell's exception.
+or named as one of Sage's functions (`n`, `gamma`), SymPy's names for what Sage names
+otherwise (`sympy_names`), a name or method misspelt, a notebook's `@interact`, a package
+installed from a cell. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import bdb
 import builtins
 import contextlib
+import difflib
 import linecache
 import re
 import socket
@@ -21,7 +22,7 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics
+from sage_sidecar import magics, sympy_names
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -79,6 +80,11 @@ _GREEK = frozenset({
     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
     "psi", "omega",
 })  # fmt: skip
+_ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
+_SUBS = "Sage's subs takes keywords or a dictionary: {way}."
+_DID_YOU_MEAN = "Did you mean: '{name}'?"
+# What a name or attribute Sage does not know reads as.
+_NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -111,11 +117,66 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         function = _sage_function_used_as_a_variable(exc)
         if function is not None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
-    if isinstance(exc, NameError) and exc.name == "interact":
-        return _NO_WIDGETS
-    if isinstance(exc, NameError) and _maybe_a_variable(exc):
-        return _DECLARE_VARIABLES.format(name=exc.name)
+    if isinstance(exc, TypeError) and str(exc).startswith(sympy_names.SUBS_ERROR):
+        return _SUBS.format(way=sympy_names.SUBS)
+    if isinstance(exc, NameError) and isinstance(exc.name, str):
+        return _name_hint(exc, exc.name)
+    if isinstance(exc, AttributeError):
+        return _attribute_hint(exc)
     return None
+
+
+def _name_hint(exc: NameError, name: str) -> str | None:
+    """For a name that is not defined: what it is in Sage, a variable to declare, or the
+    defined name nearest it."""
+    if name == "interact":
+        return _NO_WIDGETS
+    frame, line = _failing_line(exc)
+    called = re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", line) is not None
+    if name in sympy_names.FUNCTIONS and (called or len(name) > 1):
+        return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
+    if not called and _maybe_a_variable(name):
+        return _DECLARE_VARIABLES.format(name=name)
+    if frame is None:
+        return None
+    names = {*frame.f_locals, *frame.f_globals, *vars(builtins)}
+    return _nearest(name, [n for n in names if isinstance(n, str) and not n.startswith("_")])
+
+
+def _attribute_hint(exc: AttributeError) -> str | None:
+    """For a method a Sage object does not have: SymPy's name for what Sage names otherwise,
+    or the object's attribute nearest it. Sage raises these itself, without the exception's
+    `name` and `obj`: its message says them."""
+    text = str(exc)
+    match = _NO_ATTRIBUTE.fullmatch(text)
+    if match is None or not match[1].startswith("sage."):
+        return None
+    # Sage's message is one object that every such error shares and the next one rewrites
+    # (`dir` below raises some): its text is fixed first.
+    message, exc.args = (exc.args[0] if exc.args else None), (text,)
+    name = match[2]
+    if name in sympy_names.METHODS:
+        return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
+    target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
+    return None if target is None else _nearest(name, dir(target))
+
+
+def _nearest(name: str, names: list[str]) -> str | None:
+    """Python's "Did you mean" for a misspelt name, which Python 3.11 leaves to its own
+    traceback printer, and gives up on past 750 names: Sage defines thousands."""
+    nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    return _DID_YOU_MEAN.format(name=nearest[0]) if nearest else None
+
+
+def _failing_line(exc: BaseException) -> tuple[types.FrameType | None, str]:
+    """The innermost frame of the cell's own code in the traceback, and its line."""
+    frame, line, tb = None, "", exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith("<cell "):
+            frame, line = tb.tb_frame, linecache.getline(code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return frame, line
 
 
 def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
@@ -126,11 +187,10 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, _TIME_PREFIX)
 
 
-def _maybe_a_variable(exc: NameError) -> bool:
+def _maybe_a_variable(name: str) -> bool:
     """Whether the undefined name reads as a symbolic variable meant (`y`, `t0`, `x_12`,
     `alpha`, `theta1`)."""
-    name = exc.name
-    if not isinstance(name, str) or not name.isidentifier():
+    if not name.isidentifier():
         return False
     stem = name.rstrip("0123456789_") or name
     return len(name) <= 3 or len(stem) == 1 or stem.lower() in _GREEK
@@ -139,12 +199,7 @@ def _maybe_a_variable(exc: NameError) -> bool:
 def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
     """A name on the cell's failing line that reads as a variable's, is one of Sage's
     functions and is not called there: the name, and the function's own name."""
-    frame, line, tb = None, "", exc.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename.startswith("<cell "):
-            frame, line = tb.tb_frame, linecache.getline(code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
+    frame, line = _failing_line(exc)
     if frame is None:
         return None
     for name in _UNCALLED_NAME.findall(line):

@@ -1,0 +1,101 @@
+"""What code written for SymPy (or NumPy) calls things that Sage calls otherwise, and Sage's way.
+
+Models learnt their mathematics in Python from SymPy more than from Sage: they write
+`isprime(7)`, `symbols('a b')` or `sqrt(2).evalf()`, which are a NameError or an
+AttributeError in Sage, and the error alone does not say what to write instead. `hints` puts
+the entry here under such an error. Each way is Sage code in backticks that a test runs, so
+that no hint is advice that fails.
+"""
+
+from __future__ import annotations
+
+# Names Sage does not define: Sage's way.
+FUNCTIONS: dict[str, str] = {
+    "symbols": "`var('a b c')` declares symbolic variables",
+    "Symbol": "`var('a')` declares a symbolic variable",
+    "S": "numbers are exact already: `1/3` is a rational, and `SR(1)` the symbolic 1",
+    "sympify": "`SR('x^2 + 1')`",
+    "Eq": "an equation is `x^2 == 4`",
+    "solveset": "`solve(x^2 == 4, x)`",
+    "linsolve": "`y = var('y'); solve([x + y == 3, x - y == 1], [x, y])`",
+    "nonlinsolve": "`y = var('y'); solve([x*y == 2, x + y == 3], [x, y])`",
+    "nsolve": "`find_root(cos(x) == x, 0, 1)` finds a root in an interval",
+    "dsolve": "`u = function('u')(x); desolve(diff(u, x) == u, u)`",
+    "series": "`sin(x).series(x == 0, 6)`, or `taylor(sin(x), x, 0, 5)`",
+    "summation": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
+    "Sum": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
+    "Product": "`k = var('k'); product(k, k, 1, 5)`",
+    "Integral": "`integral(x^2, x, hold=True)` stays unevaluated",
+    "Derivative": "`diff(x^2, x)`",
+    "Limit": "`limit(sin(x)/x, x=0)`",
+    "Function": "`function('f')` makes a symbolic function",
+    "Piecewise": "`piecewise([((0, 1), x), ((1, 2), 1 - x)])`",
+    "lambdify": "`(x^2).function(x)`, or `fast_callable(x^2, vars=[x])` for fast numerics",
+    "Abs": "`abs(-2)`",
+    "ceiling": "`ceil(5/2)`",
+    "isprime": "`is_prime(7)`",
+    "nextprime": "`next_prime(10)`",
+    "prevprime": "`previous_prime(10)`",
+    "primerange": "`prime_range(1, 20)`",
+    "primepi": "`prime_pi(100)`",
+    "prime": "`nth_prime(5)`",
+    "factorint": "`factor(12)`",
+    "totient": "`euler_phi(10)`",
+    "mobius": "`moebius(6)`",
+    "igcd": "`gcd(4, 6)`",
+    "ilcm": "`lcm(4, 6)`",
+    "harmonic": "`harmonic_number(5)`",
+    "eye": "`identity_matrix(3)`",
+    "zeros": "`zero_matrix(2, 3)`",
+    "ones": "`ones_matrix(2, 3)`",
+    "diag": "`diagonal_matrix([1, 2, 3])`",
+    "root": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
+    "cbrt": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
+    "GoldenRatio": "`golden_ratio`",
+    "EulerGamma": "`euler_gamma`",
+    "Catalan": "`catalan`",
+    "zoo": "`unsigned_infinity`",
+    "nan": "`NaN`",
+    "Float": "`RR(1/3)`, or `RealField(100)(1/3)` for 100 bits",
+    "re": "`real_part(1 + 2*I)`",
+    "im": "`imag_part(1 + 2*I)`",
+    "trigsimp": "`(sin(x)^2 + cos(x)^2).simplify_trig()`",
+    "expand_trig": "`sin(2*x).expand_trig()`",
+    "apart": "`(1/(x^2 - 1)).partial_fraction(x)`",
+    "cancel": "`((x^2 - 1)/(x - 1)).simplify_rational()`",
+    "collect": "`y = var('y'); (x*y + x).collect(x)`",
+    "roots": "`(x^2 - 1).roots(x)`",
+    "real_roots": "`(x^2 - 2).roots(x, ring=RR)`",
+    "nroots": "`(x^2 + 1).roots(x, ring=CC)`",
+    "groebner": "`R.<a, b> = QQ[]; ideal([a^2 - b, b^2 - a]).groebner_basis()`",
+    "interpolate": "`QQ['x'].lagrange_polynomial([(0, 1), (1, 3)])`",
+    "Poly": "`R.<t> = QQ[]; t^2 + 1` is a polynomial; so is `(x^2 + 1).polynomial(QQ)`",
+    "plot_implicit": "`y = var('y'); implicit_plot(x^2 + y^2 - 1, (x, -1, 1), (y, -1, 1))`",
+    "pprint": "`pretty_print(x^2)`, or `show(x^2)`",
+    "init_printing": "nothing is needed: results come back with their LaTeX",
+}
+
+# Methods Sage's objects do not have: Sage's way.
+METHODS: dict[str, str] = {
+    "evalf": "`sqrt(2).n()`, or `sqrt(2).n(digits=30)`",
+    "free_symbols": "`(x + 1).variables()`",
+    "as_numer_denom": "`(x/(x + 1)).numerator_denominator()`",
+    "coeff": "`(x^3 + 2*x).coefficient(x, 1)`",
+    "as_poly": "`(x^2 + 1).polynomial(QQ)`",
+    "trigsimp": "`(sin(x)^2 + cos(x)^2).simplify_trig()`",
+    "func": "`sin(x).operator()`",
+    "is_number": "`sqrt(2).is_numeric()`",
+    "doit": "Sage evaluates at once; `integral(x, x, hold=True).unhold()` evaluates what "
+    "`hold=True` kept",
+    "inv": "`matrix(QQ, [[1, 2], [3, 4]]).inverse()`, or `~matrix(QQ, [[1, 2], [3, 4]])`",
+    "eigenvals": "`matrix([[1, 2], [3, 4]]).eigenvalues()`",
+    "eigenvects": "`matrix([[1, 2], [3, 4]]).eigenvectors_right()`",
+    "nullspace": "`matrix([[1, 2], [2, 4]]).right_kernel()`",
+    "columnspace": "`matrix([[1, 2], [3, 4]]).column_space()`",
+    "shape": "`matrix([[1, 2], [3, 4]]).dimensions()`",
+    "applyfunc": "`matrix([[1, 2], [3, 4]]).apply_map(lambda t: t + 1)`",
+}
+
+# What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
+SUBS_ERROR = "not able to determine a substitution from"
+SUBS = "`(x^2).subs(x=2)`, or `(x^2).subs({x: 2})`"

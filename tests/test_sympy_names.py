@@ -1,0 +1,55 @@
+"""The hints for SymPy's names give Sage code that runs, for names Sage really lacks.
+
+Each way in `sympy_names` is run in a real worker, so that no hint is advice that fails; and
+each name it answers for is checked to be one Sage does not define, so that no entry hides
+behind a Sage name that works."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_sidecar import sympy_names
+
+from tests.helpers import evaluate, finished_of, one, value
+
+_CODE = re.compile(r"`([^`]+)`")
+_WAYS = sorted(
+    {
+        code
+        for way in (
+            *sympy_names.FUNCTIONS.values(),
+            *sympy_names.METHODS.values(),
+            sympy_names.SUBS,
+        )
+        for code in _CODE.findall(way)
+    }
+)
+
+
+@pytest.mark.parametrize("code", _WAYS)
+def test_each_way_a_hint_gives_runs_in_sage(stub: sage_pb2_grpc.SageServiceStub, code: str) -> None:
+    events = evaluate(stub, code)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK, events
+
+
+def test_every_name_a_hint_answers_for_is_one_sage_lacks(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    functions = sorted(sympy_names.FUNCTIONS)
+    defined = value(stub, "", f"[name for name in {functions!r} if name in globals()]")
+    assert defined == "[]"
+    methods = sorted(sympy_names.METHODS)
+    objects = "(sqrt(2), matrix(QQ, [[1, 2], [3, 4]]), QQ['t'].gen(), 3, RR(2))"
+    anywhere = value(
+        stub, "", f"[name for name in {methods!r} if any(hasattr(o, name) for o in {objects})]"
+    )
+    assert anywhere == "[]"
+
+
+def test_subs_in_sympys_form_gets_sages(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    error = one(evaluate(stub, "(x^2).subs(x, 2)"), "error").error
+    assert sympy_names.SUBS_ERROR in error.evalue
+    assert "Sage's subs takes keywords or a dictionary: `(x^2).subs(x=2)`" in error.traceback
