@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import SidecarProcess, start_sidecar, stop_and_check
@@ -47,3 +48,24 @@ def sidecar() -> Iterator[SidecarProcess]:
 def stub(sidecar: SidecarProcess) -> Iterator[sage_pb2_grpc.SageServiceStub]:
     with sidecar.channel() as channel:
         yield sage_pb2_grpc.SageServiceStub(channel)
+
+
+@pytest.fixture(autouse=True)
+def _sessions_go_with_their_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The sessions a test made on the shared sidecar are deleted after it: the sidecar holds
+    64 at most, one-off evaluations included, and the suite makes more than that."""
+    if "sidecar" not in request.fixturenames:
+        yield
+        return
+    sidecar: SidecarProcess = request.getfixturevalue("sidecar")
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        before = _session_ids(stub)
+        yield
+        for session_id in _session_ids(stub) - before:
+            stub.DeleteSession(pb.DeleteSessionRequest(session_id=session_id), timeout=30)
+
+
+def _session_ids(stub: sage_pb2_grpc.SageServiceStub) -> set[str]:
+    sessions = stub.ListSessions(pb.ListSessionsRequest(), timeout=30).sessions
+    return {session.session_id for session in sessions}
