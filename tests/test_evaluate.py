@@ -530,11 +530,15 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
         ("sqrt(2).evalf()", "In Sage: `sqrt(2).n()`"),
         ("matrix([[1, 2]]).eigenvals()", "In Sage: `matrix([[1, 2], [3, 4]]).eigenvalues()`"),
         ("S(1)/3", "numbers are exact already"),
+        ("S.Half", "numbers are exact already"),
+        ("GoldenRatio + 1", "In Sage: `golden_ratio`."),
     ):  # fmt: skip
         assert hint in one(evaluate(stub, code), "error").error.traceback, code
     # S not called reads as a variable meant; f called, as a function not defined.
     assert "as var('S')" in one(evaluate(stub, "S + 1"), "error").error.traceback
     assert "var(" not in one(evaluate(stub, "f(3)"), "error").error.traceback
+    # A function's name not called may be a variable of the cell's own that is not defined.
+    assert "SymPy" not in one(evaluate(stub, "roots + 1"), "error").error.traceback
 
 
 def test_a_misspelt_name_or_method_gets_the_nearest_one(

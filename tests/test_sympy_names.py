@@ -21,6 +21,7 @@ _WAYS = sorted(
         code
         for way in (
             *sympy_names.FUNCTIONS.values(),
+            *sympy_names.CONSTANTS.values(),
             *sympy_names.METHODS.values(),
             sympy_names.SUBS,
         )
@@ -38,7 +39,7 @@ def test_each_way_a_hint_gives_runs_in_sage(stub: sage_pb2_grpc.SageServiceStub,
 def test_every_name_a_hint_answers_for_is_one_sage_lacks(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
-    functions = sorted(sympy_names.FUNCTIONS)
+    functions = sorted({*sympy_names.FUNCTIONS, *sympy_names.CONSTANTS})
     defined = value(stub, "", f"[name for name in {functions!r} if name in globals()]")
     assert defined == "[]"
     methods = sorted(sympy_names.METHODS)

@@ -132,8 +132,11 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if name == "interact":
         return _NO_WIDGETS
     frame, line = _failing_line(exc)
-    called = re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", line) is not None
-    if name in sympy_names.FUNCTIONS and (called or len(name) > 1):
+    use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
+    called = use is not None and use[1] == "("
+    if name in sympy_names.CONSTANTS:
+        return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])
+    if name in sympy_names.FUNCTIONS and (use is not None or frame is None):
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
     if not called and _maybe_a_variable(name):
         return _DECLARE_VARIABLES.format(name=name)

@@ -9,7 +9,8 @@ that no hint is advice that fails.
 
 from __future__ import annotations
 
-# Names Sage does not define: Sage's way.
+# Functions Sage does not define, and `S`: Sage's way. A hint gives these only for a name
+# that is called or has an attribute taken: `roots` alone may be a variable of the cell's.
 FUNCTIONS: dict[str, str] = {
     "symbols": "`var('a b c')` declares symbolic variables",
     "Symbol": "`var('a')` declares a symbolic variable",
@@ -51,11 +52,6 @@ FUNCTIONS: dict[str, str] = {
     "diag": "`diagonal_matrix([1, 2, 3])`",
     "root": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
     "cbrt": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
-    "GoldenRatio": "`golden_ratio`",
-    "EulerGamma": "`euler_gamma`",
-    "Catalan": "`catalan`",
-    "zoo": "`unsigned_infinity`",
-    "nan": "`NaN`",
     "Float": "`RR(1/3)`, or `RealField(100)(1/3)` for 100 bits",
     "re": "`real_part(1 + 2*I)`",
     "im": "`imag_part(1 + 2*I)`",
@@ -73,6 +69,15 @@ FUNCTIONS: dict[str, str] = {
     "plot_implicit": "`y = var('y'); implicit_plot(x^2 + y^2 - 1, (x, -1, 1), (y, -1, 1))`",
     "pprint": "`pretty_print(x^2)`, or `show(x^2)`",
     "init_printing": "nothing is needed: results come back with their LaTeX",
+}
+
+# Constants Sage names otherwise: Sage's name.
+CONSTANTS: dict[str, str] = {
+    "GoldenRatio": "`golden_ratio`",
+    "EulerGamma": "`euler_gamma`",
+    "Catalan": "`catalan`",
+    "zoo": "`unsigned_infinity`",
+    "nan": "`NaN`",
 }
 
 # Methods Sage's objects do not have: Sage's way.
