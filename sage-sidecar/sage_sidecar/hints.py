@@ -83,7 +83,7 @@ _GREEK = frozenset({
 _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
-# What a name or attribute Sage does not know reads as.
+# What Python, and Sage, say of an attribute an object lacks: the object's type, the name.
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
