@@ -23,6 +23,7 @@ _WAYS = sorted(
             *sympy_names.FUNCTIONS.values(),
             *sympy_names.CONSTANTS.values(),
             *sympy_names.METHODS.values(),
+            *sympy_names.BOUNDS.values(),
             sympy_names.SUBS,
         )
         for code in _CODE.findall(way)
@@ -54,3 +55,18 @@ def test_subs_in_sympys_form_gets_sages(stub: sage_pb2_grpc.SageServiceStub) -> 
     error = one(evaluate(stub, "(x^2).subs(x, 2)"), "error").error
     assert sympy_names.SUBS_ERROR in error.evalue
     assert "Sage's subs takes keywords or a dictionary: `(x^2).subs(x=2)`" in error.traceback
+
+
+@pytest.mark.parametrize(
+    ("code", "way"),
+    [
+        ("sum(1/k^2, (k, 1, oo))", "sum(1/k^2, k, 1, oo)"),
+        ("product(k, (k, 1, 5))", "product(k, k, 1, 5)"),
+    ],
+)
+def test_bounds_in_sympys_tuple_get_sages_arguments(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, way: str
+) -> None:
+    error = one(evaluate(stub, f"k = var('k')\n{code}"), "error").error
+    assert "its bounds as arguments of their own, not a tuple" in error.traceback
+    assert way in error.traceback

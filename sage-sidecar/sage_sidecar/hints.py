@@ -82,6 +82,7 @@ _GREEK = frozenset({
 })  # fmt: skip
 _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
+_BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
 # What Python, and Sage, say of an attribute an object lacks: the object's type, the name.
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
@@ -119,6 +120,8 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
     if isinstance(exc, TypeError) and str(exc).startswith(sympy_names.SUBS_ERROR):
         return _SUBS.format(way=sympy_names.SUBS)
+    if isinstance(exc, TypeError) and (bounds := sympy_names.BOUNDS_ERROR.match(str(exc))):
+        return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
     if isinstance(exc, NameError) and isinstance(exc.name, str):
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):

@@ -1,13 +1,16 @@
 """What code written for SymPy (or NumPy) calls things that Sage calls otherwise, and Sage's way.
 
 Models learnt their mathematics in Python from SymPy more than from Sage: they write
-`isprime(7)`, `symbols('a b')` or `sqrt(2).evalf()`, which are a NameError or an
-AttributeError in Sage, and the error alone does not say what to write instead. `hints` puts
+`isprime(7)`, `symbols('a b')`, `sqrt(2).evalf()` or `sum(f, (k, 1, oo))`, which are a
+NameError, an AttributeError or a TypeError in Sage, and the error alone does not say what to
+write instead. `hints` puts
 the entry here under such an error. Each way is Sage code in backticks that a test runs, so
 that no hint is advice that fails.
 """
 
 from __future__ import annotations
+
+import re
 
 # Functions Sage does not define, and `S`: Sage's way. A hint gives these only for a name
 # that is called or has an attribute taken: `roots` alone may be a variable of the cell's.
@@ -99,6 +102,14 @@ METHODS: dict[str, str] = {
     "columnspace": "`matrix([[1, 2], [3, 4]]).column_space()`",
     "shape": "`matrix([[1, 2], [3, 4]]).dimensions()`",
     "applyfunc": "`matrix([[1, 2], [3, 4]]).apply_map(lambda t: t + 1)`",
+}
+
+# What Sage's `sum` and `product` say to SymPy's bounds in a tuple, `sum(f, (k, 1, oo))`,
+# and Sage's way.
+BOUNDS_ERROR = re.compile(r"symbolic_(sum|product)\(\) missing 2 required positional arguments")
+BOUNDS = {
+    "sum": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
+    "product": "`k = var('k'); product(k, k, 1, 5)`",
 }
 
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
