@@ -24,6 +24,7 @@ _WAYS = sorted(
             *sympy_names.CONSTANTS.values(),
             *sympy_names.METHODS.values(),
             *sympy_names.BOUNDS.values(),
+            *sympy_names.KEYWORDS.values(),
             sympy_names.SUBS,
         )
         for code in _CODE.findall(way)
@@ -70,3 +71,11 @@ def test_bounds_in_sympys_tuple_get_sages_arguments(
     error = one(evaluate(stub, f"k = var('k')\n{code}"), "error").error
     assert "its bounds as arguments of their own, not a tuple" in error.traceback
     assert way in error.traceback
+
+
+def test_sympys_keyword_for_solutions_as_dictionaries_gets_sages(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "solve(x^2 == 4, x, dict=True)"), "error").error
+    assert "dict= is SymPy's name (or another library's), not Sage's." in error.traceback
+    assert "`solve(x^2 == 4, x, solution_dict=True)`" in error.traceback

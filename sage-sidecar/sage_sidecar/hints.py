@@ -122,6 +122,10 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         return _SUBS.format(way=sympy_names.SUBS)
     if isinstance(exc, TypeError) and (bounds := sympy_names.BOUNDS_ERROR.match(str(exc))):
         return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
+    if isinstance(exc, TypeError) and (keyword := sympy_names.KEYWORD_ERROR.match(str(exc))):
+        way = sympy_names.KEYWORDS.get((keyword[1], keyword[2]))
+        if way is not None:
+            return _ELSEWHERE.format(name=f"{keyword[2]}=", way=way)
     if isinstance(exc, NameError) and isinstance(exc.name, str):
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):

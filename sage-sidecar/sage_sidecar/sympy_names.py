@@ -62,6 +62,8 @@ FUNCTIONS: dict[str, str] = {
     "expand_trig": "`sin(2*x).expand_trig()`",
     "apart": "`(1/(x^2 - 1)).partial_fraction(x)`",
     "cancel": "`((x^2 - 1)/(x - 1)).simplify_rational()`",
+    "expand_log": "`log(2*x).expand_log()`",
+    "logcombine": "`(log(2) + log(x)).simplify_log()`",
     "collect": "`y = var('y'); (x*y + x).collect(x)`",
     "roots": "`(x^2 - 1).roots(x)`",
     "real_roots": "`(x^2 - 2).roots(x, ring=RR)`",
@@ -111,6 +113,13 @@ BOUNDS = {
     "sum": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
     "product": "`k = var('k'); product(k, k, 1, 5)`",
 }
+
+# SymPy's keyword arguments that Sage's function of the same name calls otherwise:
+# (function, keyword): Sage's way.
+KEYWORDS = {
+    ("solve", "dict"): "`solve(x^2 == 4, x, solution_dict=True)`",
+}
+KEYWORD_ERROR = re.compile(r"(\w+)\(\) got an unexpected keyword argument '(\w+)'")
 
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
 SUBS_ERROR = "not able to determine a substitution from"
