@@ -523,6 +523,19 @@ def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
     assert value(stub, session, "n = var('n'); diff(x^n, x)") == "n*x^(n - 1)"
 
 
+def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "def f(t): return t^2\ng = lambda t: t^3", session)
+    for code in ("integrate(f, x)", "diff(f, x)"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert "f is a Python function, not an expression: pass f(x)" in error.traceback, code
+    error = one(evaluate(stub, "integrate(g, x)", session), "error").error
+    assert "A lambda is a Python function, not an expression" in error.traceback
+    # As the hint says.
+    assert value(stub, session, "integrate(f(x), x)") == "1/3*x^3"
+
+
 def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for code, hint in (
         ("isprime(7)", "isprime is SymPy's name (or another library's), not Sage's. "

@@ -3,9 +3,10 @@
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a symbolic variable never declared
-or named as one of Sage's functions (`n`, `gamma`), SymPy's names for what Sage names
-otherwise (`sympy_names`), a name or method misspelt, a notebook's `@interact`, a package
-installed from a cell. Counterpart: `executor`, which describes a failed cell's exception.
+or named as one of Sage's functions (`n`, `gamma`), a Python function where an expression is
+wanted, SymPy's names for what Sage names otherwise (`sympy_names`), a name or method
+misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart: `executor`,
+which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ _GREEK = frozenset({
     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
     "psi", "omega",
 })  # fmt: skip
+# A Python function given where Sage wants an expression: `integrate(f, x)` after `def f`.
+_PYTHON_FUNCTION = re.compile(r"unable to convert <function (\S+) at 0x[0-9a-f]+> to a symbolic ")
+_CALL_IT = (
+    "{name} is a Python function, not an expression: pass {name}(x), called on the variable, "
+    "or define it as a symbolic function, as in `{name}(x) = x^2`."
+)
+_CALL_THE_LAMBDA = (
+    "A lambda is a Python function, not an expression: pass it called on the variable."
+)
 _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
@@ -118,6 +128,9 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         function = _sage_function_used_as_a_variable(exc)
         if function is not None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    if isinstance(exc, TypeError) and (python := _PYTHON_FUNCTION.search(str(exc))):
+        name = python[1]
+        return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
     if isinstance(exc, TypeError) and str(exc).startswith(sympy_names.SUBS_ERROR):
         return _SUBS.format(way=sympy_names.SUBS)
     if isinstance(exc, TypeError) and (bounds := sympy_names.BOUNDS_ERROR.match(str(exc))):
