@@ -536,6 +536,17 @@ def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     assert value(stub, session, "integrate(f(x), x)") == "1/3*x^3"
 
 
+def test_formatting_an_exact_number_gets_a_hint_to_make_it_a_float(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("f'{1/3:.3f}'", "'{:.2f}'.format(sqrt(2))"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert "as f'{float(v):.3f}' or f'{v.n():.3f}'" in error.traceback, code
+    # As the hint says.
+    assert value(stub, "", "f'{float(1/3):.3f}', f'{sqrt(2).n():.2f}'") == "('0.333', '1.41')"
+
+
 def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStub) -> None:
     for code, hint in (
         ("isprime(7)", "isprime is SymPy's name (or another library's), not Sage's. "

@@ -4,9 +4,9 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a symbolic variable never declared
 or named as one of Sage's functions (`n`, `gamma`), a Python function where an expression is
-wanted, SymPy's names for what Sage names otherwise (`sympy_names`), a name or method
-misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart: `executor`,
-which describes a failed cell's exception.
+wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
+(`sympy_names`), a name or method misspelt, a notebook's `@interact`, a package installed
+from a cell. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -90,6 +90,12 @@ _CALL_IT = (
 _CALL_THE_LAMBDA = (
     "A lambda is a Python function, not an expression: pass it called on the variable."
 )
+# A format spec (`f"{1/3:.3f}"`) given to a Sage value that has none: a rational, an expression.
+_SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
+_FORMAT_A_NUMBER = (
+    "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
+    "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
+)
 _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
@@ -128,6 +134,8 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         function = _sage_function_used_as_a_variable(exc)
         if function is not None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    if isinstance(exc, TypeError) and _SAGE_FORMAT.match(str(exc)):
+        return _FORMAT_A_NUMBER
     if isinstance(exc, TypeError) and (python := _PYTHON_FUNCTION.search(str(exc))):
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
