@@ -565,6 +565,21 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
     assert "SymPy" not in one(evaluate(stub, "roots + 1"), "error").error.traceback
 
 
+def test_a_module_used_before_its_import_gets_the_import_not_a_variable(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code, statement in (
+        ("np.array([1, 2])", "import numpy as np"),
+        ("plt.plot([1, 2])", "import matplotlib.pyplot as plt"),
+        ("itertools.product([1], [2])", "import itertools"),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert f"is not imported here: `{statement}` first." in error.traceback, code
+        assert "var(" not in error.traceback, code
+    # No module of that name: a variable meant.
+    assert "as var('t1')" in one(evaluate(stub, "t1.subs(x=1)"), "error").error.traceback
+
+
 def test_a_misspelt_name_or_method_gets_the_nearest_one(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -5,8 +5,8 @@ no network, no standard input (`input()`, the debugger), `exit()` that ends only
 number the preparser made that a Python function refuses, a symbolic variable never declared
 or named as one of Sage's functions (`n`, `gamma`), a Python function where an expression is
 wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
-(`sympy_names`), a name or method misspelt, a notebook's `@interact`, a package installed
-from a cell. Counterpart: `executor`, which describes a failed cell's exception.
+(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
+`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import bdb
 import builtins
 import contextlib
 import difflib
+import importlib.util
 import linecache
 import re
 import socket
@@ -96,6 +97,15 @@ _FORMAT_A_NUMBER = (
     "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
     "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
 )
+# The names modules go by, by convention: `np.array` wants `import numpy as np`.
+_MODULE_ALIASES = {
+    "np": "numpy",
+    "plt": "matplotlib.pyplot",
+    "mpl": "matplotlib",
+    "sp": "sympy",
+    "nx": "networkx",
+}
+_IMPORT = "{name} is not imported here: `{statement}` first."
 _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}."
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
@@ -166,12 +176,25 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])
     if name in sympy_names.FUNCTIONS and (use is not None or frame is None):
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
+    if use is not None and use[1] == "." and (statement := _import_for(name)):
+        return _IMPORT.format(name=name, statement=statement)
     if not called and _maybe_a_variable(name):
         return _DECLARE_VARIABLES.format(name=name)
     if frame is None:
         return None
     names = {*frame.f_locals, *frame.f_globals, *vars(builtins)}
     return _nearest(name, [n for n in names if isinstance(n, str) and not n.startswith("_")])
+
+
+def _import_for(name: str) -> str | None:
+    """The import that defines `name` as a module, if one is installed: `import numpy as np`."""
+    module = _MODULE_ALIASES.get(name, name)
+    try:
+        if importlib.util.find_spec(module) is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return f"import {module}" if module == name else f"import {module} as {name}"
 
 
 def _attribute_hint(exc: AttributeError) -> str | None:
