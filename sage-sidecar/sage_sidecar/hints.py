@@ -6,7 +6,8 @@ number the preparser made that a Python function refuses, a symbolic variable ne
 or named as one of Sage's functions (`n`, `gamma`), a Python function where an expression is
 wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
 (`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
-`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a failed cell's exception.
+`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a
+failed cell's exception.
 """
 
 from __future__ import annotations
