@@ -38,8 +38,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def sidecar() -> Iterator[SidecarProcess]:
-    """A real sidecar with real Sage workers, shared by the tests that do not stop it."""
-    process = start_sidecar("--interrupt-grace-seconds", "3")
+    """A real sidecar with real Sage workers, shared by the tests that do not stop it.
+
+    Its interrupt grace is long: on a loaded machine a worker, which runs below the server's
+    priority, can wait seconds for the CPU to stop, and a kill would roll back what the
+    interrupted cell bound, which tests of interrupts check is kept."""
+    process = start_sidecar("--interrupt-grace-seconds", "10")
     yield process
     stop_and_check(process)
 
