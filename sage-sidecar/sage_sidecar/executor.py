@@ -166,7 +166,7 @@ class Executor:
         self._signalled = False  # the server's SIGINT landed since the listing began
         get_display_manager().switch_backend(self._backend)
         self._shell = magics.SidecarShell(
-            self._namespace, self._run, lambda: self._tracker.user_bindings(self._namespace)
+            self._namespace, self._run, lambda: self._tracker.variables(self._namespace)
         )
         magics.install(self._shell)
         pyplot_backend.sink = self._backend.show_data
@@ -307,14 +307,8 @@ class Executor:
         return VariablesListed(listed, omitted)
 
     def _listing(self, request: ListVariables) -> tuple[tuple[tuple[str, str, str], ...], int]:
-        bindings = self._tracker.user_bindings(self._namespace)
-        names = sorted(
-            name
-            for name, value in bindings.items()
-            if isinstance(name, str)  # `globals()[1] = 2` binds a name that is not one
-            and not name.startswith("_")
-            and not isinstance(value, types.ModuleType)
-        )
+        bindings = self._tracker.variables(self._namespace)
+        names = sorted(bindings)
         listed: list[tuple[str, str, str]] = []
         size = 0
         for name in names[: request.max_variables]:

@@ -139,29 +139,37 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         return _NO_INPUT
     if isinstance(exc, bdb.BdbQuit):
         return _NO_DEBUGGER
-    if isinstance(exc, TypeError) and _PREPARSED_NUMBER.search(str(exc)):
-        return _RAW_NUMBERS
-    if isinstance(exc, TypeError) and _FUNCTION_OPERAND.search(str(exc)):
-        function = _sage_function_used_as_a_variable(exc)
-        if function is not None:
-            return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
-    if isinstance(exc, TypeError) and _SAGE_FORMAT.match(str(exc)):
-        return _FORMAT_A_NUMBER
-    if isinstance(exc, TypeError) and (python := _PYTHON_FUNCTION.search(str(exc))):
-        name = python[1]
-        return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
-    if isinstance(exc, TypeError) and str(exc).startswith(sympy_names.SUBS_ERROR):
-        return _SUBS.format(way=sympy_names.SUBS)
-    if isinstance(exc, TypeError) and (bounds := sympy_names.BOUNDS_ERROR.match(str(exc))):
-        return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
-    if isinstance(exc, TypeError) and (keyword := sympy_names.KEYWORD_ERROR.match(str(exc))):
-        way = sympy_names.KEYWORDS.get((keyword[1], keyword[2]))
-        if way is not None:
-            return _ELSEWHERE.format(name=f"{keyword[2]}=", way=way)
+    if isinstance(exc, TypeError):
+        return _type_error_hint(exc, str(exc))
     if isinstance(exc, NameError) and isinstance(exc.name, str):
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    return None
+
+
+def _type_error_hint(exc: TypeError, message: str) -> str | None:
+    """For a TypeError whose message is `message`: read once, since it is the exception's own
+    code."""
+    if _PREPARSED_NUMBER.search(message):
+        return _RAW_NUMBERS
+    if _FUNCTION_OPERAND.search(message):
+        function = _sage_function_used_as_a_variable(exc)
+        if function is not None:
+            return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    if _SAGE_FORMAT.match(message):
+        return _FORMAT_A_NUMBER
+    if python := _PYTHON_FUNCTION.search(message):
+        name = python[1]
+        return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
+    if message.startswith(sympy_names.SUBS_ERROR):
+        return _SUBS.format(way=sympy_names.SUBS)
+    if bounds := sympy_names.BOUNDS_ERROR.match(message):
+        return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
+    if keyword := sympy_names.KEYWORD_ERROR.match(message):
+        way = sympy_names.KEYWORDS.get((keyword[1], keyword[2]))
+        if way is not None:
+            return _ELSEWHERE.format(name=f"{keyword[2]}=", way=way)
     return None
 
 

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import timeit
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -97,11 +96,11 @@ class SidecarShell:
         self,
         namespace: dict[str, Any],
         run_cell: Callable[[str, str], Any],
-        user_bindings: Callable[[], dict[str, Any]],
+        variables: Callable[[], dict[str, Any]],
     ) -> None:
         self._namespace = namespace
         self._run_cell = run_cell  # (source, cell name) -> the value of its last expression
-        self._user_bindings = user_bindings  # what the session bound, as snapshots see it
+        self._variables = variables  # what the session bound, as ListVariables lists it
         self.cell_name = "<magic>"  # the cell running now, and where its `%%` body starts
         self.cell_body_line = 1
 
@@ -168,13 +167,7 @@ class SidecarShell:
 
     def _who(self, *, table: bool) -> None:
         """`%who`: the names the session bound; `%whos`: with their types and values."""
-        bindings = {
-            name: value
-            for name, value in self._user_bindings().items()
-            if isinstance(name, str)
-            and not name.startswith("_")
-            and not isinstance(value, types.ModuleType)
-        }
+        bindings = self._variables()
         if not bindings:
             print("Interactive namespace is empty.")
             return

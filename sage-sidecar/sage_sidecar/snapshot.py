@@ -116,6 +116,17 @@ class NamespaceTracker:
             if name not in _UNSAVED and self._initial.get(name) != id(value)
         }
 
+    def variables(self, namespace: dict[str, Any]) -> dict[str, Any]:
+        """The bindings a listing shows (ListVariables, `%who`): those with a name, neither
+        private nor a module."""
+        return {
+            name: value
+            for name, value in self.user_bindings(namespace).items()
+            if isinstance(name, str)  # `globals()[1] = 2` binds a name that is not one
+            and not name.startswith("_")
+            and not isinstance(value, types.ModuleType)
+        }
+
     def removed(self, namespace: dict[str, Any]) -> list[str]:
         return [name for name in self._initial if name not in namespace]
 
