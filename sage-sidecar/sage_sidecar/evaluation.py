@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 
 from opentelemetry.trace import Span, StatusCode
@@ -55,29 +55,23 @@ class EvaluationRun:
             if not waiter.done():
                 waiter.set_result(None)
 
-    async def follow(self) -> AsyncGenerator[Event, None]:
-        """All events from the first, then new ones as they come, until `finished`."""
+    def followed(self) -> None:
+        """A caller reads the events now (from the first, then as they come, until
+        `finished`): it is not detached meanwhile."""
         self.followers += 1
         if self._detached is not None:
             self._detached.cancel()
             self._detached = None
-        try:
-            seen = 0
-            while True:
-                while seen < len(self.history):
-                    item = self.history[seen]
-                    seen += 1
-                    if isinstance(item, RuntimeFault):
-                        raise item
-                    yield item
-                    if isinstance(item, Finished):
-                        return
-                # A future of its own: a follower that goes away cancels only its own wait.
-                waiter = asyncio.get_running_loop().create_future()
-                self._waiters.append(waiter)
-                await waiter
-        finally:
-            self.followers -= 1
+
+    def unfollowed(self) -> None:
+        self.followers -= 1
+
+    def next_event(self) -> asyncio.Future[None]:
+        """Done when the next event is put. A future of each follower's own: one that goes
+        away cancels only its own wait."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        return waiter
 
     def running_on(self, interrupt_worker: Callable[[], None]) -> None:
         self.started = True

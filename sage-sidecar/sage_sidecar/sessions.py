@@ -149,14 +149,20 @@ class SessionManager:
 
     @contextlib.contextmanager
     def _call(self) -> Iterator[None]:
-        self._calls += 1
-        self._quiet.clear()
+        self._call_began()
         try:
             yield
         finally:
-            self._calls -= 1
-            if not self._calls:
-                self._quiet.set()
+            self._call_ended()
+
+    def _call_began(self) -> None:
+        self._calls += 1
+        self._quiet.clear()
+
+    def _call_ended(self) -> None:
+        self._calls -= 1
+        if not self._calls:
+            self._quiet.set()
 
     async def create(self) -> SessionInfo:
         with self._call():
@@ -262,7 +268,10 @@ class SessionManager:
         Closing the iterator early interrupts the evaluation, after a grace period in which a
         retry with the same request id may attach instead.
         """
-        with self._call():
+        # Not `_call()`: this runs for every evaluation, and a context manager's generator
+        # costs more than the rest of this bookkeeping.
+        self._call_began()
+        try:
             self.check_serving()
             timeout = self._validate(request)
             session = self._lookup(request.session_id) if request.session_id else None
@@ -286,15 +295,30 @@ class SessionManager:
                 if session.one_off and request.request_id:
                     self._remember_one_off(request.request_id, run)
             self._runs.add(run)
+            # The run's events from the first, then as they come, until `finished`: read
+            # here rather than through a generator of the run's, one less on every event.
+            run.followed()
             try:
-                # Closed before `detach` below looks at the run's followers, this one included.
-                async with contextlib.aclosing(run.follow()) as events:
-                    async for event in events:
-                        yield event
+                seen = 0
+                while True:
+                    history = run.history
+                    while seen < len(history):
+                        item = history[seen]
+                        seen += 1
+                        if isinstance(item, RuntimeFault):
+                            raise item
+                        yield item
+                        if isinstance(item, Finished):
+                            return
+                    await run.next_event()
             finally:
+                # No longer followed by this call before `detach` looks at the followers.
+                run.unfollowed()
                 self._runs.discard(run)
                 if not run.finished:
                     run.detach(self.settings.detach_grace_seconds if self._accepting else 0)
+        finally:
+            self._call_ended()
 
     def _earlier(self, session: Session | None, request: EvaluationRequest) -> Remembered | None:
         if not request.request_id:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import TypeGuard
 
 import psutil
 
@@ -353,7 +354,7 @@ class WorkerProcess:
                 self._stray_chars += len(text)
 
     def _deliver(self, message: object) -> None:
-        if isinstance(message, tuple) and all(isinstance(i, _WORKER_ITEMS) for i in message):
+        if _is_batch(message):
             if self._sink is not None:
                 # The worker cuts a cell's output at its limits, which one frame may hold: more
                 # was written past them, and the server would hold it all until the cell ends.
@@ -396,6 +397,17 @@ class WorkerProcess:
                     self._loop.run_in_executor(None, sandbox.remove_scratch, scratch)
                 except RuntimeError:  # the server is shutting down: no executor is left
                     sandbox.remove_scratch(scratch)
+
+
+def _is_batch(message: object) -> TypeGuard[EventBatch]:
+    """Whether a worker's message is a batch of a cell's events (a loop: a generator
+    expression would cost more than the check, on every message)."""
+    if type(message) is not tuple:
+        return False
+    for item in message:  # noqa: SIM110
+        if not isinstance(item, _WORKER_ITEMS):
+            return False
+    return True
 
 
 def _is_child(pid: int, parent: int) -> bool:
