@@ -962,6 +962,9 @@ def test_what_latex_warns_is_not_the_cells_output(
     events = evaluate(stub, code, session)
     assert [e.stderr.text for e in events if e.HasField("stderr")] == []
     assert one(events, "result").result.text_latex == r"\mathrm{noisy}"
+    # Silenced only while the LaTeX was made: the same warning, from code the cell runs, shows.
+    again = evaluate(stub, "Noisy()._latex_();", session)
+    assert "UserWarning: from _latex_" in stderr_of(again)
 
 
 SLOW_REPR = "class Slow:\n    def __repr__(self):\n        sleep(3); return 'slow'\n"

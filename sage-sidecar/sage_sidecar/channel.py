@@ -71,18 +71,21 @@ def encode(message: object) -> bytes:
     return _HEADER.pack(len(payload)) + payload
 
 
-# What a worker's frame may name: the message classes, and nothing else.
-_MESSAGE_CLASSES = {
+# What a worker's frame may name: the message classes and the statuses, and nothing else.
+_MESSAGE_GLOBALS: dict[str, Any] = {
     name: value
     for name, value in vars(messages).items()
     if isinstance(value, type) and value.__module__ == messages.__name__
 }
+_MESSAGE_GLOBALS.update(
+    {f"EvaluationStatus.{status.name}": status for status in messages.EvaluationStatus}
+)
 
 
 class _MessageUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if module == messages.__name__ and name in _MESSAGE_CLASSES:
-            return _MESSAGE_CLASSES[name]
+        if module == messages.__name__ and name in _MESSAGE_GLOBALS:
+            return _MESSAGE_GLOBALS[name]
         raise ForgedFrame(f"the frame names {module}.{name}, which is not a message")
 
 

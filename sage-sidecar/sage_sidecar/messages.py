@@ -63,6 +63,11 @@ class EvaluationStatus(enum.IntEnum):
     TIMED_OUT = 4
     WORKER_DIED = 5
 
+    def __reduce_ex__(self, protocol: object) -> str:  # type: ignore[override]
+        # Pickled by name, as a global: the server's decoder then looks the member up,
+        # rather than calling the enum class, for every evaluation's `finished`.
+        return "EvaluationStatus." + self._name_
+
 
 # Events of an evaluation, in the order the contract documents.
 
