@@ -523,6 +523,28 @@ def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
     assert value(stub, session, "n = var('n'); diff(x^n, x)") == "n*x^(n - 1)"
 
 
+def test_a_name_bound_to_an_expression_where_a_variable_is_wanted_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Agents lose track of what an earlier cell bound: `y` made a function of `t` for an
+    ODE, then used as a variable again."""
+    evaluate(stub, "var('t'); y = function('y')(t); f = x^2; a = 2*x + 1", session)
+    for code, name, bound in (
+        ("solve([x^2 + y^2 == 1, x == y], x, y)", "y", "y(t)"),  # Sage's message names it
+        ("diff(x*y, y)", "y", "y(t)"),
+        ("diff(f, a)", "a", "2*x + 1"),  # f is an expression too, but not the variable asked
+        ("taylor(sin(a), a, 0, 3)", "a", "2*x + 1"),  # Maxima's message
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert f"{name} is {bound} here, not a symbolic variable" in error.traceback, code
+        assert f"declare it, as var('{name}')" in error.traceback, code
+    # As the hint says.
+    assert value(stub, session, "y = var('y'); solve([x^2 + y^2 == 1, x == y], x, y)[0]") == (
+        "[x == -1/2*sqrt(2), y == -1/2*sqrt(2)]"
+    )
+
+
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

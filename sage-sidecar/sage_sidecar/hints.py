@@ -2,12 +2,12 @@
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
-number the preparser made that a Python function refuses, a symbolic variable never declared
-or named as one of Sage's functions (`n`, `gamma`), a Python function where an expression is
-wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
-(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
-`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a
-failed cell's exception.
+number the preparser made that a Python function refuses, a symbolic variable never declared,
+named as one of Sage's functions (`n`, `gamma`) or bound to an expression by an earlier cell,
+a Python function where an expression is wanted, a format spec for an exact number, SymPy's
+names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
+or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
+`executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -83,6 +83,17 @@ _GREEK = frozenset({
     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
     "psi", "omega",
 })  # fmt: skip
+# Sage, or Maxima through it, refusing an expression where it wants a variable: a name an
+# earlier cell bound to an expression (`y = function('y')(t)`, then `solve(..., y)`).
+_WANTS_A_VARIABLE = re.compile(
+    r".* is not a valid variable|argument symb must be a symbol|.*: .* cannot be a variable"
+)
+_BOUND_TO_AN_EXPRESSION = (
+    "{name} is {value} here, not a symbolic variable: a cell bound the name to it. To use "
+    "{name} as a variable again, declare it, as var('{name}'), or name the expression "
+    "otherwise."
+)
+_MAX_SHOWN_VALUE = 60
 # A Python function given where Sage wants an expression: `integrate(f, x)` after `def f`.
 _PYTHON_FUNCTION = re.compile(r"unable to convert <function (\S+) at 0x[0-9a-f]+> to a symbolic ")
 _CALL_IT = (
@@ -159,6 +170,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
+    if _WANTS_A_VARIABLE.match(message):
+        bound = _name_bound_to_an_expression(exc, message)
+        if bound is not None:
+            return _BOUND_TO_AN_EXPRESSION.format(name=bound[0], value=bound[1])
     if python := _PYTHON_FUNCTION.search(message):
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
@@ -272,6 +287,29 @@ def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | N
         if _is_sages_function(value):
             return name, getattr(value, "__name__", None) or str(value)
     return None
+
+
+def _name_bound_to_an_expression(exc: BaseException, message: str) -> tuple[str, str] | None:
+    """A name on the cell's failing line that reads as a variable's, is not called there,
+    and holds a symbolic expression that is no variable: the name, and the expression as
+    text (cut short). The one the message names, if it names one (`solve`); else the last,
+    since variables come after the expression (`diff(f, y)`, `taylor(f, a, 0, 3)`)."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    if frame is None:
+        return None
+    bound: list[tuple[str, str]] = []
+    for name in _UNCALLED_NAME.findall(line):
+        value = _look_up(name, frame)
+        if isinstance(value, Expression) and not value.is_symbol() and _maybe_a_variable(name):
+            bound.append((name, str(value)))
+    if not bound:
+        return None
+    name, text = next(((n, t) for n, t in bound if message.startswith(f"{t} is ")), bound[-1])
+    if len(text) > _MAX_SHOWN_VALUE:
+        text = text[: _MAX_SHOWN_VALUE - 3] + "..."
+    return name, text
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:
