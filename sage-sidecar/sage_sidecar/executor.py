@@ -348,15 +348,22 @@ class Executor:
                 pyplot_backend.send_open_figures()  # displays come before the result
                 result = self._result(value) if value is not None else None
             except KeyboardInterrupt as exc:
+                # Stopped: a second interrupt (sent again, or by another caller) must not land
+                # in the clean-up, where nothing would catch it and the worker would die. So
+                # before any call, where the interpreter runs a signal's handler.
+                self._running = False
                 if isinstance(exc, AlarmInterrupt):  # Sage's `alarm()`: the cell's own limit
                     return self._failed(exc, name)
-                # Stopped: a second interrupt (sent again, or by another caller) must not land
-                # in the clean-up, where nothing would catch it and the worker would die.
-                self._running = False
                 pyplot_backend.close_open_figures()  # not this cell's business any more
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
-                return self._failed(exc, name)
+                try:
+                    return self._failed(exc, name)
+                except KeyboardInterrupt:
+                    # It landed between the steps that describe the failure, each of which
+                    # catches its own: the failure is told as one interrupted inside them is.
+                    self._running = False
+                    return EvaluationStatus.ERROR, [_undescribed(exc, "KeyboardInterrupt")]
         finally:
             self._running = False
         return EvaluationStatus.OK, [result] if result is not None else []
@@ -572,14 +579,19 @@ def _described(exc: BaseException, cell_name: str) -> Error:
     try:
         error = _error(exc, cell_name)
     except BaseException as failure:
-        error = Error(
-            wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
-            f"<the exception could not be described: {type(failure).__name__}>",
-            "",
-        )
+        error = _undescribed(exc, type(failure).__name__)
     with contextlib.suppress(Exception):  # the span's own str(exc) may raise again
         _record_exception(exc, error)
     return error
+
+
+def _undescribed(exc: BaseException, why: str) -> Error:
+    """The `error` event for an exception whose describing failed with `why`."""
+    return Error(
+        wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
+        f"<the exception could not be described: {why}>",
+        "",
+    )
 
 
 def _first_line_after_blank_ones(source: str) -> int:
