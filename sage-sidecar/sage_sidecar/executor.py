@@ -278,6 +278,7 @@ class Executor:
                     self._running = True
                     self._execute(code, f"<cell {count}>")
                 except KeyboardInterrupt:
+                    self._running = False  # before any call: see `_run_cell`
                     problems.append(f"replaying cell {count} was interrupted")
                     break
                 except BaseException:  # cells that failed the first time fail again
