@@ -543,6 +543,11 @@ def test_a_name_bound_to_an_expression_where_a_variable_is_wanted_gets_a_hint(
     assert value(stub, session, "y = var('y'); solve([x^2 + y^2 == 1, x == y], x, y)[0]") == (
         "[x == -1/2*sqrt(2), y == -1/2*sqrt(2)]"
     )
+    # Looking for the hint reads the message once: a long one does not keep the cell until
+    # its timeout (the search for the hint, interrupted, would end it as a plain error).
+    finished = finished_of(evaluate(stub, "raise TypeError('a: ' * 3*10^5)", session, timeout=60))
+    assert finished.status == pb.EVALUATION_STATUS_ERROR
+    assert finished.duration.ToTimedelta().total_seconds() < 30  # seconds, where it takes ms
 
 
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(

@@ -86,7 +86,7 @@ _GREEK = frozenset({
 # Sage, or Maxima through it, refusing an expression where it wants a variable: a name an
 # earlier cell bound to an expression (`y = function('y')(t)`, then `solve(..., y)`).
 _WANTS_A_VARIABLE = re.compile(
-    r".* is not a valid variable|argument symb must be a symbol|.*: .* cannot be a variable"
+    r" is not a valid variable|argument symb must be a symbol| cannot be a variable"
 )
 _BOUND_TO_AN_EXPRESSION = (
     "{name} is {value} here, not a symbolic variable: a cell bound the name to it. To use "
@@ -170,7 +170,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
-    if _WANTS_A_VARIABLE.match(message):
+    if _WANTS_A_VARIABLE.search(message):
         bound = _name_bound_to_an_expression(exc, message)
         if bound is not None:
             return _BOUND_TO_AN_EXPRESSION.format(name=bound[0], value=bound[1])
