@@ -277,14 +277,8 @@ def _maybe_a_variable(name: str) -> bool:
 def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
     """A name on the cell's failing line that reads as a variable's, is one of Sage's
     functions and is not called there: the name, and the function's own name."""
-    frame, line = _failing_line(exc)
-    if frame is None:
-        return None
-    for name in _UNCALLED_NAME.findall(line):
-        if len(name) > 1 and name.lower() not in _GREEK:
-            continue
-        value = _look_up(name, frame)
-        if _is_sages_function(value):
+    for name, value in _uncalled_names(exc):
+        if (len(name) == 1 or name.lower() in _GREEK) and _is_sages_function(value):
             return name, getattr(value, "__name__", None) or str(value)
     return None
 
@@ -296,20 +290,27 @@ def _name_bound_to_an_expression(exc: BaseException, message: str) -> tuple[str,
     since variables come after the expression (`diff(f, y)`, `taylor(f, a, 0, 3)`)."""
     from sage.symbolic.expression import Expression
 
-    frame, line = _failing_line(exc)
-    if frame is None:
-        return None
-    bound: list[tuple[str, str]] = []
-    for name in _UNCALLED_NAME.findall(line):
-        value = _look_up(name, frame)
-        if isinstance(value, Expression) and not value.is_symbol() and _maybe_a_variable(name):
-            bound.append((name, str(value)))
+    bound = [
+        (name, str(value))
+        for name, value in _uncalled_names(exc)
+        if isinstance(value, Expression) and not value.is_symbol() and _maybe_a_variable(name)
+    ]
     if not bound:
         return None
     name, text = next(((n, t) for n, t in bound if message.startswith(f"{t} is ")), bound[-1])
     if len(text) > _MAX_SHOWN_VALUE:
         text = text[: _MAX_SHOWN_VALUE - 3] + "..."
     return name, text
+
+
+def _uncalled_names(exc: BaseException) -> Iterator[tuple[str, Any]]:
+    """The names on the cell's failing line that are not called there, with their values
+    (None for a name not bound)."""
+    frame, line = _failing_line(exc)
+    if frame is None:
+        return
+    for name in _UNCALLED_NAME.findall(line):
+        yield name, _look_up(name, frame)
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:
