@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
+import PIL.Image
 import psutil
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -255,6 +257,17 @@ def value(
     events = evaluate(stub, expression, session, deadline=deadline)
     assert finished_of(events).status == pb.EVALUATION_STATUS_OK, events
     return str(one(events, "result").result.text_plain)
+
+
+# Four frames, which Sage joins with ffmpeg.
+ANIMATION = "a = animate([plot(sin(x + k), (x, 0, 6)) for k in srange(0, 2, 0.5)])"
+
+
+def gif_frames(data: bytes) -> int:
+    """How many frames a GIF has; fails if `data` is not one."""
+    with PIL.Image.open(io.BytesIO(data)) as image:
+        assert image.format == "GIF"
+        return int(getattr(image, "n_frames", 1))
 
 
 def worker_pid(stub: sage_pb2_grpc.SageServiceStub, session: str) -> int:

@@ -12,10 +12,12 @@ from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import (
+    ANIMATION,
     SidecarProcess,
     create_session,
     evaluate,
     finished_of,
+    gif_frames,
     kinds,
     one,
     stderr_of,
@@ -171,6 +173,19 @@ def test_plot_is_a_png_display_event(stub: sage_pb2_grpc.SageServiceStub) -> Non
     assert display.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert "Graphics object" in display.text_plain
     assert finished_of(events).status == OK
+
+
+def test_an_animation_comes_back_as_a_gif_of_every_frame_and_saves_as_a_video(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage makes animations with ffmpeg, which a pip install of Sage does not bring."""
+    events = evaluate(stub, f"{ANIMATION}\na", session, timeout=120)
+    display = one(events, "display").display
+    assert display.mime_type == "image/gif"
+    assert gif_frames(display.data) == 4
+    assert one(events, "result").result.text_plain == "Animation with 4 frames"
+    saved = "a.save('a.mp4')\nimport os\nos.path.getsize('a.mp4') > 1000"
+    assert value(stub, session, saved) == "True"
 
 
 def test_show_during_a_cell_displays_in_order(stub: sage_pb2_grpc.SageServiceStub) -> None:

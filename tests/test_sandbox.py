@@ -23,10 +23,12 @@ from sage_services.api.sage.v1 import sage_pb2_grpc
 from sage_sidecar import landlock
 
 from tests.helpers import (
+    ANIMATION,
     SERVING,
     SidecarProcess,
     create_session,
     evaluate,
+    gif_frames,
     one,
     start_sidecar,
     stop_and_check,
@@ -795,6 +797,29 @@ def test_without_namespaces_sessions_still_write_files_plot_and_clone(
         clone = stub.CloneSession(pb.CloneSessionRequest(session_id=session), timeout=60)
         assert _outcome(stub, "a * 6", clone.session.session_id) == "42"
         assert _outcome(stub, "open('here.txt').read()", clone.session.session_id) == "'a'"
+
+
+def test_without_root_animations_render_in_a_session_and_in_its_clone_once_the_source_ends(
+    not_root: tuple[SidecarProcess, Path],
+) -> None:
+    """Each worker runs Sage's ffmpeg through a link in its own scratch; a clone's must be
+    its own, not its source's, which goes with the source."""
+    sidecar, _ = not_root
+    with sidecar.channel() as channel:
+        stub = sage_pb2_grpc.SageServiceStub(channel)
+        source = create_session(stub)
+        assert _gif_frames_of(stub, f"{ANIMATION}\na", source) == 4
+        clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source), timeout=60)
+        stub.DeleteSession(pb.DeleteSessionRequest(session_id=source), timeout=60)
+        # A new one: the frames of the source's are in the source's scratch, gone with it.
+        assert _gif_frames_of(stub, f"{ANIMATION}\na", clone.session.session_id) == 4
+
+
+def _gif_frames_of(stub: sage_pb2_grpc.SageServiceStub, code: str, session: str) -> int:
+    events = evaluate(stub, code, session, timeout=120)
+    display = one(events, "display").display
+    assert display.mime_type == "image/gif", events
+    return gif_frames(display.data)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import warnings
 
-from sage_sidecar import forkserver_guard, sandbox
+from sage_sidecar import forkserver_guard, programs, sandbox
 
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -83,6 +83,7 @@ sandbox.installation()  # found here once, for every worker's check of its file 
 sandbox.closed_on_the_way()  # and what of it other users may not enter
 sandbox.readable_installation()  # and what of the home workers read, where it is there
 sandbox.sage_user_paths()  # and the paths in ~/.sage each worker moves to its scratch
+programs.found()  # and the programs each worker links in its .sage/bin
 sandbox.keep_out()  # the forkserver holds what workers must not read, as the server does
 # Last: move everything loaded so far out of the collector's reach. Otherwise the first
 # collection in each worker walks every inherited object and copies the pages that hold them,

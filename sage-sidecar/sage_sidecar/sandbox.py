@@ -27,7 +27,7 @@ from typing import Any
 
 import psutil
 
-from sage_sidecar import landlock
+from sage_sidecar import landlock, programs
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -403,9 +403,10 @@ def scratch_parent(base: str | None = None) -> str:
 
 
 def new_scratch(spec: WorkerSpec, mounts: bool, family: str | None = None) -> str:
-    """A fresh scratch directory as cwd, HOME and TMPDIR, and Sage's temporary directory in
-    it; its own tmpfs when mounts are ours and the platform lets them be made. The worker's
-    uid owns it, so the programs it starts can write there too.
+    """A fresh scratch directory as cwd, HOME and TMPDIR, with Sage's temporary directory and
+    `.sage` in it, and in `.sage/bin` the programs Sage runs by name that the installation
+    has under other names; its own tmpfs when mounts are ours and the platform lets them be
+    made. The worker's uid owns it, so the programs it starts can write there too.
 
     A clone's goes in its source's `family` directory, beside the source's: under Landlock
     a clone can reach only what its source could, and apart from it, the clone's scratch
@@ -436,6 +437,7 @@ def new_scratch(spec: WorkerSpec, mounts: bool, family: str | None = None) -> st
     tempfile.tempdir = path
     sage_temporary = _move_sage_temporary_directory(path)
     sage_own = _move_sage_user_directory(path)
+    programs.put_on_path(os.path.join(sage_own, "bin"))
     if uid is not None:  # made before the worker gives up root
         _hand_over(sage_temporary, uid)
         _hand_over(sage_own, uid)
