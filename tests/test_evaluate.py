@@ -565,6 +565,43 @@ def test_a_name_bound_to_an_expression_where_a_variable_is_wanted_gets_a_hint(
     assert finished.duration.ToTimedelta().total_seconds() < 30  # seconds, where it takes ms
 
 
+def test_a_name_bound_to_a_number_where_a_variable_is_wanted_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`x = 5` to check a value, then x used as the variable again: each of Sage's errors
+    speaks of 5, or of an Integer, never of x."""
+    evaluate(stub, "x = 5", session)
+    for code, ename in (
+        ("solve(x^2 == 4, x)", "TypeError"),  # Sage's message names 5
+        ("solve(x^2 - 4, x)", "TypeError"),
+        ("integrate(x^2, x)", "AttributeError"),
+        ("plot(x^2, (x, 0, 1))", "ValueError"),
+        ("find_root(x^2 - 2, 0, 2)", "TypeError"),  # no Python function refusing a literal
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert "x is 5 here, not a symbolic variable" in error.traceback, code
+        assert "raw literals" not in error.traceback, code
+    # A number Sage's message names that no name holds; a number called by its own name;
+    # a method misspelt on a number.
+    for code in ("solve(x^2 == 4, 3)", "m = 2.5; m(3)", "k = 7; k.is_primee()"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert "here, not a symbolic variable" not in error.traceback, code
+    assert "Did you mean: 'is_prime'?" in error.traceback
+    # As the hint says.
+    assert value(stub, session, "x = var('x'); solve(x^2 - 4, x)") == "[x == -2, x == 2]"
+
+
+def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "2(x + 1)"), "error").error
+    assert error.traceback.endswith(
+        "object is not callable\nMultiplication needs its *: write 2*(...), not 2(...).\n"
+    )
+    assert value(stub, "", "2*(x + 1)") == "2*x + 2"
+
+
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

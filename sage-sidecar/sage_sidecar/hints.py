@@ -2,8 +2,9 @@
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
-number the preparser made that a Python function refuses, a symbolic variable never declared,
-named as one of Sage's functions (`n`, `gamma`) or bound to an expression by an earlier cell,
+number the preparser made that a Python function refuses, a multiplication without its `*`, a
+symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
+an expression or a number by an earlier cell,
 a Python function where an expression is wanted, a format spec for an exact number, SymPy's
 names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
 or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
@@ -18,6 +19,7 @@ import contextlib
 import difflib
 import importlib.util
 import linecache
+import numbers
 import re
 import socket
 import traceback
@@ -76,6 +78,7 @@ _NOT_A_VARIABLE = (
 )
 # Names in a line of code that are not called there, nor attributes.
 _UNCALLED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)(?!\w|\s*\()")
+_CALLED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\(")
 # Names that read as a variable's: a letter (n, N), or a Greek letter's (gamma, beta, zeta).
 # Not sin or sqrt, whose use without an argument is a call forgotten.
 _GREEK = frozenset({
@@ -83,15 +86,27 @@ _GREEK = frozenset({
     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
     "psi", "omega",
 })  # fmt: skip
-# Sage, or Maxima through it, refusing an expression where it wants a variable: a name an
-# earlier cell bound to an expression (`y = function('y')(t)`, then `solve(..., y)`).
+# Sage, or Maxima through it, refusing a value where it wants a variable or an expression:
+# a name an earlier cell bound to an expression or a number (`y = function('y')(t)`, then
+# `solve(..., y)`; `x = 5`, then `solve(x^2 - 4, x)`).
 _WANTS_A_VARIABLE = re.compile(
     r" is not a valid variable|argument symb must be a symbol| cannot be a variable"
+    r"|^must be a symbolic expression"
 )
-_BOUND_TO_AN_EXPRESSION = (
+# Where Sage's own message starts with the value it refused, the name must hold that value
+# (Maxima's spells it otherwise: `2*_SAGE_VAR_x+1 cannot be a variable`).
+_REFUSED_VALUE = re.compile(r"(.{1,200}?) is not a valid variable")
+# A number called: `2(x + 1)`, or an expression that a number bound to its variable made a
+# number (`x = 5`, then `find_root(x^2 - 2, 0, 2)`).
+_NUMBER_CALLED = re.compile(r"'sage\.rings\.[\w.]+' object is not callable")
+_NUMBER_BEFORE_PARENTHESIS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*\(")
+_MULTIPLY = "Multiplication needs its *: write {number}*(...), not {number}(...)."
+# `plot(x^2, (x, 0, 1))` after `x = 5`.
+_NOT_AN_IDENTIFIER = re.compile(r'The name "(.{1,200})" is not a valid Python identifier\.')
+_BOUND_TO_A_VALUE = (
     "{name} is {value} here, not a symbolic variable: a cell bound the name to it. To use "
-    "{name} as a variable again, declare it, as var('{name}'), or name the expression "
-    "otherwise."
+    "{name} as a variable again, declare it, as var('{name}'), or give the value another "
+    "name."
 )
 _MAX_SHOWN_VALUE = 60
 # A Python function given where Sage wants an expression: `integrate(f, x)` after `def f`.
@@ -156,12 +171,23 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, ValueError) and (name := _NOT_AN_IDENTIFIER.fullmatch(str(exc))):
+        return _bound_hint(exc, name[1])
     return None
 
 
 def _type_error_hint(exc: TypeError, message: str) -> str | None:
     """For a TypeError whose message is `message`: read once, since it is the exception's own
     code."""
+    if _NUMBER_CALLED.fullmatch(message):
+        frame, line = _failing_line(exc)
+        if number := _NUMBER_BEFORE_PARENTHESIS.search(line):
+            return _MULTIPLY.format(number=number[1])
+        if frame is None or any(
+            isinstance(_look_up(name, frame), numbers.Number) for name in _CALLED_NAME.findall(line)
+        ):
+            return None  # a name holding a number, called: Python's message says it
+        return _bound_hint(exc, None)
     if _PREPARSED_NUMBER.search(message):
         return _RAW_NUMBERS
     if _FUNCTION_OPERAND.search(message):
@@ -171,9 +197,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _WANTS_A_VARIABLE.search(message):
-        bound = _name_bound_to_an_expression(exc, message)
-        if bound is not None:
-            return _BOUND_TO_AN_EXPRESSION.format(name=bound[0], value=bound[1])
+        refused = _REFUSED_VALUE.match(message)
+        return _bound_hint(exc, refused[1] if refused else None)
     if python := _PYTHON_FUNCTION.search(message):
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
@@ -236,7 +261,12 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
-    return None if target is None else _nearest(name, dir(target))
+    nearest = None if target is None else _nearest(name, dir(target))
+    # A number's method missing, where a variable bound to a number made an expression one:
+    # `x = 5`, then `integrate(x^2, x)`.
+    if nearest is None and match[1].startswith("sage.rings."):
+        return _bound_hint(exc, None, numbers_only=True)
+    return nearest
 
 
 def _nearest(name: str, names: list[str]) -> str | None:
@@ -283,24 +313,32 @@ def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | N
     return None
 
 
-def _name_bound_to_an_expression(exc: BaseException, message: str) -> tuple[str, str] | None:
-    """A name on the cell's failing line that reads as a variable's, is not called there,
-    and holds a symbolic expression that is no variable: the name, and the expression as
-    text (cut short). The one the message names, if it names one (`solve`); else the last,
-    since variables come after the expression (`diff(f, y)`, `taylor(f, a, 0, 3)`)."""
+def _bound_hint(
+    exc: BaseException, refused: str | None, *, numbers_only: bool = False
+) -> str | None:
+    """The hint for a name on the cell's failing line that reads as a variable's, is not
+    called there, and holds a value that is no variable: an expression (unless
+    `numbers_only`) or a number. The one holding the value the message says was `refused`,
+    if it says one; else the last, since variables come after the expression (`diff(f, y)`,
+    `taylor(f, a, 0, 3)`)."""
     from sage.symbolic.expression import Expression
 
-    bound = [
-        (name, str(value))
-        for name, value in _uncalled_names(exc)
-        if isinstance(value, Expression) and not value.is_symbol() and _maybe_a_variable(name)
-    ]
+    bound = []
+    for name, value in _uncalled_names(exc):
+        if isinstance(value, Expression) and not numbers_only:
+            holds_no_variable = not value.is_symbol()
+        else:
+            holds_no_variable = isinstance(value, numbers.Number) and not isinstance(value, bool)
+        if holds_no_variable and _maybe_a_variable(name):
+            bound.append((name, str(value)))
+    if refused is not None:
+        bound = [(name, text) for name, text in bound if text == refused]
     if not bound:
         return None
-    name, text = next(((n, t) for n, t in bound if message.startswith(f"{t} is ")), bound[-1])
+    name, text = bound[-1]
     if len(text) > _MAX_SHOWN_VALUE:
         text = text[: _MAX_SHOWN_VALUE - 3] + "..."
-    return name, text
+    return _BOUND_TO_A_VALUE.format(name=name, value=text)
 
 
 def _uncalled_names(exc: BaseException) -> Iterator[tuple[str, Any]]:
