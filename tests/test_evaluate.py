@@ -175,7 +175,7 @@ def test_plot_is_a_png_display_event(stub: sage_pb2_grpc.SageServiceStub) -> Non
     assert finished_of(events).status == OK
 
 
-def test_an_animation_comes_back_as_a_gif_of_every_frame_and_saves_as_a_video(
+def test_an_animation_comes_back_as_a_gif_of_every_frame_and_as_a_video_when_asked(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     """Sage makes animations with ffmpeg, which a pip install of Sage does not bring."""
@@ -186,6 +186,11 @@ def test_an_animation_comes_back_as_a_gif_of_every_frame_and_saves_as_a_video(
     assert one(events, "result").result.text_plain == "Animation with 4 frames"
     saved = "a.save('a.mp4')\nimport os\nos.path.getsize('a.mp4') > 1000"
     assert value(stub, session, saved) == "True"
+    # Shown as a video, as a notebook would play it.
+    video = one(evaluate(stub, "a.show(format='mp4')", session, timeout=120), "display").display
+    assert video.mime_type == "video/mp4"
+    assert video.data[4:8] == b"ftyp"
+    assert video.text_plain == "Animation with 4 frames"
 
 
 def test_show_during_a_cell_displays_in_order(stub: sage_pb2_grpc.SageServiceStub) -> None:

@@ -23,6 +23,14 @@ from sage.repl.rich_output.output_catalog import (
     OutputLatex,
     OutputPlainText,
     OutputUnicodeArt,
+    OutputVideoAvi,
+    OutputVideoFlash,
+    OutputVideoMatroska,
+    OutputVideoMp4,
+    OutputVideoOgg,
+    OutputVideoQuicktime,
+    OutputVideoWebM,
+    OutputVideoWmv,
 )
 from sage.rings.complex_mpfr import ComplexNumber
 from sage.rings.integer import Integer
@@ -56,6 +64,20 @@ _RICH_OUTPUTS: dict[type, tuple[str, str]] = {
     OutputImageJpg: ("image/jpeg", "jpg"),
     OutputImageGif: ("image/gif", "gif"),
     OutputHtml: ("text/html", "html"),
+    # An animation shown in a video format: `a.show(format="mp4")`.
+    **{
+        video: (video.mimetype, "video")
+        for video in (
+            OutputVideoWebM,
+            OutputVideoMp4,
+            OutputVideoOgg,
+            OutputVideoMatroska,
+            OutputVideoQuicktime,
+            OutputVideoAvi,
+            OutputVideoWmv,
+            OutputVideoFlash,
+        )
+    },
 }
 
 # The rich forms Jupyter shows for objects Sage's display manager knows nothing of (a PIL

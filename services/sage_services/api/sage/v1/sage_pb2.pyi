@@ -612,7 +612,9 @@ Global___OutputChunk: _TypeAlias = OutputChunk  # noqa: Y015
 
 @_typing.final
 class DisplayData(_message.Message):
-    """Rich output, such as a plot: `image/png`, `image/svg+xml` or `text/html`."""
+    """Rich output, such as a plot: `image/png`, `image/svg+xml` or `text/html`; an animation
+    is `image/gif`, or a video (`video/mp4`) when shown in that format.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
