@@ -607,6 +607,25 @@ def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     assert value(stub, "", "2*(x + 1)") == "2*x + 2"
 
 
+def test_a_star_import_that_replaces_sages_names_says_so(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Later cells then give other answers without an error: after `from math import *`,
+    sqrt(2) is a float; after `from sympy import *`, factor(2^64 + 1) gives the number."""
+    events = evaluate(stub, "from math import *", session)
+    assert finished_of(events).status == OK
+    assert stderr_of(events).startswith(
+        "Note: from math import * replaced 27 of Sage's names (sqrt, pi, e, exp, log, sin, "
+    )
+    assert "To have Sage's back: from sage.all import *" in stderr_of(events)
+    assert value(stub, session, "sqrt(2)") == "1.4142135623730951"
+    # As the note says; a star import of Sage's own, or of names Sage has none of, says
+    # nothing.
+    for code in ("from sage.all import *", "from textwrap import *"):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    assert value(stub, session, "sqrt(2)") == "sqrt(2)"
+
+
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -40,7 +40,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 from sage.repl.user_globals import set_globals
 
-from sage_sidecar import hints, magics, pyplot_backend, snapshot
+from sage_sidecar import hints, magics, pyplot_backend, shadowing, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, display, ipython_latex
 from sage_sidecar.messages import (
@@ -437,7 +437,16 @@ class Executor:
             tree.body.pop()
             last = ast.Expression(final.value)
             quiet = silenced(source, final.lineno, final.col_offset)
-        exec(compile(tree, name, "exec", dont_inherit=True), self._namespace)
+        code = compile(tree, name, "exec", dont_inherit=True)
+        star = shadowing.star_imports(tree) if "import" in source and "*" in source else []
+        if not star:
+            exec(code, self._namespace)
+        else:
+            sages = shadowing.sages_names(self._namespace)
+            try:
+                exec(code, self._namespace)
+            finally:
+                shadowing.warn(star, sages, self._namespace)
         if last is None:
             return None
         value = eval(compile(last, name, "eval", dont_inherit=True), self._namespace)
