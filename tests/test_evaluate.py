@@ -626,6 +626,23 @@ def test_a_star_import_that_replaces_sages_names_says_so(
     assert value(stub, session, "sqrt(2)") == "sqrt(2)"
 
 
+def test_a_bare_precision_gets_a_note_that_sage_reads_it_as_bits(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """SymPy's N(pi, 50) and Mathematica's give 50 digits; Sage's gives 15, without a word."""
+    events = evaluate(stub, "N(pi, 50)", session)
+    assert stderr_of(events) == (
+        "Note: Sage reads a bare precision as bits: N(x, 50) and x.n(50) give 50 bits, about "
+        "15 digits. For 50 digits: N(x, digits=50) or x.n(digits=50).\n"
+    )
+    assert one(events, "result").result.text_plain == "3.1415926535898"
+    assert "about 30 digits" in stderr_of(evaluate(stub, "print(pi.n(100))", session))
+    # As the note says. A named precision, or an N of the cell's own, gets no note.
+    assert value(stub, session, "N(pi, digits=30)") == "3.14159265358979323846264338328"
+    for code in ("N(pi, digits=50)", "pi.n(prec=100)", "def N(a, b): return a + b\nN(1, 2)"):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+
+
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

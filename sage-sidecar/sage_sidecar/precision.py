@@ -1,0 +1,94 @@
+"""Says so when a cell gives `N`, `n` or `numerical_approx` its precision as a bare number.
+
+Sage reads `N(pi, 50)` and `pi.n(50)` as 50 bits, about 15 digits, where SymPy's `N` and
+Mathematica read 50 digits. Nothing fails and the value looks plausible, so an agent that
+meant digits goes on with a third of them. One line on stderr says how Sage read it.
+Counterpart: `executor`, which runs the cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import sys
+from typing import Any
+
+_NAMES = ("N", "n", "numerical_approx")
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+_CANDIDATE = re.compile(r"(?<![\w.])(?:N|n|numerical_approx)\(|\.(?:N|n|numerical_approx)\(")
+
+
+def warn(source: str, namespace: dict[str, Any]) -> None:
+    """Print to stderr how Sage reads the first bare precision in `source`, preparsed, if
+    it has one."""
+    if not _CANDIDATE.search(source):
+        return
+    bits = _bare_precision(source, namespace)
+    if bits is None:
+        return
+    digits = max(1, math.floor(bits * math.log10(2)))
+    print(
+        f"Note: Sage reads a bare precision as bits: N(x, {bits}) and x.n({bits}) give "
+        f"{bits} bits, about {digits} digit{'s' if digits > 1 else ''}. For {bits} digits: "
+        f"N(x, digits={bits}) or x.n(digits={bits}).",
+        file=sys.stderr,
+    )
+
+
+def _bare_precision(source: str, namespace: dict[str, Any]) -> int | None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    from sage.misc.functional import numerical_approx
+
+    # The cell's own N, defined or bound in it, is its business.
+    own = {name for node in ast.walk(tree) for name in _bound_names(node)}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if isinstance(function, ast.Name) and function.id in _NAMES:
+            # Sage's is one function under three names.
+            if (
+                function.id in own
+                or namespace.get(function.id) is not numerical_approx
+                or len(node.args) < 2
+            ):
+                continue
+            precision = node.args[1]
+        elif isinstance(function, ast.Attribute) and function.attr in _NAMES:
+            if len(node.args) < 1:
+                continue
+            precision = node.args[0]
+        else:
+            continue
+        bits = _literal(precision)
+        if bits is not None:
+            return bits
+    return None
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return [node.id]
+    if isinstance(node, ast.alias):
+        return [(node.asname or node.name).split(".")[0]]
+    return []
+
+
+def _literal(node: ast.expr) -> int | None:
+    """An integer written as a number: `50`, or `Integer(50)` as the preparser made it."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Integer"
+        and len(node.args) == 1
+    ):
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and type(node.value) is int and node.value > 0:
+        return node.value
+    return None
