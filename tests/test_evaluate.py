@@ -643,6 +643,45 @@ def test_a_bare_precision_gets_a_note_that_sage_reads_it_as_bits(
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_side(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(
+        stub, "var('y')\ns = solve(x^2 == 4, x)\nt = solve([x + y == 3, x - y == 1], x, y)", session
+    )
+    for code, ename, access in (
+        ("float(s[0])", "TypeError", "s[0]"),
+        ("int(s[1])", "ValueError", "s[0]"),
+        ("RR(s[0])", "TypeError", "s[0]"),
+        ("s[0].n()", "TypeError", "s[0]"),
+        ("float(t[0][0])", "TypeError", "t[0][0]"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert "holds equations, as solve gives them (x == " in error.traceback, code
+        assert f"right-hand side, {access}.rhs();" in error.traceback, code
+    error = one(evaluate(stub, "r = s[1]\nfloat(r)", session), "error").error
+    assert error.traceback.endswith(
+        "r is the equation x == 2, not a number: its value is r.rhs().\n"
+    )
+    # As the hints say.
+    assert value(stub, session, "float(s[0].rhs()), solve(x^2 == 4, x, solution_dict=True)") == (
+        "(-2.0, [{x: -2}, {x: 2}])"
+    )
+    # A free variable that cannot be a number is no equation.
+    assert (
+        "holds equations" not in one(evaluate(stub, "float(y)", session), "error").error.traceback
+    )
+
+
+def test_pythons_matrix_product_gets_a_hint_to_multiply_with_a_star(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "A = matrix([[1, 2], [3, 4]])\nA @ vector([1, 1])"), "error").error
+    assert error.traceback.endswith("with *: A * v.\n")
+    assert value(stub, "", "matrix([[1, 2], [3, 4]]) * vector([1, 1])") == "(3, 7)"
+
+
 def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -4,11 +4,11 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a multiplication without its `*`, a
 symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
-an expression or a number by an earlier cell,
-a Python function where an expression is wanted, a format spec for an exact number, SymPy's
-names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
-or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
-`executor`, which describes a failed cell's exception.
+an expression or a number by an earlier cell, solve's equations used as numbers, Python's `@`
+for a matrix product, a Python function where an expression is wanted, a format spec for an
+exact number, SymPy's names for what Sage names otherwise (`sympy_names`), a module used
+before its import, a name or method misspelt, a notebook's `@interact`, a package installed
+from a cell. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -109,6 +109,20 @@ _BOUND_TO_A_VALUE = (
     "name."
 )
 _MAX_SHOWN_VALUE = 60
+# An equation from `solve` used as a number: `float(s[0])` after `s = solve(x^2 == 4, x)`.
+_NOT_A_NUMBER = re.compile(
+    r"unable to simplify to float approximation|cannot evaluate symbolic expression"
+    r"|unable to coerce to a ComplexNumber|cannot convert .{1,200} == .{1,200} to int"
+)
+_EQUATIONS = (
+    "{name} holds equations, as solve gives them ({example}), not numbers: a solution's value "
+    "is its right-hand side, {access}.rhs(); solve(..., solution_dict=True) gives "
+    "dictionaries of values instead."
+)
+_EQUATION = "{name} is the equation {example}, not a number: its value is {name}.rhs()."
+# Python's matrix product, which Sage's matrices do not take.
+_MATRIX_PRODUCT = "unsupported operand parent(s) for @"
+_MULTIPLY_MATRICES = "Sage multiplies matrices, and a matrix and a vector, with *: A * v."
 # A Python function given where Sage wants an expression: `integrate(f, x)` after `def f`.
 _PYTHON_FUNCTION = re.compile(r"unable to convert <function (\S+) at 0x[0-9a-f]+> to a symbolic ")
 _CALL_IT = (
@@ -171,8 +185,12 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
-    if isinstance(exc, ValueError) and (name := _NOT_AN_IDENTIFIER.fullmatch(str(exc))):
-        return _bound_hint(exc, name[1])
+    if isinstance(exc, ValueError):
+        message = str(exc)
+        if name := _NOT_AN_IDENTIFIER.fullmatch(message):
+            return _bound_hint(exc, name[1])
+        if _NOT_A_NUMBER.match(message):
+            return _equations_hint(exc)
     return None
 
 
@@ -199,6 +217,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _WANTS_A_VARIABLE.search(message):
         refused = _REFUSED_VALUE.match(message)
         return _bound_hint(exc, refused[1] if refused else None)
+    if message.startswith(_MATRIX_PRODUCT):
+        return _MULTIPLY_MATRICES
+    if _NOT_A_NUMBER.match(message):
+        return _equations_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
@@ -339,6 +361,26 @@ def _bound_hint(
     if len(text) > _MAX_SHOWN_VALUE:
         text = text[: _MAX_SHOWN_VALUE - 3] + "..."
     return _BOUND_TO_A_VALUE.format(name=name, value=text)
+
+
+def _equations_hint(exc: BaseException) -> str | None:
+    """For a name on the cell's failing line that holds an equation, or solve's list of them
+    (a list of lists for several variables), where a number was wanted."""
+    from sage.symbolic.expression import Expression
+
+    for name, value in _uncalled_names(exc):
+        access, item = name, value
+        while isinstance(item, list | tuple) and item:
+            access, item = f"{access}[0]", item[0]
+        if not (isinstance(item, Expression) and item.is_relational()):
+            continue
+        example = str(item)
+        if len(example) > _MAX_SHOWN_VALUE:
+            example = example[: _MAX_SHOWN_VALUE - 3] + "..."
+        if access == name:
+            return _EQUATION.format(name=name, example=example)
+        return _EQUATIONS.format(name=name, example=example, access=access)
+    return None
 
 
 def _uncalled_names(exc: BaseException) -> Iterator[tuple[str, Any]]:
