@@ -674,6 +674,26 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
     )
 
 
+def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_is_wanted(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "var('y a b')\nf = x^2 + y\ng = a*x + b", session)
+    for code, hint in (
+        # x is given a value on the line; y is not.
+        ("f.subs(x=2).n()", "f is x^2 + y, which still holds the variable y with no value"),
+        ("RR(g(x=1))", "g is a*x + b, which still holds the variables a, b with no value, so it "
+                       "has no numeric value: substitute them first, as g.subs(a=1)."),
+        ("float(y)", "y is a symbolic variable with no value"),
+        # A name in a string is no name: 'a' is no variable here.
+        ("print('a'); float(f(x=1))", "f is x^2 + y, which still holds the variable y "),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert hint in error.traceback, code
+    # As the hint says.
+    assert value(stub, session, "f.subs(x=2, y=1).n()") == "5.00000000000000"
+
+
 def test_pythons_matrix_product_gets_a_hint_to_multiply_with_a_star(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -4,11 +4,12 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a multiplication without its `*`, a
 symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
-an expression or a number by an earlier cell, solve's equations used as numbers, Python's `@`
-for a matrix product, a Python function where an expression is wanted, a format spec for an
-exact number, SymPy's names for what Sage names otherwise (`sympy_names`), a module used
-before its import, a name or method misspelt, a notebook's `@interact`, a package installed
-from a cell. Counterpart: `executor`, which describes a failed cell's exception.
+an expression or a number by an earlier cell, solve's equations or variables with no value
+used as numbers, Python's `@` for a matrix product, a Python function where an expression is
+wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
+(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
+`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a
+failed cell's exception.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ _NOT_A_VARIABLE = (
     "{name} is Sage's {function} function here, not a variable: to use the name as a "
     "symbolic variable, declare it first, as var('{name}')."
 )
+# A string literal on one line, quotes included.
+_STRING = re.compile(r"'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\"")
 # Names in a line of code that are not called there, nor attributes.
 _UNCALLED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)(?!\w|\s*\()")
 _CALLED_NAME = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\(")
@@ -120,6 +123,17 @@ _EQUATIONS = (
     "dictionaries of values instead."
 )
 _EQUATION = "{name} is the equation {example}, not a number: its value is {name}.rhs()."
+# Or an expression whose variables still have no value: `f.subs(x=2).n()` with y in f.
+_NO_VALUE = (
+    "{name} is {value}, which still holds the {variables} with no value, so it has no "
+    "numeric value: substitute {them} first, as {name}.subs({example}=1)."
+)
+_VARIABLE_NO_VALUE = (
+    "{name} is a symbolic variable with no value, so it has no numeric value: substitute "
+    "one first, as expr.subs({name}=1)."
+)
+# The names a line gives values to as keywords: `f.subs(x=2)`, `f(x=2, y=3)`.
+_GIVEN_A_VALUE = re.compile(r"[(,]\s*([^\W\d]\w*)\s*=(?!=)")
 # Python's matrix product, which Sage's matrices do not take.
 _MATRIX_PRODUCT = "unsupported operand parent(s) for @"
 _MULTIPLY_MATRICES = "Sage multiplies matrices, and a matrix and a vector, with *: A * v."
@@ -190,7 +204,7 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         if name := _NOT_AN_IDENTIFIER.fullmatch(message):
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
-            return _equations_hint(exc)
+            return _equations_hint(exc) or _free_variables_hint(exc)
     return None
 
 
@@ -220,7 +234,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if message.startswith(_MATRIX_PRODUCT):
         return _MULTIPLY_MATRICES
     if _NOT_A_NUMBER.match(message):
-        return _equations_hint(exc)
+        return _equations_hint(exc) or _free_variables_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
@@ -383,14 +397,55 @@ def _equations_hint(exc: BaseException) -> str | None:
     return None
 
 
+def _free_variables_hint(exc: BaseException) -> str | None:
+    """For a name on the cell's failing line that holds an expression with variables the
+    line gives no value, or else a bare symbolic variable, where a number was wanted."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    if frame is None:
+        return None
+    line = _without_strings(line)
+    given = set(_GIVEN_A_VALUE.findall(line))
+    # Called too: calling an expression substitutes, as `g(x=1)`.
+    called = [(name, _look_up(name, frame)) for name in _CALLED_NAME.findall(line)]
+    variables = []
+    for name, value in [*_uncalled_names(exc), *called]:
+        if name in given or not isinstance(value, Expression) or value.is_relational():
+            continue
+        if value.is_symbol():
+            variables.append(name)
+            continue
+        free = [str(v) for v in value.variables() if str(v) not in given]
+        if not free:
+            continue
+        text = str(value)
+        if len(text) > _MAX_SHOWN_VALUE:
+            text = text[: _MAX_SHOWN_VALUE - 3] + "..."
+        many = len(free) > 1
+        return _NO_VALUE.format(
+            name=name,
+            value=text,
+            variables=("variables " if many else "variable ") + ", ".join(free),
+            them="them" if many else "it",
+            example=free[0],
+        )
+    return _VARIABLE_NO_VALUE.format(name=variables[0]) if variables else None
+
+
 def _uncalled_names(exc: BaseException) -> Iterator[tuple[str, Any]]:
     """The names on the cell's failing line that are not called there, with their values
     (None for a name not bound)."""
     frame, line = _failing_line(exc)
     if frame is None:
         return
-    for name in _UNCALLED_NAME.findall(line):
+    for name in _UNCALLED_NAME.findall(_without_strings(line)):
         yield name, _look_up(name, frame)
+
+
+def _without_strings(line: str) -> str:
+    """The line with its string literals emptied: `var('y a b')` names no variable."""
+    return _STRING.sub("''", line)
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:
