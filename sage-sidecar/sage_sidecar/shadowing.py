@@ -64,10 +64,13 @@ def warn(modules: list[str], before: dict[str, Any], namespace: dict[str, Any]) 
 def _is_sages(value: Any) -> bool:
     """By the module that defined it, read without touching the value itself: reading
     `__module__` of one of Sage's lazy imports would import it, and warn if deprecated."""
-    if isinstance(value, types.ModuleType):
-        module = value.__name__
-    elif isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
-        module = value.__module__
-    else:
-        module = type(value).__module__
-    return isinstance(module, str) and module.startswith("sage.")
+    try:  # a class's metaclass may make `__module__` anything, or raise
+        if isinstance(value, types.ModuleType):
+            module = value.__name__
+        elif isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
+            module = value.__module__
+        else:
+            module = type(value).__module__
+        return isinstance(module, str) and module.startswith("sage.")
+    except Exception:
+        return False
