@@ -624,6 +624,17 @@ def test_a_star_import_that_replaces_sages_names_says_so(
     for code in ("from sage.all import *", "from textwrap import *"):
         assert stderr_of(evaluate(stub, code, session)) == "", code
     assert value(stub, session, "sqrt(2)") == "sqrt(2)"
+    # What a library binds is looked at, not trusted: a class whose module cannot be read
+    # is not Sage's, and the import still succeeds.
+    evaluate(stub, (
+        "import sys, types\nclass Meta(type):\n    @property\n"
+        "    def __module__(cls): raise RuntimeError('no module')\n"
+        "module = types.ModuleType('odd')\nmodule.factor = Meta('factor', (), {})\n"
+        "sys.modules['odd'] = module"
+    ), session)  # fmt: skip
+    events = evaluate(stub, "from odd import *", session)
+    assert finished_of(events).status == OK
+    assert "replaced a name of Sage's (factor)" in stderr_of(events)
 
 
 def test_a_bare_precision_gets_a_note_that_sage_reads_it_as_bits(
