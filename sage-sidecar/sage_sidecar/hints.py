@@ -112,7 +112,8 @@ _BOUND_TO_A_VALUE = (
     "name."
 )
 _MAX_SHOWN_VALUE = 60
-# An equation from `solve` used as a number: `float(s[0])` after `s = solve(x^2 == 4, x)`.
+# A symbolic expression used as a number: an equation from `solve` (`float(s[0])` after
+# `s = solve(x^2 == 4, x)`), or one whose variables have no value.
 _NOT_A_NUMBER = re.compile(
     r"unable to simplify to float approximation|cannot evaluate symbolic expression"
     r"|unable to coerce to a ComplexNumber|cannot convert .{1,200} == .{1,200} to int"
@@ -213,6 +214,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     code."""
     if _NUMBER_CALLED.fullmatch(message):
         frame, line = _failing_line(exc)
+        line = _without_strings(line)
         if number := _NUMBER_BEFORE_PARENTHESIS.search(line):
             return _MULTIPLY.format(number=number[1])
         if frame is None or any(
