@@ -440,13 +440,11 @@ class Executor:
             quiet = silenced(source, final.lineno, final.col_offset)
         code = compile(tree, name, "exec", dont_inherit=True)
         star = shadowing.star_imports(tree) if "import" in source and "*" in source else []
-        if not star:
+        sages = shadowing.sages_names(self._namespace) if star else {}
+        try:
             exec(code, self._namespace)
-        else:
-            sages = shadowing.sages_names(self._namespace)
-            try:
-                exec(code, self._namespace)
-            finally:
+        finally:
+            if star:
                 shadowing.warn(star, sages, self._namespace)
         if last is None:
             return None

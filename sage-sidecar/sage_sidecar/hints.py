@@ -213,13 +213,9 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     """For a TypeError whose message is `message`: read once, since it is the exception's own
     code."""
     if _NUMBER_CALLED.fullmatch(message):
-        frame, line = _failing_line(exc)
-        line = _without_strings(line)
-        if number := _NUMBER_BEFORE_PARENTHESIS.search(line):
+        if number := _NUMBER_BEFORE_PARENTHESIS.search(_code_of_failing_line(exc)):
             return _MULTIPLY.format(number=number[1])
-        if frame is None or any(
-            isinstance(_look_up(name, frame), numbers.Number) for name in _CALLED_NAME.findall(line)
-        ):
+        if any(isinstance(value, numbers.Number) for _, value in _names(exc, _CALLED_NAME)):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
     if _PREPARSED_NUMBER.search(message):
@@ -374,9 +370,7 @@ def _bound_hint(
     if not bound:
         return None
     name, text = bound[-1]
-    if len(text) > _MAX_SHOWN_VALUE:
-        text = text[: _MAX_SHOWN_VALUE - 3] + "..."
-    return _BOUND_TO_A_VALUE.format(name=name, value=text)
+    return _BOUND_TO_A_VALUE.format(name=name, value=_shown(text))
 
 
 def _equations_hint(exc: BaseException) -> str | None:
@@ -390,9 +384,7 @@ def _equations_hint(exc: BaseException) -> str | None:
             access, item = f"{access}[0]", item[0]
         if not (isinstance(item, Expression) and item.is_relational()):
             continue
-        example = str(item)
-        if len(example) > _MAX_SHOWN_VALUE:
-            example = example[: _MAX_SHOWN_VALUE - 3] + "..."
+        example = _shown(str(item))
         if access == name:
             return _EQUATION.format(name=name, example=example)
         return _EQUATIONS.format(name=name, example=example, access=access)
@@ -404,15 +396,10 @@ def _free_variables_hint(exc: BaseException) -> str | None:
     line gives no value, or else a bare symbolic variable, where a number was wanted."""
     from sage.symbolic.expression import Expression
 
-    frame, line = _failing_line(exc)
-    if frame is None:
-        return None
-    line = _without_strings(line)
-    given = set(_GIVEN_A_VALUE.findall(line))
-    # Called too: calling an expression substitutes, as `g(x=1)`.
-    called = [(name, _look_up(name, frame)) for name in _CALLED_NAME.findall(line)]
+    given = set(_GIVEN_A_VALUE.findall(_code_of_failing_line(exc)))
     variables = []
-    for name, value in [*_uncalled_names(exc), *called]:
+    # Called too: calling an expression substitutes, as `g(x=1)`.
+    for name, value in [*_uncalled_names(exc), *_names(exc, _CALLED_NAME)]:
         if name in given or not isinstance(value, Expression) or value.is_relational():
             continue
         if value.is_symbol():
@@ -421,13 +408,10 @@ def _free_variables_hint(exc: BaseException) -> str | None:
         free = [str(v) for v in value.variables() if str(v) not in given]
         if not free:
             continue
-        text = str(value)
-        if len(text) > _MAX_SHOWN_VALUE:
-            text = text[: _MAX_SHOWN_VALUE - 3] + "..."
         many = len(free) > 1
         return _NO_VALUE.format(
             name=name,
-            value=text,
+            value=_shown(str(value)),
             variables=("variables " if many else "variable ") + ", ".join(free),
             them="them" if many else "it",
             example=free[0],
@@ -435,19 +419,33 @@ def _free_variables_hint(exc: BaseException) -> str | None:
     return _VARIABLE_NO_VALUE.format(name=variables[0]) if variables else None
 
 
-def _uncalled_names(exc: BaseException) -> Iterator[tuple[str, Any]]:
+def _uncalled_names(exc: BaseException) -> list[tuple[str, Any]]:
     """The names on the cell's failing line that are not called there, with their values
     (None for a name not bound)."""
+    return _names(exc, _UNCALLED_NAME)
+
+
+def _names(exc: BaseException, pattern: re.Pattern[str]) -> list[tuple[str, Any]]:
+    """The names `pattern` finds in the code of the cell's failing line, with their values."""
     frame, line = _failing_line(exc)
     if frame is None:
-        return
-    for name in _UNCALLED_NAME.findall(_without_strings(line)):
-        yield name, _look_up(name, frame)
+        return []
+    return [(name, _look_up(name, frame)) for name in pattern.findall(_without_strings(line))]
+
+
+def _code_of_failing_line(exc: BaseException) -> str:
+    """The cell's failing line with its string literals emptied."""
+    return _without_strings(_failing_line(exc)[1])
 
 
 def _without_strings(line: str) -> str:
     """The line with its string literals emptied: `var('y a b')` names no variable."""
     return _STRING.sub("''", line)
+
+
+def _shown(text: str) -> str:
+    """A value's text for a hint, cut short."""
+    return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 3] + "..."
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:
