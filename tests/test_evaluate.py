@@ -654,6 +654,60 @@ def test_a_bare_precision_gets_a_note_that_sage_reads_it_as_bits(
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solution(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Where Maxima finds no explicit solution, solve gives the equation back rearranged, and
+    it reads as an answer: x == e^x - 2."""
+    for code, equation, way in (
+        ("solve(x^5 - x + 1 == 0, x)", "0 == x^5 - x + 1",
+         "Its roots, numerically: (x^5 - x + 1).roots(x, ring=CC), or ring=RR for the real ones."),
+        ("solve(exp(x) == x + 2, x, solution_dict=True)", "x == e^x - 2",
+         "A root in [a, b], numerically: find_root(x - e^x + 2, a, b)."),
+        ("s = solve(x - cos(x), x, multiplicities=True)", "x == cos(x)",
+         "A root in [a, b], numerically: find_root(x - cos(x), a, b)."),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert finished_of(events).status == OK, code
+        assert stderr_of(events) == (
+            "Note: solve found no explicit solution, and gave the equation back rearranged: "
+            f"{equation} is not a solution. {way}\n"
+        ), code
+    # As the note says.
+    assert value(stub, session, "find_root(x - cos(x), 0, 1)") == "0.7390851332151559"
+    assert value(stub, session, "(x^5 - x + 1).roots(x, ring=RR)") == "[(-1.16730397826142, 1)]"
+    # Solutions, a parameter's among them, and a solve of the cell's own get no note.
+    evaluate(stub, "var('y')", session)
+    for code in (
+        "solve(x^2 == 4, x)",
+        "solve(x + y == 1, x)",
+        "solve([x + y == 1, x - y == 3], x, y)",
+        "solve(x^2 > 1, x)",
+        "def solve(*args): return [0 == x^5 - x + 1]\nsolve(x, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+
+
+def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_values_only(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "eq = sin(x)^2 == 1/4\nsols = solve(eq, x)\nprint(len(sols))", session)
+    assert stdout_of(events) == "2\n"
+    assert stderr_of(events) == (
+        "Note: solve inverts sin, cos and tan by their principal values, so the equation's "
+        "other solutions are missing from [x == -1/6*pi, x == 1/6*pi]. All of them, with an "
+        "integer parameter z: solve(..., to_poly_solve='force').\n"
+    )
+    # As the note says; sin of a parameter is no periodic equation in x.
+    events = evaluate(stub, "solve(sin(x) == 1/2, x, to_poly_solve='force')", session)
+    assert stderr_of(events) == ""
+    assert re.fullmatch(
+        r"\[x == 5/6\*pi \+ 2\*pi\*z\d+, x == 1/6\*pi \+ 2\*pi\*z\d+\]",
+        one(events, "result").result.text_plain,
+    )
+    assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
+
+
 def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_side(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,0 +1,188 @@
+"""Says so when what `solve` gave a cell is not the solutions it looks like.
+
+Where Maxima finds no explicit solution, Sage's `solve` gives the equation back rearranged:
+`[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
+goes on with it. And solve inverts sin, cos and tan by their principal values, so
+`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. Nothing fails either way. One line on
+stderr says what the value is and how to get the solutions. Counterpart: `executor`, which
+runs the cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any, TypeGuard
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+_CANDIDATE = re.compile(r"(?<![\w.])solve\(")
+# Functions that repeat, which solve inverts by principal values only.
+_PERIODIC = re.compile(r"(?<![\w.])(?:sin|cos|tan|sec|csc|cot)\(")
+# The integer parameter Maxima's to_poly_solve names each family of solutions with: z2951.
+_FAMILY = re.compile(r"z\d+")
+_MAX_SOLUTIONS = 64
+_MAX_SHOWN = 80
+# Equations past this are read no further: the note is not worth a long scan.
+_MAX_EQUATIONS_TEXT = 10_000
+
+
+def warn(source: str, value: Any, namespace: dict[str, Any]) -> None:
+    """Print to stderr what the first misleading solve result of `source`, preparsed, is:
+    the cell's value (`value`) if a solve call made it, or a name the cell bound to one.
+    Never fails: the values looked at are the cell's own."""
+    if not _CANDIDATE.search(source):
+        return
+    try:
+        note = _note(source, value, namespace)
+    except Exception:
+        return
+    if note is not None:
+        print(note, file=sys.stderr)
+
+
+def _note(source: str, value: Any, namespace: dict[str, Any]) -> str | None:
+    from sage.symbolic.relation import solve
+
+    if namespace.get("solve") is not solve:
+        return None  # the cell's or another library's solve: its business
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for call, result in _solve_results(tree, value, namespace):
+        if (note := _unsolved_note(result)) is not None:
+            return note
+        if (note := _periodic_note(call, result, namespace)) is not None:
+            return note
+    return None
+
+
+def _solve_results(
+    tree: ast.Module, value: Any, namespace: dict[str, Any]
+) -> Iterator[tuple[ast.Call, Any]]:
+    """Each solve call at the top of the cell whose result is at hand: the cell's value, or a
+    name it was assigned to."""
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and _is_solve(statement.value)
+        ):
+            yield statement.value, namespace.get(statement.targets[0].id)
+    final = tree.body[-1] if tree.body else None
+    if isinstance(final, ast.Expr) and _is_solve(final.value) and value is not None:
+        yield final.value, value
+
+
+def _is_solve(node: ast.expr) -> TypeGuard[ast.Call]:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "solve"
+        and bool(node.args)
+    )
+
+
+def _unsolved_note(result: Any) -> str | None:
+    """For an equation given back unsolved: what it is, and how to find its roots."""
+    for lhs, rhs in _equations(result):
+        if lhs.is_symbol() and not rhs.has(lhs):
+            continue
+        equation = f"{lhs} == {rhs}"
+        expression = rhs if lhs.is_zero() else lhs if rhs.is_zero() else lhs - rhs
+        note = (
+            f"Note: solve found no explicit solution, and gave the equation back rearranged: "
+            f"{_shown(equation)} is not a solution."
+        )
+        variables = expression.variables()
+        if len(variables) != 1:
+            return note
+        (variable,) = variables
+        shown = _shown(str(expression))
+        if expression.is_polynomial(variable):
+            return (
+                f"{note} Its roots, numerically: ({shown}).roots({variable}, ring=CC), or "
+                "ring=RR for the real ones."
+            )
+        return f"{note} A root in [a, b], numerically: find_root({shown}, a, b)."
+    return None
+
+
+def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For solutions of an equation in sin, cos or tan: that solve gave their principal values
+    only."""
+    if any(keyword.arg == "to_poly_solve" for keyword in call.keywords):
+        return None
+    solutions = list(_equations(result))
+    if not solutions or any(
+        _FAMILY.fullmatch(str(variable)) for _, rhs in solutions for variable in rhs.variables()
+    ):
+        return None
+    equations = call.args[0]
+    written = (
+        str(namespace.get(equations.id))
+        if isinstance(equations, ast.Name)
+        else ast.unparse(equations)
+    )
+    if len(written) > _MAX_EQUATIONS_TEXT:
+        return None
+    unknowns = {str(lhs) for lhs, _ in solutions if lhs.is_symbol()}
+    if not any(_names_any(argument, unknowns) for argument in _periodic_arguments(written)):
+        return None  # sin(a) with a a parameter: solve inverted nothing periodic
+    return (
+        f"Note: solve inverts sin, cos and tan by their principal values, so the equation's "
+        f"other solutions are missing from {_shown(_solutions_text(solutions))}. All of them, "
+        "with an integer parameter z: solve(..., to_poly_solve='force')."
+    )
+
+
+def _periodic_arguments(text: str) -> Iterator[str]:
+    """The arguments of the calls of sin, cos, tan, sec, csc and cot in `text`."""
+    for match in _PERIODIC.finditer(text):
+        depth, start = 1, match.end()
+        for end in range(start, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                yield text[start:end]
+                break
+
+
+def _names_any(text: str, names: set[str]) -> bool:
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) for name in names)
+
+
+def _equations(result: Any) -> Iterator[tuple[Any, Any]]:
+    """The sides of the equations in what solve gives: a list of equations, of lists of them
+    (several variables) or of dictionaries (`solution_dict=True`), or such a list with its
+    multiplicities."""
+    from sage.symbolic.expression import Expression
+    from sage.symbolic.ring import SR
+
+    if isinstance(result, tuple) and len(result) == 2:
+        result = result[0]  # multiplicities=True: the solutions, and their multiplicities
+    if not isinstance(result, list) or len(result) > _MAX_SOLUTIONS:
+        return
+    for solution in result:
+        items: list[Any] = solution if isinstance(solution, list) else [solution]
+        for item in items[:_MAX_SOLUTIONS]:
+            if isinstance(item, dict):
+                for key, side in list(item.items())[:_MAX_SOLUTIONS]:
+                    yield SR(key), SR(side)
+            elif (
+                isinstance(item, Expression)
+                and item.is_relational()
+                and item.operator() is operator.eq
+            ):
+                yield item.lhs(), item.rhs()
+
+
+def _solutions_text(solutions: list[tuple[Any, Any]]) -> str:
+    return "[" + ", ".join(f"{lhs} == {rhs}" for lhs, rhs in solutions) + "]"
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
