@@ -518,6 +518,24 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     assert "var(" not in error.traceback
 
 
+def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A differential equation's unknown function, written y(x) as on paper."""
+    code = "desolve(diff(y(x), x) - y(x) == 0, y(x))"
+    error = one(evaluate(stub, code, session), "error").error
+    assert error.ename == "NameError"
+    assert error.traceback.endswith(
+        "To use y as an unknown function, as in a differential equation, declare it first: "
+        "y = function('y').\n"
+    )
+    # As the hint says. A call on values, or on a string, is no unknown function's.
+    assert value(stub, session, f"y = function('y')\n{code}") == "_C*e^x"
+    for code in ("u(2)", "u('t')"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert "unknown function" not in error.traceback, code
+
+
 def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -4,12 +4,12 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a multiplication without its `*`, a
 symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
-an expression or a number by an earlier cell, solve's equations or variables with no value
-used as numbers, Python's `@` for a matrix product, a Python function where an expression is
-wanted, a format spec for an exact number, SymPy's names for what Sage names otherwise
-(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
-`@interact`, a package installed from a cell. Counterpart: `executor`, which describes a
-failed cell's exception.
+an expression or a number by an earlier cell, an unknown function never declared, solve's
+equations or variables with no value used as numbers, Python's `@` for a matrix product, a
+Python function where an expression is wanted, a format spec for an exact number, SymPy's
+names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
+or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
+`executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -68,6 +68,12 @@ _RAW_NUMBERS = (
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
 )
+# An unknown function called on variables, never declared: `desolve(diff(y(x), x) == y(x), y(x))`.
+_UNKNOWN_FUNCTION = (
+    "To use {name} as an unknown function, as in a differential equation, declare it first: "
+    "{name} = function('{name}')."
+)
+_CALLED_ON_VARIABLES = r"(?<![\w.]){name}\s*\(\s*[^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*\s*\)"
 # An operand that is a function: a name Sage predefines as one, used as a variable (`x^n`,
 # where n is numerical_approx; `gamma + 1`).
 _FUNCTION_OPERAND = re.compile(
@@ -261,8 +267,12 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
     if use is not None and use[1] == "." and (statement := _import_for(name)):
         return _IMPORT.format(name=name, statement=statement)
-    if not called and _maybe_a_variable(name):
-        return _DECLARE_VARIABLES.format(name=name)
+    if _maybe_a_variable(name):
+        if not called:
+            return _DECLARE_VARIABLES.format(name=name)
+        on_variables = _CALLED_ON_VARIABLES.format(name=re.escape(name))
+        if re.search(on_variables, _without_strings(line)):
+            return _UNKNOWN_FUNCTION.format(name=name)
     if frame is None:
         return None
     names = {*frame.f_locals, *frame.f_globals, *vars(builtins)}
