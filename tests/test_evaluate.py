@@ -726,6 +726,74 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
     assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
 
 
+def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Python's message speaks of a tuple, and names neither the pair nor where it came
+    from."""
+    evaluate(stub, "r = (x^2 - 2).roots()\nv = numerical_integral(sin(x), 0, pi)", session)
+    pairs = (
+        "r holds (root, multiplicity) pairs, as roots() gives them ((-sqrt(2), 1)): a root is "
+        "r[0][0]; roots(multiplicities=False) gives the roots alone.\n"
+    )
+    two_numbers = (
+        "v is the pair (1.9999999999999998, 2.2204460492503128e-14), not a number: "
+        "numerical_integral gives (value, error estimate), find_local_minimum (value, "
+        "position). Take the one meant: v[0] or v[1].\n"
+    )
+    for code, ename, hint in (
+        ("float(r[0])", "TypeError", pairs),
+        ("RR(r[0])", "TypeError", pairs),
+        ("r[0].n()", "AttributeError", pairs),
+        ("[float(a) for a in r]", "TypeError",
+         "a is the pair (root, multiplicity) (-sqrt(2), 1), as roots() gives them: its root is "
+         "a[0].\n"),
+        ("v + 1", "TypeError", two_numbers),
+        ("v * 0.5", "TypeError", two_numbers),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert error.traceback.endswith(hint), code
+    # As the hints say. A tuple of no name's gets no hint.
+    assert (
+        value(stub, session, "float(r[0][0]), v[0]") == "(-1.4142135623730951, 1.9999999999999998)"
+    )
+    assert value(stub, session, "(x^2 - 2).roots(multiplicities=False)") == "[-sqrt(2), sqrt(2)]"
+    error = one(evaluate(stub, "(1, 2) + 3", session), "error").error
+    assert error.traceback.endswith("'<class 'tuple'>' and 'Integer Ring'\n")
+
+
+def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """N((r, m)) is r + m*I: the roots come out wrong, without an error."""
+    events = evaluate(stub, "[N(s) for s in (x^2 - 2).roots()]", session)
+    assert one(events, "result").result.text_plain == (
+        "[-1.41421356237310 + 1.00000000000000*I, 1.41421356237310 + 1.00000000000000*I]"
+    )
+    assert stderr_of(events) == (
+        "Note: N(s) read a (root, multiplicity) pair from roots() as a complex number, the root "
+        "plus I times the multiplicity. The root is s[0]; roots(multiplicities=False) gives the "
+        "roots alone.\n"
+    )
+    evaluate(stub, "r = (x^2 - 2).roots()\ns = r[0]", session)
+    assert "Note: N(r[1]) read a (root, multiplicity) pair" in stderr_of(
+        evaluate(stub, "N(r[1])", session)
+    )
+    assert stderr_of(evaluate(stub, "N(s)", session)).startswith(
+        "Note: N(s) read the pair (-sqrt(2), 1) as a complex number, the first number plus I "
+        "times the second. If it is a (root, multiplicity) pair from roots(), the root is s[0].\n"
+    )
+    # As the notes say. A comprehension's s is not the session's.
+    code = "[N(s) for s, m in r], N(r[1][0]), [N(s) for s in (x^2 - 2).roots(multiplicities=False)]"
+    events = evaluate(stub, code, session)
+    assert stderr_of(events) == ""
+    assert one(events, "result").result.text_plain == (
+        "([-1.41421356237310, 1.41421356237310],\n 1.41421356237310,\n"
+        " [-1.41421356237310, 1.41421356237310])"
+    )
+
+
 def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_side(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -5,7 +5,8 @@ no network, no standard input (`input()`, the debugger), `exit()` that ends only
 number the preparser made that a Python function refuses, a multiplication without its `*`, a
 symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
 an expression or a number by an earlier cell, an unknown function never declared, solve's
-equations or variables with no value used as numbers, Python's `@` for a matrix product, a
+equations or variables with no value used as numbers, the pairs roots() and
+numerical_integral give used as numbers (`pairs`), Python's `@` for a matrix product, a
 Python function where an expression is wanted, a format spec for an exact number, SymPy's
 names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
 or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
@@ -28,7 +29,7 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics, sympy_names
+from sage_sidecar import magics, pairs, sympy_names
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -218,6 +219,8 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
 def _type_error_hint(exc: TypeError, message: str) -> str | None:
     """For a TypeError whose message is `message`: read once, since it is the exception's own
     code."""
+    if pairs.TUPLE_USED_AS_A_NUMBER.search(message) and (pair := pairs.hint(_uncalled_names(exc))):
+        return pair
     if _NUMBER_CALLED.fullmatch(message):
         if number := _NUMBER_BEFORE_PARENTHESIS.search(_code_of_failing_line(exc)):
             return _MULTIPLY.format(number=number[1])
@@ -296,6 +299,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     `name` and `obj`: its message says them."""
     text = str(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
+    if match is not None and match[1] == "tuple":
+        return pairs.hint(_uncalled_names(exc))
     if match is None or not match[1].startswith("sage."):
         return None
     # Sage's message is one object that every such error shares and the next one rewrites

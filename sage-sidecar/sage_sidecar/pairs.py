@@ -1,0 +1,171 @@
+"""Pairs that Sage gives where a number is expected, and what to take from them.
+
+`roots()` gives (root, multiplicity) pairs, `numerical_integral` (value, error estimate) and
+`find_local_minimum` (value, position). Used as a number, a pair fails with a message about
+tuples that names neither the pair nor where it came from: `hint` says which name holds it
+and what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex
+number r + m*I, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `warn`
+says so on stderr. Counterparts: `hints`, which finds the failing line's names, and
+`executor`, which runs the cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import numbers
+import re
+import sys
+from typing import Any
+
+# A TypeError or AttributeError of a tuple used as a number: Python's (`not 'tuple'`, `can't
+# multiply sequence`), the coercion model's (`'<class 'tuple'>'`), a conversion's (`unable to
+# convert '(-sqrt(2),1)' to a real number`).
+TUPLE_USED_AS_A_NUMBER = re.compile(
+    r"\btuple\b|can't multiply sequence|^unable to convert '?\(.{1,200}\)'? to "
+)
+_ROOTS = (
+    "{name} holds (root, multiplicity) pairs, as roots() gives them ({example}): a root is "
+    "{name}[0][0]; roots(multiplicities=False) gives the roots alone."
+)
+_ROOT = (
+    "{name} is the pair (root, multiplicity) {example}, as roots() gives them: its root is "
+    "{name}[0]."
+)
+_TWO_NUMBERS = (
+    "{name} is the pair {example}, not a number: numerical_integral gives (value, error "
+    "estimate), find_local_minimum (value, position). Take the one meant: {name}[0] or "
+    "{name}[1]."
+)
+_N_OF_ROOT_PAIR = (
+    "Note: N({argument}) read a (root, multiplicity) pair from roots() as a complex number, "
+    "the root plus I times the multiplicity. The root is {argument}[0]; "
+    "roots(multiplicities=False) gives the roots alone."
+)
+_N_OF_PAIR = (
+    "Note: N({argument}) read the pair {pair} as a complex number, the first number plus I "
+    "times the second. If it is a (root, multiplicity) pair from roots(), the root is "
+    "{argument}[0]."
+)
+_MAX_SHOWN = 60
+_NUMERICAL_APPROX = ("N", "numerical_approx")
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+_CANDIDATE = re.compile(r"(?<![\w.])(?:N|numerical_approx)\(")
+_PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
+
+
+def hint(names: list[tuple[str, Any]]) -> str | None:
+    """For a tuple used as a number: the first of `names` (a failing line's, with their
+    values) that holds roots()' pairs, one of them, or two numbers."""
+    for name, value in names:
+        if _is_root_pairs(value):
+            return _ROOTS.format(name=name, example=_shown(value[0]))
+        if _is_root_pair(value):
+            return _ROOT.format(name=name, example=_shown(value))
+        if _is_two_floats(value):
+            return _TWO_NUMBERS.format(name=name, example=_shown(value))
+    return None
+
+
+def warn(source: str, namespace: dict[str, Any]) -> None:
+    """Print to stderr which call of Sage's `N` in `source`, preparsed and run, took a roots()
+    pair for a complex number, if one did. Never fails: the values looked at are the cell's
+    own."""
+    if not _CANDIDATE.search(source):
+        return
+    try:
+        found = _pair_given_to_n(source, namespace)
+    except Exception:
+        return
+    if found is not None:
+        argument, pair = found
+        note = _N_OF_ROOT_PAIR if pair is None else _N_OF_PAIR
+        print(note.format(argument=argument, pair=pair), file=sys.stderr)
+
+
+def _pair_given_to_n(source: str, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The argument, as written, of the first call of Sage's N that took a pair, and the
+    pair; None for the pair where roots() gave it."""
+    from sage.misc.functional import numerical_approx
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    # A name a comprehension or loop takes from roots(): `for r in p.roots()`.
+    from_roots = {
+        node.target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.comprehension | ast.For)
+        and isinstance(node.target, ast.Name)
+        and _gives_root_pairs(node.iter, namespace)
+    }
+    # A comprehension's names are its own: the session's of the same name are other values.
+    comprehended = {
+        name.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.comprehension)
+        for name in ast.walk(node.target)
+        if isinstance(name, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _NUMERICAL_APPROX
+            and namespace.get(node.func.id) is numerical_approx
+            and node.args
+        ):
+            continue
+        argument = node.args[0]
+        if isinstance(argument, ast.Name):
+            if argument.id in from_roots:
+                return argument.id, None
+            if argument.id not in comprehended and _is_root_pair(
+                value := namespace.get(argument.id)
+            ):
+                return argument.id, _shown(value)
+        if isinstance(argument, ast.Subscript) and _gives_root_pairs(argument.value, namespace):
+            return _as_written(ast.unparse(argument)), None
+    return None
+
+
+def _as_written(code: str) -> str:
+    """Preparsed code with its number literals as the cell wrote them: `r[Integer(1)]` is
+    `r[1]`."""
+    return _PREPARSED_LITERAL.sub(r"\1", code)
+
+
+def _gives_root_pairs(node: ast.expr, namespace: dict[str, Any]) -> bool:
+    """Whether `node` is a roots() call that keeps multiplicities, or a name holding pairs."""
+    if isinstance(node, ast.Name):
+        return _is_root_pairs(namespace.get(node.id))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "roots"
+        and not any(keyword.arg == "multiplicities" for keyword in node.keywords)
+    )
+
+
+def _is_root_pairs(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(map(_is_root_pair, value[:64]))
+
+
+def _is_root_pair(value: Any) -> bool:
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and not isinstance(value[0], tuple | list | str | bytes)
+        and isinstance(value[1], numbers.Integral)
+        and not isinstance(value[1], bool)
+        and int(value[1]) > 0
+    )
+
+
+def _is_two_floats(value: Any) -> bool:
+    return type(value) is tuple and len(value) == 2 and all(type(v) is float for v in value)
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
