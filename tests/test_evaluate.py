@@ -425,7 +425,7 @@ def test_time_prefix_of_the_console_gets_a_hint(stub: sage_pb2_grpc.SageServiceS
     assert "write %time here" in error.traceback
 
 
-def test_installing_a_package_from_a_cell_gets_a_hint_of_what_there_is_instead(
+def test_installing_or_importing_a_package_not_there_gets_a_hint_of_what_there_is_instead(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     for code in (
@@ -440,6 +440,19 @@ def test_installing_a_package_from_a_cell_gets_a_hint_of_what_there_is_instead(
         # A magic or shell escape, or no Python at all.
         assert error.ename in ("UsageError", "SyntaxError"), code
         assert "Installing packages from a cell is not supported" in error.traceback, code
+    # An import of a package that is not there says so too, which saves trying to install it;
+    # a missing part of a package that is there gets Python's message alone.
+    error = one(evaluate(stub, "import pandas as pd"), "error").error
+    assert error.ename == "ModuleNotFoundError"
+    assert error.traceback.endswith(
+        "No module named 'pandas'\npandas is not installed here. Installing packages from a "
+        "cell is not supported here: Sage code runs in sandboxed workers of a fixed "
+        "installation. Sage and its usual companions (numpy, scipy, sympy, networkx, "
+        "matplotlib...) are there to import; anything else has to be installed in the "
+        "sidecar's environment by whoever runs it.\n"
+    )
+    error = one(evaluate(stub, "import scipy.optimise"), "error").error
+    assert error.traceback.endswith("No module named 'scipy.optimise'\n")
 
 
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(

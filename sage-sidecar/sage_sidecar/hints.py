@@ -9,8 +9,8 @@ equations or variables with no value used as numbers, the pairs roots() and
 numerical_integral give used as numbers (`pairs`), Python's `@` for a matrix product, a
 Python function where an expression is wanted, a format spec for an exact number, SymPy's
 names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
-or method misspelt, a notebook's `@interact`, a package installed from a cell. Counterpart:
-`executor`, which describes a failed cell's exception.
+or method misspelt, a notebook's `@interact`, a package imported or installed that is not
+there. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -201,6 +201,8 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         return _NO_INPUT
     if isinstance(exc, bdb.BdbQuit):
         return _NO_DEBUGGER
+    if isinstance(exc, ModuleNotFoundError) and isinstance(exc.name, str):
+        return _missing_module_hint(exc.name)
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, NameError) and isinstance(exc.name, str):
@@ -280,6 +282,18 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return None
     names = {*frame.f_locals, *frame.f_globals, *vars(builtins)}
     return _nearest(name, [n for n in names if isinstance(n, str) and not n.startswith("_")])
+
+
+def _missing_module_hint(name: str) -> str | None:
+    """For an import of a package not installed: that a cell cannot install it, and what there
+    is instead. Not for a missing part of a package that is there (`scipy.optimise`)."""
+    package = name.partition(".")[0]
+    try:
+        if importlib.util.find_spec(package) is not None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return f"{package} is not installed here. {magics.CANNOT_INSTALL}"
 
 
 def _import_for(name: str) -> str | None:
