@@ -711,6 +711,7 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
     evaluate(stub, "var('y')", session)
     for code in (
         "solve(x^2 == 4, x)",
+        "solve(log(x) == 1, x)",  # [e == x]: a solution, written backwards
         "solve(x + y == 1, x)",
         "solve([x + y == 1, x - y == 3], x, y)",
         "solve(x^2 > 1, x)",

@@ -90,7 +90,7 @@ def _is_solve(node: ast.expr) -> TypeGuard[ast.Call]:
 def _unsolved_note(result: Any) -> str | None:
     """For an equation given back unsolved: what it is, and how to find its roots."""
     for lhs, rhs in _equations(result):
-        if lhs.is_symbol() and not rhs.has(lhs):
+        if _solves(lhs, rhs) or _solves(rhs, lhs):
             continue
         equation = f"{lhs} == {rhs}"
         expression = rhs if lhs.is_zero() else lhs if rhs.is_zero() else lhs - rhs
@@ -112,6 +112,11 @@ def _unsolved_note(result: Any) -> str | None:
     return None
 
 
+def _solves(side: Any, other: Any) -> bool:
+    """Whether `side == other` gives a variable a value: `x == 2`, or `e == x` read backwards."""
+    return bool(side.is_symbol()) and not other.has(side)
+
+
 def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
     """For solutions of an equation in sin, cos or tan: that solve gave their principal values
     only."""
@@ -130,7 +135,7 @@ def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
     )
     if len(written) > _MAX_EQUATIONS_TEXT:
         return None
-    unknowns = {str(lhs) for lhs, _ in solutions if lhs.is_symbol()}
+    unknowns = {str(side) for pair in solutions for side in pair if side.is_symbol()}
     if not any(_names_any(argument, unknowns) for argument in _periodic_arguments(written)):
         return None  # sin(a) with a a parameter: solve inverted nothing periodic
     return (
