@@ -740,6 +740,51 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
     assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
 
 
+def test_an_integral_given_back_unevaluated_gets_a_note_with_its_numerical_value(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Where Maxima finds no closed form, integrate returns the integral itself."""
+    events = evaluate(stub, "2 + integrate(x^x, x, 0, 1)", session)
+    assert one(events, "result").result.text_plain == "integrate(x^x, x, 0, 1) + 2"
+    assert stderr_of(events) == (
+        "Note: integrate found no closed form and gave the integral back unevaluated: "
+        "integrate(x^x, x, 0, 1). Its value, numerically: integrate(x^x, x, 0, 1).n(), or "
+        "numerical_integral(x^x, 0, 1)[0].\n"
+    )
+    events = evaluate(stub, "F = integrate(exp(x^x), x)", session)
+    assert stderr_of(events) == (
+        "Note: integrate found no antiderivative in closed form and gave the integral back "
+        "unevaluated: integrate(e^(x^x), x). A definite integral of it has a value "
+        "numerically, as numerical_integral(e^(x^x), a, b)[0].\n"
+    )
+    # As the note says. An integral in closed form gets no note.
+    assert value(stub, session, "integrate(x^x, x, 0, 1).n()") == "0.783430509431797"
+    assert stderr_of(evaluate(stub, "integrate(x^2, x, 0, 1)", session)) == ""
+
+
+def test_a_limit_of_ind_or_unsigned_infinity_gets_a_note_of_what_it_means(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    for code, answer, note in (
+        ("limit(sin(1/x), x=0)", "ind",
+         "Note: ind is Maxima's answer for a limit that does not exist but stays bounded: the "
+         "expression oscillates or jumps near the point. The one-sided limits may exist: "
+         "limit(..., dir='+') and dir='-'.\n"),
+        ("(1/x).limit(x=0)", "Infinity",
+         "Note: Infinity is Sage's unsigned infinity: the expression grows without bound in "
+         "size, but not with one sign (+Infinity is the positive one). The one-sided limits: "
+         "limit(..., dir='+') and dir='-'.\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == note, code
+    # As the notes say; a limit with one sign gets no note.
+    assert value(stub, session, "limit(x/abs(x), x=0, dir='-'), limit(1/x, x=0, dir='+')") == (
+        "(-1, +Infinity)"
+    )
+    assert stderr_of(evaluate(stub, "limit(1/x^2, x=0)", session)) == ""
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -49,6 +49,7 @@ from sage_sidecar import (
     shadowing,
     snapshot,
     solutions,
+    unevaluated,
 )
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, display, ipython_latex
@@ -430,6 +431,7 @@ class Executor:
         precision.warn(source, self._namespace)
         value = self._run_preparsed(source, name)
         solutions.warn(source, value, self._namespace)
+        unevaluated.warn(source, value, self._namespace)
         pairs.warn(source, self._namespace)
         return value
 

@@ -1,0 +1,143 @@
+"""Says so when integrate gives its integral back unevaluated, or limit answers `ind`.
+
+Where Maxima finds no closed form, `integrate` returns the integral itself,
+`integrate(x^x, x, 0, 1)`; where a limit does not exist but stays bounded (`sin(1/x)` at 0,
+a jump), `limit` answers `ind`, Maxima's word for it, and `und` where it is undefined; where
+it grows without one sign (`1/x` at 0), `Infinity`, which is not `+Infinity`. All read as
+answers to an agent that does not know them. One line on stderr says what the value
+is and how to get a number or the one-sided limits. Counterpart: `executor`, which runs the
+cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+# Cheap enough to run on every cell: only a cell it finds is looked at further.
+_CANDIDATE = re.compile(
+    r"(?<![\w.])(?:integrate|integral|limit|lim)\(|\.(?:integral|integrate|limit)\("
+)
+_LIMIT_CALL = re.compile(r"(?<![\w])(?:limit|lim)\(")
+_CALLS = frozenset({"integrate", "integral", "limit", "lim"})
+# Nodes of an expression looked at for an integral, at most: the note is not worth a long walk.
+_MAX_NODES = 500
+_MAX_SHOWN = 80
+_DEFINITE = (
+    "Note: integrate found no closed form and gave the integral back unevaluated: {integral}. "
+    "Its value, numerically: {integral}.n(), or numerical_integral({integrand}, {a}, {b})[0]."
+)
+_DEFINITE_WITH_PARAMETERS = (
+    "Note: integrate found no closed form and gave the integral back unevaluated: {integral}. "
+    "It has a value numerically once its other variables ({parameters}) have values: "
+    "substitute them, then .n()."
+)
+_INDEFINITE = (
+    "Note: integrate found no antiderivative in closed form and gave the integral back "
+    "unevaluated: {integral}. A definite integral of it has a value numerically, as "
+    "numerical_integral({integrand}, a, b)[0]."
+)
+_LIMITS = {
+    "ind": (
+        "Note: ind is Maxima's answer for a limit that does not exist but stays bounded: the "
+        "expression oscillates or jumps near the point. The one-sided limits may exist: "
+        "limit(..., dir='+') and dir='-'."
+    ),
+    "und": "Note: und is Maxima's answer for a limit that is undefined: it does not exist.",
+    # Not +Infinity: 1/x at 0 goes to +Infinity from the right, -Infinity from the left.
+    "Infinity": (
+        "Note: Infinity is Sage's unsigned infinity: the expression grows without bound in "
+        "size, but not with one sign (+Infinity is the positive one). The one-sided limits: "
+        "limit(..., dir='+') and dir='-'."
+    ),
+}
+
+
+def warn(source: str, value: Any, namespace: dict[str, Any]) -> None:
+    """Print to stderr what the first unevaluated integral, or `ind` or `und`, among the
+    cell's value (`value`) and the names it bound to an integrate or limit call, is. Never
+    fails: the values looked at are the cell's own."""
+    if not _CANDIDATE.search(source):
+        return
+    limits = bool(_LIMIT_CALL.search(source))
+    try:
+        results = _results(source, value, namespace)
+        note = next(filter(None, (_note(result, limits) for result in results)), None)
+    except Exception:
+        return
+    if note is not None:
+        print(note, file=sys.stderr)
+
+
+def _results(source: str, value: Any, namespace: dict[str, Any]) -> Iterator[Any]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and _is_candidate_call(statement.value)
+        ):
+            yield namespace.get(statement.targets[0].id)
+    final = tree.body[-1] if tree.body else None
+    if isinstance(final, ast.Expr) and value is not None:
+        yield value
+
+
+def _is_candidate_call(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    function = node.func
+    name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+    return name in _CALLS
+
+
+def _note(value: Any, limits: bool) -> str | None:
+    """The note for `value`; for `ind` and `und` only where the cell takes `limits`."""
+    from sage.symbolic.expression import Expression
+
+    if not isinstance(value, Expression):
+        return None
+    if value.is_symbol() or value.is_infinity():
+        return _LIMITS.get(str(value)) if limits else None
+    integral = _first_integral(value)
+    if integral is None:
+        return None
+    from sage.symbolic.integration.integral import definite_integral
+
+    operands = integral.operands()
+    shown, integrand = _shown(integral), _shown(operands[0])
+    if integral.operator() is not definite_integral:
+        return _INDEFINITE.format(integral=shown, integrand=integrand)
+    parameters = [str(v) for v in integral.variables() if str(v) != str(operands[1])]
+    if parameters:
+        return _DEFINITE_WITH_PARAMETERS.format(integral=shown, parameters=", ".join(parameters))
+    return _DEFINITE.format(
+        integral=shown, integrand=integrand, a=_shown(operands[2]), b=_shown(operands[3])
+    )
+
+
+def _first_integral(value: Any) -> Any:
+    """The first integral, definite or not, in the expression `value`, outermost first."""
+    from sage.symbolic.integration.integral import definite_integral, indefinite_integral
+
+    pending, seen = [value], 0
+    while pending and seen < _MAX_NODES:
+        node = pending.pop(0)
+        seen += 1
+        operator = node.operator()
+        if operator is definite_integral or operator is indefinite_integral:
+            return node
+        pending += node.operands()
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
