@@ -40,17 +40,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 from sage.repl.user_globals import set_globals
 
-from sage_sidecar import (
-    hints,
-    magics,
-    pairs,
-    precision,
-    pyplot_backend,
-    shadowing,
-    snapshot,
-    solutions,
-    unevaluated,
-)
+from sage_sidecar import hints, magics, notes, pyplot_backend, shadowing, snapshot
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, display, ipython_latex
 from sage_sidecar.messages import (
@@ -428,11 +418,8 @@ class Executor:
         """Preparse and run `source` as a cell: the value `_execute` says."""
         if preparsing():
             source = preparse(source)
-        precision.warn(source, self._namespace)
         value = self._run_preparsed(source, name)
-        solutions.warn(source, value, self._namespace)
-        unevaluated.warn(source, value, self._namespace)
-        pairs.warn(source, self._namespace)
+        notes.after_run(source, value, self._namespace)
         return value
 
     def _run_preparsed(self, source: str, name: str) -> Any:

@@ -4,9 +4,9 @@
 `find_local_minimum` (value, position). Used as a number, a pair fails with a message about
 tuples that names neither the pair nor where it came from: `hint` says which name holds it
 and what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex
-number r + m*I, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `warn`
-says so on stderr. Counterparts: `hints`, which finds the failing line's names, and
-`executor`, which runs the cell.
+number r + m*I, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note`
+says so. Counterparts: `hints`, which finds the failing line's names, and `notes`, which runs
+this check after a cell.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import numbers
 import re
-import sys
 from typing import Any
 
 # A TypeError or AttributeError of a tuple used as a number: Python's (`not 'tuple'`, `can't
@@ -49,7 +48,7 @@ _N_OF_PAIR = (
 _MAX_SHOWN = 60
 _NUMERICAL_APPROX = ("N", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
-_CANDIDATE = re.compile(r"(?<![\w.])(?:N|numerical_approx)\(")
+CANDIDATE = re.compile(r"(?<![\w.])(?:N|numerical_approx)\(")
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 
 
@@ -66,31 +65,21 @@ def hint(names: list[tuple[str, Any]]) -> str | None:
     return None
 
 
-def warn(source: str, namespace: dict[str, Any]) -> None:
-    """Print to stderr which call of Sage's `N` in `source`, preparsed and run, took a roots()
-    pair for a complex number, if one did. Never fails: the values looked at are the cell's
-    own."""
-    if not _CANDIDATE.search(source):
-        return
-    try:
-        found = _pair_given_to_n(source, namespace)
-    except Exception:
-        return
-    if found is not None:
-        argument, pair = found
-        note = _N_OF_ROOT_PAIR if pair is None else _N_OF_PAIR
-        print(note.format(argument=argument, pair=pair), file=sys.stderr)
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """Which call of Sage's `N` in the cell `tree` took a roots() pair for a complex number,
+    if one did."""
+    found = _pair_given_to_n(tree, namespace)
+    if found is None:
+        return None
+    argument, pair = found
+    return (_N_OF_ROOT_PAIR if pair is None else _N_OF_PAIR).format(argument=argument, pair=pair)
 
 
-def _pair_given_to_n(source: str, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
+def _pair_given_to_n(tree: ast.Module, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
     """The argument, as written, of the first call of Sage's N that took a pair, and the
     pair; None for the pair where roots() gave it."""
     from sage.misc.functional import numerical_approx
 
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
     # A name a comprehension or loop takes from roots(): `for r in p.roots()`.
     from_roots = {
         node.target.id

@@ -3,7 +3,7 @@
 Sage reads `N(pi, 50)` and `pi.n(50)` as 50 bits, about 15 digits, where SymPy's `N` and
 Mathematica read 50 digits. Nothing fails and the value looks plausible, so an agent that
 meant digits goes on with a third of them. One line on stderr says how Sage read it.
-Counterpart: `executor`, which runs the cell.
+Counterpart: `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -11,36 +11,27 @@ from __future__ import annotations
 import ast
 import math
 import re
-import sys
 from typing import Any
 
 _NAMES = ("N", "n", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
-_CANDIDATE = re.compile(r"(?<![\w.])(?:N|n|numerical_approx)\(|\.(?:N|n|numerical_approx)\(")
+CANDIDATE = re.compile(r"(?<![\w.])(?:N|n|numerical_approx)\(|\.(?:N|n|numerical_approx)\(")
 
 
-def warn(source: str, namespace: dict[str, Any]) -> None:
-    """Print to stderr how Sage reads the first bare precision in `source`, preparsed, if
-    it has one."""
-    if not _CANDIDATE.search(source):
-        return
-    bits = _bare_precision(source, namespace)
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """How Sage reads the first bare precision in the cell `tree`, if it has one."""
+    bits = _bare_precision(tree, namespace)
     if bits is None:
-        return
+        return None
     digits = max(1, math.floor(bits * math.log10(2)))
-    print(
+    return (
         f"Note: Sage reads a bare precision as bits: N(x, {bits}) and x.n({bits}) give "
         f"{bits} bits, about {digits} digit{'s' if digits > 1 else ''}. For {bits} digits: "
-        f"N(x, digits={bits}) or x.n(digits={bits}).",
-        file=sys.stderr,
+        f"N(x, digits={bits}) or x.n(digits={bits})."
     )
 
 
-def _bare_precision(source: str, namespace: dict[str, Any]) -> int | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
+def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
     from sage.misc.functional import numerical_approx
 
     # The cell's own N, defined or bound in it, is its business.

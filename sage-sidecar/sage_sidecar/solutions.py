@@ -4,8 +4,8 @@ Where Maxima finds no explicit solution, Sage's `solve` gives the equation back 
 `[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
 `solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. Nothing fails either way. One line on
-stderr says what the value is and how to get the solutions. Counterpart: `executor`, which
-runs the cell.
+stderr says what the value is and how to get the solutions. Counterpart: `notes`, which runs
+this check after a cell.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from __future__ import annotations
 import ast
 import operator
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
-_CANDIDATE = re.compile(r"(?<![\w.])solve\(")
+CANDIDATE = re.compile(r"(?<![\w.])solve\(")
 # Functions that repeat, which solve inverts by principal values only.
 _PERIODIC = re.compile(r"(?<![\w.])(?:sin|cos|tan|sec|csc|cot)\(")
 # The integer parameter Maxima's to_poly_solve names each family of solutions with: z2951.
@@ -29,34 +28,18 @@ _MAX_SHOWN = 80
 _MAX_EQUATIONS_TEXT = 10_000
 
 
-def warn(source: str, value: Any, namespace: dict[str, Any]) -> None:
-    """Print to stderr what the first misleading solve result of `source`, preparsed, is:
-    the cell's value (`value`) if a solve call made it, or a name the cell bound to one.
-    Never fails: the values looked at are the cell's own."""
-    if not _CANDIDATE.search(source):
-        return
-    try:
-        note = _note(source, value, namespace)
-    except Exception:
-        return
-    if note is not None:
-        print(note, file=sys.stderr)
-
-
-def _note(source: str, value: Any, namespace: dict[str, Any]) -> str | None:
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """What the first misleading solve result of the cell `tree` is: the cell's value
+    (`value`) if a solve call made it, or a name the cell bound to one."""
     from sage.symbolic.relation import solve
 
     if namespace.get("solve") is not solve:
         return None  # the cell's or another library's solve: its business
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
     for call, result in _solve_results(tree, value, namespace):
-        if (note := _unsolved_note(result)) is not None:
-            return note
-        if (note := _periodic_note(call, result, namespace)) is not None:
-            return note
+        if (found := _unsolved_note(result)) is not None:
+            return found
+        if (found := _periodic_note(call, result, namespace)) is not None:
+            return found
     return None
 
 

@@ -5,24 +5,23 @@ Where Maxima finds no closed form, `integrate` returns the integral itself,
 a jump), `limit` answers `ind`, Maxima's word for it, and `und` where it is undefined; where
 it grows without one sign (`1/x` at 0), `Infinity`, which is not `+Infinity`. All read as
 answers to an agent that does not know them. One line on stderr says what the value
-is and how to get a number or the one-sided limits. Counterpart: `executor`, which runs the
-cell.
+is and how to get a number or the one-sided limits. Counterpart: `notes`, which runs this
+check after a cell.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 # Cheap enough to run on every cell: only a cell it finds is looked at further.
-_CANDIDATE = re.compile(
+CANDIDATE = re.compile(
     r"(?<![\w.])(?:integrate|integral|limit|lim)\(|\.(?:integral|integrate|limit)\("
 )
-_LIMIT_CALL = re.compile(r"(?<![\w])(?:limit|lim)\(")
 _CALLS = frozenset({"integrate", "integral", "limit", "lim"})
+_LIMIT_CALLS = frozenset({"limit", "lim"})
 # Nodes of an expression looked at for an integral, at most: the note is not worth a long walk.
 _MAX_NODES = 500
 _MAX_SHOWN = 80
@@ -56,33 +55,25 @@ _LIMITS = {
 }
 
 
-def warn(source: str, value: Any, namespace: dict[str, Any]) -> None:
-    """Print to stderr what the first unevaluated integral, or `ind` or `und`, among the
-    cell's value (`value`) and the names it bound to an integrate or limit call, is. Never
-    fails: the values looked at are the cell's own."""
-    if not _CANDIDATE.search(source):
-        return
-    limits = bool(_LIMIT_CALL.search(source))
-    try:
-        results = _results(source, value, namespace)
-        note = next(filter(None, (_note(result, limits) for result in results)), None)
-    except Exception:
-        return
-    if note is not None:
-        print(note, file=sys.stderr)
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """What the first unevaluated integral, or `ind`, `und` or unsigned `Infinity`, among the
+    cell's value (`value`) and the names the cell `tree` bound to an integrate or limit call,
+    is."""
+    limits = any(
+        isinstance(node, ast.Call) and _called(node) in _LIMIT_CALLS for node in ast.walk(tree)
+    )
+    results = _results(tree, value, namespace)
+    return next(filter(None, (_note_for(result, limits) for result in results)), None)
 
 
-def _results(source: str, value: Any, namespace: dict[str, Any]) -> Iterator[Any]:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return
+def _results(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> Iterator[Any]:
     for statement in tree.body:
         if (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
-            and _is_candidate_call(statement.value)
+            and isinstance(statement.value, ast.Call)
+            and _called(statement.value) in _CALLS
         ):
             yield namespace.get(statement.targets[0].id)
     final = tree.body[-1] if tree.body else None
@@ -90,15 +81,13 @@ def _results(source: str, value: Any, namespace: dict[str, Any]) -> Iterator[Any
         yield value
 
 
-def _is_candidate_call(node: ast.expr) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    function = node.func
-    name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
-    return name in _CALLS
+def _called(call: ast.Call) -> str:
+    """The name of the function or method `call` calls: `limit` in `f.limit(x=0)`."""
+    function = call.func
+    return function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
 
 
-def _note(value: Any, limits: bool) -> str | None:
+def _note_for(value: Any, limits: bool) -> str | None:
     """The note for `value`; for `ind` and `und` only where the cell takes `limits`."""
     from sage.symbolic.expression import Expression
 

@@ -1,0 +1,47 @@
+"""The notes a cell that ran gets on stderr, where its answer only looks right.
+
+Nothing fails in these cells, and the value reads as an answer: a precision Sage took as
+bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
+integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
+(`pairs`). Each check has a pattern cheap enough for every cell; a cell one of them finds is
+parsed once for all. A check looks at the cell's own code and values, which may raise
+anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
+`executor`, which runs the cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sage_sidecar import pairs, precision, solutions, unevaluated
+
+_Check = tuple[re.Pattern[str], Callable[[ast.Module, Any, dict[str, Any]], str | None]]
+_CHECKS: tuple[_Check, ...] = (
+    (precision.CANDIDATE, precision.note),
+    (solutions.CANDIDATE, solutions.note),
+    (unevaluated.CANDIDATE, unevaluated.note),
+    (pairs.CANDIDATE, pairs.note),
+)
+
+
+def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
+    """Print the notes for a cell that ran: its preparsed `source`, the value of its last
+    expression (None if it has none, or it is silenced) and the namespace it ran in."""
+    checks = [note for candidate, note in _CHECKS if candidate.search(source)]
+    if not checks:
+        return
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # not for a cell that ran; but a note must never fail one
+        return
+    for note in checks:
+        try:
+            text = note(tree, value, namespace)
+        except Exception:
+            continue
+        if text is not None:
+            print(text, file=sys.stderr)
