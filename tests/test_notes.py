@@ -1,0 +1,41 @@
+"""A note is never worth a cell: a check that fails says nothing, the other checks still
+speak, and a cell no check's pattern finds is not parsed at all. (The notes themselves, end
+to end through a sidecar: `test_evaluate`.)"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+import pytest
+from sage_sidecar import notes
+
+
+def _broken(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    raise RuntimeError("a value of the cell's raised")
+
+
+def _speaks(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    return f"Note: the cell's value is {value}."
+
+
+def test_a_check_that_fails_says_nothing_and_the_others_still_speak(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    solve = re.compile(r"solve\(")
+    monkeypatch.setattr(notes, "_CHECKS", ((solve, _broken), (solve, _speaks)))
+    notes.after_run("solve(x == 1, x)", 1, {})
+    assert capsys.readouterr().err == "Note: the cell's value is 1.\n"
+
+
+def test_a_cell_no_pattern_finds_is_not_looked_at(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def parse(source: str) -> ast.Module:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(notes, "_CHECKS", ((re.compile(r"solve\("), _speaks),))
+    monkeypatch.setattr(notes.ast, "parse", parse)
+    notes.after_run("Integer(1) + Integer(1)", 2, {})
+    assert capsys.readouterr().err == ""
