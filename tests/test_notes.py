@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import types
 from typing import Any
 
 import pytest
@@ -36,6 +37,6 @@ def test_a_cell_no_pattern_finds_is_not_looked_at(
         raise AssertionError("parsed")
 
     monkeypatch.setattr(notes, "_CHECKS", ((re.compile(r"solve\("), _speaks),))
-    monkeypatch.setattr(notes.ast, "parse", parse)
+    monkeypatch.setattr(notes, "ast", types.SimpleNamespace(parse=parse))
     notes.after_run("Integer(1) + Integer(1)", 2, {})
     assert capsys.readouterr().err == ""
