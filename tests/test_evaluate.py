@@ -455,6 +455,20 @@ def test_installing_or_importing_a_package_not_there_gets_a_hint_of_what_there_i
     assert error.traceback.endswith("No module named 'scipy.optimise'\n")
 
 
+def test_a_tracebacks_frames_in_installed_modules_are_named_by_module_path(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """As Cython's frames are (`sage/libs/ecl.pyx`): the installation's directories say
+    nothing to the reader and cost a line's width in every frame."""
+    sages = one(evaluate(stub, "var('n'); integrate(x^n, x)"), "error").error.traceback
+    assert '\n  File "sage/misc/functional.py", line ' in sages
+    assert '\n  File "sage/interfaces/maxima_lib.py", line ' in sages  # a chained one's
+    pythons = one(evaluate(stub, "import json; json.loads('{')"), "error").error.traceback
+    assert '\n  File "json/decoder.py", line ' in pythons
+    for prefix in ("/lib/python", "site-packages"):
+        assert prefix not in sages + pythons
+
+
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

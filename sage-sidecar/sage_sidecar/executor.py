@@ -19,6 +19,7 @@ import os
 import resource
 import signal
 import sys
+import sysconfig
 import time
 import traceback
 import types
@@ -642,6 +643,7 @@ def _error(exc: BaseException, cell_name: str) -> Error:
             [frame for frame in described.stack if frame.filename not in _OWN_FILES]
         )
         _no_carets_in_cells(described)
+        _installation_paths_cut(described)
         text = "".join(described.format())
     return Error(
         wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
@@ -668,6 +670,28 @@ def _no_carets_in_cells(described: traceback.TracebackException) -> None:
         for frame in current.stack:
             if frame.filename.startswith("<cell "):
                 frame.colno = frame.end_colno = None
+
+
+# Where Python and the packages are installed: a frame there is named as its module's path,
+# `sage/misc/functional.py`, as Cython's frames already are (`sage/libs/ecl.pyx`).
+_INSTALLATION_DIRS = tuple(
+    sorted(
+        {os.path.join(sysconfig.get_paths()[key], "") for key in ("purelib", "platlib", "stdlib")},
+        key=len,
+        reverse=True,  # the most specific first
+    )
+)
+
+
+def _installation_paths_cut(described: traceback.TracebackException) -> None:
+    """The installation's directories go from the frames' file names (chained exceptions
+    too): they say nothing to the reader and cost a line's width in every frame."""
+    for current in hints.chain(described):
+        for frame in current.stack:
+            for directory in _INSTALLATION_DIRS:
+                if frame.filename.startswith(directory):
+                    frame.filename = frame.filename[len(directory) :]
+                    break
 
 
 def _wire_name(name: Any) -> str:
