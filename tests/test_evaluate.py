@@ -563,6 +563,33 @@ def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(
         assert "unknown function" not in error.traceback, code
 
 
+def test_e_meant_as_eulers_number_gets_a_hint_that_sage_names_it_e(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """SymPy and Mathematica name it E; Sage's E, imported at first use, is a root of unity."""
+    for code in ("E^2", "2*E + 1"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "E is Sage's E function here (E(n) is an n-th root of unity), not Euler's number: "
+            "that is e in Sage, as e^2 or exp(2).\n"
+        ), code
+    assert value(stub, "", "e^2, exp(2)") == "(e^2, e^2)"
+
+
+def test_a_ring_given_to_a_symbolic_expressions_roots_gets_a_hint_to_name_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """A polynomial's roots() takes the ring first; a symbolic expression's takes the variable."""
+    error = one(evaluate(stub, "(x^3 - 2).roots(QQbar)"), "error").error
+    assert error.traceback.endswith(
+        "Algebraic Field is not a valid variable\nA symbolic expression's roots() takes its "
+        "variable first, and the ring by name: .roots(ring=QQbar). (A polynomial's, as of "
+        "R.<t> = QQ[], takes the ring first.)\n"
+    )
+    assert value(stub, "", "(x^3 - 2).roots(ring=RR)") == "[(1.25992104989487, 1)]"
+    assert value(stub, "", "R.<t> = QQ[]\n(t^3 - 2).roots(RR)") == "[(1.25992104989487, 1)]"
+
+
 def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

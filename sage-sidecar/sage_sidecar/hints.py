@@ -3,10 +3,11 @@
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
 no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
 number the preparser made that a Python function refuses, a multiplication without its `*`, a
-symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`) or bound to
-an expression or a number by an earlier cell, an unknown function never declared, solve's
-equations or variables with no value used as numbers, the pairs roots() and
-numerical_integral give used as numbers (`pairs`), Python's `@` for a matrix product, a
+symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`, `E` meant
+as Euler's number) or bound to an expression or a number by an earlier cell, an unknown
+function never declared, solve's equations or variables with no value used as numbers, the
+pairs roots() and numerical_integral give used as numbers (`pairs`), a ring given where a
+symbolic expression's roots() wants its variable, Python's `@` for a matrix product, a
 Python function where an expression is wanted, a format spec for an exact number, SymPy's
 names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
 or method misspelt, a notebook's `@interact`, a package imported or installed that is not
@@ -68,6 +69,16 @@ _RAW_NUMBERS = (
 )
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
+)
+# `E^2`, meant as SymPy's or Mathematica's E.
+_NOT_EULERS_NUMBER = (
+    "E is Sage's E function here (E(n) is an n-th root of unity), not Euler's number: that is "
+    "e in Sage, as e^2 or exp(2)."
+)
+# `(x^3 - 2).roots(QQbar)`, as a polynomial's roots take it.
+_RING_BY_NAME = (
+    "A symbolic expression's roots() takes its variable first, and the ring by name: "
+    ".roots(ring={ring}). (A polynomial's, as of R.<t> = QQ[], takes the ring first.)"
 )
 # An unknown function called on variables, never declared: `desolve(diff(y(x), x) == y(x), y(x))`.
 _UNKNOWN_FUNCTION = (
@@ -233,12 +244,16 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _RAW_NUMBERS
     if _FUNCTION_OPERAND.search(message):
         function = _sage_function_used_as_a_variable(exc)
+        if function == ("E", "E"):
+            return _NOT_EULERS_NUMBER
         if function is not None:
             return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _WANTS_A_VARIABLE.search(message):
         refused = _REFUSED_VALUE.match(message)
+        if refused and (ring := _ring_named(exc, refused[1])):
+            return _RING_BY_NAME.format(ring=ring)
         return _bound_hint(exc, refused[1] if refused else None)
     if message.startswith(_MATRIX_PRODUCT):
         return _MULTIPLY_MATRICES
@@ -376,6 +391,19 @@ def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | N
     return None
 
 
+def _ring_named(exc: BaseException, text: str) -> str | None:
+    """The name on a failing `.roots(...)` line of the ring whose text is `text`: a ring given
+    where a symbolic expression's roots() wants its variable."""
+    from sage.structure.parent import Parent
+
+    if ".roots(" not in _code_of_failing_line(exc):
+        return None
+    for name, value in _uncalled_names(exc):
+        if isinstance(value, Parent) and str(value) == text:
+            return name
+    return None
+
+
 def _bound_hint(
     exc: BaseException, refused: str | None, *, numbers_only: bool = False
 ) -> str | None:
@@ -485,8 +513,11 @@ def _look_up(name: str, frame: types.FrameType) -> Any:
 
 
 def _is_sages_function(value: Any) -> bool:
+    from sage.misc.lazy_import import LazyImport
     from sage.symbolic.function import Function
 
+    if isinstance(value, LazyImport):  # `E`, imported at its first use
+        value = value._get_object()
     module = getattr(value, "__module__", None) or ""
     return module.startswith("sage.") and (
         isinstance(value, types.FunctionType | types.BuiltinFunctionType | Function)
