@@ -826,6 +826,27 @@ def test_a_limit_of_ind_or_unsigned_infinity_gets_a_note_of_what_it_means(
     assert stderr_of(evaluate(stub, "limit(1/x^2, x=0)", session)) == ""
 
 
+def test_a_number_shown_with_a_question_mark_gets_a_note_once_that_it_is_exact(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Eigenvalues of a rational matrix print as -0.3722813232690144?: exact, not floats."""
+    # An algebraic number that prints exactly shows no ?, and needs no note.
+    assert stderr_of(evaluate(stub, "matrix(QQbar, [[1, 2], [3, 4]])", session)) == ""
+    events = evaluate(stub, "M = matrix(QQ, [[1, 2], [3, 4]])\nev = M.eigenvalues(); ev", session)
+    assert one(events, "result").result.text_plain == ("[-0.3722813232690144?, 5.372281323269015?]")
+    assert stderr_of(events) == (
+        "Note: a number shown with a trailing ? is exact: an algebraic number, printed to the "
+        "digits that are certain. For such a v: v.radical_expression() gives its closed form "
+        "where radicals express it, v.n() a floating-point number, v.minpoly() its minimal "
+        "polynomial.\n"
+    )
+    # Once in a session is enough; as the note says.
+    assert stderr_of(evaluate(stub, "M.eigenvectors_right()", session)) == ""
+    assert value(stub, session, "ev[0].radical_expression(), ev[0].n(), ev[0].minpoly()") == (
+        "(-1/2*sqrt(33) + 5/2, -0.372281323269014, x^2 - 5*x - 2)"
+    )
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,6 +1,6 @@
 """A note is never worth a cell: a check that fails says nothing, the other checks still
-speak, and a cell no check's pattern finds is not parsed at all. (The notes themselves, end
-to end through a sidecar: `test_evaluate`.)"""
+speak, a cell no check's pattern finds is not parsed at all, and a note on a notation is said
+once. (The notes themselves, end to end through a sidecar: `test_evaluate`.)"""
 
 from __future__ import annotations
 
@@ -40,3 +40,19 @@ def test_a_cell_no_pattern_finds_is_not_looked_at(
     monkeypatch.setattr(notes, "ast", types.SimpleNamespace(parse=parse))
     notes.after_run("Integer(1) + Integer(1)", 2, {})
     assert capsys.readouterr().err == ""
+
+
+def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(value: Any, text: str) -> str | None:
+        raise RuntimeError("a value of the cell's raised")
+
+    def question_mark(value: Any, text: str) -> str | None:
+        return "Note: ? means exact." if "?" in text else None
+
+    monkeypatch.setattr(notes, "_ONCE", (broken, question_mark))
+    monkeypatch.setattr(notes, "_said", set())
+    for text in ("2", "1.4142135623730951?", "1.4142135623730951?"):
+        notes.after_display(None, text)
+    assert capsys.readouterr().err == "Note: ? means exact.\n"

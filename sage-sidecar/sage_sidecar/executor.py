@@ -472,6 +472,7 @@ class Executor:
     def _result(self, value: Any) -> Result:
         text, rich = self._backend.show(value)
         self._namespace["_"] = value
+        notes.after_display(value, text)
         text_latex = ""
         if not rich and len(text) <= _MAX_LATEX_SOURCE and not isinstance(value, (str, bytes)):
             try:

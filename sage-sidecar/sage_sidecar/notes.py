@@ -4,9 +4,10 @@ Nothing fails in these cells, and the value reads as an answer: a precision Sage
 bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
 integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
 (`pairs`). Each check has a pattern cheap enough for every cell; a cell one of them finds is
-parsed once for all. A check looks at the cell's own code and values, which may raise
+parsed once for all. And, once in a session, what a number shown with a trailing `?` is
+(`algebraic`). A check looks at the cell's own code and values, which may raise
 anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell.
+`executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sage_sidecar import pairs, precision, solutions, unevaluated
+from sage_sidecar import algebraic, pairs, precision, solutions, unevaluated
 
 _Check = tuple[re.Pattern[str], Callable[[ast.Module, Any, dict[str, Any]], str | None]]
 _CHECKS: tuple[_Check, ...] = (
@@ -26,6 +27,10 @@ _CHECKS: tuple[_Check, ...] = (
     (unevaluated.CANDIDATE, unevaluated.note),
     (pairs.CANDIDATE, pairs.note),
 )
+# Notes on what a notation in a shown value means, cheap enough for every value: once in a
+# session is enough.
+_ONCE: tuple[Callable[[Any, str], str | None], ...] = (algebraic.note,)
+_said: set[Callable[[Any, str], str | None]] = set()
 
 
 def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
@@ -45,3 +50,17 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
             continue
         if text is not None:
             print(text, file=sys.stderr)
+
+
+def after_display(value: Any, text: str) -> None:
+    """Print the notes for the value a cell shows, as `text`, that its session has not had."""
+    for note in _ONCE:
+        if note in _said:
+            continue
+        try:
+            said = note(value, text)
+        except Exception:
+            continue
+        if said is not None:
+            _said.add(note)
+            print(said, file=sys.stderr)
