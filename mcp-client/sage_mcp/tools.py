@@ -51,14 +51,15 @@ SageMath (computer algebra, number theory, plotting) through the `evaluate` tool
 Sage syntax applies: `2^10`, `[1..5]`, `R.<x> = QQ[]`, `var('y')`, `plot(sin(x), (x, 0, pi))`;
 the symbolic variable `x` is predefined. As in the Sage console, `%time` and `%timeit` time
 code, `factor?` shows documentation and `factor??` source, and `%run file` runs a file; other
-IPython magics do not work.
+IPython magics do not work. Errors end with what to do instead; `Note:` lines in stderr flag
+results that only look right (an equation solve gave back, a precision read as bits).
 Without a session_id each call runs in a fresh namespace. To keep variables between calls,
-create a session with create_session and pass its session_id to evaluate. To try something
-without changing a session, copy it with clone_session and work in the copy. A session runs one
-call at a time: others wait their turn, and the wait counts toward their timeout_seconds.
-list_variables shows a session's variables without running code in it. Long output is cut
-to save context: read_output reads the full text, a part at a time, from the sage:// URI the
-result names (and a scaled-down plot at full size). Both are MCP resources too:
+call create_session and pass its session_id to evaluate. To try something without changing a
+session, copy it with clone_session and work in the copy. A session runs one call at a time:
+others wait their turn, and the wait counts toward their timeout_seconds. list_variables
+shows a session's variables without running code in it. Long output is cut: read_output
+reads the full text, a part at a time, from the sage:// URI the result names (and a
+scaled-down plot at full size). Both are MCP resources too:
 sage://sessions/{session_id}/variables, and that URI.
 """
 
