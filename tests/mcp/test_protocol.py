@@ -143,7 +143,8 @@ async def test_instructions_say_what_an_agent_needs_to_know(fake: FakeSidecar) -
     assert "clone_session" in instructions
     assert "full text" in instructions
     assert "wait their turn" in instructions
-    assert "`Note:` lines in stderr flag results that only look right" in instructions
+    assert "`Note:` lines in stderr flag" in instructions
+    assert "results that only look right" in instructions
     assert "timeout_seconds" in instructions
     assert len(instructions) < 1200
 
