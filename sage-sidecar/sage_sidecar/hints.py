@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import magics, pairs, sympy_names
+from sage_sidecar.shown import shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -427,7 +428,7 @@ def _bound_hint(
     if not bound:
         return None
     name, text = bound[-1]
-    return _BOUND_TO_A_VALUE.format(name=name, value=_shown(text))
+    return _BOUND_TO_A_VALUE.format(name=name, value=shown(text, _MAX_SHOWN_VALUE))
 
 
 def _equations_hint(exc: BaseException) -> str | None:
@@ -441,7 +442,7 @@ def _equations_hint(exc: BaseException) -> str | None:
             access, item = f"{access}[0]", item[0]
         if not (isinstance(item, Expression) and item.is_relational()):
             continue
-        example = _shown(str(item))
+        example = shown(item, _MAX_SHOWN_VALUE)
         if access == name:
             return _EQUATION.format(name=name, example=example)
         return _EQUATIONS.format(name=name, example=example, access=access)
@@ -468,7 +469,7 @@ def _free_variables_hint(exc: BaseException) -> str | None:
         many = len(free) > 1
         return _NO_VALUE.format(
             name=name,
-            value=_shown(str(value)),
+            value=shown(value, _MAX_SHOWN_VALUE),
             variables=("variables " if many else "variable ") + ", ".join(free),
             them="them" if many else "it",
             example=free[0],
@@ -498,11 +499,6 @@ def _code_of_failing_line(exc: BaseException) -> str:
 def _without_strings(line: str) -> str:
     """The line with its string literals emptied: `var('y a b')` names no variable."""
     return _STRING.sub("''", line)
-
-
-def _shown(text: str) -> str:
-    """A value's text for a hint, cut short."""
-    return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 3] + "..."
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:

@@ -16,6 +16,8 @@ import numbers
 import re
 from typing import Any
 
+from sage_sidecar.shown import shown
+
 # A TypeError or AttributeError of a tuple used as a number: Python's (`not 'tuple'`, `can't
 # multiply sequence`), the coercion model's (`'<class 'tuple'>'`), a conversion's (`unable to
 # convert '(-sqrt(2),1)' to a real number`).
@@ -57,11 +59,11 @@ def hint(names: list[tuple[str, Any]]) -> str | None:
     values) that holds roots()' pairs, one of them, or two numbers."""
     for name, value in names:
         if _is_root_pairs(value):
-            return _ROOTS.format(name=name, example=_shown(value[0]))
+            return _ROOTS.format(name=name, example=shown(value[0], _MAX_SHOWN))
         if _is_root_pair(value):
-            return _ROOT.format(name=name, example=_shown(value))
+            return _ROOT.format(name=name, example=shown(value, _MAX_SHOWN))
         if _is_two_floats(value):
-            return _TWO_NUMBERS.format(name=name, example=_shown(value))
+            return _TWO_NUMBERS.format(name=name, example=shown(value, _MAX_SHOWN))
     return None
 
 
@@ -112,7 +114,7 @@ def _pair_given_to_n(tree: ast.Module, namespace: dict[str, Any]) -> tuple[str, 
             if argument.id not in comprehended and _is_root_pair(
                 value := namespace.get(argument.id)
             ):
-                return argument.id, _shown(value)
+                return argument.id, shown(value, _MAX_SHOWN)
         if isinstance(argument, ast.Subscript) and _gives_root_pairs(argument.value, namespace):
             return _as_written(ast.unparse(argument)), None
     return None
@@ -153,8 +155,3 @@ def _is_root_pair(value: Any) -> bool:
 
 def _is_two_floats(value: Any) -> bool:
     return type(value) is tuple and len(value) == 2 and all(type(v) is float for v in value)
-
-
-def _shown(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."

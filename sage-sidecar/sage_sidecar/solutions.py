@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from sage_sidecar.shown import shown
+
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])solve\(")
 # Functions that repeat, which solve inverts by principal values only.
@@ -77,21 +79,21 @@ def _unsolved_note(result: Any) -> str | None:
             continue
         equation = f"{lhs} == {rhs}"
         expression = rhs if lhs.is_zero() else lhs if rhs.is_zero() else lhs - rhs
-        note = (
+        given_back = (
             f"Note: solve found no explicit solution, and gave the equation back rearranged: "
-            f"{_shown(equation)} is not a solution."
+            f"{shown(equation, _MAX_SHOWN)} is not a solution."
         )
         variables = expression.variables()
         if len(variables) != 1:
-            return note
+            return given_back
         (variable,) = variables
-        shown = _shown(str(expression))
+        written = shown(expression, _MAX_SHOWN)
         if expression.is_polynomial(variable):
             return (
-                f"{note} Its roots, numerically: ({shown}).roots({variable}, ring=CC), or "
+                f"{given_back} Its roots, numerically: ({written}).roots({variable}, ring=CC), or "
                 "ring=RR for the real ones."
             )
-        return f"{note} A root in [a, b], numerically: find_root({shown}, a, b)."
+        return f"{given_back} A root in [a, b], numerically: find_root({written}, a, b)."
     return None
 
 
@@ -121,10 +123,11 @@ def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
     unknowns = {str(side) for pair in solutions for side in pair if side.is_symbol()}
     if not any(_names_any(argument, unknowns) for argument in _periodic_arguments(written)):
         return None  # sin(a) with a a parameter: solve inverted nothing periodic
+    given = shown(_solutions_text(solutions), _MAX_SHOWN)
     return (
         f"Note: solve inverts sin, cos and tan by their principal values, so the equation's "
-        f"other solutions are missing from {_shown(_solutions_text(solutions))}. All of them, "
-        "with an integer parameter z: solve(..., to_poly_solve='force')."
+        f"other solutions are missing from {given}. All of them, with an integer parameter z: "
+        "solve(..., to_poly_solve='force')."
     )
 
 
@@ -170,7 +173,3 @@ def _equations(result: Any) -> Iterator[tuple[Any, Any]]:
 
 def _solutions_text(solutions: list[tuple[Any, Any]]) -> str:
     return "[" + ", ".join(f"{lhs} == {rhs}" for lhs, rhs in solutions) + "]"
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."

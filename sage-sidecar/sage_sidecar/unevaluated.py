@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from sage_sidecar.shown import shown
+
 # Cheap enough to run on every cell: only a cell it finds is looked at further.
 CANDIDATE = re.compile(
     r"(?<![\w.])(?:integrate|integral|limit|lim)\(|\.(?:integral|integrate|limit)\("
@@ -101,14 +103,17 @@ def _note_for(value: Any, limits: bool) -> str | None:
     from sage.symbolic.integration.integral import definite_integral
 
     operands = integral.operands()
-    shown, integrand = _shown(integral), _shown(operands[0])
+    written, integrand = shown(integral, _MAX_SHOWN), shown(operands[0], _MAX_SHOWN)
     if integral.operator() is not definite_integral:
-        return _INDEFINITE.format(integral=shown, integrand=integrand)
+        return _INDEFINITE.format(integral=written, integrand=integrand)
     parameters = [str(v) for v in integral.variables() if str(v) != str(operands[1])]
     if parameters:
-        return _DEFINITE_WITH_PARAMETERS.format(integral=shown, parameters=", ".join(parameters))
+        return _DEFINITE_WITH_PARAMETERS.format(integral=written, parameters=", ".join(parameters))
     return _DEFINITE.format(
-        integral=shown, integrand=integrand, a=_shown(operands[2]), b=_shown(operands[3])
+        integral=written,
+        integrand=integrand,
+        a=shown(operands[2], _MAX_SHOWN),
+        b=shown(operands[3], _MAX_SHOWN),
     )
 
 
@@ -125,8 +130,3 @@ def _first_integral(value: Any) -> Any:
             return node
         pending += node.operands()
     return None
-
-
-def _shown(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
