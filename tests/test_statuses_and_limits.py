@@ -204,13 +204,20 @@ def test_huge_result_is_cut_too(stub: sage_pb2_grpc.SageServiceStub) -> None:
     assert finished_of(events).output_truncated
 
 
-def test_memory_over_the_worker_limit_is_an_in_band_error(
+def test_memory_over_the_worker_limit_is_an_in_band_error_that_names_the_limit(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
     evaluate(stub, "kept = 5", session)
     events = evaluate(stub, "hog = bytearray(3 * 2^30)", session)
-    assert one(events, "error").error.ename == "MemoryError"
+    error = one(events, "error").error
+    assert error.ename == "MemoryError"
+    # MemoryError alone does not say that the limit, not the machine, ran out.
+    assert error.traceback.endswith(
+        "MemoryError\nThe cell ran into the session's memory limit: a session here may take "
+        "1 GiB more than Sage itself (the sidecar's --worker-memory-bytes). Its variables are "
+        "kept: free large ones with del, or work with smaller objects.\n"
+    )
     assert finished_of(events).state_preserved
     assert one(evaluate(stub, "kept", session), "result").result.text_plain == "5"
 

@@ -150,9 +150,10 @@ def warm_up() -> None:
 
 
 class Executor:
-    def __init__(self, capture: OutputCapture, *, offline: bool) -> None:
+    def __init__(self, capture: OutputCapture, *, offline: bool, memory_limit: int) -> None:
         self._capture = capture
         self._offline = offline  # the worker was confined without network
+        self._memory_limit = memory_limit  # bytes it may add to its warm baseline; 0: none
         self._namespace = _CONSOLE_GLOBALS
         self._tracker = _TRACKER
         self._rebound = False
@@ -383,7 +384,7 @@ class Executor:
 
     def _failed(self, exc: BaseException, name: str) -> tuple[EvaluationStatus, list[Event]]:
         """The cell failed: its error, described while the cell is still interruptible."""
-        hints.add_to(exc, offline=self._offline)
+        hints.add_to(exc, offline=self._offline, memory_limit=self._memory_limit)
         error = _described(exc, name)
         self._running = False  # nothing would catch an interrupt in the clean-up below
         pyplot_backend.send_open_figures_after_failure()  # what it drew before failing

@@ -1,17 +1,18 @@
 """What to do instead, said under the errors that Sage code meets at every turn here.
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
-no network, no standard input (`input()`, the debugger), `exit()` that ends only the cell, a
-number the preparser made that a Python function refuses, a multiplication without its `*`, a
-symbolic variable never declared, named as one of Sage's functions (`n`, `gamma`, `E` meant
-as Euler's number) or bound to an expression or a number by an earlier cell, an unknown
-function never declared, solve's equations or variables with no value used as numbers, the
-pairs roots() and numerical_integral give used as numbers (`pairs`), a ring given where a
-symbolic expression's roots() wants its variable, Python's `@` for a matrix product, a
-Python function where an expression is wanted, a format spec for an exact number, SymPy's
-names for what Sage names otherwise (`sympy_names`), a module used before its import, a name
-or method misspelt, a notebook's `@interact`, a package imported or installed that is not
-there. Counterpart: `executor`, which describes a failed cell's exception.
+no network, the session's memory limit, no standard input (`input()`, the debugger), `exit()`
+that ends only the cell, a number the preparser made that a Python function refuses, a
+multiplication without its `*`, a symbolic variable never declared, named as one of Sage's
+functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number
+by an earlier cell, an unknown function never declared, solve's equations or variables with
+no value used as numbers, the pairs roots() and numerical_integral give used as numbers
+(`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's
+`@` for a matrix product, a Python function where an expression is wanted, a format spec for
+an exact number, SymPy's names for what Sage names otherwise (`sympy_names`), a module used
+before its import, a name or method misspelt, a notebook's `@interact`, a package imported
+or installed that is not there. Counterpart: `executor`, which describes a failed cell's
+exception.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ _OFFLINE = (
 _EXIT = (
     "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
     "kept. To end the session, delete it."
+)
+# A MemoryError says nothing of why: the machine may have memory to spare.
+_OUT_OF_MEMORY = (
+    "The cell ran into the session's memory limit: a session here may take {limit} more than "
+    "Sage itself (the sidecar's --worker-memory-bytes). Its variables are kept: free large "
+    "ones with del, or work with smaller objects."
 )
 # What `input()` raises at the end of its input; the worker's standard input is empty.
 _INPUT_EOF = "EOF when reading a line"
@@ -192,21 +199,24 @@ _TIME_PREFIX = (
 )
 
 
-def add_to(exc: BaseException, *, offline: bool) -> None:
-    """The hint for a cell's exception, if one applies. `offline`: the worker has no network.
+def add_to(exc: BaseException, *, offline: bool, memory_limit: int) -> None:
+    """The hint for a cell's exception, if one applies. `offline`: the worker has no network;
+    `memory_limit`: the bytes it may add to its warm baseline (0 for no limit).
 
     Never fails: finding a hint runs user code (the exception's own `__str__`, attributes of
     the cell's values), which may raise anything, or be interrupted; the cell's error is then
     told without a hint."""
     with contextlib.suppress(BaseException):
-        hint = _hint_for(exc, offline)
+        hint = _hint_for(exc, offline, memory_limit)
         if hint is not None:
             _add_note(exc, hint)
 
 
-def _hint_for(exc: BaseException, offline: bool) -> str | None:
+def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | None:
     if offline and _network_refused(exc):
         return _OFFLINE
+    if isinstance(exc, MemoryError) and memory_limit:
+        return _OUT_OF_MEMORY.format(limit=_in_units(memory_limit))
     if isinstance(exc, SystemExit):
         return _EXIT
     if isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
@@ -228,6 +238,14 @@ def _hint_for(exc: BaseException, offline: bool) -> str | None:
         if _NOT_A_NUMBER.match(message):
             return _equations_hint(exc) or _free_variables_hint(exc)
     return None
+
+
+def _in_units(size: int) -> str:
+    """A size in bytes as the sidecar's settings print it: 4 GiB, 512 MiB."""
+    for unit, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+        if size >= unit:
+            return f"{size / unit:.3g} {name}"
+    return f"{size} bytes"
 
 
 def _type_error_hint(exc: TypeError, message: str) -> str | None:

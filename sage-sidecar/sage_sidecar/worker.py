@@ -59,7 +59,7 @@ def main(end: Connection, spec: WorkerSpec) -> None:
     conn = WorkerEnd(channel.socket_of(end))
     capture = OutputCapture(conn.send)
     capture.install()
-    executor = Executor(capture, offline=confinement.offline)
+    executor = Executor(capture, offline=confinement.offline, memory_limit=spec.memory_bytes)
     executor.install_interrupt_handler()
     conn.send(WorkerReady(os.getpid(), confinement.scratch, tuple(confinement.report.items())))
     executor.rest()
