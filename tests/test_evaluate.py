@@ -847,6 +847,28 @@ def test_a_number_shown_with_a_question_mark_gets_a_note_once_that_it_is_exact(
     )
 
 
+def test_what_simplify_gives_gets_a_note_once_that_sages_simplify_does_little(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """SymPy's simplify tries everything; Sage's gives these back as they went in."""
+    # full_simplify is not simplify.
+    assert stderr_of(evaluate(stub, "(x^2 - 1).full_simplify()", session)) == ""
+    events = evaluate(stub, "simplify(sin(x)^2 + cos(x)^2)", session)
+    assert one(events, "result").result.text_plain == "cos(x)^2 + sin(x)^2"
+    assert stderr_of(events) == (
+        "Note: Sage's simplify() applies only Maxima's basic simplification: it neither uses "
+        "trig identities nor cancels common factors. full_simplify() tries those, and more; "
+        "simplify_trig(), simplify_rational(), simplify_log() and canonicalize_radical() each "
+        "try one kind.\n"
+    )
+    # Once in a session is enough; as the note says.
+    events = evaluate(stub, "((x^2 - 1)/(x - 1)).simplify()", session)
+    assert one(events, "result").result.text_plain == "(x^2 - 1)/(x - 1)"
+    assert stderr_of(events) == ""
+    code = "(sin(x)^2 + cos(x)^2).full_simplify(), ((x^2 - 1)/(x - 1)).full_simplify()"
+    assert value(stub, session, code) == "(1, x + 1)"
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -51,7 +51,7 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
     def question_mark(value: Any, text: str) -> str | None:
         return "Note: ? means exact." if "?" in text else None
 
-    monkeypatch.setattr(notes, "_ONCE", (broken, question_mark))
+    monkeypatch.setattr(notes, "_ONCE_ON_DISPLAY", (broken, question_mark))
     monkeypatch.setattr(notes, "_said", set())
     for text in ("2", "1.4142135623730951?", "1.4142135623730951?"):
         notes.after_display(None, text)

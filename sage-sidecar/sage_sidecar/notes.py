@@ -4,10 +4,11 @@ Nothing fails in these cells, and the value reads as an answer: a precision Sage
 bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
 integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
 (`pairs`). Each check has a pattern cheap enough for every cell; a cell one of them finds is
-parsed once for all. And, once in a session, what a number shown with a trailing `?` is
-(`algebraic`). A check looks at the cell's own code and values, which may raise
-anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`) and what a number shown with a trailing `?` is (`algebraic`). A check
+looks at the cell's own code and values, which may raise anything: one that fails says
+nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows
+its value.
 """
 
 from __future__ import annotations
@@ -18,25 +19,28 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sage_sidecar import algebraic, pairs, precision, solutions, unevaluated
+from sage_sidecar import algebraic, pairs, precision, simplification, solutions, unevaluated
 
-_Check = tuple[re.Pattern[str], Callable[[ast.Module, Any, dict[str, Any]], str | None]]
-_CHECKS: tuple[_Check, ...] = (
+_Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
+_DisplayNote = Callable[[Any, str], str | None]
+_CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (precision.CANDIDATE, precision.note),
     (solutions.CANDIDATE, solutions.note),
     (unevaluated.CANDIDATE, unevaluated.note),
     (pairs.CANDIDATE, pairs.note),
+    (simplification.CANDIDATE, simplification.note),
 )
-# Notes on what a notation in a shown value means, cheap enough for every value: once in a
-# session is enough.
-_ONCE: tuple[Callable[[Any, str], str | None], ...] = (algebraic.note,)
-_said: set[Callable[[Any, str], str | None]] = set()
+# Notes that teach what a function does or a notation means rather than warn of one value:
+# once in a session is enough. Those on a shown value alone are cheap enough for every one.
+_ONCE: frozenset[_Note] = frozenset({simplification.note})
+_ONCE_ON_DISPLAY: tuple[_DisplayNote, ...] = (algebraic.note,)
+_said: set[_Note | _DisplayNote] = set()
 
 
 def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
     """Print the notes for a cell that ran: its preparsed `source`, the value of its last
     expression (None if it has none, or it is silenced) and the namespace it ran in."""
-    checks = [note for candidate, note in _CHECKS if candidate.search(source)]
+    checks = [note for candidate, note in _CHECKS if note not in _said and candidate.search(source)]
     if not checks:
         return
     try:
@@ -49,12 +53,14 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
         except Exception:
             continue
         if text is not None:
+            if note in _ONCE:
+                _said.add(note)
             print(text, file=sys.stderr)
 
 
 def after_display(value: Any, text: str) -> None:
     """Print the notes for the value a cell shows, as `text`, that its session has not had."""
-    for note in _ONCE:
+    for note in _ONCE_ON_DISPLAY:
         if note in _said:
             continue
         try:
