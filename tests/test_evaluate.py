@@ -543,6 +543,9 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     # A longer name is more likely a misspelt function than a variable.
     error = one(evaluate(stub, "fcator(12)"), "error").error
     assert "var(" not in error.traceback
+    # A name the session has, missing where the code that failed ran, is no misspelling.
+    error = one(evaluate(stub, "exec('Integer(2) + 1', {})"), "error").error
+    assert error.traceback.endswith("NameError: name 'Integer' is not defined\n")
 
 
 def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(

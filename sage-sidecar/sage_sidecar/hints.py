@@ -314,6 +314,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
             return _UNKNOWN_FUNCTION.format(name=name)
     if frame is None:
         return None
+    if name in frame.f_locals or name in frame.f_globals:
+        return None  # the session has it: the code that failed ran in a namespace of its own
     names = {*frame.f_locals, *frame.f_globals, *vars(builtins)}
     return _nearest(name, [n for n in names if isinstance(n, str) and not n.startswith("_")])
 
