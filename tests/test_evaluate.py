@@ -389,6 +389,34 @@ def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceS
         assert "as LaTeX beside it" in error.evalue, code
 
 
+def test_reset_clears_the_session_as_in_the_console_and_keeps_it_working(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage's reset() restores from sage.all's module dict: it took the session's attach()
+    with it, and made __name__ "sage.all"."""
+    assert value(stub, session, "show_identifiers()") == "[]"
+    evaluate(stub, "a = 5; import numpy as np; x = 3; assume(x > 0)", session)
+    assert finished_of(evaluate(stub, "reset()", session)).status == OK
+    assert value(stub, session, "show_identifiers()") == "[]"
+    assert value(stub, session, "x, __name__, assumptions(), 'np' in globals()") == (
+        "(x, '__main__', [], False)"
+    )
+    code = "open('after_reset.sage', 'w').write('r = 2^5\\n')\nattach('after_reset.sage')\nr"
+    assert value(stub, session, code) == "32"
+    # One name back, or all of Sage's, the user's kept.
+    assert value(stub, session, "pi = 3; reset('pi'); pi") == "pi"
+    assert value(stub, session, "e = 1; kept = 2; restore(); e, kept") == "(e, 2)"
+    # A star import of Sage's brings Sage's own attach and reset, which work on sage.all's
+    # namespace; the session keeps its own.
+    evaluate(stub, "from sage.all import *", session)
+    code = "open('after_import.sage', 'w').write('t = 3^3\\n')\nattach('after_import.sage')\nt"
+    assert value(stub, session, code) == "27"
+    assert value(stub, session, "reset(); __name__, show_identifiers()") == "('__main__', [])"
+    # IPython's %reset says what there is instead.
+    error = one(evaluate(stub, "%reset -f", session), "error").error
+    assert error.evalue.startswith("IPython's %reset is not supported here: reset() clears")
+
+
 def test_question_marks_show_documentation_and_source(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
@@ -690,7 +718,7 @@ def test_a_star_import_that_replaces_sages_names_says_so(
     events = evaluate(stub, "from math import *", session)
     assert finished_of(events).status == OK
     assert stderr_of(events).startswith(
-        "Note: from math import * replaced 27 of Sage's names (sqrt, pi, e, exp, log, sin, "
+        "Note: from math import * replaced 29 of Sage's names (sqrt, pi, e, exp, log, sin, "
     )
     assert "To have Sage's back: from sage.all import *" in stderr_of(events)
     assert value(stub, session, "sqrt(2)") == "1.4142135623730951"

@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import matplotlib
+import sage.misc.reset
+import sage.misc.session
 from cysignals.signals import AlarmInterrupt
 from IPython.core.error import UsageError
 from opentelemetry import trace
@@ -122,11 +124,61 @@ def _attach(*files: Any) -> None:
         load(filename, _CONSOLE_GLOBALS, attach=True)
 
 
-_CONSOLE_GLOBALS["attach"] = _attach  # before the tracker: part of the console's namespace
+@functools.wraps(sage.misc.reset.reset)
+def _reset(vars: Any = None, attached: bool = False) -> None:
+    # Sage's restores the predefined names from sage.all's module dict, which is not the
+    # console's namespace: the worker's own attach and reset would go, and __name__ would
+    # become "sage.all". This gives the session back the namespace it started with.
+    if vars is not None:
+        _restore(vars)
+        return
+    for name in list(_CONSOLE_GLOBALS):
+        if isinstance(name, str) and (name.startswith("_") or name in sage.misc.reset.EXCLUDE):
+            continue
+        del _CONSOLE_GLOBALS[name]
+    _restore()
+    from sage.symbolic.assumptions import forget
+
+    forget()
+    sage.misc.reset.reset_interfaces()
+    if attached:
+        attached_files.reset()
+
+
+@functools.wraps(sage.misc.reset.restore)
+def _restore(vars: Any = None) -> None:
+    import sage.calculus.calculus
+
+    sage.misc.reset._restore(_CONSOLE_GLOBALS, _CONSOLE_DEFAULTS, vars)
+    calculus = sage.calculus.calculus
+    sage.misc.reset._restore(calculus.syms_cur, calculus.syms_default, vars)
+
+
+# The worker's own versions of Sage's functions that work on the user's namespace, and what
+# each stands in for: the console's binding (a lazy import for attach) and the function.
+_OWN_VERSIONS = {
+    "attach": (_attach, (_CONSOLE_GLOBALS["attach"], sage_attach)),
+    "reset": (_reset, (_CONSOLE_GLOBALS["reset"], sage.misc.reset.reset)),
+    "restore": (_restore, (_CONSOLE_GLOBALS["restore"], sage.misc.reset.restore)),
+}
+# Before the tracker: part of the console's namespace.
+_CONSOLE_GLOBALS.update({name: own for name, (own, _) in _OWN_VERSIONS.items()})
+# What reset() and restore() give back, and what show_identifiers() counts as not the user's.
+_CONSOLE_DEFAULTS = dict(_CONSOLE_GLOBALS)
+sage.misc.session.init(_CONSOLE_GLOBALS)
 # Chosen in the forkserver too: selecting a backend imports modules, and in each worker those
 # would cost private memory.
 matplotlib.use(pyplot_backend.NAME)
 _TRACKER = snapshot.NamespaceTracker(_CONSOLE_GLOBALS)
+
+
+def _own_versions_back() -> None:
+    """After a cell that brought Sage's own attach or reset back (`from sage.all import *`):
+    the worker's again. One the user defined stays theirs."""
+    for name, (own, originals) in _OWN_VERSIONS.items():
+        current = _CONSOLE_GLOBALS.get(name)
+        if current is not own and any(current is original for original in originals):
+            _CONSOLE_GLOBALS[name] = own
 
 
 def fresh_namespace() -> dict[str, Any]:
@@ -450,6 +502,7 @@ class Executor:
         try:
             exec(code, self._namespace)
         finally:
+            _own_versions_back()
             if star:
                 shadowing.warn(star, sages, self._namespace)
         if last is None:

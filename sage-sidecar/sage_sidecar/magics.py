@@ -47,6 +47,10 @@ CANNOT_INSTALL = (
     "networkx, matplotlib...) are there to import; anything else has to be installed in the "
     "sidecar's environment by whoever runs it."
 )
+_NO_RESET_MAGIC = (
+    "IPython's %reset is not supported here: reset() clears the session's variables, as in "
+    "the Sage console, and reset('x') gives one of Sage's names its value back."
+)
 _NO_DISPLAY_MAGIC = (
     "IPython's %display is not supported here: each value comes back as text and, where Sage "
     "has it, as LaTeX beside it. For another form of one value, use latex(x), ascii_art(x), "
@@ -312,5 +316,7 @@ def _unsupported(kind: str, magic_name: str, line: str) -> UsageError:
     _refuse_installs(f"{magic_name} {line}")  # `%pip install x` reads as `!pip install x`
     if magic_name == "display":
         return UsageError(_NO_DISPLAY_MAGIC)
+    if magic_name == "reset":
+        return UsageError(_NO_RESET_MAGIC)
     prefix = "%" if kind == "Line" else "%%"
     return UsageError(f"{kind} magic `{prefix}{magic_name}` is not supported here. {_SUPPORTED}")

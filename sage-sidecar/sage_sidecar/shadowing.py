@@ -67,7 +67,9 @@ def _is_sages(value: Any) -> bool:
     try:  # a class's metaclass may make `__module__` anything, or raise
         if isinstance(value, types.ModuleType):
             module = value.__name__
-        elif isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
+        elif isinstance(value, type | types.FunctionType | types.BuiltinFunctionType) or (
+            type(value).__name__ == "cython_function_or_method"  # Sage's compiled functions
+        ):
             module = value.__module__
         else:
             module = type(value).__module__
