@@ -941,7 +941,7 @@ def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     """N((r, m)) is r + m*I: the roots come out wrong, without an error."""
-    events = evaluate(stub, "[N(s) for s in (x^2 - 2).roots()]", session)
+    events = evaluate(stub, "[N(s) for s in (x^2 - 2).roots(multiplicities=True)]", session)
     assert one(events, "result").result.text_plain == (
         "[-1.41421356237310 + 1.00000000000000*I, 1.41421356237310 + 1.00000000000000*I]"
     )

@@ -127,14 +127,20 @@ def _as_written(code: str) -> str:
 
 
 def _gives_root_pairs(node: ast.expr, namespace: dict[str, Any]) -> bool:
-    """Whether `node` is a roots() call that keeps multiplicities, or a name holding pairs."""
+    """Whether `node` is a roots() call that keeps multiplicities (as it does unless told
+    multiplicities=False), or a name holding pairs."""
     if isinstance(node, ast.Name):
         return _is_root_pairs(namespace.get(node.id))
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "roots"
-        and not any(keyword.arg == "multiplicities" for keyword in node.keywords)
+        and not any(
+            keyword.arg == "multiplicities"
+            and isinstance(keyword.value, ast.Constant)
+            and keyword.value.value is False
+            for keyword in node.keywords
+        )
     )
 
 
