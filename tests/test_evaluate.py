@@ -389,6 +389,19 @@ def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceS
         assert "as LaTeX beside it" in error.evalue, code
 
 
+def test_the_html_manuals_say_where_documentation_is_instead(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """A pip install of Sage has no HTML manuals; Sage's message says to build them."""
+    for code in ("tutorial()", "manual()"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "and try again.\nSage's HTML manuals are not installed here, and a cell opens no "
+            "browser: name? shows a function's documentation and name?? its source, as "
+            "factor? and factor??.\n"
+        ), code
+
+
 def test_reset_clears_the_session_as_in_the_console_and_keeps_it_working(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

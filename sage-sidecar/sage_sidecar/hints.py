@@ -11,8 +11,8 @@ no value used as numbers, the pairs roots() and numerical_integral give used as 
 `@` for a matrix product, a Python function where an expression is wanted, a format spec for
 an exact number, SymPy's names for what Sage names otherwise (`sympy_names`), a module used
 before its import, a name or method misspelt, a notebook's `@interact`, a package imported
-or installed that is not there. Counterpart: `executor`, which describes a failed cell's
-exception.
+or installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes
+a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ _OFFLINE = (
 _EXIT = (
     "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
     "kept. To end the session, delete it."
+)
+# `tutorial()`, `manual()`: Sage's HTML documentation, which a pip install of Sage lacks; the
+# message's advice, to build it, is not for a cell.
+_NO_DOCUMENT = re.compile(r"The document '[\w-]+' does not exist\.")
+_DOCUMENTATION = (
+    "Sage's HTML manuals are not installed here, and a cell opens no browser: name? shows a "
+    "function's documentation and name?? its source, as factor? and factor??."
 )
 # A MemoryError says nothing of why: the machine may have memory to spare.
 _OUT_OF_MEMORY = (
@@ -225,6 +232,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _NO_DEBUGGER
     if isinstance(exc, ModuleNotFoundError) and isinstance(exc.name, str):
         return _missing_module_hint(exc.name)
+    if isinstance(exc, OSError) and _NO_DOCUMENT.match(str(exc)):
+        return _DOCUMENTATION
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, NameError) and isinstance(exc.name, str):
