@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from sage_sidecar import cell_calls
 from sage_sidecar.shown import shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
@@ -50,14 +51,9 @@ def _solve_results(
 ) -> Iterator[tuple[ast.Call, Any]]:
     """Each solve call at the top of the cell whose result is at hand: the cell's value, or a
     name it was assigned to."""
-    for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and _is_solve(statement.value)
-        ):
-            yield statement.value, namespace.get(statement.targets[0].id)
+    for call, result in cell_calls.bound(tree, namespace, ("solve",)):
+        if _is_solve(call):
+            yield call, result
     final = tree.body[-1] if tree.body else None
     if isinstance(final, ast.Expr) and _is_solve(final.value) and value is not None:
         yield final.value, value

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from sage_sidecar import cell_calls
 from sage_sidecar.shown import shown
 
 # Cheap enough to run on every cell: only a cell it finds is looked at further.
@@ -62,31 +63,19 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     cell's value (`value`) and the names the cell `tree` bound to an integrate or limit call,
     is."""
     limits = any(
-        isinstance(node, ast.Call) and _called(node) in _LIMIT_CALLS for node in ast.walk(tree)
+        isinstance(node, ast.Call) and cell_calls.called(node) in _LIMIT_CALLS
+        for node in ast.walk(tree)
     )
     results = _results(tree, value, namespace)
     return next(filter(None, (_note_for(result, limits) for result in results)), None)
 
 
 def _results(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> Iterator[Any]:
-    for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and isinstance(statement.value, ast.Call)
-            and _called(statement.value) in _CALLS
-        ):
-            yield namespace.get(statement.targets[0].id)
+    for _, result in cell_calls.bound(tree, namespace, _CALLS):
+        yield result
     final = tree.body[-1] if tree.body else None
     if isinstance(final, ast.Expr) and value is not None:
         yield value
-
-
-def _called(call: ast.Call) -> str:
-    """The name of the function or method `call` calls: `limit` in `f.limit(x=0)`."""
-    function = call.func
-    return function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
 
 
 def _note_for(value: Any, limits: bool) -> str | None:

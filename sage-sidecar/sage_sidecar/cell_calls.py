@@ -1,0 +1,31 @@
+"""What the notes read of the calls in a cell's parsed code: what a call calls, and the values
+of the calls the cell bound to a name at its top (`s = solve(...)`), which are still at hand
+after it ran. Counterparts: `solutions` and `unevaluated`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Iterator
+from typing import Any
+
+
+def called(call: ast.Call) -> str:
+    """The name of the function or method `call` calls: `limit` in `f.limit(x=0)`."""
+    function = call.func
+    return function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+
+
+def bound(
+    tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
+) -> Iterator[tuple[ast.Call, Any]]:
+    """Each call of one of `names` that a statement at the top of the cell `tree` assigns to
+    a name, with the value the name holds in `namespace` after the cell."""
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)
+            and called(statement.value) in names
+        ):
+            yield statement.value, namespace.get(statement.targets[0].id)
