@@ -42,7 +42,7 @@ def _holds_algebraic(value: Any, depth: int) -> bool:
 @functools.cache
 def _types() -> tuple[Any, Any, tuple[Any, ...]]:
     """Algebraic numbers' class, matrices' and vectors', and the algebraic fields: looked up
-    once, since every cell's value is checked."""
+    once, not for each value shown with a ?."""
     from sage.rings.qqbar import AA, AlgebraicNumber_base, QQbar
     from sage.structure.element import Matrix, Vector
 

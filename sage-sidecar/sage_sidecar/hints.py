@@ -250,7 +250,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
 
 
 def _in_units(size: int) -> str:
-    """A size in bytes as the sidecar's settings print it: 4 GiB, 512 MiB."""
+    """A size in bytes in its largest binary unit, for a sentence: 4 GiB, 512 MiB."""
     for unit, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
         if size >= unit:
             return f"{size / unit:.3g} {name}"
