@@ -698,6 +698,7 @@ def test_a_name_bound_to_a_number_where_a_variable_is_wanted_gets_a_hint(
         ("integrate(x^2, x)", "AttributeError"),
         ("plot(x^2, (x, 0, 1))", "ValueError"),
         ("find_root(x^2 - 2, 0, 2)", "TypeError"),  # no Python function refusing a literal
+        ("sum(x^2, x, 1, 10)", "TypeError"),  # "need a summation variable"
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ename, code
@@ -711,6 +712,41 @@ def test_a_name_bound_to_a_number_where_a_variable_is_wanted_gets_a_hint(
     assert "Did you mean: 'is_prime'?" in error.traceback
     # As the hint says.
     assert value(stub, session, "x = var('x'); solve(x^2 - 4, x)") == "[x == -2, x == 2]"
+
+
+def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """These do not fail, as solve does: after a loop over x, diff(x^2, x) is the derivative
+    of 4 by 2, and f.diff(x) the second derivative in f's own x."""
+    evaluate(stub, "var('t'); f = sin(x); g = t^2\nfor x in range(3): pass", session)
+    for code, answer, function in (
+        ("diff(x^2, x)", "0", "diff"),
+        ("f.diff(x)", "-sin(x)", "diff"),  # f is an expression in a variable named x
+        ("taylor(sin(x), x, 0, 5)", "14/15", "taylor"),
+        ("limit(sin(x)/x, x=0)", "1/2*sin(2)", "limit"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == (
+            f"Note: x is 2 here, not a symbolic variable (a cell bound the name to it), so "
+            f"{function} did not take x as its variable, and its answer is not the one meant. "
+            "To use x as a variable again, declare it, as var('x'), or give the value another "
+            "name.\n"
+        ), code
+    # A number given as diff's order, and limit's variable made from its keyword's name,
+    # are as meant.
+    for code, answer in (
+        ("n = 2; diff(t^n, t, n)", "2"),
+        ("g.diff(t, x)", "2"),
+        ("f.limit(x=0)", "0"),
+        ("limit(sin(t)/t, t=0)", "1"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == "", code
+    # As the note says.
+    assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
 
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(

@@ -124,10 +124,10 @@ _GREEK = frozenset({
 })  # fmt: skip
 # Sage, or Maxima through it, refusing a value where it wants a variable or an expression:
 # a name an earlier cell bound to an expression or a number (`y = function('y')(t)`, then
-# `solve(..., y)`; `x = 5`, then `solve(x^2 - 4, x)`).
+# `solve(..., y)`; `x = 5`, then `solve(x^2 - 4, x)` or `sum(x^2, x, 1, 10)`).
 _WANTS_A_VARIABLE = re.compile(
     r" is not a valid variable|argument symb must be a symbol| cannot be a variable"
-    r"|^must be a symbolic expression"
+    r"|^must be a symbolic expression|^need a summation variable"
 )
 # Where Sage's own message starts with the value it refused, the name must hold that value
 # (Maxima's spells it otherwise: `2*_SAGE_VAR_x+1 cannot be a variable`).

@@ -3,12 +3,12 @@
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as
 bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
 integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
-(`pairs`). Each check has a pattern cheap enough for every cell; a cell one of them finds is
-parsed once for all. And, once in a session, that Sage's simplify does little
-(`simplification`) and what a number shown with a trailing `?` is (`algebraic`). A check
-looks at the cell's own code and values, which may raise anything: one that fails says
-nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows
-its value.
+(`pairs`), a number where diff, taylor or limit wanted a variable (`bound_variables`). Each
+check has a pattern cheap enough for every cell; a cell one of them finds is parsed once for
+all. And, once in a session, that Sage's simplify does little (`simplification`) and what a
+number shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and
+values, which may raise anything: one that fails says nothing, and the cell's outcome stands.
+Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sage_sidecar import algebraic, pairs, precision, simplification, solutions, unevaluated
+from sage_sidecar import (
+    algebraic,
+    bound_variables,
+    pairs,
+    precision,
+    simplification,
+    solutions,
+    unevaluated,
+)
 
 _Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
 _DisplayNote = Callable[[Any, str], str | None]
@@ -28,6 +36,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (solutions.CANDIDATE, solutions.note),
     (unevaluated.CANDIDATE, unevaluated.note),
     (pairs.CANDIDATE, pairs.note),
+    (bound_variables.CANDIDATE, bound_variables.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
