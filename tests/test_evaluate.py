@@ -749,6 +749,47 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
 
+def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """f(x) runs f once with the symbol: its `if x > 0` is answered for the symbol, False, and
+    f's other branch stands for every x. Python's max(x, 0) keeps x the same way."""
+    code = "def f(x):\n    if x > 0:\n        return x^2\n    return -x\nh = lambda t: max(t, 0)"
+    evaluate(stub, code, session)
+    for code, answer, note in (
+        ("numerical_integral(f(x), -1, 1)[0]", "0.0",
+         "Note: f(x) ran f once, with the symbolic x, and f decides on x > 0: Sage answered "
+         "that for the symbol, not for each value of x, so f took one way for all of them. "
+         "Where a function is wanted, give f itself, as plot(f, (x, a, b)) or "
+         "numerical_integral(f, a, b), so that it is called with numbers; for a symbolic "
+         "answer, write it with piecewise() or max_symbolic().\n"),
+        ("h(x - 1)", "x - 1", "Note: h(x - 1) ran h once, with the symbolic x as its t, "
+         "and h decides on max(t, 0): Sage answered"),
+        ("max(x, 0)", "x",
+         "Note: max(x, 0) is Python's max: it compared its arguments once, for the symbolic x, "
+         "and gave one of them back. As a function of x, the maximum is max_symbolic(x, 0).\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events).startswith(note), code
+    # Called with numbers, a function that guards a special case, one that does not decide,
+    # and a lambda's own t: nothing was decided for a symbol.
+    evaluate(stub, "def sinc(x):\n    if x == 0:\n        return 1\n    return sin(x)/x", session)
+    for code in (
+        "numerical_integral(f, -1, 1)[0]",
+        "f(2), [f(t) for t in srange(-1, 1, 1/2)]",
+        "sinc(x)",
+        "var('t'); find_root(lambda t: f(t) - 1/4, 0, 1)",
+        "max(3, 5)",
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == "", code
+    # As the notes say.
+    assert value(stub, session, "numerical_integral(f, -1, 1)[0]") == "0.8333333333333333"
+    assert value(stub, session, "integrate(max_symbolic(x, 0), x, -1, 1)") == "1/2"
+
+
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,12 +1,15 @@
-"""What the notes read of the calls in a cell's parsed code: what a call calls, and the values
-of the calls the cell bound to a name at its top (`s = solve(...)`), which are still at hand
-after it ran. Counterparts: `solutions` and `unevaluated`."""
+"""What the notes read of the calls in a cell's parsed code: what a call calls, the values of
+the calls the cell bound to a name at its top (`s = solve(...)`), which are still at hand
+after it ran, and code as the cell wrote it. Counterparts: the notes' checks."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Iterator
 from typing import Any
+
+_PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 
 
 def called(call: ast.Call) -> str:
@@ -29,3 +32,9 @@ def bound(
             and called(statement.value) in names
         ):
             yield statement.value, namespace.get(statement.targets[0].id)
+
+
+def as_written(node: ast.AST) -> str:
+    """The code of `node`, parsed from preparsed code, with its number literals as the cell
+    wrote them: `r[Integer(1)]` is `r[1]`."""
+    return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node))

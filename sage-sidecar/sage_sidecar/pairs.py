@@ -16,6 +16,7 @@ import numbers
 import re
 from typing import Any
 
+from sage_sidecar import cell_calls
 from sage_sidecar.shown import shown
 
 # A TypeError or AttributeError of a tuple used as a number: Python's (`not 'tuple'`, `can't
@@ -51,7 +52,6 @@ _MAX_SHOWN = 60
 _NUMERICAL_APPROX = ("N", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:N|numerical_approx)\(")
-_PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 
 
 def hint(names: list[tuple[str, Any]]) -> str | None:
@@ -116,14 +116,8 @@ def _pair_given_to_n(tree: ast.Module, namespace: dict[str, Any]) -> tuple[str, 
             ):
                 return argument.id, shown(value, _MAX_SHOWN)
         if isinstance(argument, ast.Subscript) and _gives_root_pairs(argument.value, namespace):
-            return _as_written(ast.unparse(argument)), None
+            return cell_calls.as_written(argument), None
     return None
-
-
-def _as_written(code: str) -> str:
-    """Preparsed code with its number literals as the cell wrote them: `r[Integer(1)]` is
-    `r[1]`."""
-    return _PREPARSED_LITERAL.sub(r"\1", code)
 
 
 def _gives_root_pairs(node: ast.expr, namespace: dict[str, Any]) -> bool:

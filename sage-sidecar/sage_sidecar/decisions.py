@@ -1,0 +1,208 @@
+"""Says so when Python decided once, for a symbolic variable, what was meant for each value.
+
+A function written for numbers, `def f(x): if x > 0: return x^2 ...`, called as `f(x)` with
+the symbolic x, runs once: its `if` asks Sage whether `x > 0`, which Sage answers for the
+symbol (False: it does not hold for every x), and f takes one branch for all x. So
+`plot(f(x), (x, -1, 1))` draws -x, and `numerical_integral(f(x), -1, 1)` is 0.0. Python's
+`max(x, 0)` is x the same way. Nothing fails. One line on stderr says what happened and what
+to write instead. Counterpart: `notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import re
+import textwrap
+import types
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from sage_sidecar import cell_calls
+from sage_sidecar.shown import shown
+
+# Cheap enough to run on every cell: a call whose first argument starts with a name not
+# called there, `f(x)` or `f(x - 1)`, or of max or min. Only a cell it finds is parsed.
+CANDIDATE = re.compile(r"(?<![\w.])(?:[^\W\d]\w*\(\s*[^\W\d]\w*(?!\w|\s*\()|max\(|min\()")
+_EXTREMES = {"max": "maximum", "min": "minimum"}
+# Scopes of their own: a name there is not the session's.
+_SCOPES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+)  # fmt: skip
+_DECIDING = (ast.If, ast.IfExp, ast.While)
+# Orderings: a function defined piece by piece. Not `x == 0`, which guards a special case
+# that the symbol, rightly, is not.
+_ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_MAX_SHOWN = 60
+_FUNCTION = (
+    "Note: {call} ran {name} once, with the symbolic {variable}{as_parameter}, and {name} "
+    "decides on {decision}: Sage answered that for the symbol, not for each value of "
+    "{variable}, so {name} took one way for all of them. Where a function is wanted, give "
+    "{name} itself, as plot({name}, ({variable}, a, b)) or numerical_integral({name}, a, b), "
+    "so that it is called with numbers; for a symbolic answer, write it with piecewise() or "
+    "max_symbolic()."
+)
+_EXTREME = (
+    "Note: {call} is Python's {function}: it compared its arguments once, for the symbolic "
+    "{variable}, and gave one of them back. As a function of {variable}, the {extreme} is "
+    "{function}_symbolic({arguments})."
+)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note for the first call in the cell `tree`, outside its own functions, of Python's
+    max or min, or of a function the session defined that decides on an argument, given a
+    symbolic expression."""
+    for call in _calls(tree):
+        function = call.func
+        if not isinstance(function, ast.Name):
+            continue
+        held = namespace.get(function.id, getattr(builtins, function.id, None))
+        if function.id in _EXTREMES and held is getattr(builtins, function.id):
+            arguments = call.args
+            if len(arguments) == 1 and isinstance(arguments[0], ast.List | ast.Tuple):
+                arguments = arguments[0].elts
+            variable = next(filter(None, (_symbolic(a, namespace) for a in arguments)), None)
+            if variable is not None:
+                return _EXTREME.format(
+                    call=shown(cell_calls.as_written(call), _MAX_SHOWN),
+                    function=function.id,
+                    variable=variable,
+                    extreme=_EXTREMES[function.id],
+                    arguments=", ".join(cell_calls.as_written(a) for a in arguments),
+                )
+        elif isinstance(held, types.FunctionType) and held.__module__ == "__main__":
+            text = _decided_once(call, function.id, held, namespace)
+            if text is not None:
+                return text
+    return None
+
+
+def _decided_once(
+    call: ast.Call, name: str, function: types.FunctionType, namespace: dict[str, Any]
+) -> str | None:
+    """The note for `call` of the session's `function`, by `name`, if it gave a parameter a
+    symbolic expression that the function decides on."""
+    code = function.__code__
+    parameters = code.co_varnames[: code.co_argcount]
+    given = {
+        parameter: variable
+        for parameter, argument in [
+            *zip(parameters, call.args, strict=False),
+            *((k.arg, k.value) for k in call.keywords if k.arg is not None),
+        ]
+        if (variable := _symbolic(argument, namespace)) is not None
+    }
+    if not given:
+        return None
+    decision = _decision(function, parameters, set(given))
+    if decision is None:
+        return None
+    text, parameter = decision
+    return _FUNCTION.format(
+        call=shown(cell_calls.as_written(call), _MAX_SHOWN),
+        name=name,
+        variable=given[parameter],
+        as_parameter=f" as its {parameter}" if parameter != given[parameter] else "",
+        decision=shown(text, _MAX_SHOWN),
+    )
+
+
+def _calls(tree: ast.Module) -> Iterator[ast.Call]:
+    """The calls in the cell `tree`, in the order they are written, but for those in the
+    functions, lambdas, classes and comprehensions it defines."""
+    pending: deque[ast.AST] = deque(tree.body)
+    while pending:
+        node = pending.popleft()
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _symbolic(node: ast.expr, namespace: dict[str, Any]) -> str | None:
+    """The name of the symbolic expression that `node` is made of (`x`, `2*x - 1`), if it
+    is one: a name holding an expression with variables, in sums and products."""
+    from sage.symbolic.expression import Expression
+
+    if isinstance(node, ast.Name):
+        held = namespace.get(node.id)
+        return node.id if isinstance(held, Expression) and held.variables() else None
+    if isinstance(node, ast.BinOp):
+        return _symbolic(node.left, namespace) or _symbolic(node.right, namespace)
+    if isinstance(node, ast.UnaryOp):
+        return _symbolic(node.operand, namespace)
+    return None
+
+
+def _decision(
+    function: types.FunctionType, parameters: tuple[str, ...], symbolic: set[str]
+) -> tuple[str, str] | None:
+    """The first ordering the function's `if`, `while` or conditional expression makes of
+    one of the `symbolic` parameters, or max or min of one, as its source writes it, and
+    that parameter."""
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):  # no source at hand, or not one piece of code
+        return None
+    definition = _definition(tree, function.__name__, parameters)
+    if definition is None:
+        return None
+    pending: deque[ast.AST] = deque(ast.iter_child_nodes(definition))
+    while pending:
+        node = pending.popleft()
+        if isinstance(node, _SCOPES):
+            continue
+        found: ast.AST | None = None
+        if isinstance(node, _DECIDING):
+            found = next(
+                (
+                    part
+                    for part in ast.walk(node.test)
+                    if isinstance(part, ast.Compare)
+                    and any(isinstance(op, _ORDERINGS) for op in part.ops)
+                    and _mentions(part, symbolic)
+                ),
+                None,
+            )
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _EXTREMES
+            and function.__globals__.get(node.func.id, getattr(builtins, node.func.id))
+            is getattr(builtins, node.func.id)
+            and _mentions(node, symbolic)
+        ):
+            found = node
+        if found is not None:
+            text = ast.get_source_segment(source, found) or ast.unparse(found)
+            return text, next(
+                p.id for p in ast.walk(found) if isinstance(p, ast.Name) and p.id in symbolic
+            )
+        pending.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _definition(
+    tree: ast.Module, name: str, parameters: tuple[str, ...]
+) -> ast.FunctionDef | ast.Lambda | None:
+    """The function called `name`, or the lambda, with these `parameters` in `tree`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+        if (
+            isinstance(node, ast.Lambda)
+            and name == "<lambda>"
+            and tuple(a.arg for a in node.args.args) == parameters
+        ):
+            return node
+    return None
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(node))
