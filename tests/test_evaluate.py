@@ -790,6 +790,46 @@ def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_ge
     assert value(stub, session, "integrate(max_symbolic(x, 0), x, -1, 1)") == "1/2"
 
 
+def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_its_rank(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Over RDF, rank() of a singular matrix counts the pivots rounding left nonzero; over RR,
+    its inverse is a matrix of entries near 1e15."""
+    code = "M = matrix(RDF, 3, 3, range(9)); R = matrix(RR, 3, 3, range(9))"
+    evaluate(stub, code, session)
+    # The smallest singular value is rounding's: its digits vary with the BLAS.
+    ratio = r"\d\.\de-1[5-9]"
+    for code, answer, note in (
+        ("M.rank()", "3",
+         r"Note: M is a matrix over Real Double Field, in floating point, so rank\(\) counts "
+         rf"the pivots that rounding left nonzero: its smallest singular value is {ratio} "
+         "times its largest, and to working precision its rank is 2, not 3. Exactly, over "
+         r"QQ: M\.change_ring\(QQ\)\.rank\(\)\.\n"),
+        ("M.is_singular()", "False", r"Note: M is a matrix over Real Double Field, in floating "
+         r"point, so is_singular\(\) found no pivot that rounding left at zero: .*\n"),
+        ("R^-1", None, "Note: R is a matrix over Real Field with 53 bits of precision, in "
+         "floating point, so its inverse is rounding noise: .*\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        if answer is not None:
+            assert one(events, "result").result.text_plain == answer, code
+        assert re.fullmatch(note, stderr_of(events)), code
+    # A matrix that is not singular, one whose rank Sage got right, an exact one: no note.
+    for code in (
+        "A = matrix(RDF, [[1, 2], [3, 4]]); A.rank(), ~A",
+        "matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]).rank()",
+        "C = matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]); C.rank()",
+        "Q = matrix(QQ, 3, 3, range(9)); Q.rank()",
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == "", code
+    # As the note says.
+    assert value(stub, session, "M.change_ring(QQ).rank(), R.change_ring(QQ).is_singular()") == (
+        "(2, True)"
+    )
+
+
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

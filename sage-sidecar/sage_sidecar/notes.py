@@ -4,11 +4,12 @@ Nothing fails in these cells, and the value reads as an answer: a precision Sage
 bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
 integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
 (`pairs`), a number where diff, taylor or limit wanted a variable (`bound_variables`), an
-`if` on a symbolic variable decided once for all its values (`decisions`). Each check has a
-pattern cheap enough for every cell; a cell one of them finds is parsed once for all. And,
-once in a session, that Sage's simplify does little (`simplification`) and what a number
-shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and values,
-which may raise anything: one that fails says nothing, and the cell's outcome stands.
+`if` on a symbolic variable decided once for all its values (`decisions`), the rank or
+inverse of a floating-point matrix singular to working precision (`numerical_rank`). Each
+check has a pattern cheap enough for every cell; a cell one of them finds is parsed once for
+all. And, once in a session, that Sage's simplify does little (`simplification`) and what a
+number shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and
+values, which may raise anything: one that fails says nothing, and the cell's outcome stands.
 Counterpart: `executor`, which runs the cell and shows its value.
 """
 
@@ -24,6 +25,7 @@ from sage_sidecar import (
     algebraic,
     bound_variables,
     decisions,
+    numerical_rank,
     pairs,
     precision,
     simplification,
@@ -40,6 +42,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (pairs.CANDIDATE, pairs.note),
     (bound_variables.CANDIDATE, bound_variables.note),
     (decisions.CANDIDATE, decisions.note),
+    (numerical_rank.CANDIDATE, numerical_rank.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
