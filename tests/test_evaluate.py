@@ -1415,6 +1415,18 @@ def test_sages_alarm_raises_alarm_interrupt_as_in_the_console(
     assert value(stub, session, "caught") == "True"
 
 
+def test_a_computation_interrupted_inside_pari_says_nothing_of_pari_s_stack(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """cypari2 takes back the stack an interrupted PARI call left, and warned of a "leak" on
+    the session's stderr, which was not the cell's doing."""
+    for _ in range(2):
+        events = evaluate(stub, "factor(2^1024 + 1)", session, timeout=1)
+        assert finished_of(events).status == pb.EVALUATION_STATUS_TIMED_OUT
+        assert stderr_of(events) == ""
+    assert value(stub, session, "factor(2^64 + 1)") == "274177 * 67280421310721"
+
+
 def test_cancelled_call_interrupts_sage(stub: sage_pb2_grpc.SageServiceStub, session: str) -> None:
     evaluate(stub, "ticks = 0", session)
     call = stub.Evaluate(

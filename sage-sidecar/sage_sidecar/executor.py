@@ -87,6 +87,7 @@ _MAX_ERROR_TEXT = 64 * 1024
 _MAX_LISTING_BYTES = 1 << 20
 # An exception type's name is cut beyond this (`type("E" * 10**6, (Exception,), {})`).
 _MAX_ERROR_NAME = 256
+_PARI_STACK_TAKEN_BACK = r"cypari2 leaked \d+ bytes on the PARI stack"
 
 
 class _Discarded(io.TextIOBase):
@@ -241,6 +242,10 @@ class Executor:
         from cysignals.signals import init_cysignals
 
         init_cysignals()
+        # An interrupt inside PARI leaves its stack where the computation stopped; cypari2
+        # takes it back at the next object freed, and warns of a "leak" the cell's code
+        # neither made nor can act on.
+        warnings.filterwarnings("ignore", _PARI_STACK_TAKEN_BACK, RuntimeWarning)
         self._cysignals_check = signal.getsignal(signal.SIGINT)
         with _c_handler_kept(signal.SIGINT):
             signal.signal(signal.SIGINT, self._on_interrupt)
