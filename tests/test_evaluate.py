@@ -639,6 +639,7 @@ def test_a_variable_named_as_one_of_sages_functions_gets_a_hint_to_declare_it(
 ) -> None:
     for code, name in (
         ("integrate(x^n, x)", "n"),
+        ("var('k'); sum(k^2, k, 1, n)", "n"),  # Sage's message names numerical_approx
         ("2*n + 1", "n"),
         ("sin(n)", "n"),
         ("beta*x", "beta"),

@@ -270,12 +270,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _bound_hint(exc, None)
     if _PREPARSED_NUMBER.search(message):
         return _RAW_NUMBERS
-    if _FUNCTION_OPERAND.search(message):
-        function = _sage_function_used_as_a_variable(exc)
-        if function == ("E", "E"):
-            return _NOT_EULERS_NUMBER
-        if function is not None:
-            return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
+        return hint
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _WANTS_A_VARIABLE.search(message):
@@ -288,6 +284,9 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _NOT_A_NUMBER.match(message):
         return _equations_hint(exc) or _free_variables_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
+        # `sum(k^2, k, 1, n)`: the function is Sage's, whose name was meant as a variable.
+        if hint := _function_as_a_variable_hint(exc):
+            return hint
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
     if message.startswith(sympy_names.SUBS_ERROR):
@@ -410,6 +409,17 @@ def _maybe_a_variable(name: str) -> bool:
         return False
     stem = name.rstrip("0123456789_") or name
     return len(name) <= 3 or len(stem) == 1 or stem.lower() in _GREEK
+
+
+def _function_as_a_variable_hint(exc: BaseException) -> str | None:
+    """For one of Sage's functions on the cell's failing line used as a variable: `n`
+    (numerical_approx) as a bound, `E` meant as Euler's number."""
+    function = _sage_function_used_as_a_variable(exc)
+    if function == ("E", "E"):
+        return _NOT_EULERS_NUMBER
+    if function is not None:
+        return _NOT_A_VARIABLE.format(name=function[0], function=function[1])
+    return None
 
 
 def _sage_function_used_as_a_variable(exc: BaseException) -> tuple[str, str] | None:
