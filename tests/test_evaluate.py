@@ -831,6 +831,62 @@ def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_it
     )
 
 
+def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A polynomial's roots() finds those in its own ring: [] for z^2 - 2 over QQ."""
+    events = evaluate(stub, "R.<z> = QQ[]; f = z^2 - 2; f.roots()", session)
+    assert one(events, "result").result.text_plain == "[]"
+    assert stderr_of(events) == (
+        "Note: roots() gave the roots in f's own ring, the Rational Field, only: 0 of its 2, "
+        "counted with multiplicity. f.roots(QQbar) gives all of them exactly, f.roots(RR) the "
+        "real ones and f.roots(CC) all of them, numerically.\n"
+    )
+    events = evaluate(stub, "(z^4 - 1).roots(multiplicities=False)", session)
+    assert one(events, "result").result.text_plain == "[1, -1]"
+    assert stderr_of(events).startswith(
+        "Note: roots() gave the roots in the polynomial's own ring, the Rational Field, only: "
+        "2 of its 4, counted with multiplicity. .roots(QQbar) gives all"
+    )
+    # All the roots in the ring, a ring asked for, a finite field's, a symbolic expression's.
+    for code in (
+        "((z - 1)^2*(z + 3)).roots()",
+        "f.roots(RR)",
+        "T.<u> = GF(7)[]; (u^2 - 3).roots()",
+        "(x^2 - 2).roots()",
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == "", code
+    # As the note says.
+    assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"
+
+
+def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`R.<z> = QQ[]` makes polynomials, which solve, integrate with bounds and plot refuse,
+    each in words of its own."""
+    evaluate(stub, "R.<z> = QQ[]; f = z^2 - 2", session)
+    for code, ename in (
+        ("solve(f == 0, z)", "TypeError"),  # "z is not a valid variable"
+        ("solve(f, z)", "TypeError"),
+        ("integrate(f, z, 0, 1)", "TypeError"),  # the polynomial's own integral()
+        ("plot(f, (z, 0, 1))", "AttributeError"),  # "must give both plot endpoints"
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert error.traceback.endswith(
+            "f is a polynomial, of Univariate Polynomial Ring in z over Rational Field, not a "
+            "symbolic expression, which this wants. A polynomial has its own ways: "
+            "f.roots(QQbar) for its roots, f.integral() for an antiderivative. Or take it as a "
+            "symbolic expression: SR(f), in SR(z).\n"
+        ), code
+    # As the hint says.
+    assert value(stub, session, "solve(SR(f) == 0, SR(z))") == "[z == -sqrt(2), z == sqrt(2)]"
+    assert value(stub, session, "integrate(SR(f), SR(z), 0, 1)") == "-5/3"
+
+
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -145,6 +145,17 @@ _BOUND_TO_A_VALUE = (
     "name."
 )
 _MAX_SHOWN_VALUE = 60
+# A polynomial of a ring `R.<z> = QQ[]` where a symbolic expression is wanted: solve's
+# "z is not a valid variable", a polynomial's own integral() given bounds, plot's range.
+_POLYNOMIAL_REFUSED = re.compile(
+    r" is not a valid variable|^must be a symbolic expression"
+    r"|^integral\(\) takes at most 1 positional argument|^must give both plot endpoints"
+)
+_POLYNOMIAL = (
+    "{name} is a polynomial, of {ring}, not a symbolic expression, which this wants. A "
+    "polynomial has its own ways: {name}.roots(QQbar) for its roots, {name}.integral() for an "
+    "antiderivative. Or take it as a symbolic expression: SR({name}), in {variables}."
+)
 # A symbolic expression used as a number: an equation from `solve` (`float(s[0])` after
 # `s = solve(x^2 == 4, x)`), or one whose variables have no value.
 _NOT_A_NUMBER = re.compile(
@@ -274,6 +285,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return hint
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
+    if _POLYNOMIAL_REFUSED.search(message) and (polynomial := _polynomial_hint(exc)):
+        return polynomial
     if _WANTS_A_VARIABLE.search(message):
         refused = _REFUSED_VALUE.match(message)
         if refused and (ring := _ring_named(exc, refused[1])):
@@ -354,8 +367,10 @@ def _import_for(name: str) -> str | None:
 def _attribute_hint(exc: AttributeError) -> str | None:
     """For a method a Sage object does not have: SymPy's name for what Sage names otherwise,
     or the object's attribute nearest it. Sage raises these itself, without the exception's
-    `name` and `obj`: its message says them."""
+    `name` and `obj`: its message says them. Or for a polynomial given plot's range."""
     text = str(exc)
+    if _POLYNOMIAL_REFUSED.match(text):
+        return _polynomial_hint(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
     if match is not None and match[1] == "tuple":
         return pairs.hint(_uncalled_names(exc))
@@ -468,6 +483,28 @@ def _bound_hint(
         return None
     name, text = bound[-1]
     return _BOUND_TO_A_VALUE.format(name=name, value=shown(text, _MAX_SHOWN_VALUE))
+
+
+def _polynomial_hint(exc: BaseException) -> str | None:
+    """For a polynomial on the cell's failing line, where Sage wanted a symbolic expression:
+    the first one that is not its ring's generator, else the generator."""
+    from sage.rings.polynomial.multi_polynomial import MPolynomial
+    from sage.rings.polynomial.polynomial_element import Polynomial
+
+    polynomials = [
+        (name, value)
+        for name, value in _uncalled_names(exc)
+        if isinstance(value, Polynomial | MPolynomial)
+    ]
+    if not polynomials:
+        return None
+    name, value = next(((n, v) for n, v in polynomials if not v.is_gen()), polynomials[0])
+    ring = value.parent()
+    return _POLYNOMIAL.format(
+        name=name,
+        ring=shown(ring, _MAX_SHOWN_VALUE),
+        variables=", ".join(f"SR({gen})" for gen in ring.gens()),
+    )
 
 
 def _equations_hint(exc: BaseException) -> str | None:

@@ -5,11 +5,12 @@ bits (`precision`), an equation solve gave back or one period's solutions (`solu
 integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
 (`pairs`), a number where diff, taylor or limit wanted a variable (`bound_variables`), an
 `if` on a symbolic variable decided once for all its values (`decisions`), the rank or
-inverse of a floating-point matrix singular to working precision (`numerical_rank`). Each
-check has a pattern cheap enough for every cell; a cell one of them finds is parsed once for
-all. And, once in a session, that Sage's simplify does little (`simplification`) and what a
-number shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and
-values, which may raise anything: one that fails says nothing, and the cell's outcome stands.
+inverse of a floating-point matrix singular to working precision (`numerical_rank`), a
+polynomial's roots() that left out those outside its ring (`rational_roots`). Each check has a
+pattern cheap enough for every cell; a cell one of them finds is parsed once for all. And,
+once in a session, that Sage's simplify does little (`simplification`) and what a number
+shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and values,
+which may raise anything: one that fails says nothing, and the cell's outcome stands.
 Counterpart: `executor`, which runs the cell and shows its value.
 """
 
@@ -28,6 +29,7 @@ from sage_sidecar import (
     numerical_rank,
     pairs,
     precision,
+    rational_roots,
     simplification,
     solutions,
     unevaluated,
@@ -43,6 +45,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (bound_variables.CANDIDATE, bound_variables.note),
     (decisions.CANDIDATE, decisions.note),
     (numerical_rank.CANDIDATE, numerical_rank.note),
+    (rational_roots.CANDIDATE, rational_roots.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
