@@ -1297,6 +1297,22 @@ def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     assert kinds(evaluate(stub, "import time\ntime.sleep(0.01r)")) == ["started", "finished"]
 
 
+def test_range_with_a_fractional_step_gets_a_hint_to_use_srange(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """The raw-literal hint would lead to the same error with a float."""
+    for code in ("list(range(0, 1, 0.1))", "range(0, 1, 0.1r)", "[k for k in range(0, 2, 1/2)]"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(
+            "an integer\nrange() steps by integers only. For a "
+            "fractional step, Sage's srange(start, stop, step) gives the numbers, as "
+            "srange(0, 1, 0.1).\n"
+        ), code
+    # As the hint says.
+    assert value(stub, "", "srange(0, 1, 1/4)") == "[0, 1/4, 1/2, 3/4]"
+
+
 def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "n = input('How many? ')")
     assert stdout_of(events) == "How many? "

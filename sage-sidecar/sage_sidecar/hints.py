@@ -82,6 +82,16 @@ _RAW_NUMBERS = (
     "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
     "int(8), where plain Python numbers are wanted."
 )
+# `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
+_NOT_AN_INTEGER = re.compile(
+    r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
+    r"|unable to convert rational \S+ to an integer"
+)
+_RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
+_FRACTIONAL_RANGE = (
+    "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
+    "gives the numbers, as srange(0, 1, 0.1)."
+)
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
 )
@@ -279,6 +289,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if any(isinstance(value, numbers.Number) for _, value in _names(exc, _CALLED_NAME)):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
+    if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(_code_of_failing_line(exc)):
+        return _FRACTIONAL_RANGE
     if _PREPARSED_NUMBER.search(message):
         return _RAW_NUMBERS
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
