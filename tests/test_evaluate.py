@@ -887,6 +887,34 @@ def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
     assert value(stub, session, "integrate(SR(f), SR(z), 0, 1)") == "-5/3"
 
 
+def test_a_plot_whose_vertical_range_its_poles_set_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """plot(tan(x), (x, -4, 4)) spans thousands, which the points next to the poles reach:
+    the picture is a flat line with spikes. (Plots sample at random: no figure is fixed.)"""
+    number = r"-?[\d.]+(?:e\+\d+)?"
+    for code in ("plot(tan(x), (x, -4, 4))", "g = plot(1/(x - 1), (x, 0, 2)) + plot(x); g"):
+        events = evaluate(stub, code, session)
+        assert one(events, "display").display.mime_type == "image/png", code
+        assert re.fullmatch(
+            rf"Note: the plot's vertical range, {number} to {number}, is set by the few points "
+            "next to the function's poles, where it blows up: the rest of the curve lies flat "
+            rf"along the axis\. plot\(\.\.\., ymin=-(?P<bound>[\d.]+), ymax=(?P=bound)\) shows "
+            r"its shape, and detect_poles=True leaves out the vertical lines at the poles\.\n",
+            stderr_of(events),
+        ), code
+    # A range of its own, a narrow peak, a jump, a curve with no pole in sight: no note.
+    for code in (
+        "plot(tan(x), (x, -4, 4), ymin=-10, ymax=10)",
+        "plot(exp(-100*x^2), (x, -10, 10))",
+        "plot(sign(x), (x, -1, 1))",
+        "plot(1/x, (x, 1, 10))",
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "display").display.mime_type == "image/png", code
+        assert stderr_of(events) == "", code
+
+
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

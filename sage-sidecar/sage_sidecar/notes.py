@@ -6,11 +6,12 @@ integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a c
 (`pairs`), a number where diff, taylor or limit wanted a variable (`bound_variables`), an
 `if` on a symbolic variable decided once for all its values (`decisions`), the rank or
 inverse of a floating-point matrix singular to working precision (`numerical_rank`), a
-polynomial's roots() that left out those outside its ring (`rational_roots`). Each check has a
-pattern cheap enough for every cell; a cell one of them finds is parsed once for all. And,
-once in a session, that Sage's simplify does little (`simplification`) and what a number
-shown with a trailing `?` is (`algebraic`). A check looks at the cell's own code and values,
-which may raise anything: one that fails says nothing, and the cell's outcome stands.
+polynomial's roots() that left out those outside its ring (`rational_roots`), a plot whose
+range its poles set (`poles`). Each check has a pattern cheap enough for every cell; a cell
+one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
+little (`simplification`) and what a number shown with a trailing `?` is (`algebraic`). A
+check looks at the cell's own code and values, which may raise anything: one that fails says
+nothing, and the cell's outcome stands.
 Counterpart: `executor`, which runs the cell and shows its value.
 """
 
@@ -28,6 +29,7 @@ from sage_sidecar import (
     decisions,
     numerical_rank,
     pairs,
+    poles,
     precision,
     rational_roots,
     simplification,
@@ -46,6 +48,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (decisions.CANDIDATE, decisions.note),
     (numerical_rank.CANDIDATE, numerical_rank.note),
     (rational_roots.CANDIDATE, rational_roots.note),
+    (poles.CANDIDATE, poles.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
