@@ -1027,6 +1027,34 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
     assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
 
 
+def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Maxima names a family of solutions' parameters z2904 (an integer) and r1 (a number)."""
+    events = evaluate(stub, "var('y'); solve([x + y == 1], x, y)", session)
+    assert one(events, "result").result.text_plain == "[[x == -r1 + 1, y == r1]]"
+    assert stderr_of(events) == (
+        "Note: in solve's answers, r1 stands for any number: a solution with one is a family "
+        "of solutions. One of them: substitute a value, as .subs(r1=0).\n"
+    )
+    events = evaluate(stub, "s = solve(sin(x) == 0, x, to_poly_solve='force'); s", session)
+    z = re.fullmatch(r"\[x == pi\*(z\d+)\]", one(events, "result").result.text_plain)
+    assert z is not None
+    assert stderr_of(events) == (
+        f"Note: in solve's answers, {z[1]} stands for any integer: a solution with one is a "
+        f"family of solutions. One of them: substitute a value, as .subs({z[1]}=0).\n"
+    )
+    # Each once; and a name the session bound is its own.
+    for code in (
+        "solve([x + y == 2], x, y)",
+        "solve(cos(x) == 1, x, to_poly_solve='force')",
+        "var('r7'); solve(x == r7, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    # As the note says.
+    assert value(stub, session, f"s[0].rhs().subs({z[1]}=3)") == "3*pi"
+
+
 def test_an_integral_given_back_unevaluated_gets_a_note_with_its_numerical_value(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

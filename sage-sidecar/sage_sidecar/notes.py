@@ -2,17 +2,18 @@
 
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as
 bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
-integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number
-(`pairs`), a number where diff, taylor or limit wanted a variable (`bound_variables`), an
-`if` on a symbolic variable decided once for all its values (`decisions`), the rank or
-inverse of a floating-point matrix singular to working precision (`numerical_rank`), a
-polynomial's roots() that left out those outside its ring (`rational_roots`), a plot whose
-range its poles set (`poles`). Each check has a pattern cheap enough for every cell; a cell
-one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
-little (`simplification`) and what a number shown with a trailing `?` is (`algebraic`). A
-check looks at the cell's own code and values, which may raise anything: one that fails says
-nothing, and the cell's outcome stands.
-Counterpart: `executor`, which runs the cell and shows its value.
+integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex
+number (`pairs`), a number where diff, taylor or limit wanted a variable
+(`bound_variables`), an `if` on a symbolic variable decided once for all its values
+(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
+(`numerical_rank`), a polynomial's roots() that left out those outside its ring
+(`rational_roots`), a plot whose range its poles set (`poles`). Each check has a pattern
+cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
+session, that Sage's simplify does little (`simplification`), what a number shown with a
+trailing `?` is (`algebraic`) and what z1 and r1 in solve's answers stand for (`solutions`).
+A check looks at the cell's own code and values, which may raise anything: one that fails
+says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell
+and shows its value.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _DisplayNote = Callable[[Any, str], str | None]
 _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (precision.CANDIDATE, precision.note),
     (solutions.CANDIDATE, solutions.note),
+    (solutions.CANDIDATE, solutions.parameters_note),
     (unevaluated.CANDIDATE, unevaluated.note),
     (pairs.CANDIDATE, pairs.note),
     (bound_variables.CANDIDATE, bound_variables.note),

@@ -4,8 +4,9 @@ Where Maxima finds no explicit solution, Sage's `solve` gives the equation back 
 `[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
 `solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. Nothing fails either way. One line on
-stderr says what the value is and how to get the solutions. Counterpart: `notes`, which runs
-this check after a cell.
+stderr says what the value is and how to get the solutions. And, once in a session, what the
+parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
+Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ CANDIDATE = re.compile(r"(?<![\w.])solve\(")
 _PERIODIC = re.compile(r"(?<![\w.])(?:sin|cos|tan|sec|csc|cot)\(")
 # The integer parameter Maxima's to_poly_solve names each family of solutions with: z2951.
 _FAMILY = re.compile(r"z\d+")
+# What the parameters Maxima names solutions with stand for, by their letter: z2951, and
+# an underdetermined system's r1.
+_PARAMETERS = {"z": "any integer", "r": "any number"}
+_told: set[str] = set()  # the kinds of parameters the session was told of
 _MAX_SOLUTIONS = 64
 _MAX_SHOWN = 80
 # Equations past this are read no further: the note is not worth a long scan.
@@ -42,8 +47,36 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if (found := _unsolved_note(result)) is not None:
             return found
         if (found := _periodic_note(call, result, namespace)) is not None:
+            _told.add(_PARAMETERS["z"])  # the note says what z stands for
             return found
     return None
+
+
+def parameters_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """What the parameters Maxima names in the cell's solve results stand for, each kind once
+    in a session: z2951 any integer, r1 any number. Not for a name the session bound."""
+    from sage.symbolic.relation import solve
+
+    if namespace.get("solve") is not solve:
+        return None
+    found: dict[str, str] = {}  # the kind of parameter, and the first named so
+    for _, result in _solve_results(tree, value, namespace):
+        for _, rhs in _equations(result):
+            for variable in rhs.variables():
+                name = str(variable)
+                kind = _PARAMETERS.get(name[0])
+                if kind and kind not in _told and name not in namespace and name[1:].isdigit():
+                    found.setdefault(kind, name)
+    if not found:
+        return None
+    _told.update(found)
+    said = " and ".join(f"{name} for {kind}" for kind, name in found.items())
+    first = next(iter(found.values()))
+    return (
+        f"Note: in solve's answers, {said.replace(' for ', ' stands for ', 1)}: a solution "
+        f"with one is a family of solutions. One of them: substitute a value, as "
+        f".subs({first}=0)."
+    )
 
 
 def _solve_results(
