@@ -862,6 +862,25 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
     assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"
 
 
+def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "def f(t): return t^2\ng = lambda t: t^3", session)
+    for code, name, method in (("f.diff(x)", "f", "diff"), ("g.integrate(x)", "g", "integrate")):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "AttributeError", code
+        assert error.traceback.endswith(
+            f"{name} is a Python function, not an expression, and has no .{method}(): call it "
+            f"on the variable first, as {name}(x).{method}(...), or define it as a symbolic "
+            f"function, as in `{name}(x) = x^2`.\n"
+        ), code
+    # An attribute expressions do not have either is another mistake.
+    error = one(evaluate(stub, "f.__nmae__", session), "error").error
+    assert "call it on the variable" not in error.traceback
+    # As the hint says.
+    assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
+
+
 def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

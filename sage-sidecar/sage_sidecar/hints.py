@@ -198,6 +198,11 @@ _CALL_IT = (
     "{name} is a Python function, not an expression: pass {name}(x), called on the variable, "
     "or define it as a symbolic function, as in `{name}(x) = x^2`."
 )
+_METHOD_OF_A_FUNCTION = (
+    "{name} is a Python function, not an expression, and has no .{method}(): call it on the "
+    "variable first, as {name}(x).{method}(...), or define it as a symbolic function, as in "
+    "`{name}(x) = x^2`."
+)
 _CALL_THE_LAMBDA = (
     "A lambda is a Python function, not an expression: pass it called on the variable."
 )
@@ -379,7 +384,12 @@ def _import_for(name: str) -> str | None:
 def _attribute_hint(exc: AttributeError) -> str | None:
     """For a method a Sage object does not have: SymPy's name for what Sage names otherwise,
     or the object's attribute nearest it. Sage raises these itself, without the exception's
-    `name` and `obj`: its message says them. Or for a polynomial given plot's range."""
+    `name` and `obj`: its message says them. Or for a polynomial given plot's range, or an
+    expression's method asked of the session's Python function (`f.diff(x)`)."""
+    if _session_function(exc.obj) and isinstance(exc.name, str) and _expressions_have(exc.name):
+        for name, value in _uncalled_names(exc):
+            if value is exc.obj:
+                return _METHOD_OF_A_FUNCTION.format(name=name, method=exc.name)
     text = str(exc)
     if _POLYNOMIAL_REFUSED.match(text):
         return _polynomial_hint(exc)
@@ -587,6 +597,17 @@ def _code_of_failing_line(exc: BaseException) -> str:
 def _without_strings(line: str) -> str:
     """The line with its string literals emptied: `var('y a b')` names no variable."""
     return _STRING.sub("''", line)
+
+
+def _expressions_have(attribute: str) -> bool:
+    from sage.symbolic.ring import SR
+
+    return hasattr(SR.var("x"), attribute)
+
+
+def _session_function(value: Any) -> bool:
+    """Whether `value` is a Python function, or lambda, that the session defined."""
+    return isinstance(value, types.FunctionType) and value.__module__ == "__main__"
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:
