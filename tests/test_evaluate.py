@@ -776,16 +776,16 @@ def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_ge
     # Called with numbers, a function that guards a special case, one that does not decide,
     # and a lambda's own t: nothing was decided for a symbol.
     evaluate(stub, "def sinc(x):\n    if x == 0:\n        return 1\n    return sin(x)/x", session)
-    for code in (
+    _say_nothing(
+        stub,
+        session,
         "numerical_integral(f, -1, 1)[0]",
         "f(2), [f(t) for t in srange(-1, 1, 1/2)]",
         "sinc(x)",
         "var('t'); find_root(lambda t: f(t) - 1/4, 0, 1)",
         "max(3, 5)",
-    ):
-        events = evaluate(stub, code, session)
-        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
-        assert stderr_of(events) == "", code
+        "var('u'); assume(u > 0); f(u), max(u, 0)",  # decided under the assumption, as meant
+    )
     # As the notes say.
     assert value(stub, session, "numerical_integral(f, -1, 1)[0]") == "0.8333333333333333"
     assert value(stub, session, "integrate(max_symbolic(x, 0), x, -1, 1)") == "1/2"
@@ -816,15 +816,14 @@ def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_it
             assert one(events, "result").result.text_plain == answer, code
         assert re.fullmatch(note, stderr_of(events)), code
     # A matrix that is not singular, one whose rank Sage got right, an exact one: no note.
-    for code in (
+    _say_nothing(
+        stub,
+        session,
         "A = matrix(RDF, [[1, 2], [3, 4]]); A.rank(), ~A",
         "matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]).rank()",
         "C = matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]); C.rank()",
         "Q = matrix(QQ, 3, 3, range(9)); Q.rank()",
-    ):
-        events = evaluate(stub, code, session)
-        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
-        assert stderr_of(events) == "", code
+    )
     # As the note says.
     assert value(stub, session, "M.change_ring(QQ).rank(), R.change_ring(QQ).is_singular()") == (
         "(2, True)"
@@ -849,15 +848,14 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
         "2 of its 4, counted with multiplicity. .roots(QQbar) gives all"
     )
     # All the roots in the ring, a ring asked for, a finite field's, a symbolic expression's.
-    for code in (
+    _say_nothing(
+        stub,
+        session,
         "((z - 1)^2*(z + 3)).roots()",
         "f.roots(RR)",
         "T.<u> = GF(7)[]; (u^2 - 3).roots()",
         "(x^2 - 2).roots()",
-    ):
-        events = evaluate(stub, code, session)
-        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
-        assert stderr_of(events) == "", code
+    )
     # As the note says.
     assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"
 
@@ -1462,6 +1460,14 @@ def test_a_sympy_result_carries_the_latex_jupyter_typesets(
 ) -> None:
     result = one(evaluate(stub, "import sympy\nsympy.sqrt(8)"), "result").result
     assert (result.text_plain, result.text_latex) == ("2*sqrt(2)", "2 \\sqrt{2}")
+
+
+def _say_nothing(stub: sage_pb2_grpc.SageServiceStub, session: str, *cells: str) -> None:
+    """Each cell runs and gets no note."""
+    for code in cells:
+        events = evaluate(stub, code, session)
+        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == "", code
 
 
 def _run_in_background(

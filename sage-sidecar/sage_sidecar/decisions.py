@@ -126,12 +126,17 @@ def _calls(tree: ast.Module) -> Iterator[ast.Call]:
 
 def _symbolic(node: ast.expr, namespace: dict[str, Any]) -> str | None:
     """The name of the symbolic expression that `node` is made of (`x`, `2*x - 1`), if it
-    is one: a name holding an expression with variables, in sums and products."""
+    is one: a name holding an expression with variables, in sums and products. Not one
+    whose variables have assumptions (`assume(x > 0)`): Sage decides for those, as meant."""
+    from sage.symbolic.assumptions import assumptions
     from sage.symbolic.expression import Expression
 
     if isinstance(node, ast.Name):
         held = namespace.get(node.id)
-        return node.id if isinstance(held, Expression) and held.variables() else None
+        if not isinstance(held, Expression):
+            return None
+        variables = held.variables()
+        return node.id if variables and not assumptions(*variables) else None
     if isinstance(node, ast.BinOp):
         return _symbolic(node.left, namespace) or _symbolic(node.right, namespace)
     if isinstance(node, ast.UnaryOp):
