@@ -879,6 +879,63 @@ def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it
     assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
 
 
+def test_a_matrix_whose_ring_lacks_its_eigenvalues_or_is_no_field_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """matrix([[1, 2], [3, 4]]) is over ZZ; over QQ its eigenvalues are not rational."""
+    evaluate(stub, "A = matrix([[2, 1], [0, 2]]); M = matrix(QQ, [[1, 2], [3, 4]])", session)
+    for code, hint in (
+        ("A.diagonalization()", "A is over the Integer Ring, which is not a field: "
+         "A.change_ring(QQ) is the same matrix over the rationals, and A.change_ring(QQbar) "
+         "over the algebraic numbers, for eigenvalues that are not rational."),
+        ("M.jordan_form()", "M's eigenvalues are not all in its ring, the Rational Field: "
+         "M.jordan_form(QQbar) finds its Jordan form over the algebraic numbers."),
+        ("M.diagonalization()", "M's eigenvalues are not all in its ring, the Rational Field: "
+         "M.change_ring(QQbar).diagonalization() diagonalizes it over the algebraic numbers, "
+         "if it can be."),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # As the hints say.
+    assert value(stub, session, "A.change_ring(QQ).jordan_form()") == "[2 1]\n[0 2]"
+    assert value(stub, session, "M.change_ring(QQbar).is_diagonalizable()") == "True"
+
+
+def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Over ZZ, echelon_form() keeps the pivots integers: [1 0] [0 2], not the identity."""
+    events = evaluate(stub, "C = matrix([[1, 2], [3, 4]]); C.echelon_form()", session)
+    assert one(events, "result").result.text_plain == "[1 0]\n[0 2]"
+    assert stderr_of(events) == (
+        "Note: C is over the Integer Ring, where echelon_form() is the Hermite normal form: its "
+        "pivots need not be 1. The reduced row echelon form, over the rationals: C.rref().\n"
+    )
+    # Pivots of 1 over ZZ, and a matrix over QQ: the form an agent expects, no note.
+    _say_nothing(
+        stub,
+        session,
+        "matrix([[1, 2], [2, 4]]).echelon_form()",
+        "matrix(QQ, [[1, 2], [3, 4]]).echelon_form()",
+    )
+    # As the note says.
+    assert value(stub, session, "C.rref()") == "[1 0]\n[0 1]"
+
+
+def test_the_backslash_operator_gets_a_hint_to_use_solve_right(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """`A \\ b` was old Sage's and MATLAB's solve; Python reads a line continuation."""
+    error = one(evaluate(stub, "A = matrix(QQ, [[1, 2], [3, 4]])\nA \\ vector([1, 2])"), "error")
+    assert error.error.traceback.endswith(
+        "Sage has no backslash operator: A.solve_right(b) solves A*x = b, and A.solve_left(b) "
+        "x*A = b.\n"
+    )
+    # A backslash in a string is not one.
+    error = one(evaluate(stub, "s = 'a \\ b' \\ 2"), "error")
+    assert "backslash operator" not in error.error.traceback
+
+
 def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

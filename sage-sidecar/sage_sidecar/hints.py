@@ -31,7 +31,7 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics, pairs, sympy_names
+from sage_sidecar import magics, matrix_rings, pairs, sympy_names
 from sage_sidecar.shown import shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
@@ -91,6 +91,12 @@ _RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
 _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
     "gives the numbers, as srange(0, 1, 0.1)."
+)
+# `A \ b`, MATLAB's and old Sage's solve: the preparser no longer reads it.
+_CONTINUATION = "unexpected character after line continuation character"
+_BACKSLASH_OPERATOR = re.compile(r"[\w)\]]\s*\\\s*[\w(\[]")
+_NO_BACKSLASH = (
+    "Sage has no backslash operator: A.solve_right(b) solves A*x = b, and A.solve_left(b) x*A = b."
 )
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
@@ -266,6 +272,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, ValueError | RuntimeError) and (
+        refused := matrix_rings.REFUSED.fullmatch(str(exc))
+    ):
+        return matrix_rings.hint(refused, _uncalled_names(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
         if name := _NOT_AN_IDENTIFIER.fullmatch(message):
@@ -437,6 +447,8 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, magics.CANNOT_INSTALL)
     elif line.startswith("time "):
         _add_note(exc, _TIME_PREFIX)
+    elif exc.msg == _CONTINUATION and _BACKSLASH_OPERATOR.search(_without_strings(line)):
+        _add_note(exc, _NO_BACKSLASH)
 
 
 def _maybe_a_variable(name: str) -> bool:

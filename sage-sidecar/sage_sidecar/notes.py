@@ -6,7 +6,8 @@ integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a c
 number (`pairs`), a number where diff, taylor or limit wanted a variable
 (`bound_variables`), an `if` on a symbolic variable decided once for all its values
 (`decisions`), the rank or inverse of a floating-point matrix singular to working precision
-(`numerical_rank`), a polynomial's roots() that left out those outside its ring
+(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's
+(`matrix_rings`), a polynomial's roots() that left out those outside its ring
 (`rational_roots`), a plot whose range its poles set (`poles`). Each check has a pattern
 cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
 session, that Sage's simplify does little (`simplification`), what a number shown with a
@@ -28,6 +29,7 @@ from sage_sidecar import (
     algebraic,
     bound_variables,
     decisions,
+    matrix_rings,
     numerical_rank,
     pairs,
     poles,
@@ -49,6 +51,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (bound_variables.CANDIDATE, bound_variables.note),
     (decisions.CANDIDATE, decisions.note),
     (numerical_rank.CANDIDATE, numerical_rank.note),
+    (matrix_rings.CANDIDATE, matrix_rings.note),
     (rational_roots.CANDIDATE, rational_roots.note),
     (poles.CANDIDATE, poles.note),
     (simplification.CANDIDATE, simplification.note),

@@ -1,0 +1,81 @@
+"""What a matrix's ring does to the answers an agent asks of it.
+
+`matrix([[1, 2], [3, 4]])` is over the integers, and `matrix(QQ, ...)` over the rationals:
+`diagonalization()` then refuses a ring that is not a field, `jordan_form()` eigenvalues
+that are not rational, each in Sage's words, which do not say what to write instead; the
+hint does (`hint`, for `hints`). And over the integers `echelon_form()` is the Hermite normal
+form, `[1 0]` `[0 2]` for that matrix, where the reduced row echelon form an agent expects is
+the identity; nothing fails (`note`, for `notes`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(r"\.echelon_form\(\s*\)")
+# Sage's words for a ring that lacks an eigenvalue, or is not a field.
+REFUSED = re.compile(
+    r"Some eigenvalue does not exist in (?P<ring>.{1,100})\.|not diagonalizable over (?P<over>.+)"
+    r"|matrix entries must be from a field"
+)
+_JORDAN = (
+    "{name}'s eigenvalues are not all in its ring, the {ring}: {call}.jordan_form(QQbar) finds "
+    "its Jordan form over the algebraic numbers."
+)
+_DIAGONALIZATION = (
+    "{name}'s eigenvalues are not all in its ring, the {ring}: {call}.change_ring(QQbar)"
+    ".diagonalization() diagonalizes it over the algebraic numbers, if it can be."
+)
+_FIELD = (
+    "{name} is over the {ring}, which is not a field: {call}.change_ring(QQ) is the same "
+    "matrix over the rationals, and {call}.change_ring(QQbar) over the algebraic numbers, for "
+    "eigenvalues that are not rational."
+)
+_HERMITE = (
+    "Note: {name} is over the Integer Ring, where echelon_form() is the Hermite normal form: "
+    "its pivots need not be 1. The reduced row echelon form, over the rationals: {call}.rref()."
+)
+
+
+def hint(refused: re.Match[str], names: list[tuple[str, Any]]) -> str | None:
+    """For an error whose message `REFUSED` matched, on a line with these `names` (and their
+    values): the first matrix among them, by name, with what to write instead."""
+    from sage.structure.element import Matrix
+
+    matrices = [(name, value) for name, value in names if isinstance(value, Matrix)]
+    name, call = (matrices[0][0],) * 2 if matrices else ("The matrix", "")
+    if refused["ring"]:
+        return _JORDAN.format(name=name, ring=refused["ring"], call=call)
+    if refused["over"]:
+        return _DIAGONALIZATION.format(name=name, ring=refused["over"], call=call)
+    if matrices and matrices[0][1].base_ring().is_field():
+        return None
+    ring = matrices[0][1].base_ring() if matrices else "Integer Ring"
+    return _FIELD.format(name=name, ring=ring, call=call)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell shows the echelon form of a matrix over ZZ that is not the
+    reduced row echelon form."""
+    from sage.rings.integer_ring import ZZ
+    from sage.structure.element import Matrix
+
+    final = tree.body[-1] if tree.body else None
+    if not (
+        isinstance(final, ast.Expr)
+        and isinstance(final.value, ast.Call)
+        and isinstance(final.value.func, ast.Attribute)
+        and final.value.func.attr == "echelon_form"
+        and isinstance(value, Matrix)
+        and value.base_ring() is ZZ
+    ):
+        return None
+    if all(value[row, column] == 1 for row, column in enumerate(value.pivots())):
+        return None
+    receiver = final.value.func.value
+    if isinstance(receiver, ast.Name):
+        return _HERMITE.format(name=receiver.id, call=receiver.id)
+    return _HERMITE.format(name="The matrix", call="")
