@@ -1174,6 +1174,24 @@ def test_a_limit_of_ind_or_unsigned_infinity_gets_a_note_of_what_it_means(
     assert stderr_of(evaluate(stub, "limit(1/x^2, x=0)", session)) == ""
 
 
+def test_an_answer_with_the_conjugate_of_a_variable_gets_a_note_once_that_it_is_complex(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage's variables are complex: d/dx abs(x) is 1/2*(x + conjugate(x))/abs(x)."""
+    events = evaluate(stub, "diff(abs(x), x)", session)
+    assert one(events, "result").result.text_plain == "1/2*(x + conjugate(x))/abs(x)"
+    assert stderr_of(events) == (
+        "Note: Sage's symbolic variables are complex unless declared otherwise, hence "
+        "conjugate(x) in this answer. Declared real, as var('x', domain='real') or assume(x, "
+        "'real'), x gives the answer for a real variable.\n"
+    )
+    # Once in a session; a string is no answer of Sage's.
+    _say_nothing(stub, session, "real_part(exp(I*x))", "'conjugate(x)'")
+    # As the note says.
+    assert value(stub, session, "var('x', domain='real'); diff(abs(x), x)") == "x/abs(x)"
+    assert stderr_of(evaluate(stub, "'conjugate(y)'")) == ""
+
+
 def test_a_number_shown_with_a_question_mark_gets_a_note_once_that_it_is_exact(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

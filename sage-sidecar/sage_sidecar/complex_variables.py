@@ -1,0 +1,36 @@
+"""Says that Sage's symbolic variables are complex, the first time a session shows an
+answer that has `conjugate`, `real_part` or `imag_part` of one.
+
+`diff(abs(x), x)` is `1/2*(x + conjugate(x))/abs(x)` and `real_part(exp(I*x))` is
+`cos(real_part(x))*e^(-imag_part(x))`: right for a complex x, where an agent that meant a
+real one expects `x/abs(x)` and `cos(x)`, and may not know why. Declared real, the variable
+gives those. Counterpart: `notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PART = re.compile(r"(?:conjugate|real_part|imag_part)\(([^\W\d]\w*)\)")
+_NOTE = (
+    "Note: Sage's symbolic variables are complex unless declared otherwise, hence {part} in "
+    "this answer. Declared real, as var('{name}', domain='real') or assume({name}, 'real'), "
+    "{name} gives the answer for a real variable."
+)
+# A container's items looked at, at most: solve's equations, a vector's entries.
+_MAX_ITEMS = 64
+
+
+def note(value: Any, text: str) -> str | None:
+    """The note, if the cell's symbolic value, shown as `text`, has the conjugate, real or
+    imaginary part of a variable."""
+    from sage.symbolic.expression import Expression
+
+    part = _PART.search(text)
+    if part is None:
+        return None
+    items = value[:_MAX_ITEMS] if isinstance(value, list | tuple) else [value]
+    if not any(isinstance(item, Expression) for item in items):
+        return None
+    return _NOTE.format(part=part[0], name=part[1])
