@@ -8,9 +8,10 @@ forkserver checks who connected (SO_PEERCRED, which the kernel fills in) and dro
 but the server before reading a byte, so a worker can neither fork through it nor stall it.
 
 Installed by `preload`, in the forkserver, before the stdlib's `forkserver.main` makes its
-listening socket. The socket lives in the server's multiprocessing directory (`pymp-*`), which
-the server removes as it exits; when the server was killed instead, the forkserver removes it
-as it exits in turn.
+listening socket; `preload` also hands it warm-up to run once the first worker is forked.
+The socket lives in the server's multiprocessing directory (`pymp-*`), which the server
+removes as it exits; when the server was killed instead, the forkserver removes it as it
+exits in turn.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import shutil
 import socket
 import struct
 import sys
+from collections.abc import Callable
 from multiprocessing import forkserver
 from types import ModuleType
 from typing import Any
@@ -35,8 +37,12 @@ _PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 _SERVER_EXIT_WAIT_SECONDS = 1.0
 
 
-def serve_only(server_pid: int) -> None:
-    """Make `forkserver.main` refuse connections from any process but `server_pid`."""
+def serve_only(server_pid: int, after_first: Callable[[], None] | None = None) -> None:
+    """Make `forkserver.main` refuse connections from any process but `server_pid`; and run
+    `after_first`, once, after the first fork and before the next request is taken: warm-up
+    that need not hold up the first worker, which the server waits for to be ready."""
+    deferred = [after_first] if after_first is not None else []
+    served = False  # a request was taken, and the forkserver forked for it
 
     class ServerOnly(socket.socket):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,6 +51,9 @@ def serve_only(server_pid: int) -> None:
                 _removed_once_orphaned(self.getsockname(), server_pid)
 
         def accept(self) -> tuple[socket.socket, Any]:
+            nonlocal served
+            if served and deferred:
+                deferred.pop()()
             connection, address = super().accept()
             credentials = connection.getsockopt(
                 socket.SOL_SOCKET, socket.SO_PEERCRED, _PEER_CREDENTIALS.size
@@ -55,6 +64,7 @@ def serve_only(server_pid: int) -> None:
                 _log_refusal(pid, uid)
                 # The forkserver's loop skips a connection that fails this way.
                 raise ConnectionAbortedError(errno.ECONNABORTED, "not the server")
+            served = True
             return connection, address
 
     # `forkserver.main` makes its listener with `socket.socket(...)` through this name.

@@ -88,6 +88,9 @@ class WorkerPool:
         # One thread, so multiprocessing's bookkeeping is never touched from two at once.
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worker-starter")
         self._idle: collections.deque[WorkerProcess] = collections.deque()
+        # The first worker, forked before the forkserver's second warm-up (`preload`): kept
+        # idle until a worker with it is ready, as the sidecar is ready without waiting.
+        self._first: WorkerProcess | None = None
         self._refill: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -106,12 +109,15 @@ class WorkerPool:
             level = logging.WARNING if "NOT" in status or "VISIBLE" in status else logging.INFO
             log.log(level, "worker sandbox: %s: %s", protection, status)
         self._idle.append(first)
+        self._first = first
         self._schedule_refill()
 
     async def acquire(self) -> WorkerProcess:
         """A ready worker: an idle one if there is one, else a freshly forked one."""
         while self._idle:
             candidate = self._idle.popleft()
+            if candidate is self._first:
+                self._first = None  # a session's now: it imports what it needs itself
             if candidate.alive:
                 self._schedule_refill()
                 return candidate
@@ -159,10 +165,20 @@ class WorkerPool:
             try:
                 self._idle.append(await self._start(_START_TIMEOUT))
                 delay = 0.5
+                self._retire_first()
             except Exception:
                 log.exception("could not start a warm Sage worker; retrying in %.1f s", delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
+
+    def _retire_first(self) -> None:
+        """Replace the first worker, if still idle, now that workers with the forkserver's
+        whole warm-up come."""
+        first, self._first = self._first, None
+        if first is not None and first in self._idle:
+            self._idle.remove(first)
+            first.kill()
+            first.remove_scratch()
 
 
 def _check_forkserver_socket_room() -> None:

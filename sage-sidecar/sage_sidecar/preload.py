@@ -2,7 +2,8 @@
 
 Importing Sage costs about 1.5 s, the first `integrate` another second (Maxima starts) and
 the first plot about 2 s (matplotlib). Paying them here, before any fork, makes a new session
-cost a fork and keeps that warm state shared copy-on-write between workers.
+cost a fork and keeps that warm state shared copy-on-write between workers. SymPy, SciPy and
+GAP, which sessions often use, are paid for here too, once the first worker is forked.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import atexit
 import contextlib
 import ctypes
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -20,6 +22,7 @@ import warnings
 from sage_sidecar import forkserver_guard, programs, sandbox
 
 _PR_SET_CHILD_SUBREAPER = 36
+_SESSIONS_OFTEN_IMPORT = ("scipy.integrate", "scipy.optimize", "sympy")
 
 
 def _warm_up() -> None:
@@ -29,6 +32,28 @@ def _warm_up() -> None:
     integrate(x**2 * sin(x), x)
     with tempfile.TemporaryDirectory() as scratch:
         plot(sin(x), (x, 0, 1)).save(os.path.join(scratch, "warm-up.png"))
+
+
+def _warm_up_more() -> None:
+    """What sessions often use and each would otherwise pay for on first use, paid here once:
+    SymPy (agents import it; a second), SciPy's optimize and integrate (`find_root`,
+    `minimize`, `desolve_odeint`; over half a second) and GAP (groups, graph automorphisms:
+    a second and more, since a worker's own `~/.sage` has no saved GAP workspace). Run after
+    the first worker is forked, so that the sidecar is ready as soon as without it."""
+    try:
+        for module in _SESSIONS_OFTEN_IMPORT:
+            importlib.import_module(module)
+        from sage.all import SymmetricGroup
+
+        SymmetricGroup(3).order()
+    except Exception:  # a session pays on first use instead
+        pass
+    # GAP takes over SIGCHLD (and SIGWINCH) for processes of its own; the forkserver learns
+    # of its workers' exits through Python's handler, without which they stay zombies and
+    # the server waits on them forever as it exits.
+    for taken in (signal.SIGCHLD, signal.SIGWINCH):
+        signal.signal(taken, signal.getsignal(taken))
+    gc.freeze()  # as below: shared by the workers, out of each one's collector's reach
 
 
 def _reap_descendants_at_exit() -> None:
@@ -78,7 +103,7 @@ executor.warm_up()
 
 _reap_descendants_at_exit()
 # This process's parent, which started it, is the server: the one process it forks for.
-forkserver_guard.serve_only(os.getppid())
+forkserver_guard.serve_only(os.getppid(), after_first=_warm_up_more)
 sandbox.installation()  # found here once, for every worker's check of its file identity
 sandbox.closed_on_the_way()  # and what of it other users may not enter
 sandbox.readable_installation()  # and what of the home workers read, where it is there
