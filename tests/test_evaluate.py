@@ -746,6 +746,8 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code
         assert stderr_of(events) == "", code
+    # A function the cell defines has an x of its own.
+    _say_nothing(stub, session, "def g(x):\n    return diff(x^2, x)")
     # As the note says.
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 

@@ -41,9 +41,7 @@ _NOTE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first diff, taylor or limit call in the cell `tree` given, as its
     variable, a name that holds a number in `namespace`."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in cell_calls.own_calls(tree):
         function = cell_calls.called(node)
         method = isinstance(node.func, ast.Attribute)
         if method and function == "lim":

@@ -16,8 +16,6 @@ import inspect
 import re
 import textwrap
 import types
-from collections import deque
-from collections.abc import Iterator
 from typing import Any
 
 from sage_sidecar import cell_calls
@@ -27,11 +25,6 @@ from sage_sidecar.shown import shown
 # called there, `f(x)` or `f(x - 1)`, or of max or min. Only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:[^\W\d]\w*\(\s*[^\W\d]\w*(?!\w|\s*\()|max\(|min\()")
 _EXTREMES = {"max": "maximum", "min": "minimum"}
-# Scopes of their own: a name there is not the session's.
-_SCOPES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-)  # fmt: skip
 _DECIDING = (ast.If, ast.IfExp, ast.While)
 # Orderings: a function defined piece by piece. Not `x == 0`, which guards a special case
 # that the symbol, rightly, is not.
@@ -56,7 +49,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first call in the cell `tree`, outside its own functions, of Python's
     max or min, or of a function the session defined that decides on an argument, given a
     symbolic expression."""
-    for call in _calls(tree):
+    for call in cell_calls.own_calls(tree):
         function = call.func
         if not isinstance(function, ast.Name):
             continue
@@ -111,19 +104,6 @@ def _decided_once(
     )
 
 
-def _calls(tree: ast.Module) -> Iterator[ast.Call]:
-    """The calls in the cell `tree`, in the order they are written, but for those in the
-    functions, lambdas, classes and comprehensions it defines."""
-    pending: deque[ast.AST] = deque(tree.body)
-    while pending:
-        node = pending.popleft()
-        if isinstance(node, _SCOPES):
-            continue
-        if isinstance(node, ast.Call):
-            yield node
-        pending.extend(ast.iter_child_nodes(node))
-
-
 def _symbolic(node: ast.expr, namespace: dict[str, Any]) -> str | None:
     """The name of the symbolic expression that `node` is made of (`x`, `2*x - 1`), if it
     is one: a name holding an expression with variables, in sums and products. Not one
@@ -158,11 +138,7 @@ def _decision(
     definition = _definition(tree, function.__name__, parameters)
     if definition is None:
         return None
-    pending: deque[ast.AST] = deque(ast.iter_child_nodes(definition))
-    while pending:
-        node = pending.popleft()
-        if isinstance(node, _SCOPES):
-            continue
+    for node in cell_calls.own_nodes(ast.iter_child_nodes(definition)):
         found: ast.AST | None = None
         if isinstance(node, _DECIDING):
             found = next(
@@ -189,7 +165,6 @@ def _decision(
             return text, next(
                 p.id for p in ast.walk(found) if isinstance(p, ast.Name) and p.id in symbolic
             )
-        pending.extend(ast.iter_child_nodes(node))
     return None
 
 
