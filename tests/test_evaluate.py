@@ -825,6 +825,7 @@ def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_it
         "matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]).rank()",
         "C = matrix(RDF, 2, 3, [1, 2, 3, 2, 4, 6]); C.rank()",
         "Q = matrix(QQ, 3, 3, range(9)); Q.rank()",
+        "def rank_of(M):\n    return M.rank()",  # its own M, and it did not run
     )
     # As the note says.
     assert value(stub, session, "M.change_ring(QQ).rank(), R.change_ring(QQ).is_singular()") == (
@@ -857,6 +858,7 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
         "f.roots(RR)",
         "T.<u> = GF(7)[]; (u^2 - 3).roots()",
         "(x^2 - 2).roots()",
+        "def roots_of(f):\n    return f.roots()",
     )
     # As the note says.
     assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"

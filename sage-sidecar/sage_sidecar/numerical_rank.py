@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy
 
+from sage_sidecar import cell_calls
+
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"\.(?:rank|is_singular|inverse)\(|~\s*[^\W\d]|\*\*\s*\(?-Integer\(1\)")
 _METHODS = frozenset({"rank", "is_singular", "inverse"})
@@ -39,7 +41,7 @@ _WHAT = {
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first matrix in the cell `tree` whose rank, is_singular() or inverse
     the cell asked for and that is singular to working precision where Sage said otherwise."""
-    for node in ast.walk(tree):
+    for node in cell_calls.own_nodes(tree.body):
         asked = _asked(node)
         if asked is None:
             continue

@@ -13,6 +13,8 @@ import ast
 import re
 from typing import Any
 
+from sage_sidecar import cell_calls
+
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"\.roots\(\s*(?:\)|multiplicities)")
 # A receiver evaluated again only if it is arithmetic, which has no effects of its own.
@@ -33,10 +35,9 @@ _NOTE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first roots() in the cell `tree`, given no ring, of a polynomial
     over ZZ or QQ that has roots outside it."""
-    for node in ast.walk(tree):
+    for node in cell_calls.own_calls(tree):
         if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
+            isinstance(node.func, ast.Attribute)
             and node.func.attr == "roots"
             and not node.args
             and all(keyword.arg == "multiplicities" for keyword in node.keywords)
