@@ -1441,12 +1441,36 @@ def test_a_misspelt_name_or_method_gets_the_nearest_one(
 def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
-    for code in ("import time\ntime.sleep(0.01)", "'abc'[1.0]", "bytes(3.0)"):
+    for code in (
+        "import time\ntime.sleep(0.01)",
+        "'abc'[1.0]",
+        "bytes(3.0)",
+        "from decimal import Decimal\nDecimal('1.1') + 1",  # "... and 'Integer Ring'"
+        "from fractions import Fraction\nFraction(1, 3)",  # "for *: 'method' and 'method'"
+    ):
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "TypeError", code
         assert "write 0.5r or 8r (raw literals)" in error.traceback, code
     # As the hint says.
     assert kinds(evaluate(stub, "import time\ntime.sleep(0.01r)")) == ["started", "finished"]
+    assert value(stub, "", "from fractions import Fraction\nFraction(1r, 3r) + 1r") == (
+        "Fraction(4, 3)"
+    )
+
+
+def test_json_of_sages_numbers_gets_a_hint_to_convert_them(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code in ("import json\njson.dumps({'a': 5})", "import json\njson.dumps([1/3])"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "is not JSON serializable\njson writes Python's numbers, not Sage's (the preparser "
+            "makes 5 an Integer, 1/3 a Rational): convert them first, as int(v) or float(v), or "
+            "str(v) to keep an exact value; a literal can be written raw, as 5r.\n"
+        ), code
+    # As the hint says.
+    code = "import json\njson.dumps({'a': int(5), 'b': float(1/3), 'c': str(1/3)})"
+    assert value(stub, "", code) == '\'{"a": 5, "b": 0.3333333333333333, "c": "1/3"}\''
 
 
 def test_range_with_a_fractional_step_gets_a_hint_to_use_srange(

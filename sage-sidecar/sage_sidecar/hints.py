@@ -82,6 +82,25 @@ _RAW_NUMBERS = (
     "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
     "int(8), where plain Python numbers are wanted."
 )
+# Python's own number types meeting the preparser's: `Decimal("1.1") + 1`, where 1 is an
+# Integer, and `Fraction(1, 3)`, which reads an Integer's numerator() method as a number.
+_PYTHON_NUMBER_MEETS_SAGES = re.compile(
+    r"unsupported operand parent\(s\) for .{1,3}: '<class '[\w.]+'>' and "
+    r"'(?:Integer Ring|Rational Field|Real Field with 53 bits of precision)'"
+    r"|unsupported operand parent\(s\) for .{1,3}: "
+    r"'(?:Integer Ring|Rational Field|Real Field with 53 bits of precision)' and '<class '[\w.]+'>'"
+    r"|unsupported operand type\(s\) for .{1,3}: 'method' and 'method'"
+)
+# json.dumps of what the preparser made of 5, or of 1/3.
+_NOT_JSON = re.compile(
+    r"Object of type (?:Integer|Rational|RealLiteral|RealNumber|RealDoubleElement|"
+    r"ComplexNumber|Expression|AlgebraicNumber|AlgebraicReal) is not JSON serializable"
+)
+_JSON = (
+    "json writes Python's numbers, not Sage's (the preparser makes 5 an Integer, 1/3 a "
+    "Rational): convert them first, as int(v) or float(v), or str(v) to keep an exact value; "
+    "a literal can be written raw, as 5r."
+)
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
 _NOT_AN_INTEGER = re.compile(
     r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
@@ -307,6 +326,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(_code_of_failing_line(exc)):
         return _FRACTIONAL_RANGE
     if _PREPARSED_NUMBER.search(message):
+        return _RAW_NUMBERS
+    if _NOT_JSON.fullmatch(message):
+        return _JSON
+    if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
         return _RAW_NUMBERS
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
         return hint
