@@ -1489,6 +1489,37 @@ def test_range_with_a_fractional_step_gets_a_hint_to_use_srange(
     assert value(stub, "", "srange(0, 1, 1/4)") == "[0, 1/4, 1/2, 3/4]"
 
 
+def test_an_iterator_indexed_gets_a_hint_to_make_it_a_list(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Python 3's zip and map give iterators; list_plot, among others, indexes its data."""
+    for code, kind, made in (
+        ("list_plot(zip([1, 2, 3], [4, 5, 6]))", "zip", "list(zip(...))"),
+        ("g = (k^2 for k in range(3)); g[1]", "generator", "list(...)"),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            f"A {kind} object is a Python iterator, which is read once and cannot be indexed: "
+            f"make it a list first, as {made}.\n"
+        ), code
+    # As the hint says.
+    events = evaluate(stub, "list_plot(list(zip([1, 2, 3], [4, 5, 6])))")
+    assert one(events, "display").display.mime_type == "image/png"
+
+
+def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage's message is "cannot convert float NaN to integer"."""
+    error = one(evaluate(stub, "plot(sin(x), (x, 0, oo))"), "error").error
+    assert error.traceback.endswith(
+        "NaN to integer\nA plot's range must be finite: give bounds such as (x, 0, 100), not oo.\n"
+    )
+    # The same message elsewhere says no more than it does.
+    error = one(evaluate(stub, "int(float('nan'))"), "error").error
+    assert error.traceback.endswith("ValueError: cannot convert float NaN to integer\n")
+
+
 def test_input_says_there_is_no_standard_input(stub: sage_pb2_grpc.SageServiceStub) -> None:
     events = evaluate(stub, "n = input('How many? ')")
     assert stdout_of(events) == "How many? "

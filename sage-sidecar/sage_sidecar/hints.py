@@ -101,6 +101,18 @@ _JSON = (
     "Rational): convert them first, as int(v) or float(v), or str(v) to keep an exact value; "
     "a literal can be written raw, as 5r."
 )
+# Python 3's iterators where Sage (or the cell) indexes: `list_plot(zip(xs, ys))`.
+_NOT_SUBSCRIPTABLE = re.compile(r"'(zip|map|filter|generator)' object is not subscriptable")
+_ITERATOR = (
+    "A {kind} object is a Python iterator, which is read once and cannot be indexed: make it "
+    "a list first, as {made}."
+)
+# `plot(sin(x), (x, 0, oo))`: plot samples its range evenly, and an infinite one has no
+# points.
+_NAN_TO_INTEGER = "cannot convert float NaN to integer"
+_INFINITY = re.compile(r"(?<![\w.])(?:oo|infinity|Infinity)(?!\w)")
+_PLOT_CALLED = re.compile(r"(?<![\w.])\w*plot\w*\s*\(")
+_FINITE_RANGE = "A plot's range must be finite: give bounds such as (x, 0, 100), not oo."
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
 _NOT_AN_INTEGER = re.compile(
     r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
@@ -297,6 +309,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return matrix_rings.hint(refused, _uncalled_names(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
+        if message == _NAN_TO_INTEGER:
+            line = _code_of_failing_line(exc)
+            if _PLOT_CALLED.search(line) and _INFINITY.search(line):
+                return _FINITE_RANGE
         if name := _NOT_AN_IDENTIFIER.fullmatch(message):
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
@@ -329,6 +345,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _RAW_NUMBERS
     if _NOT_JSON.fullmatch(message):
         return _JSON
+    if iterator := _NOT_SUBSCRIPTABLE.fullmatch(message):
+        kind = iterator[1]
+        made = "list(...)" if kind == "generator" else f"list({kind}(...))"
+        return _ITERATOR.format(kind=kind, made=made)
     if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
         return _RAW_NUMBERS
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
