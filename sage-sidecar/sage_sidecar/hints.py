@@ -31,7 +31,7 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics, matrix_rings, pairs, sympy_names
+from sage_sidecar import magics, matrix_rings, pairs, python_types, sympy_names
 from sage_sidecar.shown import shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
@@ -74,55 +74,12 @@ _NO_WIDGETS = (
     "@interact makes a notebook's widgets, which need a notebook to show them: call the "
     "function with the values you want instead, as f(5)."
 )
-# A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
-# gets a RealLiteral).
-_PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
-_RAW_NUMBERS = (
-    "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
-    "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
-    "int(8), where plain Python numbers are wanted."
-)
-# Python's own number types meeting the preparser's: `Decimal("1.1") + 1`, where 1 is an
-# Integer, and `Fraction(1, 3)`, which reads an Integer's numerator() method as a number.
-_PYTHON_NUMBER_MEETS_SAGES = re.compile(
-    r"unsupported operand parent\(s\) for .{1,3}: '<class '[\w.]+'>' and "
-    r"'(?:Integer Ring|Rational Field|Real Field with 53 bits of precision)'"
-    r"|unsupported operand parent\(s\) for .{1,3}: "
-    r"'(?:Integer Ring|Rational Field|Real Field with 53 bits of precision)' and '<class '[\w.]+'>'"
-    r"|unsupported operand type\(s\) for .{1,3}: 'method' and 'method'"
-)
-# json.dumps of what the preparser made of 5, or of 1/3.
-_NOT_JSON = re.compile(
-    r"Object of type (?:Integer|Rational|RealLiteral|RealNumber|RealDoubleElement|"
-    r"ComplexNumber|Expression|AlgebraicNumber|AlgebraicReal) is not JSON serializable"
-)
-_JSON = (
-    "json writes Python's numbers, not Sage's (the preparser makes 5 an Integer, 1/3 a "
-    "Rational): convert them first, as int(v) or float(v), or str(v) to keep an exact value; "
-    "a literal can be written raw, as 5r."
-)
-# Python 3's iterators where Sage (or the cell) indexes: `list_plot(zip(xs, ys))`.
-_NOT_SUBSCRIPTABLE = re.compile(r"'(zip|map|filter|generator)' object is not subscriptable")
-_ITERATOR = (
-    "A {kind} object is a Python iterator, which is read once and cannot be indexed: make it "
-    "a list first, as {made}."
-)
 # `plot(sin(x), (x, 0, oo))`: plot samples its range evenly, and an infinite one has no
 # points.
 _NAN_TO_INTEGER = "cannot convert float NaN to integer"
 _INFINITY = re.compile(r"(?<![\w.])(?:oo|infinity|Infinity)(?!\w)")
 _PLOT_CALLED = re.compile(r"(?<![\w.])\w*plot\w*\s*\(")
 _FINITE_RANGE = "A plot's range must be finite: give bounds such as (x, 0, 100), not oo."
-# `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
-_NOT_AN_INTEGER = re.compile(
-    r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
-    r"|unable to convert rational \S+ to an integer"
-)
-_RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
-_FRACTIONAL_RANGE = (
-    "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
-    "gives the numbers, as srange(0, 1, 0.1)."
-)
 # `A \ b`, MATLAB's and old Sage's solve: the preparser no longer reads it.
 _CONTINUATION = "unexpected character after line continuation character"
 _BACKSLASH_OPERATOR = re.compile(r"[\w)\]]\s*\\\s*[\w(\[]")
@@ -243,12 +200,6 @@ _METHOD_OF_A_FUNCTION = (
 _CALL_THE_LAMBDA = (
     "A lambda is a Python function, not an expression: pass it called on the variable."
 )
-# A format spec (`f"{1/3:.3f}"`) given to a Sage value that has none: a rational, an expression.
-_SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
-_FORMAT_A_NUMBER = (
-    "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
-    "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
-)
 # The names modules go by, by convention: `np.array` wants `import numpy as np`.
 _MODULE_ALIASES = {
     "np": "numpy",
@@ -339,22 +290,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if any(isinstance(value, numbers.Number) for _, value in _names(exc, _CALLED_NAME)):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
-    if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(_code_of_failing_line(exc)):
-        return _FRACTIONAL_RANGE
-    if _PREPARSED_NUMBER.search(message):
-        return _RAW_NUMBERS
-    if _NOT_JSON.fullmatch(message):
-        return _JSON
-    if iterator := _NOT_SUBSCRIPTABLE.fullmatch(message):
-        kind = iterator[1]
-        made = "list(...)" if kind == "generator" else f"list({kind}(...))"
-        return _ITERATOR.format(kind=kind, made=made)
-    if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
-        return _RAW_NUMBERS
+    if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
+        return types_hint
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
         return hint
-    if _SAGE_FORMAT.match(message):
-        return _FORMAT_A_NUMBER
     if _POLYNOMIAL_REFUSED.search(message) and (polynomial := _polynomial_hint(exc)):
         return polynomial
     if _WANTS_A_VARIABLE.search(message):

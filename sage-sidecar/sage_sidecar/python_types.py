@@ -1,0 +1,82 @@
+"""Hints where Python's own types and functions meet the numbers the preparser makes.
+
+The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions
+refuse (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not
+mix with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which
+Sage functions that index their data refuse. And Sage's rationals take no format spec. Each
+message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
+which puts the hint under the error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
+# gets a RealLiteral).
+_PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
+_RAW_NUMBERS = (
+    "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
+    "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
+    "int(8), where plain Python numbers are wanted."
+)
+# Python's own number types meeting the preparser's: `Decimal("1.1") + 1`, where 1 is an
+# Integer, and `Fraction(1, 3)`, which reads an Integer's numerator() method as a number.
+_SAGES_RINGS = r"'(?:Integer Ring|Rational Field|Real Field with 53 bits of precision)'"
+_PYTHONS_NUMBERS = r"'<class '(?:decimal\.Decimal|fractions\.Fraction)'>'"
+_PYTHON_NUMBER_MEETS_SAGES = re.compile(
+    rf"unsupported operand parent\(s\) for .{{1,3}}: (?:{_PYTHONS_NUMBERS} and {_SAGES_RINGS}"
+    rf"|{_SAGES_RINGS} and {_PYTHONS_NUMBERS})"
+    r"|unsupported operand type\(s\) for .{1,3}: 'method' and 'method'"
+)
+# json.dumps of what the preparser made of 5, or of 1/3.
+_NOT_JSON = re.compile(
+    r"Object of type (?:Integer|Rational|RealLiteral|RealNumber|RealDoubleElement|"
+    r"ComplexNumber|Expression|AlgebraicNumber|AlgebraicReal) is not JSON serializable"
+)
+_JSON = (
+    "json writes Python's numbers, not Sage's (the preparser makes 5 an Integer, 1/3 a "
+    "Rational): convert them first, as int(v) or float(v), or str(v) to keep an exact value; "
+    "a literal can be written raw, as 5r."
+)
+# Python 3's iterators where Sage (or the cell) indexes: `list_plot(zip(xs, ys))`.
+_NOT_SUBSCRIPTABLE = re.compile(r"'(zip|map|filter|generator)' object is not subscriptable")
+_ITERATOR = (
+    "A {kind} object is a Python iterator, which is read once and cannot be indexed: make it "
+    "a list first, as {made}."
+)
+# `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
+_NOT_AN_INTEGER = re.compile(
+    r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
+    r"|unable to convert rational \S+ to an integer"
+)
+_RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
+_FRACTIONAL_RANGE = (
+    "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
+    "gives the numbers, as srange(0, 1, 0.1)."
+)
+# A format spec (`f"{1/3:.3f}"`) given to a Sage value that has none: a rational, an expression.
+_SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
+_FORMAT_A_NUMBER = (
+    "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
+    "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
+)
+
+
+def hint(message: str, failing_line: Callable[[], str]) -> str | None:
+    """For a TypeError with `message`, raised on the cell's line `failing_line()` gives (its
+    string literals emptied), if one applies."""
+    if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
+        return _FRACTIONAL_RANGE
+    if _PREPARSED_NUMBER.search(message) or _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
+        return _RAW_NUMBERS
+    if _NOT_JSON.fullmatch(message):
+        return _JSON
+    if iterator := _NOT_SUBSCRIPTABLE.fullmatch(message):
+        kind = iterator[1]
+        made = "list(...)" if kind == "generator" else f"list({kind}(...))"
+        return _ITERATOR.format(kind=kind, made=made)
+    if _SAGE_FORMAT.match(message):
+        return _FORMAT_A_NUMBER
+    return None
