@@ -82,12 +82,15 @@ def _reap_descendants_at_exit() -> None:
     # A SIGTERM to the sidecar's whole process group (how systemd stops a service, and
     # `timeout`) would end this process before those handlers and Sage's own, which removes
     # its temporary directory, could run. It ends it as losing the server does. Workers put
-    # the default back.
-    signal.signal(signal.SIGTERM, _exit)
+    # the default back; one just forked, that has not yet, ends as the default would.
+    def end(signum: int, frame: object) -> None:
+        if os.getpid() != me:
+            # Raised here it would be printed as ignored (the child runs the fork's Python
+            # hooks), in the sidecar's log, and the child would carry on.
+            os._exit(128 + signum)
+        sys.exit(0)
 
-
-def _exit(signum: int, frame: object) -> None:
-    sys.exit(0)
+    signal.signal(signal.SIGTERM, end)
 
 
 _warm_up()
