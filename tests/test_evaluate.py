@@ -510,6 +510,24 @@ def test_a_tracebacks_frames_in_installed_modules_are_named_by_module_path(
         assert prefix not in sages + pythons
 
 
+def test_a_warning_from_an_installed_module_names_it_by_module_path(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """As tracebacks do; the warning's source line stays, as Python prints it."""
+    events = evaluate(stub, "is_prime(17.0)")
+    assert one(events, "result").result.text_plain == "False"
+    assert re.fullmatch(
+        r"sage/arith/misc\.py:\d+: UserWarning: Testing primality in Real Field .*\n"
+        r"  warnings\.warn\(s\)\n",
+        stderr_of(events),
+    )
+    # A cell's own warning is named by its cell, as before.
+    events = evaluate(stub, "import warnings; warnings.warn('mine')")
+    assert stderr_of(events) == (
+        "<cell 1>:1: UserWarning: mine\n  import warnings; warnings.warn('mine')\n"
+    )
+
+
 def test_a_tracebacks_carets_do_not_point_into_preparsed_columns(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -225,6 +225,7 @@ class Executor:
         )
         magics.install(self._shell)
         pyplot_backend.sink = self._backend.show_data
+        warnings.formatwarning = _warning_text
         # The worker's `__main__` is the session, as the console's is: pickle then finds what
         # a cell defined by its name (a process pool's tasks, `dumps` of an instance).
         sys.modules["__main__"] = _CONSOLE_MAIN
@@ -748,10 +749,32 @@ def _installation_paths_cut(described: traceback.TracebackException) -> None:
     too): they say nothing to the reader and cost a line's width in every frame."""
     for current in hints.chain(described):
         for frame in current.stack:
-            for directory in _INSTALLATION_DIRS:
-                if frame.filename.startswith(directory):
-                    frame.filename = frame.filename[len(directory) :]
-                    break
+            frame.filename = _module_path(frame.filename)
+
+
+def _module_path(filename: str) -> str:
+    """`filename` without the installation's directory it is in, if any."""
+    for directory in _INSTALLATION_DIRS:
+        if filename.startswith(directory):
+            return filename[len(directory) :]
+    return filename
+
+
+_python_warning_text = warnings.formatwarning
+
+
+def _warning_text(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
+    """A warning as Python writes it, with an installed module named as tracebacks name it:
+    `sage/arith/misc.py:571: UserWarning: ...`."""
+    if line is None:  # read from where the file is, before its name is cut
+        line = linecache.getline(filename, lineno)
+    return _python_warning_text(message, category, _module_path(filename), lineno, line)
 
 
 def _wire_name(name: Any) -> str:

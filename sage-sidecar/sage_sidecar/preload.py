@@ -79,6 +79,7 @@ def _reap_descendants_at_exit() -> None:
                 child.send_signal(signal.SIGKILL)
 
     atexit.register(kill_descendants)
+
     # A SIGTERM to the sidecar's whole process group (how systemd stops a service, and
     # `timeout`) would end this process before those handlers and Sage's own, which removes
     # its temporary directory, could run. It ends it as losing the server does. Workers put
