@@ -1214,6 +1214,24 @@ def test_an_answer_with_the_conjugate_of_a_variable_gets_a_note_once_that_it_is_
     assert stderr_of(evaluate(stub, "'conjugate(y)'")) == ""
 
 
+def test_an_odd_root_of_a_negative_number_gets_a_note_once_that_it_is_complex(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """(-8)^(1/3) is 2*(-1)^(1/3), the principal root, where an agent expects -2."""
+    events = evaluate(stub, "(-8)^(1/3)", session)
+    assert one(events, "result").result.text_plain == "2*(-1)^(1/3)"
+    assert stderr_of(events) == (
+        "Note: (-1)^(1/3) is the principal cube root of -1, a complex number: Sage, as Python, "
+        "takes powers of negative numbers so. The real cube root of a negative x is "
+        "real_nth_root(x, 3).\n"
+    )
+    # Once in a session; a string is no answer of Sage's.
+    _say_nothing(stub, session, "(-32)^(1/5)", "'(-1)^(1/3)'")
+    # As the note says.
+    assert value(stub, session, "real_nth_root(-8, 3)") == "-2"
+    assert stderr_of(evaluate(stub, "'(-1)^(1/3)'")) == ""
+
+
 def test_a_number_shown_with_a_question_mark_gets_a_note_once_that_it_is_exact(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -11,11 +11,11 @@ number (`pairs`), a number where diff, taylor or limit wanted a variable
 (`rational_roots`), a plot whose range its poles set (`poles`). Each check has a pattern
 cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
 session, that Sage's simplify does little (`simplification`), what a number shown with a
-trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`) and
-that variables are complex, where an answer has conjugate(x) (`complex_variables`). A check
-looks at the cell's own code and values, which may raise anything: one that fails says
-nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell and
-shows its value.
+trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`)
+that variables are complex, where an answer has conjugate(x) (`complex_variables`), and that
+(-1)^(1/3) is a complex root (`odd_roots`). A check looks at the cell's own code and values,
+which may raise anything: one that fails says nothing, and the cell's outcome stands.
+Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from sage_sidecar import (
     decisions,
     matrix_rings,
     numerical_rank,
+    odd_roots,
     pairs,
     poles,
     precision,
@@ -61,7 +62,11 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
 _ONCE: frozenset[_Note] = frozenset({simplification.note})
-_ONCE_ON_DISPLAY: tuple[_DisplayNote, ...] = (algebraic.note, complex_variables.note)
+_ONCE_ON_DISPLAY: tuple[_DisplayNote, ...] = (
+    algebraic.note,
+    complex_variables.note,
+    odd_roots.note,
+)
 _said: set[_Note | _DisplayNote] = set()
 
 

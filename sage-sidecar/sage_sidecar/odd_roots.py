@@ -1,0 +1,43 @@
+"""Says, the first time a session shows one, that an odd root of a negative number is complex.
+
+`(-8)^(1/3)` is `2*(-1)^(1/3)`, and `N` of it `1.00000000000000 + 1.73205080756888*I`: Sage,
+as Python, takes the principal root, where an agent expects -2. Solutions of `x^3 == -8`
+come out in `(-1)^(1/3)` too. One line on stderr says what the power is and how to get the
+real root. Counterpart: `notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# A negative number to a power with an odd denominator, as Sage shows it: (-1)^(1/3).
+_ODD_ROOT = re.compile(r"\((-\d+(?:/\d+)?)\)\^\((\d+)/(\d*[13579])\)")
+_NOTE = (
+    "Note: {power} is the principal {root} root of {base}{raised}, a complex number: Sage, as "
+    "Python, takes powers of negative numbers so. The real {root} root of a negative x is "
+    "real_nth_root(x, {n})."
+)
+# A container's items looked at, at most: solve's equations.
+_MAX_ITEMS = 64
+
+
+def note(value: Any, text: str) -> str | None:
+    """The note, if the cell's symbolic value, shown as `text`, has an odd root of a negative
+    number."""
+    from sage.symbolic.expression import Expression
+
+    power = _ODD_ROOT.search(text)
+    if power is None:
+        return None
+    items = value[:_MAX_ITEMS] if isinstance(value, list | tuple) else [value]
+    if not any(isinstance(item, Expression | list) for item in items):
+        return None
+    base, exponent, n = power[1], int(power[2]), int(power[3])
+    return _NOTE.format(
+        power=power[0],
+        root="cube" if n == 3 else f"{n}th",
+        base=base,
+        raised=f", to the power {exponent}" if exponent != 1 else "",
+        n=n,
+    )
