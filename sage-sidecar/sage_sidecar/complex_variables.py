@@ -12,25 +12,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sage_sidecar.shown import symbolic
+
 _PART = re.compile(r"(?:conjugate|real_part|imag_part)\(([^\W\d]\w*)\)")
 _NOTE = (
     "Note: Sage's symbolic variables are complex unless declared otherwise, hence {part} in "
     "this answer. Declared real, as var('{name}', domain='real') or assume({name}, 'real'), "
     "{name} gives the answer for a real variable."
 )
-# A container's items looked at, at most: solve's equations, a vector's entries.
-_MAX_ITEMS = 64
 
 
 def note(value: Any, text: str) -> str | None:
     """The note, if the cell's symbolic value, shown as `text`, has the conjugate, real or
     imaginary part of a variable."""
-    from sage.symbolic.expression import Expression
-
     part = _PART.search(text)
     if part is None:
         return None
-    items = value[:_MAX_ITEMS] if isinstance(value, list | tuple) else [value]
-    if not any(isinstance(item, Expression) for item in items):
+    if not symbolic(value):
         return None
     return _NOTE.format(part=part[0], name=part[1])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sage_sidecar.shown import symbolic
+
 # A negative number to a power with an odd denominator, as Sage shows it: (-1)^(1/3).
 _ODD_ROOT = re.compile(r"\((-\d+(?:/\d+)?)\)\^\((\d+)/(\d*[13579])\)")
 _NOTE = (
@@ -18,20 +20,15 @@ _NOTE = (
     "Python, takes powers of negative numbers so. The real {root} root of a negative x is "
     "real_nth_root(x, {n})."
 )
-# A container's items looked at, at most: solve's equations.
-_MAX_ITEMS = 64
 
 
 def note(value: Any, text: str) -> str | None:
     """The note, if the cell's symbolic value, shown as `text`, has an odd root of a negative
     number."""
-    from sage.symbolic.expression import Expression
-
     power = _ODD_ROOT.search(text)
     if power is None:
         return None
-    items = value[:_MAX_ITEMS] if isinstance(value, list | tuple) else [value]
-    if not any(isinstance(item, Expression | list) for item in items):
+    if not symbolic(value):
         return None
     base, exponent, n = power[1], int(power[2]), int(power[3])
     return _NOTE.format(
