@@ -12,13 +12,12 @@ after a cell.
 from __future__ import annotations
 
 import ast
-import numbers
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import shown
+from sage_sidecar.shown import a_number, shown
 
 # Cheap enough to run on every cell: only a cell it finds is looked at further.
 CANDIDATE = re.compile(
@@ -60,7 +59,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             # limit makes its variable from the keyword's name: an expression in the
             # symbolic variable of that name is its business, and comes out right.
             seen = {} if function in _LIMITS else namespace
-            if _a_number(held) and _meant_as_a_variable(name, expression, seen):
+            if a_number(held) and _meant_as_a_variable(name, expression, seen):
                 return _NOTE.format(name=name, value=shown(held, _MAX_SHOWN), function=function)
     return None
 
@@ -90,10 +89,6 @@ def _variables_given(
         if isinstance(held, Expression) and held.is_symbol():
             return
         yield argument.id
-
-
-def _a_number(value: Any) -> bool:
-    return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
 def _meant_as_a_variable(name: str, expression: ast.expr | None, namespace: dict[str, Any]) -> bool:

@@ -19,7 +19,7 @@ import types
 from typing import Any
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import shown
+from sage_sidecar.shown import session_function, shown
 
 # Cheap enough to run on every cell: a call whose first argument starts with a name not
 # called there, `f(x)` or `f(x - 1)`, or of max or min. Only a cell it finds is parsed.
@@ -67,7 +67,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
                     extreme=_EXTREMES[function.id],
                     arguments=", ".join(cell_calls.as_written(a) for a in arguments),
                 )
-        elif isinstance(held, types.FunctionType) and held.__module__ == "__main__":
+        elif session_function(held):
             text = _decided_once(call, function.id, held, namespace)
             if text is not None:
                 return text

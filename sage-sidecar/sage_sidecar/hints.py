@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import magics, matrix_rings, pairs, python_types, sympy_names
-from sage_sidecar.shown import shown
+from sage_sidecar.shown import a_number, session_function, shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -378,7 +378,7 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     or the object's attribute nearest it. Sage raises these itself, without the exception's
     `name` and `obj`: its message says them. Or for a polynomial given plot's range, or an
     expression's method asked of the session's Python function (`f.diff(x)`)."""
-    if _session_function(exc.obj) and isinstance(exc.name, str) and _expressions_have(exc.name):
+    if session_function(exc.obj) and isinstance(exc.name, str) and _expressions_have(exc.name):
         for name, value in _uncalled_names(exc):
             if value is exc.obj:
                 return _METHOD_OF_A_FUNCTION.format(name=name, method=exc.name)
@@ -490,7 +490,7 @@ def _bound_hint(
         if isinstance(value, Expression) and not numbers_only:
             holds_no_variable = not value.is_symbol()
         else:
-            holds_no_variable = isinstance(value, numbers.Number) and not isinstance(value, bool)
+            holds_no_variable = a_number(value)
         if holds_no_variable and _maybe_a_variable(name):
             bound.append((name, str(value)))
     if refused is not None:
@@ -597,11 +597,6 @@ def _expressions_have(attribute: str) -> bool:
     from sage.symbolic.ring import SR
 
     return hasattr(SR.var("x"), attribute)
-
-
-def _session_function(value: Any) -> bool:
-    """Whether `value` is a Python function, or lambda, that the session defined."""
-    return isinstance(value, types.FunctionType) and value.__module__ == "__main__"
 
 
 def _look_up(name: str, frame: types.FrameType) -> Any:

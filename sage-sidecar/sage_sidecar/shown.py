@@ -1,10 +1,12 @@
-"""A value's text as a hint or a note quotes it: cut short, so that a long value cannot crowd
-out what the hint says; and whether a value shown is symbolic, which a note on its text needs
-to know."""
+"""A value as hints and notes see it: its text as they quote it, cut short so that a long
+value cannot crowd out what they say; and what kind of value a name holds, or a cell shows
+(a number, a function the session defined, a symbolic expression)."""
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+import types
+from typing import Any, TypeGuard
 
 # A container's items looked at, at most: solve's equations, a vector's entries.
 _MAX_ITEMS = 64
@@ -14,6 +16,16 @@ def shown(value: object, limit: int) -> str:
     """`value`'s text, cut to `limit` characters, an ellipsis included, if it is longer."""
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def a_number(value: Any) -> bool:
+    """Whether `value` is a number, Python's or Sage's, and not a bool."""
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def session_function(value: Any) -> TypeGuard[types.FunctionType]:
+    """Whether `value` is a Python function, or lambda, that the session defined."""
+    return isinstance(value, types.FunctionType) and value.__module__ == "__main__"
 
 
 def symbolic(value: Any) -> bool:
