@@ -703,8 +703,7 @@ def _error(exc: BaseException, cell_name: str) -> Error:
         described.stack = traceback.StackSummary.from_list(
             [frame for frame in described.stack if frame.filename not in _OWN_FILES]
         )
-        _no_carets_in_cells(described)
-        _installation_paths_cut(described)
+        _frames_as_read(described)
         text = "".join(described.format())
     return Error(
         wire_text(_cut(type(exc).__name__, _MAX_ERROR_NAME)),
@@ -724,15 +723,6 @@ def _syntax_error(exc: SyntaxError, cell_name: str) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc))
 
 
-def _no_carets_in_cells(described: traceback.TracebackException) -> None:
-    """A cell's frames show the line as written, but their columns are the preparsed code's:
-    carets under them would point at the wrong place, so they go (chained exceptions too)."""
-    for current in hints.chain(described):
-        for frame in current.stack:
-            if frame.filename.startswith("<cell "):
-                frame.colno = frame.end_colno = None
-
-
 # Where Python and the packages are installed: a frame there is named as its module's path,
 # `sage/misc/functional.py`, as Cython's frames already are (`sage/libs/ecl.pyx`).
 _INSTALLATION_DIRS = tuple(
@@ -744,12 +734,17 @@ _INSTALLATION_DIRS = tuple(
 )
 
 
-def _installation_paths_cut(described: traceback.TracebackException) -> None:
-    """The installation's directories go from the frames' file names (chained exceptions
-    too): they say nothing to the reader and cost a line's width in every frame."""
+def _frames_as_read(described: traceback.TracebackException) -> None:
+    """The frames (chained exceptions' too) as the reader needs them. A cell's show the line
+    as written, but their columns are the preparsed code's: carets under them would point at
+    the wrong place, so they go. Others lose the installation's directory from their file
+    name: it says nothing to the reader and costs a line's width in every frame."""
     for current in hints.chain(described):
         for frame in current.stack:
-            frame.filename = _module_path(frame.filename)
+            if frame.filename.startswith("<cell "):
+                frame.colno = frame.end_colno = None
+            else:
+                frame.filename = _module_path(frame.filename)
 
 
 def _module_path(filename: str) -> str:
