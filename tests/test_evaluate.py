@@ -901,6 +901,30 @@ def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it
     assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
 
 
+def test_assume_given_a_comparison_already_decided_gets_a_hint_to_declare_the_variable(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    for code, said in (
+        ("x = 5\nassume(x > 0)", "x is 5 here"),
+        ("x = polygen(QQ)\nassume(x < 0)", "x is a polynomial of Univariate Polynomial Ring"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "AttributeError", code
+        assert "\nassume() takes a symbolic condition, and was given " in error.traceback, code
+        assert said in error.traceback, code
+        assert error.traceback.endswith(
+            "not a symbolic variable. Declare it, as var('x'), to assume things of it.\n"
+        ), code
+    error = one(evaluate(stub, "assume(2 > 1)", session), "error").error
+    assert error.traceback.endswith(
+        "and was given True: no symbolic variable took part in the comparison, so it was "
+        "decided at once.\n"
+    )
+    # As the hint says.
+    assert value(stub, session, "var('x'); assume(x > 0); sqrt(x^2)") == "x"
+    evaluate(stub, "forget()", session)
+
+
 def test_a_matrix_whose_ring_lacks_its_eigenvalues_or_is_no_field_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,18 +1,18 @@
 """What to do instead, said under the errors that Sage code meets at every turn here.
 
-Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads:
-no network, the session's memory limit, no standard input (`input()`, the debugger), `exit()`
-that ends only the cell, a number the preparser made that a Python function refuses, a
+Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads: no
+network, the session's memory limit, no standard input (`input()`, the debugger), `exit()` that
+ends only the cell, a number the preparser made that a Python function refuses, a
 multiplication without its `*`, a symbolic variable never declared, named as one of Sage's
-functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number
-by an earlier cell, an unknown function never declared, solve's equations or variables with
-no value used as numbers, the pairs roots() and numerical_integral give used as numbers
-(`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's
-`@` for a matrix product, a Python function where an expression is wanted, a format spec for
-an exact number, SymPy's names for what Sage names otherwise (`sympy_names`), a module used
-before its import, a name or method misspelt, a notebook's `@interact`, a package imported
-or installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes
-a failed cell's exception.
+functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
+an earlier cell, an unknown function never declared, solve's equations or variables with no
+value used as numbers, the pairs roots() and numerical_integral give used as numbers (`pairs`),
+a ring given where a symbolic expression's roots() wants its variable, Python's `@` for a
+matrix product, a Python function where an expression is wanted, a format spec for an exact
+number, a comparison assume() got already decided, SymPy's names for what Sage names otherwise
+(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -191,6 +191,17 @@ _PYTHON_FUNCTION = re.compile(r"unable to convert <function (\S+) at 0x[0-9a-f]+
 _CALL_IT = (
     "{name} is a Python function, not an expression: pass {name}(x), called on the variable, "
     "or define it as a symbolic function, as in `{name}(x) = x^2`."
+)
+# `assume(x > 0)` where x holds a number or a polynomial: Python decided the comparison before
+# assume() saw it, and assume() says only that a bool has no `assume`.
+_DECIDED = (
+    "assume() takes a symbolic condition, and was given {truth}: the comparison was decided "
+    "at once, since {name} is {value} here, not a symbolic variable. Declare it, as "
+    "var('{name}'), to assume things of it."
+)
+_DECIDED_WITHOUT_A_VARIABLE = (
+    "assume() takes a symbolic condition, such as x > 0 with x a symbolic variable, and was "
+    "given {truth}: no symbolic variable took part in the comparison, so it was decided at once."
 )
 _METHOD_OF_A_FUNCTION = (
     "{name} is a Python function, not an expression, and has no .{method}(): call it on the "
@@ -377,7 +388,10 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     """For a method a Sage object does not have: SymPy's name for what Sage names otherwise,
     or the object's attribute nearest it. Sage raises these itself, without the exception's
     `name` and `obj`: its message says them. Or for a polynomial given plot's range, or an
-    expression's method asked of the session's Python function (`f.diff(x)`)."""
+    expression's method asked of the session's Python function (`f.diff(x)`), or a condition
+    given to assume() that was no longer symbolic."""
+    if exc.name == "assume" and isinstance(exc.obj, bool):
+        return _decided_hint(exc.obj, _uncalled_names(exc))
     if session_function(exc.obj) and isinstance(exc.name, str) and _expressions_have(exc.name):
         for name, value in _uncalled_names(exc):
             if value is exc.obj:
@@ -403,6 +417,23 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str | None:
+    """For assume() given a bool: the name on the line that holds a number or a polynomial,
+    which made the comparison Python's to decide."""
+    from sage.rings.polynomial.multi_polynomial import MPolynomial
+    from sage.rings.polynomial.polynomial_element import Polynomial
+
+    for name, value in names:
+        if a_number(value):
+            held = shown(value, _MAX_SHOWN_VALUE)
+        elif isinstance(value, Polynomial | MPolynomial):
+            held = f"a polynomial of {shown(value.parent(), _MAX_SHOWN_VALUE)}"
+        else:
+            continue
+        return _DECIDED.format(truth=truth, name=name, value=held)
+    return _DECIDED_WITHOUT_A_VARIABLE.format(truth=truth)
 
 
 def _nearest(name: str, names: list[str]) -> str | None:
