@@ -901,6 +901,31 @@ def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it
     assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
 
 
+def test_a_numerical_method_missing_over_multiprecision_reals_gets_a_hint_to_use_rdf(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "B = matrix(RR, [[2, 1], [1, 3]]); C = matrix(CC, [[1, I], [0, 1]])", session)
+    for code, ename, ring, method, double in (
+        ("B.SVD()", "AttributeError", "Real Field with 53 bits of precision", "SVD", "RDF"),
+        ("B.LU()", "TypeError", "Real Field with 53 bits of precision", "LU", "RDF"),
+        ("C.schur()", "AttributeError", "Complex Field with 53 bits of precision", "schur", "CDF"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        name = code[0]
+        assert error.traceback.endswith(
+            f"{name} is over the {ring}, where Sage does not compute {method}(): {double} does, "
+            f"in double precision (53 bits) with NumPy and SciPy. "
+            f"{name}.change_ring({double}).{method}() computes it there.\n"
+        ), code
+    # A method no ring has is another mistake.
+    error = one(evaluate(stub, "B.frobnicate()", session), "error").error
+    assert "change_ring" not in error.traceback
+    # As the hint says.
+    assert value(stub, session, "B.change_ring(RDF).SVD()[1].diagonal()[0] > 3.6") == "True"
+    assert value(stub, session, "len(B.change_ring(RDF).LU())") == "3"
+
+
 def test_assume_given_a_comparison_already_decided_gets_a_hint_to_declare_the_variable(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

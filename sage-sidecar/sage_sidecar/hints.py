@@ -8,11 +8,12 @@ functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression 
 an earlier cell, an unknown function never declared, solve's equations or variables with no
 value used as numbers, the pairs roots() and numerical_integral give used as numbers (`pairs`),
 a ring given where a symbolic expression's roots() wants its variable, Python's `@` for a
-matrix product, a Python function where an expression is wanted, a format spec for an exact
-number, a comparison assume() got already decided, SymPy's names for what Sage names otherwise
-(`sympy_names`), a module used before its import, a name or method misspelt, a notebook's
-`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
-Counterpart: `executor`, which describes a failed cell's exception.
+matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
+expression is wanted, a format spec for an exact number, a comparison assume() got already
+decided, SymPy's names for what Sage names otherwise (`sympy_names`), a module used before its
+import, a name or method misspelt, a notebook's `@interact`, a package imported or installed
+that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed
+cell's exception.
 """
 
 from __future__ import annotations
@@ -314,6 +315,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _bound_hint(exc, refused[1] if refused else None)
     if message.startswith(_MATRIX_PRODUCT):
         return _MULTIPLY_MATRICES
+    if matrix_rings.INEXACT_REFUSED.fullmatch(message):
+        return _double_precision_hint(exc)
     if _NOT_A_NUMBER.match(message):
         return _equations_hint(exc) or _free_variables_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
@@ -410,6 +413,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     name = match[2]
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
+    if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
+        return double
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
@@ -417,6 +422,17 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _double_precision_hint(exc: BaseException) -> str | None:
+    """For a method that refused a matrix's inexact ring, called on a name on the failing line
+    (`B.LU()`): the same method in double precision, if it is there."""
+    line = _code_of_failing_line(exc)
+    for name, value in _uncalled_names(exc):
+        method = re.search(rf"(?<![\w.]){name}\s*\.\s*(\w+)\s*\(", line)
+        if method and (hint := matrix_rings.double_precision_hint(method[1], [(name, value)])):
+            return hint
+    return None
 
 
 def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str | None:

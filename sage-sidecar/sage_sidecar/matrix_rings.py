@@ -5,7 +5,11 @@
 that are not rational, each in Sage's words, which do not say what to write instead; the
 hint does (`hint`, for `hints`). And over the integers `echelon_form()` is the Hermite normal
 form, `[1 0]` `[0 2]` for that matrix, where the reduced row echelon form an agent expects is
-the identity; nothing fails (`note`, for `notes`).
+the identity; nothing fails (`note`, for `notes`). And over Sage's multiprecision reals and
+complex numbers (`matrix(RR, ...)`, `CC`, `RealField(100)`) a matrix is generic: `SVD()`,
+`schur()`, `condition()` and `LU()` are RDF's and CDF's, double precision with NumPy and
+SciPy, and over RR say only that there is no such attribute, or that the ring must be exact
+(`double_precision_hint`, for `hints`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,13 @@ _FIELD = (
     "matrix over the rationals, and {call}.change_ring(QQbar) over the algebraic numbers, for "
     "eigenvalues that are not rational."
 )
+# Sage's words when a method wants an exact ring, where double precision has its own.
+INEXACT_REFUSED = re.compile(r"base ring of the matrix must be exact, not .{1,100}")
+_DOUBLE_PRECISION = (
+    "{name} is over the {ring}, where Sage does not compute {method}(): {double} does, in double "
+    "precision (53 bits) with NumPy and SciPy. {name}.change_ring({double}).{method}() computes "
+    "it there."
+)
 _HERMITE = (
     "Note: {name} is over the Integer Ring, where echelon_form() is the Hermite normal form: "
     "its pivots need not be 1. The reduced row echelon form, over the rationals: {call}.rref()."
@@ -55,6 +66,36 @@ def hint(refused: re.Match[str], names: list[tuple[str, Any]]) -> str | None:
         return None
     ring = matrices[0][1].base_ring() if matrices else "Integer Ring"
     return _FIELD.format(name=name, ring=ring, call=call)
+
+
+def double_precision_hint(method: str, names: list[tuple[str, Any]]) -> str | None:
+    """For `method` missing, or refused, on a matrix over a multiprecision real or complex
+    field: the first such matrix among `names` (and their values), if double precision has
+    that method."""
+    import sage.rings.abc
+    from sage.matrix.constructor import matrix
+    from sage.rings.complex_double import CDF
+    from sage.rings.real_double import RDF
+    from sage.structure.element import Matrix
+
+    doubles = {"RDF": RDF, "CDF": CDF}
+
+    for name, value in names:
+        if not isinstance(value, Matrix):
+            continue
+        ring = value.base_ring()
+        if isinstance(ring, sage.rings.abc.RealField):
+            double = "RDF"
+        elif isinstance(ring, sage.rings.abc.ComplexField):
+            double = "CDF"
+        else:
+            continue
+        if not hasattr(
+            matrix(doubles[double], 1, 1), method
+        ):  # no copy of what may be a large matrix
+            return None
+        return _DOUBLE_PRECISION.format(name=name, ring=ring, method=method, double=double)
+    return None
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
