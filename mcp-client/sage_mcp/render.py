@@ -235,22 +235,27 @@ def _headline(
 
 
 def _useful_latex(text: str | None, latex: str) -> str | None:
-    """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`),
-    or the value holds strings, which LaTeX sets as typewriter text: a model reads the plain
-    text's `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`."""
+    """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`,
+    `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`), or the value holds strings, which LaTeX
+    sets as typewriter text: a model reads the plain text's `('a', x)` better than
+    `\\left(\\text{\\texttt{a}}, x\\right)`."""
     if not latex or text is None or "\\texttt{" in latex:
         return None
     return None if _bare(latex, is_latex=True) == _bare(text) else latex
 
 
 _LATEX_NOISE = re.compile(r"\\(?:left|right|mathrm|mathbf|mathit|text|Bold|verb)\b|\\[,;! ]|[\s{}]")
+_COMMAND = re.compile(r"\\(?=[A-Za-z])")
 
 
 def _bare(s: str, is_latex: bool = False) -> str:
+    """`s` with what LaTeX and plain text write differently for the same thing taken out:
+    spacing, grouping, a product's sign (LaTeX's is juxtaposition) and the backslash of a
+    command named as the plain text names it (`\\sin`, `\\pi`)."""
     if is_latex:
-        s = s.replace("\\cdot", "*").replace("\\times", "*")
-        s = _LATEX_NOISE.sub("", s)
-    return re.sub(r"\s", "", s)
+        s = _LATEX_NOISE.sub("", s.replace("\\cdot", "*").replace("\\times", "*"))
+        s = _COMMAND.sub("", s)
+    return re.sub(r"[\s*]", "", s)
 
 
 def trim_traceback(traceback: str, max_lines: int = _TRACEBACK_LINES) -> str:

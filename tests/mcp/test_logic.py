@@ -312,6 +312,19 @@ async def test_latex_is_shown_only_when_it_adds_something() -> None:
         )
     )
     assert "LaTeX" not in product
+    # A product written by juxtaposition, functions LaTeX names with a backslash.
+    implicit, _, _ = await _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(
+                    text_plain="-(x^2 - 2*x)*e^(-x)*sin(pi*x)",
+                    text_latex="-{\\left(x^{2} - 2 \\, x\\right)} e^{\\left(-x\\right)} "
+                    "\\sin\\left(\\pi x\\right)",
+                )
+            )
+        )
+    )
+    assert "LaTeX" not in implicit
     root, structured, _ = await _render(
         _events(
             pb.EvaluateResponse(
