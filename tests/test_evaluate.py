@@ -1281,6 +1281,61 @@ def test_an_odd_root_of_a_negative_number_gets_a_note_once_that_it_is_complex(
     assert stderr_of(evaluate(stub, "'(-1)^(1/3)'")) == ""
 
 
+def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_time(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """The three real roots of x^3 - 3x + 1, by solve's radicals then n(), come out with an
+    imaginary part of 1e-16: they read as complex roots."""
+    evaluate(stub, "sols = solve(x^3 - 3*x + 1 == 0, x)", session)
+    events = evaluate(stub, "[s.rhs().n() for s in sols]", session)
+    assert "1.11022302462516e-16*I" in one(events, "result").result.text_plain
+    tail = (
+        "an imaginary part at the level of rounding error for {its} precision: most likely "
+        "{they} real, the exact imaginary part 0 (solve's radicals for a cubic with three real "
+        "roots pass through complex numbers, for one). Take .real(), or tell with more digits, "
+        ".n(digits=50), where rounding error shrinks. A polynomial's real roots, exactly: "
+        ".roots(ring=AA).\n"
+    )
+    assert stderr_of(events) == (
+        "Note: 2 numbers here, as 0.347296355333861 - 1.11022302462516e-16*I, have "
+        + tail.format(its="their", they="they are")
+    )
+    # Each time; double precision's too, which shows its numbers short.
+    assert stderr_of(evaluate(stub, "CDF(1.5, -2e-17)", session)) == (
+        "Note: 1.5 - 2e-17*I has " + tail.format(its="its", they="the number is")
+    )
+    # An imaginary part above rounding error, at the precision shown; not a number; a string.
+    _say_nothing(
+        stub,
+        session,
+        "CC(1, 1e-10)",
+        "ComplexField(200)(1, 1e-30)",
+        "CC(1e-20, 1e-30)",
+        "'1.0 - 1e-16*I'",
+        "sols[0].rhs()",
+    )
+    # As the note says.
+    assert value(stub, session, "[s.rhs().n().real() for s in sols][2]") == "1.53208888623796"
+
+
+def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "arccos(2.0)", session)
+    assert one(events, "result").result.text_plain == "NaN"
+    assert stderr_of(events) == (
+        "Note: NaN, not a number, is what floating point answers where no real number is the "
+        "answer: a real function outside its domain (arccos(2.0), arccosh(0.5), or arccos of a "
+        "ratio that rounding put at 1.0000000000000002), or an indeterminate form. Over the "
+        "complex numbers: arccos(CC(2.0)); exactly, then numerically: arccos(2).n().\n"
+    )
+    # Once in a session; a string is no answer of Sage's; nor a name with nan in it.
+    _say_nothing(stub, session, "float('nan')", "'NaN'", "nanmean = 1; 'Nanjing'")
+    # As the note says.
+    assert value(stub, session, "arccos(CC(2.0))") == "1.31695789692482*I"
+    assert stderr_of(evaluate(stub, "float('nan')")) != ""
+
+
 def test_a_number_shown_with_a_question_mark_gets_a_note_once_that_it_is_exact(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,21 +1,21 @@
 """The notes a cell that ran gets on stderr, where its answer only looks right.
 
-Nothing fails in these cells, and the value reads as an answer: a precision Sage took as
-bits (`precision`), an equation solve gave back or one period's solutions (`solutions`), an
-integral given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex
-number (`pairs`), a number where diff, taylor or limit wanted a variable
-(`bound_variables`), an `if` on a symbolic variable decided once for all its values
-(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
-(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's
-(`matrix_rings`), a polynomial's roots() that left out those outside its ring
-(`rational_roots`), a plot whose range its poles set (`poles`). Each check has a pattern
+Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
+(`precision`), an equation solve gave back or one period's solutions (`solutions`), an integral
+given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number (`pairs`),
+a number where diff, taylor or limit wanted a variable (`bound_variables`), an `if` on a
+symbolic variable decided once for all its values (`decisions`), the rank or inverse of a
+floating-point matrix singular to working precision (`numerical_rank`), the echelon form of an
+integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() that left out those
+outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex
+number whose imaginary part is rounding error (`imaginary_rounding`). Each check has a pattern
 cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
 session, that Sage's simplify does little (`simplification`), what a number shown with a
-trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`)
-that variables are complex, where an answer has conjugate(x) (`complex_variables`), and that
-(-1)^(1/3) is a complex root (`odd_roots`). A check looks at the cell's own code and values,
-which may raise anything: one that fails says nothing, and the cell's outcome stands.
-Counterpart: `executor`, which runs the cell and shows its value.
+trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`) that
+variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
+is a complex root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the
+cell's own code and values, which may raise anything: one that fails says nothing, and the
+cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from sage_sidecar import (
     bound_variables,
     complex_variables,
     decisions,
+    imaginary_rounding,
     matrix_rings,
+    not_a_number,
     numerical_rank,
     odd_roots,
     pairs,
@@ -66,7 +68,10 @@ _ONCE_ON_DISPLAY: tuple[_DisplayNote, ...] = (
     algebraic.note,
     complex_variables.note,
     odd_roots.note,
+    not_a_number.note,
 )
+# And those that warn of the value shown, each time.
+_ON_DISPLAY: tuple[_DisplayNote, ...] = (imaginary_rounding.note,)
 _said: set[_Note | _DisplayNote] = set()
 
 
@@ -92,8 +97,9 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
 
 
 def after_display(value: Any, text: str) -> None:
-    """Print the notes for the value a cell shows, as `text`, that its session has not had."""
-    for note in _ONCE_ON_DISPLAY:
+    """Print the notes for the value a cell shows, as `text`: those that warn of it, and those
+    that teach that its session has not had."""
+    for note in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY):
         if note in _said:
             continue
         try:
@@ -101,5 +107,6 @@ def after_display(value: Any, text: str) -> None:
         except Exception:
             continue
         if said is not None:
-            _said.add(note)
+            if note in _ONCE_ON_DISPLAY:
+                _said.add(note)
             print(said, file=sys.stderr)
