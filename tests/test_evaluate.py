@@ -1318,6 +1318,48 @@ def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_
     assert value(stub, session, "[s.rhs().n().real() for s in sols][2]") == "1.53208888623796"
 
 
+def test_a_plot_saved_to_a_file_and_not_shown_gets_a_note_to_show_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """p.save('plot.png') shows nothing: the file is in the session's own directory, where the
+    caller cannot open it."""
+    evaluate(stub, "p = plot(sin(x), (x, 0, pi))", session)
+    for code, what, file, how in (
+        ("p.save('plot.png')", "plot", "plot.png", "p.show(), or p as the cell's last line"),
+        ("save(p, 'p.pdf')", "plot", "p.pdf", "p.show(), or p as the cell's last line"),
+        (
+            "plot(x^2, (x, 0, 1)).save(filename='sq.svg')",
+            "plot",
+            "sq.svg",
+            ".show() in place of .save(...)",
+        ),
+        (
+            "a = animate([plot(sin(x + k), (x, 0, 6)) for k in (0, 1)]); a.save('a.gif')",
+            "animation",
+            "a.gif",
+            "a.show(), or a as the cell's last line",
+        ),
+    ):
+        events = evaluate(stub, code, session)
+        assert kinds(events) == ["started", "stderr", "finished"], code
+        assert stderr_of(events) == (
+            f"Note: the {what} went to the file {file}, which only the session's code can read: "
+            f"no image came back. To see it here, show it: {how}.\n"
+        ), code
+    # Shown as well; not a picture; saved in code that has not run.
+    _say_nothing(
+        stub,
+        session,
+        "p.save('plot.png'); p",
+        "p.save('plot.png'); p.show()",
+        "save(p, 'p.sobj')",
+        "n = 3; save(n, 'n.png')",
+        "def later():\n    p.save('later.png')",
+    )
+    # As the note says.
+    assert kinds(evaluate(stub, "p.show()", session)) == ["started", "display", "finished"]
+
+
 def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

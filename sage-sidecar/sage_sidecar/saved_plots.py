@@ -1,0 +1,94 @@
+"""Says so when a cell saves a plot to a file and shows nothing.
+
+`p.save('plot.png')` writes the image into the session's working directory, which only the
+session's own code can read: no image comes back to the caller, and the file goes when the
+session does. An agent that saved it tells its user the plot is in plot.png, which neither
+can open. One line on stderr says so, and how to have the image come back. Counterpart:
+`notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(r"\bsave\(")
+# Files a picture is saved as, by Sage's graphics, animations and their arrays.
+_PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|svg|pdf|eps|ps|gif|webm|mp4|ogv|html)\Z", re.IGNORECASE)
+# Of those, what an animation is saved as.
+_MOVING = (".gif", ".webm", ".mp4", ".ogv")
+# What makes a picture, called and saved at once: `plot(...).save('p.png')`.
+_MAKERS = frozenset({"animate", "graphics_array", "line", "point", "points", "polygon", "text"})
+# A cell that calls one of these has shown something.
+_SHOWING = frozenset({"show", "display", "pretty_print", "view"})
+_NOTE = (
+    "Note: the {what} went to the file {file}, which only the session's code can read: no "
+    "image came back. To see it here, show it: {how}."
+)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell saved a plot or an animation to a picture file, and neither
+    showed it nor anything else."""
+    if _picture(value):
+        return None
+    calls = list(cell_calls.own_calls(tree))
+    if any(cell_calls.called(call) in _SHOWING for call in calls):
+        return None
+    for call in calls:
+        saved = _saved(call, namespace)
+        if saved is not None:
+            file, name = saved
+            how = (
+                f"{name}.show(), or {name} as the cell's last line"
+                if name
+                else ".show() in place of .save(...)"
+            )
+            what = "animation" if file.lower().endswith(_MOVING) else "plot"
+            return _NOTE.format(what=what, file=file, how=how)
+    return None
+
+
+def _saved(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The picture file `call` saves a plot to, and the name holding the plot (None for one
+    made in the same expression): `p.save('p.png')`, `save(p, 'p.png')`,
+    `plot(...).save('p.png')`."""
+    if cell_calls.called(call) != "save":
+        return None
+    function, arguments = call.func, list(call.args)
+    if isinstance(function, ast.Attribute):
+        picture: ast.AST = function.value
+    elif isinstance(function, ast.Name) and arguments:
+        picture = arguments.pop(0)
+    else:
+        return None
+    file = next(iter(arguments), None) or next(
+        (keyword.value for keyword in call.keywords if keyword.arg == "filename"), None
+    )
+    if not (
+        isinstance(file, ast.Constant)
+        and isinstance(file.value, str)
+        and _PICTURE_FILE.search(file.value)
+    ):
+        return None
+    if isinstance(picture, ast.Name):
+        return (file.value, picture.id) if _picture(namespace.get(picture.id)) else None
+    if isinstance(picture, ast.Call):
+        maker = cell_calls.called(picture)
+        if maker.endswith("plot") or maker.endswith("plot3d") or maker in _MAKERS:
+            return file.value, None
+    return None
+
+
+def _picture(value: Any) -> bool:
+    """Whether `value` is a Sage plot, 3D plot, array of plots or animation."""
+    from sage.plot.animate import Animation
+    from sage.plot.graphics import Graphics
+    from sage.plot.multigraphics import MultiGraphics
+    from sage.plot.plot3d.base import Graphics3d
+
+    return isinstance(value, Graphics | MultiGraphics | Graphics3d | Animation)
