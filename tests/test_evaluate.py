@@ -1620,6 +1620,59 @@ def test_a_misspelt_name_or_method_gets_the_nearest_one(
     )
 
 
+def test_sages_name_written_capitalized_as_in_mathematica_gets_sages_spelling(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code, sages in (("Sqrt(2)", "sqrt"), ("N(Pi)", "pi"), ("Factor(12)", "factor")):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "NameError", code
+        assert error.traceback.endswith(f"\nDid you mean: '{sages}'?\n"), code
+    # X is a variable of its own, not Sage's x.
+    error = one(evaluate(stub, "X + 1"), "error").error
+    assert error.traceback.endswith("declare others first, as var('X').\n")
+    # As the hint says.
+    assert value(stub, "", "sqrt(4), N(pi, digits=3), factor(12)") == "(2, 3.14, 2^2 * 3)"
+
+
+def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "log2(8)"), "error").error
+    assert error.ename == "TypeError"
+    assert error.traceback.endswith(
+        "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
+        "log(v, 2), and an integer's number of bits n.nbits().\n"
+    )
+    # Another expression called so is not log2.
+    error = one(evaluate(stub, "f = x^2; f(2)"), "error").error
+    assert "log2" not in error.traceback
+    # As the hint says.
+    assert value(stub, "", "log(8, 2), (8).nbits(), N(log2)") == "(3, 4, 0.693147180559945)"
+
+
+def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """SymPy's Rational(1, 3) is 1/3; Sage's is 1, with nothing failing."""
+    events = evaluate(stub, "Rational(1, 3)", session)
+    assert one(events, "result").result.text_plain == "1"
+    assert stderr_of(events) == (
+        "Note: Sage's Rational(1, 3) is 1: its second argument is the base of a number written "
+        "as a string (Rational('101', 2) is 5), not a denominator. The fraction is 1/3, or "
+        "QQ((1, 3)).\n"
+    )
+    # A string in a base; one argument; SymPy's own Rational.
+    _say_nothing(
+        stub,
+        session,
+        "Rational('101', 2)",
+        "Rational(3)",
+        "from sympy import Rational\nRational(1, 3)",
+    )
+    # As the note says.
+    assert value(stub, session, "1/3, QQ((1, 3))") == "(1/3, 1/3)"
+
+
 def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -11,9 +11,10 @@ a ring given where a symbolic expression's roots() wants its variable, Python's 
 matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
 expression is wanted, a format spec for an exact number, a comparison assume() got already
 decided, SymPy's names for what Sage names otherwise (`sympy_names`), a module used before its
-import, a name or method misspelt, a notebook's `@interact`, a package imported or installed
-that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed
-cell's exception.
+import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's constant
+log2 called as a function, a notebook's `@interact`, a package imported or installed that is
+not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's
+exception.
 """
 
 from __future__ import annotations
@@ -225,6 +226,13 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# An expression called with a value, as a function: Sage's message, and its constant log2,
+# called as NumPy's and C's logarithm to base 2.
+_EXPRESSION_CALLED = "Substitution using function-call syntax and unnamed arguments"
+_LOG2 = (
+    "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
+    "log(v, 2), and an integer's number of bits n.nbits()."
+)
 # What Python, and Sage, say of an attribute an object lacks: the object's type, the name.
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
 _TIME_PREFIX = (
@@ -315,6 +323,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _bound_hint(exc, refused[1] if refused else None)
     if message.startswith(_MATRIX_PRODUCT):
         return _MULTIPLY_MATRICES
+    if message.startswith(_EXPRESSION_CALLED) and _calls_sages_log2(exc):
+        return _LOG2
     if matrix_rings.INEXACT_REFUSED.fullmatch(message):
         return _double_precision_hint(exc)
     if _NOT_A_NUMBER.match(message):
@@ -350,6 +360,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
     if use is not None and use[1] == "." and (statement := _import_for(name)):
         return _IMPORT.format(name=name, statement=statement)
+    if frame is not None and (sages := _sages_in_other_case(name, frame)):
+        return _DID_YOU_MEAN.format(name=sages)  # Mathematica's `Sqrt`, `Pi`, `Factor`
     if _maybe_a_variable(name):
         if not called:
             return _DECLARE_VARIABLES.format(name=name)
@@ -450,6 +462,33 @@ def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str | None:
             continue
         return _DECIDED.format(truth=truth, name=name, value=held)
     return _DECIDED_WITHOUT_A_VARIABLE.format(truth=truth)
+
+
+def _calls_sages_log2(exc: BaseException) -> bool:
+    import sage.all_cmdline
+
+    for name, value in _names(exc, _CALLED_NAME):
+        if name == "log2" and value is sage.all_cmdline.log2:
+            return True
+    return False
+
+
+def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:
+    """The name Sage defines that differs from `name` only in case, and that the session still
+    has as Sage defined it."""
+    import sage.all_cmdline
+    from sage.symbolic.expression import Expression
+
+    for other in (name.lower(), name.upper(), name.capitalize()):
+        if other == name:
+            continue
+        sages = getattr(sage.all_cmdline, other, None)
+        if sages is None or _look_up(other, frame) is not sages:
+            continue
+        # Not the variable x: X is a variable of its own, to declare.
+        if not (isinstance(sages, Expression) and sages.is_symbol()):
+            return other
+    return None
 
 
 def _nearest(name: str, names: list[str]) -> str | None:

@@ -9,14 +9,15 @@ floating-point matrix singular to working precision (`numerical_rank`), the eche
 integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() that left out those
 outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex
 number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file
-the caller cannot open, and not shown (`saved_plots`). Each check has a pattern cheap enough
-for every cell; a cell one of them finds is parsed once for all. And, once in a session, that
-Sage's simplify does little (`simplification`), what a number shown with a trailing `?` is
-(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
-complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex
-root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the cell's own code
-and values, which may raise anything: one that fails says nothing, and the cell's outcome
-stands. Counterpart: `executor`, which runs the cell and shows its value.
+the caller cannot open, and not shown (`saved_plots`), SymPy's Rational(1, 3), which Sage reads
+as 1 in base 3 (`rational_base`). Each check has a pattern cheap enough for every cell; a cell
+one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
+little (`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1
+and r1 in solve's answers stand for (`solutions`), that variables are complex, where an answer
+has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and
+what a NaN means (`not_a_number`). A check looks at the cell's own code and values, which may
+raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
+`executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sage_sidecar import (
     pairs,
     poles,
     precision,
+    rational_base,
     rational_roots,
     saved_plots,
     simplification,
@@ -62,6 +64,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (rational_roots.CANDIDATE, rational_roots.note),
     (poles.CANDIDATE, poles.note),
     (saved_plots.CANDIDATE, saved_plots.note),
+    (rational_base.CANDIDATE, rational_base.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:

@@ -55,6 +55,7 @@ FUNCTIONS: dict[str, str] = {
     "root": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
     "cbrt": "`8^(1/3)`, or `real_nth_root(-8, 3)` for the real root",
     "Float": "`RR(1/3)`, or `RealField(100)(1/3)` for 100 bits",
+    "log10": "`log(100, 10)`",
     "re": "`real_part(1 + 2*I)`",
     "im": "`imag_part(1 + 2*I)`",
     "trigsimp": "`(sin(x)^2 + cos(x)^2).simplify_trig()`",
