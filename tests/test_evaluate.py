@@ -1650,6 +1650,20 @@ def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
     assert value(stub, "", "log(8, 2), (8).nbits(), N(log2)") == "(3, 4, 0.693147180559945)"
 
 
+def test_mathematicas_d_called_gets_a_hint_to_use_diff(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "D(x^2, x)"), "error").error
+    assert error.ename == "TypeError"
+    assert error.traceback.endswith(
+        "D is Sage's operator for derivatives of symbolic functions, as in D[0](f)(x), not "
+        "Mathematica's D: the derivative of an expression is diff(x^2, x), or (x^2).diff(x).\n"
+    )
+    # As the hint says.
+    assert value(stub, "", "diff(x^2, x), (x^2).diff(x)") == "(2*x, 2*x)"
+    assert value(stub, "", "f = function('f'); D[0](f)(x)") == "diff(f(x), x)"
+
+
 def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -12,9 +12,9 @@ matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function w
 expression is wanted, a format spec for an exact number, a comparison assume() got already
 decided, SymPy's names for what Sage names otherwise (`sympy_names`), a module used before its
 import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's constant
-log2 called as a function, a notebook's `@interact`, a package imported or installed that is
-not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's
-exception.
+log2 and operator D called as functions, a notebook's `@interact`, a package imported or
+installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a
+failed cell's exception.
 """
 
 from __future__ import annotations
@@ -229,6 +229,12 @@ _DID_YOU_MEAN = "Did you mean: '{name}'?"
 # An expression called with a value, as a function: Sage's message, and its constant log2,
 # called as NumPy's and C's logarithm to base 2.
 _EXPRESSION_CALLED = "Substitution using function-call syntax and unnamed arguments"
+# Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
+_D_CALLED = "'DerivativeOperator' object is not callable"
+_DERIVATIVE = (
+    "D is Sage's operator for derivatives of symbolic functions, as in D[0](f)(x), not "
+    "Mathematica's D: the derivative of an expression is diff(x^2, x), or (x^2).diff(x)."
+)
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
     "log(v, 2), and an integer's number of bits n.nbits()."
@@ -323,6 +329,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _bound_hint(exc, refused[1] if refused else None)
     if message.startswith(_MATRIX_PRODUCT):
         return _MULTIPLY_MATRICES
+    if message == _D_CALLED:
+        return _DERIVATIVE
     if message.startswith(_EXPRESSION_CALLED) and _calls_sages_log2(exc):
         return _LOG2
     if matrix_rings.INEXACT_REFUSED.fullmatch(message):
