@@ -482,21 +482,17 @@ def _calls_sages_log2(exc: BaseException) -> bool:
 
 
 def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:
-    """The name Sage defines that differs from `name` only in case, and that the session still
-    has as Sage defined it."""
+    """The name Sage defines in lower case that `name` capitalizes, if the session still has
+    it as Sage defined it. Not the other way: `zz` is a variable meant, not `ZZ`."""
     import sage.all_cmdline
     from sage.symbolic.expression import Expression
 
-    for other in (name.lower(), name.upper(), name.capitalize()):
-        if other == name:
-            continue
-        sages = getattr(sage.all_cmdline, other, None)
-        if sages is None or _look_up(other, frame) is not sages:
-            continue
-        # Not the variable x: X is a variable of its own, to declare.
-        if not (isinstance(sages, Expression) and sages.is_symbol()):
-            return other
-    return None
+    other = name.lower()
+    sages = getattr(sage.all_cmdline, other, None)
+    if other == name or sages is None or _look_up(other, frame) is not sages:
+        return None
+    # Not the variable x: X is a variable of its own, to declare.
+    return None if isinstance(sages, Expression) and sages.is_symbol() else other
 
 
 def _nearest(name: str, names: list[str]) -> str | None:
