@@ -1627,9 +1627,10 @@ def test_sages_name_written_capitalized_as_in_mathematica_gets_sages_spelling(
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "NameError", code
         assert error.traceback.endswith(f"\nDid you mean: '{sages}'?\n"), code
-    # X is a variable of its own, not Sage's x.
-    error = one(evaluate(stub, "X + 1"), "error").error
-    assert error.traceback.endswith("declare others first, as var('X').\n")
+    # X is a variable of its own, not Sage's x; rr one too, not the ring RR.
+    for name in ("X", "rr"):
+        error = one(evaluate(stub, f"{name} + 1"), "error").error
+        assert error.traceback.endswith(f"declare others first, as var('{name}').\n"), name
     # As the hint says.
     assert value(stub, "", "sqrt(4), N(pi, digits=3), factor(12)") == "(2, 3.14, 2^2 * 3)"
 
