@@ -1070,6 +1070,28 @@ def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     assert value(stub, "", "2*(x + 1)") == "2*x + 2"
 
 
+def test_a_number_run_into_a_name_gets_a_hint_to_multiply(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code, product in (
+        ("2x + 1", "2*x"),
+        ("plot(sin(x), x, 0, 2pi)", "2*pi"),
+        ("3.5t", "3.5*t"),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError", code
+        written = product.replace("*", "")
+        assert error.traceback.endswith(
+            f"invalid decimal literal\nMultiplication needs its *: write {product}, not "
+            f"{written}.\n"
+        ), code
+    # A base's letters are the number's own.
+    error = one(evaluate(stub, "0x1Fg"), "error").error
+    assert "Multiplication" not in error.traceback
+    # As the hint says.
+    assert value(stub, "", "2*x + 1, 2*pi") == "(2*x + 1, 2*pi)"
+
+
 def test_a_star_import_that_replaces_sages_names_says_so(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

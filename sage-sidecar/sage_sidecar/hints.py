@@ -3,18 +3,18 @@
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads: no
 network, the session's memory limit, no standard input (`input()`, the debugger), `exit()` that
 ends only the cell, a number the preparser made that a Python function refuses, a
-multiplication without its `*`, a symbolic variable never declared, named as one of Sage's
-functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
-an earlier cell, an unknown function never declared, solve's equations or variables with no
-value used as numbers, the pairs roots() and numerical_integral give used as numbers (`pairs`),
-a ring given where a symbolic expression's roots() wants its variable, Python's `@` for a
-matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
-expression is wanted, a format spec for an exact number, a comparison assume() got already
-decided, SymPy's names for what Sage names otherwise (`sympy_names`), a module used before its
-import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's constant
-log2 and operator D called as functions, a notebook's `@interact`, a package imported or
-installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a
-failed cell's exception.
+multiplication without its `*` (`2(x + 1)`, `2x`), a symbolic variable never declared, named as
+one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression
+or a number by an earlier cell, an unknown function never declared, solve's equations or
+variables with no value used as numbers, the pairs roots() and numerical_integral give used as
+numbers (`pairs`), a ring given where a symbolic expression's roots() wants its variable,
+Python's `@` for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python
+function where an expression is wanted, a format spec for an exact number, a comparison
+assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), Sage's constant log2 and operator D called as functions, a notebook's `@interact`, a
+package imported or installed that is not there, Sage's HTML manuals. Counterpart: `executor`,
+which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -143,6 +143,13 @@ _REFUSED_VALUE = re.compile(r"(.{1,200}?) is not a valid variable")
 _NUMBER_CALLED = re.compile(r"'sage\.rings\.[\w.]+' object is not callable")
 _NUMBER_BEFORE_PARENTHESIS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*\(")
 _MULTIPLY = "Multiplication needs its *: write {number}*(...), not {number}(...)."
+# `2x + 1`, `2pi`: Python reads a number run into a name as a malformed number.
+_INVALID_NUMBER = "invalid decimal literal"
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)([A-Za-z_]\w*)")
+# Letters a number may end in and stay one: imaginary, Sage's raw `2r`; and `0x1f`'s base.
+_NUMBER_SUFFIX = re.compile(r"[jJrR]")
+_BASE = re.compile(r"[xXoObB][\da-fA-F]*")
+_MULTIPLY_NAME = "Multiplication needs its *: write {number}*{name}, not {number}{name}."
 # `plot(x^2, (x, 0, 1))` after `x = 5`.
 _NOT_AN_IDENTIFIER = re.compile(r'The name "(.{1,200})" is not a valid Python identifier\.')
 _BOUND_TO_A_VALUE = (
@@ -521,6 +528,11 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, _TIME_PREFIX)
     elif exc.msg == _CONTINUATION and _BACKSLASH_OPERATOR.search(_without_strings(line)):
         _add_note(exc, _NO_BACKSLASH)
+    elif exc.msg == _INVALID_NUMBER:
+        for number, name in _NUMBER_THEN_NAME.findall(_without_strings(line)):
+            if not (_NUMBER_SUFFIX.fullmatch(name) or (number == "0" and _BASE.fullmatch(name))):
+                _add_note(exc, _MULTIPLY_NAME.format(number=number, name=name))
+                break
 
 
 def _maybe_a_variable(name: str) -> bool:
