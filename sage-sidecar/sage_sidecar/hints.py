@@ -233,15 +233,15 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
-# An expression called with a value, as a function: Sage's message, and its constant log2,
-# called as NumPy's and C's logarithm to base 2.
-_EXPRESSION_CALLED = "Substitution using function-call syntax and unnamed arguments"
 # Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
 _D_CALLED = "'DerivativeOperator' object is not callable"
 _DERIVATIVE = (
     "D is Sage's operator for derivatives of symbolic functions, as in D[0](f)(x), not "
     "Mathematica's D: the derivative of an expression is diff(x^2, x), or (x^2).diff(x)."
 )
+# An expression called with a value, as a function: Sage's message, and its constant log2,
+# called as NumPy's and C's logarithm to base 2.
+_EXPRESSION_CALLED = "Substitution using function-call syntax and unnamed arguments"
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
     "log(v, 2), and an integer's number of bits n.nbits()."
@@ -456,13 +456,13 @@ def _double_precision_hint(exc: BaseException) -> str | None:
     (`B.LU()`): the same method in double precision, if it is there."""
     line = _code_of_failing_line(exc)
     for name, value in _uncalled_names(exc):
-        method = re.search(rf"(?<![\w.]){name}\s*\.\s*(\w+)\s*\(", line)
+        method = re.search(rf"(?<![\w.]){re.escape(name)}\s*\.\s*(\w+)\s*\(", line)
         if method and (hint := matrix_rings.double_precision_hint(method[1], [(name, value)])):
             return hint
     return None
 
 
-def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str | None:
+def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str:
     """For assume() given a bool: the name on the line that holds a number or a polynomial,
     which made the comparison Python's to decide."""
     from sage.rings.polynomial.multi_polynomial import MPolynomial
@@ -480,12 +480,11 @@ def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str | None:
 
 
 def _calls_sages_log2(exc: BaseException) -> bool:
+    """Whether the failing line calls `log2` where it is still Sage's constant."""
     import sage.all_cmdline
 
-    for name, value in _names(exc, _CALLED_NAME):
-        if name == "log2" and value is sage.all_cmdline.log2:
-            return True
-    return False
+    called = _names(exc, _CALLED_NAME)
+    return any(name == "log2" and value is sage.all_cmdline.log2 for name, value in called)
 
 
 def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:

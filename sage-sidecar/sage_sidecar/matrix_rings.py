@@ -78,21 +78,18 @@ def double_precision_hint(method: str, names: list[tuple[str, Any]]) -> str | No
     from sage.rings.real_double import RDF
     from sage.structure.element import Matrix
 
-    doubles = {"RDF": RDF, "CDF": CDF}
-
     for name, value in names:
         if not isinstance(value, Matrix):
             continue
         ring = value.base_ring()
         if isinstance(ring, sage.rings.abc.RealField):
-            double = "RDF"
+            double, field = "RDF", RDF
         elif isinstance(ring, sage.rings.abc.ComplexField):
-            double = "CDF"
+            double, field = "CDF", CDF
         else:
             continue
-        if not hasattr(
-            matrix(doubles[double], 1, 1), method
-        ):  # no copy of what may be a large matrix
+        # A 1x1 matrix tells, with no copy of what may be a large one.
+        if not hasattr(matrix(field, 1, 1), method):
             return None
         return _DOUBLE_PRECISION.format(name=name, ring=ring, method=method, double=double)
     return None
