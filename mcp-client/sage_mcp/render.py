@@ -236,16 +236,40 @@ def _headline(
 
 def _useful_latex(text: str | None, latex: str) -> str | None:
     """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`,
-    `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`), or the value holds strings, which LaTeX
-    sets as typewriter text: a model reads the plain text's `('a', x)` better than
-    `\\left(\\text{\\texttt{a}}, x\\right)`."""
+    `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`, an integer matrix's array), or the
+    value holds strings, which LaTeX sets as typewriter text: a model reads the plain text's
+    `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`."""
     if not latex or text is None or "\\texttt{" in latex:
         return None
-    return None if _bare(latex, is_latex=True) == _bare(text) else latex
+    if _bare(latex, is_latex=True) == _bare(text) or _same_matrix(text, latex):
+        return None
+    return latex
+
+
+def _same_matrix(text: str, latex: str) -> bool:
+    """Whether `latex` is the array of a matrix whose plain text has the same rows, entry for
+    entry, as the comparison above reads them."""
+    array = _LATEX_MATRIX.fullmatch(latex.strip())
+    if array is None:
+        return False
+    rows = [line for line in text.splitlines() if not _MATRIX_SEPARATOR.fullmatch(line)]
+    latex_rows = array[1].replace("\\hline", "").split("\\\\")
+    if len(rows) != len(latex_rows) or not all(r.startswith("[") and r.endswith("]") for r in rows):
+        return False
+    return all(
+        _bare(latex_row.replace("&", " "), is_latex=True) == _bare(row[1:-1].replace("|", " "))
+        for row, latex_row in zip(rows, latex_rows, strict=True)
+    )
 
 
 _LATEX_NOISE = re.compile(r"\\(?:left|right|mathrm|mathbf|mathit|text|Bold|verb)\b|\\[,;! ]|[\s{}]")
 _COMMAND = re.compile(r"\\(?=[A-Za-z])")
+# A matrix as LaTeX sets it, an array in parentheses, and the line plain text shows between
+# the blocks of a subdivided one, `[-+-]`.
+_LATEX_MATRIX = re.compile(
+    r"\\left\(\\begin\{array\}\{[lcr|]*\}(.*)\\end\{array\}\\right\)", re.DOTALL
+)
+_MATRIX_SEPARATOR = re.compile(r"\[[-+]+\]")
 
 
 def _bare(s: str, is_latex: bool = False) -> str:

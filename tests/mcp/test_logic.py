@@ -325,6 +325,36 @@ async def test_latex_is_shown_only_when_it_adds_something() -> None:
         )
     )
     assert "LaTeX" not in implicit
+    # A matrix's array, entry for entry its plain rows, subdivided or not.
+    for text, latex in (
+        (
+            "[ -1  10]\n[100 2*x]",
+            "\\left(\\begin{array}{rr}\n-1 & 10 \\\\\n100 & 2 \\, x\n\\end{array}\\right)",
+        ),
+        (
+            "[1|2]\n[-+-]\n[3|4]",
+            "\\left(\\begin{array}{r|r}\n1 & 2 \\\\\n\\hline\n 3 & 4\n\\end{array}\\right)",
+        ),
+    ):
+        matrix, _, _ = await _render(
+            _events(
+                pb.EvaluateResponse(result=pb.ExecutionResult(text_plain=text, text_latex=latex))
+            )
+        )
+        assert "LaTeX" not in matrix, text
+    # One whose entries LaTeX sets as roots and fractions keeps it.
+    roots, _, _ = await _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(
+                    text_plain="[sqrt(2)   x + 1]\n[    1/2     x^2]",
+                    text_latex="\\left(\\begin{array}{rr}\n\\sqrt{2} & x + 1 \\\\\n"
+                    "\\frac{1}{2} & x^{2}\n\\end{array}\\right)",
+                )
+            )
+        )
+    )
+    assert "LaTeX: \\left(\\begin{array}" in roots
     root, structured, _ = await _render(
         _events(
             pb.EvaluateResponse(
