@@ -83,7 +83,10 @@ async def render_outcome(
     max_chars: int,
     max_image_bytes: int,
     store: OutputStore,
+    note: str | None = None,
 ) -> CallToolResult:
+    """What the agent reads of `outcome`, in text and images and as structured output, within
+    the budgets; `note` is a line of the caller's own, said last."""
     uris: list[str] = []
     shown = [
         display.text_plain
@@ -160,6 +163,8 @@ async def render_outcome(
         lines.append("[The Sage runtime cut this evaluation's output at its own size limit.]")
     if not lines and not images:
         lines.append("(no output: nothing was printed and the last line shows no value)")
+    if note:
+        lines.append(note)
 
     content: list[ContentBlock] = []
     if lines:

@@ -29,6 +29,7 @@ from sage_services.api.sage.v1 import sage_pb2
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from sage_mcp import one_off
 from sage_mcp.auth import sidecar_auth
 from sage_mcp.breaker import CircuitBreaker
 from sage_mcp.client import SageClient, SidecarError
@@ -332,6 +333,7 @@ class SageMcp:
             max_chars=settings.max_output_chars,
             max_image_bytes=settings.max_image_bytes,
             store=self.store,
+            note=None if session else one_off.note(code, outcome),
         )
 
     async def create_session(self) -> SessionInfo:

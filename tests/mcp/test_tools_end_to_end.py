@@ -74,6 +74,36 @@ async def test_evaluates_in_a_session_over_streamable_http(mcp_http: HttpServer)
     assert result.structured_content["session_id"] == session_id
 
 
+async def test_a_one_off_evaluation_says_its_names_are_not_kept(mcp_http: HttpServer) -> None:
+    """Without a session_id each call has a fresh namespace: an agent that defines a name in
+    one and uses it in the next is told why it is not there."""
+    async with Client(mcp_http.url) as client:
+        defined = await client.call_tool("evaluate", {"code": "a = 5\nf(x) = x^2"})
+        used = await client.call_tool("evaluate", {"code": "a + 1"})
+        session_id = await new_session(client)
+        in_session = [
+            await client.call_tool("evaluate", {"code": code, "session_id": session_id})
+            for code in ("a = 5", "a + 1", "b + 1")
+        ]
+        await client.call_tool("delete_session", {"session_id": session_id})
+    assert not defined.is_error, text_of(defined)
+    assert text_of(defined) == (
+        "(no output: nothing was printed and the last line shows no value)\n"
+        "Note: this one-off evaluation (no session_id) kept nothing: a, f are gone now. To keep "
+        "variables between calls, call create_session and pass its session_id to evaluate."
+    )
+    assert used.is_error
+    assert text_of(used).startswith("Sage raised NameError: name 'a' is not defined")
+    assert text_of(used).endswith(
+        "Note: this was a one-off evaluation (no session_id), in a fresh namespace: names that "
+        "earlier one-off calls defined are not there. To keep variables between calls, call "
+        "create_session and pass its session_id to evaluate."
+    )
+    # As the notes say; and in a session, neither is said.
+    assert text_of(in_session[1]) == "6"
+    assert all("one-off" not in text_of(result) for result in in_session)
+
+
 async def test_plot_comes_back_as_image_content(mcp_http: HttpServer) -> None:
     async with Client(mcp_http.url) as client:
         result = await client.call_tool("evaluate", {"code": "plot(sin(x), (x, 0, 2*pi))"})
