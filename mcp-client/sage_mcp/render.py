@@ -279,10 +279,12 @@ _MATRIX_SEPARATOR = re.compile(r"\[[-+]+\]")
 
 def _bare(s: str, is_latex: bool = False) -> str:
     """`s` with what LaTeX and plain text write differently for the same thing taken out:
-    spacing, grouping, a product's sign (LaTeX's is juxtaposition) and the backslash of a
-    command named as the plain text names it (`\\sin`, `\\pi`)."""
+    spacing, grouping, a product's sign (LaTeX's is juxtaposition), the backslash of a
+    command named as the plain text names it (`\\sin`, `\\pi`), and `\\sqrt{-1}` for I in an
+    algebraic number."""
     if is_latex:
-        s = _LATEX_NOISE.sub("", s.replace("\\cdot", "*").replace("\\times", "*"))
+        s = s.replace("\\cdot", "*").replace("\\times", "*").replace("\\sqrt{-1}", "I")
+        s = _LATEX_NOISE.sub("", s)
         s = _COMMAND.sub("", s)
     return re.sub(r"[\s*]", "", s)
 

@@ -342,6 +342,18 @@ async def test_latex_is_shown_only_when_it_adds_something() -> None:
             )
         )
         assert "LaTeX" not in matrix, text
+    # An algebraic number's I, which LaTeX sets as the square root of -1.
+    algebraic, _, _ = await _render(
+        _events(
+            pb.EvaluateResponse(
+                result=pb.ExecutionResult(
+                    text_plain="[(-0.62996? - 1.0911?*I, 1)]",
+                    text_latex="\\left[\\left(-0.62996? - 1.0911? \\sqrt{-1}, 1\\right)\\right]",
+                )
+            )
+        )
+    )
+    assert "LaTeX" not in algebraic
     # One whose entries LaTeX sets as roots and fractions keeps it.
     roots, _, _ = await _render(
         _events(
