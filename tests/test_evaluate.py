@@ -1673,6 +1673,35 @@ def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
     assert value(stub, "", "log(8, 2), (8).nbits(), N(log2)") == "(3, 4, 0.693147180559945)"
 
 
+def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_values(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code, said in (
+        (
+            "find_root(x^2 - 2, 0, 1)",
+            "f in [0, 1], where f stays negative: f(0) = -2, f(1) = -1, and its greatest value "
+            "there is -1, at 1.",
+        ),
+        (
+            "find_root(x^2 + 1, 0, 2)",
+            "f in [0, 2], where f stays positive: f(0) = 1, f(2) = 5, and its least value "
+            "there is 1, at 0.",
+        ),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "RuntimeError", code
+        assert error.traceback.endswith(
+            f"no zero on the interval\nfind_root looks for a zero of {said} Widen the interval "
+            "to where f changes sign (a plot shows where it crosses 0); for complex zeros, "
+            "solve(f == 0, x) or f.roots(x, ring=CC).\n"
+        ), code
+    # As the hint says.
+    assert value(stub, "", "round(find_root(x^2 - 2, 0, 2), 9)") == "1.414213562"
+    assert value(stub, "", "(x^2 + 1).roots(x, ring=CC)") == (
+        "[(-1.00000000000000*I, 1), (1.00000000000000*I, 1)]"
+    )
+
+
 def test_mathematicas_d_called_gets_a_hint_to_use_diff(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

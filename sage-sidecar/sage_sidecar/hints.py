@@ -12,9 +12,9 @@ Python's `@` for a matrix product, what a matrix's ring lacks (`matrix_rings`), 
 function where an expression is wanted, a format spec for an exact number, a comparison
 assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`), a
 module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), Sage's constant log2 and operator D called as functions, a notebook's `@interact`, a
-package imported or installed that is not there, Sage's HTML manuals. Counterpart: `executor`,
-which describes a failed cell's exception.
+`Sqrt`), Sage's constant log2 and operator D called as functions, find_root given an interval
+where f keeps its sign, a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import contextlib
 import difflib
 import importlib.util
 import linecache
+import math
 import numbers
 import re
 import socket
@@ -233,6 +234,19 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# find_root's words when f keeps one sign over the interval, and what its frame knows then:
+# f at both ends, and its least (or greatest) value between them.
+_NO_ZERO = "f appears to have no zero on the interval"
+_ONE_SIGN = (
+    "find_root looks for a zero of f in [{a}, {b}], where f stays {sign}: f({a}) = {left}, "
+    "f({b}) = {right}, and its {extreme} value there is {value}, at {at}. Widen the interval to "
+    "where f changes sign (a plot shows where it crosses 0); for complex zeros, "
+    "solve(f == 0, x) or f.roots(x, ring=CC)."
+)
+_NO_SIGN_CHANGE = (
+    "find_root looks for a zero of f where it changes sign between the interval's ends: "
+    "choose ends where f has opposite signs (a plot shows where it crosses 0)."
+)
 # Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
 _D_CALLED = "'DerivativeOperator' object is not callable"
 _DERIVATIVE = (
@@ -287,6 +301,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
+        return _no_zero_hint(exc)
     if isinstance(exc, ValueError | RuntimeError) and (
         refused := matrix_rings.REFUSED.fullmatch(str(exc))
     ):
@@ -449,6 +465,38 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _no_zero_hint(exc: BaseException) -> str:
+    """For find_root with no sign change: what f is at the ends and at its extreme between,
+    as find_root's own frame has them."""
+    found: dict[str, Any] = {}
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "find_root":
+            found = tb.tb_frame.f_locals
+        tb = tb.tb_next
+    try:
+        a, b, left, right, value, at = (
+            float(found[name]) for name in ("a", "b", "left", "right", "val", "s")
+        )
+    except (KeyError, TypeError, ValueError):
+        return _NO_SIGN_CHANGE
+    if not all(map(math.isfinite, (a, b, left, right, value, at))):
+        return _NO_SIGN_CHANGE
+    positive = left > 0
+    if abs(at) <= 1e-6 * abs(b - a):  # the minimizer's tolerance, not a place of its own
+        at = 0.0
+    return _ONE_SIGN.format(
+        a=f"{a:g}",
+        b=f"{b:g}",
+        sign="positive" if positive else "negative",
+        left=f"{left:.6g}",
+        right=f"{right:.6g}",
+        extreme="least" if positive else "greatest",
+        value=f"{value:.6g}",
+        at=f"{at:.6g}",
+    )
 
 
 def _double_precision_hint(exc: BaseException) -> str | None:
