@@ -1382,6 +1382,44 @@ def test_a_plot_saved_to_a_file_and_not_shown_gets_a_note_to_show_it(
     assert kinds(evaluate(stub, "p.show()", session)) == ["started", "display", "finished"]
 
 
+def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """numerical_integral(sin(x)/x, 0, oo) is 1.902, with an estimate of 1.7: it is pi/2."""
+    tail = (
+        ": the value is not to be trusted. The integral may diverge, or the integrand be "
+        "singular, or oscillate and decay slowly, in the range. integrate(f, x, a, b) tries it "
+        "exactly; numerically, split the range at a singularity, or cut an oscillating tail to "
+        "a finite range.\n"
+    )
+    for code, said in (
+        (
+            "numerical_integral(sin(x)/x, 0, oo)",
+            "numerical_integral's error estimate, 1.7, is 89% of its value, 1.90235",
+        ),
+        (
+            "r = numerical_integral(1/x, 0, 1)",
+            "numerical_integral's error estimate, 13.1, is 19% of its value, 69.4546",
+        ),
+        (
+            "numerical_integral(1/x, -1, 1)",
+            "numerical_integral gave 0, with an error estimate of nan",
+        ),
+    ):
+        events = evaluate(stub, code, session)
+        assert stderr_of(events).startswith("Note: " + said + tail), code
+    # Estimates within what the value can bear; not numerical_integral's pair.
+    _say_nothing(
+        stub,
+        session,
+        "numerical_integral(exp(-x^2), -oo, oo)",
+        "numerical_integral(sin(1/x), 0, 1)",
+        "(1.0, 2.0)",
+    )
+    # As the note says.
+    assert value(stub, session, "integrate(sin(x)/x, x, 0, oo)") == "1/2*pi"
+
+
 def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

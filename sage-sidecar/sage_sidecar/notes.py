@@ -10,13 +10,14 @@ integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() that
 outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex
 number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file
 the caller cannot open, and not shown (`saved_plots`), SymPy's Rational(1, 3), which Sage reads
-as 1 in base 3 (`rational_base`). Each check has a pattern cheap enough for every cell; a cell
-one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
-little (`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1
-and r1 in solve's answers stand for (`solutions`), that variables are complex, where an answer
-has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and
-what a NaN means (`not_a_number`). A check looks at the cell's own code and values, which may
-raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
+as 1 in base 3 (`rational_base`), numerical_integral's value where its error estimate is a
+sizeable part of it (`integral_error`). Each check has a pattern cheap enough for every cell; a
+cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
+does little (`simplification`), what a number shown with a trailing `?` is (`algebraic`), what
+z1 and r1 in solve's answers stand for (`solutions`), that variables are complex, where an
+answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
+and what a NaN means (`not_a_number`). A check looks at the cell's own code and values, which
+may raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
 `executor`, which runs the cell and shows its value.
 """
 
@@ -34,6 +35,7 @@ from sage_sidecar import (
     complex_variables,
     decisions,
     imaginary_rounding,
+    integral_error,
     matrix_rings,
     not_a_number,
     numerical_rank,
@@ -65,6 +67,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (poles.CANDIDATE, poles.note),
     (saved_plots.CANDIDATE, saved_plots.note),
     (rational_base.CANDIDATE, rational_base.note),
+    (integral_error.CANDIDATE, integral_error.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
