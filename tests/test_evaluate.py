@@ -1740,6 +1740,29 @@ def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_va
     )
 
 
+def test_a_substitution_where_a_denominator_is_zero_gets_a_hint_to_take_the_limit(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """(x^2 - 1)/(x - 1) at x = 1 is 0/0 as written: Sage's message is about power::eval()."""
+    evaluate(stub, "f = (x^2 - 1)/(x - 1); g(x) = (x^2 - 1)/(x - 1)", session)
+    for code, limit in (
+        ("f(x=1)", "limit(f, x=1)"),
+        ("f.subs(x=1)", "limit(f, x=1)"),
+        ("g(1)", "limit(g(x), x=1)"),
+        ("(sin(x)/x)(x=0)", "limit(expression, x=0)"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "ValueError", code
+        assert error.traceback.endswith(
+            "division by zero\nA denominator of the expression is 0 at the point substituted, "
+            "which substitution evaluates as written. Where the expression has a limit there "
+            "(0/0 from a factor that cancels, as (x^2 - 1)/(x - 1) at 1), "
+            f"{limit} gives it; simplify_full() cancels such a factor first.\n"
+        ), code
+    # As the hint says.
+    assert value(stub, session, "limit(f, x=1), f.simplify_full()(x=1)") == "(2, 2)"
+
+
 def test_mathematicas_d_called_gets_a_hint_to_use_diff(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -13,8 +13,9 @@ function where an expression is wanted, a format spec for an exact number, a com
 assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`), a
 module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), Sage's constant log2 and operator D called as functions, find_root given an interval
-where f keeps its sign, a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's exception.
+where f keeps its sign, an expression substituted where a denominator is 0, a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -247,6 +248,20 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
+# An expression substituted at a point where a denominator is 0: `f(x=1)` of
+# (x^2 - 1)/(x - 1), which has a limit there.
+_POWER_DIVISION = "power::eval(): division by zero"
+_SUBSTITUTED = re.compile(
+    r"(?<![\w.])([^\W\d]\w*)\s*(?:\.\s*subs\s*)?\(\s*([^\W\d]\w*)\s*=\s*([^,()=]+?)\s*\)"
+)
+_SUBSTITUTED_UNNAMED = re.compile(r"\)\s*(?:\.\s*subs\s*)?\(\s*([^\W\d]\w*)\s*=\s*([^,()=]+?)\s*\)")
+_CALLED_AT = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\(\s*([^,()=]+?)\s*\)")
+_DENOMINATOR_ZERO = (
+    "A denominator of the expression is 0 at the point substituted, which substitution "
+    "evaluates as written. Where the expression has a limit there (0/0 from a factor that "
+    "cancels, as (x^2 - 1)/(x - 1) at 1), {limit} gives it; simplify_full() cancels such a "
+    "factor first."
+)
 # Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
 _D_CALLED = "'DerivativeOperator' object is not callable"
 _DERIVATIVE = (
@@ -307,6 +322,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         refused := matrix_rings.REFUSED.fullmatch(str(exc))
     ):
         return matrix_rings.hint(refused, _uncalled_names(exc))
+    if isinstance(exc, ValueError) and str(exc) == _POWER_DIVISION:
+        return _DENOMINATOR_ZERO.format(limit=_limit_at_the_point(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
         if message == _NAN_TO_INTEGER:
@@ -497,6 +514,29 @@ def _no_zero_hint(exc: BaseException) -> str:
         value=f"{value:.6g}",
         at=f"{at:.6g}",
     )
+
+
+def _limit_at_the_point(exc: BaseException) -> str:
+    """The limit call for the substitution on the failing line: `limit(f, x=1)` for `f(x=1)`
+    or `f.subs(x=1)`, `limit(g(x), x=1)` for a symbolic function's `g(1)`."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    code = _without_strings(line)
+    if substituted := _SUBSTITUTED.search(code):
+        name, variable, point = substituted.groups()
+        return f"limit({name}, {variable}={point})"
+    if unnamed := _SUBSTITUTED_UNNAMED.search(code):
+        variable, point = unnamed.groups()
+        return f"limit(expression, {variable}={point})"
+    for called in _CALLED_AT.finditer(code):
+        name, point = called.groups()
+        function = _look_up(name, frame) if frame is not None else None
+        if isinstance(function, Expression) and function.is_callable():
+            variables = function.arguments()
+            if len(variables) == 1:
+                return f"limit({name}({variables[0]}), {variables[0]}={point})"
+    return "limit(f, x=a)"
 
 
 def _double_precision_hint(exc: BaseException) -> str | None:
