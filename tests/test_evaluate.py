@@ -1641,6 +1641,10 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
         ("S(1)/3", "numbers are exact already"),
         ("S.Half", "numbers are exact already"),
         ("GoldenRatio + 1", "In Sage: `golden_ratio`."),
+        ("vector([1, 2]).dot(vector([3, 4]))",
+         "In Sage: `vector([1, 2]).dot_product(vector([3, 4]))`; * multiplies"),
+        ("vector([1, 0, 0]).cross(vector([0, 1, 0]))", ".cross_product("),
+        ("log10(100)", "In Sage: `log(100, 10)`."),
     ):  # fmt: skip
         assert hint in one(evaluate(stub, code), "error").error.traceback, code
     # S not called reads as a variable meant; f called, as a function not defined.
