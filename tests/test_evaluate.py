@@ -1645,6 +1645,7 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
          "In Sage: `vector([1, 2]).dot_product(vector([3, 4]))`; * multiplies"),
         ("vector([1, 0, 0]).cross(vector([0, 1, 0]))", ".cross_product("),
         ("log10(100)", "In Sage: `log(100, 10)`."),
+        ("graphs.PetersenGraph().nodes()", "In Sage: `graphs.PetersenGraph().vertices()`."),
     ):  # fmt: skip
         assert hint in one(evaluate(stub, code), "error").error.traceback, code
     # S not called reads as a variable meant; f called, as a function not defined.
@@ -1682,6 +1683,9 @@ def test_a_misspelt_name_or_method_gets_the_nearest_one(
     assert error.traceback.endswith(
         "has no attribute 'determinent'\nDid you mean: 'determinant'?\n"
     )
+    # A Sage class of Python's, whose message does not name its module.
+    error = one(evaluate(stub, "graphs.PetersenGraph().vertice()"), "error").error
+    assert error.traceback.endswith("has no attribute 'vertice'\nDid you mean: 'vertices'?\n")
 
 
 def test_sages_name_written_capitalized_as_in_mathematica_gets_sages_spelling(

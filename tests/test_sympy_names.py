@@ -45,7 +45,10 @@ def test_every_name_a_hint_answers_for_is_one_sage_lacks(
     defined = value(stub, "", f"[name for name in {functions!r} if name in globals()]")
     assert defined == "[]"
     methods = sorted(sympy_names.METHODS)
-    objects = "(sqrt(2), matrix(QQ, [[1, 2], [3, 4]]), QQ['t'].gen(), 3, RR(2))"
+    objects = (
+        "(sqrt(2), matrix(QQ, [[1, 2], [3, 4]]), QQ['t'].gen(), 3, RR(2), vector([1, 2]), "
+        "graphs.PetersenGraph(), DiGraph())"
+    )
     anywhere = value(
         stub, "", f"[name for name in {methods!r} if any(hasattr(o, name) for o in {objects})]"
     )

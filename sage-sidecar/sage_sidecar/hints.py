@@ -465,7 +465,10 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     match = _NO_ATTRIBUTE.fullmatch(text)
     if match is not None and match[1] == "tuple":
         return pairs.hint(_uncalled_names(exc))
-    if match is None or not match[1].startswith("sage."):
+    # Sage's Cython classes name their module in the message; its Python ones (Graph) do not.
+    if match is None or not (
+        match[1].startswith("sage.") or type(exc.obj).__module__.startswith("sage.")
+    ):
         return None
     # Sage's message is one object that every such error shares and the next one rewrites
     # (`dir` below raises some): its text is fixed first.

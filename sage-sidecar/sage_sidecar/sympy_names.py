@@ -1,4 +1,4 @@
-"""What code written for SymPy (or NumPy) calls things that Sage calls otherwise, and Sage's way.
+"""What code written for SymPy (or NumPy, NetworkX) calls what Sage calls otherwise, and Sage's way.
 
 Models learnt their mathematics in Python from SymPy more than from Sage: they write
 `isprime(7)`, `symbols('a b')`, `sqrt(2).evalf()` or `sum(f, (k, 1, oo))`, which are a
@@ -107,6 +107,16 @@ METHODS: dict[str, str] = {
     "dot": "`vector([1, 2]).dot_product(vector([3, 4]))`; * multiplies vectors (their dot "
     "product) and matrices",
     "cross": "`vector([1, 0, 0]).cross_product(vector([0, 1, 0]))`",
+    # NetworkX's, on Sage's graphs.
+    "nodes": "`graphs.PetersenGraph().vertices()`",
+    "number_of_nodes": "`graphs.PetersenGraph().order()`",
+    "number_of_edges": "`graphs.PetersenGraph().size()`",
+    "has_node": "`graphs.PetersenGraph().has_vertex(0)`",
+    "add_node": "`G = Graph(); G.add_vertex(1)`",
+    "add_nodes_from": "`G = Graph(); G.add_vertices([1, 2])`",
+    "add_edges_from": "`G = Graph(); G.add_edges([(1, 2), (2, 3)])`",
+    "remove_node": "`G = graphs.PetersenGraph(); G.delete_vertex(0)`",
+    "remove_edge": "`G = graphs.PetersenGraph(); G.delete_edge(0, 1)`",
 }
 
 # What Sage's `sum` and `product` say to SymPy's bounds in a tuple, `sum(f, (k, 1, oo))`,
