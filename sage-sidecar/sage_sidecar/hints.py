@@ -10,12 +10,13 @@ variables with no value used as numbers, the pairs roots() and numerical_integra
 numbers (`pairs`), a ring given where a symbolic expression's roots() wants its variable,
 Python's `@` for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python
 function where an expression is wanted, a format spec for an exact number, a comparison
-assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), Sage's constant log2 and operator D called as functions, find_root given an interval
-where f keeps its sign, an expression substituted where a denominator is 0, a notebook's
-`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
-Counterpart: `executor`, which describes a failed cell's exception.
+assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a module used before its import, a name
+or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's constant log2 and operator
+D called as functions, find_root given an interval where f keeps its sign, an expression
+substituted where a denominator is 0, a notebook's `@interact`, a package imported or installed
+that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed
+cell's exception.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics, matrix_rings, pairs, python_types, sympy_names
+from sage_sidecar import magics, matrix_rings, pairs, plot_options, python_types, sympy_names
 from sage_sidecar.shown import a_number, session_function, shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
@@ -262,6 +263,10 @@ _DENOMINATOR_ZERO = (
     "cancels, as (x^2 - 1)/(x - 1) at 1), {limit} gives it; simplify_full() cancels such a "
     "factor first."
 )
+# matplotlib's name for a plot option that Sage names otherwise (`plot_options`).
+_PLOT_OPTION = (
+    "Sage's plots take this option under another name: {way}, as in plot(sin(x), (x, 0, 1), {way})."
+)
 # Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
 _D_CALLED = "'DerivativeOperator' object is not callable"
 _DERIVATIVE = (
@@ -316,6 +321,9 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, RuntimeError) and (refused := plot_options.REFUSED.fullmatch(str(exc))):
+        way = plot_options.WAYS.get(refused[2])
+        return _PLOT_OPTION.format(way=way) if way else None
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
     if isinstance(exc, ValueError | RuntimeError) and (

@@ -1,0 +1,53 @@
+"""The hints for matplotlib's plot options give Sage's, which a real plot takes.
+
+Each way in `plot_options` is passed to a real plot in a worker, so that no hint is advice
+that fails; and each option it answers for is checked to be one Sage's plot refuses, so that
+no entry hides an option that works."""
+
+from __future__ import annotations
+
+import pytest
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
+from sage_sidecar import plot_options
+
+from tests.helpers import evaluate, finished_of, one, value
+
+
+@pytest.mark.parametrize("way", sorted(set(plot_options.WAYS.values())))
+def test_each_way_a_hint_gives_is_an_option_sages_plot_takes(
+    stub: sage_pb2_grpc.SageServiceStub, way: str
+) -> None:
+    events = evaluate(stub, f"plot(sin(x), (x, 0, 1), {way}).matplotlib();")
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK, events
+
+
+def test_every_option_a_hint_answers_for_is_one_sages_plot_refuses(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    options = sorted(plot_options.WAYS)
+    code = (
+        "taken = []\n"
+        f"for option in {options!r}:\n"
+        "    try:\n"
+        "        plot(sin(x), (x, 0, 1), **{option: 1}).matplotlib()\n"
+        "        taken.append(option)\n"
+        "    except RuntimeError:\n"
+        "        pass\n"
+        "taken"
+    )
+    assert value(stub, "", code) == "[]"
+
+
+def test_a_matplotlib_option_given_to_a_plot_gets_sages_name_for_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "plot(sin(x), (x, 0, 1), xlabel='x')"), "error").error
+    assert error.ename == "RuntimeError"
+    assert error.traceback.endswith(
+        "option 'xlabel' not valid\nSage's plots take this option under another name: "
+        "axes_labels=['x', 'y'], as in plot(sin(x), (x, 0, 1), axes_labels=['x', 'y']).\n"
+    )
+    # An option with no entry is refused as before.
+    error = one(evaluate(stub, "plot(sin(x), (x, 0, 1), frobnicate=1)"), "error").error
+    assert error.traceback.endswith("option 'frobnicate' not valid\n")
