@@ -11,14 +11,15 @@ outside its ring (`rational_roots`), a plot whose range its poles set (`poles`),
 number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file
 the caller cannot open, and not shown (`saved_plots`), SymPy's Rational(1, 3), which Sage reads
 as 1 in base 3 (`rational_base`), numerical_integral's value where its error estimate is a
-sizeable part of it (`integral_error`). Each check has a pattern cheap enough for every cell; a
-cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
-does little (`simplification`), what a number shown with a trailing `?` is (`algebraic`), what
-z1 and r1 in solve's answers stand for (`solutions`), that variables are complex, where an
-answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
-and what a NaN means (`not_a_number`). A check looks at the cell's own code and values, which
-may raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+sizeable part of it (`integral_error`), a plot given matplotlib's label=, which draws no legend
+(`plot_options`). Each check has a pattern cheap enough for every cell; a cell one of them
+finds is parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
+solve's answers stand for (`solutions`), that variables are complex, where an answer has
+conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and what a
+NaN means (`not_a_number`). A check looks at the cell's own code and values, which may raise
+anything: one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`,
+which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from sage_sidecar import (
     numerical_rank,
     odd_roots,
     pairs,
+    plot_options,
     poles,
     precision,
     rational_base,
@@ -68,6 +70,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (saved_plots.CANDIDATE, saved_plots.note),
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
+    (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
 )
 # Notes that teach what a function does or a notation means rather than warn of one value:
