@@ -901,6 +901,25 @@ def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it
     assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
 
 
+def test_an_assumption_contradicting_the_sessions_gets_a_hint_to_forget_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Assumptions last the session: one from an earlier cell makes a new one inconsistent."""
+    evaluate(stub, "var('n a'); assume(n != -1); assume(a > 0)", session)
+    error = one(evaluate(stub, "assume(a < 0)", session), "error").error
+    assert error.ename == "ValueError"
+    assert error.traceback.endswith(
+        "Assumption is inconsistent\nThe session already assumes n != -1, a > 0 (assumptions "
+        "last until forgotten), and this contradicts it: forget(a > 0) drops that one, forget() "
+        "all of them; then assume again.\n"
+    )
+    # As the hint says.
+    assert value(stub, session, "forget(a > 0); assume(a < 0); assumptions()") == (
+        "[n != -1, a < 0]"
+    )
+    evaluate(stub, "forget()", session)
+
+
 def test_a_numerical_method_missing_over_multiprecision_reals_gets_a_hint_to_use_rdf(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -10,13 +10,13 @@ variables with no value used as numbers, the pairs roots() and numerical_integra
 numbers (`pairs`), a ring given where a symbolic expression's roots() wants its variable,
 Python's `@` for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python
 function where an expression is wanted, a format spec for an exact number, a comparison
-assume() got already decided, SymPy's names for what Sage names otherwise (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a module used before its import, a name
-or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's constant log2 and operator
-D called as functions, find_root given an interval where f keeps its sign, an expression
-substituted where a denominator is 0, a notebook's `@interact`, a package imported or installed
-that is not there, Sage's HTML manuals. Counterpart: `executor`, which describes a failed
-cell's exception.
+assume() got already decided, an assumption the session's earlier ones contradict, SymPy's
+names for what Sage names otherwise (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), Sage's constant log2 and operator D called as functions, find_root
+given an interval where f keeps its sign, an expression substituted where a denominator is 0, a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -267,6 +267,12 @@ _DENOMINATOR_ZERO = (
 _PLOT_OPTION = (
     "Sage's plots take this option under another name: {way}, as in plot(sin(x), (x, 0, 1), {way})."
 )
+# assume() contradicting what the session assumed before, which lasts until forgotten.
+_INCONSISTENT = "Assumption is inconsistent"
+_ASSUMED_BEFORE = (
+    "The session already assumes {assumed} (assumptions last until forgotten), and this "
+    "contradicts it: forget({first}) drops that one, forget() all of them; then assume again."
+)
 # Mathematica's derivative, `D(f, x)`: Sage's D is an operator on symbolic functions.
 _D_CALLED = "'DerivativeOperator' object is not callable"
 _DERIVATIVE = (
@@ -321,6 +327,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, ValueError) and str(exc) == _INCONSISTENT:
+        return _assumed_hint(exc)
     if isinstance(exc, RuntimeError) and (refused := plot_options.REFUSED.fullmatch(str(exc))):
         way = plot_options.WAYS.get(refused[2])
         return _PLOT_OPTION.format(way=way) if way else None
@@ -548,6 +556,26 @@ def _limit_at_the_point(exc: BaseException) -> str:
             if len(variables) == 1:
                 return f"limit({name}({variables[0]}), {variables[0]}={point})"
     return "limit(f, x=a)"
+
+
+def _assumed_hint(exc: BaseException) -> str | None:
+    """For an assumption that contradicts the session's: what the session assumes, and the
+    first assumption on a variable of the failing line, the likely one to forget."""
+    from sage.symbolic.assumptions import assumptions
+
+    assumed = assumptions()
+    if not assumed:
+        return None
+    names = [name for name, _ in _uncalled_names(exc)]
+    on_the_line = (
+        fact
+        for fact in assumed
+        if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", str(fact)) for name in names)
+    )
+    return _ASSUMED_BEFORE.format(
+        assumed=shown(", ".join(map(str, assumed)), _MAX_SHOWN_VALUE),
+        first=next(on_the_line, assumed[0]),
+    )
 
 
 def _double_precision_hint(exc: BaseException) -> str | None:
