@@ -901,6 +901,24 @@ def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it
     assert value(stub, session, "f(x).diff(x), g(x).integrate(x)") == "(2*x, 1/4*x^4)"
 
 
+def test_a_file_out_of_the_workers_reach_gets_a_hint_on_where_it_may_write(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    for path in ("/root/out.txt", "/proc/1/environ"):
+        error = one(evaluate(stub, f"open({path!r}, 'w').write('hi')", session), "error").error
+        assert error.ename == "PermissionError", path
+        assert error.traceback.endswith(
+            "Sage code here runs confined: it writes in the session's working directory (a "
+            "relative path, as 'out.txt') and the temporary directory, and cannot reach the home "
+            "directories or the sidecar's own files. A folder of data to read is given to the "
+            "sidecar with --worker-read-dirs.\n"
+        ), path
+    # As the hint says.
+    assert value(stub, session, "open('out.txt', 'w').write('hi'); open('out.txt').read()") == (
+        "'hi'"
+    )
+
+
 def test_an_assumption_contradicting_the_sessions_gets_a_hint_to_forget_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,22 +1,22 @@
 """What to do instead, said under the errors that Sage code meets at every turn here.
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads: no
-network, the session's memory limit, no standard input (`input()`, the debugger), `exit()` that
-ends only the cell, a number the preparser made that a Python function refuses, a
-multiplication without its `*` (`2(x + 1)`, `2x`), a symbolic variable never declared, named as
-one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression
-or a number by an earlier cell, an unknown function never declared, solve's equations or
-variables with no value used as numbers, the pairs roots() and numerical_integral give used as
-numbers (`pairs`), a ring given where a symbolic expression's roots() wants its variable,
-Python's `@` for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python
-function where an expression is wanted, a format spec for an exact number, a comparison
-assume() got already decided, an assumption the session's earlier ones contradict, SymPy's
-names for what Sage names otherwise (`sympy_names`), matplotlib's names for plot options
-(`plot_options`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), Sage's constant log2 and operator D called as functions, find_root
-given an interval where f keeps its sign, an expression substituted where a denominator is 0, a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
-Counterpart: `executor`, which describes a failed cell's exception.
+network, a file out of the worker's reach, the session's memory limit, no standard input
+(`input()`, the debugger), `exit()` that ends only the cell, a number the preparser made that a
+Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), a symbolic
+variable never declared, named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's
+number) or bound to an expression or a number by an earlier cell, an unknown function never
+declared, solve's equations or variables with no value used as numbers, the pairs roots() and
+numerical_integral give used as numbers (`pairs`), a ring given where a symbolic expression's
+roots() wants its variable, Python's `@` for a matrix product, what a matrix's ring lacks
+(`matrix_rings`), a Python function where an expression is wanted, a format spec for an exact
+number, a comparison assume() got already decided, an assumption the session's earlier ones
+contradict, SymPy's names for what Sage names otherwise (`sympy_names`), matplotlib's names for
+plot options (`plot_options`), a module used before its import, a name or method misspelt (or
+capitalized, as Mathematica's `Sqrt`), Sage's constant log2 and operator D called as functions,
+find_root given an interval where f keeps its sign, an expression substituted where a
+denominator is 0, a notebook's `@interact`, a package imported or installed that is not there,
+Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import importlib.util
 import linecache
 import math
 import numbers
+import os
 import re
 import socket
 import traceback
@@ -45,6 +46,13 @@ _OFFLINE = (
     "Sage code here has no network access: the sidecar runs it offline unless started with "
     "--worker-network. Put the data in the code, or read it from a folder the sidecar is "
     "given with --worker-read-dirs."
+)
+# A file outside what a worker may touch: its uid, or Landlock, refused it.
+_CONFINED = (
+    "Sage code here runs confined: it writes in the session's working directory (a relative "
+    "path, as 'out.txt') and the temporary directory, and cannot reach the home directories "
+    "or the sidecar's own files. A folder of data to read is given to the sidecar with "
+    "--worker-read-dirs."
 )
 _EXIT = (
     "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
@@ -311,6 +319,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _OFFLINE
     if isinstance(exc, MemoryError) and memory_limit:
         return _OUT_OF_MEMORY.format(limit=_in_units(memory_limit))
+    if isinstance(exc, PermissionError) and _outside(exc.filename):
+        return _CONFINED
     if isinstance(exc, SystemExit):
         return _EXIT
     if isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
@@ -351,6 +361,14 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         if _NOT_A_NUMBER.match(message):
             return _equations_hint(exc) or _free_variables_hint(exc)
     return None
+
+
+def _outside(filename: object) -> bool:
+    """Whether `filename` is a path outside the session's working directory."""
+    if not isinstance(filename, str | bytes):
+        return False
+    path = os.path.abspath(os.fsdecode(filename))
+    return os.path.commonpath([path, os.getcwd()]) != os.getcwd()
 
 
 def _in_units(size: int) -> str:
