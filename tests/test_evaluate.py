@@ -1129,6 +1129,37 @@ def test_a_number_run_into_a_name_gets_a_hint_to_multiply(
     assert value(stub, "", "2*x + 1, 2*pi") == "(2*x + 1, 2*pi)"
 
 
+def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    for code, hint in (
+        ("x\u00b2 + 1", "Sage code is plain text: write ^2 for \u00b2."),
+        ("6 \u00f7 2", "Sage code is plain text: write / for \u00f7."),
+        ("2 \u00d7 3", "Sage code is plain text: write * for \u00d7."),
+        ("x \u2264 2", "Sage code is plain text: write <= for \u2264."),
+        (
+            "f(x) = x^3; f'(x)",
+            "f'(x) is not Sage's notation for a derivative: diff(f(x), x), or f.diff() for a "
+            "symbolic function defined as f(x) = ...",
+        ),
+        ("f(x) := x^2", "Sage defines a symbolic function with =: f(x) = x^2."),
+        (
+            "|x - 1|",
+            "Sage writes the absolute value as abs(x - 1), not |x - 1|: | is Python's bitwise or.",
+        ),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "SyntaxError", code
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # Python's own | is no absolute value; a string with a quote is no derivative.
+    for code in ("a = 1 | 2 +", "print('it's')"):
+        assert "Sage writes" not in one(evaluate(stub, code), "error").error.traceback, code
+    # As the hints say.
+    assert value(stub, "", "f(x) = x^3; diff(f(x), x), f.diff(), abs(-2), 6 / 2") == (
+        "(3*x^2, x |--> 3*x^2, 2, 3)"
+    )
+
+
 def test_a_star_import_that_replaces_sages_names_says_so(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -3,20 +3,21 @@
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads: no
 network, a file out of the worker's reach, the session's memory limit, no standard input
 (`input()`, the debugger), `exit()` that ends only the cell, a number the preparser made that a
-Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), a symbolic
-variable never declared, named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's
-number) or bound to an expression or a number by an earlier cell, an unknown function never
-declared, solve's equations or variables with no value used as numbers, the pairs roots() and
-numerical_integral give used as numbers (`pairs`), a ring given where a symbolic expression's
-roots() wants its variable, Python's `@` for a matrix product, what a matrix's ring lacks
-(`matrix_rings`), a Python function where an expression is wanted, a format spec for an exact
-number, a comparison assume() got already decided, an assumption the session's earlier ones
-contradict, SymPy's names for what Sage names otherwise (`sympy_names`), matplotlib's names for
-plot options (`plot_options`), a module used before its import, a name or method misspelt (or
-capitalized, as Mathematica's `Sqrt`), Sage's constant log2 and operator D called as functions,
-find_root given an interval where f keeps its sign, an expression substituted where a
-denominator is 0, a notebook's `@interact`, a package imported or installed that is not there,
-Sage's HTML manuals. Counterpart: `executor`, which describes a failed cell's exception.
+Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), mathematics as
+typeset (`x²`, `f'(x)`, `|x|`, `f(x) := ...`), a symbolic variable never declared, named as one
+of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a
+number by an earlier cell, an unknown function never declared, solve's equations or variables
+with no value used as numbers, the pairs roots() and numerical_integral give used as numbers
+(`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's `@`
+for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
+expression is wanted, a format spec for an exact number, a comparison assume() got already
+decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
+otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a module used
+before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's
+constant log2 and operator D called as functions, find_root given an interval where f keeps its
+sign, an expression substituted where a denominator is 0, a notebook's `@interact`, a package
+imported or installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which
+describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -161,6 +162,27 @@ _NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)([A-Z
 _NUMBER_SUFFIX = re.compile(r"[jJrR]")
 _BASE = re.compile(r"[xXoObB][\da-fA-F]*")
 _MULTIPLY_NAME = "Multiplication needs its *: write {number}*{name}, not {number}{name}."
+# Mathematics typeset rather than written as code: Python's words for the character, and
+# what Sage writes for it. The multiplication and minus signs are escaped: they read as x, -.
+_INVALID_CHARACTER = re.compile(r"invalid character '(.)' \(U\+[0-9A-F]+\)")
+_ASCII = {
+    "²": "^2", "³": "^3", "√": "sqrt(...)", "\u00d7": "*", "·": "*", "⋅": "*", "÷": "/",
+    "\u2212": "-", "≤": "<=", "≥": ">=", "≠": "!=", "∞": "oo",
+}  # fmt: skip
+_TYPESET = "Sage code is plain text: write {ascii} for {character}."
+# `f'(x)`, the derivative as mathematics writes it, opens a string for Python.
+_UNTERMINATED = "unterminated string literal"
+_PRIME = re.compile(r"(?<![\w.])([^\W\d]\w*)'+\s*\(")
+_DERIVATIVE_NOTATION = (
+    "{name}'(x) is not Sage's notation for a derivative: diff({name}(x), x), or {name}.diff() "
+    "for a symbolic function defined as {name}(x) = ..."
+)
+# `f(x) := x^2`, a definition as Maxima and Mathematica write it.
+_WALRUS_CALL = "cannot use assignment expressions with function call"
+_DEFINE = "Sage defines a symbolic function with =: f(x) = x^2."
+# `|x - 1|`, the absolute value as mathematics writes it.
+_BARS = re.compile(r"(?:^|[(,=\s])\|[^|]+\|")
+_ABS = "Sage writes the absolute value as abs(x - 1), not |x - 1|: | is Python's bitwise or."
 # `plot(x^2, (x, 0, 1))` after `x = 5`.
 _NOT_AN_IDENTIFIER = re.compile(r'The name "(.{1,200})" is not a valid Python identifier\.')
 _BOUND_TO_A_VALUE = (
@@ -672,6 +694,14 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, _TIME_PREFIX)
     elif exc.msg == _CONTINUATION and _BACKSLASH_OPERATOR.search(_without_strings(line)):
         _add_note(exc, _NO_BACKSLASH)
+    elif (typeset := _INVALID_CHARACTER.fullmatch(exc.msg)) and typeset[1] in _ASCII:
+        _add_note(exc, _TYPESET.format(ascii=_ASCII[typeset[1]], character=typeset[1]))
+    elif exc.msg.startswith(_UNTERMINATED) and (prime := _PRIME.search(line)):
+        _add_note(exc, _DERIVATIVE_NOTATION.format(name=prime[1]))
+    elif exc.msg == _WALRUS_CALL and ":=" in line:
+        _add_note(exc, _DEFINE)
+    elif exc.msg == "invalid syntax" and _BARS.search(_without_strings(line)):
+        _add_note(exc, _ABS)
     elif exc.msg == _INVALID_NUMBER:
         for number, name in _NUMBER_THEN_NAME.findall(_without_strings(line)):
             if not (_NUMBER_SUFFIX.fullmatch(name) or (number == "0" and _BASE.fullmatch(name))):
