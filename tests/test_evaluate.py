@@ -1488,6 +1488,35 @@ def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(
     assert value(stub, session, "integrate(sin(x)/x, x, 0, oo)") == "1/2*pi"
 
 
+def test_plots_made_in_a_loop_and_not_shown_get_a_note_to_show_them(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """As in the console, only a cell's last value is shown: plots a loop makes go unseen."""
+    for code in (
+        "for k in range(3): plot(sin(k*x), (x, 0, 1))",
+        "for k in range(2):\n    p = plot(sin(k*x), (x, 0, 1))\n    p",
+    ):
+        events = evaluate(stub, code, session)
+        assert kinds(events) == ["started", "stderr", "finished"], code
+        assert stderr_of(events) == (
+            "Note: the plots made in the loop are not shown: only a cell's last value is. "
+            "show(plot(...)) in the loop shows each; graphics_array([...]) puts them in one "
+            "image.\n"
+        ), code
+    # Shown in the loop or after it; kept in a list; in a function not yet called.
+    _say_nothing(
+        stub,
+        session,
+        "ps = [plot(sin(k*x), (x, 0, 1)) for k in range(2)]",
+        "for k in range(2): print(k)\nplot(x, (x, 0, 1))",
+        "def f():\n    for k in range(2): plot(x, (x, 0, 1))",
+    )
+    # As the note says.
+    events = evaluate(stub, "for k in range(2): show(plot(sin(k*x), (x, 0, 1)))", session)
+    assert kinds(events) == ["started", "display", "display", "finished"]
+    assert kinds(evaluate(stub, "graphics_array(ps)", session))[:2] == ["started", "display"]
+
+
 def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -9,17 +9,17 @@ floating-point matrix singular to working precision (`numerical_rank`), the eche
 integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() that left out those
 outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex
 number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file
-the caller cannot open, and not shown (`saved_plots`), SymPy's Rational(1, 3), which Sage reads
-as 1 in base 3 (`rational_base`), numerical_integral's value where its error estimate is a
-sizeable part of it (`integral_error`), a plot given matplotlib's label=, which draws no legend
-(`plot_options`). Each check has a pattern cheap enough for every cell; a cell one of them
-finds is parsed once for all. And, once in a session, that Sage's simplify does little
-(`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
-solve's answers stand for (`solutions`), that variables are complex, where an answer has
-conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and what a
-NaN means (`not_a_number`). A check looks at the cell's own code and values, which may raise
-anything: one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`,
-which runs the cell and shows its value.
+the caller cannot open, and not shown, or made in a loop and not shown (`unshown_plots`),
+SymPy's Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's
+value where its error estimate is a sizeable part of it (`integral_error`), a plot given
+matplotlib's label=, which draws no legend (`plot_options`). Each check has a pattern cheap
+enough for every cell; a cell one of them finds is parsed once for all. And, once in a session,
+that Sage's simplify does little (`simplification`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
+complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex
+root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the cell's own code
+and values, which may raise anything: one that fails says nothing, and the cell's outcome
+stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ from sage_sidecar import (
     precision,
     rational_base,
     rational_roots,
-    saved_plots,
     simplification,
     solutions,
     unevaluated,
+    unshown_plots,
 )
 
 _Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
@@ -67,7 +67,8 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (matrix_rings.CANDIDATE, matrix_rings.note),
     (rational_roots.CANDIDATE, rational_roots.note),
     (poles.CANDIDATE, poles.note),
-    (saved_plots.CANDIDATE, saved_plots.note),
+    (unshown_plots.SAVED_CANDIDATE, unshown_plots.saved_note),
+    (unshown_plots.LOOP_CANDIDATE, unshown_plots.loop_note),
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
     (plot_options.CANDIDATE, plot_options.note),

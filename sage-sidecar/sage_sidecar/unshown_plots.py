@@ -1,10 +1,12 @@
-"""Says so when a cell saves a plot to a file and shows nothing.
+"""Says so when a cell made a plot that it does not show.
 
 `p.save('plot.png')` writes the image into the session's working directory, which only the
 session's own code can read: no image comes back to the caller, and the file goes when the
 session does. An agent that saved it tells its user the plot is in plot.png, which neither
-can open. One line on stderr says so, and how to have the image come back. Counterpart:
-`notes`, which runs this check after a cell.
+can open (`saved_note`). And a plot made in a loop, `for k in range(3): plot(sin(k*x))`, is
+a value no one shows: as in the console, only the cell's last value is (`loop_note`). One
+line on stderr says so, and how to have the image come back. Counterpart: `notes`, which
+runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any
 
 from sage_sidecar import cell_calls
 
-# Cheap enough to run on every cell: only a cell it finds is parsed.
-CANDIDATE = re.compile(r"\bsave\(")
+# Cheap enough to run on every cell: only a cell they find is parsed.
+SAVED_CANDIDATE = re.compile(r"\bsave\(")
+LOOP_CANDIDATE = re.compile(r"plot\(")
 # Files a picture is saved as, by Sage's graphics, animations and their arrays.
 _PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|svg|pdf|eps|ps|gif|webm|mp4|ogv|html)\Z", re.IGNORECASE)
 # Of those, what an animation is saved as.
@@ -29,9 +32,13 @@ _NOTE = (
     "Note: the {what} went to the file {file}, which only the session's code can read: no "
     "image came back. To see it here, show it: {how}."
 )
+_IN_A_LOOP = (
+    "Note: the plots made in the loop are not shown: only a cell's last value is. "
+    "show(plot(...)) in the loop shows each; graphics_array([...]) puts them in one image."
+)
 
 
-def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+def saved_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell saved a plot or an animation to a picture file, and neither
     showed it nor anything else."""
     if _picture(value):
@@ -77,10 +84,8 @@ def _saved(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str | None] 
         return None
     if isinstance(picture, ast.Name):
         return (file.value, picture.id) if _picture(namespace.get(picture.id)) else None
-    if isinstance(picture, ast.Call):
-        maker = cell_calls.called(picture)
-        if maker.endswith("plot") or maker.endswith("plot3d") or maker in _MAKERS:
-            return file.value, None
+    if isinstance(picture, ast.Call) and _makes_a_picture(picture, namespace):
+        return file.value, None
     return None
 
 
@@ -92,3 +97,30 @@ def _picture(value: Any) -> bool:
     from sage.plot.plot3d.base import Graphics3d
 
     return isinstance(value, Graphics | MultiGraphics | Graphics3d | Animation)
+
+
+def loop_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if a loop of the cell makes a plot as a statement of its own, a value no one
+    shows, and the cell shows nothing."""
+    if _picture(value):
+        return None
+    calls = list(cell_calls.own_calls(tree))
+    if any(cell_calls.called(call) in _SHOWING for call in calls):
+        return None
+    for loop in cell_calls.own_nodes(tree.body):
+        if not isinstance(loop, ast.For | ast.While):
+            continue
+        for statement in cell_calls.own_nodes(loop.body):
+            if isinstance(statement, ast.Expr) and _makes_a_picture(statement.value, namespace):
+                return _IN_A_LOOP
+    return None
+
+
+def _makes_a_picture(node: ast.expr, namespace: dict[str, Any]) -> bool:
+    """Whether `node` is a call that makes a plot, or a name that holds one."""
+    if isinstance(node, ast.Name):
+        return _picture(namespace.get(node.id))
+    if not isinstance(node, ast.Call):
+        return False
+    maker = cell_calls.called(node)
+    return maker.endswith("plot") or maker.endswith("plot3d") or maker in _MAKERS
