@@ -1882,6 +1882,35 @@ def test_mathematicas_d_called_gets_a_hint_to_use_diff(
     assert value(stub, "", "f = function('f'); D[0](f)(x)") == "diff(f(x), x)"
 
 
+def test_an_expression_called_as_a_function_gets_both_ways_with_its_variables(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "var('y'); f = x^2; g = x*y", session)
+    for code, hint in (
+        (
+            "f(2)",
+            "f is an expression in x, not a function: f(x=2) substitutes; defined as a "
+            "function, f(x) = ..., it is called as f(2).",
+        ),
+        (
+            "print(g(1, 2))",
+            "g is an expression in x, y, not a function: g(x=1, y=2) substitutes; defined as a "
+            "function, g(x, y) = ..., it is called as g(1, 2).",
+        ),
+        (
+            "g(1)",
+            "g is an expression in x, y, not a function: g(x=..., y=...) substitutes; defined "
+            "as a function, g(x, y) = ..., it is called as g(..., ...).",
+        ),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # As the hint says.
+    assert value(stub, session, "f(x=2), g(x=1, y=2)") == "(4, 2)"
+    assert value(stub, session, "F(x) = x^2; F(2)") == "4"
+
+
 def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -13,11 +13,11 @@ for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python func
 expression is wanted, a format spec for an exact number, a comparison assume() got already
 decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
 otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a module used
-before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), Sage's
-constant log2 and operator D called as functions, find_root given an interval where f keeps its
-sign, an expression substituted where a denominator is 0, a notebook's `@interact`, a package
-imported or installed that is not there, Sage's HTML manuals. Counterpart: `executor`, which
-describes a failed cell's exception.
+before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an
+expression, Sage's constant log2 and its operator D called as functions, find_root given an
+interval where f keeps its sign, an expression substituted where a denominator is 0, a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -312,6 +312,10 @@ _DERIVATIVE = (
 # An expression called with a value, as a function: Sage's message, and its constant log2,
 # called as NumPy's and C's logarithm to base 2.
 _EXPRESSION_CALLED = "Substitution using function-call syntax and unnamed arguments"
+_EXPRESSION_NOT_FUNCTION = (
+    "{name} is an expression in {variables}, not a function: {name}({keywords}) substitutes; "
+    "defined as a function, {name}({arguments}) = ..., it is called as {name}({values})."
+)
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
     "log(v, 2), and an integer's number of bits n.nbits()."
@@ -427,8 +431,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _MULTIPLY_MATRICES
     if message == _D_CALLED:
         return _DERIVATIVE
-    if message.startswith(_EXPRESSION_CALLED) and _calls_sages_log2(exc):
-        return _LOG2
+    if message.startswith(_EXPRESSION_CALLED):
+        return _LOG2 if _calls_sages_log2(exc) else _called_expression_hint(exc)
     if matrix_rings.INEXACT_REFUSED.fullmatch(message):
         return _double_precision_hint(exc)
     if _NOT_A_NUMBER.match(message):
@@ -652,6 +656,31 @@ def _calls_sages_log2(exc: BaseException) -> bool:
 
     called = _names(exc, _CALLED_NAME)
     return any(name == "log2" and value is sage.all_cmdline.log2 for name, value in called)
+
+
+def _called_expression_hint(exc: BaseException) -> str | None:
+    """For an expression called as a function, `f(2)`: its variables, and the two ways."""
+    from sage.symbolic.expression import Expression
+
+    line = _code_of_failing_line(exc)
+    for name, value in _names(exc, _CALLED_NAME):
+        if isinstance(value, Expression) and not value.is_callable():
+            variables = [str(v) for v in value.variables()]
+            if not variables:
+                continue
+            # The values as the line gives them, where they are as many as the variables.
+            called = re.search(rf"(?<![\w.]){re.escape(name)}\s*\(([^()]*)\)", line)
+            values = [v.strip() for v in called[1].split(",")] if called else []
+            if len(values) != len(variables):
+                values = ["..."] * len(variables)
+            return _EXPRESSION_NOT_FUNCTION.format(
+                name=name,
+                variables=", ".join(variables),
+                keywords=", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True)),
+                arguments=", ".join(variables),
+                values=", ".join(values),
+            )
+    return None
 
 
 def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:
