@@ -24,11 +24,11 @@ LOOP_CANDIDATE = re.compile(r"plot\(")
 _PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|svg|pdf|eps|ps|gif|webm|mp4|ogv|html)\Z", re.IGNORECASE)
 # Of those, what an animation is saved as.
 _MOVING = (".gif", ".webm", ".mp4", ".ogv")
-# What makes a picture, called and saved at once: `plot(...).save('p.png')`.
+# What makes a picture, besides the functions named *plot and *plot3d.
 _MAKERS = frozenset({"animate", "graphics_array", "line", "point", "points", "polygon", "text"})
 # A cell that calls one of these has shown something.
 _SHOWING = frozenset({"show", "display", "pretty_print", "view"})
-_NOTE = (
+_SAVED = (
     "Note: the {what} went to the file {file}, which only the session's code can read: no "
     "image came back. To see it here, show it: {how}."
 )
@@ -56,7 +56,7 @@ def saved_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str |
                 else ".show() in place of .save(...)"
             )
             what = "animation" if file.lower().endswith(_MOVING) else "plot"
-            return _NOTE.format(what=what, file=file, how=how)
+            return _SAVED.format(what=what, file=file, how=how)
     return None
 
 
