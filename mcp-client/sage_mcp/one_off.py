@@ -20,6 +20,8 @@ _DEFINED = re.compile(
     r"\s*=(?!=))",
     re.MULTILINE,
 )
+# Variables a cell declares at its top level: `var('y z')`, `y = var('y')` (its target above).
+_DECLARED = re.compile(r"^(?:[A-Za-z_]\w*\s*=\s*)?var\(\s*['\"]([\w\s,]+)['\"]", re.MULTILINE)
 _MAX_NAMES = 5
 _GONE = (
     "Note: this one-off evaluation (no session_id) kept nothing: {names} {are} gone now. To "
@@ -45,10 +47,11 @@ def note(code: str, outcome: Outcome) -> str | None:
 
 
 def _defined(code: str) -> list[str]:
-    found: list[str] = []
+    """The names, in the order the cell defines or declares them."""
+    found: list[tuple[int, list[str]]] = []
     for match in _DEFINED.finditer(code):
-        if match["defined"]:
-            found.append(match["defined"])
-        else:
-            found.extend(name.strip() for name in match["assigned"].split(","))
-    return found
+        names = [match["defined"]] if match["defined"] else match["assigned"].split(",")
+        found.append((match.start(), [name.strip() for name in names]))
+    for match in _DECLARED.finditer(code):
+        found.append((match.start(), re.split(r"[\s,]+", match[1].strip())))
+    return [name for _, names in sorted(found) for name in names]

@@ -13,6 +13,7 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from PIL import Image
+from sage_mcp import one_off
 from sage_mcp.breaker import Admission, BreakerState, CircuitBreaker
 from sage_mcp.client import (
     EvaluationPastDeadline,
@@ -737,3 +738,24 @@ def test_settings_come_from_flags_and_environment(monkeypatch: pytest.MonkeyPatc
 def test_every_setting_is_described() -> None:
     for name, field in McpSettings.model_fields.items():
         assert field.description, name
+
+
+@pytest.mark.parametrize(
+    ("code", "names"),
+    [
+        ("a = 5\nf(x) = x^2", "a, f are"),
+        ("var('y z')\nw = y + z", "y, z, w are"),
+        ("R.<t> = QQ[]\ndef g(n):\n    k = 2\n    return n", "R, g are"),
+        ("a, b, c, d, e, f = range(6)", "a, b, c, d, e, ... are"),
+        ("y = var('y')", "y is"),
+    ],
+)
+def test_a_one_off_names_what_it_defined_at_its_top_level(code: str, names: str) -> None:
+    said = one_off.note(code, Outcome(status="ok"))
+    assert said is not None
+    assert said.startswith(f"Note: this one-off evaluation (no session_id) kept nothing: {names} ")
+
+
+def test_a_one_off_that_defines_nothing_says_nothing() -> None:
+    for code in ("1 + 1", "x == 5", "solve(x^2 == 4, x)", "d['k'] = 1", "plot(x, color='red')"):
+        assert one_off.note(code, Outcome(status="ok")) is None, code
