@@ -22,6 +22,9 @@ CANDIDATE = re.compile(r"(?:numerical_integral|integral_numerical)\(")
 _FUNCTIONS = frozenset({"numerical_integral", "integral_numerical"})
 # An estimate above this part of the value: well-behaved integrals come within 1e-8 of it.
 _RELATIVE = 1e-3
+# And above this, whatever the value: an integral that is 0 (sin over a period) comes out as
+# 6e-17 with an estimate of 4e-14, rounding error both.
+_ABSOLUTE = 1e-8
 _NOTE = (
     "Note: {said}: the value is not to be trusted. The integral may diverge, or the integrand "
     "be singular, or oscillate and decay slowly, in the range. integrate(f, x, a, b) tries it "
@@ -48,7 +51,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue
         result, error = pair
         finite = math.isfinite(result) and math.isfinite(error)
-        if finite and error <= _RELATIVE * abs(result):
+        if finite and (error <= _RELATIVE * abs(result) or error <= _ABSOLUTE):
             continue
         shown = {"error": f"{error:.3g}", "value": f"{result:.6g}"}
         if finite and result:
