@@ -1929,6 +1929,7 @@ def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
         stub,
         session,
         "Rational('101', 2)",
+        "digits = '101'; Rational(digits, 2)",
         "Rational(3)",
         "from sympy import Rational\nRational(1, 3)",
     )

@@ -31,12 +31,19 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             and call.func.id == "Rational"
             and len(call.args) == 2
             and not call.keywords
-            and not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
+            and not _a_string(call.args[0], namespace)
             and namespace.get("Rational") is _sages_rational()
         ):
             numerator, denominator = (cell_calls.as_written(arg) for arg in call.args)
             return _NOTE.format(numerator=numerator, denominator=denominator)
     return None
+
+
+def _a_string(node: ast.expr, namespace: dict[str, Any]) -> bool:
+    """Whether `node` is a string, as written or held by a name: digits in a base."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str | bytes)
+    return isinstance(node, ast.Name) and isinstance(namespace.get(node.id), str | bytes)
 
 
 def _sages_rational() -> Any:
