@@ -50,6 +50,12 @@ def test_a_matplotlib_option_given_to_a_plot_gets_sages_name_for_it(
         "option 'xlabel' not valid\nSage's plots take this option under another name: "
         "axes_labels=['x', 'y'], as in plot(sin(x), (x, 0, 1), axes_labels=['x', 'y']).\n"
     )
+    # label=, which line() refuses where plot() drops it.
+    error = one(evaluate(stub, "line([(0, 0), (1, 1)], label='l')"), "error").error
+    assert error.traceback.endswith(
+        "option 'label' not valid\nSage's plots take this option under another name: "
+        "legend_label='sin(x)', as in plot(sin(x), (x, 0, 1), legend_label='sin(x)').\n"
+    )
     # An option with no entry is refused as before.
     error = one(evaluate(stub, "plot(sin(x), (x, 0, 1), frobnicate=1)"), "error").error
     assert error.traceback.endswith("option 'frobnicate' not valid\n")
