@@ -393,8 +393,8 @@ def _outside(filename: object) -> bool:
     """Whether `filename` is a path outside the session's working directory."""
     if not isinstance(filename, str | bytes):
         return False
-    path = os.path.abspath(os.fsdecode(filename))
-    return os.path.commonpath([path, os.getcwd()]) != os.getcwd()
+    here = os.getcwd()
+    return os.path.commonpath([os.path.abspath(os.fsdecode(filename)), here]) != here
 
 
 def _in_units(size: int) -> str:

@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from sage_sidecar import cell_calls
+from sage_sidecar import cell_calls, pairs
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?:numerical_integral|integral_numerical)\(")
@@ -38,16 +38,16 @@ _NOT_FINITE = "numerical_integral gave {value}, with an error estimate of {error
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a (value, error estimate) pair of numerical_integral that the cell shows
     or binds to a name, if the estimate makes the value untrustworthy."""
-    pairs = [pair for _, pair in cell_calls.bound(tree, namespace, _FUNCTIONS)]
+    given = [pair for _, pair in cell_calls.bound(tree, namespace, _FUNCTIONS)]
     final = tree.body[-1] if tree.body else None
     if (
         isinstance(final, ast.Expr)
         and isinstance(final.value, ast.Call)
         and cell_calls.called(final.value) in _FUNCTIONS
     ):
-        pairs.append(value)
-    for pair in pairs:
-        if not (type(pair) is tuple and len(pair) == 2 and all(type(v) is float for v in pair)):
+        given.append(value)
+    for pair in given:
+        if not pairs.is_two_floats(pair):
             continue
         result, error = pair
         finite = math.isfinite(result) and math.isfinite(error)

@@ -62,7 +62,7 @@ def hint(names: list[tuple[str, Any]]) -> str | None:
             return _ROOTS.format(name=name, example=shown(value[0], _MAX_SHOWN))
         if _is_root_pair(value):
             return _ROOT.format(name=name, example=shown(value, _MAX_SHOWN))
-        if _is_two_floats(value):
+        if is_two_floats(value):
             return _TWO_NUMBERS.format(name=name, example=shown(value, _MAX_SHOWN))
     return None
 
@@ -153,5 +153,6 @@ def _is_root_pair(value: Any) -> bool:
     )
 
 
-def _is_two_floats(value: Any) -> bool:
+def is_two_floats(value: Any) -> bool:
+    """Whether `value` is a pair of floats, as numerical_integral gives (value, estimate)."""
     return type(value) is tuple and len(value) == 2 and all(type(v) is float for v in value)

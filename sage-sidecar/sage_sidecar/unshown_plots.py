@@ -41,10 +41,8 @@ _IN_A_LOOP = (
 def saved_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell saved a plot or an animation to a picture file, and neither
     showed it nor anything else."""
-    if _picture(value):
-        return None
     calls = list(cell_calls.own_calls(tree))
-    if any(cell_calls.called(call) in _SHOWING for call in calls):
+    if _shows_something(value, calls):
         return None
     for call in calls:
         saved = _saved(call, namespace)
@@ -58,6 +56,11 @@ def saved_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str |
             what = "animation" if file.lower().endswith(_MOVING) else "plot"
             return _SAVED.format(what=what, file=file, how=how)
     return None
+
+
+def _shows_something(value: Any, calls: list[ast.Call]) -> bool:
+    """Whether the cell shows a picture as its value, or calls what shows one."""
+    return _picture(value) or any(cell_calls.called(call) in _SHOWING for call in calls)
 
 
 def _saved(call: ast.Call, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
@@ -102,10 +105,8 @@ def _picture(value: Any) -> bool:
 def loop_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if a loop of the cell makes a plot as a statement of its own, a value no one
     shows, and the cell shows nothing."""
-    if _picture(value):
-        return None
     calls = list(cell_calls.own_calls(tree))
-    if any(cell_calls.called(call) in _SHOWING for call in calls):
+    if _shows_something(value, calls):
         return None
     for loop in cell_calls.own_nodes(tree.body):
         if not isinstance(loop, ast.For | ast.While):
