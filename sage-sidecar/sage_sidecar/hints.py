@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import magics, matrix_rings, pairs, plot_options, python_types, sympy_names
-from sage_sidecar.shown import a_number, session_function, shown
+from sage_sidecar.shown import a_number, a_polynomial, session_function, shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -636,13 +636,10 @@ def _double_precision_hint(exc: BaseException) -> str | None:
 def _decided_hint(truth: bool, names: list[tuple[str, Any]]) -> str:
     """For assume() given a bool: the name on the line that holds a number or a polynomial,
     which made the comparison Python's to decide."""
-    from sage.rings.polynomial.multi_polynomial import MPolynomial
-    from sage.rings.polynomial.polynomial_element import Polynomial
-
     for name, value in names:
         if a_number(value):
             held = shown(value, _MAX_SHOWN_VALUE)
-        elif isinstance(value, Polynomial | MPolynomial):
+        elif a_polynomial(value):
             held = f"a polynomial of {shown(value.parent(), _MAX_SHOWN_VALUE)}"
         else:
             continue
@@ -809,14 +806,7 @@ def _bound_hint(
 def _polynomial_hint(exc: BaseException) -> str | None:
     """For a polynomial on the cell's failing line, where Sage wanted a symbolic expression:
     the first one that is not its ring's generator, else the generator."""
-    from sage.rings.polynomial.multi_polynomial import MPolynomial
-    from sage.rings.polynomial.polynomial_element import Polynomial
-
-    polynomials = [
-        (name, value)
-        for name, value in _uncalled_names(exc)
-        if isinstance(value, Polynomial | MPolynomial)
-    ]
+    polynomials = [(name, value) for name, value in _uncalled_names(exc) if a_polynomial(value)]
     if not polynomials:
         return None
     name, value = next(((n, v) for n, v in polynomials if not v.is_gen()), polynomials[0])

@@ -1,6 +1,6 @@
 """A value as hints and notes see it: its text as they quote it, cut short so that a long
 value cannot crowd out what they say; and what kind of value a name holds, or a cell shows
-(a number, a function the session defined, a symbolic expression)."""
+(a number, a polynomial, a function the session defined, a symbolic expression)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def shown(value: object, limit: int) -> str:
 def a_number(value: Any) -> bool:
     """Whether `value` is a number, Python's or Sage's, and not a bool."""
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def a_polynomial(value: Any) -> bool:
+    """Whether `value` is a polynomial of a polynomial ring, in one variable or several."""
+    from sage.rings.polynomial.multi_polynomial import MPolynomial
+    from sage.rings.polynomial.polynomial_element import Polynomial
+
+    return isinstance(value, Polynomial | MPolynomial)
 
 
 def session_function(value: Any) -> TypeGuard[types.FunctionType]:
