@@ -241,7 +241,7 @@ def _headline(
 
 def _useful_latex(text: str | None, latex: str) -> str | None:
     """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`,
-    `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`, an integer matrix's array), or the
+    `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`, a matrix's array of its rows), or the
     value holds strings, which LaTeX sets as typewriter text: a model reads the plain text's
     `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`."""
     if not latex or text is None or "\\texttt{" in latex:
