@@ -15,7 +15,8 @@ decided, an assumption the session's earlier ones contradict, SymPy's names for 
 otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a module used
 before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an
 expression, Sage's constant log2 and its operator D called as functions, find_root given an
-interval where f keeps its sign, an expression substituted where a denominator is 0, a
+interval where f keeps its sign, an expression substituted where a denominator is 0, a point a
+piecewise function's domain leaves out, or pieces that overlap (`piecewise_domains`), a
 notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
@@ -38,7 +39,15 @@ import types
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from sage_sidecar import magics, matrix_rings, pairs, plot_options, python_types, sympy_names
+from sage_sidecar import (
+    magics,
+    matrix_rings,
+    pairs,
+    piecewise_domains,
+    plot_options,
+    python_types,
+    sympy_names,
+)
 from sage_sidecar.shown import a_number, a_polynomial, session_function, shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
@@ -378,6 +387,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _DENOMINATOR_ZERO.format(limit=_limit_at_the_point(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
+        if piecewise := piecewise_domains.hint(exc, message, lambda: _uncalled_names(exc)):
+            return piecewise
         if message == _NAN_TO_INTEGER:
             line = _code_of_failing_line(exc)
             if _PLOT_CALLED.search(line) and _INFINITY.search(line):

@@ -1,0 +1,95 @@
+"""What a piecewise function's pieces are, where Sage refuses a point or the pieces themselves.
+
+Sage's messages name neither the domain nor the pieces: "point 1 is not in the domain" for
+`p(1)` or `integral(p, x, -1, 1)` where the pieces are open at 1, as `((0, 1), x)` makes them,
+and "domains must be pairwise disjoint" for pieces that share an end, as `[-1, 0]` and
+`[0, 1]` do. Both are read from the frames of Sage's own piecewise code. Counterpart: `hints`,
+which adds the hint to the error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+_Names = Callable[[], list[tuple[str, Any]]]
+
+OUTSIDE = re.compile(r"point (.{1,200}) is not in the domain")
+OVERLAPPING = "domains must be pairwise disjoint"
+_SAGES = "sage/functions/piecewise.py"
+# Pieces that cover [-1, 1] and meet at 0, which belongs to one of them.
+EXAMPLE = "piecewise([([-1, 0], -x), (RealSet.open_closed(0, 1), x)])"
+# How each kind of interval is written.
+_ENDS = (
+    "A piece on (a, b) is open at both ends, on [a, b] closed, and on "
+    f"RealSet.closed_open(a, b) or RealSet.open_closed(a, b) half-open, as in {EXAMPLE}."
+)
+_OUTSIDE_AT_AN_END = "{point} is outside the piecewise function's domain, {domain}. " + _ENDS
+_OUTSIDE = "{point} is outside the piecewise function's domain, {domain}."
+_WHOLE_DOMAIN = " Over the whole domain, {name}.integral(definite=True) integrates it."
+_OVERLAP = (
+    "The pieces on {first} and {second} overlap, on {common}: each point belongs to one piece."
+)
+
+
+def hint(exc: BaseException, message: str, names: _Names) -> str | None:
+    """The hint for a ValueError whose message is `message` from Sage's piecewise functions;
+    `names` gives those on the cell's failing line, with their values."""
+    if message == OVERLAPPING:
+        return _overlap_hint(_locals(exc, "__call__").get("domain_list"))
+    if outside := OUTSIDE.fullmatch(message):
+        return _outside_hint(exc, outside[1], names)
+    return None
+
+
+def _overlap_hint(domains: Any) -> str | None:
+    if not isinstance(domains, list):
+        return None
+    for i, first in enumerate(domains):
+        for second in domains[i + 1 :]:
+            common = first.intersection(second)
+            if not common.is_empty():
+                said = _OVERLAP.format(first=first, second=second, common=common)
+                # Sharing an end: making one of them open there is the fix.
+                return f"{said} {_ENDS}" if common.is_finite() else said
+    return None
+
+
+def _outside_hint(exc: BaseException, point: str, names: _Names) -> str | None:
+    from sage.functions.piecewise import piecewise
+    from sage.sets.real_set import RealSet
+
+    found = _locals(exc, "_subs_")
+    if "parameters" not in found:
+        return None
+    domain = RealSet(*(interval for piece, _ in found["parameters"] for interval in piece))
+    try:
+        at_an_end = bool(domain.closure().contains(found["point"]))
+    except Exception:  # a point RealSet cannot place
+        at_an_end = False
+    said = (_OUTSIDE_AT_AN_END if at_an_end else _OUTSIDE).format(point=point, domain=domain)
+    if _locals(exc, "integral"):
+        functions = [name for name, value in names() if _operator(value) is piecewise]
+        said += _WHOLE_DOMAIN.format(name=functions[0] if functions else "the function")
+    return said
+
+
+def _operator(value: Any) -> Any:
+    try:
+        return value.operator()
+    except Exception:  # not an expression; or one whose operator() is the cell's own code
+        return None
+
+
+def _locals(exc: BaseException, function: str) -> dict[str, Any]:
+    """The locals of the innermost frame of Sage's piecewise `function` in the traceback;
+    empty if there is none."""
+    found: dict[str, Any] = {}
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == function and code.co_filename.endswith(_SAGES):
+            found = tb.tb_frame.f_locals
+        tb = tb.tb_next
+    return found
