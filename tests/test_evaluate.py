@@ -882,6 +882,43 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
     assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"
 
 
+def test_the_variety_of_a_rational_ideal_that_left_points_out_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """An ideal's variety() finds the points with coordinates in its base field: [] for the
+    circle and the diagonal over QQ, which meet at irrational points."""
+    code = "R.<a,b> = QQ[]; I = R.ideal([a^2 + b^2 - 1, a - b]); I.variety()"
+    events = evaluate(stub, code, session)
+    assert one(events, "result").result.text_plain == "[]"
+    assert stderr_of(events) == (
+        "Note: variety() gave the points with coordinates in I's base field, the Rational "
+        "Field, only: 0 of its 2. I.variety(QQbar) gives all of them exactly, I.variety(RR) "
+        "the real ones and I.variety(CC) all of them, numerically.\n"
+    )
+    # An ideal made on the line; points counted once, whatever their multiplicity.
+    events = evaluate(stub, "R.ideal([(a - 1)^2*(a^2 - 2), b]).variety()", session)
+    assert one(events, "result").result.text_plain == "[{b: 0, a: 1}]"
+    assert stderr_of(events).startswith(
+        "Note: variety() gave the points with coordinates in the ideal's base field, the "
+        "Rational Field, only: 1 of its 3. .variety(QQbar) gives all"
+    )
+    # All the points in the field, one repeated, a ring asked for, a finite field's ideal.
+    _say_nothing(
+        stub,
+        session,
+        "R.ideal([a^2 - 1, b^2 - 4]).variety()",
+        "R.ideal([a^2, b]).variety()",
+        "I.variety(QQbar)",
+        "S.<u,v> = GF(7)[]; S.ideal([u^2 - 3, v - u]).variety()",
+        "def variety_of(J):\n    return J.variety()",
+    )
+    # As the note says.
+    assert value(stub, session, "I.variety(RR)") == (
+        "[{b: -0.707106781186548, a: -0.707106781186548},\n"
+        " {b: 0.707106781186548, a: 0.707106781186548}]"
+    )
+
+
 def test_an_expressions_method_asked_of_a_python_function_gets_a_hint_to_call_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -6,20 +6,21 @@ given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex nu
 a number where diff, taylor or limit wanted a variable (`bound_variables`), an `if` on a
 symbolic variable decided once for all its values (`decisions`), the rank or inverse of a
 floating-point matrix singular to working precision (`numerical_rank`), the echelon form of an
-integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() that left out those
-outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex
-number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file
-the caller cannot open, and not shown, or made in a loop and not shown (`unshown_plots`),
-SymPy's Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's
-value where its error estimate is a sizeable part of it (`integral_error`), a plot given
-matplotlib's label=, which draws no legend (`plot_options`). Each check has a pattern cheap
-enough for every cell; a cell one of them finds is parsed once for all. And, once in a session,
-that Sage's simplify does little (`simplification`), what a number shown with a trailing `?` is
-(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
-complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex
-root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the cell's own code
-and values, which may raise anything: one that fails says nothing, and the cell's outcome
-stands. Counterpart: `executor`, which runs the cell and shows its value.
+integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() or an ideal's
+variety() that left out those outside its ring (`rational_roots`), a plot whose range its poles
+set (`poles`), a complex number whose imaginary part is rounding error (`imaginary_rounding`),
+a plot saved to a file the caller cannot open, and not shown, or made in a loop and not shown
+(`unshown_plots`), SymPy's Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`),
+numerical_integral's value where its error estimate is a sizeable part of it
+(`integral_error`), a plot given matplotlib's label=, which draws no legend (`plot_options`).
+Each check has a pattern cheap enough for every cell; a cell one of them finds is parsed once
+for all. And, once in a session, that Sage's simplify does little (`simplification`), what a
+number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
+(`solutions`), that variables are complex, where an answer has conjugate(x)
+(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and what a NaN means
+(`not_a_number`). A check looks at the cell's own code and values, which may raise anything:
+one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
+the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (numerical_rank.CANDIDATE, numerical_rank.note),
     (matrix_rings.CANDIDATE, matrix_rings.note),
     (rational_roots.CANDIDATE, rational_roots.note),
+    (rational_roots.VARIETY_CANDIDATE, rational_roots.variety_note),
     (poles.CANDIDATE, poles.note),
     (unshown_plots.SAVED_CANDIDATE, unshown_plots.saved_note),
     (unshown_plots.LOOP_CANDIDATE, unshown_plots.loop_note),

@@ -1,10 +1,13 @@
-"""Says so when roots() of a polynomial over the integers or rationals left roots out.
+"""Says so when roots() of a polynomial over the integers or rationals left roots out, or
+variety() of an ideal over the rationals left points out.
 
 A polynomial's roots() finds the roots in its own ring: for `R.<z> = QQ[]`,
 `(z^2 - 2).roots()` is `[]` and `(z^4 - 1).roots()` has 1 and -1 only. An agent reads "no
-roots", or all of them. (A symbolic expression's roots() finds the others too.) One line on
-stderr says how many of the roots the ring held, and how to get the rest. Counterpart:
-`notes`, which runs this check after a cell.
+roots", or all of them. (A symbolic expression's roots() finds the others too.) An ideal's
+variety() is the same for a system of polynomial equations: for `R.<a,b> = QQ[]`, the ideal
+of a^2 + b^2 - 1 and a - b has the variety `[]`. One line on stderr says how many of the
+roots (or points) the ring held, and how to get the rest. Counterpart: `notes`, which runs
+these checks after a cell.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Any
 
 from sage_sidecar import cell_calls
 
-# Cheap enough to run on every cell: only a cell it finds is parsed.
+# Cheap enough to run on every cell: only a cell they find is parsed.
 CANDIDATE = re.compile(r"\.roots\(\s*(?:\)|multiplicities)")
+VARIETY_CANDIDATE = re.compile(r"\.variety\(\s*\)")
 # A receiver evaluated again only if it is arithmetic, which has no effects of its own.
 _ARITHMETIC = (
     ast.Expression, ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Load,
@@ -25,10 +29,17 @@ _ARITHMETIC = (
 _LITERALS = frozenset({"Integer", "RealNumber"})  # the preparser's
 # Finding the roots again costs what the cell's roots() did: not for a large polynomial.
 _MAX_DEGREE = 200
+# Nor the points again for an ideal with more solutions than this, with multiplicity.
+_MAX_POINTS = 200
 _NOTE = (
     "Note: roots() gave the roots in {whose} own ring, the {ring}, only: {found} of its "
     "{degree}, counted with multiplicity. {name}.roots(QQbar) gives all of them exactly, "
     "{name}.roots(RR) the real ones and {name}.roots(CC) all of them, numerically."
+)
+_VARIETY_NOTE = (
+    "Note: variety() gave the points with coordinates in {whose} base field, the Rational "
+    "Field, only: {found} of its {points}. {name}.variety(QQbar) gives all of them exactly, "
+    "{name}.variety(RR) the real ones and {name}.variety(CC) all of them, numerically."
 )
 
 
@@ -62,6 +73,35 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     return None
 
 
+def variety_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note for the first variety() in the cell `tree`, given no ring, of an ideal over QQ
+    that has points outside it."""
+    for node in cell_calls.own_calls(tree):
+        if not (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "variety"
+            and not node.args
+            and not node.keywords
+        ):
+            continue
+        receiver = node.func.value
+        ideal = _ideal_of(receiver, namespace)
+        if ideal is None:
+            continue
+        # Points, not solutions with multiplicity: those of the ideal's radical.
+        points = ideal.radical().vector_space_dimension()
+        found = len(ideal.variety())
+        if found < points:
+            name = receiver.id if isinstance(receiver, ast.Name) else ""
+            return _VARIETY_NOTE.format(
+                whose=f"{name}'s" if name else "the ideal's",
+                found=found,
+                points=points,
+                name=name,
+            )
+    return None
+
+
 def _value_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
     """The univariate polynomial over ZZ or QQ, of a degree worth looking at, that
     `receiver` is (a name, or arithmetic on names and numbers), or None."""
@@ -69,16 +109,54 @@ def _value_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
     from sage.rings.polynomial.polynomial_element import Polynomial
     from sage.rings.rational_field import QQ
 
-    for node in ast.walk(receiver):
+    value = _evaluated(receiver, namespace)
+    if not isinstance(value, Polynomial) or value.base_ring() not in (ZZ, QQ):
+        return None
+    return value if 0 < value.degree() <= _MAX_DEGREE else None
+
+
+def _ideal_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
+    """The ideal over QQ with finitely many points, few enough to look at, that `receiver`
+    is (a name, or an ideal of arithmetic on names), or None."""
+    from sage.rings.polynomial.multi_polynomial_ideal import MPolynomialIdeal
+    from sage.rings.rational_field import QQ
+
+    ideal = _evaluated(receiver, namespace, ideals=True)
+    if not isinstance(ideal, MPolynomialIdeal) or ideal.base_ring() is not QQ:
+        return None
+    if ideal.dimension() != 0:  # no points, or infinitely many: variety() refuses it
+        return None
+    return ideal if ideal.vector_space_dimension() <= _MAX_POINTS else None
+
+
+def _evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
+    """What `receiver` is, if it is a name, or arithmetic on names and numbers, which has no
+    effects of its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`).
+    None otherwise."""
+    constructors: set[int] = set()  # the callees of the ideals' calls
+    for node in ast.walk(receiver):  # breadth first: a call comes before its callee
+        if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
+            constructors.add(id(node.func))
+            continue
         literal = (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in _LITERALS
             and namespace.get(node.func.id) is not None
         )
-        if not (literal or isinstance(node, _ARITHMETIC)):
+        if not (
+            literal
+            or isinstance(node, _ARITHMETIC)
+            or id(node) in constructors
+            or (ideals and isinstance(node, ast.List | ast.Tuple))
+        ):
             return None
-    value = eval(compile(ast.Expression(receiver), "<roots>", "eval"), namespace)
-    if not isinstance(value, Polynomial) or value.base_ring() not in (ZZ, QQ):
-        return None
-    return value if 0 < value.degree() <= _MAX_DEGREE else None
+    return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
+
+
+def _makes_an_ideal(call: ast.Call) -> bool:
+    """`R.ideal(...)`, or Sage's `ideal(...)`."""
+    function = call.func
+    if isinstance(function, ast.Attribute):
+        return function.attr == "ideal" and isinstance(function.value, ast.Name)
+    return isinstance(function, ast.Name) and function.id in ("ideal", "Ideal")
