@@ -1299,6 +1299,40 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
     assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
 
 
+def test_real_solutions_written_with_i_get_a_note_with_their_values(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A cubic's three real roots, as radicals, pass through complex numbers."""
+    events = evaluate(stub, "sols = solve(x^3 - 3*x == -1, x); len(sols)", session)
+    assert one(events, "result").result.text_plain == "3"
+    assert value(stub, session, "'I' in str(sols)") == "True"
+    assert stderr_of(events) == (
+        "Note: these solutions are real, though written with I: radicals reach some real roots "
+        "only through complex numbers (a cubic's, when it has three real roots), and n() of "
+        "them leaves an imaginary part of rounding error. Their values: x \u2248 "
+        "0.347296355333861, x \u2248 -1.87938524157182, x \u2248 1.53208888623796. As real "
+        "algebraic numbers, exactly: (x ** 3 - 3 * x + 1).roots(x, ring=AA).\n"
+    )
+    events = evaluate(stub, "eq = x^3 - 7*x + 7 == 0; solve(eq, x, solution_dict=True)", session)
+    assert stderr_of(events).endswith(
+        "Their values: x \u2248 1.35689586789221, x \u2248 -3.04891733952231, x \u2248 "
+        "1.69202147163010. As real algebraic numbers, exactly: (eq.lhs() - eq.rhs())"
+        ".roots(x, ring=AA).\n"
+    )
+    # Complex roots, and real ones written without I.
+    for code in (
+        "solve(x^3 - 2 == 0, x)",
+        "solve(x^3 + x + 1, x)",
+        "solve(x^2 + 1 == 0, x)",
+        "solve(x^4 - 10*x^2 + 1 == 0, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    # As the note says.
+    assert value(stub, session, "(x ** 3 - 3 * x + 1).roots(x, ring=AA)") == (
+        "[(-1.879385241571817?, 1), (0.3472963553338607?, 1), (1.532088886237957?, 1)]"
+    )
+
+
 def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

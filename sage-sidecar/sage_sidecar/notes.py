@@ -1,26 +1,26 @@
 """The notes a cell that ran gets on stderr, where its answer only looks right.
 
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
-(`precision`), an equation solve gave back or one period's solutions (`solutions`), an integral
-given back or a limit of `ind` (`unevaluated`), a roots() pair made a complex number (`pairs`),
-a number where diff, taylor or limit wanted a variable (`bound_variables`), an `if` on a
-symbolic variable decided once for all its values (`decisions`), the rank or inverse of a
-floating-point matrix singular to working precision (`numerical_rank`), the echelon form of an
-integer matrix, which is Hermite's (`matrix_rings`), a polynomial's roots() or an ideal's
-variety() that left out those outside its ring (`rational_roots`), a plot whose range its poles
-set (`poles`), a complex number whose imaginary part is rounding error (`imaginary_rounding`),
-a plot saved to a file the caller cannot open, and not shown, or made in a loop and not shown
-(`unshown_plots`), SymPy's Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`),
-numerical_integral's value where its error estimate is a sizeable part of it
-(`integral_error`), a plot given matplotlib's label=, which draws no legend (`plot_options`).
-Each check has a pattern cheap enough for every cell; a cell one of them finds is parsed once
-for all. And, once in a session, that Sage's simplify does little (`simplification`), what a
-number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
-(`solutions`), that variables are complex, where an answer has conjugate(x)
-(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), and what a NaN means
-(`not_a_number`). A check looks at the cell's own code and values, which may raise anything:
-one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
-the cell and shows its value.
+(`precision`), an equation solve gave back, one period's solutions, or real ones written with I
+(`solutions`), an integral given back or a limit of `ind` (`unevaluated`), a roots() pair made
+a complex number (`pairs`), a number where diff, taylor or limit wanted a variable
+(`bound_variables`), an `if` on a symbolic variable decided once for all its values
+(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
+(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's (`matrix_rings`),
+a polynomial's roots() or an ideal's variety() that left out those outside its ring
+(`rational_roots`), a plot whose range its poles set (`poles`), a complex number whose
+imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file the caller
+cannot open, and not shown, or made in a loop and not shown (`unshown_plots`), SymPy's
+Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value
+where its error estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's
+label=, which draws no legend (`plot_options`). Each check has a pattern cheap enough for every
+cell; a cell one of them finds is parsed once for all. And, once in a session, that Sage's
+simplify does little (`simplification`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
+complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex
+root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the cell's own code
+and values, which may raise anything: one that fails says nothing, and the cell's outcome
+stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 Where Maxima finds no explicit solution, Sage's `solve` gives the equation back rearranged:
 `[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
-`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. Nothing fails either way. One line on
-stderr says what the value is and how to get the solutions. And, once in a session, what the
+`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. And a cubic's three real roots come as
+radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
+complex roots. Nothing fails in any of these. One line on stderr says what the value is and
+how to get the solutions. And, once in a session, what the
 parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
 Counterpart: `notes`, which runs these checks after a cell.
 """
@@ -34,6 +36,19 @@ _MAX_SOLUTIONS = 64
 _MAX_SHOWN = 80
 # Equations past this are read no further: the note is not worth a long scan.
 _MAX_EQUATIONS_TEXT = 10_000
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# The imaginary unit in a value with no variables, as Sage prints it.
+_IMAGINARY_UNIT = re.compile(r"(?<![\w.])I(?![\w.])")
+# Bits a radical is evaluated with, and the imaginary part, relative to the value, below which
+# it is taken for 0: rounding leaves about 2^-200 of it, a root with any imaginary part far more.
+_PRECISION = 256
+_REAL_BELOW = 2.0**-200
+_REAL_RADICALS = (
+    "Note: {which} real, though written with I: radicals reach some real roots only through "
+    "complex numbers (a cubic's, when it has three real roots), and n() of them leaves an "
+    "imaginary part of rounding error. Their values: {values}. As real algebraic numbers, "
+    "exactly: {polynomial}.roots({variable}, ring=AA)."
+)
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
@@ -48,6 +63,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             return found
         if (found := _periodic_note(call, result, namespace)) is not None:
             _told.add(_PARAMETERS["z"])  # the note says what z stands for
+            return found
+        if (found := _real_radicals_note(call, result, namespace)) is not None:
             return found
     return None
 
@@ -158,6 +175,62 @@ def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
         f"other solutions are missing from {given}. All of them, with an integer parameter z: "
         "solve(..., to_poly_solve='force')."
     )
+
+
+def _real_radicals_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For solutions of one variable written with I that are real numbers: that they are, and
+    their values."""
+    solutions = list(_equations(result))
+    variables = {str(lhs) for lhs, _ in solutions}
+    if len(variables) != 1 or not all(lhs.is_symbol() for lhs, _ in solutions):
+        return None
+    real = [rhs for _, rhs in solutions if _real_through_complex(rhs)]
+    if not real:
+        return None
+    (variable,) = variables
+    which = (
+        "these solutions are"
+        if len(real) == len(solutions)
+        else f"{len(real)} of these {len(solutions)} solutions are"
+    )
+    values = ", ".join(f"{variable} ≈ {rhs.n().real()}" for rhs in real)
+    return _REAL_RADICALS.format(
+        which=which,
+        values=values,
+        polynomial=_polynomial_text(call.args[0], namespace),
+        variable=variable,
+    )
+
+
+def _real_through_complex(value: Any) -> bool:
+    """Whether `value`, with no variables, is written with I and is a real number."""
+    if value.variables() or not _IMAGINARY_UNIT.search(str(value)):
+        return False
+    number = value.n(_PRECISION)
+    size = abs(number)
+    return bool(size) and abs(number.imag()) <= _REAL_BELOW * size
+
+
+def _polynomial_text(equation: ast.expr, namespace: dict[str, Any]) -> str:
+    """The expression whose roots the equation solve was given asks for, as code: `left -
+    right` of an equation, `left` of one with 0 on the right."""
+    if isinstance(equation, ast.Name):
+        value = namespace.get(equation.id)
+        relational = getattr(value, "is_relational", lambda: False)()
+        return f"({equation.id}.lhs() - {equation.id}.rhs())" if relational else equation.id
+    if (
+        isinstance(equation, ast.Compare)
+        and len(equation.ops) == 1
+        and isinstance(equation.ops[0], ast.Eq)
+    ):
+        left = cell_calls.as_written(equation.left)
+        right = cell_calls.as_written(equation.comparators[0])
+        if right == "0":
+            return f"({left})"
+        if _NUMBER.fullmatch(right):
+            return f"({left} + {right[1:]})" if right.startswith("-") else f"({left} - {right})"
+        return f"({left} - ({right}))"
+    return f"({cell_calls.as_written(equation)})"
 
 
 def _periodic_arguments(text: str) -> Iterator[str]:
