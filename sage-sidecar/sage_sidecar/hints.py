@@ -16,8 +16,9 @@ otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`),
 before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an
 expression, Sage's constant log2 and its operator D called as functions, find_root given an
 interval where f keeps its sign, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap (`piecewise_domains`), a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
+functions have (`piecewise_functions`), a notebook's `@interact`, a package imported or
+installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -43,7 +44,7 @@ from sage_sidecar import (
     magics,
     matrix_rings,
     pairs,
-    piecewise_domains,
+    piecewise_functions,
     plot_options,
     python_types,
     sympy_names,
@@ -331,6 +332,7 @@ _LOG2 = (
 )
 # What Python, and Sage, say of an attribute an object lacks: the object's type, the name.
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
+_EXPRESSION = "sage.symbolic.expression.Expression"
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -387,7 +389,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _DENOMINATOR_ZERO.format(limit=_limit_at_the_point(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
-        if piecewise := piecewise_domains.hint(exc, message, lambda: _uncalled_names(exc)):
+        if piecewise := piecewise_functions.hint(exc, message, lambda: _uncalled_names(exc)):
             return piecewise
         if message == _NAN_TO_INTEGER:
             line = _code_of_failing_line(exc)
@@ -549,6 +551,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
         return double
+    if match[1] == _EXPRESSION and (piecewise := _piecewise_method_hint(exc, name)):
+        return piecewise
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
@@ -556,6 +560,23 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _piecewise_method_hint(exc: BaseException, method: str) -> str | None:
+    """For a method only piecewise functions have, asked of an expression: named as the
+    failing line names it, in its variable."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    receiver = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}\s*\(", _without_strings(line))
+    name, variable = "expr", "x"
+    if receiver is not None and frame is not None:
+        value = _look_up(receiver[1], frame)
+        if isinstance(value, Expression):
+            name = receiver[1]
+            variables = value.variables()
+            variable = str(variables[0]) if len(variables) == 1 else variable
+    return piecewise_functions.method_hint(method, name, variable)
 
 
 def _no_zero_hint(exc: BaseException) -> str:

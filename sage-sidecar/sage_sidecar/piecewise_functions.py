@@ -1,14 +1,17 @@
-"""What a piecewise function's pieces are, where Sage refuses a point or the pieces themselves.
+"""What a piecewise function's pieces are, where Sage refuses a point or the pieces themselves;
+and the methods only piecewise functions have, asked of an expression.
 
 Sage's messages name neither the domain nor the pieces: "point 1 is not in the domain" for
 `p(1)` or `integral(p, x, -1, 1)` where the pieces are open at 1, as `((0, 1), x)` makes them,
 and "domains must be pairwise disjoint" for pieces that share an end, as `[-1, 0]` and
-`[0, 1]` do. Both are read from the frames of Sage's own piecewise code. Counterpart: `hints`,
-which adds the hint to the error.
+`[0, 1]` do. Both are read from the frames of Sage's own piecewise code. And an expression has
+no `fourier_series_partial_sum` or `critical_points`: a piecewise function of one piece does.
+Counterpart: `hints`, which adds the hint to the error.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +31,15 @@ _ENDS = (
 _OUTSIDE_AT_AN_END = "{point} is outside the piecewise function's domain, {domain}. " + _ENDS
 _OUTSIDE = "{point} is outside the piecewise function's domain, {domain}."
 _WHOLE_DOMAIN = " Over the whole domain, {name}.integral(definite=True) integrates it."
+_PIECEWISE_ONLY = (
+    "{method}() is a method of Sage's piecewise functions, not of symbolic expressions: make "
+    "{name} one on its interval first, as piecewise([((-pi, pi), {name})]).{method}(...)."
+)
+_CRITICAL_POINTS = (
+    "Symbolic expressions have no critical_points(): solve(diff({name}, {variable}) == 0, "
+    "{variable}) gives them exactly, and piecewise([((a, b), {name})]).critical_points() those "
+    "in (a, b), numerically."
+)
 _OVERLAP = (
     "The pieces on {first} and {second} overlap, on {common}: each point belongs to one piece."
 )
@@ -41,6 +53,27 @@ def hint(exc: BaseException, message: str, names: _Names) -> str | None:
     if outside := OUTSIDE.fullmatch(message):
         return _outside_hint(exc, outside[1], names)
     return None
+
+
+def method_hint(method: str, name: str, variable: str) -> str | None:
+    """For `method` asked of a symbolic expression, `name` in the cell (in `variable`), if
+    only piecewise functions have it."""
+    if method == "critical_points":
+        return _CRITICAL_POINTS.format(name=name, variable=variable)
+    return _PIECEWISE_ONLY.format(method=method, name=name) if method in _only_theirs() else None
+
+
+@functools.cache
+def _only_theirs() -> frozenset[str]:
+    from sage.functions.piecewise import PiecewiseFunction
+    from sage.symbolic.ring import SR
+
+    expressions = set(dir(SR.var("x")))
+    return frozenset(
+        method
+        for method in dir(PiecewiseFunction.EvaluationMethods)
+        if not method.startswith("_") and method not in expressions
+    )
 
 
 def _overlap_hint(domains: Any) -> str | None:

@@ -1,11 +1,12 @@
 """A piecewise function that refuses a point, or pieces that overlap, get a hint that names the
 domain or the overlap, read from Sage's own piecewise code, and how intervals are made open or
-closed; the example the hint gives runs."""
+closed; the example the hint gives runs. A method only piecewise functions have, asked of an
+expression, gets how to make one."""
 
 from __future__ import annotations
 
 from sage_services.api.sage.v1 import sage_pb2_grpc
-from sage_sidecar import piecewise_domains
+from sage_sidecar import piecewise_functions
 
 from tests.helpers import create_session, evaluate, one, value
 
@@ -56,7 +57,7 @@ def test_the_pieces_the_hint_gives_as_an_example_cover_both_ends(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
-    code = f"q = {piecewise_domains.EXAMPLE}; q(-1), q(0), q(1), q.integral(x, -1, 1)"
+    code = f"q = {piecewise_functions.EXAMPLE}; q(-1), q(0), q(1), q.integral(x, -1, 1)"
     assert value(stub, session, code) == "(1, 0, 1, 1)"
 
 
@@ -67,3 +68,37 @@ def test_the_same_message_from_the_cells_own_code_gets_no_hint(
     for message in ("point 3 is not in the domain", "domains must be pairwise disjoint"):
         line = _last_line(stub, session, f"raise ValueError({message!r})")
         assert line == f"ValueError: {message}"
+
+
+def test_a_method_only_piecewise_functions_have_asked_of_an_expression_gets_how_to_make_one(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    evaluate(stub, "f = sin(x); var('t'); g = t^3 - 3*t", session)
+
+    def hint(code: str) -> str:
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "AttributeError", error
+        return error.traceback.rstrip("\n").rsplit("\n", 1)[-1]
+
+    assert hint("f.fourier_series_partial_sum(3, pi)") == (
+        "fourier_series_partial_sum() is a method of Sage's piecewise functions, not of "
+        "symbolic expressions: make f one on its interval first, as "
+        "piecewise([((-pi, pi), f)]).fourier_series_partial_sum(...)."
+    )
+    # Critical points, in the expression's own variable; unnamed, as expr.
+    assert hint("g.critical_points()") == (
+        "Symbolic expressions have no critical_points(): solve(diff(g, t) == 0, t) gives them "
+        "exactly, and piecewise([((a, b), g)]).critical_points() those in (a, b), numerically."
+    )
+    assert hint("(x^3 - x).critical_points()").startswith(
+        "Symbolic expressions have no critical_points(): solve(diff(expr, x) == 0, x)"
+    )
+    # A method no one has gets none of this.
+    assert "piecewise" not in hint("f.frobnicate()")
+    # As the hints say.
+    code = "piecewise([((-pi, pi), f)]).fourier_series_partial_sum(3, pi)"
+    assert value(stub, session, code) == "sin(x)"
+    assert value(stub, session, "solve(diff(g, t) == 0, t)") == "[t == -1, t == 1]"
+    code = "sorted(round(c, 6) for c in piecewise([((-2, 2), g)]).critical_points())"
+    assert value(stub, session, code) == "[-1.0, 1.0]"
