@@ -975,14 +975,18 @@ def test_an_assumption_contradicting_the_sessions_gets_a_hint_to_forget_it(
     evaluate(stub, "forget()", session)
 
 
-def test_a_numerical_method_missing_over_multiprecision_reals_gets_a_hint_to_use_rdf(
+def test_a_numerical_method_missing_over_rr_cc_qq_or_zz_gets_a_hint_to_use_double_precision(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
     evaluate(stub, "B = matrix(RR, [[2, 1], [1, 3]]); C = matrix(CC, [[1, I], [0, 1]])", session)
+    evaluate(stub, "Q = matrix(QQ, [[2, 1], [1, 3]]); Z = matrix(ZZ, [[2, 1], [1, 3]])", session)
     for code, ename, ring, method, double in (
         ("B.SVD()", "AttributeError", "Real Field with 53 bits of precision", "SVD", "RDF"),
         ("B.LU()", "TypeError", "Real Field with 53 bits of precision", "LU", "RDF"),
         ("C.schur()", "AttributeError", "Complex Field with 53 bits of precision", "schur", "CDF"),
+        # And over the rationals and integers, which are exact but have no SVD either.
+        ("Q.SVD()", "AttributeError", "Rational Field", "SVD", "RDF"),
+        ("Z.condition()", "AttributeError", "Integer Ring", "condition", "RDF"),
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ename, code
@@ -998,6 +1002,24 @@ def test_a_numerical_method_missing_over_multiprecision_reals_gets_a_hint_to_use
     # As the hint says.
     assert value(stub, session, "B.change_ring(RDF).SVD()[1].diagonal()[0] > 3.6") == "True"
     assert value(stub, session, "len(B.change_ring(RDF).LU())") == "3"
+
+
+def test_an_orthonormal_basis_over_the_rationals_gets_a_hint_to_a_ring_with_square_roots(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "Q = matrix(QQ, [[1, 2], [3, 4]])", session)
+    for code in ("Q.QR()", "Q.gram_schmidt(orthonormal=True)"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(
+            "An orthonormal basis, as QR() and gram_schmidt(orthonormal=True) make, needs square "
+            "roots, which the Rational Field lacks: Q.change_ring(RDF) is the matrix in double "
+            "precision, and Q.change_ring(AA) over the real algebraic numbers, exact, as in "
+            "Q.change_ring(AA).QR().\n"
+        ), code
+    # As the hint says.
+    assert value(stub, session, "R = Q.change_ring(AA).QR()[1]; R[0, 0]^2 == 10") == "True"
+    assert value(stub, session, "round(Q.change_ring(RDF).QR()[1][0, 0]^2, 9)") == "10.0"
 
 
 def test_assume_given_a_comparison_already_decided_gets_a_hint_to_declare_the_variable(
@@ -1808,6 +1830,8 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
                        "In Sage: `is_prime(7)`."),
         ("sqrt(2).evalf()", "In Sage: `sqrt(2).n()`"),
         ("matrix([[1, 2]]).eigenvals()", "In Sage: `matrix([[1, 2], [3, 4]]).eigenvalues()`"),
+        ("matrix(QQ, [[1, 1], [0, 2]]).diagonalize()",
+         "In Sage: `D, P = matrix(QQ, [[1, 1], [0, 2]]).diagonalization()`, with P^-1*A*P == D"),
         ("S(1)/3", "numbers are exact already"),
         ("S.Half", "numbers are exact already"),
         ("GoldenRatio + 1", "In Sage: `golden_ratio`."),

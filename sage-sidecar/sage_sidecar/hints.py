@@ -448,6 +448,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _LOG2 if _calls_sages_log2(exc) else _called_expression_hint(exc)
     if matrix_rings.INEXACT_REFUSED.fullmatch(message):
         return _double_precision_hint(exc)
+    if square_roots := matrix_rings.SQUARE_ROOTS.fullmatch(message):
+        return matrix_rings.square_roots_hint(square_roots[1], _uncalled_names(exc))
     if _NOT_A_NUMBER.match(message):
         return _equations_hint(exc) or _free_variables_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):

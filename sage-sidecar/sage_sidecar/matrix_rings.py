@@ -9,7 +9,9 @@ the identity; nothing fails (`note`, for `notes`). And over Sage's multiprecisio
 complex numbers (`matrix(RR, ...)`, `CC`, `RealField(100)`) a matrix is generic: `SVD()`,
 `schur()`, `condition()` and `LU()` are RDF's and CDF's, double precision with NumPy and
 SciPy, and over RR say only that there is no such attribute, or that the ring must be exact
-(`double_precision_hint`, for `hints`).
+(`double_precision_hint`, for `hints`); as they are over the integers and rationals, where
+`QR()` and an orthonormal `gram_schmidt()` want square roots the ring lacks
+(`square_roots_hint`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ _DOUBLE_PRECISION = (
     "precision (53 bits) with NumPy and SciPy. {name}.change_ring({double}).{method}() computes "
     "it there."
 )
+# Sage's words when an orthonormal basis (QR, Gram-Schmidt) needs square roots of the ring's.
+SQUARE_ROOTS = re.compile(r"QR decomposition unable to compute square roots in (.{1,100})")
+_SQUARE_ROOTS = (
+    "An orthonormal basis, as QR() and gram_schmidt(orthonormal=True) make, needs square "
+    "roots, which the {ring} lacks: {call}.change_ring(RDF) is the matrix in double "
+    "precision, and {call}.change_ring(AA) over the real algebraic numbers, exact, as in "
+    "{call}.change_ring(AA).QR()."
+)
 _HERMITE = (
     "Note: {name} is over the Integer Ring, where echelon_form() is the Hermite normal form: "
     "its pivots need not be 1. The reduced row echelon form, over the rationals: {call}.rref()."
@@ -70,11 +80,13 @@ def hint(refused: re.Match[str], names: list[tuple[str, Any]]) -> str | None:
 
 def double_precision_hint(method: str, names: list[tuple[str, Any]]) -> str | None:
     """For `method` missing, or refused, on a matrix over a multiprecision real or complex
-    field: the first such matrix among `names` (and their values), if double precision has
-    that method."""
+    field, or over ZZ or QQ: the first such matrix among `names` (and their values), if
+    double precision has that method."""
     import sage.rings.abc
     from sage.matrix.constructor import matrix
     from sage.rings.complex_double import CDF
+    from sage.rings.integer_ring import ZZ
+    from sage.rings.rational_field import QQ
     from sage.rings.real_double import RDF
     from sage.structure.element import Matrix
 
@@ -82,7 +94,7 @@ def double_precision_hint(method: str, names: list[tuple[str, Any]]) -> str | No
         if not isinstance(value, Matrix):
             continue
         ring = value.base_ring()
-        if isinstance(ring, sage.rings.abc.RealField):
+        if isinstance(ring, sage.rings.abc.RealField) or ring in (ZZ, QQ):
             double, field = "RDF", RDF
         elif isinstance(ring, sage.rings.abc.ComplexField):
             double, field = "CDF", CDF
@@ -93,6 +105,16 @@ def double_precision_hint(method: str, names: list[tuple[str, Any]]) -> str | No
             return None
         return _DOUBLE_PRECISION.format(name=name, ring=ring, method=method, double=double)
     return None
+
+
+def square_roots_hint(ring: str, names: list[tuple[str, Any]]) -> str:
+    """For QR or an orthonormal Gram-Schmidt refused for want of square roots in `ring`, on a
+    line with these `names`: the first matrix among them, by name, changed to a ring that has
+    them."""
+    from sage.structure.element import Matrix
+
+    matrices = [name for name, value in names if isinstance(value, Matrix)]
+    return _SQUARE_ROOTS.format(ring=ring, call=matrices[0] if matrices else "A")
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
