@@ -12,13 +12,14 @@ with no value used as numbers, the pairs roots() and numerical_integral give use
 for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
 expression is wanted, a format spec for an exact number, a comparison assume() got already
 decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
-otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a module used
-before its import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an
-expression, Sage's constant log2 and its operator D called as functions, find_root given an
-interval where f keeps its sign, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
-functions have (`piecewise_functions`), a notebook's `@interact`, a package imported or
-installed that is not there, Sage's HTML manuals.
+otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
+function's variable that has no value (`plot_variables`), a module used before its import, a
+name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
+constant log2 and its operator D called as functions, find_root given an interval where f keeps
+its sign, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -46,6 +47,7 @@ from sage_sidecar import (
     pairs,
     piecewise_functions,
     plot_options,
+    plot_variables,
     python_types,
     sympy_names,
 )
@@ -391,6 +393,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         message = str(exc)
         if piecewise := piecewise_functions.hint(exc, message, lambda: _uncalled_names(exc)):
             return piecewise
+        if plotted := plot_variables.hint(message, exc.__traceback__, _code_of_failing_line(exc)):
+            return plotted
         if message == _NAN_TO_INTEGER:
             line = _code_of_failing_line(exc)
             if _PLOT_CALLED.search(line) and _INFINITY.search(line):

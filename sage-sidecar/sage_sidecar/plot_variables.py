@@ -1,0 +1,63 @@
+"""Which of a plotted function's variables have no value, where Sage's message names the wrong
+one.
+
+A plot gives values to the variables of its ranges alone. `plot(a*x^2, (x, -1, 1))`, where
+`a` is a symbolic variable with no value, fails with "Variable 'x' not found in ['a']": Sage
+took `a` for the variable to plot along, and names x, the one the range gave, as missing.
+The hint names the variables with no value, read off the message and the line's ranges, and
+what to do: a value for each, or a plot of more dimensions. Counterpart: `hints`, which adds
+the hint to the error.
+"""
+
+from __future__ import annotations
+
+import re
+from types import TracebackType
+
+MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
+# A plot's range on the failing line: (x, -1, 1), with bounds of no commas or parentheses.
+_RANGE = re.compile(
+    r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*,\s*[^,()]+(?:\([^()]*\))?\)"
+)
+_PLOTTING = "sage/plot/"
+_NO_VALUE = (
+    "{unvalued} in the function plotted {have} no value: a plot gives values to the variables "
+    "of its ranges alone, here {ranges}. Substitute {one} first, as expr.subs({example}=1)"
+)
+_SURFACE = ", or draw the function over both, as plot3d(expr, ({ranged}, -1, 1), ({other}, -1, 1))"
+_MORE_VARIABLES = (
+    "The function plotted has the variables {variables}, more than the plot's ranges give "
+    "values to: give each a range, or substitute values for the others first, as "
+    "expr.subs({example}=1)."
+)
+
+
+def hint(message: str, traceback: TracebackType | None, line: str) -> str | None:
+    """For a ValueError with `message` from plotting (`traceback`), whose failing line is
+    `line`: which variables have no value."""
+    missing = MISSING.fullmatch(message)
+    if missing is None or not _from_plotting(traceback):
+        return None
+    variables = sorted({missing[1], *re.findall(r"'(\w+)'", missing[2])})
+    ranges = [name for name in dict.fromkeys(_RANGE.findall(line)) if name in variables]
+    unvalued = [name for name in variables if name not in ranges]
+    if not ranges or not unvalued:
+        return _MORE_VARIABLES.format(variables=", ".join(variables), example=variables[0])
+    said = _NO_VALUE.format(
+        unvalued=" and ".join(unvalued),
+        have="has" if len(unvalued) == 1 else "have",
+        ranges=", ".join(ranges),
+        one="a value" if len(unvalued) == 1 else "values",
+        example=unvalued[0],
+    )
+    if len(ranges) == 1 and len(unvalued) == 1:
+        said += _SURFACE.format(ranged=ranges[0], other=unvalued[0])
+    return said + "."
+
+
+def _from_plotting(traceback: TracebackType | None) -> bool:
+    while traceback is not None:
+        if _PLOTTING in traceback.tb_frame.f_code.co_filename:
+            return True
+        traceback = traceback.tb_next
+    return False
