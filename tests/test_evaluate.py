@@ -1913,6 +1913,27 @@ def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
     assert value(stub, "", "log(8, 2), (8).nbits(), N(log2)") == "(3, 4, 0.693147180559945)"
 
 
+def test_find_root_of_an_expression_in_several_variables_gets_a_hint_naming_them(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    evaluate(stub, "var('a b')", session)
+    for code, said in (
+        ("find_root(a*x - 1, 0, 2)",
+         "a*x - 1 has the variables a and x: give all but one a value first, as "
+         "find_root((a*x - 1).subs(a=1), 0, 2)."),
+        ("find_root(a*x + b, 0, 2)",
+         "a*x + b has the variables a, b and x: give all but one a value first, as "
+         "find_root((a*x + b).subs(a=1, b=1), 0, 2)."),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "NotImplementedError", code
+        assert error.traceback.endswith(
+            f"find_root finds a zero of a function of one variable, and {said}\n"
+        ), code
+    # As the hint says.
+    assert value(stub, session, "find_root((a*x + b).subs(a=1, b=-1), 0, 2)") == "1.0"
+
+
 def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_values(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -16,10 +16,10 @@ otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`),
 function's variable that has no value (`plot_variables`), a module used before its import, a
 name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
 constant log2 and its operator D called as functions, find_root given an interval where f keeps
-its sign, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals.
+its sign, or an expression in several variables, an expression substituted where a denominator
+is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and the methods
+only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a package
+imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -291,6 +291,12 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
+# find_root given an expression in more than one variable: `find_root(a*x - 1, 0, 2)`.
+_ONE_DIMENSION = "root finding currently only implemented in 1 dimension."
+_MORE_VARIABLES = (
+    "find_root finds a zero of a function of one variable, and {expression} has the variables "
+    "{variables}: give all but one a value first, as {example}."
+)
 # An expression substituted at a point where a denominator is 0: `f(x=1)` of
 # (x^2 - 1)/(x - 1), which has a limit there.
 _POWER_DIVISION = "power::eval(): division by zero"
@@ -383,6 +389,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _PLOT_OPTION.format(way=way) if way else None
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
+    if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
+        return _more_variables_hint(exc)
     if isinstance(exc, ValueError | RuntimeError) and (
         refused := matrix_rings.REFUSED.fullmatch(str(exc))
     ):
@@ -614,6 +622,28 @@ def _no_zero_hint(exc: BaseException) -> str:
         extreme="least" if positive else "greatest",
         value=f"{value:.6g}",
         at=f"{at:.6g}",
+    )
+
+
+def _more_variables_hint(exc: BaseException) -> str | None:
+    """For find_root given an expression of several variables: which, as its frame has it."""
+    found: dict[str, Any] = {}
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "find_root":
+            found = tb.tb_frame.f_locals
+        tb = tb.tb_next
+    f = found.get("f")
+    variables = [str(v) for v in getattr(f, "variables", tuple)()]
+    if len(variables) < 2:
+        return None
+    expression = shown(f, _MAX_SHOWN_VALUE)
+    values = ", ".join(f"{name}=1" for name in variables[:-1])
+    bounds = ", ".join(shown(found.get(end), _MAX_SHOWN_VALUE) for end in ("a", "b"))
+    return _MORE_VARIABLES.format(
+        expression=expression,
+        variables=", ".join(variables[:-1]) + " and " + variables[-1],
+        example=f"find_root(({expression}).subs({values}), {bounds})",
     )
 
 
