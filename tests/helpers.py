@@ -259,6 +259,16 @@ def value(
     return str(one(events, "result").result.text_plain)
 
 
+def last_line_of_error(
+    stub: sage_pb2_grpc.SageServiceStub, session: str, code: str, ename: str
+) -> str:
+    """The last line of the traceback of `code`, which must fail with `ename`: where a hint
+    goes."""
+    error = one(evaluate(stub, code, session), "error").error
+    assert error.ename == ename, error
+    return str(error.traceback).rstrip("\n").rsplit("\n", 1)[-1]
+
+
 # Four frames, which Sage joins with ffmpeg.
 ANIMATION = "a = animate([plot(sin(x + k), (x, 0, 6)) for k in srange(0, 2, 0.5)])"
 

@@ -6,13 +6,7 @@ from __future__ import annotations
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
-from tests.helpers import create_session, evaluate, finished_of, one
-
-
-def _last_line(stub: sage_pb2_grpc.SageServiceStub, session: str, code: str) -> str:
-    error = one(evaluate(stub, code, session), "error").error
-    assert error.ename == "ValueError", error
-    return error.traceback.rstrip("\n").rsplit("\n", 1)[-1]
+from tests.helpers import create_session, evaluate, finished_of, last_line_of_error
 
 
 def test_a_variable_with_no_value_in_a_plotted_function_is_named(
@@ -21,22 +15,26 @@ def test_a_variable_with_no_value_in_a_plotted_function_is_named(
     session = create_session(stub)
     evaluate(stub, "var('a y z')", session)
     # Sage says "Variable 'x' not found in ['a']": a is the one with no value.
-    assert _last_line(stub, session, "plot(a*x^2, (x, -1, 1))") == (
+    assert last_line_of_error(stub, session, "plot(a*x^2, (x, -1, 1))", "ValueError") == (
         "a in the function plotted has no value: a plot gives values to the variables of its "
         "ranges alone, here x. Substitute a value first, as expr.subs(a=1), or draw the "
         "function over both, as plot3d(expr, (x, -1, 1), (a, -1, 1))."
     )
-    assert _last_line(stub, session, "plot3d(x*y*z, (x, 0, 1), (y, 0, 1))") == (
+    assert last_line_of_error(
+        stub, session, "plot3d(x*y*z, (x, 0, 1), (y, 0, 1))", "ValueError"
+    ) == (
         "z in the function plotted has no value: a plot gives values to the variables of its "
         "ranges alone, here x, y. Substitute a value first, as expr.subs(z=1)."
     )
     # No range on the line: the variables, and what a plot wants.
-    assert _last_line(stub, session, "plot(a*x^2, -1, 1)") == (
+    assert last_line_of_error(stub, session, "plot(a*x^2, -1, 1)", "ValueError") == (
         "The function plotted has the variables a, x, more than the plot's ranges give values "
         "to: give each a range, or substitute values for the others first, as expr.subs(a=1)."
     )
     # The message from elsewhere than a plot is left as it is.
-    line = _last_line(stub, session, "raise ValueError(\"Variable 'y' not found in ['x']\")")
+    line = last_line_of_error(
+        stub, session, "raise ValueError(\"Variable 'y' not found in ['x']\")", "ValueError"
+    )
     assert line == "ValueError: Variable 'y' not found in ['x']"
     # As the hint says.
     for code in (

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import (
+    frames,
     magics,
     matrix_rings,
     pairs,
@@ -596,12 +597,7 @@ def _piecewise_method_hint(exc: BaseException, method: str) -> str | None:
 def _no_zero_hint(exc: BaseException) -> str:
     """For find_root with no sign change: what f is at the ends and at its extreme between,
     as find_root's own frame has them."""
-    found: dict[str, Any] = {}
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_name == "find_root":
-            found = tb.tb_frame.f_locals
-        tb = tb.tb_next
+    found = frames.locals_of(exc, "find_root")
     try:
         a, b, left, right, value, at = (
             float(found[name]) for name in ("a", "b", "left", "right", "val", "s")
@@ -627,12 +623,7 @@ def _no_zero_hint(exc: BaseException) -> str:
 
 def _more_variables_hint(exc: BaseException) -> str | None:
     """For find_root given an expression of several variables: which, as its frame has it."""
-    found: dict[str, Any] = {}
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_name == "find_root":
-            found = tb.tb_frame.f_locals
-        tb = tb.tb_next
+    found = frames.locals_of(exc, "find_root")
     f = found.get("f")
     variables = [str(v) for v in getattr(f, "variables", tuple)()]
     if len(variables) < 2:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sage_sidecar import frames
+
 _Names = Callable[[], list[tuple[str, Any]]]
 
 OUTSIDE = re.compile(r"point (.{1,200}) is not in the domain")
@@ -49,7 +51,7 @@ def hint(exc: BaseException, message: str, names: _Names) -> str | None:
     """The hint for a ValueError whose message is `message` from Sage's piecewise functions;
     `names` gives those on the cell's failing line, with their values."""
     if message == OVERLAPPING:
-        return _overlap_hint(_locals(exc, "__call__").get("domain_list"))
+        return _overlap_hint(frames.locals_of(exc, "__call__", _SAGES).get("domain_list"))
     if outside := OUTSIDE.fullmatch(message):
         return _outside_hint(exc, outside[1], names)
     return None
@@ -93,7 +95,7 @@ def _outside_hint(exc: BaseException, point: str, names: _Names) -> str | None:
     from sage.functions.piecewise import piecewise
     from sage.sets.real_set import RealSet
 
-    found = _locals(exc, "_subs_")
+    found = frames.locals_of(exc, "_subs_", _SAGES)
     if "parameters" not in found:
         return None
     domain = RealSet(*(interval for piece, _ in found["parameters"] for interval in piece))
@@ -102,7 +104,7 @@ def _outside_hint(exc: BaseException, point: str, names: _Names) -> str | None:
     except Exception:  # a point RealSet cannot place
         at_an_end = False
     said = (_OUTSIDE_AT_AN_END if at_an_end else _OUTSIDE).format(point=point, domain=domain)
-    if _locals(exc, "integral"):
+    if frames.locals_of(exc, "integral", _SAGES):
         functions = [name for name, value in names() if _operator(value) is piecewise]
         said += _WHOLE_DOMAIN.format(name=functions[0] if functions else "the function")
     return said
@@ -113,16 +115,3 @@ def _operator(value: Any) -> Any:
         return value.operator()
     except Exception:  # not an expression; or one whose operator() is the cell's own code
         return None
-
-
-def _locals(exc: BaseException, function: str) -> dict[str, Any]:
-    """The locals of the innermost frame of Sage's piecewise `function` in the traceback;
-    empty if there is none."""
-    found: dict[str, Any] = {}
-    tb = exc.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_name == function and code.co_filename.endswith(_SAGES):
-            found = tb.tb_frame.f_locals
-        tb = tb.tb_next
-    return found

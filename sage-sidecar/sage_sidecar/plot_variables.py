@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from types import TracebackType
 
+from sage_sidecar import frames
+
 MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
 # A plot's range on the failing line: (x, -1, 1), with bounds of no commas or parentheses.
 _RANGE = re.compile(
@@ -36,7 +38,7 @@ def hint(message: str, traceback: TracebackType | None, line: str) -> str | None
     """For a ValueError with `message` from plotting (`traceback`), whose failing line is
     `line`: which variables have no value."""
     missing = MISSING.fullmatch(message)
-    if missing is None or not _from_plotting(traceback):
+    if missing is None or not frames.ran_in(traceback, _PLOTTING):
         return None
     variables = sorted({missing[1], *re.findall(r"'(\w+)'", missing[2])})
     ranges = [name for name in dict.fromkeys(_RANGE.findall(line)) if name in variables]
@@ -53,11 +55,3 @@ def hint(message: str, traceback: TracebackType | None, line: str) -> str | None
     if len(ranges) == 1 and len(unvalued) == 1:
         said += _SURFACE.format(ranged=ranges[0], other=unvalued[0])
     return said + "."
-
-
-def _from_plotting(traceback: TracebackType | None) -> bool:
-    while traceback is not None:
-        if _PLOTTING in traceback.tb_frame.f_code.co_filename:
-            return True
-        traceback = traceback.tb_next
-    return False
