@@ -106,7 +106,7 @@ def _outside_hint(exc: BaseException, point: str, names: _Names) -> str | None:
     said = (_OUTSIDE_AT_AN_END if at_an_end else _OUTSIDE).format(point=point, domain=domain)
     if frames.locals_of(exc, "integral", _SAGES):
         functions = [name for name, value in names() if _operator(value) is piecewise]
-        said += _WHOLE_DOMAIN.format(name=functions[0] if functions else "the function")
+        said += _WHOLE_DOMAIN.format(name=functions[0] if functions else "")
     return said
 
 

@@ -17,7 +17,8 @@ from types import TracebackType
 from sage_sidecar import frames
 
 MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
-# A plot's range on the failing line: (x, -1, 1), with bounds of no commas or parentheses.
+# A plot's range on the failing line: (x, -1, 1), (x, 0, sqrt(2)); a bound has no comma, and
+# parentheses one deep at most.
 _RANGE = re.compile(
     r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*,\s*[^,()]+(?:\([^()]*\))?\)"
 )

@@ -5,10 +5,10 @@ Where Maxima finds no explicit solution, Sage's `solve` gives the equation back 
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
 `solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. And a cubic's three real roots come as
 radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
-complex roots. Nothing fails in any of these. One line on stderr says what the value is and
-how to get the solutions. And, once in a session, what the
-parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
-Counterpart: `notes`, which runs these checks after a cell.
+complex roots. Nothing fails in any of these. One line on stderr says what the value is and how
+to get the solutions. And, once in a session, what the parameters Maxima writes into solutions
+stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs these checks
+after a cell.
 """
 
 from __future__ import annotations
@@ -36,11 +36,12 @@ _MAX_SOLUTIONS = 64
 _MAX_SHOWN = 80
 # Equations past this are read no further: the note is not worth a long scan.
 _MAX_EQUATIONS_TEXT = 10_000
+# An equation's right side that is a number, as the cell wrote it.
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # The imaginary unit in a value with no variables, as Sage prints it.
 _IMAGINARY_UNIT = re.compile(r"(?<![\w.])I(?![\w.])")
 # Bits a radical is evaluated with, and the imaginary part, relative to the value, below which
-# it is taken for 0: rounding leaves about 2^-200 of it, a root with any imaginary part far more.
+# it is taken for 0: rounding leaves far less, a root with any imaginary part far more.
 _PRECISION = 256
 _REAL_BELOW = 2.0**-200
 _REAL_RADICALS = (
