@@ -1355,6 +1355,39 @@ def test_real_solutions_written_with_i_get_a_note_with_their_values(
     )
 
 
+def test_complex_solutions_written_without_i_get_a_note_with_one_of_their_values(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """The circle and the parabola y = x^2 meet at two real points, and two complex ones
+    whose x is the square root of a negative number."""
+    evaluate(stub, "var('y')", session)
+    note = (
+        "Note: 2 of these 4 solutions are complex, though written without I: "
+        "x == -sqrt(-1/2*sqrt(5) - 1/2) is -1.27201964951407*I. Sage's variables are complex, "
+        "and solve gives the complex solutions too: the real ones are those whose values have "
+        "no imaginary part.\n"
+    )
+    for code in (
+        "sols = solve([x^2 + y^2 == 1, y == x^2], x, y); len(sols)",
+        "solve([x^2 + y^2 == 1, y == x^2], [x, y], solution_dict=True)",
+        "solve(x^4 + x^2 - 1 == 0, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == note, code
+    # Complex ones written with I, real ones, and values with a variable in them.
+    for code in (
+        "solve(x^2 == -1, x)",
+        "solve(x^2 == 2, x)",
+        "var('a'); solve(x^2 == a, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    # As the note says.
+    code = "[s for s in sols if all(e.rhs().n().imag() == 0 for e in s)]"
+    assert value(stub, session, code) == (
+        "[[x == -sqrt(1/2*sqrt(5) - 1/2), y == 1/2*sqrt(5) - 1/2],\n"
+        " [x == sqrt(1/2*sqrt(5) - 1/2), y == 1/2*sqrt(5) - 1/2]]"
+    )
+
+
 def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,14 +1,14 @@
 """The notes a cell that ran gets on stderr, where its answer only looks right.
 
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
-(`precision`), an equation solve gave back, one period's solutions, or real ones written with I
-(`solutions`), an integral given back or a limit of `ind` (`unevaluated`), a roots() pair made
-a complex number (`pairs`), a number where diff, taylor or limit wanted a variable
-(`bound_variables`), an `if` on a symbolic variable decided once for all its values
-(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
-(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's (`matrix_rings`),
-a polynomial's roots() or an ideal's variety() that left out those outside its ring
-(`rational_roots`), a plot whose range its poles set (`poles`), a complex number whose
+(`precision`), an equation solve gave back, one period's solutions, real ones written with I or
+complex ones without it (`solutions`), an integral given back or a limit of `ind`
+(`unevaluated`), a roots() pair made a complex number (`pairs`), a number where diff, taylor or
+limit wanted a variable (`bound_variables`), an `if` on a symbolic variable decided once for
+all its values (`decisions`), the rank or inverse of a floating-point matrix singular to
+working precision (`numerical_rank`), the echelon form of an integer matrix, which is Hermite's
+(`matrix_rings`), a polynomial's roots() or an ideal's variety() that left out those outside
+its ring (`rational_roots`), a plot whose range its poles set (`poles`), a complex number whose
 imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file the caller
 cannot open, and not shown, or made in a loop and not shown (`unshown_plots`), SymPy's
 Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value

@@ -5,10 +5,11 @@ Where Maxima finds no explicit solution, Sage's `solve` gives the equation back 
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
 `solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. And a cubic's three real roots come as
 radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
-complex roots. Nothing fails in any of these. One line on stderr says what the value is and how
-to get the solutions. And, once in a session, what the parameters Maxima writes into solutions
-stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs these checks
-after a cell.
+complex roots; and complex ones come without I where a square root of a negative number stands
+for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
+One line on stderr says what the value is and how to get the solutions. And, once in a session,
+what the parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
+Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ _IMAGINARY_UNIT = re.compile(r"(?<![\w.])I(?![\w.])")
 # it is taken for 0: rounding leaves far less, a root with any imaginary part far more.
 _PRECISION = 256
 _REAL_BELOW = 2.0**-200
+# The imaginary part, relative to the value, above which a value is not a real number.
+_NOT_REAL_ABOVE = 2.0**-100
+_HIDDEN_COMPLEX = (
+    "Note: {count} of these {total} solutions {are} complex, though written without I: "
+    "{example} is {value}. Sage's variables are complex, and solve gives the complex solutions "
+    "too: the real ones are those whose values have no imaginary part."
+)
 _REAL_RADICALS = (
     "Note: {which} real, though written with I: radicals reach some real roots only through "
     "complex numbers (a cubic's, when it has three real roots), and n() of them leaves an "
@@ -66,6 +74,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             _told.add(_PARAMETERS["z"])  # the note says what z stands for
             return found
         if (found := _real_radicals_note(call, result, namespace)) is not None:
+            return found
+        if (found := _hidden_complex_note(result)) is not None:
             return found
     return None
 
@@ -203,6 +213,49 @@ def _real_radicals_note(call: ast.Call, result: Any, namespace: dict[str, Any]) 
     )
 
 
+def _hidden_complex_note(result: Any) -> str | None:
+    """For solutions that are complex though written without I (the square root of a negative
+    number): how many, and one of them."""
+    solutions = [solution for solution in _solutions(result) if solution]
+    complex_ones = [solution for solution in solutions if any(map(_complex_unwritten, solution))]
+    if not complex_ones:
+        return None
+    lhs, rhs = next(pair for pair in complex_ones[0] if _complex_unwritten(pair))
+    return _HIDDEN_COMPLEX.format(
+        count=len(complex_ones),
+        total=len(solutions),
+        are="is" if len(complex_ones) == 1 else "are",
+        example=shown(f"{lhs} == {rhs}", _MAX_SHOWN),
+        value=_value(rhs),
+    )
+
+
+def _complex_unwritten(sides: tuple[Any, Any]) -> bool:
+    """Whether an equation gives its variable a value with no variables, written without I,
+    that is not a real number."""
+    lhs, rhs = sides
+    if not lhs.is_symbol() or rhs.variables() or _IMAGINARY_UNIT.search(str(rhs)):
+        return False
+    try:
+        number = rhs.n(_PRECISION)
+    except (TypeError, ValueError, ArithmeticError):  # no numeric value: nothing to tell
+        return False
+    return bool(abs(number.imag()) > _NOT_REAL_ABOVE * max(1, abs(number)))
+
+
+def _value(rhs: Any) -> Any:
+    """A complex value in double precision, without the rounding error its radicals leave in
+    a part that is 0: `-1.27201964951407*I`, not `-7.8e-17 - 1.27201964951407*I`."""
+    from sage.rings.cc import CC
+
+    number = rhs.n(_PRECISION)
+    size = abs(number)
+    real, imaginary = (
+        0 if abs(part) <= _REAL_BELOW * size else part for part in (number.real(), number.imag())
+    )
+    return CC(real, imaginary)
+
+
 def _real_through_complex(value: Any) -> bool:
     """Whether `value`, with no variables, is written with I and is a real number."""
     if value.variables() or not _IMAGINARY_UNIT.search(str(value)):
@@ -253,6 +306,12 @@ def _equations(result: Any) -> Iterator[tuple[Any, Any]]:
     """The sides of the equations in what solve gives: a list of equations, of lists of them
     (several variables) or of dictionaries (`solution_dict=True`), or such a list with its
     multiplicities."""
+    for solution in _solutions(result):
+        yield from solution
+
+
+def _solutions(result: Any) -> Iterator[list[tuple[Any, Any]]]:
+    """The sides of each solution's equations in what solve gives, as `_equations` reads it."""
     from sage.symbolic.expression import Expression
     from sage.symbolic.ring import SR
 
@@ -262,16 +321,19 @@ def _equations(result: Any) -> Iterator[tuple[Any, Any]]:
         return
     for solution in result:
         items: list[Any] = solution if isinstance(solution, list) else [solution]
+        sides: list[tuple[Any, Any]] = []
         for item in items[:_MAX_SOLUTIONS]:
             if isinstance(item, dict):
-                for key, side in list(item.items())[:_MAX_SOLUTIONS]:
-                    yield SR(key), SR(side)
+                sides.extend(
+                    (SR(key), SR(side)) for key, side in list(item.items())[:_MAX_SOLUTIONS]
+                )
             elif (
                 isinstance(item, Expression)
                 and item.is_relational()
                 and item.operator() is operator.eq
             ):
-                yield item.lhs(), item.rhs()
+                sides.append((item.lhs(), item.rhs()))
+        yield sides
 
 
 def _solutions_text(solutions: list[tuple[Any, Any]]) -> str:
