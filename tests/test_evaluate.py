@@ -1967,6 +1967,32 @@ def test_find_root_of_an_expression_in_several_variables_gets_a_hint_naming_them
     assert value(stub, session, "find_root((a*x + b).subs(a=1, b=-1), 0, 2)") == "1.0"
 
 
+def test_find_root_of_a_function_with_several_zeros_in_the_interval_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    events = evaluate(stub, "r = find_root(sin(x), 1, 10); r", session)
+    assert one(events, "result").result.text_plain == "9.42477796076938"
+    assert stderr_of(events) == (
+        "Note: find_root gives one zero of sin(x) in [1, 10], and it is 0 or changes sign "
+        "there 3 times, near 3.138, 6.287, 9.428: find_root on a small interval around each "
+        "finds that one, as find_root(sin(x), 3.124, 3.151).\n"
+    )
+    events = evaluate(stub, "f = cos(x) - x/10; find_root(f, -10, 10)", session)
+    assert stderr_of(events).startswith(
+        "Note: find_root gives one zero of f in [-10, 10], and it is 0 or changes sign there 7 "
+        "times, near -9.67, -8.97, -4.27, -1.75, 1.43, ...: "
+    )
+    # One zero; a Python function, which is not called again; a loop, whose names have moved on.
+    for code in (
+        "find_root(x^2 - 2, 0, 2)",
+        "find_root(lambda t: t^2 - 2, 0, 2)",
+        "for k in range(2):\n    find_root(sin(x), k + 0.5, k + 3.5)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    # As the note says.
+    assert value(stub, session, "find_root(sin(x), 3.124, 3.151)") == "3.141592653589793"
+
+
 def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_values(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,6 +1,7 @@
 """What the notes read of the calls in a cell's parsed code: what a call calls, the values of
 the calls the cell bound to a name at its top (`s = solve(...)`), which are still at hand
-after it ran, the calls outside what it defines, and code as the cell wrote it.
+after it ran, the calls outside what it defines, code as the cell wrote it, and the value of
+an argument or receiver that can be evaluated again with no effects of its own.
 Counterparts: the notes' checks."""
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
+# What is evaluated again: names, numbers (the preparser's literals among them) and arithmetic.
+_ARITHMETIC = (
+    ast.Expression, ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Load,
+    ast.operator, ast.unaryop,
+)  # fmt: skip
+_LITERALS = frozenset({"Integer", "RealNumber"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
@@ -62,3 +69,46 @@ def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
 def own_calls(tree: ast.Module) -> Iterator[ast.Call]:
     """The calls in the cell `tree` that ran as it did: not those in what it defines."""
     return (node for node in own_nodes(tree.body) if isinstance(node, ast.Call))
+
+
+def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
+    """What `receiver` is, if it is a name, or arithmetic on names and numbers and Sage's
+    symbolic functions of them (`sin(x)`), which has no effects of its own; with `ideals`, an
+    ideal made of those too (`R.ideal([a^2 - 2, b])`). None otherwise."""
+    constructors: set[int] = set()  # the callees of the ideals' calls
+    for node in ast.walk(receiver):  # breadth first: a call comes before its callee
+        if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
+            constructors.add(id(node.func))
+            continue
+        literal = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and not node.keywords
+            and (node.func.id in _LITERALS or _symbolic_function(namespace.get(node.func.id)))
+            and namespace.get(node.func.id) is not None
+        )
+        if not (
+            literal
+            or isinstance(node, _ARITHMETIC)
+            or id(node) in constructors
+            or (ideals and isinstance(node, ast.List | ast.Tuple))
+        ):
+            return None
+    return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
+
+
+def _makes_an_ideal(call: ast.Call) -> bool:
+    """`R.ideal(...)`, or Sage's `ideal(...)`."""
+    function = call.func
+    if isinstance(function, ast.Attribute):
+        return function.attr == "ideal" and isinstance(function.value, ast.Name)
+    return isinstance(function, ast.Name) and function.id in ("ideal", "Ideal")
+
+
+def _symbolic_function(value: Any) -> bool:
+    """Whether `value` is one of Sage's symbolic functions (sin, exp, ...), or its sqrt or
+    log, which give a value and do nothing else."""
+    from sage.misc.functional import log, sqrt
+    from sage.symbolic.function import Function
+
+    return isinstance(value, Function) or value is sqrt or value is log

@@ -13,7 +13,8 @@ imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file 
 cannot open, and not shown, or made in a loop and not shown (`unshown_plots`), SymPy's
 Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value
 where its error estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's
-label=, which draws no legend (`plot_options`). Each check has a pattern cheap enough for every
+label=, which draws no legend (`plot_options`), one zero find_root gave of a function that has
+several in the interval (`several_zeros`). Each check has a pattern cheap enough for every
 cell; a cell one of them finds is parsed once for all. And, once in a session, that Sage's
 simplify does little (`simplification`), what a number shown with a trailing `?` is
 (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
@@ -48,6 +49,7 @@ from sage_sidecar import (
     precision,
     rational_base,
     rational_roots,
+    several_zeros,
     simplification,
     solutions,
     unevaluated,
@@ -73,6 +75,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (unshown_plots.LOOP_CANDIDATE, unshown_plots.loop_note),
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
+    (several_zeros.CANDIDATE, several_zeros.note),
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
 )

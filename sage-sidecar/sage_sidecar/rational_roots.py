@@ -21,12 +21,6 @@ from sage_sidecar import cell_calls
 # Cheap enough to run on every cell: only a cell they find is parsed.
 CANDIDATE = re.compile(r"\.roots\(\s*(?:\)|multiplicities)")
 VARIETY_CANDIDATE = re.compile(r"\.variety\(\s*\)")
-# A receiver evaluated again only if it is arithmetic, which has no effects of its own.
-_ARITHMETIC = (
-    ast.Expression, ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Load,
-    ast.operator, ast.unaryop,
-)  # fmt: skip
-_LITERALS = frozenset({"Integer", "RealNumber"})  # the preparser's
 # Finding the roots again costs what the cell's roots() did: not for a large polynomial.
 _MAX_DEGREE = 200
 # Nor the points again for an ideal with more solutions than this, with multiplicity.
@@ -109,7 +103,7 @@ def _value_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
     from sage.rings.polynomial.polynomial_element import Polynomial
     from sage.rings.rational_field import QQ
 
-    value = _evaluated(receiver, namespace)
+    value = cell_calls.evaluated(receiver, namespace)
     if not isinstance(value, Polynomial) or value.base_ring() not in (ZZ, QQ):
         return None
     return value if 0 < value.degree() <= _MAX_DEGREE else None
@@ -121,42 +115,9 @@ def _ideal_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
     from sage.rings.polynomial.multi_polynomial_ideal import MPolynomialIdeal
     from sage.rings.rational_field import QQ
 
-    ideal = _evaluated(receiver, namespace, ideals=True)
+    ideal = cell_calls.evaluated(receiver, namespace, ideals=True)
     if not isinstance(ideal, MPolynomialIdeal) or ideal.base_ring() is not QQ:
         return None
     if ideal.dimension() != 0:  # no points, or infinitely many: variety() refuses it
         return None
     return ideal if ideal.vector_space_dimension() <= _MAX_POINTS else None
-
-
-def _evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
-    """What `receiver` is, if it is a name, or arithmetic on names and numbers, which has no
-    effects of its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`).
-    None otherwise."""
-    constructors: set[int] = set()  # the callees of the ideals' calls
-    for node in ast.walk(receiver):  # breadth first: a call comes before its callee
-        if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
-            constructors.add(id(node.func))
-            continue
-        literal = (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in _LITERALS
-            and namespace.get(node.func.id) is not None
-        )
-        if not (
-            literal
-            or isinstance(node, _ARITHMETIC)
-            or id(node) in constructors
-            or (ideals and isinstance(node, ast.List | ast.Tuple))
-        ):
-            return None
-    return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
-
-
-def _makes_an_ideal(call: ast.Call) -> bool:
-    """`R.ideal(...)`, or Sage's `ideal(...)`."""
-    function = call.func
-    if isinstance(function, ast.Attribute):
-        return function.attr == "ideal" and isinstance(function.value, ast.Name)
-    return isinstance(function, ast.Name) and function.id in ("ideal", "Ideal")
