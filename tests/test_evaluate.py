@@ -1388,6 +1388,61 @@ def test_complex_solutions_written_without_i_get_a_note_with_one_of_their_values
     )
 
 
+def test_desolves_implicit_solution_and_its_constants_get_notes(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    events = evaluate(
+        stub, "y = function('y')(x); sol = desolve(diff(y, x) == y^2, y); sol", session
+    )
+    assert one(events, "result").result.text_plain == "-1/y(x) == _C + x"
+    assert stderr_of(events) == (
+        "Note: desolve gave the solution implicitly, as an equation in y(x), not y(x) itself: "
+        "solve(sol, y) solves it for y(x) where it can.\n"
+        "Note: in desolve's answers, _C is an arbitrary constant of the general solution: "
+        "ics=[x0, y0] (and y'(x0) after them, for a second-order equation) fixes it, or "
+        "substitute a value, as .subs(_C=1).\n"
+    )
+    # As the note says; and solve's answer for y(x) is no equation given back.
+    events = evaluate(stub, "solve(sol, y)", session)
+    assert one(events, "result").result.text_plain == "[y(x) == -1/(_C + x)]"
+    assert stderr_of(events) == ""
+    # The cell's own value is _; the constants were told once.
+    events = evaluate(stub, "desolve(diff(y, x) == y^2 + 1, y)", session)
+    assert stderr_of(events) == (
+        "Note: desolve gave the solution implicitly, as an equation in y(x), not y(x) itself: "
+        "solve(_, y) solves it for y(x) where it can, _ being the cell's value.\n"
+    )
+    # Solved for y(x), with two constants, in a session not told yet.
+    events = evaluate(stub, "y = function('y')(x); desolve(diff(y, x, 2) + y == 0, y)", "")
+    assert one(events, "result").result.text_plain == "_K2*cos(x) + _K1*sin(x)"
+    assert stderr_of(events).startswith(
+        "Note: in desolve's answers, _K1 and _K2 are arbitrary constants of the general "
+        "solution: ics=[x0, y0]"
+    )
+    events = evaluate(stub, "desolve(diff(y, x) + y == 0, y, ics=[0, 1])", session)
+    assert stderr_of(events) == ""
+
+
+def test_an_ode_with_no_closed_form_gets_a_hint_to_solve_it_numerically(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = "y = function('y')(x); desolve(diff(y, x) == x*y^2 + 1, y)"
+    error = one(evaluate(stub, code, session), "error").error
+    assert error.ename == "NotImplementedError"
+    assert error.traceback.endswith(
+        "Numerically, from an initial condition: desolve_rk4 with the same equation and unknown, "
+        "as desolve_rk4(diff(y, x) == x*y^2 + 1, y, ics=[0, 0], end_points=1), gives the "
+        "solution's points from x = 0 to 1 (desolve_system_rk4 and desolve_odeint, for "
+        "systems).\n"
+    )
+    # As the hint says.
+    code = "desolve_rk4(diff(y, x) == x*y^2 + 1, y, ics=[0, 0], end_points=1)[-1][0]"
+    assert value(stub, session, code) == "1.0"
+    code = "desolve(diff(y, x) == x*y^2 + 1, y, contrib_ode=True)[0].has(bessel_J(1/3, x))"
+    assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK
+
+
 def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -37,6 +37,14 @@ def bound(
 ) -> Iterator[tuple[ast.Call, Any]]:
     """Each call of one of `names` that a statement at the top of the cell `tree` assigns to
     a name, with the value the name holds in `namespace` after the cell."""
+    for call, value, _ in bound_to(tree, namespace, names):
+        yield call, value
+
+
+def bound_to(
+    tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
+) -> Iterator[tuple[ast.Call, Any, str]]:
+    """As `bound`, with the name each value is bound to."""
     for statement in tree.body:
         if (
             isinstance(statement, ast.Assign)
@@ -45,7 +53,8 @@ def bound(
             and isinstance(statement.value, ast.Call)
             and called(statement.value) in names
         ):
-            yield statement.value, namespace.get(statement.targets[0].id)
+            name = statement.targets[0].id
+            yield statement.value, namespace.get(name), name
 
 
 def as_written(node: ast.AST) -> str:

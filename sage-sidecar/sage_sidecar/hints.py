@@ -16,10 +16,10 @@ otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`),
 function's variable that has no value (`plot_variables`), a module used before its import, a
 name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
 constant log2 and its operator D called as functions, find_root given an interval where f keeps
-its sign, or an expression in several variables, an expression substituted where a denominator
-is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and the methods
-only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a package
-imported or installed that is not there, Sage's HTML manuals.
+its sign, or an expression in several variables, an ODE with no closed form, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -292,6 +292,14 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
+# An ODE Maxima finds no closed form for: Sage's message names contrib_ode only.
+_NO_CLOSED_FORM = "Maxima was unable to solve this ODE. Consider to set option contrib_ode to True."
+_NUMERICALLY = (
+    "desolve(..., contrib_ode=True) tries more methods, whose answers may hold Bessel or Airy "
+    "functions. Numerically, from an initial condition: desolve_rk4 with the same equation and "
+    "unknown, as desolve_rk4(diff(y, x) == x*y^2 + 1, y, ics=[0, 0], end_points=1), gives the "
+    "solution's points from x = 0 to 1 (desolve_system_rk4 and desolve_odeint, for systems)."
+)
 # find_root given an expression in more than one variable: `find_root(a*x - 1, 0, 2)`.
 _ONE_DIMENSION = "root finding currently only implemented in 1 dimension."
 _MORE_VARIABLES = (
@@ -392,6 +400,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _no_zero_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
         return _more_variables_hint(exc)
+    if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:
+        return _NUMERICALLY
     if isinstance(exc, ValueError | RuntimeError) and (
         refused := matrix_rings.REFUSED.fullmatch(str(exc))
     ):

@@ -14,14 +14,15 @@ cannot open, and not shown, or made in a loop and not shown (`unshown_plots`), S
 Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value
 where its error estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's
 label=, which draws no legend (`plot_options`), one zero find_root gave of a function that has
-several in the interval (`several_zeros`). Each check has a pattern cheap enough for every
-cell; a cell one of them finds is parsed once for all. And, once in a session, that Sage's
-simplify does little (`simplification`), what a number shown with a trailing `?` is
-(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), that variables are
-complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex
-root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the cell's own code
-and values, which may raise anything: one that fails says nothing, and the cell's outcome
-stands. Counterpart: `executor`, which runs the cell and shows its value.
+several in the interval (`several_zeros`), a solution desolve gave implicitly, as an equation
+in y(x) (`ode_solutions`). Each check has a pattern cheap enough for every cell; a cell one of
+them finds is parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
+solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
+variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
+is a complex root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the
+cell's own code and values, which may raise anything: one that fails says nothing, and the
+cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sage_sidecar import (
     not_a_number,
     numerical_rank,
     odd_roots,
+    ode_solutions,
     pairs,
     plot_options,
     poles,
@@ -76,6 +78,8 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
     (several_zeros.CANDIDATE, several_zeros.note),
+    (ode_solutions.CANDIDATE, ode_solutions.note),
+    (ode_solutions.CANDIDATE, ode_solutions.constants_note),
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
 )

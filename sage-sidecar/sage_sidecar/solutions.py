@@ -155,8 +155,12 @@ def _unsolved_note(result: Any) -> str | None:
 
 
 def _solves(side: Any, other: Any) -> bool:
-    """Whether `side == other` gives a variable a value: `x == 2`, or `e == x` read backwards."""
-    return bool(side.is_symbol()) and not other.has(side)
+    """Whether `side == other` gives a variable, or an unknown function, a value: `x == 2`,
+    `e == x` read backwards, `y(x) == -1/(_C + x)`."""
+    from sage.symbolic.function import SymbolicFunction
+
+    unknown = bool(side.is_symbol()) or isinstance(side.operator(), SymbolicFunction)
+    return unknown and not other.has(side)
 
 
 def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
