@@ -1443,6 +1443,42 @@ def test_an_ode_with_no_closed_form_gets_a_hint_to_solve_it_numerically(
     assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK
 
 
+def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_said(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Maxima's product of 1 + 1/k^2 is 0, and its sum of the logs divergent; both settle."""
+    events = evaluate(stub, "var('k'); P = product(1 + 1/k^2, k, 1, oo); P", session)
+    assert one(events, "result").result.text_plain == "0"
+    assert stderr_of(events) == (
+        "Note: product(1 + 1 / k ** 2, k, 1, oo) gave 0, but its partial products settle near "
+        "3.676: 3.6757103 up to k = 10000, 3.6760411 up to 100000. Maxima's infinite product is "
+        "wrong here. Numerically: F = fast_callable(1 + 1 / k ** 2, vars=[k], domain=RDF); "
+        "prod(F(j) for j in range(1, 10^6)).\n"
+    )
+    error = one(evaluate(stub, "sum(log(1 + 1/k^2), k, 1, oo)", session), "error").error
+    assert error.traceback.endswith(
+        "Maxima's test calls this sum divergent, but its partial sums settle near 1.302: "
+        "1.3017464 up to k = 10000, 1.3018364 up to 100000, so the test is wrong here. "
+        "Numerically: F = fast_callable(log(1/k^2 + 1), vars=[k], domain=RDF); "
+        "sum(F(j) for j in range(1, 10^6)).\n"
+    )
+    # Right answers (0 and +Infinity among them) and divergent sums are left as they are.
+    for code in (
+        "product(k/(k + 1), k, 1, oo)",
+        "product(1 + 1/k, k, 1, oo)",
+        "product(2, k, 1, 10)",
+        "sum(1/k^2, k, 1, oo)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    error = one(evaluate(stub, "sum(1/k, k, 1, oo)", session), "error").error
+    assert error.traceback.endswith("ValueError: Sum is divergent.\n")
+    # As they say.
+    code = (
+        "F = fast_callable(1 + 1/k^2, vars=[k], domain=RDF); p = prod(F(j) for j in range(1, 10^6))"
+    )
+    assert value(stub, session, f"{code}; abs(p - N(sinh(pi)/pi)) < 1e-5") == "True"
+
+
 def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -16,10 +16,11 @@ otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`),
 function's variable that has no value (`plot_variables`), a module used before its import, a
 name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
 constant log2 and its operator D called as functions, find_root given an interval where f keeps
-its sign, or an expression in several variables, an ODE with no closed form, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+its sign, or an expression in several variables, an ODE with no closed form, a sum Maxima calls
+divergent whose partial sums settle (`to_infinity`), an expression substituted where a
+denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
+the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
+package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -51,6 +52,7 @@ from sage_sidecar import (
     plot_variables,
     python_types,
     sympy_names,
+    to_infinity,
 )
 from sage_sidecar.shown import a_number, a_polynomial, session_function, shown
 
@@ -410,6 +412,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _DENOMINATOR_ZERO.format(limit=_limit_at_the_point(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
+        if message == to_infinity.DIVERGENT:
+            return to_infinity.divergent_hint(exc)
         if piecewise := piecewise_functions.hint(exc, message, lambda: _uncalled_names(exc)):
             return piecewise
         if plotted := plot_variables.hint(message, exc.__traceback__, _code_of_failing_line(exc)):

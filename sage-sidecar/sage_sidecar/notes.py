@@ -15,8 +15,9 @@ Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_int
 where its error estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's
 label=, which draws no legend (`plot_options`), one zero find_root gave of a function that has
 several in the interval (`several_zeros`), a solution desolve gave implicitly, as an equation
-in y(x) (`ode_solutions`). Each check has a pattern cheap enough for every cell; a cell one of
-them finds is parsed once for all. And, once in a session, that Sage's simplify does little
+in y(x) (`ode_solutions`), a product to infinity its partial products contradict
+(`to_infinity`). Each check has a pattern cheap enough for every cell; a cell one of them finds
+is parsed once for all. And, once in a session, that Sage's simplify does little
 (`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -54,6 +55,7 @@ from sage_sidecar import (
     several_zeros,
     simplification,
     solutions,
+    to_infinity,
     unevaluated,
     unshown_plots,
 )
@@ -80,6 +82,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (several_zeros.CANDIDATE, several_zeros.note),
     (ode_solutions.CANDIDATE, ode_solutions.note),
     (ode_solutions.CANDIDATE, ode_solutions.constants_note),
+    (to_infinity.CANDIDATE, to_infinity.product_note),
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
 )
