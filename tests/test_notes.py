@@ -51,8 +51,51 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
     def question_mark(value: Any, text: str) -> str | None:
         return "Note: ? means exact." if "?" in text else None
 
-    monkeypatch.setattr(notes, "_ONCE_ON_DISPLAY", (broken, question_mark))
+    monkeypatch.setattr(
+        notes, "_ONCE_ON_DISPLAY", ((re.compile("."), broken), (re.compile(r"\?"), question_mark))
+    )
     monkeypatch.setattr(notes, "_said", set())
     for text in ("2", "1.4142135623730951?", "1.4142135623730951?"):
         notes.after_display(None, text)
     assert capsys.readouterr().err == "Note: ? means exact.\n"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Integer(1) + Integer(1)",
+        "N(pi, Integer(50))",
+        "solve(x**Integer(2) == Integer(4), x)",
+        "plot(sin(x), (x, Integer(0), Integer(1)))",
+        "p.save('a.png')",
+        "M.echelon_form()",
+        "f.roots()",
+        "I.variety()",
+        "find_root(sin(x), Integer(1), Integer(10))",
+        "desolve(diff(y, x) == y, y)",
+        "product(Integer(1) + Integer(1)/k**Integer(2), k, Integer(1), oo)",
+        "numerical_integral(x, Integer(0), Integer(1))",
+        "max(x, Integer(0))",
+        "Rational(Integer(1), Integer(3))",
+        "plot(x, label='a')",
+        "simplify(x)",
+        "x.rank()",
+        "def f(t):\n    return t",
+    ],
+)
+def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(code: str) -> None:
+    """Most cells are searched once, with all the checks' patterns in one."""
+    one = any(candidate.search(code) for candidate, _ in notes._CHECKS)
+    assert bool(notes._ANY_CANDIDATE.search(code)) == one, code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2", "1.4142135623730951?", "0.5 - 1.2e-16*I", "conjugate(x)", "(-1)^(1/3)", "NaN", "x"],
+)
+def test_the_pattern_of_all_shown_value_notes_finds_a_text_exactly_when_one_of_theirs_does(
+    text: str,
+) -> None:
+    groups = (notes._ON_DISPLAY, notes._ONCE_ON_DISPLAY)
+    one = any(pattern.search(text) for group in groups for pattern, _ in group)
+    assert bool(notes._any_shown(*groups).search(text)) == one, text

@@ -10,6 +10,7 @@ cell.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 NOTE = (
@@ -18,6 +19,8 @@ NOTE = (
     "where radicals express it, v.n() a floating-point number, v.minpoly() its minimal "
     "polynomial."
 )
+# What the shown text must have for this note: `notes` searches for all of these at once.
+SHOWN = re.compile(r"\?")
 # A container's items looked at, at most, and how deep: roots()' pairs, eigenvectors' triples.
 _MAX_ITEMS = 64
 _MAX_DEPTH = 3

@@ -15,6 +15,8 @@ from typing import Any
 from sage_sidecar.shown import symbolic
 
 _PART = re.compile(r"(?:conjugate|real_part|imag_part)\(([^\W\d]\w*)\)")
+# What the shown text must have for this note: `notes` searches for all of these at once.
+SHOWN = _PART
 _NOTE = (
     "Note: Sage's symbolic variables are complex unless declared otherwise, hence {part} in "
     "this answer. Declared real, as var('{name}', domain='real') or assume({name}, 'real'), "

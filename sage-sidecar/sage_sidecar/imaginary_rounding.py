@@ -15,6 +15,8 @@ from typing import Any
 
 # A complex number as Sage shows it (`a - 1.1e-16*I`), with an imaginary part in scientific
 # notation, the only way a tiny one is shown. Not Python's, whose parts are not methods.
+# What the shown text must have for this note: `notes` searches for all of these at once.
+SHOWN = re.compile(r"\*I")
 _COMPLEX = re.compile(
     r"(?<![\w.])(?P<real>-?\d+\.\d+(?:e[-+]?\d+)?) (?P<sign>[-+]) "
     r"(?P<imaginary>\d(?:\.\d+)?e-\d+)\*I(?![\w.])"

@@ -14,6 +14,8 @@ from typing import Any
 
 # NaN as Sage's floating-point numbers (NaN) and Python's and NumPy's (nan) show it.
 _NAN = re.compile(r"(?<![\w'\"])(?:NaN|nan)(?![\w'\"])")
+# What the shown text must have for this note: `notes` searches for all of these at once.
+SHOWN = _NAN
 _NOTE = (
     "Note: NaN, not a number, is what floating point answers where no real number is the "
     "answer: a real function outside its domain (arccos(2.0), arccosh(0.5), or arccos of a "

@@ -29,9 +29,10 @@ cell's outcome stands. Counterpart: `executor`, which runs the cell and shows it
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sage_sidecar import (
@@ -62,6 +63,14 @@ from sage_sidecar import (
 
 _Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
 _DisplayNote = Callable[[Any, str], str | None]
+
+
+def _union(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that finds what any of `patterns` finds: none has flags, groups that
+    matter, or back references."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+
+
 _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (precision.CANDIDATE, precision.note),
     (solutions.CANDIDATE, solutions.note),
@@ -86,23 +95,29 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
 )
+# Any check's pattern, in one: most cells match none, and one search costs less than each.
+_ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
 _ONCE: frozenset[_Note] = frozenset({simplification.note})
-_ONCE_ON_DISPLAY: tuple[_DisplayNote, ...] = (
-    algebraic.note,
-    complex_variables.note,
-    odd_roots.note,
-    not_a_number.note,
+_ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
+    (algebraic.SHOWN, algebraic.note),
+    (complex_variables.SHOWN, complex_variables.note),
+    (odd_roots.SHOWN, odd_roots.note),
+    (not_a_number.SHOWN, not_a_number.note),
 )
 # And those that warn of the value shown, each time.
-_ON_DISPLAY: tuple[_DisplayNote, ...] = (imaginary_rounding.note,)
+_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
+    (imaginary_rounding.SHOWN, imaginary_rounding.note),
+)
 _said: set[_Note | _DisplayNote] = set()
 
 
 def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
     """Print the notes for a cell that ran: its preparsed `source`, the value of its last
     expression (None if it has none, or it is silenced) and the namespace it ran in."""
+    if not _ANY_CANDIDATE.search(source):
+        return
     checks = [note for candidate, note in _CHECKS if note not in _said and candidate.search(source)]
     if not checks:
         return
@@ -124,7 +139,9 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
 def after_display(value: Any, text: str) -> None:
     """Print the notes for the value a cell shows, as `text`: those that warn of it, and those
     that teach that its session has not had."""
-    for note in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY):
+    if not _any_shown(_ON_DISPLAY, _ONCE_ON_DISPLAY).search(text):
+        return
+    for _, note in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY):
         if note in _said:
             continue
         try:
@@ -132,6 +149,12 @@ def after_display(value: Any, text: str) -> None:
         except Exception:
             continue
         if said is not None:
-            if note in _ONCE_ON_DISPLAY:
+            if any(note is once for _, once in _ONCE_ON_DISPLAY):
                 _said.add(note)
             print(said, file=sys.stderr)
+
+
+@functools.cache
+def _any_shown(*groups: tuple[tuple[re.Pattern[str], _DisplayNote], ...]) -> re.Pattern[str]:
+    """What a shown text must have for any of these notes, in one pattern."""
+    return _union(pattern for group in groups for pattern, _ in group)

@@ -15,6 +15,8 @@ from sage_sidecar.shown import symbolic
 
 # A negative number to a power with an odd denominator, as Sage shows it: (-1)^(1/3).
 _ODD_ROOT = re.compile(r"\((-\d+(?:/\d+)?)\)\^\((\d+)/(\d*[13579])\)")
+# What the shown text must have for this note: `notes` searches for all of these at once.
+SHOWN = _ODD_ROOT
 _NOTE = (
     "Note: {power} is the principal {root} root of {base}{raised}, a complex number: Sage, as "
     "Python, takes powers of negative numbers so. The real {root} root of a negative x is "
