@@ -1422,6 +1422,12 @@ def test_desolves_implicit_solution_and_its_constants_get_notes(
     )
     events = evaluate(stub, "desolve(diff(y, x) + y == 0, y, ics=[0, 1])", session)
     assert stderr_of(events) == ""
+    # The cell's own desolve is its business.
+    code = (
+        "y = function('y')(x)\ndef desolve(de, f):\n    return f == 1\n"
+        "desolve(diff(y, x) == y^2, y)"
+    )
+    assert stderr_of(evaluate(stub, code)) == ""
 
 
 def test_an_ode_with_no_closed_form_gets_a_hint_to_solve_it_numerically(
@@ -1470,6 +1476,9 @@ def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_
         "sum(1/k^2, k, 1, oo)",
     ):
         assert stderr_of(evaluate(stub, code, session)) == "", code
+    # The cell's own product is its business.
+    code = "var('k')\ndef product(f, k, a, b):\n    return 0\nproduct(1 + 1/k^2, k, 1, oo)"
+    assert stderr_of(evaluate(stub, code)) == ""
     error = one(evaluate(stub, "sum(1/k, k, 1, oo)", session), "error").error
     assert error.traceback.endswith("ValueError: Sum is divergent.\n")
     # As they say.
@@ -2080,6 +2089,9 @@ def test_find_root_of_a_function_with_several_zeros_in_the_interval_gets_a_note(
         "for k in range(2):\n    find_root(sin(x), k + 0.5, k + 3.5)",
     ):
         assert stderr_of(evaluate(stub, code, session)) == "", code
+    # The cell's own find_root is its business.
+    code = "def find_root(f, a, b):\n    return a\nfind_root(sin(x), 1, 10)"
+    assert stderr_of(evaluate(stub, code)) == ""
     # As the note says.
     assert value(stub, session, "find_root(sin(x), 3.124, 3.151)") == "3.141592653589793"
 

@@ -77,22 +77,26 @@ def _results(
     tree: ast.Module, value: Any, namespace: dict[str, Any]
 ) -> list[tuple[ast.Call, Any, str]]:
     """Each desolve call at the top of the cell whose result is at hand, with the result and
-    the name it goes by: the one the cell bound, or `_` for the cell's value."""
-    found = [
-        (call, result, name)
-        for call, result, name in cell_calls.bound_to(tree, namespace, _FUNCTIONS)
-        if call.args
-    ]
+    the name it goes by: the one the cell bound, or `_` for the cell's value. Only Sage's:
+    the cell's own desolve is its business."""
+    import sage.calculus.desolvers
+
+    found = list(cell_calls.bound_to(tree, namespace, _FUNCTIONS))
     final = tree.body[-1] if tree.body else None
     if (
         isinstance(final, ast.Expr)
         and isinstance(final.value, ast.Call)
         and cell_calls.called(final.value) in _FUNCTIONS
-        and final.value.args
         and value is not None
     ):
         found.append((final.value, value, "_"))
-    return found
+    return [
+        (call, result, name)
+        for call, result, name in found
+        if call.args
+        and namespace.get(cell_calls.called(call))
+        is getattr(sage.calculus.desolvers, cell_calls.called(call))
+    ]
 
 
 def _implicit(result: Any, function: Any) -> bool:

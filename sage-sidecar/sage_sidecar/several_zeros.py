@@ -36,6 +36,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first find_root in the cell `tree`, outside loops and what the cell
     defines, of a symbolic expression in one variable that changes sign more than once over
     the interval it was given."""
+    if not _sages_find_root(namespace.get("find_root")):
+        return None  # the cell's or another library's find_root: its business
     for statement in tree.body:
         if isinstance(statement, _LOOPS):  # its arguments' names hold their last values now
             continue
@@ -49,6 +51,15 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             ):
                 return said
     return None
+
+
+def _sages_find_root(value: Any) -> bool:
+    from sage.misc.lazy_import import LazyImport
+    from sage.numerical.optimize import find_root
+
+    if isinstance(value, LazyImport):  # as the console has it, imported at first use
+        value = value._get_object()
+    return value is find_root
 
 
 def _several(call: ast.Call, namespace: dict[str, Any]) -> str | None:

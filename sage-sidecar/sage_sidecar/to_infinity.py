@@ -45,8 +45,12 @@ _SUM = (
 def product_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """For a product to infinity the cell shows or binds to a name, whose value its partial
     products contradict."""
+    from sage.misc.functional import symbolic_prod
+
+    if namespace.get("product") is not symbolic_prod:
+        return None  # the cell's or another library's product: its business
     final = tree.body[-1] if tree.body else None
-    calls = [(call, result) for call, result in cell_calls.bound(tree, namespace, ("product",))]
+    calls = list(cell_calls.bound(tree, namespace, ("product",)))
     if isinstance(final, ast.Expr) and isinstance(final.value, ast.Call):
         calls.append((final.value, value))
     for call, result in calls:
