@@ -882,6 +882,30 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
     assert value(stub, session, "f.roots(RR)") == "[(-1.41421356237310, 1), (1.41421356237310, 1)]"
 
 
+def test_the_variety_of_an_ideal_with_infinitely_many_points_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    code = "R.<a,b> = QQ[]; M = R.ideal([a*b]); M.variety()"
+    error = one(evaluate(stub, code, session), "error").error
+    assert error.ename == "ValueError"
+    assert error.traceback.endswith(
+        "The dimension of the ideal is 1, but it should be 0\nvariety() lists the points of an "
+        "ideal that has finitely many, of dimension 0; this one has dimension 1: its points make "
+        "a curve, infinitely many. M.primary_decomposition() gives its components and "
+        "M.groebner_basis() simpler equations for them; with more equations, as many as "
+        "variables, its points may become finitely many.\n"
+    )
+    # The same words from the cell's own code get none of it.
+    code = "raise ValueError('The dimension of the ideal is 1, but it should be 0')"
+    error = one(evaluate(stub, code, session), "error").error
+    assert "primary_decomposition" not in error.traceback
+    # As the hint says.
+    assert value(stub, session, "len(M.primary_decomposition())") == "2"
+    assert value(stub, session, "R.ideal([a*b, a + b - 1]).variety()") == (
+        "[{b: 1, a: 0}, {b: 0, a: 1}]"
+    )
+
+
 def test_the_variety_of_a_rational_ideal_that_left_points_out_gets_a_note(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -17,10 +17,11 @@ function's variable that has no value (`plot_variables`), a module used before i
 name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
 constant log2 and its operator D called as functions, find_root given an interval where f keeps
 its sign, or an expression in several variables, an ODE with no closed form, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), an expression substituted where a
-denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
-the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
-package imported or installed that is not there, Sage's HTML manuals.
+divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
+points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -294,6 +295,15 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
+# variety() of an ideal with infinitely many points: a curve, a surface.
+_POSITIVE_DIMENSION = re.compile(r"The dimension of the ideal is (\d+), but it should be 0")
+_INFINITELY_MANY = (
+    "variety() lists the points of an ideal that has finitely many, of dimension 0; this one "
+    "has dimension {dimension}: its points make {what}, infinitely many. "
+    "{name}.primary_decomposition() gives its components and {name}.groebner_basis() simpler "
+    "equations for them; with more equations, as many as variables, its points may become "
+    "finitely many."
+)
 # An ODE Maxima finds no closed form for: Sage's message names contrib_ode only.
 _NO_CLOSED_FORM = "Maxima was unable to solve this ODE. Consider to set option contrib_ode to True."
 _NUMERICALLY = (
@@ -414,6 +424,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         message = str(exc)
         if message == to_infinity.DIVERGENT:
             return to_infinity.divergent_hint(exc)
+        if (positive := _POSITIVE_DIMENSION.fullmatch(message)) and frames.ran_in(
+            exc.__traceback__, "sage/rings/polynomial/"
+        ):
+            return _infinitely_many_hint(exc, int(positive[1]))
         if piecewise := piecewise_functions.hint(exc, message, lambda: _uncalled_names(exc)):
             return piecewise
         if plotted := plot_variables.hint(message, exc.__traceback__, _code_of_failing_line(exc)):
@@ -632,6 +646,17 @@ def _no_zero_hint(exc: BaseException) -> str:
         extreme="least" if positive else "greatest",
         value=f"{value:.6g}",
         at=f"{at:.6g}",
+    )
+
+
+def _infinitely_many_hint(exc: BaseException, dimension: int) -> str:
+    """For variety() of an ideal of positive dimension: what its points make, and what to do,
+    named as the failing line names the ideal."""
+    _, line = _failing_line(exc)
+    receiver = re.search(r"([^\W\d]\w*)\s*\.\s*variety\s*\(", _without_strings(line))
+    what = {1: "a curve", 2: "a surface"}.get(dimension, "a variety")
+    return _INFINITELY_MANY.format(
+        dimension=dimension, what=what, name=receiver[1] if receiver else "I"
     )
 
 
