@@ -1,6 +1,6 @@
 """What the notes read of the calls in a cell's parsed code: what a call calls, the values of
-the calls the cell bound to a name at its top (`s = solve(...)`), which are still at hand
-after it ran, the calls outside what it defines, code as the cell wrote it, and the value of
+the calls the cell bound to a name at its top (`s = solve(...)`) or shows, which are still
+at hand after it ran, the calls outside what it defines, code as the cell wrote it, and the value of
 an argument or receiver that can be evaluated again with no effects of its own.
 Counterparts: the notes' checks."""
 
@@ -55,6 +55,24 @@ def bound_to(
         ):
             name = statement.targets[0].id
             yield statement.value, namespace.get(name), name
+
+
+def results(
+    tree: ast.Module, value: Any, namespace: dict[str, Any], names: Collection[str]
+) -> list[tuple[ast.Call, Any, str]]:
+    """Each call of one of `names` at the top of the cell `tree` whose result is at hand, with
+    the result and the name it goes by: the one a statement bound it to (`bound_to`), or `_`
+    for the cell's last expression, whose value is `value`."""
+    found = list(bound_to(tree, namespace, names))
+    final = tree.body[-1] if tree.body else None
+    if (
+        isinstance(final, ast.Expr)
+        and isinstance(final.value, ast.Call)
+        and called(final.value) in names
+        and value is not None
+    ):
+        found.append((final.value, value, "_"))
+    return found
 
 
 def as_written(node: ast.AST) -> str:

@@ -38,15 +38,7 @@ _NOT_FINITE = "numerical_integral gave {value}, with an error estimate of {error
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a (value, error estimate) pair of numerical_integral that the cell shows
     or binds to a name, if the estimate makes the value untrustworthy."""
-    given = [pair for _, pair in cell_calls.bound(tree, namespace, _FUNCTIONS)]
-    final = tree.body[-1] if tree.body else None
-    if (
-        isinstance(final, ast.Expr)
-        and isinstance(final.value, ast.Call)
-        and cell_calls.called(final.value) in _FUNCTIONS
-    ):
-        given.append(value)
-    for pair in given:
+    for _, pair, _ in cell_calls.results(tree, value, namespace, _FUNCTIONS):
         if not pairs.is_two_floats(pair):
             continue
         result, error = pair

@@ -81,18 +81,9 @@ def _results(
     the cell's own desolve is its business."""
     import sage.calculus.desolvers
 
-    found = list(cell_calls.bound_to(tree, namespace, _FUNCTIONS))
-    final = tree.body[-1] if tree.body else None
-    if (
-        isinstance(final, ast.Expr)
-        and isinstance(final.value, ast.Call)
-        and cell_calls.called(final.value) in _FUNCTIONS
-        and value is not None
-    ):
-        found.append((final.value, value, "_"))
     return [
         (call, result, name)
-        for call, result, name in found
+        for call, result, name in cell_calls.results(tree, value, namespace, _FUNCTIONS)
         if call.args
         and namespace.get(cell_calls.called(call))
         is getattr(sage.calculus.desolvers, cell_calls.called(call))

@@ -112,12 +112,9 @@ def _solve_results(
 ) -> Iterator[tuple[ast.Call, Any]]:
     """Each solve call at the top of the cell whose result is at hand: the cell's value, or a
     name it was assigned to."""
-    for call, result in cell_calls.bound(tree, namespace, ("solve",)):
+    for call, result, _ in cell_calls.results(tree, value, namespace, ("solve",)):
         if _is_solve(call):
             yield call, result
-    final = tree.body[-1] if tree.body else None
-    if isinstance(final, ast.Expr) and _is_solve(final.value) and value is not None:
-        yield final.value, value
 
 
 def _is_solve(node: ast.expr) -> TypeGuard[ast.Call]:

@@ -49,12 +49,8 @@ def product_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str
 
     if namespace.get("product") is not symbolic_prod:
         return None  # the cell's or another library's product: its business
-    final = tree.body[-1] if tree.body else None
-    calls = list(cell_calls.bound(tree, namespace, ("product",)))
-    if isinstance(final, ast.Expr) and isinstance(final.value, ast.Call):
-        calls.append((final.value, value))
-    for call, result in calls:
-        if cell_calls.called(call) != "product" or not isinstance(call.func, ast.Name):
+    for call, result, _ in cell_calls.results(tree, value, namespace, ("product",)):
+        if not isinstance(call.func, ast.Name):
             continue
         terms = _terms(call, namespace)
         if terms is None or (given := _number(result)) is None:
