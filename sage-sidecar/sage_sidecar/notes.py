@@ -29,7 +29,6 @@ cell's outcome stands. Counterpart: `executor`, which runs the cell and shows it
 from __future__ import annotations
 
 import ast
-import functools
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -110,6 +109,8 @@ _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
 _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (imaginary_rounding.SHOWN, imaginary_rounding.note),
 )
+# What a shown text must have for any of them, in one pattern, as `_ANY_CANDIDATE` for cells.
+_ANY_SHOWN = _union(pattern for pattern, _ in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY))
 _said: set[_Note | _DisplayNote] = set()
 
 
@@ -139,7 +140,7 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
 def after_display(value: Any, text: str) -> None:
     """Print the notes for the value a cell shows, as `text`: those that warn of it, and those
     that teach that its session has not had."""
-    if not _any_shown(_ON_DISPLAY, _ONCE_ON_DISPLAY).search(text):
+    if not _ANY_SHOWN.search(text):
         return
     for _, note in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY):
         if note in _said:
@@ -152,9 +153,3 @@ def after_display(value: Any, text: str) -> None:
             if any(note is once for _, once in _ONCE_ON_DISPLAY):
                 _said.add(note)
             print(said, file=sys.stderr)
-
-
-@functools.cache
-def _any_shown(*groups: tuple[tuple[re.Pattern[str], _DisplayNote], ...]) -> re.Pattern[str]:
-    """What a shown text must have for any of these notes, in one pattern."""
-    return _union(pattern for group in groups for pattern, _ in group)
