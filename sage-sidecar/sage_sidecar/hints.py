@@ -610,16 +610,23 @@ def _piecewise_method_hint(exc: BaseException, method: str) -> str | None:
     failing line names it, in its variable."""
     from sage.symbolic.expression import Expression
 
-    frame, line = _failing_line(exc)
-    receiver = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}\s*\(", _without_strings(line))
     name, variable = "expr", "x"
-    if receiver is not None and frame is not None:
-        value = _look_up(receiver[1], frame)
-        if isinstance(value, Expression):
-            name = receiver[1]
-            variables = value.variables()
-            variable = str(variables[0]) if len(variables) == 1 else variable
+    receiver = _receiver(exc, method)
+    if receiver is not None and isinstance(receiver[1], Expression):
+        name = receiver[0]
+        variables = receiver[1].variables()
+        variable = str(variables[0]) if len(variables) == 1 else variable
     return piecewise_functions.method_hint(method, name, variable)
+
+
+def _receiver(exc: BaseException, method: str) -> tuple[str, Any] | None:
+    """The name `method` is called on in the cell's failing line (`M` in `M.variety()`), with
+    its value; None if it is called on no name."""
+    frame, line = _failing_line(exc)
+    found = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}\s*\(", _without_strings(line))
+    if found is None or frame is None:
+        return None
+    return found[1], _look_up(found[1], frame)
 
 
 def _no_zero_hint(exc: BaseException) -> str:
@@ -652,11 +659,10 @@ def _no_zero_hint(exc: BaseException) -> str:
 def _infinitely_many_hint(exc: BaseException, dimension: int) -> str:
     """For variety() of an ideal of positive dimension: what its points make, and what to do,
     named as the failing line names the ideal."""
-    _, line = _failing_line(exc)
-    receiver = re.search(r"([^\W\d]\w*)\s*\.\s*variety\s*\(", _without_strings(line))
+    receiver = _receiver(exc, "variety")
     what = {1: "a curve", 2: "a surface"}.get(dimension, "a variety")
     return _INFINITELY_MANY.format(
-        dimension=dimension, what=what, name=receiver[1] if receiver else "I"
+        dimension=dimension, what=what, name=receiver[0] if receiver else "I"
     )
 
 

@@ -64,17 +64,15 @@ _HERMITE = (
 def hint(refused: re.Match[str], names: list[tuple[str, Any]]) -> str | None:
     """For an error whose message `REFUSED` matched, on a line with these `names` (and their
     values): the first matrix among them, by name, with what to write instead."""
-    from sage.structure.element import Matrix
-
-    matrices = [(name, value) for name, value in names if isinstance(value, Matrix)]
-    name, call = (matrices[0][0],) * 2 if matrices else ("The matrix", "")
+    first = _first_matrix(names)
+    name, call = (first[0], first[0]) if first else ("The matrix", "")
     if refused["ring"]:
         return _JORDAN.format(name=name, ring=refused["ring"], call=call)
     if refused["over"]:
         return _DIAGONALIZATION.format(name=name, ring=refused["over"], call=call)
-    if matrices and matrices[0][1].base_ring().is_field():
+    if first and first[1].base_ring().is_field():
         return None
-    ring = matrices[0][1].base_ring() if matrices else "Integer Ring"
+    ring = first[1].base_ring() if first else "Integer Ring"
     return _FIELD.format(name=name, ring=ring, call=call)
 
 
@@ -111,10 +109,15 @@ def square_roots_hint(ring: str, names: list[tuple[str, Any]]) -> str:
     """For QR or an orthonormal Gram-Schmidt refused for want of square roots in `ring`, on a
     line with these `names`: the first matrix among them, by name, changed to a ring that has
     them."""
+    first = _first_matrix(names)
+    return _SQUARE_ROOTS.format(ring=ring, call=first[0] if first else "A")
+
+
+def _first_matrix(names: list[tuple[str, Any]]) -> tuple[str, Any] | None:
+    """The first of `names` (with their values) that holds a matrix, and the matrix."""
     from sage.structure.element import Matrix
 
-    matrices = [name for name, value in names if isinstance(value, Matrix)]
-    return _SQUARE_ROOTS.format(ring=ring, call=matrices[0] if matrices else "A")
+    return next(((name, value) for name, value in names if isinstance(value, Matrix)), None)
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
