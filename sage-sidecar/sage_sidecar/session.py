@@ -668,14 +668,10 @@ class Session:
             events = run.relabel(events)
             for event in events[:-1]:
                 run.put(event)
-            if len(events) > 1:
-                # After the callers that were just handed events: the result goes out while
-                # the journal is written, and only `finished` waits for the commit.
-                asyncio.get_running_loop().call_soon(
-                    self._commit, run, events[-1], changed, context=run.context
-                )
-            else:
-                run.context.run(self._commit, run, events[-1], changed)
+            # Committed before the callers run again, so that the result and `finished` leave
+            # together: one wake-up of the stream and of the client rather than two, which
+            # the journal's write (tens of µs) costs less than.
+            run.context.run(self._commit, run, events[-1], changed)
         except Exception:
             self._failed(run)
 
