@@ -13,15 +13,16 @@ for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python func
 expression is wanted, a format spec for an exact number, a comparison assume() got already
 decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
 otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
-function's variable that has no value (`plot_variables`), a module used before its import, a
-name or method misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's
-constant log2 and its operator D called as functions, find_root given an interval where f keeps
-its sign, or an expression in several variables, an ODE with no closed form, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
-points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals.
+function's variable that has no value (`plot_variables`), a polynomial of a ring of several
+variables asked what only a polynomial in one variable does: roots() or diff(), a call with one
+value, a plot (`several_variables`), a module used before its import, a name or method misspelt
+(or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its operator
+D called as functions, find_root given an interval where f keeps its sign, or an expression in
+several variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums
+settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -52,6 +53,7 @@ from sage_sidecar import (
     plot_options,
     plot_variables,
     python_types,
+    several_variables,
     sympy_names,
     to_infinity,
 )
@@ -215,8 +217,13 @@ _POLYNOMIAL_REFUSED = re.compile(
 )
 _POLYNOMIAL = (
     "{name} is a polynomial, of {ring}, not a symbolic expression, which this wants. A "
-    "polynomial has its own ways: {name}.roots(QQbar) for its roots, {name}.integral() for an "
-    "antiderivative. Or take it as a symbolic expression: SR({name}), in {variables}."
+    "polynomial has its own ways: {ways}. Or take it as a symbolic expression: SR({name}), in "
+    "{variables}."
+)
+_WAYS_OF_ONE = "{name}.roots(QQbar) for its roots, {name}.integral() for an antiderivative"
+_WAYS_OF_SEVERAL = (
+    "{name}.integral({var}) for an antiderivative in {var}, and, for one that uses {var} alone, "
+    "{name}.univariate_polynomial().roots(QQbar) for its roots"
 )
 # A symbolic expression used as a number: an equation from `solve` (`float(s[0])` after
 # `s = solve(x^2 == 4, x)`), or one whose variables have no value.
@@ -430,8 +437,13 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             return _infinitely_many_hint(exc, int(positive[1]))
         if piecewise := piecewise_functions.hint(exc, message, lambda: _uncalled_names(exc)):
             return piecewise
-        if plotted := plot_variables.hint(message, exc.__traceback__, _code_of_failing_line(exc)):
-            return plotted
+        if plot_variables.MISSING.fullmatch(message):
+            line = _code_of_failing_line(exc)
+            # A polynomial's ring may have variables the polynomial does not use.
+            if plotted := several_variables.plot_hint(line, _uncalled_names(exc)):
+                return plotted
+            if plotted := plot_variables.hint(message, exc.__traceback__, line):
+                return plotted
         if message == _NAN_TO_INTEGER:
             line = _code_of_failing_line(exc)
             if _PLOT_CALLED.search(line) and _INFINITY.search(line):
@@ -476,6 +488,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return hint
     if _POLYNOMIAL_REFUSED.search(message) and (polynomial := _polynomial_hint(exc)):
         return polynomial
+    if message == several_variables.ARGUMENTS:
+        return several_variables.call_hint(_names(exc, _CALLED_NAME) + _uncalled_names(exc))
+    if several_variables.UNCONVERTED.fullmatch(message) and frames.ran_in(
+        exc.__traceback__, plot_variables.PLOTTING
+    ):
+        return several_variables.plot_hint(_code_of_failing_line(exc), _uncalled_names(exc))
     if _WANTS_A_VARIABLE.search(message):
         refused = _REFUSED_VALUE.match(message)
         if refused and (ring := _ring_named(exc, refused[1])):
@@ -596,6 +614,10 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         return double
     if match[1] == _EXPRESSION and (piecewise := _piecewise_method_hint(exc, name)):
         return piecewise
+    if several_variables.only_for_one_variable(getattr(message, "cls", None), name):
+        receiver = _receiver(exc, name)
+        called = receiver[0] if receiver is not None and receiver[1] is exc.obj else None
+        return several_variables.method_hint(name, exc.obj, called)
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
@@ -915,9 +937,15 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         return None
     name, value = next(((n, v) for n, v in polynomials if not v.is_gen()), polynomials[0])
     ring = value.parent()
+    if several_variables.a_polynomial_of_several(value):
+        used = value.variables() or ring.gens()
+        ways = _WAYS_OF_SEVERAL.format(name=name, var=used[0])
+    else:
+        ways = _WAYS_OF_ONE.format(name=name)
     return _POLYNOMIAL.format(
         name=name,
         ring=shown(ring, _MAX_SHOWN_VALUE),
+        ways=ways,
         variables=", ".join(f"SR({gen})" for gen in ring.gens()),
     )
 

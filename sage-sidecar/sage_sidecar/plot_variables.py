@@ -22,7 +22,7 @@ MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
 _RANGE = re.compile(
     r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*,\s*[^,()]+(?:\([^()]*\))?\)"
 )
-_PLOTTING = "sage/plot/"
+PLOTTING = "sage/plot/"
 _NO_VALUE = (
     "{unvalued} in the function plotted {have} no value: a plot gives values to the variables "
     "of its ranges alone, here {ranges}. Substitute {one} first, as expr.subs({example}=1)"
@@ -39,7 +39,7 @@ def hint(message: str, traceback: TracebackType | None, line: str) -> str | None
     """For a ValueError with `message` from plotting (`traceback`), whose failing line is
     `line`: which variables have no value."""
     missing = MISSING.fullmatch(message)
-    if missing is None or not frames.ran_in(traceback, _PLOTTING):
+    if missing is None or not frames.ran_in(traceback, PLOTTING):
         return None
     variables = sorted({missing[1], *re.findall(r"'(\w+)'", missing[2])})
     ranges = [name for name in dict.fromkeys(_RANGE.findall(line)) if name in variables]
