@@ -15,14 +15,15 @@ decided, an assumption the session's earlier ones contradict, SymPy's names for 
 otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
 function's variable that has no value (`plot_variables`), a polynomial of a ring of several
 variables asked what only a polynomial in one variable does: roots() or diff(), a call with one
-value, a plot (`several_variables`), a module used before its import, a name or method misspelt
-(or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its operator
-D called as functions, find_root given an interval where f keeps its sign, or an expression in
-several variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums
-settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+value, a plot (`several_variables`), a keyword argument the function called does not take
+(`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
+Mathematica's `Sqrt`), an expression, Sage's constant log2 and its operator D called as
+functions, find_root given an interval where f keeps its sign, or an expression in several
+variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -46,6 +47,7 @@ from typing import Any, TypeVar
 
 from sage_sidecar import (
     frames,
+    keywords,
     magics,
     matrix_rings,
     pairs,
@@ -521,10 +523,11 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _SUBS.format(way=sympy_names.SUBS)
     if bounds := sympy_names.BOUNDS_ERROR.match(message):
         return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
-    if keyword := sympy_names.KEYWORD_ERROR.match(message):
+    if keyword := keywords.UNEXPECTED.fullmatch(message):
         way = sympy_names.KEYWORDS.get((keyword[1], keyword[2]))
         if way is not None:
             return _ELSEWHERE.format(name=f"{keyword[2]}=", way=way)
+        return keywords.hint(keyword[1], keyword[2], exc.__traceback__)
     return None
 
 

@@ -134,7 +134,6 @@ BOUNDS = {
 KEYWORDS = {
     ("solve", "dict"): "`solve(x^2 == 4, x, solution_dict=True)`",
 }
-KEYWORD_ERROR = re.compile(r"(\w+)\(\) got an unexpected keyword argument '(\w+)'")
 
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
 SUBS_ERROR = "not able to determine a substitution from"
