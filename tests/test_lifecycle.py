@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import grpc
+import psutil
 import pytest
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_sidecar import sandbox
@@ -25,8 +26,10 @@ from tests.helpers import (
     finished_of,
     one,
     start_sidecar,
+    still_alive_after,
     stop_and_check,
     value,
+    worker_pid,
 )
 
 
@@ -248,3 +251,23 @@ def test_invalid_configuration_exits_with_a_clear_message() -> None:
     assert sidecar.process.wait(30) == 2
     assert "max_sessions" in sidecar.log()
     assert "greater than or equal to 1" in sidecar.log()
+
+
+def test_workers_die_with_a_sigkilled_forkserver() -> None:
+    """A worker's parent-death signal outlasts its sandbox, whose change of uid and
+    capabilities the kernel clears it at: a forkserver killed outright, with no chance to kill
+    its children, leaves no worker running."""
+    sidecar = start_sidecar()
+    stub = sidecar.stub()
+    try:
+        session = create_session(stub)
+        call = stub.Evaluate(pb.EvaluateRequest(session_id=session, code="sleep(300)"))
+        assert next(call).HasField("started")
+        worker = worker_pid(stub, session)
+        forkserver = psutil.Process(worker).ppid()
+        assert "forkserver" in " ".join(psutil.Process(forkserver).cmdline())
+        os.kill(forkserver, signal.SIGKILL)
+        assert still_alive_after([worker], timeout=30) == []
+    finally:
+        sidecar.stop()
+        sidecar.kill_leftovers()

@@ -83,6 +83,7 @@ def serve(settings: McpSettings, sidecar: SidecarProcess | None, *, announce: bo
         pass
     finally:
         if sidecar is not None:
+            _hurry_on_signals(sidecar)
             log.info("stopping sage-sidecar (pid %s)", sidecar.pid)
             sidecar.stop()
     return 0
@@ -102,6 +103,19 @@ def _exit_on_sigterm() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+def _hurry_on_signals(sidecar: SidecarProcess) -> None:
+    """While the sidecar drains, another SIGTERM or Ctrl-C kills it rather than breaking off
+    the stop, whose clean-up (the private state directory) then still runs. An MCP client
+    sends SIGTERM two seconds after closing stdin, and SIGKILL two seconds later."""
+
+    def hurry(signum: int, frame: FrameType | None) -> None:
+        log.warning("%s while sage-sidecar drains: killing it", signal.Signals(signum).name)
+        sidecar.kill()
+
+    signal.signal(signal.SIGTERM, hurry)
+    signal.signal(signal.SIGINT, hurry)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
 Everything about the child's birth and death lives in `SidecarProcess`, so nothing is left
 behind: it dies with its parent (Linux `PR_SET_PDEATHSIG`), and `stop` escalates from SIGTERM
-(the sidecar drains) to SIGKILL of its whole process group. Once it serves, `supervise` starts
-it again (same address, same state directory, so its sessions come back) whenever it exits
-without `stop`, with a growing delay while it keeps dying. Used by `main --spawn-sidecar` and
-by `local` (`sage-runtime`).
+(the sidecar drains) to SIGKILL of its whole process group, which `kill` sends at once. Once it
+serves, `supervise` starts it again (same address, same state directory, so its sessions come
+back) whenever it exits without `stop`, with a growing delay while it keeps dying. Used by
+`main --spawn-sidecar` and by `local` (`sage-runtime`).
 
 A private state directory (`sage-sidecar-state-*` in the temporary directory) is removed by
 `stop`. Its owner holds a lock on a file in it for as long as it lives, and the kernel lets go
@@ -200,6 +200,14 @@ class SidecarProcess:
                     continue
             log.info("restarted sage-sidecar on %s (pid %s)", self.address, process.pid)
             delay = min(delay * 2, _RESTART_MAX_DELAY)
+
+    def kill(self) -> None:
+        """SIGKILL the sidecar's process group now: a `stop` waiting on its drain goes on at
+        once. Safe in a signal handler: it takes no lock."""
+        self._stopping.set()
+        process = self._process
+        if process is not None:
+            _kill_group(process.pid)
 
     def stop(self, grace: float = 20.0) -> int | None:
         """SIGTERM (the sidecar drains), then SIGKILL to its process group after `grace` s."""

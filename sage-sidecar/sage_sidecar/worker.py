@@ -54,6 +54,8 @@ def main(end: Connection, spec: WorkerSpec) -> None:
 
     open_proc_files()  # before the worker gives up the right to open them
     confinement = sandbox.confine(spec)
+    # Again: the kernel forgets it when the worker's uid or capabilities change.
+    _die_with_parent()
     from sage_sidecar.output_capture import OutputCapture
 
     conn = WorkerEnd(channel.socket_of(end))

@@ -16,11 +16,15 @@ import time
 import uuid
 from pathlib import Path
 
+import grpc
 import psutil
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.types import TextContent
 from sage_mcp.sidecar_process import OWNER_LOCK, STATE_DIR_PREFIX
+from sage_services.api.sage.v1 import sage_pb2 as pb
+from sage_services.api.sage.v1 import sage_pb2_grpc
 
 from tests.helpers import BIN, free_port
 from tests.mcp.conftest import SAGE_MCP, http_server, wait_for_port
@@ -229,3 +233,54 @@ def test_a_killed_mcp_servers_state_directory_is_removed_by_the_next_one(tmp_pat
             assert live.exists()
             assert starting.exists()
         assert not own.exists(), "a stopped sage-mcp left its state directory"
+
+
+def test_a_second_sigterm_while_the_sidecar_drains_kills_it_and_still_cleans_up(
+    tmp_path: Path,
+) -> None:
+    """An MCP client closes stdin, then sends SIGTERM, then SIGKILL, two seconds apart: a
+    sidecar still draining a running evaluation is killed at the second signal, rather than
+    the stop broken off, and the private state directory is removed all the same."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "TMPDIR": str(temp), MARKER: marker}
+    env.pop("SAGE_SIDECAR_STATE_DIR", None)
+    port = free_port()
+    log = tmp_path / "sage-mcp.log"
+    command = [str(SAGE_MCP), "--spawn-sidecar", "--transport", "streamable-http"]
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        wait_for_port(port, process, timeout=240.0)
+        sidecar = spawned_sidecar(process.pid).cmdline()
+        with grpc.insecure_channel(sidecar[sidecar.index("--listen") + 1]) as channel:
+            stub = sage_pb2_grpc.SageServiceStub(channel)
+            # The sidecar's drain would wait for this cell up to its shutdown grace.
+            call = stub.Evaluate(pb.EvaluateRequest(code="sleep(60)"), timeout=120)
+            assert next(call).WhichOneof("event") == "started"
+            process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while "stopping sage-sidecar" not in log.read_text():
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(timeout=60)
+            # Killed: the stream breaks, where a drain would have ended it with `finished`.
+            with pytest.raises(grpc.RpcError):
+                list(call)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = log.read_text()
+    assert code == 0, text
+    assert "Traceback" not in text, text
+    assert "SIGTERM while sage-sidecar drains: killing it" in text
+    assert state_dirs(temp) == set()
+    assert wait_until_gone(marker) == []
