@@ -620,7 +620,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if several_variables.only_for_one_variable(getattr(message, "cls", None), name):
         receiver = _receiver(exc, name)
         called = receiver[0] if receiver is not None and receiver[1] is exc.obj else None
-        return several_variables.method_hint(name, exc.obj, called)
+        if several := several_variables.method_hint(name, exc.obj, called):
+            return several
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
