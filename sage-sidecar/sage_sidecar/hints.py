@@ -10,7 +10,8 @@ number by an earlier cell, an unknown function never declared, solve's equations
 with no value used as numbers, the pairs roots() and numerical_integral give used as numbers
 (`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's `@`
 for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
-expression is wanted, a format spec for an exact number, a comparison assume() got already
+expression is wanted, a format spec for an exact number, a Python list of rows or of numbers
+asked what a matrix or a vector does (`python_types`), a comparison assume() got already
 decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
 otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
 function's variable that has no value (`plot_variables`), a polynomial of a ring of several
@@ -600,8 +601,13 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if _POLYNOMIAL_REFUSED.match(text):
         return _polynomial_hint(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
-    if match is not None and match[1] == "tuple":
-        return pairs.hint(_uncalled_names(exc))
+    if match is not None and match[1] in ("list", "tuple"):
+        kind, method = match[1], match[2]
+        sequence = python_types.sequence_hint(kind, method, exc.obj, _name_of_receiver(exc, method))
+        # A number's method asked of a tuple: more likely a pair roots() gave, used as a root.
+        if kind == "tuple" and (sequence is None or _numbers_have(method)):
+            return pairs.hint(_uncalled_names(exc)) or sequence
+        return sequence
     # Sage's Cython classes name their module in the message; its Python ones (Graph) do not.
     if match is None or not (
         match[1].startswith("sage.") or type(exc.obj).__module__.startswith("sage.")
@@ -618,8 +624,7 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if match[1] == _EXPRESSION and (piecewise := _piecewise_method_hint(exc, name)):
         return piecewise
     if several_variables.only_for_one_variable(getattr(message, "cls", None), name):
-        receiver = _receiver(exc, name)
-        called = receiver[0] if receiver is not None and receiver[1] is exc.obj else None
+        called = _name_of_receiver(exc, name)
         if several := several_variables.method_hint(name, exc.obj, called):
             return several
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
@@ -653,6 +658,13 @@ def _receiver(exc: BaseException, method: str) -> tuple[str, Any] | None:
     if found is None or frame is None:
         return None
     return found[1], _look_up(found[1], frame)
+
+
+def _name_of_receiver(exc: AttributeError, method: str) -> str | None:
+    """The name the failing line calls `method` on, if that name holds the object that lacks
+    it; None where the line calls it on an expression."""
+    receiver = _receiver(exc, method)
+    return receiver[0] if receiver is not None and receiver[1] is exc.obj else None
 
 
 def _no_zero_hint(exc: BaseException) -> str:
@@ -1022,6 +1034,12 @@ def _code_of_failing_line(exc: BaseException) -> str:
 def _without_strings(line: str) -> str:
     """The line with its string literals emptied: `var('y a b')` names no variable."""
     return _STRING.sub("''", line)
+
+
+def _numbers_have(attribute: str) -> bool:
+    from sage.rings.rational_field import QQ
+
+    return hasattr(QQ(1), attribute)
 
 
 def _expressions_have(attribute: str) -> bool:

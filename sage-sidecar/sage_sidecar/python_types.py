@@ -3,15 +3,18 @@
 The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions
 refuse (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not
 mix with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which
-Sage functions that index their data refuse. And Sage's rationals take no format spec. Each
+Sage functions that index their data refuse. Sage's rationals take no format spec. And a
+Python list of rows, or of numbers, has none of a matrix's or a vector's methods. Each
 message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
 which puts the hint under the error.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
+from typing import Any
 
 # A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
 # gets a RealLiteral).
@@ -58,6 +61,17 @@ _FRACTIONAL_RANGE = (
 )
 # A format spec (`f"{1/3:.3f}"`) given to a Sage value that has none: a rational, an expression.
 _SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
+# A list of rows, or of numbers, asked what a Sage matrix or vector does: `M.det()`.
+_ROWS = (
+    "{name} is a Python {kind} of rows, not a matrix, which has {method}(): "
+    "matrix({name}).{method}({dots}) makes it one first{too}."
+)
+_NUMBERS = (
+    "{name} is a Python {kind}, not a vector, which has {method}(): "
+    "vector({name}).{method}({dots}) makes it one first{too}."
+)
+_TOO = ", as must be a matrix or vector given to it"
+_MAX_WRITTEN = 60
 _FORMAT_A_NUMBER = (
     "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
     "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
@@ -80,3 +94,42 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     return None
+
+
+def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str | None:
+    """For `method`, which a Sage matrix or vector has, asked of `value`, a Python list or
+    tuple (`kind`) of rows or of numbers; `name`: what the failing line calls it on."""
+    from sage.matrix.constructor import matrix
+    from sage.modules.free_module_element import vector
+    from sage.rings.rational_field import QQ
+
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    name = name or (text if len(text := repr(value)) <= _MAX_WRITTEN else None)
+    if name is None:
+        return None
+    rows = all(isinstance(row, list | tuple) for row in value)
+    sample = matrix(QQ, [[1]]) if rows else vector(QQ, [1])
+    found = getattr(sample, method, None)
+    if found is None:
+        return None
+    wanted = _wants_arguments(found)
+    return (_ROWS if rows else _NUMBERS).format(
+        name=name,
+        kind=kind,
+        method=method,
+        dots="..." if wanted else "",
+        too=_TOO if wanted else "",
+    )
+
+
+def _wants_arguments(method: Any) -> bool:
+    """Whether `method` has a parameter without a default (an unknown signature: no)."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        for p in parameters
+    )

@@ -1,0 +1,44 @@
+"""A Python list of rows, or of numbers, asked what a Sage matrix or vector does gets a hint to
+make it one, where Python says only that a list has no such attribute; what it says works."""
+
+from __future__ import annotations
+
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+from tests.helpers import create_session, evaluate, last_line_of_error, value
+
+
+def test_a_list_of_rows_is_made_a_matrix(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    evaluate(stub, "M = [[1, 2], [3, 4]]", session)
+    assert last_line_of_error(stub, session, "M.det()", "AttributeError") == (
+        "M is a Python list of rows, not a matrix, which has det(): matrix(M).det() makes it "
+        "one first."
+    )
+    assert value(stub, session, "matrix(M).det()") == "-2"
+    # Written out rather than named, the hint writes it out too.
+    assert last_line_of_error(stub, session, "[[1, 2], [3, 4]].rank()", "AttributeError") == (
+        "[[1, 2], [3, 4]] is a Python list of rows, not a matrix, which has rank(): "
+        "matrix([[1, 2], [3, 4]]).rank() makes it one first."
+    )
+    assert value(stub, session, "matrix([[1, 2], [3, 4]]).rank()") == "2"
+
+
+def test_a_list_of_numbers_is_made_a_vector_and_what_it_is_given_too(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    evaluate(stub, "v = [3, 4]; w = (1, 2)", session)
+    assert last_line_of_error(stub, session, "v.norm()", "AttributeError") == (
+        "v is a Python list, not a vector, which has norm(): vector(v).norm() makes it one first."
+    )
+    assert value(stub, session, "vector(v).norm()") == "5"
+    assert last_line_of_error(stub, session, "w.dot_product(v)", "AttributeError") == (
+        "w is a Python tuple, not a vector, which has dot_product(): vector(w).dot_product(...) "
+        "makes it one first, as must be a matrix or vector given to it."
+    )
+    assert value(stub, session, "vector(w).dot_product(vector(v))") == "11"
+    # A method neither has: Python's message alone.
+    assert last_line_of_error(stub, session, "v.no_such_method()", "AttributeError") == (
+        "AttributeError: 'list' object has no attribute 'no_such_method'"
+    )
