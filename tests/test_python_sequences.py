@@ -42,3 +42,17 @@ def test_a_list_of_numbers_is_made_a_vector_and_what_it_is_given_too(
     assert last_line_of_error(stub, session, "v.no_such_method()", "AttributeError") == (
         "AttributeError: 'list' object has no attribute 'no_such_method'"
     )
+
+
+def test_a_numpy_array_is_made_a_matrix_or_a_vector(stub: sage_pb2_grpc.SageServiceStub) -> None:
+    session = create_session(stub)
+    evaluate(
+        stub, "import numpy as np; A = np.array([[1, 2], [3, 4]]); u = np.array([3, 4])", session
+    )
+    assert last_line_of_error(stub, session, "A.det()", "AttributeError") == (
+        "A is a NumPy array, not a matrix, which has det(): matrix(A).det() makes it one first."
+    )
+    assert last_line_of_error(stub, session, "u.norm()", "AttributeError") == (
+        "u is a NumPy array, not a vector, which has norm(): vector(u).norm() makes it one first."
+    )
+    assert value(stub, session, "matrix(A).det(), vector(u).norm()") == "(-2, 5)"

@@ -10,21 +10,22 @@ number by an earlier cell, an unknown function never declared, solve's equations
 with no value used as numbers, the pairs roots() and numerical_integral give used as numbers
 (`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's `@`
 for a matrix product, what a matrix's ring lacks (`matrix_rings`), a Python function where an
-expression is wanted, a format spec for an exact number, a Python list of rows or of numbers
-asked what a matrix or a vector does (`python_types`), a comparison assume() got already
-decided, an assumption the session's earlier ones contradict, SymPy's names for what Sage names
-otherwise (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
-function's variable that has no value (`plot_variables`), a polynomial of a ring of several
-variables asked what only a polynomial in one variable does: roots() or diff(), a call with one
-value, a plot (`several_variables`), a keyword argument the function called does not take
-(`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
-Mathematica's `Sqrt`), an expression, Sage's constant log2 and its operator D called as
-functions, find_root given an interval where f keeps its sign, or an expression in several
-variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
-(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
-where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
-overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
-`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+expression is wanted, a format spec for an exact number, a Python list of rows or of numbers,
+or a NumPy array, asked what a matrix or a vector does (`python_types`), a comparison assume()
+got already decided, an assumption the session's earlier ones contradict, SymPy's names for
+what Sage names otherwise (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value (`plot_variables`), a
+polynomial of a ring of several variables asked what only a polynomial in one variable does:
+roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
+function called does not take (`keywords`), a module used before its import, a name or method
+misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its
+operator D called as functions, find_root given an interval where f keeps its sign, or an
+expression in several variables, an ODE with no closed form, a sum Maxima calls divergent whose
+partial sums settle (`to_infinity`), variety() of an ideal with infinitely many points, an
+expression substituted where a denominator is 0, a point a piecewise function's domain leaves
+out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -601,7 +602,7 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if _POLYNOMIAL_REFUSED.match(text):
         return _polynomial_hint(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
-    if match is not None and match[1] in ("list", "tuple"):
+    if match is not None and match[1] in ("list", "tuple", "numpy.ndarray"):
         kind, method = match[1], match[2]
         sequence = python_types.sequence_hint(kind, method, exc.obj, _name_of_receiver(exc, method))
         # A number's method asked of a tuple: more likely a pair roots() gave, used as a root.

@@ -4,7 +4,8 @@ The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python fu
 refuse (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not
 mix with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which
 Sage functions that index their data refuse. Sage's rationals take no format spec. And a
-Python list of rows, or of numbers, has none of a matrix's or a vector's methods. Each
+Python list of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a
+NumPy array. Each
 message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
 which puts the hint under the error.
 """
@@ -63,11 +64,11 @@ _FRACTIONAL_RANGE = (
 _SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
 # A list of rows, or of numbers, asked what a Sage matrix or vector does: `M.det()`.
 _ROWS = (
-    "{name} is a Python {kind} of rows, not a matrix, which has {method}(): "
+    "{name} is {what}, not a matrix, which has {method}(): "
     "matrix({name}).{method}({dots}) makes it one first{too}."
 )
 _NUMBERS = (
-    "{name} is a Python {kind}, not a vector, which has {method}(): "
+    "{name} is {what}, not a vector, which has {method}(): "
     "vector({name}).{method}({dots}) makes it one first{too}."
 )
 _TOO = ", as must be a matrix or vector given to it"
@@ -98,17 +99,25 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
 
 def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str | None:
     """For `method`, which a Sage matrix or vector has, asked of `value`, a Python list or
-    tuple (`kind`) of rows or of numbers; `name`: what the failing line calls it on."""
+    tuple or a NumPy array (`kind`, as Python's message names the type) of rows or of numbers;
+    `name`: what the failing line calls it on."""
     from sage.matrix.constructor import matrix
     from sage.modules.free_module_element import vector
     from sage.rings.rational_field import QQ
 
-    if not isinstance(value, list | tuple) or not value:
+    if kind == "numpy.ndarray":
+        dimensions = getattr(value, "ndim", 0)
+        if dimensions not in (1, 2):
+            return None
+        rows, what = dimensions == 2, "a NumPy array"
+    elif isinstance(value, list | tuple) and value:
+        rows = all(isinstance(row, list | tuple) for row in value)
+        what = f"a Python {kind}" + (" of rows" if rows else "")
+    else:
         return None
     name = name or (text if len(text := repr(value)) <= _MAX_WRITTEN else None)
     if name is None:
         return None
-    rows = all(isinstance(row, list | tuple) for row in value)
     sample = matrix(QQ, [[1]]) if rows else vector(QQ, [1])
     found = getattr(sample, method, None)
     if found is None:
@@ -116,7 +125,7 @@ def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str |
     wanted = _wants_arguments(found)
     return (_ROWS if rows else _NUMBERS).format(
         name=name,
-        kind=kind,
+        what=what,
         method=method,
         dots="..." if wanted else "",
         too=_TOO if wanted else "",
