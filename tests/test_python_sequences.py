@@ -38,9 +38,12 @@ def test_a_list_of_numbers_is_made_a_vector_and_what_it_is_given_too(
         "makes it one first, as must be a matrix or vector given to it."
     )
     assert value(stub, session, "vector(w).dot_product(vector(v))") == "11"
-    # A method neither has: Python's message alone.
+    # A method neither has, or a list no vector can be made of: Python's message alone.
     assert last_line_of_error(stub, session, "v.no_such_method()", "AttributeError") == (
         "AttributeError: 'list' object has no attribute 'no_such_method'"
+    )
+    assert last_line_of_error(stub, session, "['a', 'b'].norm()", "AttributeError") == (
+        "AttributeError: 'list' object has no attribute 'norm'"
     )
 
 

@@ -73,6 +73,7 @@ _NUMBERS = (
 )
 _TOO = ", as must be a matrix or vector given to it"
 _MAX_WRITTEN = 60
+_MAX_CONVERTED = 10_000
 _FORMAT_A_NUMBER = (
     "Sage's rationals and symbolic expressions take no format spec such as .3f: make the value "
     "a floating-point number first, as f'{float(v):.3f}' or f'{v.n():.3f}'."
@@ -120,7 +121,11 @@ def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str |
         return None
     sample = matrix(QQ, [[1]]) if rows else vector(QQ, [1])
     found = getattr(sample, method, None)
-    if found is None:
+    if found is None or len(value) > _MAX_CONVERTED:
+        return None
+    try:  # what the hint writes must work: not for a list of equations, say
+        matrix(value) if rows else vector(value)
+    except Exception:
         return None
     wanted = _wants_arguments(found)
     return (_ROWS if rows else _NUMBERS).format(
