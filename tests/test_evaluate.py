@@ -1910,6 +1910,9 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
         ("RR(s[0])", "TypeError", "s[0]"),
         ("s[0].n()", "TypeError", "s[0]"),
         ("float(t[0][0])", "TypeError", "t[0][0]"),
+        # The whole list, asked a number's method.
+        ("s.n()", "AttributeError", "s[0]"),
+        ("t.n()", "AttributeError", "t[0][0]"),
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ename, code

@@ -602,6 +602,14 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if _POLYNOMIAL_REFUSED.match(text):
         return _polynomial_hint(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
+    # solve's list of equations asked a number's method (`s.n()`): their values are the sides.
+    if (
+        isinstance(exc.obj, list | tuple)
+        and isinstance(exc.name, str)
+        and _numbers_have(exc.name)
+        and (equations := _equations_hint(exc))
+    ):
+        return equations
     if match is not None and match[1] in ("list", "tuple", "numpy.ndarray"):
         kind, method = match[1], match[2]
         sequence = python_types.sequence_hint(kind, method, exc.obj, _name_of_receiver(exc, method))
