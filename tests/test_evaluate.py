@@ -1830,6 +1830,27 @@ def test_what_simplify_gives_gets_a_note_once_that_sages_simplify_does_little(
     assert value(stub, session, code) == "(1, x + 1)"
 
 
+def test_a_comparison_shown_gets_a_note_once_that_it_is_not_decided(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Python answers == with True or False; a symbolic comparison comes back as an equation,
+    which an agent checking an identity reads as the answer it hoped for."""
+    # solve's equations are answers, not comparisons; nor is a comparison of numbers.
+    assert stderr_of(evaluate(stub, "solve(x^2 == 4, x)", session)) == ""
+    assert value(stub, session, "2 == 2") == "True"
+    events = evaluate(stub, "(x + 1)^2 == x^2 + 1", session)
+    assert one(events, "result").result.text_plain == "(x + 1)^2 == x^2 + 1"
+    assert stderr_of(events) == (
+        "Note: a comparison of symbolic expressions makes an equation or inequality, which is "
+        "shown, not decided. bool(...) decides it: True only where Sage can prove it, as "
+        'bool(sin(x)^2 + cos(x)^2 == 1); otherwise False, which may mean "not proven".\n'
+    )
+    # Once in a session is enough; as the note says.
+    assert stderr_of(evaluate(stub, "x > 0", session)) == ""
+    code = "bool((x + 1)^2 == x^2 + 1), bool(sin(x)^2 + cos(x)^2 == 1)"
+    assert value(stub, session, code) == "(False, True)"
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -80,6 +80,7 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
         "Rational(Integer(1), Integer(3))",
         "plot(x, label='a')",
         "simplify(x)",
+        "x == Integer(1)",
         "x.rank()",
         "def f(t):\n    return t",
     ],

@@ -18,7 +18,8 @@ several in the interval (`several_zeros`), a solution desolve gave implicitly, a
 in y(x) (`ode_solutions`), a product to infinity its partial products contradict
 (`to_infinity`). Each check has a pattern cheap enough for every cell; a cell one of them finds
 is parsed once for all. And, once in a session, that Sage's simplify does little
-(`simplification`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
+(`simplification`), that a comparison of symbolic expressions is shown, not decided
+(`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
 is a complex root (`odd_roots`), and what a NaN means (`not_a_number`). A check looks at the
@@ -52,6 +53,7 @@ from sage_sidecar import (
     precision,
     rational_base,
     rational_roots,
+    relations,
     several_zeros,
     simplification,
     solutions,
@@ -93,12 +95,13 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (to_infinity.CANDIDATE, to_infinity.product_note),
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
+    (relations.CANDIDATE, relations.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
-_ONCE: frozenset[_Note] = frozenset({simplification.note})
+_ONCE: frozenset[_Note] = frozenset({simplification.note, relations.note})
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (algebraic.SHOWN, algebraic.note),
     (complex_variables.SHOWN, complex_variables.note),
