@@ -560,7 +560,7 @@ class Report:
             "",
             f"The journal commit is {share:.1%} of a `1+1` call's p50 "
             f"({fmt_seconds(stats.p50(commit.samples))} of {fmt_seconds(default)}); the server "
-            "writes it while the result is already on its way to the client. `--journal-fsync`, "
+            "writes it before the result and `finished` leave together. `--journal-fsync`, "
             "which makes a commit survive a machine crash as well as a process crash, costs "
             f"{fmt_ratio(self.round_ratio('durable_1plus1', 'grpc_fsync', 'grpc'))} on `1+1` "
             f"({fmt_seconds(fsync)} against {fmt_seconds(default)}) on this machine's disk.",
