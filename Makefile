@@ -14,7 +14,10 @@ help:  ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	# Bytecode now, as pip does: a sandboxed worker cannot write it into the venv, so a module
+	# first imported in a worker (most of Sage is imported lazily) would be compiled again in
+	# every worker that uses it.
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'
 	touch $@
 
 install: $(STAMP)  ## Create .venv with Sage, gRPC, the MCP SDK and the dev tools
