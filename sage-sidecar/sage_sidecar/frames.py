@@ -1,10 +1,12 @@
 """What the hints read of a failed cell's traceback: the locals of the innermost frame of a
-function (find_root's interval, a piecewise function's pieces), and whether a package's code
-ran (plotting). Counterparts: `hints` and the modules of its hints."""
+function (find_root's interval, a piecewise function's pieces), whether a package's code ran
+(plotting), and what a name is in a frame. Counterparts: `hints` and the modules of its
+hints."""
 
 from __future__ import annotations
 
-from types import TracebackType
+import builtins
+from types import FrameType, TracebackType
 from typing import Any
 
 
@@ -28,3 +30,12 @@ def ran_in(traceback: TracebackType | None, path_part: str) -> bool:
             return True
         traceback = traceback.tb_next
     return False
+
+
+def look_up(name: str, frame: FrameType) -> Any:
+    """What `name` is in `frame`, as Python looks it up: locals, globals, builtins; None if
+    it is none of them."""
+    for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
+        if name in scope:
+            return scope[name]
+    return None

@@ -666,7 +666,7 @@ def _receiver(exc: BaseException, method: str) -> tuple[str, Any] | None:
     found = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}\s*\(", _without_strings(line))
     if found is None or frame is None:
         return None
-    return found[1], _look_up(found[1], frame)
+    return found[1], frames.look_up(found[1], frame)
 
 
 def _name_of_receiver(exc: AttributeError, method: str) -> str | None:
@@ -745,7 +745,7 @@ def _limit_at_the_point(exc: BaseException) -> str:
         return f"limit(expression, {variable}={point})"
     for called in _CALLED_AT.finditer(code):
         name, point = called.groups()
-        function = _look_up(name, frame) if frame is not None else None
+        function = frames.look_up(name, frame) if frame is not None else None
         if isinstance(function, Expression) and function.is_callable():
             variables = function.arguments()
             if len(variables) == 1:
@@ -839,7 +839,7 @@ def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:
 
     other = name.lower()
     sages = getattr(sage.all_cmdline, other, None)
-    if other == name or sages is None or _look_up(other, frame) is not sages:
+    if other == name or sages is None or frames.look_up(other, frame) is not sages:
         return None
     # Not the variable x: X is a variable of its own, to declare.
     return None if isinstance(sages, Expression) and sages.is_symbol() else other
@@ -1032,7 +1032,7 @@ def _names(exc: BaseException, pattern: re.Pattern[str]) -> list[tuple[str, Any]
     frame, line = _failing_line(exc)
     if frame is None:
         return []
-    return [(name, _look_up(name, frame)) for name in pattern.findall(_without_strings(line))]
+    return [(name, frames.look_up(name, frame)) for name in pattern.findall(_without_strings(line))]
 
 
 def _code_of_failing_line(exc: BaseException) -> str:
@@ -1055,13 +1055,6 @@ def _expressions_have(attribute: str) -> bool:
     from sage.symbolic.ring import SR
 
     return hasattr(SR.var("x"), attribute)
-
-
-def _look_up(name: str, frame: types.FrameType) -> Any:
-    for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
-        if name in scope:
-            return scope[name]
-    return None
 
 
 def _is_sages_function(value: Any) -> bool:

@@ -10,7 +10,6 @@ which adds the hint to the error.
 
 from __future__ import annotations
 
-import builtins
 import difflib
 import inspect
 import linecache
@@ -18,6 +17,8 @@ import re
 from collections.abc import Iterator
 from types import FrameType, TracebackType
 from typing import Any
+
+from sage_sidecar import frames
 
 UNEXPECTED = re.compile(r"([\w.]+)\(\) got an unexpected keyword argument '(\w+)'")
 # A call on a line: `f(`, `M.eigenvectors_right(`, `sage.all.f(`.
@@ -87,13 +88,7 @@ def _called(function: str, frame: FrameType, line: str) -> Any:
 
 
 def _resolved(path: list[str], frame: FrameType) -> Any:
-    value: Any = None
-    for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
-        if path[0] in scope:
-            value = scope[path[0]]
-            break
-    else:
-        return None
+    value = frames.look_up(path[0], frame)
     for attribute in path[1:]:
         value = getattr(value, attribute, None)
         if value is None:
