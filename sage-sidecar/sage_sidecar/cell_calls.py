@@ -1,7 +1,7 @@
 """What the notes read of the calls in a cell's parsed code: what a call calls, the values of
 the calls the cell bound to a name at its top (`s = solve(...)`) or shows, which are still
-at hand after it ran, the calls outside what it defines, code as the cell wrote it, and the value of
-an argument or receiver that can be evaluated again with no effects of its own.
+at hand after it ran, the calls outside what it defines, code as the cell wrote it, and the
+value of an argument or receiver that can be evaluated again with no effects of its own.
 Counterparts: the notes' checks."""
 
 from __future__ import annotations

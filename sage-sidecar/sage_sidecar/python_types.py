@@ -1,13 +1,12 @@
 """Hints where Python's own types and functions meet the numbers the preparser makes.
 
-The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions
-refuse (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not
-mix with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which
-Sage functions that index their data refuse. Sage's rationals take no format spec. And a
-Python list of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a
-NumPy array. Each
-message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
-which puts the hint under the error.
+The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions refuse
+(`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not mix
+with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which Sage
+functions that index their data refuse. Sage's rationals take no format spec. And a Python list
+of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy array.
+Each message says what failed but not what to write instead; the hint does. Counterpart:
+`hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
