@@ -770,6 +770,45 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
 
+def test_a_name_holding_a_number_plotted_or_integrated_numerically_as_the_variable_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """plot(sin(x), (x, 0, 1)) after x = 5 draws the constant sin(5), and
+    numerical_integral(x^2, 0, 1) integrates 25: neither fails."""
+    evaluate(stub, "f = sin(x); a = 3; x = 5", session)
+    for code, function in (
+        ("plot(sin(x), (x, 0, 1))", "plot"),
+        ("plot(sin(x), x, 0, 1)", "plot"),
+        ("plot(sin(x) + pi, 0, 1)", "plot"),
+        ("polar_plot(sin(x), (x, 0, 1))", "polar_plot"),
+        ("numerical_integral(x^2, 0, 1)", "numerical_integral"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == (
+            f"Note: x is 5 here, not a symbolic variable (a cell bound the name to it), so "
+            f"{function} did not take x as its variable, and its answer is not the one meant. "
+            "To use x as a variable again, declare it, as var('x'), or give the value another "
+            "name.\n"
+        ), code
+    # An expression in its own variable x is plotted and integrated in it; a number given
+    # as itself, or beside a variable, is as meant.
+    var_t = "t = var('t'); "
+    _say_nothing(
+        stub,
+        session,
+        "plot(f, (x, 0, 1))",
+        "numerical_integral(f, 0, 1)",
+        "plot(a, 0, 1)",
+        var_t + "plot(a*t, (t, 0, 1))",
+        var_t + "numerical_integral(a*t^2, 0, 1)",
+    )
+    # As the note says.
+    assert value(stub, session, "x = var('x'); numerical_integral(x^2, 0, 1)[0]") == (
+        "0.3333333333333333"
+    )
+
+
 def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_gets_a_note(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,12 +1,15 @@
-"""Says so when diff, taylor or limit is given a variable whose name holds a number.
+"""Says so when diff, taylor, limit, plot or numerical_integral is given a variable whose
+name holds a number.
 
 After `x = 5`, or `for x in range(3)`, the name `x` is a number. Where Sage wants a variable,
 most calls then fail (and `hints` says why), but these answer: `diff(x^2, x)` is the
 derivative of 25 by 5, which is 0; `f.diff(x)` with x = 2 is the second derivative in f's own
-variable; `taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers. All read as
-answers. A name is taken for a variable meant when the expression was written with it, or is
-an expression in a symbolic variable of that name. Counterpart: `notes`, which runs this check
-after a cell.
+variable; `taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers; `plot(sin(x),
+(x, 0, 1))` draws the constant sin(5), and `numerical_integral(x^2, 0, 1)` integrates 25. All
+read as answers. A name is taken for a variable meant when the expression was written with
+it, or, for diff and taylor, is an expression in a symbolic variable of that name (plot and
+numerical_integral take such an expression's own variable, rightly). Counterpart: `notes`,
+which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from sage_sidecar.shown import a_number, shown
 
 # Cheap enough to run on every cell: only a cell it finds is looked at further.
 CANDIDATE = re.compile(
-    r"(?<![\w.])(?:diff|derivative|differentiate|taylor|limit|lim)\("
+    r"(?<![\w.])(?:diff|derivative|differentiate|taylor|limit|lim|plot|polar_plot"
+    r"|numerical_integral)\("
     r"|\.(?:diff|derivative|differentiate|taylor|limit)\("
 )
 _DERIVATIVES = frozenset({"diff", "derivative", "differentiate"})
 _LIMITS = frozenset({"limit", "lim"})
+# Those that call the expression at numbers: any variable it has is the one they take.
+_NUMERIC = frozenset({"plot", "polar_plot", "numerical_integral"})
 # limit's keywords that are options, not the variable and its point.
 _LIMIT_OPTIONS = frozenset({"dir", "taylor", "algorithm", "hold"})
 _MAX_SHOWN = 60
@@ -38,27 +44,32 @@ _NOTE = (
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
-    """The note for the first diff, taylor or limit call in the cell `tree` given, as its
-    variable, a name that holds a number in `namespace`."""
+    """The note for the first diff, taylor, limit, plot or numerical_integral call in the cell
+    `tree` given, as its variable, a name that holds a number in `namespace`."""
     for node in cell_calls.own_calls(tree):
         function = cell_calls.called(node)
         method = isinstance(node.func, ast.Attribute)
-        if method and function == "lim":
+        if method and function in _LIMITS | _NUMERIC:
             continue
-        if function not in _DERIVATIVES | {"taylor"} | _LIMITS:
+        if function not in _DERIVATIVES | {"taylor"} | _LIMITS | _NUMERIC:
             continue
         # The expression worked on: the receiver of a method, else the first argument.
-        if method:
-            expression, rest = getattr(node.func, "value", None), node.args
+        if isinstance(node.func, ast.Attribute):
+            expression, rest = node.func.value, node.args
         elif node.args:
             expression, rest = node.args[0], node.args[1:]
         else:
             continue
-        for name in _variables_given(function, rest, node.keywords, namespace):
+        if function in _NUMERIC:
+            names = _numeric_variables(function, expression, rest, namespace)
+        else:
+            names = _variables_given(function, rest, node.keywords, namespace)
+        for name in names:
             held = namespace.get(name)
-            # limit makes its variable from the keyword's name: an expression in the
-            # symbolic variable of that name is its business, and comes out right.
-            seen = {} if function in _LIMITS else namespace
+            # limit makes its variable from the keyword's name, and plot takes an
+            # expression's own: an expression in the symbolic variable of that name is
+            # their business, and comes out right.
+            seen = {} if function in _LIMITS | _NUMERIC else namespace
             if a_number(held) and _meant_as_a_variable(name, expression, seen):
                 return _NOTE.format(name=name, value=shown(held, _MAX_SHOWN), function=function)
     return None
@@ -89,6 +100,41 @@ def _variables_given(
         if isinstance(held, Expression) and held.is_symbol():
             return
         yield argument.id
+
+
+def _numeric_variables(
+    function: str, expression: ast.expr, arguments: list[ast.expr], namespace: dict[str, Any]
+) -> Iterator[str]:
+    """The names plot is given as its variable, `plot(f, x, a, b)` or `plot(f, (x, a, b))`;
+    else, where no name in the expression holds anything but numbers and constants, those of
+    its names holding numbers: `plot(sin(x), 0, 1)` and `numerical_integral(x^2, 0, 1)` meant
+    x as the variable."""
+    if function != "numerical_integral":
+        if arguments and isinstance(arguments[0], ast.Name):
+            yield arguments[0].id
+        for argument in arguments:
+            first = argument.elts[0] if isinstance(argument, ast.Tuple) and argument.elts else None
+            if isinstance(first, ast.Name):
+                yield first.id
+    if isinstance(expression, ast.Name):
+        return  # a value given as itself, whatever it holds
+    called = {id(node.func) for node in ast.walk(expression) if isinstance(node, ast.Call)}
+    values = [
+        node.id
+        for node in ast.walk(expression)
+        if isinstance(node, ast.Name) and id(node) not in called
+    ]
+    if all(_constant(namespace.get(name)) for name in values):
+        yield from (name for name in values if a_number(namespace.get(name)))
+
+
+def _constant(value: Any) -> bool:
+    """Whether `value` is a number, or a symbolic expression with no variable (pi, sqrt(2))."""
+    from sage.symbolic.expression import Expression
+
+    if isinstance(value, Expression):
+        return not value.variables()
+    return a_number(value)
 
 
 def _meant_as_a_variable(name: str, expression: ast.expr | None, namespace: dict[str, Any]) -> bool:
