@@ -2278,6 +2278,36 @@ def test_an_expression_called_as_a_function_gets_both_ways_with_its_variables(
     assert value(stub, session, "F(x) = x^2; F(2)") == "4"
 
 
+def test_a_variable_declared_with_the_name_of_sages_function_then_called_gets_the_function_back(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """var('n') rebinds n, Sage's numerical_approx: n(pi, 50) then substitutes into n."""
+    evaluate(stub, "var('n sigma')", session)
+    for code, hint in (
+        (
+            "n(sqrt(2), digits=5)",
+            "n is the symbolic variable n here, not Sage's function n(): a cell declared it, as "
+            "var('n') does. Sage's function is still there as numerical_approx(sqrt(2), "
+            "digits=5). To call n() again, give the variable another name and have the "
+            "function back: from sage.all import n.",
+        ),
+        (
+            "sigma(12)",
+            "sigma is the symbolic variable sigma here, not Sage's function sigma(): a cell "
+            "declared it, as var('sigma') does. To call sigma() again, give the variable "
+            "another name and have the function back: from sage.all import sigma.",
+        ),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # As the hint says.
+    assert value(stub, session, "numerical_approx(sqrt(2), digits=5)") == "1.4142"
+    assert value(stub, session, "from sage.all import n, sigma; n(pi, digits=3), sigma(12)") == (
+        "(3.14, 28)"
+    )
+
+
 def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

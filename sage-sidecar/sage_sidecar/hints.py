@@ -19,18 +19,19 @@ polynomial of a ring of several variables asked what only a polynomial in one va
 roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
 function called does not take (`keywords`), a module used before its import, a name or method
 misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its
-operator D called as functions, find_root given an interval where f keeps its sign, or an
-expression in several variables, an ODE with no closed form, a sum Maxima calls divergent whose
-partial sums settle (`to_infinity`), variety() of an ideal with infinitely many points, an
-expression substituted where a denominator is 0, a point a piecewise function's domain leaves
-out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals.
+operator D called as functions, a variable declared with the name of a function of Sage's, then
+called, find_root given an interval where f keeps its sign, or an expression in several
+variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
 
+import ast
 import bdb
 import builtins
 import contextlib
@@ -366,6 +367,14 @@ _EXPRESSION_NOT_FUNCTION = (
     "{name} is an expression in {variables}, not a function: {name}({keywords}) substitutes; "
     "defined as a function, {name}({arguments}) = ..., it is called as {name}({values})."
 )
+# A symbolic variable declared with the name of a function of Sage's, then called as it:
+# `var('n')`, then `n(pi, 50)`.
+_SHADOWED_FUNCTION = (
+    "{name} is the symbolic variable {name} here, not Sage's function {name}(): a cell declared "
+    "it, as var('{name}') does.{alias} To call {name}() again, give the variable another name "
+    "and have the function back: from sage.all import {name}."
+)
+_ALIAS = " Sage's function is still there as {alias}({arguments})."
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
     "log(v, 2), and an integer's number of bits n.nbits()."
@@ -813,6 +822,9 @@ def _called_expression_hint(exc: BaseException) -> str | None:
     line = _code_of_failing_line(exc)
     for name, value in _names(exc, _CALLED_NAME):
         if isinstance(value, Expression) and not value.is_callable():
+            shadowed = _shadowed_function_hint(name, value, line)
+            if shadowed is not None:
+                return shadowed
             variables = [str(v) for v in value.variables()]
             if not variables:
                 continue
@@ -829,6 +841,40 @@ def _called_expression_hint(exc: BaseException) -> str | None:
                 values=", ".join(values),
             )
     return None
+
+
+def _shadowed_function_hint(name: str, value: Any, line: str) -> str | None:
+    """For the symbolic variable `name` called where Sage's own `name` is a function: the
+    function under another name of Sage's, if it has one, and how to have it back."""
+    import sage.all_cmdline
+
+    sages = getattr(sage.all_cmdline, name, None)
+    if not (value.is_symbol() and str(value) == name and callable(sages)):
+        return None
+    if isinstance(sages, type(value)):
+        return None  # an expression of Sage's, as e, and not a function
+    alias = getattr(sages, "__name__", name)
+    return _SHADOWED_FUNCTION.format(
+        name=name,
+        alias=_ALIAS.format(alias=alias, arguments=_arguments_of(name, line))
+        if alias != name and getattr(sage.all_cmdline, alias, None) is sages
+        else "",
+    )
+
+
+def _arguments_of(name: str, line: str) -> str:
+    """The arguments, as written, of the first call of `name` on `line`; "..." if the line
+    does not parse alone."""
+    code = line.strip()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return "..."
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            parts = [ast.get_source_segment(code, a) for a in [*node.args, *node.keywords]]
+            return ", ".join(p or "..." for p in parts)
+    return "..."
 
 
 def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:
