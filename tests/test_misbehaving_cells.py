@@ -149,6 +149,24 @@ def test_latex_far_longer_than_the_plain_text_is_left_out(
     assert one(evaluate(stub, "x^2", session), "result").result.text_latex == "x^{2}"
 
 
+def test_latex_that_draws_rather_than_writes_is_left_out(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A tableau's LaTeX draws its boxes (\\raisebox, \\multicolumn), a binary tree's is TikZ:
+    neither is mathematics a client can typeset."""
+    for code, plain in (
+        ("Tableau([[1, 2], [3]])", "[[1, 2], [3]]"),
+        ("Partitions(3).list()", "[[3], [2, 1], [1, 1, 1]]"),
+        ("BinaryTree([[], None])", "[[., .], .]"),
+    ):
+        result = one(evaluate(stub, code, session), "result").result
+        assert result.text_plain == plain, code
+        assert result.text_latex == "", code
+    # A partition's own, a set partition, is written, not drawn.
+    result = one(evaluate(stub, "SetPartition([[1, 2], [3]])", session), "result").result
+    assert result.text_latex == "\\{\\{1, 2\\}, \\{3\\}\\}"
+
+
 def test_an_exception_type_with_a_huge_name_is_cut(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

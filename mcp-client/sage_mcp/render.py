@@ -243,11 +243,10 @@ def _useful_latex(text: str | None, latex: str) -> str | None:
     """The LaTeX, unless it says nothing more than the plain text (`x^{2} + 1`, `2 \\cdot 3`,
     `2 \\, x \\sin\\left(x\\right)` for `2*x*sin(x)`, a matrix's array of its rows), or the
     value holds strings, which LaTeX sets as typewriter text: a model reads the plain text's
-    `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`. Nor where it draws rather
-    than writes (a tableau's boxes, a tree in TikZ), or spells out at length what the plain
-    text says in a line (a continued fraction's nested fractions): `[[1, 2], [3]]` and
-    `[3; 7, 15, 1, ...]` are what a model reads."""
-    if not latex or text is None or "\\texttt{" in latex or _DRAWING.search(latex):
+    `('a', x)` better than `\\left(\\text{\\texttt{a}}, x\\right)`. Nor where it spells out at
+    length what the plain text says in a line: `[3; 7, 15, 1, ...]` is what a model reads, not
+    a continued fraction's nested fractions."""
+    if not latex or text is None or "\\texttt{" in latex:
         return None
     if len(latex) > max(_LONG_LATEX, _LONGER_THAN_TEXT * len(text)):
         return None
@@ -272,10 +271,6 @@ def _same_matrix(text: str, latex: str) -> bool:
     )
 
 
-# Layout and drawing, not mathematics: Sage's LaTeX for tableaux, partitions, trees, paths.
-_DRAWING = re.compile(
-    r"\\begin\{tikzpicture\}|\\def\\|\\newcommand|\\raisebox|\\multicolumn|\\vcenter|\\hbox"
-)
 # LaTeX this much longer than the plain text, and long, lays out what the text says in brief.
 _LONGER_THAN_TEXT = 4
 _LONG_LATEX = 200

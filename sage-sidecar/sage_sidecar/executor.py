@@ -16,6 +16,7 @@ import functools
 import io
 import linecache
 import os
+import re
 import resource
 import signal
 import sys
@@ -78,8 +79,11 @@ _SOURCE_ENTRY_BYTES = 512
 # array over several lines): its repr in typewriter type, which says nothing the plain text
 # does not.
 _NO_LATEX = ("\\text{\\texttt{", "\\verb", "\\begin{array}{l}\n\\text{\\texttt{")
-# A graph's LaTeX is a TikZ drawing: no use as mathematics, and kilobytes long.
-_PICTURE = "\\begin{tikzpicture}"
+# LaTeX that draws: a graph's or a tree's TikZ, a tableau's or a partition's boxes. No use as
+# mathematics, no use to MathJax, and often kilobytes long.
+_PICTURE = re.compile(
+    r"\\begin\{tikzpicture\}|\\def\\|\\newcommand|\\raisebox|\\multicolumn|\\vcenter|\\hbox"
+)
 # An exception's message and traceback are cut beyond this, each: `raise ValueError(s)` of a
 # huge `s` must not make a message larger than any client accepts.
 _MAX_ERROR_TEXT = 64 * 1024
@@ -543,7 +547,7 @@ class Executor:
             if (
                 len(text_latex) > _MAX_LATEX_TEXT
                 or text_latex.startswith(_NO_LATEX)
-                or _PICTURE in text_latex
+                or _PICTURE.search(text_latex)
             ):  # fmt: skip
                 text_latex = ""
             if not text_latex:  # what Jupyter would typeset (a SymPy expression)

@@ -651,7 +651,10 @@ class ExecutionResult(_message.Message):
     text_plain: _builtins.str
     """Exactly what the Sage console prints for the value."""
     text_latex: _builtins.str
-    """The value's LaTeX (`latex(value)`), empty when Sage has none for it."""
+    """The value's LaTeX (`latex(value)`). Empty when Sage has none for it, when it is not
+    mathematics (a drawing, as a graph's TikZ or a tableau's boxes; strings as typewriter
+    text), or when it is over 64 KiB.
+    """
     def __init__(
         self,
         *,
