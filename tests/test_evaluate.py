@@ -1219,6 +1219,34 @@ def test_a_plot_whose_vertical_range_its_poles_set_gets_a_note(
         assert stderr_of(events) == "", code
 
 
+def test_a_plot_left_empty_by_a_range_that_runs_backwards_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """plot(x^2, (x, 1, -1)) draws nothing, and says nothing: a blank image."""
+    evaluate(stub, "a, b = 3, 1", session)
+    for code, written, start, end, fixed in (
+        ("plot(x^2, (x, 1, -1))", "(x, 1, -1)", "1", "-1", "(x, -1, 1)"),
+        ("plot(x^2, x, 2*pi, 0)", "2 * pi, 0", "2 * pi", "0", "0, 2 * pi"),
+        ("polar_plot(x, (x, a, b))", "(x, a, b)", "a = 3", "b = 1", "(x, b, a)"),
+        ("plot(x^2, xmin=1, xmax=-1)", "xmin=1, xmax=-1", "1", "-1", "xmin=-1, xmax=1"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain.endswith("0 graphics primitives"), code
+        assert stderr_of(events) == (
+            f"Note: the plot is empty: its range {written} runs from {start} down to {end}, and "
+            "plot draws nothing over a range that runs backwards. From the smaller end, "
+            f"{fixed}, it draws the curve.\n"
+        ), code
+    # As the note says; and a plot empty for another reason, which Sage itself warns of.
+    assert (
+        value(stub, session, "plot(x^2, (x, -1, 1))")
+        == "Graphics object consisting of 1 graphics primitive"
+    )
+    events = evaluate(stub, "plot(sqrt(x), (x, -2, -1))", session)
+    assert "failed to evaluate function" in stdout_of(events)
+    assert stderr_of(events) == ""
+
+
 def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -9,16 +9,17 @@ variable decided once for all its values (`decisions`), the rank or inverse of a
 matrix singular to working precision (`numerical_rank`), the echelon form of an integer matrix,
 which is Hermite's (`matrix_rings`), a polynomial's roots() or an ideal's variety() that left
 out those outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a
-complex number whose imaginary part is rounding error (`imaginary_rounding`), a plot saved to a
-file the caller cannot open, and not shown, or made in a loop and not shown (`unshown_plots`),
-SymPy's Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's
-value where its error estimate is a sizeable part of it (`integral_error`), a plot given
-matplotlib's label=, which draws no legend (`plot_options`), one zero find_root gave of a
-function that has several in the interval (`several_zeros`), a solution desolve gave
-implicitly, as an equation in y(x) (`ode_solutions`), a product to infinity its partial
-products contradict (`to_infinity`). Each check has a pattern cheap enough for every cell; a
-cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
-does little (`simplification`), that a comparison of symbolic expressions is shown, not decided
+plot left empty by a range that runs backwards (`empty_plots`), a complex number whose
+imaginary part is rounding error (`imaginary_rounding`), a plot saved to a file the caller
+cannot open, and not shown, or made in a loop and not shown (`unshown_plots`), SymPy's
+Rational(1, 3), which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value
+where its error estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's
+label=, which draws no legend (`plot_options`), one zero find_root gave of a function that has
+several in the interval (`several_zeros`), a solution desolve gave implicitly, as an equation
+in y(x) (`ode_solutions`), a product to infinity its partial products contradict
+(`to_infinity`). Each check has a pattern cheap enough for every cell; a cell one of them finds
+is parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -40,6 +41,7 @@ from sage_sidecar import (
     bound_variables,
     complex_variables,
     decisions,
+    empty_plots,
     imaginary_rounding,
     integral_error,
     matrix_rings,
@@ -85,6 +87,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (rational_roots.CANDIDATE, rational_roots.note),
     (rational_roots.VARIETY_CANDIDATE, rational_roots.variety_note),
     (poles.CANDIDATE, poles.note),
+    (empty_plots.CANDIDATE, empty_plots.note),
     (unshown_plots.SAVED_CANDIDATE, unshown_plots.saved_note),
     (unshown_plots.LOOP_CANDIDATE, unshown_plots.loop_note),
     (rational_base.CANDIDATE, rational_base.note),
