@@ -2971,3 +2971,34 @@ def test_a_cell_may_use_process_pools_as_in_the_console(
         "squares, factored"
     )
     assert value(stub, session, code) == "([1, 2, 3], [641 * 6700417, 3 * 715827883])"
+
+
+def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """0.1 + 0.2 == 0.3 is False, as in Python: an agent checking a result that way reads
+    "not equal"."""
+    evaluate(stub, "s = sum([0.1]*10)", session)
+    for code, answer, left, right, difference in (
+        ("0.1 + 0.2 == 0.3", "False", "0.1 + 0.2", "0.3", "5.6e-17"),
+        ("s == 1", "False", "s", "1", "1.1e-16"),
+        ("0.1 + 0.2 != 0.3", "True", "0.1 + 0.2", "0.3", "5.6e-17"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == (
+            f"Note: {left} and {right} differ only by rounding error ({difference}): "
+            "floating-point numbers are binary, and == and != compare them to the last bit. "
+            "Compare with a tolerance, as abs(a - b) < 1e-9, or compute exactly, with rationals "
+            "(1/10 rather than 0.1) or symbolic values, where == on numbers is exact.\n"
+        ), code
+    # As the note says; numbers that differ, exact ones, and equal ones get none.
+    _say_nothing(
+        stub,
+        session,
+        "abs(s - 1) < 1e-9",
+        "1/10 + 2/10 == 3/10",
+        "1.0 == 1.5",
+        "0.5 + 0.25 == 0.75",
+        "RealField(200)(1)/3*3 == 1",
+    )

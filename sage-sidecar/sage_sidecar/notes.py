@@ -17,8 +17,9 @@ where its error estimate is a sizeable part of it (`integral_error`), a plot giv
 label=, which draws no legend (`plot_options`), one zero find_root gave of a function that has
 several in the interval (`several_zeros`), a solution desolve gave implicitly, as an equation
 in y(x) (`ode_solutions`), a product to infinity its partial products contradict
-(`to_infinity`). Each check has a pattern cheap enough for every cell; a cell one of them finds
-is parsed once for all. And, once in a session, that Sage's simplify does little
+(`to_infinity`), == answering False for floating-point numbers that differ by rounding
+(`float_equality`). Each check has a pattern cheap enough for every cell; a cell one of them
+finds is parsed once for all. And, once in a session, that Sage's simplify does little
 (`simplification`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
@@ -42,6 +43,7 @@ from sage_sidecar import (
     complex_variables,
     decisions,
     empty_plots,
+    float_equality,
     imaginary_rounding,
     integral_error,
     matrix_rings,
@@ -99,6 +101,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
     (relations.CANDIDATE, relations.note),
+    (float_equality.CANDIDATE, float_equality.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

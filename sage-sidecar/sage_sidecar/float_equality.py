@@ -1,0 +1,79 @@
+"""Says so when == answers False for two floating-point numbers that differ only by rounding.
+
+`0.1 + 0.2 == 0.3` is False in Sage as in Python, and so is `s == 1` after `s =
+sum([0.1]*10)`: the numbers are binary, and == compares them to the last bit. An agent that
+checks an identity or a result that way reads False as "not equal". Where the last line of a
+cell compares two numbers with == (or != answers True), at least one of them inexact, and they
+agree to within rounding, one line on stderr says so and how to compare. The sides are read
+again only where that has no effects of its own (names, numbers, arithmetic, Sage's
+functions). Counterpart: `notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import numbers
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(r"==|!=")
+# Sides this close, relative to the larger, differ by rounding, not by mathematics.
+_ROUNDING = 1e-9
+_NOTE = (
+    "Note: {left} and {right} differ only by rounding error ({difference:.1e}): floating-point "
+    "numbers are binary, and == and != compare them to the last bit. Compare with a "
+    "tolerance, as abs(a - b) < 1e-9, or compute exactly, with rationals (1/10 rather than "
+    "0.1) or symbolic values, where == on numbers is exact."
+)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell's last line is `a == b` shown False (or `a != b` shown True)
+    for numbers that agree but for rounding."""
+    final = tree.body[-1] if tree.body else None
+    if not (isinstance(final, ast.Expr) and isinstance(final.value, ast.Compare)):
+        return None
+    compare = final.value
+    if len(compare.ops) != 1 or not isinstance(value, bool):
+        return None
+    operator = compare.ops[0]
+    if not (
+        (isinstance(operator, ast.Eq) and value is False)
+        or (isinstance(operator, ast.NotEq) and value is True)
+    ):
+        return None
+    sides = compare.left, compare.comparators[0]
+    left, right = (cell_calls.evaluated(side, namespace) for side in sides)
+    if not (_inexact(left) or _inexact(right)):
+        return None
+    try:
+        a, b = complex(left), complex(right)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return None
+    scale = max(abs(a), abs(b))
+    difference = abs(a - b)
+    if not (math.isfinite(scale) and 0 < difference <= _ROUNDING * scale):
+        return None
+    return _NOTE.format(
+        left=cell_calls.as_written(sides[0]),
+        right=cell_calls.as_written(sides[1]),
+        difference=difference,
+    )
+
+
+def _inexact(value: Any) -> bool:
+    """Whether `value` is a floating-point number: Python's, NumPy's, or one of Sage's real
+    or complex fields (RR, RDF, CC, RealField(100))."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return False
+    if isinstance(value, float | complex):
+        return True
+    parent = getattr(value, "parent", None)
+    try:
+        return callable(parent) and not parent().is_exact()
+    except Exception:  # a parent that does not say
+        return False
