@@ -15,6 +15,7 @@ from pathlib import Path
 import grpc
 import psutil
 import pytest
+from google.protobuf.duration_pb2 import Duration
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
@@ -317,6 +318,44 @@ def test_a_clone_and_its_source_never_share_an_interfaces_process(
     assert value(stub, source, "gp.eval('t'), five") == "('5', 5)"
     assert value(stub, clone, "gp.eval('t')") == "'6'"
     assert value(stub, source, "gp.pid()") != value(stub, clone, "gp.pid()")
+
+
+def test_a_clone_refuses_the_pools_it_copied_at_once_and_the_sources_work_on(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """A fork copies a pool's object but not its threads, and not its processes: used in the
+    clone, the copy would wait for ever (here, until the 20 s timeout)."""
+    source = create_session(stub)
+    run(
+        stub,
+        "from multiprocessing import Pool\nfrom multiprocessing.pool import ThreadPool\n"
+        "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
+        "def sq(v): return v*v\n"
+        "p, t, e, f = Pool(2), ThreadPool(2), ProcessPoolExecutor(2), ThreadPoolExecutor(2)\n"
+        "p.map(sq, range(3)), t.map(sq, range(3)), e.submit(sq, 3).result(), "
+        "f.submit(sq, 4).result()",
+        source,
+    )
+    clone = stub.CloneSession(pb.CloneSessionRequest(session_id=source)).session.session_id
+    for code, ename, name, kind, workers in (
+        ("p.map(sq, range(3))", "ValueError", "p", "Pool", "worker processes"),
+        ("t.map(sq, range(3))", "ValueError", "t", "ThreadPool", "threads"),
+        ("e.submit(sq, 3)", "BrokenProcessPool", "e", "ProcessPoolExecutor", "processes"),
+        ("f.submit(sq, 3)", "BrokenThreadPool", "f", "ThreadPoolExecutor", "threads"),
+    ):
+        request = pb.EvaluateRequest(session_id=clone, code=code, timeout=Duration(seconds=20))
+        error = one(list(stub.Evaluate(request, timeout=60)), "error").error
+        assert (error.ename, error.evalue) == (
+            ename,
+            f"{name} is a {kind} copied from the session this one was cloned from: its "
+            f"{workers} stayed with that session, and do not work here. Make a new one in this "
+            f"session, as {name} = {kind}(...).",
+        ), code
+    # The source's pools work on; and as the message says.
+    assert value(stub, source, "p.map(sq, range(4)), e.submit(sq, 5).result()") == (
+        "([0, 1, 4, 9], 25)"
+    )
+    assert value(stub, clone, "with Pool(2) as q: r = q.map(sq, range(3))\nr") == "[0, 1, 4]"
 
 
 def test_a_key_that_is_not_a_name_is_snapshotted_without_costing_the_worker(

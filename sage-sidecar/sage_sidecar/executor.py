@@ -234,6 +234,11 @@ class Executor:
         # a cell defined by its name (a process pool's tasks, `dumps` of an instance).
         sys.modules["__main__"] = _CONSOLE_MAIN
 
+    @property
+    def namespace(self) -> dict[str, Any]:
+        """The session's variables: the console's globals, where cells run."""
+        return self._namespace
+
     def install_interrupt_handler(self) -> None:
         """Route SIGINT to KeyboardInterrupt in cells, including inside PARI or FLINT, and
         nowhere else: an interrupt that lands as a cell ends must not break the worker.

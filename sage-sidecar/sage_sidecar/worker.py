@@ -20,7 +20,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from sage_sidecar import channel, sandbox
+from sage_sidecar import channel, process_pools, sandbox
 from sage_sidecar.channel import WorkerEnd
 from sage_sidecar.messages import (
     Clone,
@@ -109,7 +109,7 @@ def _serve(
                     conn.close()
                     conn = WorkerEnd(socket.socket(fileno=clone_fd))
                     try:
-                        _become_clone(conn, capture, spec, confinement)
+                        _become_clone(conn, executor, capture, spec, confinement)
                     except BaseException:
                         # On the clone's own socket: the source's is closed here, and its
                         # handle refuses to send from another process.
@@ -123,7 +123,11 @@ def _serve(
 
 
 def _become_clone(
-    conn: WorkerEnd, capture: OutputCapture, spec: WorkerSpec, confinement: sandbox.Confinement
+    conn: WorkerEnd,
+    executor: Executor,
+    capture: OutputCapture,
+    spec: WorkerSpec,
+    confinement: sandbox.Confinement,
 ) -> None:
     """In a fresh fork of a session's worker: become a worker of its own, with its own pipes.
 
@@ -133,6 +137,7 @@ def _become_clone(
     os.setpgrp()
     _own_authkey()
     _leave_interfaces_to_the_source()
+    process_pools.leave_to_the_source(executor.namespace)
     mounts = confinement.report.get("scratch") == "private tmpfs"
     source, sages_own = confinement.scratch, sandbox.sages_own_entries()
     confinement.scratch = sandbox.new_scratch(spec, mounts, os.path.dirname(source))
