@@ -50,11 +50,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         function = cell_calls.called(node)
         method = isinstance(node.func, ast.Attribute)
         if method and function in _LIMITS | _NUMERIC:
-            continue
+            continue  # lim is not a method; a plot method's expression is its receiver
         if function not in _DERIVATIVES | {"taylor"} | _LIMITS | _NUMERIC:
             continue
         # The expression worked on: the receiver of a method, else the first argument.
-        if isinstance(node.func, ast.Attribute):
+        if isinstance(node.func, ast.Attribute):  # `method`, as mypy sees it
             expression, rest = node.func.value, node.args
         elif node.args:
             expression, rest = node.args[0], node.args[1:]
