@@ -2373,6 +2373,11 @@ def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "TypeError", code
         assert "write 0.5r or 8r (raw literals)" in error.traceback, code
+    # What a Python number cannot do either gets no advice to write one.
+    for code in ("len(5)", "for i in 5: pass", "5[0]", "list(0.5)"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert "raw literals" not in error.traceback, code
     # As the hint says.
     assert kinds(evaluate(stub, "import time\ntime.sleep(0.01r)")) == ["started", "finished"]
     assert value(stub, "", "from fractions import Fraction\nFraction(1r, 3r) + 1r") == (

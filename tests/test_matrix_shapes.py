@@ -53,7 +53,7 @@ def test_a_vector_of_the_wrong_length_for_a_matrix_gets_the_lengths_and_the_side
     )
 
 
-def test_a_sum_of_matrices_or_vectors_of_two_shapes_gets_the_shapes(
+def test_a_sum_or_a_dot_product_of_two_shapes_gets_the_shapes(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
@@ -63,6 +63,10 @@ def test_a_sum_of_matrices_or_vectors_of_two_shapes_gets_the_shapes(
     )
     assert last_line_of_error(stub, session, "vector([1, 2]) - vector([1, 2, 3])", "TypeError") == (
         "Vectors are added and subtracted only when of one length: here 2 and 3."
+    )
+    assert last_line_of_error(stub, session, "vector([1, 2]) * vector([1, 2, 3])", "TypeError") == (
+        "A product of two vectors, v * w, is their dot product: it needs vectors of one length; "
+        "here 2 and 3."
     )
     # Of one shape, over rings with no common one: the shapes are not what is wrong, and the
     # traceback ends with Sage's own message.

@@ -1,9 +1,9 @@
 """Says which shapes a product or sum of matrices and vectors needs, where Sage refused one.
 
-`C * C` for a 2 by 3 matrix C, `M * v` with a vector of the wrong length, `S + T` of a 2 by 2 and a
-3 by 3: Sage says only "unsupported operand parent(s) for *" and names two parents, the shapes
-buried in them. The hint gives the shapes, the rule they break, and the products that do fit.
-Counterpart: `hints`, which adds it to the error.
+`C * C` for a 2 by 3 matrix C, `M * v` with a vector of the wrong length, `v * w` of two
+lengths, `S + T` of a 2 by 2 and a 3 by 3: Sage says only "unsupported operand parent(s) for *"
+and names two parents, the shapes buried in them. The hint gives the shapes, the rule they
+break, and the products that do fit. Counterpart: `hints`, which adds it to the error.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ _VECTOR_MATRIX = (
     "Here v has {length} and M is {matrix}.{other}"
 )
 _AS_A_COLUMN = " As a column, M * v, it fits: that needs as many entries as M has columns."
+_DOT_PRODUCT = (
+    "A product of two vectors, v * w, is their dot product: it needs vectors of one length; "
+    "here {left} and {right}."
+)
 _SUM = "Matrices are added and subtracted only when of one shape: here {left} and {right}."
 _VECTOR_SUM = "Vectors are added and subtracted only when of one length: here {left} and {right}."
 
@@ -78,6 +82,10 @@ def _product_hint(left: tuple[int, ...], right: tuple[int, ...]) -> str | None:
             return None
         other = _AS_A_ROW if k == m else ""
         return _MATRIX_VECTOR.format(matrix=_shown(left), length=k, other=other)
+    if len(left) == 1 and len(right) == 1:
+        if left == right:
+            return None
+        return _DOT_PRODUCT.format(left=left[0], right=right[0])
     if len(left) == 1 and len(right) == 2:
         (k,), (m, n) = left, right
         if m == k:

@@ -19,6 +19,8 @@ from typing import Any
 # A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
 # gets a RealLiteral).
 _PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
+# What Python's own numbers cannot do either: `len(5)`, `for i in 5`, `5[0]`.
+_NO_NUMBER_CAN = re.compile(r"has no len\(\)|object is not (?:iterable|subscriptable)")
 _RAW_NUMBERS = (
     "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
     "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
@@ -84,7 +86,9 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     string literals emptied), if one applies."""
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
-    if _PREPARSED_NUMBER.search(message) or _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
+    if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
+        return _RAW_NUMBERS
+    if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
         return _RAW_NUMBERS
     if _NOT_JSON.fullmatch(message):
         return _JSON
