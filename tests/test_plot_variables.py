@@ -1,5 +1,6 @@
 """A plotted function with a variable no range gives a value to gets a hint naming it, where
-Sage's message may name the variable the range did give; what the hint says to do draws."""
+Sage's message may name the variable the range did give, and a range of a variable and one end
+gets the form of a range; what the hint says to do draws."""
 
 from __future__ import annotations
 
@@ -42,3 +43,19 @@ def test_a_variable_with_no_value_in_a_plotted_function_is_named(
         "plot3d(a*x^2, (x, -1, 1), (a, -1, 1))",
     ):
         assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK, code
+
+
+def test_a_range_of_a_variable_and_one_end_gets_the_form_of_a_range(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """plot(sin(x), (x, 1)) reads (x, 1) as (xmin, xmax), from x to 1: Sage then says only
+    that x has no numeric value."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "plot(sin(x), (x, 1))", "TypeError") == (
+        "A plot's range is (x, xmin, xmax), or (xmin, xmax) without the variable: (x, 1) was "
+        "read as the second, from x to 1, and x has no numeric value. Give the variable both "
+        "ends, as (x, a, b)."
+    )
+    # As the hint says.
+    code = "plot(sin(x), (x, 0, 1))"
+    assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK

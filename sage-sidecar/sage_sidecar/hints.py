@@ -527,6 +527,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if square_roots := matrix_rings.SQUARE_ROOTS.fullmatch(message):
         return matrix_rings.square_roots_hint(square_roots[1], _uncalled_names(exc))
     if _NOT_A_NUMBER.match(message):
+        if frames.ran_in(exc.__traceback__, plot_variables.PLOTTING) and (
+            short := plot_variables.short_range_hint(
+                _code_of_failing_line(exc), _uncalled_names(exc)
+            )
+        ):
+            return short
         return _equations_hint(exc) or _free_variables_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
         # `sum(k^2, k, 1, n)`: the function is Sage's, whose name was meant as a variable.

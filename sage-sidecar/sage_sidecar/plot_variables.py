@@ -5,14 +5,16 @@ A plot gives values to the variables of its ranges alone. `plot(a*x^2, (x, -1, 1
 `a` is a symbolic variable with no value, fails with "Variable 'x' not found in ['a']": Sage
 took `a` for the variable to plot along, and names x, the one the range gave, as missing.
 The hint names the variables with no value, read off the message and the line's ranges, and
-what to do: a value for each, or a plot of more dimensions. Counterpart: `hints`, which adds
-the hint to the error.
+what to do: a value for each, or a plot of more dimensions. And a range given its variable and
+one end, `(x, 0)`, which Sage reads as from x to 0, gets the form of a range
+(`short_range_hint`). Counterpart: `hints`, which adds the hint to the error.
 """
 
 from __future__ import annotations
 
 import re
 from types import TracebackType
+from typing import Any
 
 from sage_sidecar import frames
 
@@ -23,6 +25,13 @@ _RANGE = re.compile(
     r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*,\s*[^,()]+(?:\([^()]*\))?\)"
 )
 PLOTTING = "sage/plot/"
+# A range of two that starts with a name, `(x, 0)`: Sage reads it as (xmin, xmax).
+_SHORT_RANGE = re.compile(r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*\)")
+_BOTH_ENDS = (
+    "A plot's range is (x, xmin, xmax), or (xmin, xmax) without the variable: {range} was read "
+    "as the second, from {name} to {end}, and {name} has no numeric value. Give the variable "
+    "both ends, as ({name}, a, b)."
+)
 _NO_VALUE = (
     "{unvalued} in the function plotted {have} no value: a plot gives values to the variables "
     "of its ranges alone, here {ranges}. Substitute {one} first, as expr.subs({example}=1)"
@@ -56,3 +65,18 @@ def hint(message: str, traceback: TracebackType | None, line: str) -> str | None
     if len(ranges) == 1 and len(unvalued) == 1:
         said += _SURFACE.format(ranged=ranges[0], other=unvalued[0])
     return said + "."
+
+
+def short_range_hint(line: str, names: list[tuple[str, Any]]) -> str | None:
+    """For a plot that wanted a number (`line`, with the values of its `names`): a range of
+    two on the line that starts with a symbolic variable, and so was read as its start."""
+    from sage.symbolic.expression import Expression
+
+    held = dict(names)
+    for found in _SHORT_RANGE.finditer(line):
+        name = found[1]
+        value = held.get(name)
+        if isinstance(value, Expression) and value.is_symbol():
+            end = found[0][1:-1].split(",", 1)[1].strip()
+            return _BOTH_ENDS.format(range=found[0], name=name, end=end)
+    return None
