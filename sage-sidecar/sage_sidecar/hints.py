@@ -9,16 +9,17 @@ of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an e
 number by an earlier cell, an unknown function never declared, solve's equations or variables
 with no value used as numbers, the pairs roots() and numerical_integral give used as numbers
 (`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's `@`
-for a matrix product, matrices and vectors whose shapes do not fit (`matrix_shapes`), what a
-matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a format
-spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a
-matrix or a vector does (`python_types`), a comparison assume() got already decided, an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise
-(`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted function's
-variable that has no value (`plot_variables`), a polynomial of a ring of several variables
-asked what only a polynomial in one variable does: roots() or diff(), a call with one value, a
-plot (`several_variables`), a keyword argument the function called does not take (`keywords`),
-a module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+for a matrix product, matrices and vectors whose shapes do not fit (`matrix_shapes`), a ring or
+field made without names for its generators (`generator_names`), what a matrix's ring lacks
+(`matrix_rings`), a Python function where an expression is wanted, a format spec for an exact
+number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix or a vector
+does (`python_types`), a comparison assume() got already decided, an assumption the session's
+earlier ones contradict, SymPy's names for what Sage names otherwise (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value (`plot_variables`), a polynomial of a ring of several variables asked what only a
+polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), an expression, Sage's constant log2 and its operator D called as functions, a variable
 declared with the name of a function of Sage's, then called, find_root given an interval where
 f keeps its sign, or an expression in several variables, an ODE with no closed form, a sum
@@ -51,6 +52,7 @@ from typing import Any, TypeVar
 
 from sage_sidecar import (
     frames,
+    generator_names,
     keywords,
     magics,
     matrix_rings,
@@ -518,6 +520,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _MULTIPLY_MATRICES
     if (shapes := matrix_shapes.hint(message)) is not None:
         return shapes
+    if generator_names.REFUSED.fullmatch(message):
+        return generator_names.hint(_failing_line(exc)[1])  # with its strings: QQ['t']
     if message == _D_CALLED:
         return _DERIVATIVE
     if message.startswith(_EXPRESSION_CALLED):
