@@ -26,6 +26,8 @@ _WAYS = sorted(
             *sympy_names.BOUNDS.values(),
             *sympy_names.KEYWORDS.values(),
             sympy_names.SUBS,
+            sympy_names.INTEGRATE_TWICE,
+            sympy_names.SERIES,
         )
         for code in _CODE.findall(way)
     }
@@ -82,3 +84,41 @@ def test_sympys_keyword_for_solutions_as_dictionaries_gets_sages(
     error = one(evaluate(stub, "solve(x^2 == 4, x, dict=True)"), "error").error
     assert "dict= is SymPy's name (or another library's), not Sage's." in error.traceback
     assert "`solve(x^2 == 4, x, solution_dict=True)`" in error.traceback
+
+
+def test_sympys_double_integral_and_series_get_sages_forms(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """SymPy's integrate(f, x, y) integrates over both, and its series(x, x0, n) takes the
+    point and the order as numbers: Sage reads y as a lower bound, and 0, 5 as the order and
+    the algorithm."""
+    error = one(evaluate(stub, "y = var('y'); integrate(x*y, x, y)"), "error").error
+    assert error.traceback.endswith(
+        "only one endpoint was given!\nSage's integrate takes the variable and both bounds, "
+        "integrate(f, x, a, b), or the variable alone: what follows the variable is read as a "
+        "lower bound. SymPy's integrate(f, x, y) is a double integral; in Sage, integrate once "
+        f"per variable: {sympy_names.INTEGRATE_TWICE}.\n"
+    )
+    error = one(evaluate(stub, "exp(x).series(x, 0, 5)"), "error").error
+    assert error.traceback.endswith(
+        "invalid algorithm\nSage's series takes the point as an equation, then the order, "
+        f"where SymPy's takes series(x, x0, n): {sympy_names.SERIES}.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["diff(sin(x), 'x')", 'integrate(sin(x), "x")', "solve(x^2 == 1, 'x')", "sin(x).diff('x')"],
+)
+def test_a_variable_given_as_a_string_gets_the_variable(
+    stub: sage_pb2_grpc.SageServiceStub, code: str
+) -> None:
+    error = one(evaluate(stub, f"var('t')\n{code}"), "error").error
+    assert error.traceback.endswith(
+        "\n'x' is a string, where Sage wants the symbolic variable itself: x, unquoted "
+        "(declared first, as var('x'), if it is not yet).\n"
+    )
+    # As the hint says.
+    assert finished_of(evaluate(stub, code.replace("'x'", "x").replace('"x"', "x"))).status == (
+        pb.EVALUATION_STATUS_OK
+    )

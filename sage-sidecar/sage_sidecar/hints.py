@@ -14,20 +14,20 @@ field made without names for its generators (`generator_names`), what a matrix's
 (`matrix_rings`), a Python function where an expression is wanted, a format spec for an exact
 number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix or a vector
 does (`python_types`), a comparison assume() got already decided, an assumption the session's
-earlier ones contradict, SymPy's names for what Sage names otherwise (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value (`plot_variables`), a polynomial of a ring of several variables asked what only a
-polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), an expression, Sage's constant log2 and its operator D called as functions, a variable
-declared with the name of a function of Sage's, then called, find_root given an interval where
-f keeps its sign, or an expression in several variables, an ODE with no closed form, a sum
-Maxima calls divergent whose partial sums settle (`to_infinity`), variety() of an ideal with
-infinitely many points, an expression substituted where a denominator is 0, a point a piecewise
-function's domain leaves out, or pieces that overlap, and the methods only piecewise functions
-have (`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is
-not there, Sage's HTML manuals.
+earlier ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double
+integral, series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot
+options (`plot_options`), a plotted function's variable that has no value (`plot_variables`), a
+polynomial of a ring of several variables asked what only a polynomial in one variable does:
+roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
+function called does not take (`keywords`), a module used before its import, a name or method
+misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its
+operator D called as functions, a variable declared with the name of a function of Sage's, then
+called, find_root given an interval where f keeps its sign, or an expression in several
+variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -298,6 +298,22 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+_ENDPOINTS = (
+    "Sage's integrate takes the variable and both bounds, integrate(f, x, a, b), or the "
+    "variable alone: what follows the variable is read as a lower bound. SymPy's "
+    "integrate(f, x, y) is a double integral; in Sage, integrate once per variable: {way}."
+)
+_SERIES = (
+    "Sage's series takes the point as an equation, then the order, where SymPy's takes "
+    "series(x, x0, n): {way}."
+)
+# A variable's name in quotes given where the variable is wanted, `diff(f, 'x')`; not the names
+# that var() and function() are given.
+_QUOTED_NAME = re.compile(r"(?<!var\()(?<!function\()(['\"])([^\W\d]\w*)\1")
+_STRING_VARIABLE = (
+    "'{name}' is a string, where Sage wants the symbolic variable itself: {name}, unquoted "
+    "(declared first, as var('{name}'), if it is not yet)."
+)
 # find_root's words when f keeps one sign over the interval, and what its frame knows then:
 # f at both ends, and its least (or greatest) value between them.
 _NO_ZERO = "f appears to have no zero on the interval"
@@ -469,6 +485,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
             return _equations_hint(exc) or _free_variables_hint(exc)
+        if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
+            return _SERIES.format(way=sympy_names.SERIES)
     return None
 
 
@@ -513,6 +531,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return several_variables.plot_hint(_code_of_failing_line(exc), _uncalled_names(exc))
     if _WANTS_A_VARIABLE.search(message):
         refused = _REFUSED_VALUE.match(message)
+        if refused and (quoted := _string_variable_hint(exc, refused[1])):
+            return quoted
         if refused and (ring := _ring_named(exc, refused[1])):
             return _RING_BY_NAME.format(ring=ring)
         return _bound_hint(exc, refused[1] if refused else None)
@@ -544,6 +564,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             return hint
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
+    if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
+        return _string_variable_hint(exc, None)
+    if message == sympy_names.ENDPOINT_ERROR:
+        return _ENDPOINTS.format(way=sympy_names.INTEGRATE_TWICE)
     if message.startswith(sympy_names.SUBS_ERROR):
         return _SUBS.format(way=sympy_names.SUBS)
     if bounds := sympy_names.BOUNDS_ERROR.match(message):
@@ -889,6 +913,15 @@ def _arguments_of(name: str, line: str) -> str:
             parts = [ast.get_source_segment(code, a) for a in [*node.args, *node.keywords]]
             return ", ".join(p or "..." for p in parts)
     return "..."
+
+
+def _string_variable_hint(exc: BaseException, refused: str | None) -> str | None:
+    """For a variable given as its name in quotes on the failing line: `refused`, where Sage
+    names what it refused, else the first quoted name."""
+    for found in _QUOTED_NAME.finditer(_failing_line(exc)[1]):
+        if refused is None or found[2] == refused:
+            return _STRING_VARIABLE.format(name=found[2])
+    return None
 
 
 def _sages_in_other_case(name: str, frame: types.FrameType) -> str | None:

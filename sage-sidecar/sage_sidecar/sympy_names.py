@@ -3,7 +3,8 @@
 Models learnt their mathematics in Python from SymPy more than from Sage: they write
 `isprime(7)`, `symbols('a b')`, `sqrt(2).evalf()` or `sum(f, (k, 1, oo))`, which are a
 NameError, an AttributeError or a TypeError in Sage, and the error alone does not say what to
-write instead. `hints` puts the entry here under such an error. Each way is Sage code in
+write instead; or SymPy's forms, `integrate(f, x, y)` for a double integral, `f.series(x, 0,
+5)`, `diff(f, 'x')`, which fail in words about endpoints, algorithms and coercion. `hints` puts the entry here under such an error. Each way is Sage code in
 backticks that a test runs, so that no hint is advice that fails.
 """
 
@@ -138,3 +139,17 @@ KEYWORDS = {
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
 SUBS_ERROR = "not able to determine a substitution from"
 SUBS = "`(x^2).subs(x=2)`, or `(x^2).subs({x: 2})`"
+
+# SymPy's integrate(f, x, y), a double integral: Sage reads y as a lower bound with no upper.
+ENDPOINT_ERROR = "only one endpoint was given!"
+INTEGRATE_TWICE = "`y = var('y'); integrate(integrate(x*y, x, 0, 1), y, 0, 2)`"
+
+# SymPy's series(x, x0, n): Sage's takes the point as an equation, and reads 0, 5 as the order
+# and the algorithm.
+SERIES_ERROR = "invalid algorithm"
+SERIES = "`exp(x).series(x == 0, 5)`"
+
+# A variable given as its name in a string, `diff(sin(x), 'x')`, as SymPy's functions take it.
+STRING_VARIABLE_ERROR = re.compile(
+    r"(?:cannot coerce arguments: )?no canonical coercion from <class 'str'> to Symbolic Ring"
+)
