@@ -3,9 +3,10 @@
 Models learnt their mathematics in Python from SymPy more than from Sage: they write
 `isprime(7)`, `symbols('a b')`, `sqrt(2).evalf()` or `sum(f, (k, 1, oo))`, which are a
 NameError, an AttributeError or a TypeError in Sage, and the error alone does not say what to
-write instead; or SymPy's forms, `integrate(f, x, y)` for a double integral, `f.series(x, 0,
-5)`, `diff(f, 'x')`, which fail in words about endpoints, algorithms and coercion. `hints` puts the entry here under such an error. Each way is Sage code in
-backticks that a test runs, so that no hint is advice that fails.
+write instead; or SymPy's forms, `integrate(f, x, y)` for a double integral,
+`f.series(x, 0, 5)`, `diff(f, 'x')`, which fail in words about endpoints, algorithms and
+coercion. `hints` puts the entry here under such an error. Each way is Sage code in backticks
+that a test runs, so that no hint is advice that fails.
 """
 
 from __future__ import annotations
