@@ -2145,6 +2145,26 @@ def test_sages_name_written_capitalized_as_in_mathematica_gets_sages_spelling(
     assert value(stub, "", "sqrt(4), N(pi, digits=3), factor(12)") == "(2, 3.14, 2^2 * 3)"
 
 
+def test_a_function_called_with_mathematicas_brackets_gets_parentheses(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    brackets = (
+        "{name} is a function, called with parentheses, as {name}(...): square brackets, as "
+        "Mathematica's, index a list or a matrix here.\n"
+    )
+    for code, name in (("factor[12]", "factor"), ("sin[x]", "sin")):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith("\n" + brackets.format(name=name)), code
+    error = one(evaluate(stub, "Solve[x^2 == 4, x]"), "error").error
+    assert error.traceback.endswith("\nDid you mean: 'solve'? " + brackets.format(name="solve"))
+    # A number, or a list, indexed: no function, no word of one.
+    error = one(evaluate(stub, "L = [1, 2]; L[0][1]"), "error").error
+    assert error.traceback.endswith("object is not subscriptable\n")
+    # As the hint says.
+    assert value(stub, "", "factor(12), solve(x^2 == 4, x)") == "(2^2 * 3, [x == -2, x == 2])"
+
+
 def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -20,14 +20,15 @@ options (`plot_options`), a plotted function's variable that has no value (`plot
 polynomial of a ring of several variables asked what only a polynomial in one variable does:
 roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
 function called does not take (`keywords`), a module used before its import, a name or method
-misspelt (or capitalized, as Mathematica's `Sqrt`), an expression, Sage's constant log2 and its
-operator D called as functions, a variable declared with the name of a function of Sage's, then
-called, find_root given an interval where f keeps its sign, or an expression in several
-variables, an ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
-(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
-where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
-overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
-`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
+brackets, an expression, Sage's constant log2 and its operator D called as functions, a
+variable declared with the name of a function of Sage's, then called, find_root given an
+interval where f keeps its sign, or an expression in several variables, an ODE with no closed
+form, a sum Maxima calls divergent whose partial sums settle (`to_infinity`), variety() of an
+ideal with infinitely many points, an expression substituted where a denominator is 0, a point
+a piecewise function's domain leaves out, or pieces that overlap, and the methods only
+piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a package imported
+or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -298,6 +299,12 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# A function called with Mathematica's brackets: `factor[12]`, `Solve[x^2 == 4, x]`.
+_SUBSCRIPTED = re.compile(r"'[\w.]+' object is not subscriptable|type '\w+' is not subscriptable")
+_BRACKETS = (
+    "{name} is a function, called with parentheses, as {name}(...): square brackets, as "
+    "Mathematica's, index a list or a matrix here."
+)
 _ENDPOINTS = (
     "Sage's integrate takes the variable and both bounds, integrate(f, x, a, b), or the "
     "variable alone: what follows the variable is read as a lower bound. SymPy's "
@@ -564,6 +571,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             return hint
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
+    if _SUBSCRIPTED.fullmatch(message):
+        line = _code_of_failing_line(exc)
+        for name, value in _uncalled_names(exc):
+            if callable(value) and re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", line):
+                return _BRACKETS.format(name=name)
+        return None
     if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
         return _string_variable_hint(exc, None)
     if message == sympy_names.ENDPOINT_ERROR:
@@ -595,7 +608,10 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if use is not None and use[1] == "." and (statement := _import_for(name)):
         return _IMPORT.format(name=name, statement=statement)
     if frame is not None and (sages := _sages_in_other_case(name, frame)):
-        return _DID_YOU_MEAN.format(name=sages)  # Mathematica's `Sqrt`, `Pi`, `Factor`
+        meant = _DID_YOU_MEAN.format(name=sages)  # Mathematica's `Sqrt`, `Pi`, `Factor`
+        if re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", line):  # and its `Solve[...]`
+            meant += " " + _BRACKETS.format(name=sages)
+        return meant
     if _maybe_a_variable(name):
         if not called:
             return _DECLARE_VARIABLES.format(name=name)
