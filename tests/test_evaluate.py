@@ -2128,6 +2128,13 @@ def test_a_misspelt_name_or_method_gets_the_nearest_one(
     # A Sage class of Python's, whose message does not name its module.
     error = one(evaluate(stub, "graphs.PetersenGraph().vertice()"), "error").error
     assert error.traceback.endswith("has no attribute 'vertice'\nDid you mean: 'vertices'?\n")
+    # A matrix's eigenvectors come right and left: the right ones, as a rule, not the nearest
+    # name, left_eigenvectors.
+    error = one(evaluate(stub, "matrix([[1, 2], [3, 4]]).eigenvectors()"), "error").error
+    assert error.traceback.endswith(
+        "has no attribute 'eigenvectors'\nDid you mean: 'eigenvectors_right'? It is for "
+        "A*v == λ*v, with the vectors on the right; eigenvectors_left() is for v*A == λ*v.\n"
+    )
 
 
 def test_sages_name_written_capitalized_as_in_mathematica_gets_sages_spelling(

@@ -59,3 +59,15 @@ def test_a_numpy_array_is_made_a_matrix_or_a_vector(stub: sage_pb2_grpc.SageServ
         "u is a NumPy array, not a vector, which has norm(): vector(u).norm() makes it one first."
     )
     assert value(stub, session, "matrix(A).det(), vector(u).norm()") == "(-2, 5)"
+
+
+def test_a_list_given_to_solve_right_is_made_a_vector(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    evaluate(stub, "A = matrix([[1, 2], [3, 4]])", session)
+    assert last_line_of_error(stub, session, "A.solve_right([1, 1])", "TypeError") == (
+        "solve_right and solve_left take a vector or a matrix, not a Python list: "
+        "vector([1, 1]) makes a vector of the list."
+    )
+    assert value(stub, session, "A.solve_right(vector([1, 1]))") == "(-1, 1)"

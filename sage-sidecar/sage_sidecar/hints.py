@@ -299,6 +299,11 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
+_SIDES = (
+    "Did you mean: '{name}_right'? It is for A*v == λ*v, with the vectors on the right; "
+    "{name}_left() is for v*A == λ*v."
+)
 # A function called with Mathematica's brackets: `factor[12]`, `Solve[x^2 == 4, x]`.
 _SUBSCRIPTED = re.compile(r"'[\w.]+' object is not subscriptable|type '\w+' is not subscriptable")
 _BRACKETS = (
@@ -700,6 +705,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         if several := several_variables.method_hint(name, exc.obj, called):
             return several
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
+    if target is not None and hasattr(target, f"{name}_right") and hasattr(target, f"{name}_left"):
+        return _SIDES.format(name=name)  # a matrix's eigenvectors: right ones, as a rule
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
     # `x = 5`, then `integrate(x^2, x)`.

@@ -4,9 +4,9 @@ The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python fu
 (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not mix
 with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which Sage
 functions that index their data refuse. Sage's rationals take no format spec. And a Python list
-of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy array.
-Each message says what failed but not what to write instead; the hint does. Counterpart:
-`hints`, which puts the hint under the error.
+of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy array,
+nor is it the vector solve_right() takes. Each message says what failed but not what to write
+instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -73,6 +73,13 @@ _NUMBERS = (
     "vector({name}).{method}({dots}) makes it one first{too}."
 )
 _TOO = ", as must be a matrix or vector given to it"
+# A Python list given to solve_right or solve_left, which take a vector or a matrix.
+_NOT_A_VECTOR = "the second argument must be a vector or a matrix"
+_LIST_GIVEN = re.compile(r"\.solve_(?:right|left)\(\s*(\[[^\[\]]*\])\s*\)")
+_MAKE_A_VECTOR = (
+    "solve_right and solve_left take a vector or a matrix, not a Python list: "
+    "vector({items}) makes a vector of the list."
+)
 _MAX_WRITTEN = 60
 _MAX_CONVERTED = 10_000
 _FORMAT_A_NUMBER = (
@@ -98,6 +105,9 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _ITERATOR.format(kind=kind, made=made)
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
+    if message == _NOT_A_VECTOR:
+        given = _LIST_GIVEN.search(failing_line())
+        return _MAKE_A_VECTOR.format(items=given[1] if given else "[...]")
     return None
 
 

@@ -105,6 +105,9 @@ METHODS: dict[str, str] = {
     "inv": "`matrix(QQ, [[1, 2], [3, 4]]).inverse()`, or `~matrix(QQ, [[1, 2], [3, 4]])`",
     "eigenvals": "`matrix([[1, 2], [3, 4]]).eigenvalues()`",
     "eigenvects": "`matrix([[1, 2], [3, 4]]).eigenvectors_right()`",
+    "cond": "`matrix(RDF, [[1, 2], [3, 4]]).condition()`",
+    "adjoint": "`matrix([[1, 2], [3, 4]]).conjugate_transpose()`; the classical adjoint is "
+    "`matrix([[1, 2], [3, 4]]).adjugate()`",
     "diagonalize": "`D, P = matrix(QQ, [[1, 1], [0, 2]]).diagonalization()`, with P^-1*A*P == D "
     "(over QQbar when the eigenvalues are not in the ring)",
     "nullspace": "`matrix([[1, 2], [2, 4]]).right_kernel()`",
