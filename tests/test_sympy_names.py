@@ -122,3 +122,19 @@ def test_a_variable_given_as_a_string_gets_the_variable(
     assert finished_of(evaluate(stub, code.replace("'x'", "x").replace('"x"', "x"))).status == (
         pb.EVALUATION_STATUS_OK
     )
+
+
+def test_a_sage_graph_given_to_networkx_gets_the_conversion(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    code = "import networkx as nx\nG = Graph([(1, 2), (2, 3)])\nnx.shortest_path(G, 1, 3)"
+    error = one(evaluate(stub, code), "error").error
+    assert error.traceback.endswith(
+        "\nnetworkx's functions take networkx graphs, not Sage's: G.networkx_graph() converts "
+        "one (and Graph(nx_graph) back). Sage's graphs have most of them as methods, as "
+        "G.shortest_path(u, v).\n"
+    )
+    # As the hint says.
+    code = "import networkx as nx\nG = Graph([(1, 2), (2, 3)])\n"
+    assert value(stub, "", code + "nx.shortest_path(G.networkx_graph(), 1, 3)") == "[1, 2, 3]"
+    assert value(stub, "", code + "G.shortest_path(1, 3)") == "[1, 2, 3]"

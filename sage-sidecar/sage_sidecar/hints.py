@@ -21,14 +21,14 @@ polynomial of a ring of several variables asked what only a polynomial in one va
 roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
 function called does not take (`keywords`), a module used before its import, a name or method
 misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
-brackets, an expression, Sage's constant log2 and its operator D called as functions, a
-variable declared with the name of a function of Sage's, then called, find_root given an
-interval where f keeps its sign, or an expression in several variables, an ODE with no closed
-form, a sum Maxima calls divergent whose partial sums settle (`to_infinity`), variety() of an
-ideal with infinitely many points, an expression substituted where a denominator is 0, a point
-a piecewise function's domain leaves out, or pieces that overlap, and the methods only
-piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a package imported
-or installed that is not there, Sage's HTML manuals.
+brackets, a Sage graph given to networkx, an expression, Sage's constant log2 and its operator
+D called as functions, a variable declared with the name of a function of Sage's, then called,
+find_root given an interval where f keeps its sign, or an expression in several variables, an
+ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -299,6 +299,12 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# A Sage graph given to a networkx function, which reads networkx's attributes (`G.adj`).
+_NETWORKX = (
+    "networkx's functions take networkx graphs, not Sage's: G.networkx_graph() converts one "
+    "(and Graph(nx_graph) back). Sage's graphs have most of them as methods, as "
+    "G.shortest_path(u, v)."
+)
 # A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
 _SIDES = (
     "Did you mean: '{name}_right'? It is for A*v == λ*v, with the vectors on the right; "
@@ -694,6 +700,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     # (`dir` below raises some): its text is fixed first.
     message, exc.args = (exc.args[0] if exc.args else None), (text,)
     name = match[2]
+    if _is_sages_graph(exc.obj) and frames.ran_in(exc.__traceback__, "/networkx/"):
+        return _NETWORKX
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
@@ -713,6 +721,12 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _is_sages_graph(value: object) -> bool:
+    from sage.graphs.generic_graph import GenericGraph
+
+    return isinstance(value, GenericGraph)
 
 
 def _piecewise_method_hint(exc: BaseException, method: str) -> str | None:

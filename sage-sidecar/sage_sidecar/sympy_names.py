@@ -125,6 +125,7 @@ METHODS: dict[str, str] = {
     "add_node": "`G = Graph(); G.add_vertex(1)`",
     "add_nodes_from": "`G = Graph(); G.add_vertices([1, 2])`",
     "add_edges_from": "`G = Graph(); G.add_edges([(1, 2), (2, 3)])`",
+    "dijkstra": "`graphs.PetersenGraph().shortest_path_lengths(0)`",
     "remove_node": "`G = graphs.PetersenGraph(); G.delete_vertex(0)`",
     "remove_edge": "`G = graphs.PetersenGraph(); G.delete_edge(0, 1)`",
 }
