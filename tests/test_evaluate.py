@@ -1540,6 +1540,37 @@ def test_an_ode_with_no_closed_form_gets_a_hint_to_solve_it_numerically(
     assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK
 
 
+def test_an_ode_written_with_primes_without_its_unknown_or_short_of_a_condition_gets_hints(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """y' opens a string and y'' is an empty one; desolve without y names 'dvar'; a second
+    order equation given two conditions fails in Maxima's words, "first: empty argument"."""
+    evaluate(stub, "y = function('y')(x)", session)
+    for code, ename, hint in (
+        ("desolve(y' == y, y)", "SyntaxError",
+         "y' is not Sage's notation for a derivative: diff(y, x), for the unknown "
+         "y = function('y')(x), as in desolve(diff(y, x) == y, y)."),
+        ("desolve(y'' + y == 0, y)", "SyntaxError",
+         "y'' is not Sage's notation for a derivative: diff(y, x, 2), for the unknown "
+         "y = function('y')(x), as in desolve(diff(y, x, 2) == y, y)."),
+        ("desolve(diff(y, x) == y)", "TypeError",
+         "desolve takes the unknown function after the equation: desolve(diff(y, x) == y, y), "
+         "with y = function('y')(x)."),
+        ("desolve(diff(y, x, 2) + y == 0, y, ics=[0, 1])", "TypeError",
+         "For a second-order equation, ics gives three values, x0, y(x0) and y'(x0), as "
+         "ics=[0, 1, 0]; two are for a first-order one."),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # A quote that ends a word in a string is not a derivative.
+    error = one(evaluate(stub, "print('don't')", session), "error").error
+    assert "derivative" not in error.traceback
+    # As the hints say.
+    assert value(stub, session, "desolve(diff(y, x) == y, y)") == "_C*e^x"
+    assert value(stub, session, "desolve(diff(y, x, 2) + y == 0, y, ics=[0, 1, 0])") == "cos(x)"
+
+
 def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_said(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

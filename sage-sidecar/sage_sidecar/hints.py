@@ -4,31 +4,32 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 network, a file out of the worker's reach, the session's memory limit, no standard input
 (`input()`, the debugger), `exit()` that ends only the cell, a number the preparser made that a
 Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), mathematics as
-typeset (`x²`, `f'(x)`, `|x|`, `f(x) := ...`), a symbolic variable never declared, named as one
-of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a
-number by an earlier cell, an unknown function never declared, solve's equations or variables
-with no value used as numbers, the pairs roots() and numerical_integral give used as numbers
-(`pairs`), a ring given where a symbolic expression's roots() wants its variable, Python's `@`
-for a matrix product, matrices and vectors whose shapes do not fit (`matrix_shapes`), a ring or
-field made without names for its generators (`generator_names`), what a matrix's ring lacks
-(`matrix_rings`), a Python function where an expression is wanted, a format spec for an exact
-number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix or a vector
-does (`python_types`), a comparison assume() got already decided, an assumption the session's
-earlier ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double
-integral, series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot
-options (`plot_options`), a plotted function's variable that has no value (`plot_variables`), a
-polynomial of a ring of several variables asked what only a polynomial in one variable does:
-roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
-function called does not take (`keywords`), a module used before its import, a name or method
-misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
-brackets, a Sage graph given to networkx, an expression, Sage's constant log2 and its operator
-D called as functions, a variable declared with the name of a function of Sage's, then called,
-find_root given an interval where f keeps its sign, or an expression in several variables, an
-ODE with no closed form, a sum Maxima calls divergent whose partial sums settle
-(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
-where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
-overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
-`@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never declared, named
+as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an
+expression or a number by an earlier cell, an unknown function never declared, solve's
+equations or variables with no value used as numbers, the pairs roots() and numerical_integral
+give used as numbers (`pairs`), a ring given where a symbolic expression's roots() wants its
+variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+(`matrix_shapes`), a ring or field made without names for its generators (`generator_names`),
+what a matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a
+format spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked
+what a matrix or a vector does (`python_types`), a comparison assume() got already decided, an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value (`plot_variables`), a polynomial of a ring of several variables asked what only a
+polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, then called, find_root given an interval where f keeps
+its sign, or an expression in several variables, an ODE with no closed form, desolve without
+its unknown or with too few initial conditions, a sum Maxima calls divergent whose partial sums
+settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -205,6 +206,14 @@ _DERIVATIVE_NOTATION = (
     "{name}'(x) is not Sage's notation for a derivative: diff({name}(x), x), or {name}.diff() "
     "for a symbolic function defined as {name}(x) = ..."
 )
+# And `y' == y`, as a differential equation is written, with y = function('y')(x).
+# (Not the end of a quoted word: `'don't'`.) `y''`, an empty string after y, is invalid syntax.
+_BARE_PRIME = re.compile(r"(?<![\w.'\"])([^\W\d]\w*)'(?=\s*(?:==|[-+*/,)]|$))")
+_DOUBLE_PRIME = re.compile(r"(?<![\w.'\"])([^\W\d]\w*)''(?!')")
+_DERIVATIVE_OF_UNKNOWN = (
+    "{name}{primes} is not Sage's notation for a derivative: {derivative}, for the unknown "
+    "{name} = function('{name}')(x), as in desolve({derivative} == {name}, {name})."
+)
 # `f(x) := x^2`, a definition as Maxima and Mathematica write it.
 _WALRUS_CALL = "cannot use assignment expressions with function call"
 _DEFINE = "Sage defines a symbolic function with =: f(x) = x^2."
@@ -361,6 +370,17 @@ _NUMERICALLY = (
     "functions. Numerically, from an initial condition: desolve_rk4 with the same equation and "
     "unknown, as desolve_rk4(diff(y, x) == x*y^2 + 1, y, ics=[0, 0], end_points=1), gives the "
     "solution's points from x = 0 to 1 (desolve_system_rk4 and desolve_odeint, for systems)."
+)
+# desolve without its unknown, and a second-order equation given two initial conditions.
+_NO_UNKNOWN = "desolve() missing 1 required positional argument: 'dvar'"
+_GIVE_THE_UNKNOWN = (
+    "desolve takes the unknown function after the equation: desolve(diff(y, x) == y, y), with "
+    "y = function('y')(x)."
+)
+_EMPTY_ARGUMENT = "ECL says: first: empty argument."
+_SECOND_ORDER_ICS = (
+    "For a second-order equation, ics gives three values, x0, y(x0) and y'(x0), as "
+    "ics=[0, 1, 0]; two are for a first-order one."
 )
 # find_root given an expression in more than one variable: `find_root(a*x - 1, 0, 2)`.
 _ONE_DIMENSION = "root finding currently only implemented in 1 dimension."
@@ -582,6 +602,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             return hint
         name = python[1]
         return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
+    if message == _NO_UNKNOWN:
+        return _GIVE_THE_UNKNOWN
+    if message.strip() == _EMPTY_ARGUMENT and re.search(
+        r"desolve\(.*ics\s*=", _failing_line(exc)[1]
+    ):
+        return _SECOND_ORDER_ICS
     if _SUBSCRIPTED.fullmatch(message):
         line = _code_of_failing_line(exc)
         for name, value in _uncalled_names(exc):
@@ -1005,6 +1031,14 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, _TYPESET.format(ascii=_ASCII[typeset[1]], character=typeset[1]))
     elif exc.msg.startswith(_UNTERMINATED) and (prime := _PRIME.search(line)):
         _add_note(exc, _DERIVATIVE_NOTATION.format(name=prime[1]))
+    elif exc.msg.startswith(_UNTERMINATED) and (prime := _BARE_PRIME.search(line)):
+        name = prime[1]
+        derivative = f"diff({name}, x)"
+        _add_note(exc, _DERIVATIVE_OF_UNKNOWN.format(name=name, primes="'", derivative=derivative))
+    elif exc.msg == "invalid syntax" and (prime := _DOUBLE_PRIME.search(_without_strings(line))):
+        name = prime[1]
+        derivative = f"diff({name}, x, 2)"
+        _add_note(exc, _DERIVATIVE_OF_UNKNOWN.format(name=name, primes="''", derivative=derivative))
     elif exc.msg == _WALRUS_CALL and ":=" in line:
         _add_note(exc, _DEFINE)
     elif exc.msg == "invalid syntax" and _BARS.search(_without_strings(line)):
