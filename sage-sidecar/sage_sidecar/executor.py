@@ -230,6 +230,10 @@ class Executor:
         magics.install(self._shell)
         pyplot_backend.sink = self._backend.show_data
         warnings.formatwarning = _warning_text
+        # A deprecation is shown where the cell's own code meets it. Where Sage calls its own
+        # deprecated functions (std() calls variance() and mean()) no cell can change a thing:
+        # those, which the console shows too, are noise here.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"sage\.")
         # The worker's `__main__` is the session, as the console's is: pickle then finds what
         # a cell defined by its name (a process pool's tasks, `dumps` of an instance).
         sys.modules["__main__"] = _CONSOLE_MAIN
