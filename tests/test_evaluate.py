@@ -3078,4 +3078,5 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         "1.0 == 1.5",
         "0.5 + 0.25 == 0.75",
         "RealField(200)(1)/3*3 == 1",
+        "1.0000000001 == 1.0",  # 1e-10 apart: more than rounding
     )

@@ -1,12 +1,12 @@
 """Says so when == answers False for two floating-point numbers that differ only by rounding.
 
-`0.1 + 0.2 == 0.3` is False in Sage as in Python, and so is `s == 1` after `s =
-sum([0.1]*10)`: the numbers are binary, and == compares them to the last bit. An agent that
-checks an identity or a result that way reads False as "not equal". Where the last line of a
-cell compares two numbers with == (or != answers True), at least one of them inexact, and they
-agree to within rounding, one line on stderr says so and how to compare. The sides are read
-again only where that has no effects of its own (names, numbers, arithmetic, Sage's
-functions). Counterpart: `notes`, which runs this check after a cell.
+`0.1 + 0.2 == 0.3` is False in Sage as in Python, and so is `s == 1` after `s = sum([0.1]*10)`:
+the numbers are binary, and == compares them to the last bit. An agent that checks an identity
+or a result that way reads False as "not equal". Where the last line of a cell compares two
+numbers with == (or != answers True), at least one of them inexact, and they agree to within
+rounding (a few thousand units in the last place), one line on stderr says so and how to
+compare. The sides are read again only where that has no effects of its own (names, numbers,
+arithmetic, Sage's functions). Counterpart: `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from sage_sidecar import cell_calls
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"==|!=")
-# Sides this close, relative to the larger, differ by rounding, not by mathematics.
-_ROUNDING = 1e-9
+# Sides this many units in the last place apart, at most, differ by rounding, not by
+# mathematics: a sum of a few thousand roundings. (Compared in double precision.)
+_ULPS_OF_ROUNDING = 2**12
+_DOUBLE_PRECISION = 53
 _NOTE = (
     "Note: {left} and {right} differ only by rounding error ({difference:.1e}): floating-point "
     "numbers are binary, and == and != compare them to the last bit. Compare with a "
@@ -56,7 +58,9 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None
     scale = max(abs(a), abs(b))
     difference = abs(a - b)
-    if not (math.isfinite(scale) and 0 < difference <= _ROUNDING * scale):
+    precision = min(_precision(side) for side in (left, right) if _inexact(side))
+    rounding = _ULPS_OF_ROUNDING * 2.0 ** -min(precision, _DOUBLE_PRECISION) * scale
+    if not (math.isfinite(scale) and 0 < difference <= rounding):
         return None
     return _NOTE.format(
         left=cell_calls.as_written(sides[0]),
@@ -77,3 +81,11 @@ def _inexact(value: Any) -> bool:
         return callable(parent) and not parent().is_exact()
     except Exception:  # a parent that does not say
         return False
+
+
+def _precision(value: Any) -> int:
+    """The bits of an inexact number's mantissa: 53 for Python's floats and RDF."""
+    try:
+        return int(value.parent().precision())
+    except Exception:  # Python's, NumPy's, or a parent that does not say
+        return _DOUBLE_PRECISION
