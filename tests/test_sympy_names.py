@@ -78,12 +78,15 @@ def test_bounds_in_sympys_tuple_get_sages_arguments(
     assert way in error.traceback
 
 
-def test_sympys_keyword_for_solutions_as_dictionaries_gets_sages(
+def test_sympys_keyword_for_solutions_and_for_an_integration_method_get_sages(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     error = one(evaluate(stub, "solve(x^2 == 4, x, dict=True)"), "error").error
     assert "dict= is SymPy's name (or another library's), not Sage's." in error.traceback
     assert "`solve(x^2 == 4, x, solution_dict=True)`" in error.traceback
+    error = one(evaluate(stub, "integrate(x^2, x, method='numeric')"), "error").error
+    assert "method= is SymPy's name (or another library's), not Sage's." in error.traceback
+    assert "`numerical_integral(x^2, 0, 1)` integrates numerically" in error.traceback
 
 
 def test_sympys_double_integral_and_series_get_sages_forms(

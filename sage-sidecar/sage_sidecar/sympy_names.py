@@ -142,6 +142,8 @@ BOUNDS = {
 # (function, keyword): Sage's way.
 KEYWORDS = {
     ("solve", "dict"): "`solve(x^2 == 4, x, solution_dict=True)`",
+    ("integrate", "method"): "`integrate(x^2, x, algorithm='sympy')` picks the engine, and "
+    "`numerical_integral(x^2, 0, 1)` integrates numerically",
 }
 
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
