@@ -1426,6 +1426,24 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
     assert stderr_of(evaluate(stub, "var('a'); solve(x*sin(a) == 1, x)", session)) == ""
 
 
+def test_a_domain_maxima_ignores_gets_a_note_that_sympys_solver_reads_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """solve(x^2 == -1, x, domain='real') gives [x == -I, x == I]: only SymPy's solver reads
+    domain=."""
+    events = evaluate(stub, "solve(x^2 == -1, x, domain='real')", session)
+    assert one(events, "result").result.text_plain == "[x == -I, x == I]"
+    assert stderr_of(events) == (
+        "Note: solve's domain='real' takes effect with algorithm='sympy' only: Maxima, which "
+        "solved this, ignores it, and these are all its solutions, complex ones too. "
+        "solve(..., algorithm='sympy', domain='real') keeps those in the domain.\n"
+    )
+    # As the note says.
+    events = evaluate(stub, "solve(x^4 == 1, x, algorithm='sympy', domain='real')", session)
+    assert one(events, "result").result.text_plain == "[x == -1, x == 1]"
+    assert stderr_of(events) == ""
+
+
 def test_real_solutions_written_with_i_get_a_note_with_their_values(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -7,8 +7,9 @@ goes on with it. And solve inverts sin, cos and tan by their principal values, s
 radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
 complex roots; and complex ones come without I where a square root of a negative number stands
 for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
-One line on stderr says what the value is and how to get the solutions. And, once in a session,
-what the parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
+And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. One line
+on stderr says what the value is and how to get the solutions. And, once in a session, what the
+parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
 Counterpart: `notes`, which runs these checks after a cell.
 """
 
@@ -60,6 +61,13 @@ _REAL_RADICALS = (
 )
 
 
+_DOMAIN_IGNORED = (
+    "Note: solve's domain={domain!r} takes effect with algorithm='sympy' only: Maxima, which "
+    "solved this, ignores it, and these are all its solutions, complex ones too. "
+    "solve(..., algorithm='sympy', domain={domain!r}) keeps those in the domain."
+)
+
+
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """What the first misleading solve result of the cell `tree` is: the cell's value
     (`value`) if a solve call made it, or a name the cell bound to one."""
@@ -68,6 +76,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     if namespace.get("solve") is not solve:
         return None  # the cell's or another library's solve: its business
     for call, result in _solve_results(tree, value, namespace):
+        if (found := _domain_note(call)) is not None:
+            return found
         if (found := _unsolved_note(result)) is not None:
             return found
         if (found := _periodic_note(call, result, namespace)) is not None:
@@ -124,6 +134,19 @@ def _is_solve(node: ast.expr) -> TypeGuard[ast.Call]:
         and node.func.id == "solve"
         and bool(node.args)
     )
+
+
+def _domain_note(call: ast.Call) -> str | None:
+    """For domain= given to solve with Maxima, which ignores it: SymPy's solver reads it."""
+    given = {k.arg: k.value for k in call.keywords if k.arg in ("domain", "algorithm")}
+    domain, algorithm = given.get("domain"), given.get("algorithm")
+    if not (isinstance(domain, ast.Constant) and domain.value != "complex"):
+        return None
+    if algorithm is not None and not (
+        isinstance(algorithm, ast.Constant) and algorithm.value == "maxima"
+    ):
+        return None  # SymPy's, or another solver's, whose business it is
+    return _DOMAIN_IGNORED.format(domain=domain.value)
 
 
 def _unsolved_note(result: Any) -> str | None:
