@@ -141,3 +141,16 @@ def test_a_sage_graph_given_to_networkx_gets_the_conversion(
     code = "import networkx as nx\nG = Graph([(1, 2), (2, 3)])\n"
     assert value(stub, "", code + "nx.shortest_path(G.networkx_graph(), 1, 3)") == "[1, 2, 3]"
     assert value(stub, "", code + "G.shortest_path(1, 3)") == "[1, 2, 3]"
+
+
+def test_mathematicas_names_called_with_brackets_get_sages(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "Table[i^2, {i, 1, 5}]"), "error").error
+    assert error.traceback.endswith(
+        "\nTable is SymPy's name (or another library's), not Sage's. In Sage: "
+        f"{sympy_names.FUNCTIONS['Table']}.\n"
+    )
+    # A one-letter name indexed is a list never defined, not SymPy's S.
+    error = one(evaluate(stub, "S[0]"), "error").error
+    assert "SymPy" not in error.traceback

@@ -637,6 +637,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _NO_WIDGETS
     frame, line = _failing_line(exc)
     use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
+    if use is None and len(name) > 1 and name[0].isupper():  # Mathematica's `Table[...]`
+        use = re.search(rf"(?<![\w.]){re.escape(name)}\s*(\[)", line)
     called = use is not None and use[1] == "("
     if name in sympy_names.CONSTANTS:
         return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])

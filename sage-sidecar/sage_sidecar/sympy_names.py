@@ -38,6 +38,11 @@ FUNCTIONS: dict[str, str] = {
     "lambdify": "`(x^2).function(x)`, or `fast_callable(x^2, vars=[x])` for fast numerics",
     "Abs": "`abs(-2)`",
     "ceiling": "`ceil(5/2)`",
+    # Mathematica's, which Sage has in lower case for something else, or not at all.
+    "Table": "`[i^2 for i in [1..5]]`, a list comprehension (Sage's table() draws a table)",
+    "Range": "`[1..5]`, or `srange(1, 6)` (Python's range(5) starts at 0)",
+    "Length": "`len([1, 2, 3])`",
+    "Total": "`sum([1, 2, 3])`",
     "isprime": "`is_prime(7)`",
     "nextprime": "`next_prime(10)`",
     "prevprime": "`previous_prime(10)`",
