@@ -637,6 +637,24 @@ def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(
     for code in ("u(2)", "u('t')"):
         error = one(evaluate(stub, code, session), "error").error
         assert "unknown function" not in error.traceback, code
+    # function(w), its name unquoted, wants the same.
+    error = one(evaluate(stub, "function(w)", session), "error").error
+    assert error.traceback.endswith("declare it first: w = function('w').\n")
+
+
+def test_a_variable_named_as_a_python_keyword_gets_a_name_with_an_underscore(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    error = one(evaluate(stub, "var('lambda')"), "error").error
+    assert error.traceback.endswith(
+        "\nlambda is a Python keyword, which cannot name a variable: declare it as lambda_ "
+        "(var('lambda_')), which prints as lambda_; latex_name= sets how it is typeset, as "
+        "var('lambda_', latex_name='\\\\lambda').\n"
+    )
+    # As the hint says.
+    assert (
+        value(stub, "", "var('lambda_', latex_name='\\\\lambda'); latex(lambda_)") == "{\\lambda}"
+    )
 
 
 def test_e_meant_as_eulers_number_gets_a_hint_that_sage_names_it_e(

@@ -41,6 +41,7 @@ import builtins
 import contextlib
 import difflib
 import importlib.util
+import keyword
 import linecache
 import math
 import numbers
@@ -221,6 +222,12 @@ _DEFINE = "Sage defines a symbolic function with =: f(x) = x^2."
 _BARS = re.compile(r"(?:^|[(,=\s])\|[^|]+\|")
 _ABS = "Sage writes the absolute value as abs(x - 1), not |x - 1|: | is Python's bitwise or."
 # `plot(x^2, (x, 0, 1))` after `x = 5`.
+# var('lambda'): a symbolic variable is bound to its name, and Python's keywords are no names.
+_KEYWORD_NAME = (
+    "{name} is a Python keyword, which cannot name a variable: declare it as {name}_ "
+    "(var('{name}_')), which prints as {name}_; latex_name= sets how it is typeset, as "
+    "var('{name}_', latex_name='\\\\{name}')."
+)
 _NOT_AN_IDENTIFIER = re.compile(r'The name "(.{1,200})" is not a valid Python identifier\.')
 _BOUND_TO_A_VALUE = (
     "{name} is {value} here, not a symbolic variable: a cell bound the name to it. To use "
@@ -520,6 +527,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             if _PLOT_CALLED.search(line) and _INFINITY.search(line):
                 return _FINITE_RANGE
         if name := _NOT_AN_IDENTIFIER.fullmatch(message):
+            if keyword.iskeyword(name[1]):  # var('lambda')
+                return _KEYWORD_NAME.format(name=name[1])
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
             return _equations_hint(exc) or _free_variables_hint(exc)
@@ -652,6 +661,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
             meant += " " + _BRACKETS.format(name=sages)
         return meant
     if _maybe_a_variable(name):
+        if re.search(rf"(?<![\w.])function\(\s*{re.escape(name)}\s*\)", line):
+            return _UNKNOWN_FUNCTION.format(name=name)  # `function(f)`, unquoted
         if not called:
             return _DECLARE_VARIABLES.format(name=name)
         on_variables = _CALLED_ON_VARIABLES.format(name=re.escape(name))
