@@ -374,12 +374,33 @@ def test_who_and_whos_list_what_the_session_bound(stub: sage_pb2_grpc.SageServic
 
 
 def test_other_magics_say_which_there_are(stub: sage_pb2_grpc.SageServiceStub) -> None:
-    for code in ("%matplotlib inline", "%%html\n<b>x</b>", "%load_ext foo"):
+    for code in (
+        "%config InlineBackend.figure_format = 'svg'",
+        "%%html\n<b>x</b>",
+        "%load_ext foo",
+    ):
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "UsageError", code
         assert "is not supported here" in error.evalue
         assert "%time, %timeit" in error.evalue
         assert error.traceback == f"UsageError: {error.evalue}\n"  # as IPython shows it
+
+
+def test_matplotlib_magic_as_notebook_code_starts_lets_the_figures_come_back(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    code = (
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]); plt.show()"
+    )
+    events = evaluate(stub, code)
+    assert one(events, "display").display.mime_type == "image/png"
+    assert stderr_of(events) == ""
+    events = evaluate(stub, "%matplotlib widget")
+    assert finished_of(events).status == pb.EVALUATION_STATUS_OK
+    assert stderr_of(events) == (
+        "Note: %matplotlib widget does nothing here: figures come back as PNG images, as with "
+        "%matplotlib inline.\n"
+    )
 
 
 def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceStub) -> None:

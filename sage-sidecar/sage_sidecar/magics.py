@@ -1,6 +1,7 @@
 """IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
 forms), `%run`, `%runfile`, `%attach`, `%who`, `%whos`, `name?` and `name??`, `!command` and
-`x = !command`.
+`x = !command`; and `%matplotlib`, which notebook code starts with, and which does nothing
+here, where figures come back as images in any case.
 
 IPython's own input transformer turns them into calls on a shell, as in the console; the
 shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
@@ -57,9 +58,13 @@ _NO_DISPLAY_MAGIC = (
     "unicode_art(x) or show(x)."
 )
 _SUPPORTED = (
-    "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile, %attach, %who and "
-    "%whos; `name?` and `name??` show documentation and source, and `!command` runs a shell "
-    "command."
+    "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile, %attach, %who, "
+    "%whos and %matplotlib; `name?` and `name??` show documentation and source, and "
+    "`!command` runs a shell command."
+)
+_MATPLOTLIB = (
+    "Note: %matplotlib {backend} does nothing here: figures come back as PNG images, as with "
+    "%matplotlib inline."
 )
 _transformer = TransformerManager()  # type: ignore[no-untyped-call]
 # The name the transformed cell reaches the shell by, a builtin. Not `get_ipython`: code that
@@ -124,6 +129,11 @@ class SidecarShell:
             return None
         if magic_name in ("who", "whos"):
             self._who(table=magic_name == "whos")
+            return None
+        if magic_name == "matplotlib":
+            # Notebook code starts so; figures come back as PNG images here in any case.
+            if (backend := line.strip()) not in ("", "inline"):
+                print(_MATPLOTLIB.format(backend=backend), file=sys.stderr)
             return None
         raise _unsupported("Line", magic_name, line)
 
