@@ -4,32 +4,33 @@ Each hint is a note on the exception (PEP 678), so it ends the traceback the cal
 network, a file out of the worker's reach, the session's memory limit, no standard input
 (`input()`, the debugger), `exit()` that ends only the cell, a number the preparser made that a
 Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), mathematics as
-typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never declared, named
-as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an
-expression or a number by an earlier cell, an unknown function never declared, solve's
-equations or variables with no value used as numbers, the pairs roots() and numerical_integral
-give used as numbers (`pairs`), a ring given where a symbolic expression's roots() wants its
-variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), a ring or field made without names for its generators (`generator_names`),
-what a matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a
-format spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked
-what a matrix or a vector does (`python_types`), a comparison assume() got already decided, an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value (`plot_variables`), a polynomial of a ring of several variables asked what only a
-polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, then called, find_root given an interval where f keeps
-its sign, or an expression in several variables, an ODE with no closed form, desolve without
-its unknown or with too few initial conditions, a sum Maxima calls divergent whose partial sums
-settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals.
+typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never declared, or
+named as a Python keyword (`var('lambda')`), named as one of Sage's functions (`n`, `gamma`,
+`E` meant as Euler's number) or bound to an expression or a number by an earlier cell, an
+unknown function never declared, solve's equations or variables with no value used as numbers,
+the pairs roots() and numerical_integral give used as numbers (`pairs`), a ring given where a
+symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
+and vectors whose shapes do not fit (`matrix_shapes`), a ring or field made without names for
+its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python
+function where an expression is wanted, a format spec for an exact number, a Python list of
+rows or of numbers, or a NumPy array, asked what a matrix or a vector does (`python_types`), a
+comparison assume() got already decided, an assumption the session's earlier ones contradict,
+SymPy's names for what Sage names otherwise, and its forms: a double integral, series(x, x0,
+n), a variable in quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`),
+a plotted function's variable that has no value (`plot_variables`), a polynomial of a ring of
+several variables asked what only a polynomial in one variable does: roots() or diff(), a call
+with one value, a plot (`several_variables`), a keyword argument the function called does not
+take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
+networkx, an expression, Sage's constant log2 and its operator D called as functions, a
+variable declared with the name of a function of Sage's, then called, find_root given an
+interval where f keeps its sign, or an expression in several variables, an ODE with no closed
+form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
+divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
+points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
