@@ -410,6 +410,21 @@ def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceS
         assert "as LaTeX beside it" in error.evalue, code
 
 
+def test_view_without_latex_says_where_the_latex_is_instead(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """view() runs LaTeX to typeset, and no LaTeX is installed with Sage here."""
+    error = one(evaluate(stub, "view(x^2)"), "error").error
+    assert error.ename == "FeatureNotPresentError"
+    assert error.traceback.endswith(
+        "\nThere is no LaTeX installation here to typeset with: latex(x^2) gives the LaTeX "
+        "source, which every result carries beside its text already, and plots come back as "
+        "images.\n"
+    )
+    # As the hint says.
+    assert one(evaluate(stub, "x^2"), "result").result.text_latex == "x^{2}"
+
+
 def test_the_html_manuals_say_where_documentation_is_instead(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -30,7 +30,7 @@ divergent whose partial sums settle (`to_infinity`), variety() of an ideal with 
 points, an expression substituted where a denominator is 0, a point a piecewise function's
 domain leaves out, or pieces that overlap, and the methods only piecewise functions have
 (`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals.
+there, Sage's HTML manuals, view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -316,6 +316,12 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# view(), and anything else that runs LaTeX itself, where no LaTeX is installed.
+_LATEX_PROGRAMS = frozenset({"latex", "pdflatex", "xelatex", "lualatex", "dvipng", "dvips"})
+_NO_LATEX = (
+    "There is no LaTeX installation here to typeset with: latex(x^2) gives the LaTeX source, "
+    "which every result carries beside its text already, and plots come back as images."
+)
 # A Sage graph given to a networkx function, which reads networkx's attributes (`G.adj`).
 _NETWORKX = (
     "networkx's functions take networkx graphs, not Sage's: G.networkx_graph() converts one "
@@ -483,6 +489,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _missing_module_hint(exc.name)
     if isinstance(exc, OSError) and _NO_DOCUMENT.match(str(exc)):
         return _DOCUMENTATION
+    if _lacks_latex(exc):
+        return _NO_LATEX
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, NameError) and isinstance(exc.name, str):
@@ -761,6 +769,15 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _lacks_latex(exc: BaseException) -> bool:
+    """Whether `exc` is Sage's word that the LaTeX programs view() typesets with are missing."""
+    from sage.features import FeatureNotPresentError
+
+    if not isinstance(exc, FeatureNotPresentError):
+        return False
+    return getattr(exc.feature, "name", "") in _LATEX_PROGRAMS
 
 
 def _is_sages_graph(value: object) -> bool:
