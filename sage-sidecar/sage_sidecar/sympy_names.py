@@ -119,6 +119,7 @@ METHODS: dict[str, str] = {
     "columnspace": "`matrix([[1, 2], [3, 4]]).column_space()`",
     "shape": "`matrix([[1, 2], [3, 4]]).dimensions()`",
     "applyfunc": "`matrix([[1, 2], [3, 4]]).apply_map(lambda t: t + 1)`",
+    "magnitude": "`vector([3, 4]).norm()`",
     "dot": "`vector([1, 2]).dot_product(vector([3, 4]))`; * multiplies vectors (their dot "
     "product) and matrices",
     "cross": "`vector([1, 0, 0]).cross_product(vector([0, 1, 0]))`",
