@@ -61,7 +61,7 @@ def test_a_numpy_array_is_made_a_matrix_or_a_vector(stub: sage_pb2_grpc.SageServ
     assert value(stub, session, "matrix(A).det(), vector(u).norm()") == "(-2, 5)"
 
 
-def test_a_list_given_to_solve_right_is_made_a_vector(
+def test_a_list_given_to_solve_right_or_solve_left_is_made_a_vector(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     session = create_session(stub)
@@ -71,3 +71,9 @@ def test_a_list_given_to_solve_right_is_made_a_vector(
         "vector([1, 1]) makes a vector of the list."
     )
     assert value(stub, session, "A.solve_right(vector([1, 1]))") == "(-1, 1)"
+    # solve_left fails on it further in, saying only that a list has no transpose().
+    assert last_line_of_error(stub, session, "A.solve_left([1, 2])", "AttributeError") == (
+        "solve_right and solve_left take a vector or a matrix, not a Python list: "
+        "vector([1, 2]) makes a vector of the list."
+    )
+    assert value(stub, session, "A.solve_left(vector([1, 2]))") == "(1, 0)"

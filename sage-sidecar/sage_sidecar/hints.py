@@ -732,6 +732,12 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         and (equations := _equations_hint(exc))
     ):
         return equations
+    if (
+        match is not None
+        and match.group(1, 2) == ("list", "transpose")
+        and (solved := python_types.list_to_solve_hint(_code_of_failing_line(exc)))
+    ):
+        return solved
     if match is not None and match[1] in ("list", "tuple", "numpy.ndarray"):
         kind, method = match[1], match[2]
         sequence = python_types.sequence_hint(kind, method, exc.obj, _name_of_receiver(exc, method))

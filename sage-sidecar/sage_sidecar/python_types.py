@@ -111,6 +111,13 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     return None
 
 
+def list_to_solve_hint(failing_line: str) -> str | None:
+    """For a Python list given to solve_right or solve_left on `failing_line`, where Sage
+    failed on it without saying so (solve_left's "no attribute 'transpose'")."""
+    given = _LIST_GIVEN.search(failing_line)
+    return _MAKE_A_VECTOR.format(items=given[1]) if given else None
+
+
 def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str | None:
     """For `method`, which a Sage matrix or vector has, asked of `value`, a Python list or
     tuple or a NumPy array (`kind`, as Python's message names the type) of rows or of numbers;
