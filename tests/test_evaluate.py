@@ -838,6 +838,24 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
 
+def test_taylor_given_its_variable_in_quotes_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """taylor(sin(x), 'x', 0, 3) is sin(x) unchanged, where diff and integrate fail."""
+    for code in ("taylor(sin(x), 'x', 0, 3)", "sin(x).taylor('x', 0, 3)"):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == "sin(x)", code
+        assert stderr_of(events) == (
+            "Note: 'x' is a string, not the variable x: taylor took no variable from it and gave "
+            "the expression back unchanged. Give the variable itself, x, unquoted.\n"
+        ), code
+    # As the note says; in a pair with its point, taylor reads the quoted name rightly.
+    assert value(stub, session, "taylor(sin(x), x, 0, 3)") == "-1/6*x^3 + x"
+    events = evaluate(stub, "taylor(sin(x), ('x', 0), 3)", session)
+    assert one(events, "result").result.text_plain == "-1/6*x^3 + x"
+    assert stderr_of(events) == ""
+
+
 def test_a_name_holding_a_number_plotted_or_integrated_numerically_as_the_variable_gets_a_note(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

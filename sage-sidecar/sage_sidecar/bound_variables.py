@@ -1,15 +1,15 @@
 """Says so when diff, taylor, limit, plot or numerical_integral is given a variable whose
-name holds a number.
+name holds a number, or taylor one in quotes.
 
 After `x = 5`, or `for x in range(3)`, the name `x` is a number. Where Sage wants a variable,
-most calls then fail (and `hints` says why), but these answer: `diff(x^2, x)` is the
-derivative of 25 by 5, which is 0; `f.diff(x)` with x = 2 is the second derivative in f's own
-variable; `taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers; `plot(sin(x),
-(x, 0, 1))` draws the constant sin(5), and `numerical_integral(x^2, 0, 1)` integrates 25. All
-read as answers. A name is taken for a variable meant when the expression was written with
-it, or, for diff and taylor, is an expression in a symbolic variable of that name (plot and
-numerical_integral take such an expression's own variable, rightly). Counterpart: `notes`,
-which runs this check after a cell.
+most calls then fail (and `hints` says why), but these answer: `diff(x^2, x)` is the derivative
+of 25 by 5, which is 0; `f.diff(x)` with x = 2 is the second derivative in f's own variable;
+`taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers; `plot(sin(x), (x, 0, 1))`
+draws the constant sin(5), and `numerical_integral(x^2, 0, 1)` integrates 25. All read as
+answers, as does taylor given its variable in quotes (`taylor(f, 'x', 0, 3)` is f). A name is
+taken for a variable meant when the expression was written with it, or, for diff and taylor, is
+an expression in a symbolic variable of that name (plot and numerical_integral take such an
+expression's own variable, rightly). Counterpart: `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ _NUMERIC = frozenset({"plot", "polar_plot", "numerical_integral"})
 # limit's keywords that are options, not the variable and its point.
 _LIMIT_OPTIONS = frozenset({"dir", "taylor", "algorithm", "hold"})
 _MAX_SHOWN = 60
+# taylor(f, 'x', 0, 3) gives f back unchanged, where diff and integrate refuse a string.
+_QUOTED = (
+    "Note: '{name}' is a string, not the variable {name}: taylor took no variable from it and "
+    "gave the expression back unchanged. Give the variable itself, {name}, unquoted."
+)
 _NOTE = (
     "Note: {name} is {value} here, not a symbolic variable (a cell bound the name to it), so "
     "{function} did not take {name} as its variable, and its answer is not the one meant. To "
@@ -60,6 +65,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             expression, rest = node.args[0], node.args[1:]
         else:
             continue
+        if function == "taylor" and (quoted := _quoted_variable(rest)):
+            return _QUOTED.format(name=quoted)
         if function in _NUMERIC:
             names = _numeric_variables(function, expression, rest, namespace)
         else:
@@ -72,6 +79,15 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             seen = {} if function in _LIMITS | _NUMERIC else namespace
             if a_number(held) and _meant_as_a_variable(name, expression, seen):
                 return _NOTE.format(name=name, value=shown(held, _MAX_SHOWN), function=function)
+    return None
+
+
+def _quoted_variable(arguments: list[ast.expr]) -> str | None:
+    """The name taylor is given in quotes as its variable: `'x'`. (In a pair with its point,
+    `('x', 0)`, taylor reads it rightly.)"""
+    first = arguments[0] if arguments else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value if first.value.isidentifier() else None
     return None
 
 
