@@ -629,7 +629,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _SUBSCRIPTED.fullmatch(message):
         line = _code_of_failing_line(exc)
         for name, value in _uncalled_names(exc):
-            if callable(value) and re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", line):
+            if callable(value) and _indexed(name, line):
                 return _BRACKETS.format(name=name)
         return None
     if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
@@ -655,18 +655,19 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _NO_WIDGETS
     frame, line = _failing_line(exc)
     use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
-    if use is None and len(name) > 1 and name[0].isupper():  # Mathematica's `Table[...]`
-        use = re.search(rf"(?<![\w.]){re.escape(name)}\s*(\[)", line)
     called = use is not None and use[1] == "("
+    indexed = _indexed(name, line)
+    # Mathematica's `Table[...]`: its functions are capitalized, and called with brackets.
+    mathematica = indexed and len(name) > 1 and name[0].isupper()
     if name in sympy_names.CONSTANTS:
         return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])
-    if name in sympy_names.FUNCTIONS and (use is not None or frame is None):
+    if name in sympy_names.FUNCTIONS and (use is not None or mathematica or frame is None):
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
     if use is not None and use[1] == "." and (statement := _import_for(name)):
         return _IMPORT.format(name=name, statement=statement)
     if frame is not None and (sages := _sages_in_other_case(name, frame)):
         meant = _DID_YOU_MEAN.format(name=sages)  # Mathematica's `Sqrt`, `Pi`, `Factor`
-        if re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", line):  # and its `Solve[...]`
+        if indexed:  # and its `Solve[...]`
             meant += " " + _BRACKETS.format(name=sages)
         return meant
     if _maybe_a_variable(name):
@@ -775,6 +776,11 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if nearest is None and match[1].startswith("sage.rings."):
         return _bound_hint(exc, None, numbers_only=True)
     return nearest
+
+
+def _indexed(name: str, line: str) -> bool:
+    """Whether `line` writes `name[...]`, as Mathematica calls a function."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", line) is not None
 
 
 def _lacks_latex(exc: BaseException) -> bool:
@@ -1056,6 +1062,12 @@ def _failing_line(exc: BaseException) -> tuple[types.FrameType | None, str]:
     return frame, line
 
 
+def _derivative_of_unknown(name: str, order: int) -> str:
+    """For `y'` (order 1) or `y''` (order 2) written in a differential equation."""
+    derivative = f"diff({name}, x)" if order == 1 else f"diff({name}, x, {order})"
+    return _DERIVATIVE_OF_UNKNOWN.format(name=name, primes="'" * order, derivative=derivative)
+
+
 def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
     """The hint for a syntax error on `line`, as the console takes it, if one applies."""
     if magics.INSTALL.match(line):
@@ -1069,13 +1081,9 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
     elif exc.msg.startswith(_UNTERMINATED) and (prime := _PRIME.search(line)):
         _add_note(exc, _DERIVATIVE_NOTATION.format(name=prime[1]))
     elif exc.msg.startswith(_UNTERMINATED) and (prime := _BARE_PRIME.search(line)):
-        name = prime[1]
-        derivative = f"diff({name}, x)"
-        _add_note(exc, _DERIVATIVE_OF_UNKNOWN.format(name=name, primes="'", derivative=derivative))
+        _add_note(exc, _derivative_of_unknown(prime[1], order=1))
     elif exc.msg == "invalid syntax" and (prime := _DOUBLE_PRIME.search(_without_strings(line))):
-        name = prime[1]
-        derivative = f"diff({name}, x, 2)"
-        _add_note(exc, _DERIVATIVE_OF_UNKNOWN.format(name=name, primes="''", derivative=derivative))
+        _add_note(exc, _derivative_of_unknown(prime[1], order=2))
     elif exc.msg == _WALRUS_CALL and ":=" in line:
         _add_note(exc, _DEFINE)
     elif exc.msg == "invalid syntax" and _BARS.search(_without_strings(line)):

@@ -21,12 +21,12 @@ from sage_sidecar import frames
 MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
 # A plot's range on the failing line: (x, -1, 1), (x, 0, sqrt(2)); a bound has no comma, and
 # parentheses one deep at most.
-_RANGE = re.compile(
-    r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*,\s*[^,()]+(?:\([^()]*\))?\)"
-)
+_VARIABLE = r"\(\s*([^\W\d]\w*)\s*,\s*"
+_BOUND = r"[^,()]+(?:\([^()]*\))?"
+_RANGE = re.compile(rf"{_VARIABLE}{_BOUND}\s*,\s*{_BOUND}\)")
 PLOTTING = "sage/plot/"
 # A range of two that starts with a name, `(x, 0)`: Sage reads it as (xmin, xmax).
-_SHORT_RANGE = re.compile(r"\(\s*([^\W\d]\w*)\s*,\s*[^,()]+(?:\([^()]*\))?\s*\)")
+_SHORT_RANGE = re.compile(rf"{_VARIABLE}{_BOUND}\s*\)")
 _BOTH_ENDS = (
     "A plot's range is (x, xmin, xmax), or (xmin, xmax) without the variable: {range} was read "
     "as the second, from {name} to {end}, and {name} has no numeric value. Give the variable "

@@ -106,8 +106,7 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if message == _NOT_A_VECTOR:
-        given = _LIST_GIVEN.search(failing_line())
-        return _MAKE_A_VECTOR.format(items=given[1] if given else "[...]")
+        return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
     return None
 
 
