@@ -2155,6 +2155,34 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
     )
 
 
+def test_a_complex_value_made_a_real_number_gets_a_hint_rather_than_one_about_equations(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    # The cubic's radicals pass through complex numbers: each root is real, but float() of it
+    # fails, where solve's list s is on the line, taken apart rightly.
+    evaluate(stub, "s = solve(x^3 - 3*x + 1 == 0, x)", session)
+    for code, ename, value_shown in (
+        ("[float(r.rhs()) for r in s]", "TypeError", "The value"),
+        ("float(sqrt(-2))", "TypeError", "The value"),
+        ("float(I)", "TypeError", "The value"),
+        ("int(sqrt(-1))", "ValueError", "The value"),
+        ("RR(sqrt(-1))", "TypeError", "1.00000000000000*I"),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == ename, code
+        assert "holds equations" not in error.traceback, code
+        assert f"\n{value_shown} is complex, not real, so no real number converts from it: " in (
+            error.traceback
+        ), code
+    # As the hint says.
+    assert value(stub, session, "sorted(r.rhs().n().real() for r in s)") == (
+        "[-1.87938524157182, 0.347296355333861, 1.53208888623796]"
+    )
+    assert value(stub, session, "(x^3 - 3*x + 1).roots(ring=AA, multiplicities=False)") == (
+        "[-1.879385241571817?, 0.3472963553338607?, 1.532088886237957?]"
+    )
+
+
 def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_is_wanted(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
@@ -2167,9 +2195,12 @@ def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_
         ("float(y)", "y is a symbolic variable with no value"),
         # A name in a string is no name: 'a' is no variable here.
         ("print('a'); float(f(x=1))", "f is x^2 + y, which still holds the variable y "),
+        # int() refuses with a ValueError, Integer() with its own message.
+        ("int(f.subs(x=1))", "f is x^2 + y, which still holds the variable y "),
+        ("Integer(y)", "y is a symbolic variable with no value"),
     ):  # fmt: skip
         error = one(evaluate(stub, code, session), "error").error
-        assert error.ename == "TypeError", code
+        assert error.ename == ("ValueError" if code.startswith("int(") else "TypeError"), code
         assert hint in error.traceback, code
     # As the hint says.
     assert value(stub, session, "f.subs(x=2, y=1).n()") == "5.00000000000000"

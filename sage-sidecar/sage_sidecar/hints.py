@@ -8,29 +8,30 @@ typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never
 named as a Python keyword (`var('lambda')`), named as one of Sage's functions (`n`, `gamma`,
 `E` meant as Euler's number) or bound to an expression or a number by an earlier cell, an
 unknown function never declared, solve's equations or variables with no value used as numbers,
-the pairs roots() and numerical_integral give used as numbers (`pairs`), a ring given where a
-symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
-and vectors whose shapes do not fit (`matrix_shapes`), a ring or field made without names for
-its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python
-function where an expression is wanted, a format spec for an exact number, a Python list of
-rows or of numbers, or a NumPy array, asked what a matrix or a vector does (`python_types`), a
-comparison assume() got already decided, an assumption the session's earlier ones contradict,
-SymPy's names for what Sage names otherwise, and its forms: a double integral, series(x, x0,
-n), a variable in quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`),
-a plotted function's variable that has no value (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, an expression, Sage's constant log2 and its operator D called as functions, a
-variable declared with the name of a function of Sage's, then called, find_root given an
-interval where f keeps its sign, or an expression in several variables, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
-points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed.
+the pairs roots() and numerical_integral give used as numbers (`pairs`), a complex value made a
+real one (`complex_values`), a ring given where a symbolic expression's roots() wants its
+variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+(`matrix_shapes`), a ring or field made without names for its generators (`generator_names`),
+what a matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a
+format spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked
+what a matrix or a vector does (`python_types`), a comparison assume() got already decided, an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value (`plot_variables`), a polynomial of a ring of several variables asked what only a
+polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, then called, find_root given an interval where f keeps
+its sign, or an expression in several variables, an ODE with no closed form, desolve without
+its unknown or with too few initial conditions, a sum Maxima calls divergent whose partial sums
+settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals,
+view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -55,6 +56,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import (
+    complex_values,
     frames,
     generator_names,
     keywords,
@@ -256,7 +258,8 @@ _WAYS_OF_SEVERAL = (
 # `s = solve(x^2 == 4, x)`), or one whose variables have no value.
 _NOT_A_NUMBER = re.compile(
     r"unable to simplify to float approximation|cannot evaluate symbolic expression"
-    r"|unable to coerce to a ComplexNumber|cannot convert .{1,200} == .{1,200} to int"
+    r"|unable to coerce to a ComplexNumber|cannot convert .{1,200} to int$"
+    r"|unable to convert .{1,200} to an integer$"
 )
 _EQUATIONS = (
     "{name} holds equations, as solve gives them ({example}), not numbers: a solution's value "
@@ -540,7 +543,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
                 return _KEYWORD_NAME.format(name=name[1])
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
-            return _equations_hint(exc) or _free_variables_hint(exc)
+            real = complex_values.hint(str(e) for e in chain(exc))
+            return real or _equations_hint(exc) or _free_variables_hint(exc)
         if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
             return _SERIES.format(way=sympy_names.SERIES)
     return None
@@ -606,6 +610,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _double_precision_hint(exc)
     if square_roots := matrix_rings.SQUARE_ROOTS.fullmatch(message):
         return matrix_rings.square_roots_hint(square_roots[1], _uncalled_names(exc))
+    if (real := complex_values.hint(str(e) for e in chain(exc))) is not None:
+        return real
     if _NOT_A_NUMBER.match(message):
         if frames.ran_in(exc.__traceback__, plot_variables.PLOTTING) and (
             short := plot_variables.short_range_hint(
