@@ -1823,6 +1823,24 @@ def test_an_odd_root_of_a_negative_number_gets_a_note_once_that_it_is_complex(
     assert stderr_of(evaluate(stub, "'(-1)^(1/3)'")) == ""
 
 
+def test_a_lazy_list_shown_cut_short_gets_a_note_once_on_how_to_see_its_items(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Five convergents asked for, three shown: it reads as Sage having found three."""
+    events = evaluate(stub, "c = continued_fraction(pi).convergents(); c[:5]", session)
+    assert one(events, "result").result.text_plain == "lazy list [3, 22/7, 333/106, ...]"
+    assert stderr_of(events).startswith(
+        "Note: Sage shows a lazy list's first few items only, then `...`. list(v) gives all of "
+        "a finite one"
+    )
+    # Once in a session; a string is no answer of Sage's.
+    _say_nothing(stub, session, "continued_fraction(pi).quotients()", "'lazy list [1, 2, ...]'")
+    # One shown whole is not cut short.
+    assert stderr_of(evaluate(stub, "c[:2]")) == ""
+    # As the note says.
+    assert value(stub, session, "list(c[:5])") == "[3, 22/7, 333/106, 355/113, 103993/33102]"
+
+
 def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_time(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -93,7 +93,16 @@ def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(
 
 @pytest.mark.parametrize(
     "text",
-    ["2", "1.4142135623730951?", "0.5 - 1.2e-16*I", "conjugate(x)", "(-1)^(1/3)", "NaN", "x"],
+    [
+        "2",
+        "1.4142135623730951?",
+        "0.5 - 1.2e-16*I",
+        "conjugate(x)",
+        "(-1)^(1/3)",
+        "NaN",
+        "x",
+        "lazy list [1, 2, 3, ...]",
+    ],
 )
 def test_the_pattern_of_all_shown_value_notes_finds_a_text_exactly_when_one_of_theirs_does(
     text: str,

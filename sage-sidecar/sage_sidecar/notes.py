@@ -25,9 +25,10 @@ comparison of symbolic expressions is shown, not decided (`relations`), what a n
 with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
 (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
 answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
-and what a NaN means (`not_a_number`). A check looks at the cell's own code and values, which
-may raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+what a NaN means (`not_a_number`), and that a lazy list shows its first items only
+(`lazy_lists`). A check looks at the cell's own code and values, which may raise anything: one
+that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the
+cell and shows its value.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from sage_sidecar import (
     float_equality,
     imaginary_rounding,
     integral_error,
+    lazy_lists,
     matrix_rings,
     not_a_number,
     numerical_rank,
@@ -114,6 +116,7 @@ _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (complex_variables.SHOWN, complex_variables.note),
     (odd_roots.SHOWN, odd_roots.note),
     (not_a_number.SHOWN, not_a_number.note),
+    (lazy_lists.SHOWN, lazy_lists.note),
 )
 # And those that warn of the value shown, each time.
 _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
