@@ -2547,6 +2547,51 @@ def test_a_variable_declared_with_the_name_of_sages_function_then_called_gets_th
     )
 
 
+def test_a_name_of_a_function_given_a_value_then_called_gets_the_function_back(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`N = 100` (a sample size) hides Sage's N(); `sum = 0` hides sum(). Python's message
+    names the value's type only."""
+    evaluate(stub, "N = 100\nsum = 0\nfor max in range(3): pass", session)
+    for code, hint in (
+        (
+            "N(pi, digits=3)",
+            "N is 100 here, not Sage's function N(): a cell gave it that value. Sage's function "
+            "is still there as numerical_approx(pi, digits=3). To call N() again, give the value "
+            "another name and have the function back: from sage.all import N.",
+        ),
+        (
+            "sum([1, 2])",
+            "sum is 0 here, not Sage's function sum(): a cell gave it that value. To call sum() "
+            "again, give the value another name and have the function back: from sage.all "
+            "import sum.",
+        ),
+        (
+            "max(1, 2)",
+            "max is 2 here, not Python's function max(): a cell gave it that value. To call "
+            "max() again, give the value another name and have the function back: del max.",
+        ),
+        (
+            "matrix = [[1, 2]]; matrix(QQ, 2)",
+            "matrix is [[1, 2]] here, not Sage's function matrix(): a cell gave it that value. "
+            "To call matrix() again, give the value another name and have the function back: "
+            "from sage.all import matrix.",
+        ),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(f"\n{hint}\n"), code
+    # A name no function of Sage's or Python's has: Python's message says it.
+    error = one(evaluate(stub, "a = 5; a(2)", session), "error").error
+    assert error.traceback.endswith(
+        "TypeError: 'sage.rings.integer.Integer' object is not callable\n"
+    )
+    # As the hint says.
+    code = "from sage.all import N, sum, matrix; del max"
+    code += "\nN(pi, digits=3), sum([1, 2]), max(1, 2), matrix(QQ, 2).dimensions()"
+    assert value(stub, session, code) == "(3.14, 3, 2, (2, 2))"
+
+
 def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -24,14 +24,14 @@ polynomial in one variable does: roots() or diff(), a call with one value, a plo
 module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, an
 expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, then called, find_root given an interval where f keeps
-its sign, or an expression in several variables, an ODE with no closed form, desolve without
-its unknown or with too few initial conditions, a sum Maxima calls divergent whose partial sums
-settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a package imported or installed that is not there, Sage's HTML manuals,
-view() with no LaTeX installed.
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or an expression in several variables, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, a sum
+Maxima calls divergent whose partial sums settle (`to_infinity`), variety() of an ideal with
+infinitely many points, an expression substituted where a denominator is 0, a point a piecewise
+function's domain leaves out, or pieces that overlap, and the methods only piecewise functions
+have (`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is
+not there, Sage's HTML manuals, view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -442,13 +442,16 @@ _EXPRESSION_NOT_FUNCTION = (
     "{name} is an expression in {variables}, not a function: {name}({keywords}) substitutes; "
     "defined as a function, {name}({arguments}) = ..., it is called as {name}({values})."
 )
-# A symbolic variable declared with the name of a function of Sage's, then called as it:
-# `var('n')`, then `n(pi, 50)`.
+# A name of a function of Sage's (or Python's) declared a symbolic variable, or given a
+# value, then called as the function: `var('n')`, then `n(pi, 50)`; `N = 100`, then `N(pi)`.
 _SHADOWED_FUNCTION = (
-    "{name} is the symbolic variable {name} here, not Sage's function {name}(): a cell declared "
-    "it, as var('{name}') does.{alias} To call {name}() again, give the variable another name "
-    "and have the function back: from sage.all import {name}."
+    "{name} is {what} here, not {whose} function {name}(): {how}.{alias} To call {name}() "
+    "again, give the {kind} another name and have the function back: {back}."
 )
+_DECLARED = "a cell declared it, as var('{name}') does"
+_GIVEN = "a cell gave it that value"
+# Called where it holds no function: `N = 100` then `N(pi)`, `sum = 0` then `sum(v)`.
+_NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
 _ALIAS = " Sage's function is still there as {alias}({arguments})."
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
@@ -574,9 +577,16 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if _NUMBER_CALLED.fullmatch(message):
         if number := _NUMBER_BEFORE_PARENTHESIS.search(_code_of_failing_line(exc)):
             return _MULTIPLY.format(number=number[1])
-        if any(isinstance(value, numbers.Number) for _, value in _names(exc, _CALLED_NAME)):
+        called = _names(exc, _CALLED_NAME)
+        if shadowed := _shadowed_by_a_value_hint(exc, called):
+            return shadowed
+        if any(isinstance(value, numbers.Number) for _, value in called):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
+    if _NOT_CALLABLE.fullmatch(message) and (
+        shadowed := _shadowed_by_a_value_hint(exc, _names(exc, _CALLED_NAME))
+    ):
+        return shadowed
     if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
         return types_hint
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
@@ -1003,13 +1013,55 @@ def _shadowed_function_hint(name: str, value: Any, line: str) -> str | None:
         return None
     if isinstance(sages, type(value)):
         return None  # an expression of Sage's, as e, and not a function
-    alias = getattr(sages, "__name__", name)
     return _SHADOWED_FUNCTION.format(
         name=name,
-        alias=_ALIAS.format(alias=alias, arguments=_arguments_of(name, line))
-        if alias != name and getattr(sage.all_cmdline, alias, None) is sages
-        else "",
+        what=f"the symbolic variable {name}",
+        whose="Sage's",
+        how=_DECLARED.format(name=name),
+        alias=_alias_of(name, sages, line),
+        kind="variable",
+        back=f"from sage.all import {name}",
     )
+
+
+def _shadowed_by_a_value_hint(exc: BaseException, called: list[tuple[str, Any]]) -> str | None:
+    """For a name of one of Sage's or Python's functions called on the cell's failing line
+    where it holds a value that is no function: which function it hid, and how to have it
+    back."""
+    import sage.all_cmdline
+
+    line = _code_of_failing_line(exc)
+    for name, value in called:
+        if value is None or callable(value):
+            continue
+        sages = getattr(sage.all_cmdline, name, None)
+        if callable(sages) and not isinstance(sages, type(value)):
+            whose, back = "Sage's", f"from sage.all import {name}"
+        elif callable(getattr(builtins, name, None)):
+            whose, back = "Python's", f"del {name}"
+        else:
+            continue
+        return _SHADOWED_FUNCTION.format(
+            name=name,
+            what=shown(value, _MAX_SHOWN_VALUE),
+            whose=whose,
+            how=_GIVEN,
+            alias=_alias_of(name, sages, line) if sages is not None else "",
+            kind="value",
+            back=back,
+        )
+    return None
+
+
+def _alias_of(name: str, sages: Any, line: str) -> str:
+    """The sentence naming Sage's function `sages`, called as `name` on `line`, by its other
+    name in Sage, if it has one."""
+    import sage.all_cmdline
+
+    alias = getattr(sages, "__name__", name)
+    if alias == name or getattr(sage.all_cmdline, alias, None) is not sages:
+        return ""
+    return _ALIAS.format(alias=alias, arguments=_arguments_of(name, line))
 
 
 def _arguments_of(name: str, line: str) -> str:
