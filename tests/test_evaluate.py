@@ -1841,6 +1841,34 @@ def test_a_lazy_list_shown_cut_short_gets_a_note_once_on_how_to_see_its_items(
     assert value(stub, session, "list(c[:5])") == "[3, 22/7, 333/106, 355/113, 103993/33102]"
 
 
+def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`for e in G.edges()` or `I = identity_matrix(2)` rebind Sage's constants for the rest
+    of the session: a later `e^x` or `2 + 3*I` takes the new value without a word."""
+    # Sage's constants in another form, names in what a cell defines, and strings are not.
+    _say_nothing(
+        stub, session, "e = exp(1); I = sqrt(-1)", "def f(e): return e", "[e for e in (1, 2)]",
+        "print('e = 1')",
+    )  # fmt: skip
+    events = evaluate(stub, "for u, e in [(1, 2)]: pass", session)
+    assert stderr_of(events) == (
+        "Note: e is 2 from this cell on in this session, not Euler's number: e^x uses this "
+        "value now. Euler's number is still exp(1); from sage.all import e has e back.\n"
+    )
+    events = evaluate(stub, "I = identity_matrix(2)", session)
+    assert stderr_of(events) == (
+        "Note: I is [1 0] [0 1] from this cell on in this session, not the imaginary unit: "
+        "2 + 3*I uses this value now. The unit is still sqrt(-1); from sage.all import I has I "
+        "back.\n"
+    )
+    # Once a session for each.
+    _say_nothing(stub, session, "e = 3", "I = 4")
+    # As the note says.
+    assert value(stub, session, "e^2, 2 + 3*I, exp(1), sqrt(-1)") == "(9, 14, e, I)"
+    assert value(stub, session, "from sage.all import e, I; e^2, 2 + 3*I") == "(e^2, 3*I + 2)"
+
+
 def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_time(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -83,6 +83,10 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
         "x == Integer(1)",
         "x.rank()",
         "def f(t):\n    return t",
+        "e = Integer(2)",
+        "for u, e in r: pass",
+        "I = identity_matrix(Integer(2))",
+        "x == e",
     ],
 )
 def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(code: str) -> None:

@@ -18,10 +18,11 @@ part of it (`integral_error`), a plot given matplotlib's label=, which draws no 
 (`plot_options`), one zero find_root gave of a function that has several in the interval
 (`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
-answering False for floating-point numbers that differ by rounding (`float_equality`). Each
-check has a pattern cheap enough for every cell; a cell one of them finds is parsed once for
-all. And, once in a session, that Sage's simplify does little (`simplification`), that a
-comparison of symbolic expressions is shown, not decided (`relations`), what a number shown
+answering False for floating-point numbers that differ by rounding (`float_equality`), e or I
+given another value, which later cells take for the constant (`rebound_constants`, once for
+each). Each check has a pattern cheap enough for every cell; a cell one of them finds is parsed
+once for all. And, once in a session, that Sage's simplify does little (`simplification`), that
+a comparison of symbolic expressions is shown, not decided (`relations`), what a number shown
 with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
 (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
 answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
@@ -60,6 +61,7 @@ from sage_sidecar import (
     precision,
     rational_base,
     rational_roots,
+    rebound_constants,
     relations,
     several_zeros,
     simplification,
@@ -105,6 +107,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (simplification.CANDIDATE, simplification.note),
     (relations.CANDIDATE, relations.note),
     (float_equality.CANDIDATE, float_equality.note),
+    (rebound_constants.CANDIDATE, rebound_constants.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

@@ -1,0 +1,67 @@
+"""Says so when a cell gives e or I, Sage's Euler's number and imaginary unit, another value.
+
+`e = 0.5` (an eccentricity), `for e in G.edges()` or `I = identity_matrix(3)` rebind the
+name for the rest of the session, and nothing fails after that: `e^x` is 0.5^x and `2 + 3*I`
+a matrix, in a later cell that meant the constants. One line on stderr, the first time a
+session rebinds each, says so and how to have the constant back. Counterpart: `notes`, which
+runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+from sage_sidecar.shown import shown
+
+# A name bound as an assignment's or a for loop's target: `e = `, `e, f = `, `for u, e in`.
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(r"(?<![\w.'\"])(?:e|I)\s*(?:=(?!=)|,|\s+in\b)")
+_MAX_SHOWN = 40
+_CONSTANTS = {
+    "e": ("Euler's number", "e^x", "Euler's number is still exp(1)"),
+    "I": ("the imaginary unit", "2 + 3*I", "The unit is still sqrt(-1)"),
+}
+_NOTE = (
+    "Note: {name} is {value} from this cell on in this session, not {constant}: {example} "
+    "uses this value now. {still}; from sage.all import {name} has {name} back."
+)
+_said: set[str] = set()
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, for the first of e and I the cell bound, outside what it defines, to a value
+    other than Sage's constant, where the session has not had it."""
+    import sage.all_cmdline
+
+    for node in cell_calls.own_nodes(tree.body):
+        if not (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Store)
+            and node.id in _CONSTANTS
+            and node.id not in _said
+            and node.id in namespace
+        ):
+            continue
+        bound = namespace[node.id]
+        if bound is getattr(sage.all_cmdline, node.id) or _the_constant(bound, node.id):
+            continue
+        _said.add(node.id)
+        constant, example, still = _CONSTANTS[node.id]
+        return _NOTE.format(
+            name=node.id,
+            value=shown(" ".join(str(bound).split()), _MAX_SHOWN),
+            constant=constant,
+            example=example,
+            still=still,
+        )
+    return None
+
+
+def _the_constant(value: Any, name: str) -> bool:
+    """Whether `value` is the constant `name` in another form: exp(1), sqrt(-1)."""
+    from sage.symbolic.expression import Expression
+
+    return isinstance(value, Expression) and str(value) == name
