@@ -2252,6 +2252,45 @@ def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_
     assert value(stub, session, "f.subs(x=2, y=1).n()") == "5.00000000000000"
 
 
+def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_from_0(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Mathematica and MATLAB count from 1: A[2, 2] of a 2 by 2 matrix fails with "matrix
+    index out of range", which says neither."""
+    evaluate(
+        stub, "A = matrix(2, 3, range(6))\nv = vector([1, 2, 3])\ns = solve(x^2 == 4, x)", session
+    )
+    for code, hint in (
+        ("A[2, 3]", "A is 2 by 3: Sage counts rows and columns from 0, so its entries run from "
+                    "A[0, 0] to A[1, 2]."),
+        ("A[2]", "A has 2 rows, A[0] to A[1]: Sage counts from 0."),
+        ("A.column(3)", "A has 3 columns, A.column(0) to A.column(2): Sage counts from 0."),
+        # The index as the failing line's names hold it, in a loop or a comprehension.
+        ("for i in range(1, 3): print(A[i, i])", "A is 2 by 3: "),
+        ("[v[k] for k in range(1, 4)]", "v has 3 entries, v[0] to v[2]: Sage, as Python, counts "
+                                        "from 0 (v[-1] is the last)."),
+        ("s[len(s)]", None),
+        ("s[1 + 1]", "s has 2 items, s[0] to s[1]: Sage, as Python, counts from 0 (s[-1] is the "
+                     "last)."),
+        ("w = (1,); w[1]", "w has 1 item, w[0]: Sage, as Python, counts from 0 (w[-1] is the "
+                           "last)."),
+        ("t = []; t[0]", "t is empty: it has no items to index."),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "IndexError", code
+        if hint is None:  # an index it cannot tell without running code
+            assert error.traceback.endswith("IndexError: list index out of range\n"), code
+        else:
+            assert f"out of range\n{hint}" in error.traceback, code
+    # A list the line writes has no name to say: Python's message says it.
+    error = one(evaluate(stub, "[1, 2, 3][3]", session), "error").error
+    assert error.traceback.endswith("IndexError: list index out of range\n")
+    # As the hint says.
+    assert value(stub, session, "A[1, 2], A[1], A.column(2), v[2], s[-1]") == (
+        "(5, (3, 4, 5), (2, 5), 3, x == 2)"
+    )
+
+
 def test_pythons_matrix_product_gets_a_hint_to_multiply_with_a_star(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

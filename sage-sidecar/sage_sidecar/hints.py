@@ -11,10 +11,11 @@ unknown function never declared, solve's equations or variables with no value us
 the pairs roots() and numerical_integral give used as numbers (`pairs`), a complex value made a
 real one (`complex_values`), a ring given where a symbolic expression's roots() wants its
 variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), a ring or field made without names for its generators (`generator_names`),
-what a matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a
-format spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked
-what a matrix or a vector does (`python_types`), a comparison assume() got already decided, an
+(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size
+(`indices`), a ring or field made without names for its generators (`generator_names`), what a
+matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a format
+spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a
+matrix or a vector does (`python_types`), a comparison assume() got already decided, an
 assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
 and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
 matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
@@ -59,6 +60,7 @@ from sage_sidecar import (
     complex_values,
     frames,
     generator_names,
+    indices,
     keywords,
     magics,
     matrix_rings,
@@ -499,6 +501,11 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _NO_LATEX
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
+    if isinstance(exc, IndexError) and indices.REFUSED.fullmatch(str(exc)):
+        frame, line = _failing_line(exc)
+        return (
+            None if frame is None else indices.hint(line, lambda name: frames.look_up(name, frame))
+        )
     if isinstance(exc, NameError) and isinstance(exc.name, str):
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
