@@ -1455,6 +1455,15 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
          "A root in [a, b], numerically: find_root(x - e^x + 2, a, b)."),
         ("s = solve(x - cos(x), x, multiplicities=True)", "x == cos(x)",
          "A root in [a, b], numerically: find_root(x - cos(x), a, b)."),
+        # Roots and logarithms, which to_poly_solve makes a polynomial of.
+        ("solve(sqrt(x + 2) == x, x)", "x == sqrt(x + 2)",
+         "Exactly: solve(..., to_poly_solve=True), which squares roots away and combines "
+         "logarithms, and so may give solutions that are not: check each by substituting it. "
+         "A root in [a, b], numerically: find_root(x - sqrt(x + 2), a, b)."),
+        ("solve(log(x) + log(x - 2) == log(3), x)", "log(x) == log(3) - log(x - 2)",
+         "Exactly: solve(..., to_poly_solve=True), which squares roots away and combines "
+         "logarithms, and so may give solutions that are not: check each by substituting it. "
+         "A root in [a, b], numerically: find_root(-log(3) + log(x - 2) + log(x), a, b)."),
     ):  # fmt: skip
         events = evaluate(stub, code, session)
         assert finished_of(events).status == OK, code
@@ -1465,6 +1474,10 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
     # As the note says.
     assert value(stub, session, "find_root(x - cos(x), 0, 1)") == "0.7390851332151559"
     assert value(stub, session, "(x^5 - x + 1).roots(x, ring=RR)") == "[(-1.16730397826142, 1)]"
+    assert value(stub, session, "solve(sqrt(x + 2) == x, x, to_poly_solve=True)") == "[x == 2]"
+    code = "eq = log(x) + log(x - 2) == log(3)\n"
+    code += "[(s, bool(eq.subs(s))) for s in solve(eq, x, to_poly_solve=True)]"
+    assert value(stub, session, code) == "[(x == -1, False), (x == 3, True)]"
     # Solutions, a parameter's among them, and a solve of the cell's own get no note.
     evaluate(stub, "var('y')", session)
     for code in (

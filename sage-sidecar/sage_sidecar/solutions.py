@@ -8,9 +8,10 @@ radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), whi
 complex roots; and complex ones come without I where a square root of a negative number stands
 for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
 And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. One line
-on stderr says what the value is and how to get the solutions. And, once in a session, what the
-parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
-Counterpart: `notes`, which runs these checks after a cell.
+on stderr says what the value is and how to get the solutions (to_poly_solve, for an equation
+in roots and logarithms). And, once in a session, what the parameters Maxima writes into
+solutions stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs these
+checks after a cell.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ _REAL_RADICALS = (
 )
 
 
+_TO_POLY_SOLVE = (
+    "Exactly: solve(..., to_poly_solve=True), which squares roots away and combines "
+    "logarithms, and so may give solutions that are not: check each by substituting it."
+)
 _DOMAIN_IGNORED = (
     "Note: solve's domain={domain!r} takes effect with algorithm='sympy' only: Maxima, which "
     "solved this, ignores it, and these are all its solutions, complex ones too. "
@@ -78,7 +83,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     for call, result in _solve_results(tree, value, namespace):
         if (found := _domain_note(call)) is not None:
             return found
-        if (found := _unsolved_note(result)) is not None:
+        if (found := _unsolved_note(call, result)) is not None:
             return found
         if (found := _periodic_note(call, result, namespace)) is not None:
             _told.add(_PARAMETERS["z"])  # the note says what z stands for
@@ -149,7 +154,7 @@ def _domain_note(call: ast.Call) -> str | None:
     return _DOMAIN_IGNORED.format(domain=domain.value)
 
 
-def _unsolved_note(result: Any) -> str | None:
+def _unsolved_note(call: ast.Call, result: Any) -> str | None:
     """For an equation given back unsolved: what it is, and how to find its roots."""
     for lhs, rhs in _equations(result):
         if _solves(lhs, rhs) or _solves(rhs, lhs):
@@ -170,8 +175,43 @@ def _unsolved_note(result: Any) -> str | None:
                 f"{given_back} Its roots, numerically: ({written}).roots({variable}, ring=CC), or "
                 "ring=RR for the real ones."
             )
-        return f"{given_back} A root in [a, b], numerically: find_root({written}, a, b)."
+        numerically = f"A root in [a, b], numerically: find_root({written}, a, b)."
+        if _in_radicals_and_logs(expression, variable) and not any(
+            keyword.arg == "to_poly_solve" for keyword in call.keywords
+        ):
+            return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
+        return f"{given_back} {numerically}"
     return None
+
+
+def _in_radicals_and_logs(expression: Any, variable: Any) -> bool:
+    """Whether `expression` is arithmetic, roots and logarithms of `variable`, with a root or
+    a logarithm of it: what to_poly_solve makes a polynomial of."""
+    from sage.functions.log import Function_log1
+    from sage.rings.rational_field import QQ
+    from sage.symbolic.operators import add_vararg, mul_vararg
+
+    found = False
+    pending = [expression]
+    while pending:
+        term = pending.pop()
+        if not term.has(variable):
+            continue
+        kind = term.operator()
+        if kind is None or kind in (add_vararg, mul_vararg):
+            pending += term.operands()
+        elif kind is operator.pow:
+            base, exponent = term.operands()
+            if not (exponent.is_numeric() and exponent in QQ):
+                return False
+            found = found or QQ(exponent).denominator() != 1
+            pending.append(base)
+        elif isinstance(kind, Function_log1):
+            found = True
+            pending += term.operands()
+        else:
+            return False
+    return found
 
 
 def _solves(side: Any, other: Any) -> bool:
