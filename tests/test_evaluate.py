@@ -2672,6 +2672,37 @@ def test_a_name_of_a_function_given_a_value_then_called_gets_the_function_back(
     assert value(stub, session, code) == "(3.14, 3, 2, (2, 2))"
 
 
+def test_a_function_of_integers_given_a_floating_point_number_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Over the real numbers every nonzero number divides every other: divisors(1e6) is
+    [1.00000000000000], and nothing fails."""
+    field = (
+        "not an integer: over the real numbers, a field, every nonzero number divides every "
+        "other, so the answer is not the integer's."
+    )
+    for code, shown, number, way in (
+        ("divisors(1e6)", "[1.00000000000000]", "1.00000000000000e6",
+         "Give it the integer: ZZ(1e6) is 1000000."),
+        ("n = 0.1*3*10; prime_factors(n)", "[]", "3.00000000000000",
+         "It is 3 but for rounding: give it the integer round(n)."),
+        ("factor(12.5)", "12.5000000000000", "12.5000000000000",
+         "12.5000000000000 is no integer; factor(QQ(12.5)) factors the fraction 25/2."),
+        ("moebius(12.0)", "1", "12.0000000000000", "Give it the integer: ZZ(12.0) is 12."),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == shown, code
+        call = code.rsplit("; ", 1)[-1]
+        assert stderr_of(events) == (
+            f"Note: {call} was given the floating-point number {number}, {field} {way}\n"
+        ), code
+    # Integers, fractions that are integers, and a polynomial's factor get none.
+    _say_nothing(stub, session, "divisors(12)", "divisors(24/2)", "factor(2.0*x^2 - 2)")
+    # As the note says.
+    code = "divisors(ZZ(1e6))[:4], prime_factors(round(n)), factor(QQ(12.5)), moebius(12)"
+    assert value(stub, session, code) == "([1, 2, 4, 5], [3], 2^-1 * 5^2, 0)"
+
+
 def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -87,6 +87,8 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
         "for u, e in r: pass",
         "I = identity_matrix(Integer(2))",
         "x == e",
+        "divisors(RealNumber('1e6'))",
+        "n.factor()",
     ],
 )
 def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(code: str) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import ast
 import math
-import numbers
 import re
 from typing import Any
 
 from sage_sidecar import cell_calls
+from sage_sidecar.shown import inexact
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"==|!=")
@@ -50,7 +50,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None
     sides = compare.left, compare.comparators[0]
     left, right = (cell_calls.evaluated(side, namespace) for side in sides)
-    inexact = [side for side in (left, right) if _inexact(side)]
+    inexact = [side for side in (left, right) if inexact(side)]
     if not inexact:
         return None
     try:
@@ -68,20 +68,6 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         right=cell_calls.as_written(sides[1]),
         difference=difference,
     )
-
-
-def _inexact(value: Any) -> bool:
-    """Whether `value` is a floating-point number: Python's, NumPy's, or one of Sage's real
-    or complex fields (RR, RDF, CC, RealField(100))."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
-        return False
-    if isinstance(value, float | complex):
-        return True
-    parent = getattr(value, "parent", None)
-    try:
-        return callable(parent) and not parent().is_exact()
-    except Exception:  # a parent that does not say
-        return False
 
 
 def _precision(value: Any) -> int:

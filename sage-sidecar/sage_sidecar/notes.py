@@ -18,8 +18,9 @@ part of it (`integral_error`), a plot given matplotlib's label=, which draws no 
 (`plot_options`), one zero find_root gave of a function that has several in the interval
 (`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
-answering False for floating-point numbers that differ by rounding (`float_equality`), e or I
-given another value, which later cells take for the constant (`rebound_constants`, once for
+answering False for floating-point numbers that differ by rounding (`float_equality`), a
+function of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), e or
+I given another value, which later cells take for the constant (`rebound_constants`, once for
 each). Each check has a pattern cheap enough for every cell; a cell one of them finds is parsed
 once for all. And, once in a session, that Sage's simplify does little (`simplification`), that
 a comparison of symbolic expressions is shown, not decided (`relations`), what a number shown
@@ -48,6 +49,7 @@ from sage_sidecar import (
     empty_plots,
     float_equality,
     imaginary_rounding,
+    inexact_integers,
     integral_error,
     lazy_lists,
     matrix_rings,
@@ -108,6 +110,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (relations.CANDIDATE, relations.note),
     (float_equality.CANDIDATE, float_equality.note),
     (rebound_constants.CANDIDATE, rebound_constants.note),
+    (inexact_integers.CANDIDATE, inexact_integers.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

@@ -1,6 +1,7 @@
 """A value as hints and notes see it: its text as they quote it, cut short so that a long
 value cannot crowd out what they say; and what kind of value a name holds, or a cell shows
-(a number, a polynomial, a function the session defined, a symbolic expression)."""
+(a number, a floating-point one, a polynomial, a function the session defined, a symbolic
+expression)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,17 @@ def symbolic(value: Any) -> bool:
         if any(isinstance(inner, Expression) for inner in items):
             return True
     return False
+
+
+def inexact(value: Any) -> bool:
+    """Whether `value` is a floating-point number: Python's, NumPy's, or one of Sage's real
+    or complex fields (RR, RDF, CC, RealField(100))."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return False
+    if isinstance(value, float | complex):
+        return True
+    parent = getattr(value, "parent", None)
+    try:
+        return callable(parent) and not parent().is_exact()
+    except Exception:  # a parent that does not say
+        return False
