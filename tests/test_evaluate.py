@@ -2732,7 +2732,6 @@ def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
 ) -> None:
     for code in (
         "import time\ntime.sleep(0.01)",
-        "'abc'[1.0]",
         "bytes(3.0)",
         "from decimal import Decimal\nDecimal('1.1') + 1",  # "... and 'Integer Ring'"
         "from fractions import Fraction\nFraction(1, 3)",  # "for *: 'method' and 'method'"
@@ -2749,6 +2748,40 @@ def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     assert kinds(evaluate(stub, "import time\ntime.sleep(0.01r)")) == ["started", "finished"]
     assert value(stub, "", "from fractions import Fraction\nFraction(1r, 3r) + 1r") == (
         "Fraction(4, 3)"
+    )
+
+
+def test_a_whole_number_written_as_a_float_where_python_wants_an_integer_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """1e6 for a million is a floating-point number, which range() and list indices refuse; a
+    raw literal would be a float too."""
+    for code, literal, integer in (
+        ("range(1e3)", "1e3", "1000"),
+        ("[0] * 1e3", "1e3", "1000"),
+        ("'abc'[1.0]", "1.0", "1"),
+        ("l = [1, 2, 3]; l[2.0]", "2.0", "2"),
+        ("import itertools\nlist(itertools.combinations([1, 2, 3], 2.0))", "2.0", "2"),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.ename == "TypeError", code
+        assert error.traceback.endswith(
+            f"\n{literal} is a floating-point number, not the integer this wants: write "
+            f"{integer}, or int({literal}).\n"
+        ), code
+    # Two such literals on the line: which one failed is not known.
+    error = one(evaluate(stub, "y = 1.0; [0] * 100.0"), "error").error
+    assert "is a floating-point number, not the integer" not in error.traceback
+    # A fraction where an integer is wanted: / of two integers makes one.
+    for code in ("l = [1, 2, 3]; l[len(l)/2]", "n = 7; list(range(n/2))"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "is a fraction, as / makes one of two integers in Sage, not an integer: a // b "
+            "divides to an integer (7 // 2 is 3).\n"
+        ), code
+    # As the hints say.
+    assert value(stub, "", "len(range(1000)), len(range(int(1e3))), [1, 2, 3][3 // 2]") == (
+        "(1000, 1000, 2)"
     )
 
 

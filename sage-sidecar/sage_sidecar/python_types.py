@@ -2,11 +2,13 @@
 
 The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions refuse
 (`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not mix
-with; `range` steps by integers only. Python 3's `zip` and `map` are iterators, which Sage
-functions that index their data refuse. Sage's rationals take no format spec. And a Python list
-of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy array,
-nor is it the vector solve_right() takes. Each message says what failed but not what to write
-instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
+with; `range` steps by integers only, and takes no float for a whole number (`range(1e3)`), as
+list indices take none, nor a fraction of integers `/` made. Python 3's `zip` and `map` are
+iterators, which Sage functions that index their data refuse. Sage's rationals take no format
+spec. And a Python list of rows, or of numbers, has none of a matrix's or a vector's methods,
+nor has a NumPy array, nor is it the vector solve_right() takes. Each message says what failed
+but not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under
+the error.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 # A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
@@ -56,6 +59,24 @@ _NOT_AN_INTEGER = re.compile(
     r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
     r"|unable to convert rational \S+ to an integer"
 )
+# A floating-point number where Python wants an integer: `range(1e3)`, `[0]*1e3`, `l[2.0]`.
+_FLOAT = r"(?:float|sage\.rings\.real_mpfr\.RealLiteral)"
+_INTEGER_WANTED = re.compile(
+    rf"'{_FLOAT}' object cannot be interpreted as an integer"
+    rf"|can't multiply sequence by non-int of type '{_FLOAT}'"
+    rf"|\w+ indices must be integers(?: or slices)?, not '?{_FLOAT}'?"
+)
+# A literal of a whole number written as a float: 1e3, 1.5e3, 100.0.
+_WHOLE_FLOAT = re.compile(r"(?<![\w.])(?:\d+(?:\.\d*)?[eE]\+?\d+|\d+\.0*)(?![\w.])")
+_WRITE_THE_INTEGER = (
+    "{literal} is a floating-point number, not the integer this wants: write {integer}, or "
+    "int({literal})."
+)
+_INTEGER_DIVISION = (
+    "{fraction} is a fraction, as / makes one of two integers in Sage, not an integer: "
+    "a // b divides to an integer (7 // 2 is 3)."
+)
+_RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
 _RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
 _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
@@ -91,6 +112,14 @@ _FORMAT_A_NUMBER = (
 def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     """For a TypeError with `message`, raised on the cell's line `failing_line()` gives (its
     string literals emptied), if one applies."""
+    if _INTEGER_WANTED.fullmatch(message):
+        # Only where the line has one such literal: which of several failed is not known.
+        wholes = {f for f in _WHOLE_FLOAT.findall(failing_line()) if float(f).is_integer()}
+        if len(wholes) == 1:
+            (whole,) = wholes
+            return _WRITE_THE_INTEGER.format(literal=whole, integer=int(float(whole)))
+    if (fraction := _RATIONAL_REFUSED.fullmatch(message)) and abs(Fraction(fraction[1])) > 1:
+        return _INTEGER_DIVISION.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
     if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
