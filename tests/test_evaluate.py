@@ -1862,7 +1862,7 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
     # Sage's constants in another form, names in what a cell defines, and strings are not.
     _say_nothing(
         stub, session, "e = exp(1); I = sqrt(-1)", "def f(e): return e", "[e for e in (1, 2)]",
-        "print('e = 1')",
+        "print('e = 1')", "R.<a, b> = QQ[]; I = R.ideal([a - b])",
     )  # fmt: skip
     events = evaluate(stub, "for u, e in [(1, 2)]: pass", session)
     assert stderr_of(events) == (

@@ -50,8 +50,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None
     sides = compare.left, compare.comparators[0]
     left, right = (cell_calls.evaluated(side, namespace) for side in sides)
-    inexact = [side for side in (left, right) if inexact(side)]
-    if not inexact:
+    floats = [side for side in (left, right) if inexact(side)]
+    if not floats:
         return None
     try:
         a, b = complex(left), complex(right)
@@ -59,7 +59,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None
     scale = max(abs(a), abs(b))
     difference = abs(a - b)
-    precision = min(_precision(side) for side in inexact)
+    precision = min(_precision(side) for side in floats)
     rounding = _ULPS_OF_ROUNDING * 2.0 ** -min(precision, _DOUBLE_PRECISION) * scale
     if not (math.isfinite(scale) and 0 < difference <= rounding):
         return None

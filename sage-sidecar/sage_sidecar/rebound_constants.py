@@ -48,6 +48,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         bound = namespace[node.id]
         if bound is getattr(sage.all_cmdline, node.id) or _the_constant(bound, node.id):
             continue
+        if node.id == "I" and _an_ideal(bound):
+            continue  # Sage's own idiom, `I = R.ideal(...)`, where no complex number is near
         _said.add(node.id)
         constant, example, still = _CONSTANTS[node.id]
         return _NOTE.format(
@@ -65,3 +67,9 @@ def _the_constant(value: Any, name: str) -> bool:
     from sage.symbolic.expression import Expression
 
     return isinstance(value, Expression) and str(value) == name
+
+
+def _an_ideal(value: Any) -> bool:
+    from sage.rings.ideal import Ideal_generic
+
+    return isinstance(value, Ideal_generic)
