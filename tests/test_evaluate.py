@@ -1541,7 +1541,7 @@ def test_real_solutions_written_with_i_get_a_note_with_their_values(
         "only through complex numbers (a cubic's, when it has three real roots), and n() of "
         "them leaves an imaginary part of rounding error. Their values: x \u2248 "
         "0.347296355333861, x \u2248 -1.87938524157182, x \u2248 1.53208888623796. As real "
-        "algebraic numbers, exactly: (x ** 3 - 3 * x + 1).roots(x, ring=AA).\n"
+        "algebraic numbers, exactly: (x^3 - 3 * x + 1).roots(x, ring=AA).\n"
     )
     events = evaluate(stub, "eq = x^3 - 7*x + 7 == 0; solve(eq, x, solution_dict=True)", session)
     assert stderr_of(events).endswith(
@@ -1695,9 +1695,9 @@ def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_
     events = evaluate(stub, "var('k'); P = product(1 + 1/k^2, k, 1, oo); P", session)
     assert one(events, "result").result.text_plain == "0"
     assert stderr_of(events) == (
-        "Note: product(1 + 1 / k ** 2, k, 1, oo) gave 0, but its partial products settle near "
+        "Note: product(1 + 1 / k^2, k, 1, oo) gave 0, but its partial products settle near "
         "3.676: 3.6757103 up to k = 10000, 3.6760411 up to 100000. Maxima's infinite product is "
-        "wrong here. Numerically: F = fast_callable(1 + 1 / k ** 2, vars=[k], domain=RDF); "
+        "wrong here. Numerically: F = fast_callable(1 + 1 / k^2, vars=[k], domain=RDF); "
         "prod(F(j) for j in range(1, 10^6)).\n"
     )
     error = one(evaluate(stub, "sum(log(1 + 1/k^2), k, 1, oo)", session), "error").error
@@ -1880,6 +1880,35 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
     # As the note says.
     assert value(stub, session, "e^2, 2 + 3*I, exp(1), sqrt(-1)") == "(9, 14, e, I)"
     assert value(stub, session, "from sage.all import e, I; e^2, 2 + 3*I") == "(e^2, 3*I + 2)"
+
+
+def test_a_substitution_of_variables_the_expression_lacks_gets_a_note_that_it_did_nothing(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """f.subs(t=2) of an expression in x gives it back unchanged, and nothing fails."""
+    evaluate(stub, "var('t')\nf = x^2 + 1", session)
+    for code, what in (
+        ("f.subs(t=2)", "f, x^2 + 1,"),
+        ("f.subs({t: 2})", "f, x^2 + 1,"),
+        ("f.subs(t == 2)", "f, x^2 + 1,"),
+        ("f(t=2)", "f, x^2 + 1,"),
+        ("(x^2).subs(t=2)", "x^2"),
+        ("g(x) = x^3; g(t=2)", "g, x |--> x^3,"),
+    ):
+        events = evaluate(stub, code, session)
+        call = code.rsplit("; ", 1)[-1]
+        assert stderr_of(events) == (
+            f"Note: {call} substituted nothing: {what} has no t (its variables: x), so it is "
+            "given back as it was.\n"
+        ), code
+    # A variable it has, a name bound again after the call, a constant, and a dictionary
+    # whose keys are not written get none.
+    _say_nothing(
+        stub, session, "f.subs(x=2, t=3)", "h = x^2; h = h.subs(x=2); h", "SR(5).subs(x=1)",
+        "d = {t: 2}; f.subs(d)", "k = x*t; k.subs(x=1)",
+    )  # fmt: skip
+    # As the note says.
+    assert value(stub, session, "f.subs(x=2), g(2)") == "(5, 8)"
 
 
 def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_time(

@@ -89,6 +89,9 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
         "x == e",
         "divisors(RealNumber('1e6'))",
         "n.factor()",
+        "f.subs(t=Integer(2))",
+        "f(t=Integer(2))",
+        "plot(f, color='red')",
     ],
 )
 def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(code: str) -> None:

@@ -76,9 +76,9 @@ def results(
 
 
 def as_written(node: ast.AST) -> str:
-    """The code of `node`, parsed from preparsed code, with its number literals as the cell
-    wrote them: `r[Integer(1)]` is `r[1]`."""
-    return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node))
+    """The code of `node`, parsed from preparsed code, with its number literals and powers as
+    the cell wrote them: `r[Integer(1)]` is `r[1]`, `x ** Integer(2)` is `x^2`."""
+    return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node)).replace(" ** ", "^")
 
 
 def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
@@ -91,6 +91,19 @@ def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
             continue
         yield node
         pending.extend(ast.iter_child_nodes(node))
+
+
+def bound_names(tree: ast.Module) -> set[str]:
+    """The names the cell `tree` binds anywhere: assigned, imported, defined."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+    return names
 
 
 def own_calls(tree: ast.Module) -> Iterator[ast.Call]:

@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+from sage_sidecar import cell_calls
+
 _NAMES = ("N", "n", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:N|n|numerical_approx)\(|\.(?:N|n|numerical_approx)\(")
@@ -35,7 +37,7 @@ def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
     from sage.misc.functional import numerical_approx
 
     # The cell's own N, defined or bound in it, is its business.
-    own = {name for node in ast.walk(tree) for name in _bound_names(node)}
+    own = cell_calls.bound_names(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -59,16 +61,6 @@ def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
         if bits is not None:
             return bits
     return None
-
-
-def _bound_names(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return [node.name]
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        return [node.id]
-    if isinstance(node, ast.alias):
-        return [(node.asname or node.name).split(".")[0]]
-    return []
 
 
 def _literal(node: ast.expr) -> int | None:
