@@ -1911,6 +1911,38 @@ def test_a_substitution_of_variables_the_expression_lacks_gets_a_note_that_it_di
     assert value(stub, session, "f.subs(x=2), g(2)") == "(5, 8)"
 
 
+def test_values_computed_on_lines_before_the_last_get_a_note_that_they_were_not_shown(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A cell shows its last line's value only: the solutions of a first line are dropped, and
+    the one value shown reads as the cell's answer."""
+    events = evaluate(stub, "solve(x^2 == 4, x)\ndiff(sin(x), x)", session)
+    assert one(events, "result").result.text_plain == "cos(x)"
+    assert stderr_of(events) == (
+        "Note: a cell shows the value of its last line only: the value of solve(x^2 == 4, x) "
+        "was computed and not shown. show() or print() it, or end the cell with it.\n"
+    )
+    code = "A = matrix([[1, 2], [3, 4]])\nA\nA.det()\nplot(sin(x), (x, 0, 1))\nA.rank()\nA.trace()"
+    assert stderr_of(evaluate(stub, code, session)) == (
+        "Note: a cell shows the value of its last line only: the values of A, A.det(), "
+        "plot(sin(x), (x, 0, 1)), ... were computed and not shown. show() or print() each, or "
+        "end the cell with them together (`a, b` on the last line shows both).\n"
+    )
+    # Lines that do something besides computing a value, a function of the cell's own, a
+    # string, and what is inside a definition or a loop get none.
+    _say_nothing(
+        stub, session, "var('y')\nL = []\nL.append(1)\nprint(L)\ny^2",
+        "def det(m): return 0\ndet(1)\n1", "'About this cell.'\n1 + 1",
+        "def f(t):\n    t^2\n    return t\nf(2)", "for k in range(2): k\n1",
+    )  # fmt: skip
+    # As the note says.
+    events = evaluate(stub, "print(solve(x^2 == 4, x))\ndiff(sin(x), x)", session)
+    assert stdout_of(events) == "[\nx == -2,\nx == 2\n]\n"
+    assert value(stub, session, "solve(x^2 == 4, x), diff(sin(x), x)") == (
+        "([x == -2, x == 2], cos(x))"
+    )
+
+
 def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_time(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

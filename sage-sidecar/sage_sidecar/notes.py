@@ -20,11 +20,12 @@ part of it (`integral_error`), a plot given matplotlib's label=, which draws no 
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
 answering False for floating-point numbers that differ by rounding (`float_equality`), a
 function of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a
-substitution of variables the expression has none of, which gives it back (`substitutions`), e
-or I given another value, which later cells take for the constant (`rebound_constants`, once
-for each). Each check has a pattern cheap enough for every cell; a cell one of them finds is
-parsed once for all. And, once in a session, that Sage's simplify does little
-(`simplification`), that a comparison of symbolic expressions is shown, not decided
+substitution of variables the expression has none of, which gives it back (`substitutions`),
+values computed on lines before the cell's last, which only that line's is shown
+(`unshown_values`), e or I given another value, which later cells take for the constant
+(`rebound_constants`, once for each). Each check has a pattern cheap enough for every cell; a
+cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
+does little (`simplification`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -73,6 +74,7 @@ from sage_sidecar import (
     to_infinity,
     unevaluated,
     unshown_plots,
+    unshown_values,
 )
 
 _Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
@@ -114,6 +116,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (rebound_constants.CANDIDATE, rebound_constants.note),
     (inexact_integers.CANDIDATE, inexact_integers.note),
     (substitutions.CANDIDATE, substitutions.note),
+    (unshown_values.CANDIDATE, unshown_values.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

@@ -33,7 +33,7 @@ def star_imports(tree: ast.Module) -> list[str]:
 
 def sages_names(namespace: dict[str, Any]) -> dict[str, Any]:
     """The names in `namespace` bound to Sage's functions, constants and objects."""
-    return {name: value for name, value in namespace.items() if _is_sages(value)}
+    return {name: value for name, value in namespace.items() if is_sages(value)}
 
 
 def warn(modules: list[str], before: dict[str, Any], namespace: dict[str, Any]) -> None:
@@ -42,7 +42,7 @@ def warn(modules: list[str], before: dict[str, Any], namespace: dict[str, Any]) 
     replaced = {
         name
         for name, value in before.items()
-        if name in namespace and namespace[name] is not value and not _is_sages(namespace[name])
+        if name in namespace and namespace[name] is not value and not is_sages(namespace[name])
     }
     if not replaced:
         return
@@ -61,7 +61,7 @@ def warn(modules: list[str], before: dict[str, Any], namespace: dict[str, Any]) 
     )
 
 
-def _is_sages(value: Any) -> bool:
+def is_sages(value: Any) -> bool:
     """By the module that defined it, read without touching the value itself: reading
     `__module__` of one of Sage's lazy imports would import it, and warn if deprecated."""
     try:  # a class's metaclass may make `__module__` anything, or raise
