@@ -2241,6 +2241,43 @@ def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(
     )
 
 
+def test_n_of_a_list_of_numbers_gets_a_note_or_a_hint_that_it_takes_one_number(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """N([a, b]) is a + b*I, without an error; N of a list of another length fails with
+    "too many values to unpack", which says nothing of N."""
+    for code, argument, kind, pair in (
+        ("N([1/3, 2/3])", "[1/3, 2/3]", "list", "[1/3, 2/3]"),
+        ("v = (sqrt(2), 1.5); N(v)", "v", "tuple", "(sqrt(2), 1.50000000000000)"),
+    ):
+        events = evaluate(stub, code, session)
+        assert "*I" in one(events, "result").result.text_plain, code
+        assert stderr_of(events) == (
+            f"Note: N({argument}) read the {kind} {pair} as one complex number, the first number "
+            "plus I times the second: N() approximates one number. Each of them: "
+            f"[N(a) for a in {argument}], or vector({argument}).n().\n"
+        ), code
+    for code in (
+        "N([1, 2, 3])",
+        "N([1/3])",
+        "N(solve(x^2 == 2, x))",
+        "numerical_approx((1, 2, 3))",
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.traceback.endswith(
+            "\nN() approximates one number, and reads a list or tuple of two as a complex number "
+            "(N([a, b]) is a + b*I): approximate each, as [N(v) for v in L], or vector(L).n(); "
+            "solve's solutions as [s.rhs().n() for s in solve(...)].\n"
+        ), code
+    # As they say.
+    assert value(stub, session, "[N(a) for a in [1/3, 2/3]], vector(v).n()") == (
+        "([0.333333333333333, 0.666666666666667], (1.41421356237310, 1.50000000000000))"
+    )
+    assert value(stub, session, "[s.rhs().n() for s in solve(x^2 == 2, x)]") == (
+        "[-1.41421356237310, 1.41421356237310]"
+    )
+
+
 def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_side(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -8,31 +8,32 @@ typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never
 named as a Python keyword (`var('lambda')`), named as one of Sage's functions (`n`, `gamma`,
 `E` meant as Euler's number) or bound to an expression or a number by an earlier cell, an
 unknown function never declared, solve's equations or variables with no value used as numbers,
-the pairs roots() and numerical_integral give used as numbers (`pairs`), a complex value made a
-real one (`complex_values`), a ring given where a symbolic expression's roots() wants its
-variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size
-(`indices`), a ring or field made without names for its generators (`generator_names`), what a
-matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a format
-spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a
-matrix or a vector does (`python_types`), a comparison assume() got already decided, an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value (`plot_variables`), a polynomial of a ring of several variables asked what only a
-polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or an expression in several variables, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, a sum
-Maxima calls divergent whose partial sums settle (`to_infinity`), variety() of an ideal with
-infinitely many points, an expression substituted where a denominator is 0, a point a piecewise
-function's domain leaves out, or pieces that overlap, and the methods only piecewise functions
-have (`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is
-not there, Sage's HTML manuals, view() with no LaTeX installed.
+the pairs roots() and numerical_integral give used as numbers, and a list given to N (`pairs`),
+a complex value made a real one (`complex_values`), a ring given where a symbolic expression's
+roots() wants its variable, Python's `@` for a matrix product, matrices and vectors whose
+shapes do not fit (`matrix_shapes`), an index out of range of a matrix, vector or list, with
+its size (`indices`), a ring or field made without names for its generators
+(`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python function where an
+expression is wanted, a format spec for an exact number, a Python list of rows or of numbers,
+or a NumPy array, asked what a matrix or a vector does (`python_types`), a comparison assume()
+got already decided, an assumption the session's earlier ones contradict, SymPy's names for
+what Sage names otherwise, and its forms: a double integral, series(x, x0, n), a variable in
+quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
+function's variable that has no value (`plot_variables`), a polynomial of a ring of several
+variables asked what only a polynomial in one variable does: roots() or diff(), a call with one
+value, a plot (`several_variables`), a keyword argument the function called does not take
+(`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
+Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
+networkx, an expression, Sage's constant log2 and its operator D called as functions, a
+variable declared with the name of a function of Sage's, or such a name (or Python's) given a
+value, then called, find_root given an interval where f keeps its sign, or an expression in
+several variables, an ODE with no closed form, desolve without its unknown or with too few
+initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
+variety() of an ideal with infinitely many points, an expression substituted where a
+denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
+the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -499,6 +500,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _DOCUMENTATION
     if _lacks_latex(exc):
         return _NO_LATEX
+    if isinstance(exc, TypeError | ValueError) and any(
+        pairs.LIST_APPROXIMATED.fullmatch(str(e)) for e in chain(exc)
+    ):
+        return pairs.N_OF_A_LIST
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, IndexError) and indices.REFUSED.fullmatch(str(exc)):

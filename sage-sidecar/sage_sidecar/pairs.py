@@ -2,11 +2,13 @@
 
 `roots()` gives (root, multiplicity) pairs, `numerical_integral` (value, error estimate) and
 `find_local_minimum` (value, position). Used as a number, a pair fails with a message about
-tuples that names neither the pair nor where it came from: `hint` says which name holds it
-and what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex
-number r + m*I, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note`
-says so. Counterparts: `hints`, which finds the failing line's names, and `notes`, which runs
-this check after a cell.
+tuples that names neither the pair nor where it came from: `hint` says which name holds it and
+what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex number
+`r + m*I`, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note` says so. N
+reads any list or tuple of two numbers so (`N([1/3, 2/3])`), which the note tells too; of a
+list of another length it fails with an unpacking error, which `N_OF_A_LIST` explains.
+Counterparts: `hints`, which finds the failing line's names, and `notes`, which runs this check
+after a cell.
 """
 
 from __future__ import annotations
@@ -48,6 +50,21 @@ _N_OF_PAIR = (
     "times the second. If it is a (root, multiplicity) pair from roots(), the root is "
     "{argument}[0]."
 )
+_N_OF_TWO_NUMBERS = (
+    "Note: N({argument}) read the {kind} {pair} as one complex number, the first number plus I "
+    "times the second: N() approximates one number. Each of them: [N(a) for a in {argument}], "
+    "or vector({argument}).n()."
+)
+# N() of a list or tuple that is not two numbers, which it tried to read as a complex number
+# too, once it found no numerical_approx() of its own: the first exception of the chain.
+LIST_APPROXIMATED = re.compile(
+    r"'(?:list|tuple|Sequence_generic)' object has no attribute 'numerical_approx'"
+)
+N_OF_A_LIST = (
+    "N() approximates one number, and reads a list or tuple of two as a complex number "
+    "(N([a, b]) is a + b*I): approximate each, as [N(v) for v in L], or vector(L).n(); "
+    "solve's solutions as [s.rhs().n() for s in solve(...)]."
+)
 _MAX_SHOWN = 60
 _NUMERICAL_APPROX = ("N", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
@@ -74,12 +91,19 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     if found is None:
         return None
     argument, pair = found
+    if isinstance(pair, list | tuple):
+        kind = "list" if isinstance(pair, list) else "tuple"
+        shown_pair = shown(pair, _MAX_SHOWN)
+        return _N_OF_TWO_NUMBERS.format(argument=argument, kind=kind, pair=shown_pair)
     return (_N_OF_ROOT_PAIR if pair is None else _N_OF_PAIR).format(argument=argument, pair=pair)
 
 
-def _pair_given_to_n(tree: ast.Module, namespace: dict[str, Any]) -> tuple[str, str | None] | None:
+def _pair_given_to_n(
+    tree: ast.Module, namespace: dict[str, Any]
+) -> tuple[str, str | list[Any] | tuple[Any, ...] | None] | None:
     """The argument, as written, of the first call of Sage's N that took a pair, and the
-    pair; None for the pair where roots() gave it."""
+    pair: as shown, for a roots() pair a name holds; None where roots() gave it; the list or
+    tuple itself for two numbers of another kind."""
     from sage.misc.functional import numerical_approx
 
     # A name a comprehension or loop takes from roots(): `for r in p.roots()`.
@@ -111,10 +135,16 @@ def _pair_given_to_n(tree: ast.Module, namespace: dict[str, Any]) -> tuple[str, 
         if isinstance(argument, ast.Name):
             if argument.id in from_roots:
                 return argument.id, None
-            if argument.id not in comprehended and _is_root_pair(
-                value := namespace.get(argument.id)
-            ):
+            value = namespace.get(argument.id)
+            if argument.id not in comprehended and _is_root_pair(value):
                 return argument.id, shown(value, _MAX_SHOWN)
+            if argument.id not in comprehended and _two_real_numbers(value):
+                return argument.id, value
+        if isinstance(argument, ast.List | ast.Tuple) and len(argument.elts) == 2:
+            items = [cell_calls.evaluated(item, namespace) for item in argument.elts]
+            pair = items if isinstance(argument, ast.List) else tuple(items)
+            if _two_real_numbers(pair):
+                return shown(pair, _MAX_SHOWN), pair
         if isinstance(argument, ast.Subscript) and _gives_root_pairs(argument.value, namespace):
             return cell_calls.as_written(argument), None
     return None
@@ -140,6 +170,25 @@ def _gives_root_pairs(node: ast.expr, namespace: dict[str, Any]) -> bool:
 
 def _is_root_pairs(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(map(_is_root_pair, value[:64]))
+
+
+def _two_real_numbers(value: Any) -> bool:
+    """Whether `value` is a list or tuple of two real numbers, exact or not."""
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(not isinstance(v, str | bytes | bool) and _real(v) for v in value)
+    )
+
+
+def _real(number: Any) -> bool:
+    """Whether `number` has a real value: an exact or inexact real number, or a symbolic
+    constant such as sqrt(2)."""
+    try:
+        float(number)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def _is_root_pair(value: Any) -> bool:
