@@ -18,7 +18,7 @@ from sage_sidecar.shown import shown
 
 # A name bound as an assignment's or a for loop's target: `e = `, `e, f = `, `for u, e in`.
 # Cheap enough to run on every cell: only a cell it finds is parsed.
-CANDIDATE = re.compile(r"(?<![\w.'\"])(?:e|I)\s*(?:=(?!=)|,|\s+in\b)")
+CANDIDATE = re.compile(r"[eI](?<![\w.'\"][eI])\s*(?:=(?!=)|,|\s+in\b)")
 _MAX_SHOWN = 40
 _CONSTANTS = {
     "e": ("Euler's number", "e^x", "Euler's number is still exp(1)"),

@@ -19,8 +19,16 @@ from typing import Any
 from sage_sidecar import cell_calls, shadowing
 from sage_sidecar.shown import shown
 
-# A cell of several lines. Cheap enough to run on every cell: only a cell it finds is parsed.
-CANDIDATE = re.compile(r"\n")
+# A line at the top of a cell, with more after it, that assigns nothing (no lone `=`) and
+# starts no compound statement, import or print. Cheap enough to run on every cell: only a
+# cell it finds is parsed.
+_STATEMENTS = (
+    "def|class|for|while|if|elif|else|try|except|finally|with|import|from|print|del|pass|"
+    "raise|assert|return|global|nonlocal|async"
+)
+CANDIDATE = re.compile(
+    rf"(?:\A|\n)(?![\s#@]|(?:{_STATEMENTS})\b)(?:[^=\n]|[=!<>]=)+\n(?=[\s\S]*\S)"
+)
 # Functions and methods that compute a value and do nothing else.
 _COMPUTING = frozenset({
     "solve", "diff", "derivative", "integrate", "integral", "limit", "lim", "factor",
@@ -49,12 +57,11 @@ _NOTE = (
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the statements before the cell's last that only computed a value."""
+    expressions = [s.value for s in tree.body[:-1] if isinstance(s, ast.Expr)]
+    if not expressions:
+        return None
     bound = cell_calls.bound_names(tree)
-    unshown = [
-        statement.value
-        for statement in tree.body[:-1]
-        if isinstance(statement, ast.Expr) and _computes(statement.value, bound, namespace)
-    ]
+    unshown = [node for node in expressions if _computes(node, bound, namespace)]
     if not unshown:
         return None
     written = [shown(cell_calls.as_written(node), _MAX_SHOWN) for node in unshown]
