@@ -838,6 +838,45 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
 
+def test_taylor_given_the_point_where_its_variable_goes_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """taylor(sin(x), 0, 5), SymPy's order without the variable, is sin(x) unchanged."""
+    for code, number, written, order in (
+        ("taylor(sin(x), 0, 5)", "0", "sin(x)", "5"),
+        ("f = exp(x); f.taylor(0.5, 3)", "0.5", "f", "3"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain in ("sin(x)", "e^x"), code
+        assert stderr_of(events) == (
+            f"Note: taylor took {number} for its variable, and gave the expression back "
+            "unchanged: it takes the variable, then the point, then the order, as "
+            f"taylor({written}, x, {number}, {order}).\n"
+        ), code
+    # As the note says.
+    assert value(stub, session, "taylor(sin(x), x, 0, 5)") == "1/120*x^5 - 1/6*x^3 + x"
+
+
+def test_integrate_or_limit_without_its_variable_gets_a_hint_to_give_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage's messages speak of coercing None and of a limit's specification."""
+    for code in ("integrate(x^2)", "sin(x).integral()"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "\nintegrate wants the variable to integrate in: integrate(f, x), and for a definite "
+            "integral its bounds after it, integrate(f, x, 0, 1).\n"
+        ), code
+    error = one(evaluate(stub, "limit(1/x)"), "error").error
+    assert error.traceback.endswith(
+        "\nlimit wants the variable and its point: limit(f, x=0), or limit(f, x, 0).\n"
+    )
+    # As the hints say.
+    assert value(stub, "", "integrate(x^2, x), integrate(x^2, x, 0, 1), limit(sin(x)/x, x=0)") == (
+        "(1/3*x^3, 1/3, 1)"
+    )
+
+
 def test_taylor_given_its_variable_in_quotes_gets_a_note(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -6,10 +6,11 @@ most calls then fail (and `hints` says why), but these answer: `diff(x^2, x)` is
 of 25 by 5, which is 0; `f.diff(x)` with x = 2 is the second derivative in f's own variable;
 `taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers; `plot(sin(x), (x, 0, 1))`
 draws the constant sin(5), and `numerical_integral(x^2, 0, 1)` integrates 25. All read as
-answers, as does taylor given its variable in quotes (`taylor(f, 'x', 0, 3)` is f). A name is
-taken for a variable meant when the expression was written with it, or, for diff and taylor, is
-an expression in a symbolic variable of that name (plot and numerical_integral take such an
-expression's own variable, rightly). Counterpart: `notes`, which runs this check after a cell.
+answers, as does taylor given its variable in quotes (`taylor(f, 'x', 0, 3)` is f), or not at
+all (`taylor(f, 0, 5)`, SymPy's order, is f too). A name is taken for a variable meant when the
+expression was written with it, or, for diff and taylor, is an expression in a symbolic
+variable of that name (plot and numerical_integral take such an expression's own variable,
+rightly). Counterpart: `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ _QUOTED = (
     "Note: '{name}' is a string, not the variable {name}: taylor took no variable from it and "
     "gave the expression back unchanged. Give the variable itself, {name}, unquoted."
 )
+# taylor(sin(x), 0, 5), SymPy's order of arguments without the variable: f back unchanged too.
+_NUMBER_FOR_VARIABLE = (
+    "Note: taylor took {number} for its variable, and gave the expression back unchanged: it "
+    "takes the variable, then the point, then the order, as taylor({expression}, {variable}, "
+    "{number}, {order})."
+)
 _NOTE = (
     "Note: {name} is {value} here, not a symbolic variable (a cell bound the name to it), so "
     "{function} did not take {name} as its variable, and its answer is not the one meant. To "
@@ -67,6 +74,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue
         if function == "taylor" and (quoted := _quoted_variable(rest)):
             return _QUOTED.format(name=quoted)
+        if function == "taylor" and (number := _number_for_variable(rest)):
+            return _number_note(number, expression, rest, namespace)
         if function in _NUMERIC:
             names = _numeric_variables(function, expression, rest, namespace)
         else:
@@ -89,6 +98,34 @@ def _quoted_variable(arguments: list[ast.expr]) -> str | None:
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
         return first.value if first.value.isidentifier() else None
     return None
+
+
+def _number_for_variable(arguments: list[ast.expr]) -> str | None:
+    """The number taylor is given where its variable goes, followed by one more argument
+    (the point and the order, without the variable): `taylor(f, 0, 5)`."""
+    if len(arguments) != 2:
+        return None
+    written = cell_calls.as_written(arguments[0])
+    try:
+        float(written)
+    except ValueError:
+        return None
+    return written
+
+
+def _number_note(
+    number: str, expression: ast.expr, rest: list[ast.expr], namespace: dict[str, Any]
+) -> str:
+    from sage.symbolic.expression import Expression
+
+    value = cell_calls.evaluated(expression, namespace)
+    variables = value.variables() if isinstance(value, Expression) else ()
+    return _NUMBER_FOR_VARIABLE.format(
+        number=number,
+        expression=cell_calls.as_written(expression),
+        variable=variables[0] if variables else "x",
+        order=cell_calls.as_written(rest[1]),
+    )
 
 
 def _variables_given(

@@ -27,13 +27,13 @@ Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage gra
 networkx, an expression, Sage's constant log2 and its operator D called as functions, a
 variable declared with the name of a function of Sage's, or such a name (or Python's) given a
 value, then called, find_root given an interval where f keeps its sign, or an expression in
-several variables, an ODE with no closed form, desolve without its unknown or with too few
-initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
-variety() of an ideal with infinitely many points, an expression substituted where a
-denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
-the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed.
+several variables, integrate or limit without the variable, an ODE with no closed form, desolve
+without its unknown or with too few initial conditions, a sum Maxima calls divergent whose
+partial sums settle (`to_infinity`), variety() of an ideal with infinitely many points, an
+expression substituted where a denominator is 0, a point a piecewise function's domain leaves
+out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -452,6 +452,17 @@ _SHADOWED_FUNCTION = (
     "again, give the {kind} another name and have the function back: {back}."
 )
 _DECLARED = "a cell declared it, as var('{name}') does"
+# integrate(x^2), with no variable, which Sage's integrate wants: it tries to make one of None.
+_NONE_INTEGRATED = (
+    "cannot coerce arguments: no canonical coercion from <class 'NoneType'> to Symbolic Ring"
+)
+# limit(1/x), with no point, which limit wants.
+_NO_LIMIT_POINT = "invalid limit specification"
+_LIMIT_AT = "limit wants the variable and its point: limit(f, x=0), or limit(f, x, 0)."
+_INTEGRATE_IN = (
+    "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
+    "integral its bounds after it, integrate(f, x, 0, 1)."
+)
 _GIVEN = "a cell gave it that value"
 # Called where it holds no function: `N = 100` then `N(pi)`, `sum = 0` then `sum(v)`.
 _NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
@@ -534,6 +545,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _DENOMINATOR_ZERO.format(limit=_limit_at_the_point(exc))
     if isinstance(exc, ValueError):
         message = str(exc)
+        if message == _NO_LIMIT_POINT:
+            return _LIMIT_AT
         if message == to_infinity.DIVERGENT:
             return to_infinity.divergent_hint(exc)
         if (positive := _POSITIVE_DIMENSION.fullmatch(message)) and frames.ran_in(
@@ -595,6 +608,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if any(isinstance(value, numbers.Number) for _, value in called):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
+    if message == _NONE_INTEGRATED and frames.ran_in(
+        exc.__traceback__, "sage/symbolic/integration/"
+    ):
+        return _INTEGRATE_IN
     if _NOT_CALLABLE.fullmatch(message) and (
         shadowed := _shadowed_by_a_value_hint(exc, _names(exc, _CALLED_NAME))
     ):
