@@ -26,6 +26,11 @@ FUNCTIONS: dict[str, str] = {
     "nonlinsolve": "`y = var('y'); solve([x*y == 2, x + y == 3], [x, y])`",
     "nsolve": "`find_root(cos(x) == x, 0, 1)` finds a root in an interval",
     "dsolve": "`u = function('u')(x); desolve(diff(u, x) == u, u)`",
+    "rsolve": (
+        "none of its own for recurrences; SymPy's, imported: `from sympy import Function, "
+        "rsolve, symbols; n = symbols('n'); a = Function('a'); "
+        "rsolve(a(n) - a(n - 1) - a(n - 2), a(n))`"
+    ),
     "series": "`sin(x).series(x == 0, 6)`, or `taylor(sin(x), x, 0, 5)`",
     "summation": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
     "Sum": "`k = var('k'); sum(1/k^2, k, 1, oo)`",
