@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import numbers
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -27,9 +28,9 @@ _ITEMS = (
 )
 _EMPTY = "{name} is empty: it has no {items} to index."
 _OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
 }
 
 
