@@ -1297,23 +1297,27 @@ def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
     """`R.<z> = QQ[]` makes polynomials, which solve, integrate with bounds and plot refuse,
     each in words of its own."""
     evaluate(stub, "R.<z> = QQ[]; f = z^2 - 2", session)
-    for code, ename in (
-        ("solve(f == 0, z)", "TypeError"),  # "z is not a valid variable"
-        ("solve(f, z)", "TypeError"),
-        ("integrate(f, z, 0, 1)", "TypeError"),  # the polynomial's own integral()
-        ("plot(f, (z, 0, 1))", "AttributeError"),  # "must give both plot endpoints"
-    ):
+    ways = "f.roots(QQbar) for its roots, f.integral() for an antiderivative"
+    for code, ename, own in (
+        ("solve(f == 0, z)", "TypeError", ways),  # "z is not a valid variable"
+        ("solve(f, z)", "TypeError", ways),
+        ("integrate(f, z, 0, 1)", "TypeError", ways),  # the polynomial's own integral()
+        # "must give both plot endpoints": plot takes a polynomial as it is, and its range.
+        ("plot(f, (z, 0, 1))", "AttributeError", "plot(f, 0, 1) plots it, its range given "
+                                                  "without the variable"),
+    ):  # fmt: skip
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ename, code
         assert error.traceback.endswith(
             "f is a polynomial, of Univariate Polynomial Ring in z over Rational Field, not a "
-            "symbolic expression, which this wants. A polynomial has its own ways: "
-            "f.roots(QQbar) for its roots, f.integral() for an antiderivative. Or take it as a "
-            "symbolic expression: SR(f), in SR(z).\n"
+            f"symbolic expression, which this wants. A polynomial has its own ways: {own}. Or "
+            "take it as a symbolic expression: SR(f), in SR(z).\n"
         ), code
     # As the hint says.
     assert value(stub, session, "solve(SR(f) == 0, SR(z))") == "[z == -sqrt(2), z == sqrt(2)]"
     assert value(stub, session, "integrate(SR(f), SR(z), 0, 1)") == "-5/3"
+    events = evaluate(stub, "plot(f, 0, 1)", session)
+    assert one(events, "display").display.mime_type == "image/png"
 
 
 def test_a_plot_whose_vertical_range_its_poles_set_gets_a_note(

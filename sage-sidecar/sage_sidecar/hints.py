@@ -241,11 +241,12 @@ _BOUND_TO_A_VALUE = (
     "name."
 )
 _MAX_SHOWN_VALUE = 60
+_PLOT_RANGE_REFUSED = "must give both plot endpoints"
 # A polynomial of a ring `R.<z> = QQ[]` where a symbolic expression is wanted: solve's
 # "z is not a valid variable", a polynomial's own integral() given bounds, plot's range.
 _POLYNOMIAL_REFUSED = re.compile(
     r" is not a valid variable|^must be a symbolic expression"
-    r"|^integral\(\) takes at most 1 positional argument|^must give both plot endpoints"
+    r"|^integral\(\) takes at most 1 positional argument|^" + _PLOT_RANGE_REFUSED
 )
 _POLYNOMIAL = (
     "{name} is a polynomial, of {ring}, not a symbolic expression, which this wants. A "
@@ -253,6 +254,9 @@ _POLYNOMIAL = (
     "{variables}."
 )
 _WAYS_OF_ONE = "{name}.roots(QQbar) for its roots, {name}.integral() for an antiderivative"
+# plot(p, (x, 0, 2)) of a polynomial of one variable, which plot calls at numbers as it is.
+_PLOT_OF_ONE = "plot({name}, {ends}) plots it, its range given without the variable"
+_RANGE_ENDS = re.compile(r"\(\s*[^\W\d]\w*\s*,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)")
 _WAYS_OF_SEVERAL = (
     "{name}.integral({var}) for an antiderivative in {var}, and, for one that uses {var} alone, "
     "{name}.univariate_polynomial().roots(QQbar) for its roots"
@@ -1261,6 +1265,9 @@ def _polynomial_hint(exc: BaseException) -> str | None:
     if several_variables.a_polynomial_of_several(value):
         used = value.variables() or ring.gens()
         ways = _WAYS_OF_SEVERAL.format(name=name, var=used[0])
+    elif str(exc).startswith(_PLOT_RANGE_REFUSED):
+        ends = _RANGE_ENDS.search(_code_of_failing_line(exc))
+        ways = _PLOT_OF_ONE.format(name=name, ends=", ".join(ends.group(1, 2)) if ends else "a, b")
     else:
         ways = _WAYS_OF_ONE.format(name=name)
     return _POLYNOMIAL.format(
