@@ -2910,9 +2910,28 @@ def test_a_whole_number_written_as_a_float_where_python_wants_an_integer_gets_a_
             f"\n{literal} is a floating-point number, not the integer this wants: write "
             f"{integer}, or int({literal}).\n"
         ), code
-    # Two such literals on the line: which one failed is not known.
+    # A literal the line assigns is not one given as it is; of two given, which one failed is
+    # not known; a float computed is named by its kind.
     error = one(evaluate(stub, "y = 1.0; [0] * 100.0"), "error").error
+    assert error.traceback.endswith("100.0 is a floating-point number, not the integer this "
+                                    "wants: write 100, or int(100.0).\n")  # fmt: skip
+    error = one(evaluate(stub, "[0] * 2.0 + [1] * 3.0"), "error").error
     assert "is a floating-point number, not the integer" not in error.traceback
+    error = one(evaluate(stub, "n = 24/2.0; list(range(n))"), "error").error
+    assert error.traceback.endswith(
+        "\nA floating-point number was given where an integer is wanted: int(v) or ZZ(v) makes "
+        "one of a whole number, round(v) of any.\n"
+    )
+    # PARI's refusal, by its type's name.
+    error = one(evaluate(stub, "euler_phi(12.0)"), "error").error
+    assert error.traceback.endswith(
+        "\n12.0 is a floating-point number, not the integer this wants: write 12, or int(12.0).\n"
+    )
+    error = one(evaluate(stub, "n = 24/2.0; euler_phi(n)"), "error").error
+    assert error.traceback.endswith(
+        "\nPARI, which computes this, takes an integer and was given a floating-point number: "
+        "give the integer, as ZZ(v), or write it without a decimal point.\n"
+    )
     # A fraction where an integer is wanted: / of two integers makes one.
     for code in ("l = [1, 2, 3]; l[len(l)/2]", "n = 7; list(range(n/2))"):
         error = one(evaluate(stub, code), "error").error

@@ -460,6 +460,12 @@ _DECLARED = "a cell declared it, as var('{name}') does"
 _NONE_INTEGRATED = (
     "cannot coerce arguments: no canonical coercion from <class 'NoneType'> to Symbolic Ring"
 )
+# PARI given a floating-point number where it wants an integer: euler_phi(12.0).
+_PARI_GIVEN_A_REAL = re.compile(r"incorrect type in \w+ \(t_REAL\)")
+_PARI_WANTS_AN_INTEGER = (
+    "PARI, which computes this, takes an integer and was given a floating-point number: give "
+    "the integer, as ZZ(v), or write it without a decimal point."
+)
 # limit(1/x), with no point, which limit wants.
 _NO_LIMIT_POINT = "invalid limit specification"
 _LIMIT_AT = "limit wants the variable and its point: limit(f, x=0), or limit(f, x, 0)."
@@ -535,6 +541,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     if isinstance(exc, RuntimeError) and (refused := plot_options.REFUSED.fullmatch(str(exc))):
         way = plot_options.WAYS.get(refused[2])
         return _PLOT_OPTION.format(way=way) if way else None
+    if isinstance(exc, RuntimeError) and _PARI_GIVEN_A_REAL.fullmatch(str(exc)):
+        return python_types.whole_float_hint(_code_of_failing_line(exc)) or _PARI_WANTS_AN_INTEGER
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:

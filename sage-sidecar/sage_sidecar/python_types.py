@@ -13,9 +13,10 @@ the error.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -60,7 +61,7 @@ _NOT_AN_INTEGER = re.compile(
     r"|unable to convert rational \S+ to an integer"
 )
 # A floating-point number where Python wants an integer: `range(1e3)`, `[0]*1e3`, `l[2.0]`.
-_FLOAT = r"(?:float|sage\.rings\.real_mpfr\.RealLiteral)"
+_FLOAT = r"(?:float|sage\.rings\.real_mpfr\.Real(?:Literal|Number))"
 _INTEGER_WANTED = re.compile(
     rf"'{_FLOAT}' object cannot be interpreted as an integer"
     rf"|can't multiply sequence by non-int of type '{_FLOAT}'"
@@ -71,6 +72,11 @@ _WHOLE_FLOAT = re.compile(r"(?<![\w.])(?:\d+(?:\.\d*)?[eE]\+?\d+|\d+\.0*)(?![\w.
 _WRITE_THE_INTEGER = (
     "{literal} is a floating-point number, not the integer this wants: write {integer}, or "
     "int({literal})."
+)
+_COMPUTED_FLOAT = "sage.rings.real_mpfr.RealNumber"
+_FLOAT_GIVEN = (
+    "A floating-point number was given where an integer is wanted: int(v) or ZZ(v) makes one "
+    "of a whole number, round(v) of any."
 )
 _INTEGER_DIVISION = (
     "{fraction} is a fraction, as / makes one of two integers in Sage, not an integer: "
@@ -112,16 +118,15 @@ _FORMAT_A_NUMBER = (
 def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     """For a TypeError with `message`, raised on the cell's line `failing_line()` gives (its
     string literals emptied), if one applies."""
-    if _INTEGER_WANTED.fullmatch(message):
-        # Only where the line has one such literal: which of several failed is not known.
-        wholes = {f for f in _WHOLE_FLOAT.findall(failing_line()) if float(f).is_integer()}
-        if len(wholes) == 1:
-            (whole,) = wholes
-            return _WRITE_THE_INTEGER.format(literal=whole, integer=int(float(whole)))
+    if _INTEGER_WANTED.fullmatch(message) and (written := whole_float_hint(failing_line())):
+        return written
     if (fraction := _RATIONAL_REFUSED.fullmatch(message)) and abs(Fraction(fraction[1])) > 1:
         return _INTEGER_DIVISION.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
+    if _INTEGER_WANTED.fullmatch(message) and _COMPUTED_FLOAT in message:
+        # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
+        return _FLOAT_GIVEN
     if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
         return _RAW_NUMBERS
     if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
@@ -137,6 +142,40 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if message == _NOT_A_VECTOR:
         return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
     return None
+
+
+def whole_float_hint(failing_line: str) -> str | None:
+    """For a whole number written as a float on `failing_line` (`1e3`, `12.0`), where an
+    integer was wanted: the integer to write. Only for a literal given as it is, as an
+    argument, an index or a count of repetitions (not `24/2.0`, whose value went on), and
+    only where the line has one: which of several failed is not known."""
+    try:
+        tree = ast.parse(failing_line.strip())
+    except SyntaxError:  # a line of a statement that goes on over others
+        return None
+    given = {
+        ast.get_source_segment(failing_line.strip(), node)
+        for node in _given_as_they_are(tree)
+        if isinstance(node, ast.Constant) and type(node.value) is float and node.value.is_integer()
+    }
+    wholes = {literal for literal in given if literal and _WHOLE_FLOAT.fullmatch(literal)}
+    if len(wholes) != 1:
+        return None
+    (whole,) = wholes
+    return _WRITE_THE_INTEGER.format(literal=whole, integer=int(float(whole)))
+
+
+def _given_as_they_are(tree: ast.AST) -> Iterator[ast.expr]:
+    """The expressions a call takes as arguments, a subscript as its index, and a sequence's
+    repetition as its count."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            yield from node.args
+            yield from (keyword.value for keyword in node.keywords)
+        elif isinstance(node, ast.Subscript):
+            yield node.slice
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            yield from (node.left, node.right)
 
 
 def list_to_solve_hint(failing_line: str) -> str | None:
