@@ -2445,6 +2445,27 @@ def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_fr
     )
 
 
+def test_a_graphs_edges_unpacked_as_pairs_get_a_hint_that_they_are_triples(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`for u, v in G.edges()` fails with "too many values to unpack": the label is third."""
+    evaluate(stub, "G = graphs.PetersenGraph()", session)
+    for code in ("for u, v in G.edges(): pass", "[(u, v) for u, v in G.edges()]"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.traceback.endswith(
+            "\nG.edges() gives triples (u, v, label), the label None where none was given: "
+            "unpack three, as `for u, v, label in G.edges()`, or take pairs, "
+            "G.edges(labels=False).\n"
+        ), code
+    # Other triples unpacked as pairs: Python's message says it.
+    error = one(evaluate(stub, "for a, b in [(1, 2, 3)]: pass", session), "error").error
+    assert error.traceback.endswith("ValueError: too many values to unpack (expected 2)\n")
+    # As the hint says.
+    assert value(stub, session, "[(u, v) for u, v in G.edges(labels=False)][:2]") == (
+        "[(0, 1), (0, 4)]"
+    )
+
+
 def test_pythons_matrix_product_gets_a_hint_to_multiply_with_a_star(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

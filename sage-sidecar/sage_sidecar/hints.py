@@ -24,16 +24,17 @@ variables asked what only a polynomial in one variable does: roots() or diff(), 
 value, a plot (`several_variables`), a keyword argument the function called does not take
 (`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
 Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, an expression, Sage's constant log2 and its operator D called as functions, a
-variable declared with the name of a function of Sage's, or such a name (or Python's) given a
-value, then called, find_root given an interval where f keeps its sign, or an expression in
-several variables, integrate or limit without the variable, an ODE with no closed form, desolve
-without its unknown or with too few initial conditions, a sum Maxima calls divergent whose
-partial sums settle (`to_infinity`), variety() of an ideal with infinitely many points, an
-expression substituted where a denominator is 0, a point a piecewise function's domain leaves
-out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed.
+networkx, or its edges unpacked as pairs, a float where PARI wants an integer, an expression,
+Sage's constant log2 and its operator D called as functions, a variable declared with the name
+of a function of Sage's, or such a name (or Python's) given a value, then called, find_root
+given an interval where f keeps its sign, or an expression in several variables, integrate or
+limit without the variable, an ODE with no closed form, desolve without its unknown or with too
+few initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
+variety() of an ideal with infinitely many points, an expression substituted where a
+denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
+the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -333,6 +334,14 @@ _NO_LATEX = (
     "which every result carries beside its text already, and plots come back as images."
 )
 # A Sage graph given to a networkx function, which reads networkx's attributes (`G.adj`).
+# `for u, v in G.edges()`: a Sage graph's edges are (u, v, label) triples.
+_UNPACKED_TWO = "too many values to unpack (expected 2)"
+_EDGES_OF = re.compile(r"(?<![\w.])([^\W\d]\w*)\.(edges|edge_iterator)\(\s*\)")
+_EDGE_TRIPLES = (
+    "{name}.{method}() gives triples (u, v, label), the label None where none was given: "
+    "unpack three, as `for u, v, label in {name}.{method}()`, or take pairs, "
+    "{name}.{method}(labels=False)."
+)
 _NETWORKX = (
     "networkx's functions take networkx graphs, not Sage's: G.networkx_graph() converts one "
     "(and Graph(nx_graph) back). Sage's graphs have most of them as methods, as "
@@ -559,6 +568,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         message = str(exc)
         if message == _NO_LIMIT_POINT:
             return _LIMIT_AT
+        if message == _UNPACKED_TWO and (edges := _edge_triples_hint(exc)):
+            return edges
         if message == to_infinity.DIVERGENT:
             return to_infinity.divergent_hint(exc)
         if (positive := _POSITIVE_DIMENSION.fullmatch(message)) and frames.ran_in(
@@ -847,6 +858,15 @@ def _lacks_latex(exc: BaseException) -> bool:
     if not isinstance(exc, FeatureNotPresentError):
         return False
     return getattr(exc.feature, "name", "") in _LATEX_PROGRAMS
+
+
+def _edge_triples_hint(exc: BaseException) -> str | None:
+    """For a Sage graph's edges unpacked as pairs on the cell's failing line."""
+    frame, line = _failing_line(exc)
+    edges = _EDGES_OF.search(_without_strings(line))
+    if frame is None or edges is None or not _is_sages_graph(frames.look_up(edges[1], frame)):
+        return None
+    return _EDGE_TRIPLES.format(name=edges[1], method=edges[2])
 
 
 def _is_sages_graph(value: object) -> bool:
