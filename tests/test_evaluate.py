@@ -1902,15 +1902,17 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
 ) -> None:
     """`for e in G.edges()` or `I = identity_matrix(2)` rebind Sage's constants for the rest
     of the session: a later `e^x` or `2 + 3*I` takes the new value without a word."""
-    # Sage's constants in another form, names in what a cell defines, and strings are not.
+    # Sage's constants in another form, names in what a cell defines, strings, an ideal named
+    # I and an integer named e (an RSA exponent) are not.
     _say_nothing(
         stub, session, "e = exp(1); I = sqrt(-1)", "def f(e): return e", "[e for e in (1, 2)]",
-        "print('e = 1')", "R.<a, b> = QQ[]; I = R.ideal([a - b])",
+        "print('e = 1')", "R.<a, b> = QQ[]; I = R.ideal([a - b])", "e = 65537",
     )  # fmt: skip
-    events = evaluate(stub, "for u, e in [(1, 2)]: pass", session)
+    events = evaluate(stub, "for u, e in [(1, 0.5)]: pass", session)
     assert stderr_of(events) == (
-        "Note: e is 2 from this cell on in this session, not Euler's number: e^x uses this "
-        "value now. Euler's number is still exp(1); from sage.all import e has e back.\n"
+        "Note: e is 0.500000000000000 from this cell on in this session, not Euler's number: "
+        "e^x uses this value now. Euler's number is still exp(1); from sage.all import e has e "
+        "back.\n"
     )
     events = evaluate(stub, "I = identity_matrix(2)", session)
     assert stderr_of(events) == (
@@ -1919,9 +1921,9 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
         "back.\n"
     )
     # Once a session for each.
-    _say_nothing(stub, session, "e = 3", "I = 4")
+    _say_nothing(stub, session, "e = 3.0", "I = 4")
     # As the note says.
-    assert value(stub, session, "e^2, 2 + 3*I, exp(1), sqrt(-1)") == "(9, 14, e, I)"
+    assert value(stub, session, "e^2, 2 + 3*I, exp(1), sqrt(-1)") == "(9.00000000000000, 14, e, I)"
     assert value(stub, session, "from sage.all import e, I; e^2, 2 + 3*I") == "(e^2, 3*I + 2)"
 
 

@@ -10,6 +10,7 @@ runs this check after a cell.
 from __future__ import annotations
 
 import ast
+import numbers
 import re
 from typing import Any
 
@@ -50,6 +51,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue
         if node.id == "I" and _an_ideal(bound):
             continue  # Sage's own idiom, `I = R.ideal(...)`, where no complex number is near
+        if node.id == "e" and isinstance(bound, numbers.Integral):
+            continue  # an RSA exponent, `e = 65537`, or a counter: no Euler's number is near
         _said.add(node.id)
         constant, example, still = _CONSTANTS[node.id]
         return _NOTE.format(
