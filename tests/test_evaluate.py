@@ -1534,6 +1534,29 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_solve_under_an_earlier_cells_assumption_gets_a_note_once_that_it_applied_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """assume(x > 0) lasts until forgotten, and Maxima's solve leaves out what it rules out:
+    [x == 2] for x^2 == 4, cells after the assumption was made and forgotten."""
+    evaluate(stub, "assume(x > 0)", session)
+    events = evaluate(stub, "solve(x^2 == 4, x)", session)
+    assert one(events, "result").result.text_plain == "[x == 2]"
+    assert stderr_of(events) == (
+        "Note: solve applied the assumptions in force from an earlier cell, x > 0: solutions "
+        "they rule out are left out. forget() drops all assumptions, forget(x > 0) this one.\n"
+    )
+    # Once for the same assumptions; another variable's solve, a cell that assumes itself, and
+    # a declaration (n is integer, which rules no solution out) get none.
+    _say_nothing(
+        stub, session, "solve(x^2 == 9, x)", "var('y'); solve(y^2 == 4, y)",
+        "assume(y < 5); solve(y^2 == 4, y)", "var('n'); assume(n, 'integer')",
+        "solve(n^2 == 4, n)",
+    )  # fmt: skip
+    # As the note says.
+    assert value(stub, session, "forget(x > 0); solve(x^2 == 4, x)") == "[x == -2, x == 2]"
+
+
 def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_values_only(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -2,21 +2,22 @@
 
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
 (`precision`), an equation solve gave back, one period's solutions, real ones written with I or
-complex ones without it, a domain= Maxima ignores (`solutions`), an integral given back or a
-limit of `ind` (`unevaluated`), a roots() pair, or a list of two numbers, N made a complex
-number (`pairs`), a number where diff, taylor, limit, plot or numerical_integral wanted a
-variable, or taylor's in quotes or left out (`bound_variables`), an `if` on a symbolic variable
-decided once for all its values (`decisions`), the rank or inverse of a floating-point matrix
-singular to working precision (`numerical_rank`), the echelon form of an integer matrix, which
-is Hermite's (`matrix_rings`), a polynomial's roots() or an ideal's variety() that left out
-those outside its ring (`rational_roots`), a plot whose range its poles set (`poles`), a plot
-left empty by a range that runs backwards (`empty_plots`), a complex number whose imaginary
-part is rounding error (`imaginary_rounding`), a plot saved to a file the caller cannot open,
-and not shown, or made in a loop and not shown (`unshown_plots`), SymPy's Rational(1, 3), which
-Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value where its error
-estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's label=, which
-draws no legend (`plot_options`), one zero find_root gave of a function that has several in the
-interval (`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
+complex ones without it, a domain= Maxima ignores, an earlier cell's assumption solve applied
+(`solutions`), an integral given back or a limit of `ind` (`unevaluated`), a roots() pair, or a
+list of two numbers, N made a complex number (`pairs`), a number where diff, taylor, limit,
+plot or numerical_integral wanted a variable, or taylor's in quotes or left out
+(`bound_variables`), an `if` on a symbolic variable decided once for all its values
+(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
+(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's (`matrix_rings`),
+a polynomial's roots() or an ideal's variety() that left out those outside its ring
+(`rational_roots`), a plot whose range its poles set (`poles`), a plot left empty by a range
+that runs backwards (`empty_plots`), a complex number whose imaginary part is rounding error
+(`imaginary_rounding`), a plot saved to a file the caller cannot open, and not shown, or made
+in a loop and not shown (`unshown_plots`), SymPy's Rational(1, 3), which Sage reads as 1 in
+base 3 (`rational_base`), numerical_integral's value where its error estimate is a sizeable
+part of it (`integral_error`), a plot given matplotlib's label=, which draws no legend
+(`plot_options`), one zero find_root gave of a function that has several in the interval
+(`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
 answering False for floating-point numbers that differ by rounding (`float_equality`), a
 function of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a
@@ -91,6 +92,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (precision.CANDIDATE, precision.note),
     (solutions.CANDIDATE, solutions.note),
     (solutions.CANDIDATE, solutions.parameters_note),
+    (solutions.CANDIDATE, solutions.assumptions_note),
     (unevaluated.CANDIDATE, unevaluated.note),
     (pairs.CANDIDATE, pairs.note),
     (bound_variables.CANDIDATE, bound_variables.note),

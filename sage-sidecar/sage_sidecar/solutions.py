@@ -7,11 +7,12 @@ goes on with it. And solve inverts sin, cos and tan by their principal values, s
 radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
 complex roots; and complex ones come without I where a square root of a negative number stands
 for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
-And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. One line
-on stderr says what the value is and how to get the solutions (to_poly_solve, for an equation
-in roots and logarithms). And, once in a session, what the parameters Maxima writes into
-solutions stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs these
-checks after a cell.
+And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
+assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. One
+line on stderr says what the value is and how to get the solutions (to_poly_solve, for an
+equation in roots and logarithms). And, once in a session, what the parameters Maxima writes
+into solutions stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs
+these checks after a cell.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ _FAMILY = re.compile(r"z\d+")
 # an underdetermined system's r1.
 _PARAMETERS = {"z": "any integer", "r": "any number"}
 _told: set[str] = set()  # the kinds of parameters the session was told of
+# An assume() from an earlier cell, which solve applies: [x == 2] for x^2 == 4 after x > 0.
+_ASSUMED = (
+    "Note: solve applied the assumptions in force from an earlier cell, {assumed}: solutions "
+    "they rule out are left out. forget() drops all assumptions, forget({first}) this one."
+)
+_assumptions_told: set[frozenset[str]] = set()
 _MAX_SOLUTIONS = 64
 _MAX_SHOWN = 80
 # Equations past this are read no further: the note is not worth a long scan.
@@ -120,6 +127,40 @@ def parameters_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> 
         f"with one is a family of solutions. One of them: substitute a value, as "
         f".subs({first}=0)."
     )
+
+
+def assumptions_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """For a solve in a cell that makes no assumption, where assumptions an earlier cell made
+    on its variables are in force: Maxima leaves out the solutions they rule out, and an
+    assume() made long before is easily forgotten. Once for each set of them."""
+    from sage.symbolic.assumptions import assumptions
+    from sage.symbolic.expression import Expression
+    from sage.symbolic.relation import solve
+
+    assumed = assumptions()
+    if not assumed or namespace.get("solve") is not solve:
+        return None
+    if any(cell_calls.called(call) in ("assume", "forget") for call in cell_calls.own_calls(tree)):
+        return None  # the cell's own: it knows
+    for call, _ in _solve_results(tree, value, namespace):
+        variables = {
+            str(held)
+            for node in ast.walk(call)
+            if isinstance(node, ast.Name)
+            and isinstance(held := namespace.get(node.id), Expression)
+            and held.is_symbol()
+        }
+        # Inequalities, which rule solutions out; not declarations, as `n is integer`.
+        relevant = [
+            str(assumption)
+            for assumption in assumed
+            if isinstance(assumption, Expression)
+            and {str(v) for v in assumption.variables()} & variables
+        ]
+        if relevant and frozenset(relevant) not in _assumptions_told:
+            _assumptions_told.add(frozenset(relevant))
+            return _ASSUMED.format(assumed=", ".join(relevant), first=relevant[0])
+    return None
 
 
 def _solve_results(
