@@ -3114,6 +3114,11 @@ def test_objects_jupyter_shows_as_images_or_html_come_back_as_displays(
         b"<b>bold</b>",
         "<b>bold</b>",
     )
+    # IPython's display, imported as notebook code does, and its objects that are only
+    # Markdown or LaTeX: their source, not `<IPython.core.display.Math object>`.
+    code = "from IPython.display import Markdown, Math, display\n"
+    code += "display(Math(r'x^2'), Markdown('*a*'))"
+    assert stdout_of(evaluate(stub, code)) == "$\\displaystyle x^2$\n*a*\n"
     # Its own methods are its own code: one that fails leaves the plain text.
     events = evaluate(stub, (
         "class Broken:\n    def _repr_png_(self): raise ValueError\n"

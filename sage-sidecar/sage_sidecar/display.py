@@ -188,7 +188,7 @@ def display(*values: Any, **options: Any) -> None:
             continue
         text, rich = backend.show(value)
         if not rich:
-            print(text)
+            print(ipython_source(value) or text)
 
 
 def _ipython_repr(value: Any, method_name: str) -> Any:
@@ -217,6 +217,19 @@ def ipython_rich(value: Any) -> tuple[str, bytes] | None:
             data = data.encode("utf-8", "replace")
         if isinstance(data, bytes | bytearray) and data:
             return mime_type, bytes(data)
+    return None
+
+
+def ipython_source(value: Any) -> str | None:
+    """The Markdown or LaTeX source of an IPython object that has no other form than those
+    (`Markdown(...)`, `Math(...)`), which says more than its `<...Math object>`; None for
+    any other value."""
+    for method_name in ("_repr_markdown_", "_repr_latex_"):
+        source = _ipython_repr(value, method_name)
+        if isinstance(source, tuple) and len(source) == 2:  # (data, metadata)
+            source = source[0]
+        if isinstance(source, str) and source.strip():
+            return source.strip()
     return None
 
 

@@ -29,6 +29,8 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+import IPython.core.display_functions
+import IPython.display
 import matplotlib
 import sage.misc.reset
 import sage.misc.session
@@ -117,8 +119,12 @@ _CONSOLE_GLOBALS = _CONSOLE_MAIN.__dict__
 # The namespace Sage's functions that define names for the user (`cython()`, `fortran()`)
 # put them in, as the console makes its own.
 set_globals(_CONSOLE_GLOBALS)
-# As in the Sage console and Jupyter, where IPython makes it a builtin.
+# As in the Sage console and Jupyter, where IPython makes it a builtin. And as IPython's own
+# `from IPython.display import display`, which, with no IPython shell running, would print
+# `<IPython.core.display.Math object>`.
 builtins.display = display  # type: ignore[attr-defined]
+IPython.display.display = display
+IPython.core.display_functions.display = display
 
 
 @functools.wraps(sage_attach)
