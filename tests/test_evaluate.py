@@ -403,11 +403,26 @@ def test_matplotlib_magic_as_notebook_code_starts_lets_the_figures_come_back(
     )
 
 
-def test_display_magic_says_what_to_use_instead(stub: sage_pb2_grpc.SageServiceStub) -> None:
-    for code in ("%display latex", "%display ascii_art", "%display plain"):
-        error = one(evaluate(stub, code), "error").error
-        assert error.ename == "UsageError"
-        assert "as LaTeX beside it" in error.evalue, code
+def test_display_magic_sets_the_text_of_values_as_in_the_console_and_latex_is_there_already(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Notebook code starts with `%display latex`, which made the whole cell fail."""
+    events = evaluate(stub, "%display latex", session)
+    assert finished_of(events).status == OK
+    assert stderr_of(events) == (
+        "Note: %display latex changes nothing here: each value comes back as text and, where "
+        "Sage has it, as LaTeX beside it already. %display ascii_art and unicode_art change "
+        "the text.\n"
+    )
+    result = one(evaluate(stub, "x^2 - 1", session), "result").result
+    assert (result.text_plain, result.text_latex) == ("x^2 - 1", "x^{2} - 1")
+    evaluate(stub, "%display ascii_art", session)
+    assert value(stub, session, "x^2 - 1") == " 2    \nx  - 1"
+    evaluate(stub, "%display plain", session)
+    assert value(stub, session, "x^2 - 1") == "x^2 - 1"
+    # Sage's own words for a mode it lacks.
+    events = evaluate(stub, "%display bogus", session)
+    assert "got bogus" in stdout_of(events)
 
 
 def test_view_without_latex_says_where_the_latex_is_instead(

@@ -1,7 +1,8 @@
 """IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
 forms), `%run`, `%runfile`, `%attach`, `%who`, `%whos`, `name?` and `name??`, `!command` and
-`x = !command`; and `%matplotlib`, which notebook code starts with, and which does nothing
-here, where figures come back as images in any case.
+`x = !command`; `%display`, by Sage's own magic (ascii_art, unicode_art, plain); and
+`%matplotlib` and `%display latex`, which notebook code starts with, and which do nothing
+here, where figures come back as images, and values with their LaTeX, in any case.
 
 IPython's own input transformer turns them into calls on a shell, as in the console; the
 shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
@@ -52,14 +53,13 @@ _NO_RESET_MAGIC = (
     "IPython's %reset is not supported here: reset() clears the session's variables, as in "
     "the Sage console, and reset('x') gives one of Sage's names its value back."
 )
-_NO_DISPLAY_MAGIC = (
-    "IPython's %display is not supported here: each value comes back as text and, where Sage "
-    "has it, as LaTeX beside it. For another form of one value, use latex(x), ascii_art(x), "
-    "unicode_art(x) or show(x)."
+_LATEX_ALREADY = (
+    "Note: %display {mode} changes nothing here: each value comes back as text and, where Sage "
+    "has it, as LaTeX beside it already. %display ascii_art and unicode_art change the text."
 )
 _SUPPORTED = (
     "The magics here are %time, %timeit, %%time, %%timeit, %run, %runfile, %attach, %who, "
-    "%whos and %matplotlib; `name?` and `name??` show documentation and source, and "
+    "%whos, %display and %matplotlib; `name?` and `name??` show documentation and source, and "
     "`!command` runs a shell command."
 )
 _MATPLOTLIB = (
@@ -129,6 +129,9 @@ class SidecarShell:
             return None
         if magic_name in ("who", "whos"):
             self._who(table=magic_name == "whos")
+            return None
+        if magic_name == "display":
+            _display(line)
             return None
         if magic_name == "matplotlib":
             # Notebook code starts so; figures come back as PNG images here in any case.
@@ -317,6 +320,18 @@ def _format(seconds: float) -> str:
     return f"{seconds * 1000**order:.3g} {('s', 'ms', 'µs', 'ns')[order]}"
 
 
+def _display(line: str) -> None:
+    """The console's `%display`, by Sage's own magic: plain text, ASCII or Unicode art for
+    each value's text. LaTeX, asked for, is each value's already, beside its text."""
+    from sage.repl.ipython_extension import SageMagics
+
+    mode = line.split()[-1] if line.split() else ""
+    if mode in ("latex", "typeset"):  # the display manager's LaTeX would take the text's place
+        print(_LATEX_ALREADY.format(mode=mode), file=sys.stderr)
+        return
+    SageMagics.display(None, line)
+
+
 def _refuse_installs(cmd: str) -> None:
     if INSTALL.match(cmd):
         raise UsageError(CANNOT_INSTALL)
@@ -324,8 +339,6 @@ def _refuse_installs(cmd: str) -> None:
 
 def _unsupported(kind: str, magic_name: str, line: str) -> UsageError:
     _refuse_installs(f"{magic_name} {line}")  # `%pip install x` reads as `!pip install x`
-    if magic_name == "display":
-        return UsageError(_NO_DISPLAY_MAGIC)
     if magic_name == "reset":
         return UsageError(_NO_RESET_MAGIC)
     prefix = "%" if kind == "Line" else "%%"
