@@ -257,7 +257,6 @@ _POLYNOMIAL = (
 _WAYS_OF_ONE = "{name}.roots(QQbar) for its roots, {name}.integral() for an antiderivative"
 # plot(p, (x, 0, 2)) of a polynomial of one variable, which plot calls at numbers as it is.
 _PLOT_OF_ONE = "plot({name}, {ends}) plots it, its range given without the variable"
-_RANGE_ENDS = re.compile(r"\(\s*[^\W\d]\w*\s*,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)")
 _WAYS_OF_SEVERAL = (
     "{name}.integral({var}) for an antiderivative in {var}, and, for one that uses {var} alone, "
     "{name}.univariate_polynomial().roots(QQbar) for its roots"
@@ -333,7 +332,6 @@ _NO_LATEX = (
     "There is no LaTeX installation here to typeset with: latex(x^2) gives the LaTeX source, "
     "which every result carries beside its text already, and plots come back as images."
 )
-# A Sage graph given to a networkx function, which reads networkx's attributes (`G.adj`).
 # `for u, v in G.edges()`: a Sage graph's edges are (u, v, label) triples.
 _UNPACKED_TWO = "too many values to unpack (expected 2)"
 _EDGES_OF = re.compile(r"(?<![\w.])([^\W\d]\w*)\.(edges|edge_iterator)\(\s*\)")
@@ -342,6 +340,7 @@ _EDGE_TRIPLES = (
     "unpack three, as `for u, v, label in {name}.{method}()`, or take pairs, "
     "{name}.{method}(labels=False)."
 )
+# A Sage graph given to a networkx function, which reads networkx's attributes (`G.adj`).
 _NETWORKX = (
     "networkx's functions take networkx graphs, not Sage's: G.networkx_graph() converts one "
     "(and Graph(nx_graph) back). Sage's graphs have most of them as methods, as "
@@ -465,6 +464,7 @@ _SHADOWED_FUNCTION = (
     "again, give the {kind} another name and have the function back: {back}."
 )
 _DECLARED = "a cell declared it, as var('{name}') does"
+_GIVEN = "a cell gave it that value"
 # integrate(x^2), with no variable, which Sage's integrate wants: it tries to make one of None.
 _NONE_INTEGRATED = (
     "cannot coerce arguments: no canonical coercion from <class 'NoneType'> to Symbolic Ring"
@@ -482,7 +482,6 @@ _INTEGRATE_IN = (
     "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
     "integral its bounds after it, integrate(f, x, 0, 1)."
 )
-_GIVEN = "a cell gave it that value"
 # Called where it holds no function: `N = 100` then `N(pi)`, `sum = 0` then `sum(v)`.
 _NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
 _ALIAS = " Sage's function is still there as {alias}({arguments})."
@@ -531,7 +530,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     if _lacks_latex(exc):
         return _NO_LATEX
     if isinstance(exc, TypeError | ValueError) and any(
-        pairs.LIST_APPROXIMATED.fullmatch(str(e)) for e in chain(exc)
+        pairs.LIST_APPROXIMATED.fullmatch(message) for message in _messages(exc)
     ):
         return pairs.N_OF_A_LIST
     if isinstance(exc, TypeError):
@@ -594,7 +593,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
                 return _KEYWORD_NAME.format(name=name[1])
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
-            real = complex_values.hint(str(e) for e in chain(exc))
+            real = complex_values.hint(_messages(exc))
             return real or _equations_hint(exc) or _free_variables_hint(exc)
         if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
             return _SERIES.format(way=sympy_names.SERIES)
@@ -672,7 +671,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _double_precision_hint(exc)
     if square_roots := matrix_rings.SQUARE_ROOTS.fullmatch(message):
         return matrix_rings.square_roots_hint(square_roots[1], _uncalled_names(exc))
-    if (real := complex_values.hint(str(e) for e in chain(exc))) is not None:
+    if (real := complex_values.hint(_messages(exc))) is not None:
         return real
     if _NOT_A_NUMBER.match(message):
         if frames.ran_in(exc.__traceback__, plot_variables.PLOTTING) and (
@@ -1294,8 +1293,8 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         used = value.variables() or ring.gens()
         ways = _WAYS_OF_SEVERAL.format(name=name, var=used[0])
     elif str(exc).startswith(_PLOT_RANGE_REFUSED):
-        ends = _RANGE_ENDS.search(_code_of_failing_line(exc))
-        ways = _PLOT_OF_ONE.format(name=name, ends=", ".join(ends.group(1, 2)) if ends else "a, b")
+        ends = plot_variables.range_ends(_code_of_failing_line(exc)) or "a, b"
+        ways = _PLOT_OF_ONE.format(name=name, ends=ends)
     else:
         ways = _WAYS_OF_ONE.format(name=name)
     return _POLYNOMIAL.format(
@@ -1442,3 +1441,8 @@ def chain(first: _Chained) -> Iterator[_Chained]:
         seen.add(id(current))
         yield current
         pending += (current.__cause__, current.__context__)
+
+
+def _messages(exc: BaseException) -> Iterator[str]:
+    """The messages of `exc` and of the exceptions it was raised from or while handling."""
+    return (str(current) for current in chain(exc))

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import inexact
+from sage_sidecar.shown import inexact, real_value
 
 # Those that answer for the number's field rather than fail.
 _FUNCTIONS = frozenset({"divisors", "prime_divisors", "prime_factors", "factor", "moebius"})
@@ -52,9 +52,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         number = cell_calls.evaluated(call.args[0], namespace)
         if not inexact(number):
             continue
-        try:
-            real = float(number)
-        except (TypeError, ValueError):  # a complex number, which these refuse
+        real = real_value(number)
+        if real is None:  # a complex number, which these refuse
             continue
         argument, shown_value = cell_calls.as_written(call.args[0]), str(number)
         nearest = round(real)

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import shown
+from sage_sidecar.shown import real_value, shown
 
 # A TypeError or AttributeError of a tuple used as a number: Python's (`not 'tuple'`, `can't
 # multiply sequence`), the coercion model's (`'<class 'tuple'>'`), a conversion's (`unable to
@@ -177,18 +177,8 @@ def _two_real_numbers(value: Any) -> bool:
     return (
         isinstance(value, list | tuple)
         and len(value) == 2
-        and all(not isinstance(v, str | bytes | bool) and _real(v) for v in value)
+        and all(not isinstance(v, str | bytes | bool) and real_value(v) is not None for v in value)
     )
-
-
-def _real(number: Any) -> bool:
-    """Whether `number` has a real value: an exact or inexact real number, or a symbolic
-    constant such as sqrt(2)."""
-    try:
-        float(number)
-    except (TypeError, ValueError, AttributeError):
-        return False
-    return True
 
 
 def _is_root_pair(value: Any) -> bool:

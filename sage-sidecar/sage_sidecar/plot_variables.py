@@ -25,6 +25,8 @@ _VARIABLE = r"\(\s*([^\W\d]\w*)\s*,\s*"
 _BOUND = r"[^,()]+(?:\([^()]*\))?"
 _RANGE = re.compile(rf"{_VARIABLE}{_BOUND}\s*,\s*{_BOUND}\)")
 PLOTTING = "sage/plot/"
+# A range of three with its ends, `(x, 0, 2)`.
+_RANGE_ENDS = re.compile(rf"{_VARIABLE}({_BOUND})\s*,\s*({_BOUND})\)")
 # A range of two that starts with a name, `(x, 0)`: Sage reads it as (xmin, xmax).
 _SHORT_RANGE = re.compile(rf"{_VARIABLE}{_BOUND}\s*\)")
 _BOTH_ENDS = (
@@ -65,6 +67,12 @@ def hint(message: str, traceback: TracebackType | None, line: str) -> str | None
     if len(ranges) == 1 and len(unvalued) == 1:
         said += _SURFACE.format(ranged=ranges[0], other=unvalued[0])
     return said + "."
+
+
+def range_ends(line: str) -> str | None:
+    """The ends of the first range of three on `line`, as written: `0, 2` of `(x, 0, 2)`."""
+    found = _RANGE_ENDS.search(line)
+    return None if found is None else ", ".join(end.strip() for end in found.group(2, 3))
 
 
 def short_range_hint(line: str, names: list[tuple[str, Any]]) -> str | None:

@@ -56,9 +56,10 @@ _ITERATOR = (
     "a list first, as {made}."
 )
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
+_RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
 _NOT_AN_INTEGER = re.compile(
     r"'(?:float|sage\.rings\.real_mpfr\.RealLiteral)' object cannot be interpreted as an integer"
-    r"|unable to convert rational \S+ to an integer"
+    rf"|{_RATIONAL_REFUSED.pattern}"
 )
 # A floating-point number where Python wants an integer: `range(1e3)`, `[0]*1e3`, `l[2.0]`.
 _FLOAT = r"(?:float|sage\.rings\.real_mpfr\.Real(?:Literal|Number))"
@@ -82,7 +83,6 @@ _INTEGER_DIVISION = (
     "{fraction} is a fraction, as / makes one of two integers in Sage, not an integer: "
     "a // b divides to an integer (7 // 2 is 3)."
 )
-_RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
 _RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
 _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
@@ -118,13 +118,14 @@ _FORMAT_A_NUMBER = (
 def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     """For a TypeError with `message`, raised on the cell's line `failing_line()` gives (its
     string literals emptied), if one applies."""
-    if _INTEGER_WANTED.fullmatch(message) and (written := whole_float_hint(failing_line())):
+    integer_wanted = _INTEGER_WANTED.fullmatch(message) is not None
+    if integer_wanted and (written := whole_float_hint(failing_line())):
         return written
     if (fraction := _RATIONAL_REFUSED.fullmatch(message)) and abs(Fraction(fraction[1])) > 1:
         return _INTEGER_DIVISION.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
-    if _INTEGER_WANTED.fullmatch(message) and _COMPUTED_FLOAT in message:
+    if integer_wanted and _COMPUTED_FLOAT in message:
         # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
         return _FLOAT_GIVEN
     if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):

@@ -65,3 +65,12 @@ def inexact(value: Any) -> bool:
         return callable(parent) and not parent().is_exact()
     except Exception:  # a parent that does not say
         return False
+
+
+def real_value(value: Any) -> float | None:
+    """`value` as a float, if it has a real value: an exact or inexact real number, or a
+    symbolic constant such as sqrt(2); None for a complex number, a variable, anything else."""
+    try:
+        return float(value)
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -217,12 +217,14 @@ def _unsolved_note(call: ast.Call, result: Any) -> str | None:
                 "ring=RR for the real ones."
             )
         numerically = f"A root in [a, b], numerically: find_root({written}, a, b)."
-        if _in_radicals_and_logs(expression, variable) and not any(
-            keyword.arg == "to_poly_solve" for keyword in call.keywords
-        ):
+        if _in_radicals_and_logs(expression, variable) and not _asks_to_poly_solve(call):
             return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
         return f"{given_back} {numerically}"
     return None
+
+
+def _asks_to_poly_solve(call: ast.Call) -> bool:
+    return any(keyword.arg == "to_poly_solve" for keyword in call.keywords)
 
 
 def _in_radicals_and_logs(expression: Any, variable: Any) -> bool:
@@ -267,7 +269,7 @@ def _solves(side: Any, other: Any) -> bool:
 def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
     """For solutions of an equation in sin, cos or tan: that solve gave their principal values
     only."""
-    if any(keyword.arg == "to_poly_solve" for keyword in call.keywords):
+    if _asks_to_poly_solve(call):
         return None
     solutions = list(_equations(result))
     if not solutions or any(
