@@ -84,8 +84,9 @@ _DisplayNote = Callable[[Any, str], str | None]
 
 def _union(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
     """One pattern that finds what any of `patterns` finds: none has flags, groups that
-    matter, or back references."""
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+    matter, or back references. Each is tried once, though several checks share it (solve's)."""
+    sources = dict.fromkeys(pattern.pattern for pattern in patterns)
+    return re.compile("|".join(f"(?:{source})" for source in sources))
 
 
 _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
