@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from importlib.metadata import version
 
 import grpc
 import pytest
@@ -545,6 +546,30 @@ def test_installing_or_importing_a_package_not_there_gets_a_hint_of_what_there_i
     )
     error = one(evaluate(stub, "import scipy.optimise"), "error").error
     assert error.traceback.endswith("No module named 'scipy.optimise'\n")
+
+
+def test_installing_packages_installed_already_does_nothing_but_say_so(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """As pip does, so that notebook code that starts with an install runs on; the versions
+    are what pip would say is there."""
+    networkx, sympy = version("networkx"), version("sympy")
+    events = evaluate(stub, "!pip install -q networkx sympy\nimport networkx\n2 + 2")
+    assert one(events, "result").result.text_plain == "4"
+    assert stderr_of(events) == (
+        f"Note: networkx {networkx}, sympy {sympy} are installed here "
+        "already: nothing to install.\n"
+    )
+    assert "installed here already" in stderr_of(evaluate(stub, "%pip install -U networkx"))
+    # Any package that is not there fails the whole install, with what is there named.
+    error = one(evaluate(stub, "%pip install pandas networkx"), "error").error
+    assert error.ename == "UsageError"
+    assert f"networkx {networkx} is installed here already, pandas not. " in (error.evalue)
+    # Python's syntax error for an install without its `!` says to import instead.
+    error = one(evaluate(stub, "pip install -r requirements.txt networkx"), "error").error
+    assert error.traceback.endswith(
+        f"networkx {networkx} is installed here already: import it, no install needed.\n"
+    )
 
 
 def test_a_tracebacks_frames_in_installed_modules_are_named_by_module_path(

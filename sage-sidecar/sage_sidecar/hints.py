@@ -1189,7 +1189,7 @@ def _derivative_of_unknown(name: str, order: int) -> str:
 def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
     """The hint for a syntax error on `line`, as the console takes it, if one applies."""
     if magics.INSTALL.match(line):
-        _add_note(exc, magics.CANNOT_INSTALL)
+        _add_note(exc, magics.install_refusal(line))
     elif line.startswith("time "):
         _add_note(exc, _TIME_PREFIX)
     elif exc.msg == _CONTINUATION and _BACKSLASH_OPERATOR.search(_without_strings(line)):

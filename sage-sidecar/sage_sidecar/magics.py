@@ -1,8 +1,9 @@
 """IPython's escapes the Sage console has, in a cell: `%time`, `%timeit` (and their `%%` cell
 forms), `%run`, `%runfile`, `%attach`, `%who`, `%whos`, `name?` and `name??`, `!command` and
 `x = !command`; `%display`, by Sage's own magic (ascii_art, unicode_art, plain); and
-`%matplotlib` and `%display latex`, which notebook code starts with, and which do nothing
-here, where figures come back as images, and values with their LaTeX, in any case.
+`%matplotlib`, `%display latex` and `!pip install` of packages installed already, which
+notebook code starts with, and which do nothing here (but say so, for an install), where
+figures come back as images, and values with their LaTeX, in any case.
 
 IPython's own input transformer turns them into calls on a shell, as in the console; the
 shell here is `SidecarShell`, which runs those and refuses every other magic with a word on
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib.metadata
 import math
 import re
 import resource
@@ -48,6 +50,31 @@ CANNOT_INSTALL = (
     "workers of a fixed installation. Sage and its usual companions (numpy, scipy, sympy, "
     "networkx, matplotlib...) are there to import; anything else has to be installed in the "
     "sidecar's environment by whoever runs it."
+)
+# What follows `install`: a package, with extras and a version that do not change its name.
+_REQUIREMENT = re.compile(r"[\w.-]+")
+# pip's and conda's options whose value is the next word, not a package: `-r requirements.txt`.
+_OPTIONS_WITH_VALUES = frozenset(
+    (
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--channel",
+        "-n",
+        "--name",
+        "-p",
+        "--prefix",
+    )
 )
 _NO_RESET_MAGIC = (
     "IPython's %reset is not supported here: reset() clears the session's variables, as in "
@@ -138,6 +165,8 @@ class SidecarShell:
             if (backend := line.strip()) not in ("", "inline"):
                 print(_MATPLOTLIB.format(backend=backend), file=sys.stderr)
             return None
+        if _installs(f"{magic_name} {line}"):  # `%pip install x` reads as `!pip install x`
+            return None
         raise _unsupported("Line", magic_name, line)
 
     def run_cell_magic(self, magic_name: str, line: str, cell: str) -> Any:
@@ -152,14 +181,16 @@ class SidecarShell:
 
     def system(self, cmd: str) -> None:
         """`!command`: run by the shell; its output is the cell's."""
-        _refuse_installs(cmd)
+        if _installs(cmd):
+            return
         sys.stdout.flush()
         sys.stderr.flush()
         self._namespace["_exit_code"] = subprocess.run(cmd, shell=True, check=False).returncode
 
     def getoutput(self, cmd: str, split: bool = True, depth: int = 0) -> SList | str:
         """`x = !command`: its output as a list of lines."""
-        _refuse_installs(cmd)
+        if _installs(cmd):
+            return SList()
         done = subprocess.run(
             cmd, shell=True, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
@@ -332,13 +363,65 @@ def _display(line: str) -> None:
     SageMagics.display(None, line)
 
 
-def _refuse_installs(cmd: str) -> None:
-    if INSTALL.match(cmd):
-        raise UsageError(CANNOT_INSTALL)
+def _installs(cmd: str) -> bool:
+    """Takes the place of `cmd` if it is an install (False if not): as pip does, an install
+    of what is installed already does nothing but say so, so that notebook code that starts
+    with one runs on; an install of anything else fails."""
+    match = INSTALL.match(cmd)
+    if not match:
+        return False
+    names = _packages(cmd[match.end() :].split())
+    there = _versions(names)
+    if not names or len(there) < len(names):
+        raise UsageError(install_refusal(cmd))
+    print(f"Note: {_listed(there)} installed here already: nothing to install.", file=sys.stderr)
+    return True
+
+
+def install_refusal(cmd: str) -> str:
+    """Why `cmd`, an install, cannot run, and which of its packages are here already: an agent
+    told only that it cannot install may give up on a package it could have imported."""
+    match = INSTALL.match(cmd)
+    names = _packages(cmd[match.end() :].split()) if match else []
+    there = _versions(names)
+    if not there:
+        return CANNOT_INSTALL
+    if len(there) == len(names):
+        pronoun = "it" if len(there) == 1 else "them"
+        return f"{_listed(there)} installed here already: import {pronoun}, no install needed."
+    missing = ", ".join(name for name in names if name not in there)
+    return f"{_listed(there)} installed here already, {missing} not. {CANNOT_INSTALL}"
+
+
+def _listed(versions: dict[str, str]) -> str:
+    """`networkx 3.6.1 is`, `numpy 2.4.6, sympy 1.14.0 are`."""
+    verb = "is" if len(versions) == 1 else "are"
+    return ", ".join(f"{name} {version}" for name, version in versions.items()) + f" {verb}"
+
+
+def _packages(words: list[str]) -> list[str]:
+    """The packages an install's arguments name, without their extras or versions."""
+    names = []
+    skip = False
+    for word in words:
+        if skip or word.startswith("-"):
+            skip = word in _OPTIONS_WITH_VALUES
+            continue
+        if match := _REQUIREMENT.match(word.strip("'\"")):
+            names.append(match.group())
+    return names
+
+
+def _versions(distributions: list[str]) -> dict[str, str]:
+    """The version of each of `distributions` installed in the workers' environment."""
+    versions = {}
+    for name in distributions:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError, ValueError):
+            versions[name] = importlib.metadata.version(name)
+    return versions
 
 
 def _unsupported(kind: str, magic_name: str, line: str) -> UsageError:
-    _refuse_installs(f"{magic_name} {line}")  # `%pip install x` reads as `!pip install x`
     if magic_name == "reset":
         return UsageError(_NO_RESET_MAGIC)
     prefix = "%" if kind == "Line" else "%%"
