@@ -2471,6 +2471,41 @@ def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_
     assert value(stub, session, "f.subs(x=2, y=1).n()") == "5.00000000000000"
 
 
+def test_a_function_of_pythons_math_given_an_expression_gets_sages_own_function_named(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`math.sqrt(x^2 + 1)` fails as `float(y)` does; the hint for that, to substitute a value,
+    is wrong here: Sage's own sqrt() was meant."""
+    evaluate(stub, "import math, cmath", session)
+    for code, hint in (
+        ("math.sqrt(x^2 + 1)", "math.sqrt is Python's, which takes numbers only, and was given "
+                               "a symbolic expression: Sage's sqrt() takes expressions and "
+                               "numbers alike; write sqrt(...), without `math.`."),
+        # In a function of the cell's, called with an expression.
+        ("f = lambda t: math.exp(-t)\nintegrate(f(x), x, 0, 1)",
+         "math.exp is Python's, which takes numbers only"),
+        ("cmath.exp(I*x)", "write exp(...), without `cmath.`."),
+        # Imported in the place of Sage's: the note on the import came cells ago.
+        ("from math import sin\nsin(x)", "sin here is Python's math.sin, which takes numbers "
+                                          "only, and was given a symbolic expression: Sage's "
+                                          "sin() takes expressions and numbers alike; from "
+                                          "sage.all import sin gives it back."),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.ename == "TypeError", code
+        assert hint in error.traceback.rstrip("\n").rsplit("\n", 1)[-1], code
+    # As the hint says; and math's functions of numbers are left alone.
+    assert value(stub, session, "from sage.all import sin\nsin(x) + math.sqrt(4)") == (
+        "sin(x) + 2.0"
+    )
+    # Where float() is what failed, on the same line, the hint is float()'s.
+    error = one(evaluate(stub, "math.sqrt(2) * float(x)", session), "error").error
+    assert error.traceback.endswith(
+        "\nx is a symbolic variable with no value, so it has no numeric value: substitute one "
+        "first, as expr.subs(x=1).\n"
+    )
+
+
 def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_from_0(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -1,11 +1,12 @@
 """What the hints read of a failed cell's traceback: the locals of the innermost frame of a
 function (find_root's interval, a piecewise function's pieces), whether a package's code ran
-(plotting), and what a name is in a frame. Counterparts: `hints` and the modules of its
-hints."""
+(plotting), what a name is in a frame, and the function a frame was calling when it failed.
+Counterparts: `hints` and the modules of its hints."""
 
 from __future__ import annotations
 
 import builtins
+import dis
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -39,3 +40,41 @@ def look_up(name: str, frame: FrameType) -> Any:
         if name in scope:
             return scope[name]
     return None
+
+
+# The instructions that load a name, an attribute of one, and those a call's own loads
+# interleave with: `math.sqrt(v)` is LOAD_NAME math, LOAD_METHOD sqrt, (v), PRECALL, CALL.
+_LOADS = frozenset({"LOAD_NAME", "LOAD_GLOBAL", "LOAD_FAST", "LOAD_DEREF", "LOAD_CLASSDEREF"})
+_ATTRIBUTES = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
+_PART_OF_A_CALL = frozenset({"PUSH_NULL", "PRECALL", "KW_NAMES"})
+
+
+def called(tb: TracebackType) -> tuple[str, Any] | None:
+    """The function `tb`'s frame was calling when it failed, as the code names it
+    (`math.sqrt`, `sin`), and its value there; None if the failing instruction was no call,
+    or the callee no name or attribute of one (`fs[0](v)`, `f(v)(w)`).
+
+    Read from the bytecode, where the call and the loads of its callee start at the same
+    column: the source the traceback quotes is the cell as written, not as preparsed."""
+    instructions = list(dis.get_instructions(tb.tb_frame.f_code))
+    failing = next((i for i in instructions if i.offset == tb.tb_lasti), None)
+    if failing is None or failing.opname != "CALL" or failing.positions is None:
+        return None
+    start = (failing.positions.lineno, failing.positions.col_offset)
+    chain: list[str] = []
+    for instruction in instructions[: instructions.index(failing)]:
+        position = instruction.positions
+        if position is None or (position.lineno, position.col_offset) != start:
+            continue
+        if instruction.opname in _LOADS:
+            chain = [instruction.argval]
+        elif instruction.opname in _ATTRIBUTES and chain:
+            chain.append(instruction.argval)
+        elif instruction.opname not in _PART_OF_A_CALL:
+            chain = []  # a call or a subscript of what came before: `f(v)(w)`, `fs[0](v)`
+    if not chain:
+        return None
+    value = look_up(chain[0], tb.tb_frame)
+    for attribute in chain[1:]:
+        value = getattr(value, attribute, None)
+    return ".".join(chain), value

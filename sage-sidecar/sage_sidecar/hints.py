@@ -9,7 +9,8 @@ named as a Python keyword (`var('lambda')`), named as one of Sage's functions (`
 `E` meant as Euler's number) or bound to an expression or a number by an earlier cell, an
 unknown function never declared, solve's equations or variables with no value used as numbers,
 the pairs roots() and numerical_integral give used as numbers, and a list given to N (`pairs`),
-a complex value made a real one (`complex_values`), a ring given where a symbolic expression's
+a complex value made a real one (`complex_values`), a function of Python's `math` given an
+expression, as `math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's
 roots() wants its variable, Python's `@` for a matrix product, matrices and vectors whose
 shapes do not fit (`matrix_shapes`), an index out of range of a matrix, vector or list, with
 its size (`indices`), a ring or field made without names for its generators
@@ -60,6 +61,7 @@ from typing import Any, TypeVar
 
 from sage_sidecar import (
     complex_values,
+    float_functions,
     frames,
     generator_names,
     indices,
@@ -264,7 +266,7 @@ _WAYS_OF_SEVERAL = (
 # A symbolic expression used as a number: an equation from `solve` (`float(s[0])` after
 # `s = solve(x^2 == 4, x)`), or one whose variables have no value.
 _NOT_A_NUMBER = re.compile(
-    r"unable to simplify to float approximation|cannot evaluate symbolic expression"
+    r"unable to simplify to (?:float|complex) approximation|cannot evaluate symbolic expression"
     r"|unable to coerce to a ComplexNumber|cannot convert .{1,200} to int$"
     r"|unable to convert .{1,200} to an integer$"
 )
@@ -594,7 +596,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             return _bound_hint(exc, name[1])
         if _NOT_A_NUMBER.match(message):
             real = complex_values.hint(_messages(exc))
-            return real or _equations_hint(exc) or _free_variables_hint(exc)
+            return real or _not_a_number_hint(exc)
         if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
             return _SERIES.format(way=sympy_names.SERIES)
     return None
@@ -680,7 +682,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
             )
         ):
             return short
-        return _equations_hint(exc) or _free_variables_hint(exc)
+        return _not_a_number_hint(exc)
     if python := _PYTHON_FUNCTION.search(message):
         # `sum(k^2, k, 1, n)`: the function is Sage's, whose name was meant as a variable.
         if hint := _function_as_a_variable_hint(exc):
@@ -1169,6 +1171,17 @@ def _nearest(name: str, names: list[str]) -> str | None:
     return _DID_YOU_MEAN.format(name=nearest[0]) if nearest else None
 
 
+def _failing_call(exc: BaseException) -> tuple[str, Any] | None:
+    """The function the innermost frame of the cell's own code was calling when it failed, as
+    the code names it, and its value."""
+    innermost, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
+            innermost = tb
+        tb = tb.tb_next
+    return None if innermost is None else frames.called(innermost)
+
+
 def _failing_line(exc: BaseException) -> tuple[types.FrameType | None, str]:
     """The innermost frame of the cell's own code in the traceback, and its line."""
     frame, line, tb = None, "", exc.__traceback__
@@ -1303,6 +1316,14 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         ways=ways,
         variables=", ".join(f"SR({gen})" for gen in ring.gens()),
     )
+
+
+def _not_a_number_hint(exc: BaseException) -> str | None:
+    """For a symbolic value where a number was wanted: by a function of Python's `math`, an
+    equation, or an expression with variables the line gives no value."""
+    if (call := _failing_call(exc)) and (python := float_functions.hint(*call)):
+        return python
+    return _equations_hint(exc) or _free_variables_hint(exc)
 
 
 def _equations_hint(exc: BaseException) -> str | None:
