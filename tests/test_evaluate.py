@@ -1960,6 +1960,32 @@ def test_a_lazy_list_shown_cut_short_gets_a_note_once_on_how_to_see_its_items(
     assert value(stub, session, "list(c[:5])") == "[3, 22/7, 333/106, 355/113, 103993/33102]"
 
 
+def test_an_iterator_shown_by_pythons_default_text_gets_a_note_on_how_to_see_its_items(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`<generator object primes at 0x7f...>` reads as an answer with nothing in it."""
+    for code in ("primes(10)", "map(factor, [4, 6])", "graphs.PathGraph(3).edge_iterator()"):
+        events = evaluate(stub, code, session)
+        assert re.fullmatch(
+            r"<[\w. ]+ object(?: primes)? at 0x[0-9a-f]+>", one(events, "result").result.text_plain
+        ), code
+        assert stderr_of(events) == (
+            "Note: the value is an iterator, which makes its items only as it is read, so its "
+            "text shows none of them: list(v) gives them all, and uses it up (read again, it "
+            "gives nothing); for the first 10 of one that may not end, from itertools import "
+            "islice, then list(islice(v, 10)).\n"
+        ), code
+    # An iterator whose text shows its items, an object that is no iterator, and a string.
+    _say_nothing(
+        stub, session, "range(3)", "{1: 2}.keys()", "class A: pass\nA()", "'<map object at 0x1f>'"
+    )
+    # As the note says.
+    assert value(stub, session, "v = primes(10); list(v), list(v)") == "([2, 3, 5, 7], [])"
+    assert value(stub, session, "from itertools import islice\nlist(islice(Primes(), 3))") == (
+        "[2, 3, 5]"
+    )
+
+
 def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

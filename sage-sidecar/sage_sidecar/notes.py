@@ -24,9 +24,10 @@ function of integers given a floating-point number, as divisors(1e6) (`inexact_i
 substitution of variables the expression has none of, which gives it back (`substitutions`),
 values computed on lines before the cell's last, which only that line's is shown
 (`unshown_values`), e or I given another value, which later cells take for the constant
-(`rebound_constants`, once for each). Each check has a pattern cheap enough for every cell; a
-cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
-does little (`simplification`), that a comparison of symbolic expressions is shown, not decided
+(`rebound_constants`, once for each), an iterator shown as `<map object at 0x...>`, which shows
+none of its items (`iterators`). Each check has a pattern cheap enough for every cell; a cell
+one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
+little (`simplification`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -54,6 +55,7 @@ from sage_sidecar import (
     imaginary_rounding,
     inexact_integers,
     integral_error,
+    iterators,
     lazy_lists,
     matrix_rings,
     not_a_number,
@@ -136,6 +138,7 @@ _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
 # And those that warn of the value shown, each time.
 _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (imaginary_rounding.SHOWN, imaginary_rounding.note),
+    (iterators.SHOWN, iterators.note),
 )
 # What a shown text must have for any of them, in one pattern, as `_ANY_CANDIDATE` for cells.
 _ANY_SHOWN = _union(pattern for pattern, _ in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY))
