@@ -20,6 +20,7 @@ from tests.helpers import (
     finished_of,
     gif_frames,
     kinds,
+    last_line_of_error,
     one,
     stderr_of,
     stdout_of,
@@ -2530,6 +2531,26 @@ def test_a_function_of_pythons_math_given_an_expression_gets_sages_own_function_
         "\nx is a symbolic variable with no value, so it has no numeric value: substitute one "
         "first, as expr.subs(x=1).\n"
     )
+
+
+def test_len_or_list_of_a_set_too_large_for_python_gets_cardinality_as_the_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Python's "cannot fit 'int' into an index-sized integer" says nothing of the set."""
+    evaluate(stub, "S = Subsets(range(100))", session)
+    for code, hint in (
+        ("n = len(S)", "len() gives at most 2^63 - 1, Python's limit, and this has more "
+                       "elements: v.cardinality() counts those of Sage's sets and sequences, "
+                       "of any size."),
+        ("len(Permutations(30))", "len() gives at most 2^63 - 1"),
+        ("sorted(S)", "sorted() asks first how many elements there are, and there are more "
+                      "than 2^63 - 1: far too many to hold. v.cardinality() counts them, `for "
+                      "s in v:` takes them one at a time, and v.random_element() one at "
+                      "random."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "OverflowError").startswith(hint), code
+    # As the hint says.
+    assert value(stub, session, "S.cardinality() == 2^100") == "True"
 
 
 def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_from_0(

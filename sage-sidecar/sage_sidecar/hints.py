@@ -494,6 +494,18 @@ _LOG2 = (
 # What Python, and Sage, say of an attribute an object lacks: the object's type, the name.
 _NO_ATTRIBUTE = re.compile(r"'([\w.]+)' object has no attribute '(\w+)'")
 _EXPRESSION = "sage.symbolic.expression.Expression"
+# len() of a set with more elements than a Python int of the machine's size holds, as
+# Subsets(range(100)); list() asks for that length first, and fails the same way.
+_INDEX_SIZED = "cannot fit 'int' into an index-sized integer"
+_TOO_MANY_TO_COUNT = (
+    "len() gives at most 2^63 - 1, Python's limit, and this has more elements: "
+    "v.cardinality() counts those of Sage's sets and sequences, of any size."
+)
+_TOO_MANY_TO_LIST = (
+    "{name}() asks first how many elements there are, and there are more than 2^63 - 1: far "
+    "too many to hold. v.cardinality() counts them, `for s in v:` takes them one at a time, "
+    "and v.random_element() one at random."
+)
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -537,6 +549,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return pairs.N_OF_A_LIST
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
+    if isinstance(exc, OverflowError) and str(exc) == _INDEX_SIZED:
+        return _too_many_hint(exc)
     if isinstance(exc, IndexError) and indices.REFUSED.fullmatch(str(exc)):
         frame, line = _failing_line(exc)
         return (
@@ -1316,6 +1330,16 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         ways=ways,
         variables=", ".join(f"SR({gen})" for gen in ring.gens()),
     )
+
+
+def _too_many_hint(exc: BaseException) -> str | None:
+    """For len() or list() of a set with more than 2^63 - 1 elements."""
+    name, function = _failing_call(exc) or ("", None)
+    if function is len:
+        return _TOO_MANY_TO_COUNT
+    if function in (list, tuple, set, frozenset, sorted):
+        return _TOO_MANY_TO_LIST.format(name=name)
+    return None
 
 
 def _not_a_number_hint(exc: BaseException) -> str | None:
