@@ -33,9 +33,9 @@ limit without the variable, an ODE with no closed form, desolve without its unkn
 few initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
 variety() of an ideal with infinitely many points, an expression substituted where a
 denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
-the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed.
+the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`,
+len() or list() of a set of more than 2^63 - 1 elements, a package imported or installed that
+is not there, Sage's HTML manuals, view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
