@@ -3071,6 +3071,8 @@ def test_a_whole_number_written_as_a_float_where_python_wants_an_integer_gets_a_
         ("'abc'[1.0]", "1.0", "1"),
         ("l = [1, 2, 3]; l[2.0]", "2.0", "2"),
         ("import itertools\nlist(itertools.combinations([1, 2, 3], 2.0))", "2.0", "2"),
+        # Taken for a matrix's ring, which may come first: "base_ring (=3.0...) must be a ring".
+        ("identity_matrix(3.0)", "3.0", "3"),
     ):
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "TypeError", code
@@ -3085,11 +3087,12 @@ def test_a_whole_number_written_as_a_float_where_python_wants_an_integer_gets_a_
                                     "wants: write 100, or int(100.0).\n")  # fmt: skip
     error = one(evaluate(stub, "[0] * 2.0 + [1] * 3.0"), "error").error
     assert "is a floating-point number, not the integer" not in error.traceback
-    error = one(evaluate(stub, "n = 24/2.0; list(range(n))"), "error").error
-    assert error.traceback.endswith(
-        "\nA floating-point number was given where an integer is wanted: int(v) or ZZ(v) makes "
-        "one of a whole number, round(v) of any.\n"
-    )
+    for code in ("n = 24/2.0; list(range(n))", "n = 6/2.0; zero_matrix(n)"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "\nA floating-point number was given where an integer is wanted: int(v) or ZZ(v) "
+            "makes one of a whole number, round(v) of any.\n"
+        ), code
     # PARI's refusal, by its type's name.
     error = one(evaluate(stub, "euler_phi(12.0)"), "error").error
     assert error.traceback.endswith(

@@ -67,6 +67,8 @@ _INTEGER_WANTED = re.compile(
     rf"'{_FLOAT}' object cannot be interpreted as an integer"
     rf"|can't multiply sequence by non-int of type '{_FLOAT}'"
     rf"|\w+ indices must be integers(?: or slices)?, not '?{_FLOAT}'?"
+    # A size written as a float, where a matrix's ring may go first: identity_matrix(3.0).
+    r"|base_ring \(=\d+\.0+\) must be a ring"
 )
 # A literal of a whole number written as a float: 1e3, 1.5e3, 100.0.
 _WHOLE_FLOAT = re.compile(r"(?<![\w.])(?:\d+(?:\.\d*)?[eE]\+?\d+|\d+\.0*)(?![\w.])")
@@ -125,7 +127,7 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _INTEGER_DIVISION.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
-    if integer_wanted and _COMPUTED_FLOAT in message:
+    if integer_wanted and (_COMPUTED_FLOAT in message or message.startswith("base_ring")):
         # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
         return _FLOAT_GIVEN
     if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
