@@ -2613,6 +2613,29 @@ def test_a_graphs_edges_unpacked_as_pairs_get_a_hint_that_they_are_triples(
     )
 
 
+def test_a_graphs_degree_of_a_vertex_it_lacks_gets_a_hint_with_its_vertices(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`G.degree(10)` takes 10 for a list of vertices, and fails with "'Integer' object is not
+    iterable"; Petersen's vertices are 0 to 9."""
+    evaluate(stub, "G = graphs.PetersenGraph(); D = DiGraph({1: [2]})", session)
+    for code, hint in (
+        ("G.degree(10)", "10 is not a vertex of the graph, whose 10 vertices are 0, 1, 2, 3, 4, "
+                         "5, 6, 7, 8, 9. Sage numbers the vertices of its named graphs, as "
+                         "graphs.PetersenGraph(), from 0."),
+        ("graphs.CompleteGraph(15).degree(15)", "15 is not a vertex of the graph, whose 15 "
+                                                "vertices are 0 to 14. Sage numbers"),
+        ("D.in_degree(5)", "5 is not a vertex of the graph, whose 2 vertices are 1, 2."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "TypeError").startswith(hint), code
+    # Another object that is not iterable: Python's message says it.
+    assert last_line_of_error(stub, session, "for v in 5: pass", "TypeError") == (
+        "TypeError: 'sage.rings.integer.Integer' object is not iterable"
+    )
+    # As the hint says.
+    assert value(stub, session, "G.degree(9), D.in_degree(2)") == "(3, 1)"
+
+
 def test_pythons_matrix_product_gets_a_hint_to_multiply_with_a_star(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

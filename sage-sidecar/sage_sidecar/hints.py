@@ -25,17 +25,18 @@ variables asked what only a polynomial in one variable does: roots() or diff(), 
 value, a plot (`several_variables`), a keyword argument the function called does not take
 (`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
 Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, or its edges unpacked as pairs, a float where PARI wants an integer, an expression,
-Sage's constant log2 and its operator D called as functions, a variable declared with the name
-of a function of Sage's, or such a name (or Python's) given a value, then called, find_root
-given an interval where f keeps its sign, or an expression in several variables, integrate or
-limit without the variable, an ODE with no closed form, desolve without its unknown or with too
-few initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
-variety() of an ideal with infinitely many points, an expression substituted where a
-denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
-the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`,
-len() or list() of a set of more than 2^63 - 1 elements, a package imported or installed that
-is not there, Sage's HTML manuals, view() with no LaTeX installed.
+networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
+PARI wants an integer, an expression, Sage's constant log2 and its operator D called as
+functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
+expression in several variables, integrate or limit without the variable, an ODE with no closed
+form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
+divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
+points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, len() or list() of a set of more than 2^63 -
+1 elements, a package imported or installed that is not there, Sage's HTML manuals, view() with
+no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -506,6 +507,11 @@ _TOO_MANY_TO_LIST = (
     "too many to hold. v.cardinality() counts them, `for s in v:` takes them one at a time, "
     "and v.random_element() one at random."
 )
+# G.degree(99), of a vertex not in G: its iterator takes 99 for a list of vertices.
+_NOT_ITERABLE = re.compile(r"'[\w.]+' object is not iterable")
+_DEGREE_ITERATORS = ("degree_iterator", "in_degree_iterator", "out_degree_iterator")
+_NOT_A_VERTEX = "{vertex} is not a vertex of the graph, whose {count} vertices are {vertices}."
+_FROM_0 = " Sage numbers the vertices of its named graphs, as graphs.PetersenGraph(), from 0."
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -635,6 +641,8 @@ def _in_units(size: int) -> str:
 def _type_error_hint(exc: TypeError, message: str) -> str | None:
     """For a TypeError whose message is `message`: read once, since it is the exception's own
     code."""
+    if _NOT_ITERABLE.fullmatch(message) and (vertex := _missing_vertex_hint(exc)):
+        return vertex
     if pairs.TUPLE_USED_AS_A_NUMBER.search(message) and (pair := pairs.hint(_uncalled_names(exc))):
         return pair
     if _NUMBER_CALLED.fullmatch(message):
@@ -1330,6 +1338,25 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         ways=ways,
         variables=", ".join(f"SR({gen})" for gen in ring.gens()),
     )
+
+
+def _missing_vertex_hint(exc: BaseException) -> str | None:
+    """For a graph's degree of a vertex it does not have, which it takes for a list of them."""
+    from sage.graphs.generic_graph import GenericGraph
+
+    for function in _DEGREE_ITERATORS:
+        graph, vertex = (frames.locals_of(exc, function).get(k) for k in ("self", "vertices"))
+        if isinstance(graph, GenericGraph) and vertex is not None and vertex not in graph:
+            vertices = graph.vertices(sort=False)
+            with contextlib.suppress(TypeError):  # vertices of kinds that do not compare
+                vertices.sort()
+            count, from_0 = len(vertices), vertices == list(range(len(vertices)))
+            listed = ", ".join(map(str, vertices[:10]))
+            if count > 10:
+                listed = f"0 to {count - 1}" if from_0 else f"{listed} and {count - 10} more"
+            said = _NOT_A_VERTEX.format(vertex=vertex, count=count, vertices=listed)
+            return said + _FROM_0 if from_0 else said
+    return None
 
 
 def _too_many_hint(exc: BaseException) -> str | None:
