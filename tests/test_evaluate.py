@@ -2226,6 +2226,27 @@ def test_plots_made_in_a_loop_and_not_shown_get_a_note_to_show_them(
     assert kinds(evaluate(stub, "graphics_array(ps)", session))[:2] == ["started", "display"]
 
 
+def test_a_plot_printed_and_not_shown_gets_a_note_to_show_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """print(p) prints "Graphics object consisting of 1 graphics primitive": no image."""
+    for code, shown in (
+        ("p = plot(sin(x), (x, 0, 1)); print(p)", "p"),
+        ("for k in range(2): print(plot(k*x, (x, 0, 1)))", "plot(k * x, (x, 0, 1))"),
+    ):
+        events = evaluate(stub, code, session)
+        assert kinds(events)[-2:] == ["stderr", "finished"], code
+        assert "Graphics object consisting of 1 graphics primitive\n" in stdout_of(events)
+        assert stderr_of(events) == (
+            f"Note: print() gives a plot's text, not its image: show({shown}) in its place "
+            "shows it, as does a plot as the cell's last line.\n"
+        ), code
+    # Shown too; a number or a string printed.
+    _say_nothing(stub, session, "print(p); p", "print(p); show(p)", "print(5, 'p')")
+    # As the note says.
+    assert kinds(evaluate(stub, "show(p)", session)) == ["started", "display", "finished"]
+
+
 def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -13,9 +13,9 @@ a polynomial's roots() or an ideal's variety() that left out those outside its r
 (`rational_roots`), a plot whose range its poles set (`poles`), a plot left empty by a range
 that runs backwards (`empty_plots`), a complex number whose imaginary part is rounding error
 (`imaginary_rounding`), a plot saved to a file the caller cannot open, and not shown, or made
-in a loop and not shown (`unshown_plots`), SymPy's Rational(1, 3), which Sage reads as 1 in
-base 3 (`rational_base`), numerical_integral's value where its error estimate is a sizeable
-part of it (`integral_error`), a plot given matplotlib's label=, which draws no legend
+in a loop and not shown, or printed (`unshown_plots`), SymPy's Rational(1, 3), which Sage reads
+as 1 in base 3 (`rational_base`), numerical_integral's value where its error estimate is a
+sizeable part of it (`integral_error`), a plot given matplotlib's label=, which draws no legend
 (`plot_options`), one zero find_root gave of a function that has several in the interval
 (`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
@@ -108,6 +108,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (empty_plots.CANDIDATE, empty_plots.note),
     (unshown_plots.SAVED_CANDIDATE, unshown_plots.saved_note),
     (unshown_plots.LOOP_CANDIDATE, unshown_plots.loop_note),
+    (unshown_plots.PRINTED_CANDIDATE, unshown_plots.printed_note),
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
     (several_zeros.CANDIDATE, several_zeros.note),

@@ -2,11 +2,12 @@
 
 `p.save('plot.png')` writes the image into the session's working directory, which only the
 session's own code can read: no image comes back to the caller, and the file goes when the
-session does. An agent that saved it tells its user the plot is in plot.png, which neither
-can open (`saved_note`). And a plot made in a loop, `for k in range(3): plot(sin(k*x))`, is
-a value no one shows: as in the console, only the cell's last value is (`loop_note`). One
-line on stderr says so, and how to have the image come back. Counterpart: `notes`, which
-runs these checks after a cell.
+session does. An agent that saved it tells its user the plot is in plot.png, which neither can
+open (`saved_note`). A plot made in a loop, `for k in range(3): plot(sin(k*x))`, is a value no
+one shows: as in the console, only the cell's last value is (`loop_note`). And `print(p)`
+prints a plot's text, "Graphics object consisting of 1 graphics primitive", not its image
+(`printed_note`). One line on stderr says so, and how to have the image come back. Counterpart:
+`notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sage_sidecar import cell_calls
 # Cheap enough to run on every cell: only a cell they find is parsed.
 SAVED_CANDIDATE = re.compile(r"\bsave\(")
 LOOP_CANDIDATE = re.compile(r"plot\(")
+PRINTED_CANDIDATE = re.compile(r"\bprint\(")
 # Files a picture is saved as, by Sage's graphics, animations and their arrays.
 _PICTURE_FILE = re.compile(r"\.(?:png|jpe?g|svg|pdf|eps|ps|gif|webm|mp4|ogv|html)\Z", re.IGNORECASE)
 # Of those, what an animation is saved as.
@@ -31,6 +33,10 @@ _SHOWING = frozenset({"show", "display", "pretty_print", "view"})
 _SAVED = (
     "Note: the {what} went to the file {file}, which only the session's code can read: no "
     "image came back. To see it here, show it: {how}."
+)
+_PRINTED = (
+    "Note: print() gives a plot's text, not its image: show({name}) in its place shows it, as "
+    "does a plot as the cell's last line."
 )
 _IN_A_LOOP = (
     "Note: the plots made in the loop are not shown: only a cell's last value is. "
@@ -114,6 +120,20 @@ def loop_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | 
         for statement in cell_calls.own_nodes(loop.body):
             if isinstance(statement, ast.Expr) and _makes_a_picture(statement.value, namespace):
                 return _IN_A_LOOP
+    return None
+
+
+def printed_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell printed a plot, and showed none."""
+    calls = list(cell_calls.own_calls(tree))
+    if _shows_something(value, calls):
+        return None
+    for call in calls:
+        if cell_calls.called(call) != "print" or not isinstance(call.func, ast.Name):
+            continue
+        for argument in call.args:
+            if _makes_a_picture(argument, namespace):
+                return _PRINTED.format(name=cell_calls.as_written(argument))
     return None
 
 
