@@ -2574,6 +2574,37 @@ def test_len_or_list_of_a_set_too_large_for_python_gets_cardinality_as_the_hint(
     assert value(stub, session, "S.cardinality() == 2^100") == "True"
 
 
+def test_a_function_of_the_cells_that_recursed_past_pythons_limit_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """fact(5000) of a recursive fact fails with "maximum recursion depth exceeded", which does
+    not say the limit can be raised, nor that an endless recursion meets it too."""
+    evaluate(stub, "def fact(n): return 1 if n == 0 else n*fact(n - 1)", session)
+    for code, name in (
+        ("fact(5000)", "fact"),
+        ("g = lambda n: n if n < 1 else g(n - 1)\ng(5000)", "The lambda"),
+    ):
+        assert last_line_of_error(stub, session, code, "RecursionError") == (
+            f"{name} called itself until Python's limit, 1000 calls deep, stopped it. If its "
+            "recursion ends, sys.setrecursionlimit(10000) lets it go deeper; if not, it never "
+            "reaches its base case for this argument. A loop needs no such depth."
+        ), code
+    # A library's recursion, in one call of the cell's: Python's message says it.
+    assert last_line_of_error(
+        stub,
+        session,
+        "import copy\nl = []\nfor i in range(5000): l = [l]\ncopy.deepcopy(l)",
+        "RecursionError",
+    ).startswith("RecursionError: maximum recursion depth exceeded")
+    # As the hint says.
+    assert (
+        value(
+            stub, session, "import sys; sys.setrecursionlimit(10000)\nfact(2000) == factorial(2000)"
+        )
+        == "True"
+    )
+
+
 def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_from_0(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

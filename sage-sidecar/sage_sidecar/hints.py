@@ -34,9 +34,9 @@ form, desolve without its unknown or with too few initial conditions, a sum Maxi
 divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
 points, an expression substituted where a denominator is 0, a point a piecewise function's
 domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, len() or list() of a set of more than 2^63 -
-1 elements, a package imported or installed that is not there, Sage's HTML manuals, view() with
-no LaTeX installed.
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -45,6 +45,7 @@ from __future__ import annotations
 import ast
 import bdb
 import builtins
+import collections
 import contextlib
 import difflib
 import importlib.util
@@ -55,6 +56,7 @@ import numbers
 import os
 import re
 import socket
+import sys
 import traceback
 import types
 from collections.abc import Iterator
@@ -507,6 +509,13 @@ _TOO_MANY_TO_LIST = (
     "too many to hold. v.cardinality() counts them, `for s in v:` takes them one at a time, "
     "and v.random_element() one at random."
 )
+# A function of the cell's that calls itself deeper than Python lets it, or for ever.
+_MANY_LEVELS = 100
+_TOO_DEEP = (
+    "{name} called itself until Python's limit, {limit} calls deep, stopped it. If its "
+    "recursion ends, sys.setrecursionlimit({more}) lets it go deeper; if not, it never "
+    "reaches its base case for this argument. A loop needs no such depth."
+)
 # G.degree(99), of a vertex not in G: its iterator takes 99 for a list of vertices.
 _NOT_ITERABLE = re.compile(r"'[\w.]+' object is not iterable")
 _DEGREE_ITERATORS = ("degree_iterator", "in_degree_iterator", "out_degree_iterator")
@@ -553,6 +562,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         pairs.LIST_APPROXIMATED.fullmatch(message) for message in _messages(exc)
     ):
         return pairs.N_OF_A_LIST
+    if isinstance(exc, RecursionError):
+        return _recursion_hint(exc)
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, OverflowError) and str(exc) == _INDEX_SIZED:
@@ -1357,6 +1368,24 @@ def _missing_vertex_hint(exc: BaseException) -> str | None:
             said = _NOT_A_VERTEX.format(vertex=vertex, count=count, vertices=listed)
             return said + _FROM_0 if from_0 else said
     return None
+
+
+def _recursion_hint(exc: BaseException) -> str | None:
+    """For a function of the cell's own that recursed past Python's limit."""
+    depths: collections.Counter[types.CodeType] = collections.Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
+            depths[tb.tb_frame.f_code] += 1
+        tb = tb.tb_next
+    if not depths:
+        return None
+    code, depth = depths.most_common(1)[0]
+    if depth < _MANY_LEVELS:
+        return None
+    limit = sys.getrecursionlimit()
+    name = "The lambda" if code.co_name == "<lambda>" else code.co_name
+    return _TOO_DEEP.format(name=name, limit=limit, more=limit * 10)
 
 
 def _too_many_hint(exc: BaseException) -> str | None:
