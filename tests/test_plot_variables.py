@@ -1,6 +1,6 @@
 """A plotted function with a variable no range gives a value to gets a hint naming it, where
-Sage's message may name the variable the range did give, and a range of a variable and one end
-gets the form of a range; what the hint says to do draws."""
+Sage's message may name the variable the range did give, and a range of a variable and one end,
+or ranges given apart, get the form of a range; what the hint says to do draws."""
 
 from __future__ import annotations
 
@@ -59,3 +59,46 @@ def test_a_range_of_a_variable_and_one_end_gets_the_form_of_a_range(
     # As the hint says.
     code = "plot(sin(x), (x, 0, 1))"
     assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK
+
+
+def test_a_curve_or_surface_given_its_ranges_or_coordinates_apart_gets_the_form_it_takes(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """`parametric_plot(cos(t), sin(t), (t, 0, 1))` fails with "object of type Expression has
+    no len()", `plot3d(x*y, x, -1, 1, y, -1, 1)` with too many arguments: plot() takes both
+    forms, the plots of curves and surfaces neither."""
+    session = create_session(stub)
+    evaluate(stub, "var('y t')", session)
+    curve = (
+        "parametric_plot takes each range as one tuple, (variable, start, end), after the "
+        "coordinate functions, as one tuple too: parametric_plot((cos(t), sin(t)), (t, 0, 2*pi))."
+    )
+    for code, ename, hint in (
+        ("parametric_plot(cos(t), sin(t), (t, 0, 1))", "TypeError", curve),
+        ("parametric_plot((cos(t), sin(t)), t, 0, 1)", "ValueError", curve),
+        ("parametric_plot3d(cos(t), sin(t), t, (t, 0, 1))", "ValueError",
+         "parametric_plot3d takes each range as one tuple, (variable, start, end), after the "
+         "coordinate functions, as one tuple too: parametric_plot3d((cos(t), sin(t), t), "
+         "(t, 0, 2*pi))."),
+        ("plot3d(x*y, x, -1, 1, y, -1, 1)", "TypeError",
+         "plot3d takes each range as one tuple, (variable, start, end): plot3d(x*y, (x, -1, 1), "
+         "(y, -1, 1))."),
+        ("plot3d(x*y, (x, -1, 1))", "TypeError", "plot3d takes each range as one tuple"),
+        ("contour_plot(x*y, x, -1, 1, y, -1, 1)", "TypeError",
+         "contour_plot takes each range as one tuple"),
+        ("implicit_plot(x^2 + y^2 == 1, x, -2, 2, y, -2, 2)", "TypeError",
+         "implicit_plot takes each range as one tuple"),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, ename).startswith(hint), code
+    # Another function given too many arguments: Python's message says it.
+    assert last_line_of_error(stub, session, "factor(6, 1, 2, 3, 4, 5)", "TypeError") == (
+        "TypeError: factor() takes from 1 to 5 positional arguments but 6 were given"
+    )
+    # As the hints say.
+    for code in (
+        "parametric_plot((cos(t), sin(t)), (t, 0, 2*pi))",
+        "parametric_plot3d((cos(t), sin(t), t), (t, 0, 2*pi))",
+        "plot3d(x*y, (x, -1, 1), (y, -1, 1))",
+        "implicit_plot(x^2 + y^2 == 1, (x, -2, 2), (y, -2, 2))",
+    ):
+        assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK, code

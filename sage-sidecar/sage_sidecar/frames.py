@@ -57,7 +57,8 @@ def called(tb: TracebackType) -> tuple[str, Any] | None:
     Read from the bytecode, where the call and the loads of its callee start at the same
     column: the source the traceback quotes is the cell as written, not as preparsed."""
     instructions = list(dis.get_instructions(tb.tb_frame.f_code))
-    failing = next((i for i in instructions if i.offset == tb.tb_lasti), None)
+    # The last instruction at or before tb_lasti, which may be in the call's inline cache.
+    failing = next((i for i in reversed(instructions) if i.offset <= tb.tb_lasti), None)
     if failing is None or failing.opname != "CALL" or failing.positions is None:
         return None
     start = (failing.positions.lineno, failing.positions.col_offset)

@@ -20,23 +20,24 @@ or a NumPy array, asked what a matrix or a vector does (`python_types`), a compa
 got already decided, an assumption the session's earlier ones contradict, SymPy's names for
 what Sage names otherwise, and its forms: a double integral, series(x, x0, n), a variable in
 quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
-function's variable that has no value (`plot_variables`), a polynomial of a ring of several
-variables asked what only a polynomial in one variable does: roots() or diff(), a call with one
-value, a plot (`several_variables`), a keyword argument the function called does not take
-(`keywords`), a module used before its import, a name or method misspelt (or capitalized, as
-Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
-PARI wants an integer, an expression, Sage's constant log2 and its operator D called as
-functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
-expression in several variables, integrate or limit without the variable, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
-points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed.
+function's variable that has no value, a curve's or surface's ranges given apart
+(`plot_variables`), a polynomial of a ring of several variables asked what only a polynomial in
+one variable does: roots() or diff(), a call with one value, a plot (`several_variables`), a
+keyword argument the function called does not take (`keywords`), a module used before its
+import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), a function called
+with Mathematica's brackets, a Sage graph given to networkx, its edges unpacked as pairs, or
+its degree asked of a vertex it lacks, a float where PARI wants an integer, an expression,
+Sage's constant log2 and its operator D called as functions, a variable declared with the name
+of a function of Sage's, or such a name (or Python's) given a value, then called, find_root
+given an interval where f keeps its sign, or an expression in several variables, integrate or
+limit without the variable, an ODE with no closed form, desolve without its unknown or with too
+few initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
+variety() of an ideal with infinitely many points, an expression substituted where a
+denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
+the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
+function of the cell's that recursed past Python's limit, len() or list() of a set of more than
+2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML manuals,
+view() with no LaTeX installed.
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -562,6 +563,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         pairs.LIST_APPROXIMATED.fullmatch(message) for message in _messages(exc)
     ):
         return pairs.N_OF_A_LIST
+    if (
+        isinstance(exc, TypeError | ValueError)
+        and (called := _failing_call(exc))
+        and (form := plot_variables.form_hint(called[0], str(exc)))
+    ):
+        return form
     if isinstance(exc, RecursionError):
         return _recursion_hint(exc)
     if isinstance(exc, TypeError):

@@ -7,7 +7,9 @@ took `a` for the variable to plot along, and names x, the one the range gave, as
 The hint names the variables with no value, read off the message and the line's ranges, and
 what to do: a value for each, or a plot of more dimensions. And a range given its variable and
 one end, `(x, 0)`, which Sage reads as from x to 0, gets the form of a range
-(`short_range_hint`). Counterpart: `hints`, which adds the hint to the error.
+(`short_range_hint`); so do plots of curves and surfaces given their ranges, or a curve's
+coordinate functions, as separate arguments, `parametric_plot(cos(t), sin(t), (t, 0, 1))`
+(`form_hint`). Counterpart: `hints`, which adds the hint to the error.
 """
 
 from __future__ import annotations
@@ -44,6 +46,39 @@ _MORE_VARIABLES = (
     "values to: give each a range, or substitute values for the others first, as "
     "expr.subs({example}=1)."
 )
+
+# What the plots of curves and surfaces say when given their ranges, or a curve's coordinate
+# functions, as separate arguments: too many arguments, a range too few, no len() of a
+# coordinate function, taken for the tuple of them; or given one range of two.
+_SPREAD = re.compile(
+    r"\w+\(\) takes (?:from \d+ to )?\d+ positional arguments but \d+ were given"
+    r"|\w+\(\) missing \d+ required positional arguments?: .+"
+    r"|there are more variables than variable ranges"
+    r"|object of type '[\w.]+' has no len\(\)"
+    r"|f must be a list, tuple, or vector of length 3"
+)
+_FORMS = {
+    "parametric_plot": "parametric_plot((cos(t), sin(t)), (t, 0, 2*pi))",
+    "parametric_plot3d": "parametric_plot3d((cos(t), sin(t), t), (t, 0, 2*pi))",
+    "plot3d": "plot3d(x*y, (x, -1, 1), (y, -1, 1))",
+    "contour_plot": "contour_plot(x*y, (x, -1, 1), (y, -1, 1))",
+    "density_plot": "density_plot(x*y, (x, -1, 1), (y, -1, 1))",
+    "implicit_plot": "implicit_plot(x^2 + y^2 == 1, (x, -2, 2), (y, -2, 2))",
+    "region_plot": "region_plot(x^2 + y^2 < 1, (x, -1, 1), (y, -1, 1))",
+    "plot_vector_field": "plot_vector_field((-y, x), (x, -1, 1), (y, -1, 1))",
+}
+_FORM = "{function} takes each range as one tuple, (variable, start, end){functions}: {example}."
+_COORDINATES = ", after the coordinate functions, as one tuple too"
+
+
+def form_hint(called: str, message: str) -> str | None:
+    """For a plot of a curve or a surface, called as `called`, that failed with `message`
+    since its ranges or coordinate functions were given as separate arguments."""
+    function = called.rpartition(".")[2]
+    if function not in _FORMS or not _SPREAD.fullmatch(message):
+        return None
+    functions = _COORDINATES if function.startswith("parametric") else ""
+    return _FORM.format(function=function, functions=functions, example=_FORMS[function])
 
 
 def hint(message: str, traceback: TracebackType | None, line: str) -> str | None:
