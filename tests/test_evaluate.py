@@ -1457,6 +1457,9 @@ def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
         ("6 \u00f7 2", "Sage code is plain text: write / for \u00f7."),
         ("2 \u00d7 3", "Sage code is plain text: write * for \u00d7."),
         ("x \u2264 2", "Sage code is plain text: write <= for \u2264."),
+        # Quotes a chat made typographic.
+        ("print(\u2018hello\u2019)", "Sage code is plain text: write ' for \u2018."),
+        ("print(\u201chello\u201d)", 'Sage code is plain text: write " for \u201c.'),
         (
             "f(x) = x^3; f'(x)",
             "f'(x) is not Sage's notation for a derivative: diff(f(x), x), or f.diff() for a "

@@ -211,6 +211,8 @@ _INVALID_CHARACTER = re.compile(r"invalid character '(.)' \(U\+[0-9A-F]+\)")
 _ASCII = {
     "²": "^2", "³": "^3", "√": "sqrt(...)", "\u00d7": "*", "·": "*", "⋅": "*", "÷": "/",
     "\u2212": "-", "≤": "<=", "≥": ">=", "≠": "!=", "∞": "oo",
+    # Quotes a word processor or a chat made typographic.
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
 }  # fmt: skip
 _TYPESET = "Sage code is plain text: write {ascii} for {character}."
 # `f'(x)`, the derivative as mathematics writes it, opens a string for Python.
