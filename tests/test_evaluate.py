@@ -1340,8 +1340,6 @@ def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
     evaluate(stub, "R.<z> = QQ[]; f = z^2 - 2", session)
     ways = "f.roots(QQbar) for its roots, f.integral() for an antiderivative"
     for code, ename, own in (
-        ("solve(f == 0, z)", "TypeError", ways),  # "z is not a valid variable"
-        ("solve(f, z)", "TypeError", ways),
         ("integrate(f, z, 0, 1)", "TypeError", ways),  # the polynomial's own integral()
         # "must give both plot endpoints": plot takes a polynomial as it is, and its range.
         ("plot(f, (z, 0, 1))", "AttributeError", "plot(f, 0, 1) plots it, its range given "
@@ -1354,7 +1352,28 @@ def test_a_polynomial_where_a_symbolic_expression_is_wanted_gets_a_hint(
             f"symbolic expression, which this wants. A polynomial has its own ways: {own}. Or "
             "take it as a symbolic expression: SR(f), in SR(z).\n"
         ), code
-    # As the hint says.
+    # solve's own: == of polynomials is decided at once, `z^2 == 2` False.
+    for code in ("solve(f == 0, z)", "solve(f, z)"):  # "z is not a valid variable", ...
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "f is a polynomial, of Univariate Polynomial Ring in z over Rational Field, not a "
+            "symbolic expression, which solve wants; and == of polynomials is decided at once, "
+            "True or False, not kept as an equation to solve. Its roots: f.roots(QQbar); a "
+            "system's solutions: ideal([p, q]).variety(QQbar), each of p, q the difference of "
+            "an equation's sides. Or make them symbolic: solve(SR(f) == 0, SR(z))."
+        ), code
+    assert last_line_of_error(stub, session, "solve(z^2 == 1, z)", "TypeError").endswith(
+        "equation to solve. A polynomial p's roots: p.roots(QQbar); a system's solutions: "
+        "ideal([p, q]).variety(QQbar), each of p, q the difference of an equation's sides. Or "
+        "make them symbolic: solve(SR(z)^2 == 1, SR(z))."
+    )
+    # As the hints say.
+    assert value(stub, session, "f.roots(QQbar), (z^2 - 1).roots(QQbar)") == (
+        "([(-1.414213562373095?, 1), (1.414213562373095?, 1)], [(-1, 1), (1, 1)])"
+    )
+    assert value(stub, session, "S.<u, v> = QQ[]\nideal([u^2 - 1, v - u]).variety(QQbar)") == (
+        "[{v: 1, u: 1}, {v: -1, u: -1}]"
+    )
+    assert value(stub, session, "solve(SR(z)^2 == 1, SR(z))") == "[z == -1, z == 1]"
     assert value(stub, session, "solve(SR(f) == 0, SR(z))") == "[z == -sqrt(2), z == sqrt(2)]"
     assert value(stub, session, "integrate(SR(f), SR(z), 0, 1)") == "-5/3"
     events = evaluate(stub, "plot(f, 0, 1)", session)

@@ -133,12 +133,17 @@ def test_a_plot_of_a_polynomial_of_several_variables_is_drawn_as_an_expression(
 def test_a_polynomial_of_several_variables_where_an_expression_is_wanted_gets_its_own_ways(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
-    assert last_line_of_error(stub, session, "solve(g == 0, x)", "TypeError") == (
+    assert last_line_of_error(stub, session, "integrate(g, x, 0, 1)", "TypeError") == (
         "g is a polynomial, of Multivariate Polynomial Ring in x, y, z over Rational Field, not "
         "a symbolic expression, which this wants. A polynomial has its own ways: g.integral(x) "
         "for an antiderivative in x, and, for one that uses x alone, "
         "g.univariate_polynomial().roots(QQbar) for its roots. Or take it as a symbolic "
         "expression: SR(g), in SR(x), SR(y), SR(z)."
+    )
+    assert last_line_of_error(stub, session, "solve(g == 0, x)", "TypeError").endswith(
+        "equation to solve. Its roots: g.univariate_polynomial().roots(QQbar), where g uses one "
+        "variable; a system's solutions: ideal([p, q]).variety(QQbar), each of p, q the "
+        "difference of an equation's sides. Or make them symbolic: solve(SR(g) == 0, SR(x))."
     )
     for code in ("g.integral(x)", "g.univariate_polynomial().roots(QQbar)", "solve(SR(g), SR(x))"):
         _works(stub, session, code)

@@ -255,12 +255,23 @@ _PLOT_RANGE_REFUSED = "must give both plot endpoints"
 # "z is not a valid variable", a polynomial's own integral() given bounds, plot's range.
 _POLYNOMIAL_REFUSED = re.compile(
     r" is not a valid variable|^must be a symbolic expression"
-    r"|^integral\(\) takes at most 1 positional argument|^" + _PLOT_RANGE_REFUSED
+    r"|^integral\(\) takes (?:at most|exactly) 1 positional argument|^" + _PLOT_RANGE_REFUSED
 )
 _POLYNOMIAL = (
     "{name} is a polynomial, of {ring}, not a symbolic expression, which this wants. A "
     "polynomial has its own ways: {ways}. Or take it as a symbolic expression: SR({name}), in "
     "{variables}."
+)
+# solve() of polynomials, whose == compares them at once: `t^2 == 1` is False.
+_SOLVE_POLYNOMIALS = (
+    "{name} is a polynomial, of {ring}, not a symbolic expression, which solve wants; and == "
+    "of polynomials is decided at once, True or False, not kept as an equation to solve. "
+    "{roots}; a system's solutions: ideal([p, q]).variety(QQbar), each of p, q the "
+    "difference of an equation's sides. Or make them symbolic: {symbolic}."
+)
+_ROOTS_OF_ONE = "{whose} roots: {p}.roots(QQbar)"
+_ROOTS_OF_SEVERAL = (
+    "{whose} roots: {p}.univariate_polynomial().roots(QQbar), where {p} uses one variable"
 )
 _WAYS_OF_ONE = "{name}.roots(QQbar) for its roots, {name}.integral() for an antiderivative"
 # plot(p, (x, 0, 2)) of a polynomial of one variable, which plot calls at numbers as it is.
@@ -1344,6 +1355,8 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         return None
     name, value = next(((n, v) for n, v in polynomials if not v.is_gen()), polynomials[0])
     ring = value.parent()
+    if (_failing_call(exc) or ("",))[0] == "solve":
+        return _solve_polynomials_hint(name, value)
     if several_variables.a_polynomial_of_several(value):
         used = value.variables() or ring.gens()
         ways = _WAYS_OF_SEVERAL.format(name=name, var=used[0])
@@ -1357,6 +1370,24 @@ def _polynomial_hint(exc: BaseException) -> str | None:
         ring=shown(ring, _MAX_SHOWN_VALUE),
         ways=ways,
         variables=", ".join(f"SR({gen})" for gen in ring.gens()),
+    )
+
+
+def _solve_polynomials_hint(name: str, value: Any) -> str:
+    """For solve() given the polynomial `value`, named `name` on the line: the roots of it, or
+    of polynomials (`p`) where it is its ring's generator."""
+    ring = value.parent()
+    several = several_variables.a_polynomial_of_several(value)
+    if value.is_gen():
+        p, whose, symbolic = "p", "A polynomial p's", f"solve(SR({name})^2 == 1, SR({name}))"
+    else:
+        unknown = (value.variables() or ring.gens())[0]
+        p, whose, symbolic = name, "Its", f"solve(SR({name}) == 0, SR({unknown}))"
+    return _SOLVE_POLYNOMIALS.format(
+        name=name,
+        ring=shown(ring, _MAX_SHOWN_VALUE),
+        roots=(_ROOTS_OF_SEVERAL if several else _ROOTS_OF_ONE).format(p=p, whose=whose),
+        symbolic=symbolic,
     )
 
 
