@@ -3157,6 +3157,28 @@ def test_a_python_function_refusing_a_preparsed_number_gets_a_hint(
     )
 
 
+def test_pythons_random_seeded_with_a_preparsed_integer_gets_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """random.seed(42) refuses the preparser's Integer, naming Python's types; and Sage's own
+    set_random_seed does not seed Python's random module."""
+    error = one(evaluate(stub, "import random\nrandom.seed(42)"), "error").error
+    assert error.ename == "TypeError"
+    assert error.traceback.endswith(
+        "\nrandom.seed takes Python's own int, and the preparser made the seed a Sage Integer: "
+        "random.seed(int(42)), or 42r. set_random_seed(42) seeds Sage's generators (randint(), "
+        "random_matrix()), not Python's random module nor NumPy's.\n"
+    )
+    # As the hint says.
+    session = create_session(stub)
+    draws = "[random.random() for _ in range(2)], [randint(1, 10^6) for _ in range(2)]"
+    first = value(
+        stub, session, f"import random\nrandom.seed(int(42)); set_random_seed(42)\n{draws}"
+    )
+    again = value(stub, session, f"random.seed(42r); set_random_seed(42)\n{draws}")
+    assert first == again
+
+
 def test_a_whole_number_written_as_a_float_where_python_wants_an_integer_gets_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,14 +1,14 @@
 """Hints where Python's own types and functions meet the numbers the preparser makes.
 
 The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python functions refuse
-(`time.sleep(0.5)`), `json` cannot write, and Python's `Decimal` and `Fraction` do not mix
-with; `range` steps by integers only, and takes no float for a whole number (`range(1e3)`), as
-list indices take none, nor a fraction of integers `/` made. Python 3's `zip` and `map` are
-iterators, which Sage functions that index their data refuse. Sage's rationals take no format
-spec. And a Python list of rows, or of numbers, has none of a matrix's or a vector's methods,
-nor has a NumPy array, nor is it the vector solve_right() takes. Each message says what failed
-but not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under
-the error.
+(`time.sleep(0.5)`, `random.seed(42)`), `json` cannot write, and Python's `Decimal` and
+`Fraction` do not mix with; `range` steps by integers only, and takes no float for a whole
+number (`range(1e3)`), as list indices take none, nor a fraction of integers `/` made. Python
+3's `zip` and `map` are iterators, which Sage functions that index their data refuse. Sage's
+rationals take no format spec. And a Python list of rows, or of numbers, has none of a matrix's
+or a vector's methods, nor has a NumPy array, nor is it the vector solve_right() takes. Each
+message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
+which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ _RAW_NUMBERS = (
     "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
     "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
     "int(8), where plain Python numbers are wanted."
+)
+# random.seed(1), which takes a Python int, and refuses the preparser's Integer by its kinds.
+_SEED_TYPES = "The only supported seed types are:"
+_SEED = (
+    "random.seed takes Python's own int, and the preparser made the seed a Sage Integer: "
+    "random.seed(int(42)), or 42r. set_random_seed(42) seeds Sage's generators (randint(), "
+    "random_matrix()), not Python's random module nor NumPy's."
 )
 # Python's own number types meeting the preparser's: `Decimal("1.1") + 1`, where 1 is an
 # Integer, and `Fraction(1, 3)`, which reads an Integer's numerator() method as a number.
@@ -132,6 +139,8 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _FLOAT_GIVEN
     if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
         return _RAW_NUMBERS
+    if message.startswith(_SEED_TYPES):
+        return _SEED
     if _PYTHON_NUMBER_MEETS_SAGES.fullmatch(message):
         return _RAW_NUMBERS
     if _NOT_JSON.fullmatch(message):
