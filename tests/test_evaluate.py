@@ -3454,6 +3454,39 @@ def test_timeout_gives_timed_out_and_the_session_lives_on(
     assert one(evaluate(stub, "kept + 1", session), "result").result.text_plain == "43"
 
 
+def test_a_cell_stopped_while_adding_exact_fractions_gets_a_hint_to_sum_floats(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """sum(1/k^2 for k in range(1, 10^6)) runs for hours: each exact addition lengthens the
+    denominator. The timeout says where the cell was, not why it was slow there."""
+    for code, hint in (
+        ("sum(1/k^2 for k in range(1, 10^6))",
+         "The terms summed, 1 / k^2, are exact fractions, and Sage adds them exactly: the "
+         "sum's denominator grows with each term, to thousands of digits, and each addition "
+         "takes longer than the last. For a floating-point answer, sum floats: RDF(1 / k^2) in "
+         "place of 1 / k^2."),
+        ("s = 0\nfor k in range(1, 10^6):\n    s += 1/k^2",
+         "s is an exact fraction whose denominator has "),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session, timeout=1)
+        assert finished_of(events).status == pb.EVALUATION_STATUS_TIMED_OUT, code
+        last = one(events, "error").error.traceback.rstrip("\n").rsplit("\n", 1)[-1]
+        assert last.startswith(hint), code
+    assert re.search(
+        r"denominator has [\d,]{5,} digits by now: Sage adds fractions exactly, and each "
+        r"addition takes longer as the denominator grows\. For a floating-point answer, start s "
+        r"as a float, s = RDF\(0\), and its sums stay floats\.$",
+        last,
+    )
+    # Stopped in other work: no hint.
+    events = evaluate(stub, "t = 0\nwhile True: t += 1", session, timeout=0.5)
+    assert one(events, "error").error.traceback.endswith("\nKeyboardInterrupt\n")
+    # As the hint says.
+    assert value(stub, session, "sum(RDF(1 / k^2) for k in range(1, 10^5))") == (
+        "1.6449240667982423"
+    )
+
+
 def test_an_interrupted_cells_own_clean_up_is_not_interrupted_again(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -435,6 +435,7 @@ class Executor:
                 if isinstance(exc, AlarmInterrupt):  # Sage's `alarm()`: the cell's own limit
                     return self._failed(exc, name)
                 pyplot_backend.close_open_figures()  # not this cell's business any more
+                hints.add_to_interrupted(exc)
                 return EvaluationStatus.INTERRUPTED, [_described(exc, name)]
             except BaseException as exc:  # a cell's SystemExit must not end the worker
                 try:

@@ -37,7 +37,8 @@ denominator is 0, a point a piecewise function's domain leaves out, or pieces th
 the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
 function of the cell's that recursed past Python's limit, len() or list() of a set of more than
 2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML manuals,
-view() with no LaTeX installed.
+view() with no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that
+adding exact fractions made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -65,6 +66,7 @@ from typing import Any, TypeVar
 
 from sage_sidecar import (
     complex_values,
+    exact_growth,
     float_functions,
     frames,
     generator_names,
@@ -549,6 +551,15 @@ def add_to(exc: BaseException, *, offline: bool, memory_limit: int) -> None:
     told without a hint."""
     with contextlib.suppress(BaseException):
         hint = _hint_for(exc, offline, memory_limit)
+        if hint is not None:
+            _add_note(exc, hint)
+
+
+def add_to_interrupted(exc: KeyboardInterrupt) -> None:
+    """The hint for a cell stopped by its timeout or an interrupt, if one applies: why it ran
+    so long. Never fails, and runs none of the cell's code."""
+    with contextlib.suppress(Exception):
+        hint = exact_growth.hint(exc.__traceback__)
         if hint is not None:
             _add_note(exc, hint)
 
