@@ -690,6 +690,12 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     for name in ("alpha", "theta1", "x_12"):
         error = one(evaluate(stub, f"sin({name})"), "error").error
         assert f"as var('{name}')" in error.traceback, name
+    # x itself, deleted: "only x is predefined" would contradict what the cell sees.
+    error = one(evaluate(stub, "del x\nx + 1"), "error").error
+    assert error.traceback.endswith(
+        "\nx, Sage's predefined symbolic variable, was deleted in this session: var('x') makes "
+        "it again.\n"
+    )
     # A longer name is more likely a misspelt function than a variable.
     error = one(evaluate(stub, "fcator(12)"), "error").error
     assert "var(" not in error.traceback

@@ -148,6 +148,10 @@ _NO_BACKSLASH = (
 _DECLARE_VARIABLES = (
     "Only x is predefined as a symbolic variable: declare others first, as var('{name}')."
 )
+# x itself, which only `del x` (or of the namespace's entry) undefines.
+_X_GONE = (
+    "x, Sage's predefined symbolic variable, was deleted in this session: var('x') makes it again."
+)
 # `E^2`, meant as SymPy's or Mathematica's E.
 _NOT_EULERS_NUMBER = (
     "E is Sage's E function here (E(n) is an n-th root of unity), not Euler's number: that is "
@@ -807,7 +811,7 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         if re.search(rf"(?<![\w.])function\(\s*{re.escape(name)}\s*\)", line):
             return _UNKNOWN_FUNCTION.format(name=name)  # `function(f)`, unquoted
         if not called:
-            return _DECLARE_VARIABLES.format(name=name)
+            return _X_GONE if name == "x" else _DECLARE_VARIABLES.format(name=name)
         on_variables = _CALLED_ON_VARIABLES.format(name=re.escape(name))
         if re.search(on_variables, _without_strings(line)):
             return _UNKNOWN_FUNCTION.format(name=name)
