@@ -1989,6 +1989,32 @@ def test_a_lazy_list_shown_cut_short_gets_a_note_once_on_how_to_see_its_items(
     assert value(stub, session, "list(c[:5])") == "[3, 22/7, 333/106, 355/113, 103993/33102]"
 
 
+def test_gram_schmidt_gets_a_note_once_that_it_orthogonalizes_rows_and_does_not_normalize(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """NumPy's and most texts' Gram-Schmidt gives orthonormal columns; Sage's does not."""
+    evaluate(stub, "A = matrix(QQ, [[1, 2], [3, 4]])", session)
+    # Asked for orthonormal rows, a cell knows what it gets.
+    _say_nothing(stub, session, "A.change_ring(RDF).gram_schmidt(orthonormal=True)")
+    events = evaluate(stub, "G, M = A.gram_schmidt(); G", session)
+    assert one(events, "result").result.text_plain == "[   1    2]\n[ 4/5 -2/5]"
+    assert stderr_of(events) == (
+        "Note: gram_schmidt() orthogonalizes the rows of a matrix, not its columns, and does "
+        "not normalize them: it gives (G, M) with M*G == A, G's rows orthogonal but not of "
+        "length 1. gram_schmidt(orthonormal=True) normalizes them where square roots are, over "
+        "QQbar or RDF (A.change_ring(QQbar)); for the columns, A.transpose().gram_schmidt().\n"
+    )
+    _say_nothing(stub, session, "A.gram_schmidt()")  # once in a session
+    # As the note says.
+    assert value(stub, session, "M*G == A, G[0]*G[1], G[1]*G[1]") == "(True, 0, 4/5)"
+    assert (
+        value(
+            stub, session, "Q = A.change_ring(QQbar).gram_schmidt(orthonormal=True)[0]; Q*Q.T == 1"
+        )
+        == "True"
+    )
+
+
 def test_an_iterator_shown_by_pythons_default_text_gets_a_note_on_how_to_see_its_items(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

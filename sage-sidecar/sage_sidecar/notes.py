@@ -27,7 +27,8 @@ values computed on lines before the cell's last, which only that line's is shown
 (`rebound_constants`, once for each), an iterator shown as `<map object at 0x...>`, which shows
 none of its items (`iterators`). Each check has a pattern cheap enough for every cell; a cell
 one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
-little (`simplification`), that a comparison of symbolic expressions is shown, not decided
+little (`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
+(`orthogonalization`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -62,6 +63,7 @@ from sage_sidecar import (
     numerical_rank,
     odd_roots,
     ode_solutions,
+    orthogonalization,
     pairs,
     plot_options,
     poles,
@@ -123,12 +125,13 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (inexact_integers.CANDIDATE, inexact_integers.note),
     (substitutions.CANDIDATE, substitutions.note),
     (unshown_values.CANDIDATE, unshown_values.note),
+    (orthogonalization.CANDIDATE, orthogonalization.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
-_ONCE: frozenset[_Note] = frozenset({simplification.note, relations.note})
+_ONCE: frozenset[_Note] = frozenset({simplification.note, relations.note, orthogonalization.note})
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (algebraic.SHOWN, algebraic.note),
     (complex_variables.SHOWN, complex_variables.note),
