@@ -2015,6 +2015,33 @@ def test_gram_schmidt_gets_a_note_once_that_it_orthogonalizes_rows_and_does_not_
     )
 
 
+def test_a_weighted_graphs_distance_counted_in_edges_gets_a_note_to_take_the_weights(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage's distances count edges unless given by_weight=True; NetworkX's take weights."""
+    evaluate(stub, "W = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)", session)
+    for code, shown, weighed in (
+        ("W.shortest_path(0, 2)", "[0, 2]", "W.shortest_path(0, 2, by_weight=True)"),
+        ("d = W.diameter(); d", "1", "W.diameter(by_weight=True)"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == shown, code
+        method = weighed.split("(")[0].split(".")[1]
+        assert stderr_of(events) == (
+            f"Note: W's edges have weights, and {method}() counts edges unless given "
+            f"by_weight=True: {weighed} takes the weights as lengths.\n"
+        ), code
+    # Weights taken, a graph without them, labels that are no numbers: no note.
+    _say_nothing(
+        stub, session, "W.distance(0, 2, by_weight=True)", "graphs.PetersenGraph().diameter()",
+        "U = Graph([(0, 1, 'a'), (1, 2, 'b')]); U.shortest_path(0, 2)",
+    )  # fmt: skip
+    # As the note says.
+    assert value(
+        stub, session, "W.shortest_path(0, 2, by_weight=True), W.diameter(by_weight=True)"
+    ) == ("([0, 1, 2], 3.5)")
+
+
 def test_an_iterator_shown_by_pythons_default_text_gets_a_note_on_how_to_see_its_items(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

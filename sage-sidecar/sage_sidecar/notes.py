@@ -25,9 +25,10 @@ substitution of variables the expression has none of, which gives it back (`subs
 values computed on lines before the cell's last, which only that line's is shown
 (`unshown_values`), e or I given another value, which later cells take for the constant
 (`rebound_constants`, once for each), an iterator shown as `<map object at 0x...>`, which shows
-none of its items (`iterators`). Each check has a pattern cheap enough for every cell; a cell
-one of them finds is parsed once for all. And, once in a session, that Sage's simplify does
-little (`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
+none of its items (`iterators`), a graph's distance counted in edges though they have weights
+(`weighted_graphs`). Each check has a pattern cheap enough for every cell; a cell one of them
+finds is parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
 (`orthogonalization`), that a comparison of symbolic expressions is shown, not decided
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
@@ -80,6 +81,7 @@ from sage_sidecar import (
     unevaluated,
     unshown_plots,
     unshown_values,
+    weighted_graphs,
 )
 
 _Note = Callable[[ast.Module, Any, dict[str, Any]], str | None]
@@ -126,6 +128,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (substitutions.CANDIDATE, substitutions.note),
     (unshown_values.CANDIDATE, unshown_values.note),
     (orthogonalization.CANDIDATE, orthogonalization.note),
+    (weighted_graphs.CANDIDATE, weighted_graphs.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

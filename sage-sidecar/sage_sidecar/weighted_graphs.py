@@ -1,0 +1,74 @@
+"""Says so where a graph's distances were measured in edges though its edges have weights.
+
+`G = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)`, then `G.shortest_path(0, 2)`
+is `[0, 2]` and `G.diameter()` 1: Sage's distances count edges unless given `by_weight=True`,
+where NetworkX's and most texts' take the weights. The answer reads as the weighted one. One
+line on stderr says so, and how to have the weights taken. Counterpart: `notes`, which runs
+this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+
+# The methods that measure distances along edges, each of which takes by_weight=.
+_MEASURES = frozenset({
+    "shortest_path", "shortest_path_length", "shortest_path_lengths", "shortest_paths",
+    "shortest_path_all_pairs", "distance", "distance_all_pairs", "diameter", "radius",
+    "eccentricity", "center", "periphery", "average_distance", "wiener_index",
+})  # fmt: skip
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(
+    r"\.(?:shortest_path\w*|distance(?:_all_pairs)?|diameter|radius|eccentricity|center"
+    r"|periphery|average_distance|wiener_index)\("
+)
+# The keywords that have weights taken.
+_WEIGHED = frozenset({"by_weight", "weight_function"})
+# Edges looked at for a weight: a graph's labels are all of a kind, or none.
+_SAMPLED = 100
+_NOTE = (
+    "Note: {graph}'s edges have weights, and {method}() counts edges unless given "
+    "by_weight=True: {weighed} takes the weights as lengths."
+)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell measured a distance of a graph whose edges have numbers for
+    labels, and did not have the weights taken."""
+    for call in cell_calls.own_calls(tree):
+        function = call.func
+        if (
+            not isinstance(function, ast.Attribute)
+            or function.attr not in _MEASURES
+            or any(keyword.arg in _WEIGHED for keyword in call.keywords)
+        ):
+            continue
+        if _weighted(cell_calls.evaluated(function.value, namespace)):
+            weighed = ast.Call(
+                function, call.args, [*call.keywords, ast.keyword("by_weight", ast.Constant(True))]
+            )
+            return _NOTE.format(
+                graph=cell_calls.as_written(function.value),
+                method=function.attr,
+                weighed=cell_calls.as_written(weighed),
+            )
+    return None
+
+
+def _weighted(graph: Any) -> bool:
+    """Whether `graph` is a Sage graph whose edges' labels are numbers."""
+    from sage.graphs.generic_graph import GenericGraph
+    from sage.structure.element import RingElement
+
+    if not isinstance(graph, GenericGraph):
+        return False
+    labels = (label for _, _, label in graph.edge_iterator())
+    return any(
+        isinstance(label, int | float | RingElement) and not isinstance(label, bool)
+        for label in itertools.islice(labels, _SAMPLED)
+    )
