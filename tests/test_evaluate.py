@@ -2042,6 +2042,35 @@ def test_a_weighted_graphs_distance_counted_in_edges_gets_a_note_to_take_the_wei
     ) == ("([0, 1, 2], 3.5)")
 
 
+def test_a_linear_system_with_many_solutions_gets_a_note_that_one_was_given(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """solve_right of a matrix with dependent columns gives one solution of infinitely many."""
+    evaluate(stub, "A = matrix(QQ, [[1, 2], [2, 4]]); b = vector([1, 2])", session)
+    for code, shown, note in (
+        ("A.solve_right(b)", "(1, 0)",
+         "Note: A's columns are dependent (A.right_kernel() has dimension 1), so A*x == b has "
+         "infinitely many solutions, and solve_right gave one: all are it plus any vector of "
+         "A.right_kernel().\n"),
+        ("A.solve_left(vector([1, 2]))", "(1, 0)",
+         "Note: A's rows are dependent (A.left_kernel() has dimension 1), so x*A == b has "
+         "infinitely many solutions, and solve_left gave one: all are it plus any vector of "
+         "A.left_kernel().\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == shown, code
+        assert stderr_of(events) == note, code
+    # One solution only, or a floating-point matrix, whose kernel rounding decides: no note.
+    _say_nothing(
+        stub, session, "matrix(QQ, [[1, 2], [3, 4]]).solve_right(vector([1, 1]))",
+        "C = matrix(RDF, [[1, 2], [3, 4.5]]); C.solve_right(vector([1, 1]))",
+    )  # fmt: skip
+    # As the note says: (1, 0) plus a multiple of the kernel's basis solves it too.
+    assert value(
+        stub, session, "k = A.right_kernel().basis()[0]; A*(A.solve_right(b) + 3*k) == b"
+    ) == ("True")
+
+
 def test_an_iterator_shown_by_pythons_default_text_gets_a_note_on_how_to_see_its_items(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

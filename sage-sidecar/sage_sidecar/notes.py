@@ -26,7 +26,8 @@ values computed on lines before the cell's last, which only that line's is shown
 (`unshown_values`), e or I given another value, which later cells take for the constant
 (`rebound_constants`, once for each), an iterator shown as `<map object at 0x...>`, which shows
 none of its items (`iterators`), a graph's distance counted in edges though they have weights
-(`weighted_graphs`). Each check has a pattern cheap enough for every cell; a cell one of them
+(`weighted_graphs`), one solution solve_right gave of a system with infinitely many
+(`linear_systems`). Each check has a pattern cheap enough for every cell; a cell one of them
 finds is parsed once for all. And, once in a session, that Sage's simplify does little
 (`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
 (`orthogonalization`), that a comparison of symbolic expressions is shown, not decided
@@ -59,6 +60,7 @@ from sage_sidecar import (
     integral_error,
     iterators,
     lazy_lists,
+    linear_systems,
     matrix_rings,
     not_a_number,
     numerical_rank,
@@ -129,6 +131,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (unshown_values.CANDIDATE, unshown_values.note),
     (orthogonalization.CANDIDATE, orthogonalization.note),
     (weighted_graphs.CANDIDATE, weighted_graphs.note),
+    (linear_systems.CANDIDATE, linear_systems.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
