@@ -690,6 +690,9 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     for name in ("alpha", "theta1", "x_12"):
         error = one(evaluate(stub, f"sin({name})"), "error").error
         assert f"as var('{name}')" in error.traceback, name
+    # A name whose method is called holds an object the cell forgot to make, not a variable.
+    error = one(evaluate(stub, "A.det()"), "error").error
+    assert "var('A')" not in error.traceback
     # x itself, deleted: "only x is predefined" would contradict what the cell sees.
     error = one(evaluate(stub, "del x\nx + 1"), "error").error
     assert error.traceback.endswith(

@@ -810,8 +810,12 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if _maybe_a_variable(name):
         if re.search(rf"(?<![\w.])function\(\s*{re.escape(name)}\s*\)", line):
             return _UNKNOWN_FUNCTION.format(name=name)  # `function(f)`, unquoted
-        if not called:
-            return _X_GONE if name == "x" else _DECLARE_VARIABLES.format(name=name)
+        if not called and name == "x":
+            return _X_GONE
+        attribute = re.search(rf"(?<![\w.]){re.escape(name)}\s*\.\s*(\w+)", line)
+        # `t.subs(x=1)` is a variable's, `A.det()` an object's the cell forgot to make.
+        if not called and (attribute is None or _expressions_have(attribute[1])):
+            return _DECLARE_VARIABLES.format(name=name)
         on_variables = _CALLED_ON_VARIABLES.format(name=re.escape(name))
         if re.search(on_variables, _without_strings(line)):
             return _UNKNOWN_FUNCTION.format(name=name)
