@@ -2442,6 +2442,31 @@ def test_a_comparison_shown_gets_a_note_once_that_it_is_not_decided(
     assert value(stub, session, code) == "(False, True)"
 
 
+def test_bool_of_a_relation_in_variables_coming_out_false_gets_a_note_once_it_means_unproven(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """bool(log(a*b) == log(a) + log(b)) is False: an agent reads "not an identity"."""
+    evaluate(stub, "var('a b')", session)
+    # Proven, numbers, and no relation: no note.
+    _say_nothing(
+        stub, session, "bool(sin(x)^2 + cos(x)^2 == 1)", "bool(2 == 3)", "bool(0)",
+    )  # fmt: skip
+    events = evaluate(stub, "bool(log(a*b) == log(a) + log(b))", session)
+    assert one(events, "result").result.text_plain == "False"
+    assert stderr_of(events) == (
+        "Note: bool() of a relation in variables is True only where Sage proves it for all "
+        'their values, complex ones too, so this False may mean "not proven", not "false". '
+        "Assumptions, as assume(a > 0, b > 0), may let it prove more; values, as "
+        "(log(a*b) - log(a) - log(b)).subs(a=2, b=3).n(), test it at a point.\n"
+    )
+    _say_nothing(stub, session, "bool(sqrt(x^2) == x)")  # once in a session
+    # As the note says.
+    assert value(stub, session, "(log(a*b) - log(a) - log(b)).subs(a=2, b=3).n()") == (
+        "0.000000000000000"
+    )
+    assert value(stub, session, "assume(x > 0); bool(sqrt(x^2) == x)") == "True"
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

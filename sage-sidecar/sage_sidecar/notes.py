@@ -30,14 +30,15 @@ none of its items (`iterators`), a graph's distance counted in edges though they
 (`linear_systems`). Each check has a pattern cheap enough for every cell; a cell one of them
 finds is parsed once for all. And, once in a session, that Sage's simplify does little
 (`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
-(`orthogonalization`), that a comparison of symbolic expressions is shown, not decided
-(`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
-solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
-variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
-is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
-its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
-raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+(`orthogonalization`), that a comparison of symbolic expressions is shown, not decided, and
+that bool()'s False of one in variables may mean unproven (`relations`), what a number shown
+with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
+(`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
+answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
+what a NaN means (`not_a_number`), and that a lazy list shows its first items only
+(`lazy_lists`). A check looks at the cell's own code and values, which may raise anything: one
+that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the
+cell and shows its value.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
     (relations.CANDIDATE, relations.note),
+    (relations.UNDECIDED_CANDIDATE, relations.undecided_note),
     (float_equality.CANDIDATE, float_equality.note),
     (rebound_constants.CANDIDATE, rebound_constants.note),
     (inexact_integers.CANDIDATE, inexact_integers.note),
@@ -137,7 +139,9 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
-_ONCE: frozenset[_Note] = frozenset({simplification.note, relations.note, orthogonalization.note})
+_ONCE: frozenset[_Note] = frozenset(
+    {simplification.note, relations.note, relations.undecided_note, orthogonalization.note}
+)
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (algebraic.SHOWN, algebraic.note),
     (complex_variables.SHOWN, complex_variables.note),
