@@ -38,11 +38,7 @@ _EXACT_CALLS = frozenset({"Integer", "Rational", "ZZ", "QQ"})
 def hint(tb: TracebackType | None) -> str | None:
     """The hint, if the innermost frame of the cell's own code in `tb` was adding exact
     fractions: a loop's total, or a generator's terms given to sum()."""
-    innermost = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
-            innermost = tb
-        tb = tb.tb_next
+    innermost = frames.innermost_of_cell(tb)
     if innermost is None:
         return None
     frame = innermost.tb_frame

@@ -1,6 +1,7 @@
 """What the hints read of a failed cell's traceback: the locals of the innermost frame of a
 function (find_root's interval, a piecewise function's pieces), whether a package's code ran
-(plotting), what a name is in a frame, and the function a frame was calling when it failed.
+(plotting), the innermost frame of the cell's own code, what a name is in a frame, and the
+function a frame was calling when it failed.
 Counterparts: `hints` and the modules of its hints."""
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ def ran_in(traceback: TracebackType | None, path_part: str) -> bool:
             return True
         traceback = traceback.tb_next
     return False
+
+
+def innermost_of_cell(tb: TracebackType | None) -> TracebackType | None:
+    """The entry of `tb` for the innermost frame of the cell's own code, if any."""
+    innermost = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
+            innermost = tb
+        tb = tb.tb_next
+    return innermost
 
 
 def look_up(name: str, frame: FrameType) -> Any:

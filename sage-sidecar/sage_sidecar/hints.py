@@ -1246,27 +1246,17 @@ def _nearest(name: str, names: list[str]) -> str | None:
 def _failing_call(exc: BaseException) -> tuple[str, Any] | None:
     """The function the innermost frame of the cell's own code was calling when it failed, as
     the code names it, and its value."""
-    innermost = _innermost_of_cell(exc)
+    innermost = frames.innermost_of_cell(exc.__traceback__)
     return None if innermost is None else frames.called(innermost)
 
 
 def _failing_line(exc: BaseException) -> tuple[types.FrameType | None, str]:
     """The innermost frame of the cell's own code in the traceback, and its line."""
-    innermost = _innermost_of_cell(exc)
+    innermost = frames.innermost_of_cell(exc.__traceback__)
     if innermost is None:
         return None, ""
     filename = innermost.tb_frame.f_code.co_filename
     return innermost.tb_frame, linecache.getline(filename, innermost.tb_lineno)
-
-
-def _innermost_of_cell(exc: BaseException) -> types.TracebackType | None:
-    """The traceback entry of the innermost frame of the cell's own code."""
-    innermost, tb = None, exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
-            innermost = tb
-        tb = tb.tb_next
-    return innermost
 
 
 def _derivative_of_unknown(name: str, order: int) -> str:
