@@ -2467,6 +2467,26 @@ def test_bool_of_a_relation_in_variables_coming_out_false_gets_a_note_once_it_me
     assert value(stub, session, "assume(x > 0); bool(sqrt(x^2) == x)") == "True"
 
 
+def test_maxima_asking_whether_a_variable_is_a_value_gets_the_assumption_that_answers_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage's message suggests assume(n>0) for "Is n equal to 1?", which Maxima asks again."""
+    evaluate(stub, "var('n')", session)
+    for code, value_asked in (("integrate(x^n, x)", "-1"),
+                              ("integrate(sin(n*x)*sin(x), x, 0, pi)", "1")):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "ValueError") == (
+            f"Maxima asks whether n is {value_asked}, where the answer takes another form: "
+            f"assume(n != {value_asked}) says it is not, for the general answer, and forget() "
+            "undoes it (the example above, assume(n>0), does not answer this question). For "
+            f"n = {value_asked} itself, substitute it first."
+        ), code
+    # As the hint says.
+    assert value(stub, session, "assume(n != 1); integrate(sin(n*x)*sin(x), x, 0, pi)") == (
+        "-sin(pi*n)/(n^2 - 1)"
+    )
+    assert value(stub, session, "forget(); integrate(sin(x)*sin(x), x, 0, pi)") == "1/2*pi"
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -17,28 +17,29 @@ its size (`indices`), a ring or field made without names for its generators
 (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python function where an
 expression is wanted, a format spec for an exact number, a Python list of rows or of numbers,
 or a NumPy array, asked what a matrix or a vector does (`python_types`), a comparison assume()
-got already decided, an assumption the session's earlier ones contradict, SymPy's names for
-what Sage names otherwise, and its forms: a double integral, series(x, x0, n), a variable in
-quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
-function's variable that has no value, a curve's or surface's ranges given apart
-(`plot_variables`), a polynomial of a ring of several variables asked what only a polynomial in
-one variable does: roots() or diff(), a call with one value, a plot (`several_variables`), a
-keyword argument the function called does not take (`keywords`), a module used before its
-import, a name or method misspelt (or capitalized, as Mathematica's `Sqrt`), a function called
-with Mathematica's brackets, a Sage graph given to networkx, its edges unpacked as pairs, or
-its degree asked of a vertex it lacks, a float where PARI wants an integer, an expression,
-Sage's constant log2 and its operator D called as functions, a variable declared with the name
-of a function of Sage's, or such a name (or Python's) given a value, then called, find_root
-given an interval where f keeps its sign, or an expression in several variables, integrate or
-limit without the variable, an ODE with no closed form, desolve without its unknown or with too
-few initial conditions, a sum Maxima calls divergent whose partial sums settle (`to_infinity`),
-variety() of an ideal with infinitely many points, an expression substituted where a
-denominator is 0, a point a piecewise function's domain leaves out, or pieces that overlap, and
-the methods only piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a
-function of the cell's that recursed past Python's limit, len() or list() of a set of more than
-2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML manuals,
-view() with no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that
-adding exact fractions made it slow (`exact_growth`).
+got already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value, a curve's or surface's ranges given apart (`plot_variables`), a polynomial of a ring of
+several variables asked what only a polynomial in one variable does: roots() or diff(), a call
+with one value, a plot (`several_variables`), a keyword argument the function called does not
+take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
+networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
+PARI wants an integer, an expression, Sage's constant log2 and its operator D called as
+functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
+expression in several variables, integrate or limit without the variable, an ODE with no closed
+form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
+divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
+points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -541,6 +542,15 @@ _NOT_ITERABLE = re.compile(r"'[\w.]+' object is not iterable")
 _DEGREE_ITERATORS = ("degree_iterator", "in_degree_iterator", "out_degree_iterator")
 _NOT_A_VERTEX = "{vertex} is not a vertex of the graph, whose {count} vertices are {vertices}."
 _FROM_0 = " Sage numbers the vertices of its named graphs, as graphs.PetersenGraph(), from 0."
+# Maxima asking whether a variable is one value, where the answer takes another form: Sage's
+# message suggests assume(n>0), which does not answer it, and Maxima asks again.
+_ASKS_EQUAL = re.compile(r"Is (\S+) equal to (\S+)\?\Z")
+_NOT_EQUAL = (
+    "Maxima asks whether {name} is {value}, where the answer takes another form: "
+    "assume({name} != {value}) says it is not, for the general answer, and forget() undoes it "
+    "(the example above, assume({name}>0), does not answer this question). For {name} = "
+    "{value} itself, substitute it first."
+)
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -612,6 +622,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
         return _attribute_hint(exc)
+    if isinstance(exc, ValueError) and (asked := _ASKS_EQUAL.search(str(exc))):
+        return _NOT_EQUAL.format(name=asked[1], value=asked[2])
     if isinstance(exc, ValueError) and str(exc) == _INCONSISTENT:
         return _assumed_hint(exc)
     if isinstance(exc, RuntimeError) and (refused := plot_options.REFUSED.fullmatch(str(exc))):
