@@ -2467,6 +2467,35 @@ def test_bool_of_a_relation_in_variables_coming_out_false_gets_a_note_once_it_me
     assert value(stub, session, "assume(x > 0); bool(sqrt(x^2) == x)") == "True"
 
 
+def test_factor_giving_an_irreducible_polynomial_back_gets_a_note_once_on_where_it_factors(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """factor(x^2 - 2) is x^2 - 2: over the rationals; an agent reads "cannot factor"."""
+    # Factored, an integer, several variables: no note.
+    _say_nothing(stub, session, "factor(x^2 - 1)", "factor(12)", "var('y'); factor(x^2 + y^2)")
+    events = evaluate(stub, "factor(x^2 - 2)", session)
+    assert one(events, "result").result.text_plain == "x^2 - 2"
+    assert stderr_of(events) == (
+        "Note: factor() factors over the rationals, where x^2 - 2 has no factor of lower "
+        "degree. Over the algebraic numbers: (x^2 - 2).polynomial(QQbar).factor(); its roots "
+        "in closed form, where radicals give them: solve(x^2 - 2 == 0, x).\n"
+    )
+    _say_nothing(stub, session, "factor(x^2 + 1)")  # once in a session
+    # A polynomial's own factor(), in a session of its own.
+    other = create_session(stub)
+    events = evaluate(stub, "R.<t> = QQ[]\n(t^2 + 1).factor()", other)
+    assert stderr_of(events).startswith(
+        "Note: factor() factors over the rationals, where t^2 + 1 has no factor of lower "
+        "degree. Over the algebraic numbers: (t^2 + 1).change_ring(QQbar).factor();"
+    )
+    # As the note says.
+    assert value(stub, session, "(x^2 - 2).polynomial(QQbar).factor()") == (
+        "(x - 1.414213562373095?) * (x + 1.414213562373095?)"
+    )
+    assert value(stub, other, "(t^2 + 1).change_ring(QQbar).factor()") == "(t - I) * (t + I)"
+    assert value(stub, session, "solve(x^2 - 2 == 0, x)") == "[x == -sqrt(2), x == sqrt(2)]"
+
+
 def test_maxima_asking_whether_a_variable_is_a_value_gets_the_assumption_that_answers_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -6,8 +6,10 @@ A polynomial's roots() finds the roots in its own ring: for `R.<z> = QQ[]`,
 roots", or all of them. (A symbolic expression's roots() finds the others too.) An ideal's
 variety() is the same for a system of polynomial equations: for `R.<a,b> = QQ[]`, the ideal
 of a^2 + b^2 - 1 and a - b has the variety `[]`. One line on stderr says how many of the
-roots (or points) the ring held, and how to get the rest. Counterpart: `notes`, which runs
-these checks after a cell.
+roots (or points) the ring held, and how to get the rest. And factor() factors over the
+rationals too: `factor(x^2 - 2)` gives x^2 - 2 back, which an agent reads as "Sage cannot
+factor it"; a note, once in a session, says where it factors (`factor_note`). Counterpart:
+`notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ VARIETY_CANDIDATE = re.compile(r"\.variety\(\s*\)")
 _MAX_DEGREE = 200
 # Nor the points again for an ideal with more solutions than this, with multiplicity.
 _MAX_POINTS = 200
+FACTOR_CANDIDATE = re.compile(r"(?<![\w.])factor\(|\.factor\(\s*\)")
+_FACTOR_NOTE = (
+    "Note: factor() factors over the rationals, where {polynomial} has no factor of lower "
+    "degree. Over the algebraic numbers: {way}; its roots in closed form, where radicals "
+    "give them: solve({polynomial} == 0, {variable})."
+)
 _NOTE = (
     "Note: roots() gave the roots in {whose} own ring, the {ring}, only: {found} of its "
     "{degree}, counted with multiplicity. {name}.roots(QQbar) gives all of them exactly, "
@@ -121,3 +129,39 @@ def _ideal_of(receiver: ast.expr, namespace: dict[str, Any]) -> Any:
     if ideal.dimension() != 0:  # no points, or infinitely many: variety() refuses it
         return None
     return ideal if ideal.vector_space_dimension() <= _MAX_POINTS else None
+
+
+def factor_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell's last line is factor() of a polynomial in one variable, over
+    the rationals, that factor() gave back whole: a symbolic expression or a polynomial."""
+    from sage.rings.integer_ring import ZZ
+    from sage.rings.rational_field import QQ
+    from sage.structure.factorization import Factorization
+    from sage.symbolic.expression import Expression
+
+    final = tree.body[-1] if tree.body else None
+    if not (isinstance(final, ast.Expr) and isinstance(call := final.value, ast.Call)):
+        return None
+    if cell_calls.called(call) != "factor":
+        return None
+    if isinstance(value, Expression):
+        variables = value.variables()
+        if len(variables) != 1 or not value.is_polynomial(variables[0]):
+            return None
+        polynomial, variable = value.polynomial(QQ), variables[0]
+        way = f"({value}).polynomial(QQbar).factor()"
+    elif isinstance(value, Factorization) and len(value) == 1 and value[0][1] == 1:
+        polynomial = value[0][0]
+        if getattr(polynomial, "base_ring", lambda: None)() not in (ZZ, QQ):
+            return None
+        variable = polynomial.parent().gen()
+        way = f"({polynomial}).change_ring(QQbar).factor()"
+    else:
+        return None
+    if not 1 < polynomial.degree() <= _MAX_DEGREE or not polynomial.is_irreducible():
+        return None
+    return _FACTOR_NOTE.format(
+        polynomial=value if isinstance(value, Expression) else polynomial,
+        way=way,
+        variable=variable,
+    )
