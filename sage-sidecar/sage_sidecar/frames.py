@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import itertools
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -67,14 +68,19 @@ def called(tb: TracebackType) -> tuple[str, Any] | None:
 
     Read from the bytecode, where the call and the loads of its callee start at the same
     column: the source the traceback quotes is the cell as written, not as preparsed."""
-    instructions = list(dis.get_instructions(tb.tb_frame.f_code))
-    # The last instruction at or before tb_lasti, which may be in the call's inline cache.
-    failing = next((i for i in reversed(instructions) if i.offset <= tb.tb_lasti), None)
+    # Up to the last instruction at or before tb_lasti, which may be in the call's inline
+    # cache; not past it, in a long cell.
+    instructions = list(
+        itertools.takewhile(
+            lambda i: i.offset <= tb.tb_lasti, dis.get_instructions(tb.tb_frame.f_code)
+        )
+    )
+    failing = instructions[-1] if instructions else None
     if failing is None or failing.opname != "CALL" or failing.positions is None:
         return None
     start = (failing.positions.lineno, failing.positions.col_offset)
     chain: list[str] = []
-    for instruction in instructions[: instructions.index(failing)]:
+    for instruction in instructions[:-1]:
         position = instruction.positions
         if position is None or (position.lineno, position.col_offset) != start:
             continue
