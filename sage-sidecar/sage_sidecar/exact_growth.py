@@ -33,6 +33,8 @@ _TERMS = (
 )
 # The exact numbers a term may be made of: the preparser's, and Python's own integers.
 _EXACT_CALLS = frozenset({"Integer", "Rational", "ZZ", "QQ"})
+_EXACT_OPERATIONS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_SAGES, _PYTHONS = "Sage's", "Python's"
 
 
 def hint(tb: TracebackType | None) -> str | None:
@@ -99,33 +101,43 @@ def _divides(node: ast.expr) -> bool:
 
 
 def _exact(node: ast.expr, look_up: Any) -> bool:
-    """Whether `node` computes an exact number from exact ones: integers and fractions, by
-    + - * / and powers."""
+    """Whether `node` computes an exact fraction: of Sage's integers and rationals, by + - * /
+    and powers. Not of Python's ints alone, whose / makes a float (`1r/k`, or any with the
+    preparser off)."""
+    return _kind(node, look_up) == _SAGES
+
+
+def _kind(node: ast.expr, look_up: Any) -> str | None:
+    """Sage's exact number (`_SAGES`), Python's int (`_PYTHONS`), or neither (None)."""
     from sage.rings.integer import Integer
     from sage.rings.rational import Rational
 
     if isinstance(node, ast.Constant):
-        return type(node.value) is int
+        return _PYTHONS if type(node.value) is int else None
     if isinstance(node, ast.Name):
-        return isinstance(look_up(node.id), int | Integer | Rational)
+        value = look_up(node.id)
+        if isinstance(value, Integer | Rational):
+            return _SAGES
+        return _PYTHONS if type(value) is int else None
     if isinstance(node, ast.Call):
-        return (
+        exact = (
             isinstance(node.func, ast.Name)
             and node.func.id in _EXACT_CALLS
             and len(node.args) == 1
             and not node.keywords
-            and _exact(node.args[0], look_up)
+            and _kind(node.args[0], look_up) is not None
         )
-    if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, ast.USub | ast.UAdd) and _exact(node.operand, look_up)
-    if isinstance(node, ast.BinOp):
-        exact_ops = ast.Add | ast.Sub | ast.Mult | ast.Div | ast.Pow
-        return (
-            isinstance(node.op, exact_ops)
-            and _exact(node.left, look_up)
-            and _exact(node.right, look_up)
-        )
-    return False
+        return _SAGES if exact else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return _kind(node.operand, look_up)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _EXACT_OPERATIONS):
+        kinds = {_kind(node.left, look_up), _kind(node.right, look_up)}
+        if None in kinds:
+            return None
+        if _SAGES in kinds:
+            return _SAGES
+        return None if isinstance(node.op, ast.Div) else _PYTHONS
+    return None
 
 
 def _denominator_digits(value: Any) -> int:
