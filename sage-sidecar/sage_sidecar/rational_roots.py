@@ -135,6 +135,7 @@ def factor_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str 
     """The note, if the cell's last line is factor() of a polynomial in one variable, over
     the rationals, that factor() gave back whole: a symbolic expression or a polynomial."""
     from sage.rings.integer_ring import ZZ
+    from sage.rings.polynomial.polynomial_element import Polynomial
     from sage.rings.rational_field import QQ
     from sage.structure.factorization import Factorization
     from sage.symbolic.expression import Expression
@@ -152,7 +153,7 @@ def factor_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str 
         way = f"({value}).polynomial(QQbar).factor()"
     elif isinstance(value, Factorization) and len(value) == 1 and value[0][1] == 1:
         polynomial = value[0][0]
-        if getattr(polynomial, "base_ring", lambda: None)() not in (ZZ, QQ):
+        if not isinstance(polynomial, Polynomial) or polynomial.base_ring() not in (ZZ, QQ):
             return None
         variable = polynomial.parent().gen()
         way = f"({polynomial}).change_ring(QQbar).factor()"
