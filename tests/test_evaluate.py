@@ -561,7 +561,8 @@ def test_installing_packages_installed_already_does_nothing_but_say_so(
         f"Note: networkx {networkx}, sympy {sympy} are installed here "
         "already: nothing to install.\n"
     )
-    assert "installed here already" in stderr_of(evaluate(stub, "%pip install -U networkx"))
+    for code in ("%pip install -U networkx", "!pip install 'sympy>=1.12' && echo done"):
+        assert "installed here already: nothing to install" in stderr_of(evaluate(stub, code))
     # Any package that is not there fails the whole install, with what is there named.
     error = one(evaluate(stub, "%pip install pandas networkx"), "error").error
     assert error.ename == "UsageError"

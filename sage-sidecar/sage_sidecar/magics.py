@@ -370,7 +370,7 @@ def _installs(cmd: str) -> bool:
     match = INSTALL.match(cmd)
     if not match:
         return False
-    names = _packages(cmd[match.end() :].split())
+    names = _packages(cmd[match.end() :])
     there = _versions(names)
     if not names or len(there) < len(names):
         raise UsageError(install_refusal(cmd))
@@ -382,7 +382,7 @@ def install_refusal(cmd: str) -> str:
     """Why `cmd`, an install, cannot run, and which of its packages are here already: an agent
     told only that it cannot install may give up on a package it could have imported."""
     match = INSTALL.match(cmd)
-    names = _packages(cmd[match.end() :].split()) if match else []
+    names = _packages(cmd[match.end() :]) if match else []
     there = _versions(names)
     if not there:
         return CANNOT_INSTALL
@@ -399,15 +399,24 @@ def _listed(versions: dict[str, str]) -> str:
     return ", ".join(f"{name} {version}" for name, version in versions.items()) + f" {verb}"
 
 
-def _packages(words: list[str]) -> list[str]:
-    """The packages an install's arguments name, without their extras or versions."""
-    names = []
+def _packages(arguments: str) -> list[str]:
+    """The packages an install's `arguments` name, without their extras or versions: up to
+    the end of the command, `pip install x && echo done`, as the shell reads it."""
+    lexer = shlex.shlex(arguments, posix=True, punctuation_chars=True)
+    lexer.wordchars += "=[],*~!^@:/+"  # a requirement's own characters, `sympy>=1.12` quoted
+    names: list[str] = []
     skip = False
+    try:
+        words = list(lexer)
+    except ValueError:  # an unclosed quote
+        return names
     for word in words:
+        if word and all(character in lexer.punctuation_chars for character in word):
+            break  # `&&`, `;`, `|`, `>`: another command, or a redirection
         if skip or word.startswith("-"):
             skip = word in _OPTIONS_WITH_VALUES
             continue
-        if match := _REQUIREMENT.match(word.strip("'\"")):
+        if match := _REQUIREMENT.match(word):
             names.append(match.group())
     return names
 
