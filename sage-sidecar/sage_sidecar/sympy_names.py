@@ -75,6 +75,10 @@ FUNCTIONS: dict[str, str] = {
     "trigsimp": "`(sin(x)^2 + cos(x)^2).simplify_trig()`",
     "expand_trig": "`sin(2*x).expand_trig()`",
     "apart": "`(1/(x^2 - 1)).partial_fraction(x)`",
+    "nsimplify": (
+        "`QQ(0.25)` is the simplest rational a float stands for, "
+        "`RR(0.333).nearby_rational(max_error=0.001)` the simplest within an error"
+    ),
     "cancel": "`((x^2 - 1)/(x - 1)).simplify_rational()`",
     "together": "`(1/x + 1/(x + 1)).simplify_rational()`",
     "expand_log": "`log(2*x).expand_log()`",
