@@ -75,6 +75,12 @@ FUNCTIONS: dict[str, str] = {
     "trigsimp": "`(sin(x)^2 + cos(x)^2).simplify_trig()`",
     "expand_trig": "`sin(2*x).expand_trig()`",
     "apart": "`(1/(x^2 - 1)).partial_fraction(x)`",
+    "divisor_count": "`number_of_divisors(12)`",
+    "gcdex": "`xgcd(3, 5)`, which gives (g, s, t) with g == s*3 + t*5",
+    "integer_nthroot": "`ZZ(27).nth_root(3, truncate_mode=True)`, which gives (root, exact)",
+    "perfect_power": "`ZZ(27).perfect_power()`, which gives (base, exponent)",
+    "sqrt_mod": "`Mod(2, 7).sqrt()`, or `Mod(2, 7).sqrt(all=True)` for every root",
+    "expand_complex": "`exp(I*x).rectform()`",
     "nsimplify": (
         "`QQ(0.25)` is the simplest rational a float stands for, "
         "`RR(0.333).nearby_rational(max_error=0.001)` the simplest within an error"
