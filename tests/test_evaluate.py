@@ -574,6 +574,32 @@ def test_installing_packages_installed_already_does_nothing_but_say_so(
     )
 
 
+def test_a_file_the_cell_reads_that_is_not_there_gets_a_hint_on_where_code_runs(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """An agent names a file on its own machine, which the sidecar's is not."""
+    hint = (
+        "\nSage code here runs on the sidecar's machine, in the session's own working "
+        "directory, which starts empty: files on the caller's side are not there. Put the data "
+        "in the code, write the file from a cell first, or read it from a folder the sidecar is "
+        "given with --worker-read-dirs.\n"
+    )
+    for code in (
+        "open('data.csv').read()",
+        "path = 'in.txt'\nopen(path).read()",
+        "load('prog.sage')",
+        "import numpy as np\nnp.loadtxt('q.txt')",
+    ):
+        assert one(evaluate(stub, code), "error").error.traceback.endswith(hint), code
+    # A program that is not there is no file of the caller's.
+    error = one(evaluate(stub, "import subprocess\nsubprocess.run(['nosuchprogram'])"), "error")
+    assert error.error.traceback.endswith("No such file or directory: 'nosuchprogram'\n")
+    # As the hint says.
+    assert value(stub, "", "open('data.csv', 'w').write('1,2'); open('data.csv').read()") == (
+        "'1,2'"
+    )
+
+
 def test_a_tracebacks_frames_in_installed_modules_are_named_by_module_path(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,45 +1,45 @@
 """What to do instead, said under the errors that Sage code meets at every turn here.
 
 Each hint is a note on the exception (PEP 678), so it ends the traceback the caller reads: no
-network, a file out of the worker's reach, the session's memory limit, no standard input
-(`input()`, the debugger), `exit()` that ends only the cell, a number the preparser made that a
-Python function refuses, a multiplication without its `*` (`2(x + 1)`, `2x`), mathematics as
-typeset (`x²`, `f'(x)`, `y''`, `|x|`, `f(x) := ...`), a symbolic variable never declared, or
-named as a Python keyword (`var('lambda')`), named as one of Sage's functions (`n`, `gamma`,
-`E` meant as Euler's number) or bound to an expression or a number by an earlier cell, an
-unknown function never declared, solve's equations or variables with no value used as numbers,
-the pairs roots() and numerical_integral give used as numbers, and a list given to N (`pairs`),
-a complex value made a real one (`complex_values`), a function of Python's `math` given an
-expression, as `math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's
-roots() wants its variable, Python's `@` for a matrix product, matrices and vectors whose
-shapes do not fit (`matrix_shapes`), an index out of range of a matrix, vector or list, with
-its size (`indices`), a ring or field made without names for its generators
-(`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python function where an
-expression is wanted, a format spec for an exact number, a Python list of rows or of numbers,
-or a NumPy array, asked what a matrix or a vector does (`python_types`), a comparison assume()
-got already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
-PARI wants an integer, an expression, Sage's constant log2 and its operator D called as
-functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
-expression in several variables, integrate or limit without the variable, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
-points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`).
+network, a file out of the worker's reach, or not there (the caller's files are not), the
+session's memory limit, no standard input (`input()`, the debugger), `exit()` that ends only
+the cell, a number the preparser made that a Python function refuses, a multiplication without
+its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`,
+`f(x) := ...`), a symbolic variable never declared, or named as a Python keyword
+(`var('lambda')`), named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number)
+or bound to an expression or a number by an earlier cell, an unknown function never declared,
+solve's equations or variables with no value used as numbers, the pairs roots() and
+numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value made
+a real one (`complex_values`), a function of Python's `math` given an expression, as
+`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
+its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size
+(`indices`), a ring or field made without names for its generators (`generator_names`), what a
+matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a format
+spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a
+matrix or a vector does (`python_types`), a comparison assume() got already decided, Maxima
+asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
+ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
+ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
+only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
+edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
+integer, an expression, Sage's constant log2 and its operator D called as functions, a variable
+declared with the name of a function of Sage's, or such a name (or Python's) given a value,
+then called, find_root given an interval where f keeps its sign, or an expression in several
+variables, integrate or limit without the variable, an ODE with no closed form, desolve without
+its unknown or with too few initial conditions, a sum Maxima calls divergent whose partial sums
+settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -101,6 +101,18 @@ _CONFINED = (
     "or the sidecar's own files. A folder of data to read is given to the sidecar with "
     "--worker-read-dirs."
 )
+# A file the cell reads that is not there: most often one on the caller's machine, which the
+# sidecar's is not.
+_NOT_HERE = (
+    "Sage code here runs on the sidecar's machine, in the session's own working directory, "
+    "which starts empty: files on the caller's side are not there. Put the data in the code, "
+    "write the file from a cell first, or read it from a folder the sidecar is given with "
+    "--worker-read-dirs."
+)
+# load() and attach() of a file that is not there.
+_NOT_FOUND_TO_LOAD = re.compile(r"did not find file '(.+)' to load or attach")
+# What a string literal on a line holds, in either quotes.
+_STRING_LITERAL = re.compile(r"""(['"])([^'"\n]+)\1""")
 _EXIT = (
     "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
     "kept. To end the session, delete it."
@@ -585,6 +597,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _OUT_OF_MEMORY.format(limit=_in_units(memory_limit))
     if isinstance(exc, PermissionError) and _outside(exc.filename):
         return _CONFINED
+    if isinstance(exc, OSError) and _reads_a_missing_file(exc):
+        return _NOT_HERE
     if isinstance(exc, SystemExit):
         return _EXIT
     if isinstance(exc, EOFError) and str(exc) == _INPUT_EOF:
@@ -678,6 +692,31 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
             return _SERIES.format(way=sympy_names.SERIES)
     return None
+
+
+def _reads_a_missing_file(exc: OSError) -> bool:
+    """Whether the cell asked for a file that is not there, by name: `open('data.csv')`,
+    `load('f.sage')`, `np.loadtxt('q.txt')`. Not a program it ran, nor a file a library
+    looked for on its own."""
+    frame, line = _failing_line(exc)
+    if frame is None or frames.ran_in(exc.__traceback__, "subprocess.py"):
+        return False
+    message = str(exc)
+    if isinstance(exc, FileNotFoundError) and isinstance(exc.filename, str):
+        names = [exc.filename]
+    elif missing := _NOT_FOUND_TO_LOAD.fullmatch(message):
+        names = [missing[1]]
+    elif isinstance(exc, FileNotFoundError):  # NumPy's: "q.txt not found."
+        literals = (found[2] for found in _STRING_LITERAL.finditer(line))
+        names = [literal for literal in literals if literal in message]
+    else:
+        return False
+    innermost = exc.__traceback__
+    while innermost is not None and innermost.tb_next is not None:
+        innermost = innermost.tb_next
+    # Raised in the cell's own frame (open() is a builtin), or named on its line.
+    in_the_cell = innermost is not None and innermost.tb_frame is frame
+    return any(name and (in_the_cell or name in line) for name in names)
 
 
 def _outside(filename: object) -> bool:
