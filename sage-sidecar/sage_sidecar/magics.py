@@ -54,28 +54,11 @@ CANNOT_INSTALL = (
 # What follows `install`: a package, with extras and a version that do not change its name.
 _REQUIREMENT = re.compile(r"[\w.-]+")
 # pip's and conda's options whose value is the next word, not a package: `-r requirements.txt`.
-_OPTIONS_WITH_VALUES = frozenset(
-    (
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-e",
-        "--editable",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--channel",
-        "-n",
-        "--name",
-        "-p",
-        "--prefix",
-    )
-)
+_OPTIONS_WITH_VALUES = frozenset({
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--channel", "-n", "--name",
+    "-p", "--prefix",
+})  # fmt: skip
 _NO_RESET_MAGIC = (
     "IPython's %reset is not supported here: reset() clears the session's variables, as in "
     "the Sage console, and reset('x') gives one of Sage's names its value back."
@@ -367,11 +350,9 @@ def _installs(cmd: str) -> bool:
     """Takes the place of `cmd` if it is an install (False if not): as pip does, an install
     of what is installed already does nothing but say so, so that notebook code that starts
     with one runs on; an install of anything else fails."""
-    match = INSTALL.match(cmd)
-    if not match:
+    if not INSTALL.match(cmd):
         return False
-    names = _packages(cmd[match.end() :])
-    there = _versions(names)
+    names, there = _requested(cmd)
     if not names or len(there) < len(names):
         raise UsageError(install_refusal(cmd))
     print(f"Note: {_listed(there)} installed here already: nothing to install.", file=sys.stderr)
@@ -381,9 +362,7 @@ def _installs(cmd: str) -> bool:
 def install_refusal(cmd: str) -> str:
     """Why `cmd`, an install, cannot run, and which of its packages are here already: an agent
     told only that it cannot install may give up on a package it could have imported."""
-    match = INSTALL.match(cmd)
-    names = _packages(cmd[match.end() :]) if match else []
-    there = _versions(names)
+    names, there = _requested(cmd)
     if not there:
         return CANNOT_INSTALL
     if len(there) == len(names):
@@ -391,6 +370,13 @@ def install_refusal(cmd: str) -> str:
         return f"{_listed(there)} installed here already: import {pronoun}, no install needed."
     missing = ", ".join(name for name in names if name not in there)
     return f"{_listed(there)} installed here already, {missing} not. {CANNOT_INSTALL}"
+
+
+def _requested(cmd: str) -> tuple[list[str], dict[str, str]]:
+    """The packages the install `cmd` names, and the version of each installed already."""
+    match = INSTALL.match(cmd)
+    names = _packages(cmd[match.end() :]) if match else []
+    return names, _versions(names)
 
 
 def _listed(versions: dict[str, str]) -> str:
