@@ -17,6 +17,8 @@ from sage_sidecar import cell_calls
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"\.solve_(?:right|left)\(")
+# The kernel's dimension costs an echelon form, as the solve did: not for a large matrix.
+_MAX_ENTRIES = 100 * 100
 _SIDES = {
     "solve_right": ("right", "columns", "{a}*x == b"),
     "solve_left": ("left", "rows", "x*{a} == b"),
@@ -38,7 +40,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if not isinstance(function, ast.Attribute) or function.attr not in _SIDES:
             continue
         matrix = cell_calls.evaluated(function.value, namespace)
-        if not isinstance(matrix, Matrix) or not matrix.base_ring().is_exact():
+        if (
+            not isinstance(matrix, Matrix)
+            or not matrix.base_ring().is_exact()
+            or matrix.nrows() * matrix.ncols() > _MAX_ENTRIES
+        ):
             continue
         side, lines, system = _SIDES[function.attr]
         nullity = matrix.right_nullity() if side == "right" else matrix.left_nullity()
