@@ -11,7 +11,6 @@ runs none of it. Counterpart: `executor`, which adds it to an interrupted cell's
 from __future__ import annotations
 
 import ast
-import linecache
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -40,13 +39,11 @@ _SAGES, _PYTHONS = "Sage's", "Python's"
 def hint(tb: TracebackType | None) -> str | None:
     """The hint, if the innermost frame of the cell's own code in `tb` was adding exact
     fractions: a loop's total, or a generator's terms given to sum()."""
-    innermost = frames.innermost_of_cell(tb)
-    if innermost is None:
+    frame, line = frames.line_of_cell(tb)
+    if frame is None:
         return None
-    frame = innermost.tb_frame
-    line = linecache.getline(frame.f_code.co_filename, innermost.tb_lineno).strip()
     try:
-        tree = ast.parse(preparse(line))
+        tree = ast.parse(preparse(line.strip()))
     except SyntaxError:  # a line of a statement that goes on over others
         return None
     return _total_hint(tree, frame) or _terms_hint(tree, frame)

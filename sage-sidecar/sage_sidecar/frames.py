@@ -1,7 +1,7 @@
 """What the hints read of a failed cell's traceback: the locals of the innermost frame of a
 function (find_root's interval, a piecewise function's pieces), whether a package's code ran
-(plotting), the innermost frame of the cell's own code, what a name is in a frame, and the
-function a frame was calling when it failed.
+(plotting), the innermost frame of the cell's own code and its line, where an exception was
+raised, what a name is in a frame, and the function a frame was calling when it failed.
 Counterparts: `hints` and the modules of its hints."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import dis
 import itertools
+import linecache
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -43,6 +44,23 @@ def innermost_of_cell(tb: TracebackType | None) -> TracebackType | None:
             innermost = tb
         tb = tb.tb_next
     return innermost
+
+
+def line_of_cell(tb: TracebackType | None) -> tuple[FrameType | None, str]:
+    """The innermost frame of the cell's own code in `tb`, and its line as the cell wrote it;
+    (None, "") if there is none."""
+    innermost = innermost_of_cell(tb)
+    if innermost is None:
+        return None, ""
+    filename = innermost.tb_frame.f_code.co_filename
+    return innermost.tb_frame, linecache.getline(filename, innermost.tb_lineno)
+
+
+def innermost(tb: TracebackType) -> TracebackType:
+    """The last entry of `tb`: where the exception was raised."""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb
 
 
 def look_up(name: str, frame: FrameType) -> Any:

@@ -53,7 +53,6 @@ import contextlib
 import difflib
 import importlib.util
 import keyword
-import linecache
 import math
 import numbers
 import os
@@ -111,8 +110,6 @@ _NOT_HERE = (
 )
 # load() and attach() of a file that is not there.
 _NOT_FOUND_TO_LOAD = re.compile(r"did not find file '(.+)' to load or attach")
-# What a string literal on a line holds, in either quotes.
-_STRING_LITERAL = re.compile(r"""(['"])([^'"\n]+)\1""")
 _EXIT = (
     "exit(), quit() and sys.exit() end only the cell here, not the session: its variables are "
     "kept. To end the session, delete it."
@@ -707,15 +704,13 @@ def _reads_a_missing_file(exc: OSError) -> bool:
     elif missing := _NOT_FOUND_TO_LOAD.fullmatch(message):
         names = [missing[1]]
     elif isinstance(exc, FileNotFoundError):  # NumPy's: "q.txt not found."
-        literals = (found[2] for found in _STRING_LITERAL.finditer(line))
+        literals = (found[0][1:-1] for found in _STRING.finditer(line))
         names = [literal for literal in literals if literal in message]
     else:
         return False
-    innermost = exc.__traceback__
-    while innermost is not None and innermost.tb_next is not None:
-        innermost = innermost.tb_next
     # Raised in the cell's own frame (open() is a builtin), or named on its line.
-    in_the_cell = innermost is not None and innermost.tb_frame is frame
+    raised = exc.__traceback__
+    in_the_cell = raised is not None and frames.innermost(raised).tb_frame is frame
     return any(name and (in_the_cell or name in line) for name in names)
 
 
@@ -1303,11 +1298,7 @@ def _failing_call(exc: BaseException) -> tuple[str, Any] | None:
 
 def _failing_line(exc: BaseException) -> tuple[types.FrameType | None, str]:
     """The innermost frame of the cell's own code in the traceback, and its line."""
-    innermost = frames.innermost_of_cell(exc.__traceback__)
-    if innermost is None:
-        return None, ""
-    filename = innermost.tb_frame.f_code.co_filename
-    return innermost.tb_frame, linecache.getline(filename, innermost.tb_lineno)
+    return frames.line_of_cell(exc.__traceback__)
 
 
 def _derivative_of_unknown(name: str, order: int) -> str:
@@ -1623,12 +1614,9 @@ def _network_refused(exc: BaseException) -> bool:
 
 
 def _raised_making_a_socket(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    if tb is None:
+    if exc.__traceback__ is None:
         return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    code = tb.tb_frame.f_code
+    code = frames.innermost(exc.__traceback__).tb_frame.f_code
     return code.co_filename == socket.__file__ and code.co_name == "__init__"
 
 
