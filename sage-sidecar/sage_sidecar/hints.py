@@ -614,6 +614,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return pairs.N_OF_A_LIST
     if (
         isinstance(exc, TypeError | ValueError)
+        and plot_variables.SPREAD.fullmatch(str(exc))  # before reading the bytecode
         and (called := _failing_call(exc))
         and (form := plot_variables.form_hint(called[0], str(exc)))
     ):

@@ -50,7 +50,7 @@ _MORE_VARIABLES = (
 # What the plots of curves and surfaces say when given their ranges, or a curve's coordinate
 # functions, as separate arguments: too many arguments, a range too few, no len() of a
 # coordinate function, taken for the tuple of them; or given one range of two.
-_SPREAD = re.compile(
+SPREAD = re.compile(
     r"\w+\(\) takes (?:from \d+ to )?\d+ positional arguments but \d+ were given"
     r"|\w+\(\) missing \d+ required positional arguments?: .+"
     r"|there are more variables than variable ranges"
@@ -75,7 +75,7 @@ def form_hint(called: str, message: str) -> str | None:
     """For a plot of a curve or a surface, called as `called`, that failed with `message`
     since its ranges or coordinate functions were given as separate arguments."""
     function = called.rpartition(".")[2]
-    if function not in _FORMS or not _SPREAD.fullmatch(message):
+    if function not in _FORMS or not SPREAD.fullmatch(message):
         return None
     functions = _COORDINATES if function.startswith("parametric") else ""
     return _FORM.format(function=function, functions=functions, example=_FORMS[function])
