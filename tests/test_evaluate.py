@@ -1052,6 +1052,48 @@ def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_ge
     assert value(stub, session, "integrate(max_symbolic(x, 0), x, -1, 1)") == "1/2"
 
 
+def test_a_cells_own_conditional_on_a_symbolic_variable_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """`f(x) = x^2 if x > 0 else -x` asks Sage once whether x > 0, for the symbol: False, so f
+    is -x for every x, and f(3) is -3. An `if` statement on the symbol decides the same way."""
+    for code, answer, note in (
+        ("f(x) = x^2 if x > 0 else -x; f(3)", "-3",
+         "Note: the cell decides on x > 0 with the symbolic x: Sage answered that for the "
+         "symbol, not for each value of x, so the cell took one way for all of them. Piece by "
+         "piece, it is piecewise([(x > 0, x^2), (x <= 0, -x)]), in the conditional's place; as "
+         "a Python function called with numbers, lambda x: x^2 if x > 0 else -x.\n"),
+        ("g = x - 1 if 1 <= x else 0; g", "0",
+         "Note: the cell decides on 1 <= x with the symbolic x: Sage answered that for the "
+         "symbol, not for each value of x, so the cell took one way for all of them. Piece by "
+         "piece, it is piecewise([(1 <= x, x - 1), (1 > x, 0)]), in the conditional's place; "),
+        ("if sin(x) > 0:\n    s = 1\nelse:\n    s = -1\ns", "-1",
+         "Note: the cell decides on sin(x) > 0 with the symbolic x: Sage answered that for the "
+         "symbol, not for each value of x, so the cell took one way for all of them. For a "
+         "function defined piece by piece, write it with piecewise(), as "
+         "piecewise([(x < 0, -x), (x >= 0, x^2)]), or as a Python function called with "
+         "numbers, where the comparison is decided for each.\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events).startswith(note), code
+    # Numbers, a lambda's or a comprehension's own x, a loop's, a symbol under an assumption,
+    # and a constant: each decided as meant.
+    _say_nothing(
+        stub,
+        session,
+        "a = 3; 1 if a > 2 else 0",
+        "F = lambda x: x^2 if x > 0 else -x; F(-3)",
+        "[x if x > 0 else 0 for x in range(-2, 3)]",
+        "for n in range(3):\n    q = n if n > 1 else 0",
+        "var('u'); assume(u > 0); 1 if u > 0 else 0",
+        "1 if sqrt(2) > 1 else 0",
+    )
+    # As the note says.
+    code = "f = piecewise([(x > 0, x^2), (x <= 0, -x)]); f(3), f(-2)"
+    assert value(stub, session, code) == "(9, 2)"
+
+
 def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_its_rank(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -4,7 +4,8 @@ A function written for numbers, `def f(x): if x > 0: return x^2 ...`, called as 
 the symbolic x, runs once: its `if` asks Sage whether `x > 0`, which Sage answers for the
 symbol (False: it does not hold for every x), and f takes one branch for all x. So
 `plot(f(x), (x, -1, 1))` draws -x, and `numerical_integral(f(x), -1, 1)` is 0.0. Python's
-`max(x, 0)` is x the same way. Nothing fails. One line on stderr says what happened and what
+`max(x, 0)` is x the same way, and so is the cell's own conditional, `f(x) = x^2 if x > 0 else
+-x`, which makes f the function -x. Nothing fails. One line on stderr says what happened and what
 to write instead. Counterpart: `notes`, which runs this check after a cell.
 """
 
@@ -24,6 +25,8 @@ from sage_sidecar.shown import session_function, shown
 # Cheap enough to run on every cell: a call whose first argument starts with a name not
 # called there, `f(x)` or `f(x - 1)`, or of max or min. Only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:[^\W\d]\w*\(\s*[^\W\d]\w*(?!\w|\s*\()|max\(|min\()")
+# An `if`, `elif`, `while` or conditional expression that orders something, `if x > 0`.
+CONDITIONAL_CANDIDATE = re.compile(r"(?<![\w.])(?:elif|if|while)\s[^\n:]*?[<>]")
 _EXTREMES = {"max": "maximum", "min": "minimum"}
 _DECIDING = (ast.If, ast.IfExp, ast.While)
 # Orderings: a function defined piece by piece. Not `x == 0`, which guards a special case
@@ -38,6 +41,26 @@ _FUNCTION = (
     "so that it is called with numbers; for a symbolic answer, write it with piecewise() or "
     "max_symbolic()."
 )
+_CONDITIONAL = (
+    "Note: the cell decides on {decision} with the symbolic {variable}: Sage answered that "
+    "for the symbol, not for each value of {variable}, so the cell took one way for all of "
+    "them. {instead}"
+)
+# For a conditional expression `a if x > c else b` of one ordering of a variable and a
+# rational number, which piecewise() takes as its pieces' domains.
+_PIECEWISE = (
+    "Piece by piece, it is piecewise([({test}, {body}), ({negated}, {orelse})]), in the "
+    "conditional's place; as a Python function called with numbers, lambda {variable}: "
+    "{conditional}."
+)
+_PIECE_BY_PIECE = (
+    "For a function defined piece by piece, write it with piecewise(), as "
+    "piecewise([(x < 0, -x), (x >= 0, x^2)]), or as a Python function called with numbers, "
+    "where the comparison is decided for each."
+)
+_NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt,
+}  # fmt: skip
 _EXTREME = (
     "Note: {call} is Python's {function}: it compared its arguments once, for the symbolic "
     "{variable}, and gave one of them back. As a function of {variable}, the {extreme} is "
@@ -74,6 +97,63 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     return None
 
 
+def conditional_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note for the first `if`, `while` or conditional expression of the cell `tree`,
+    outside its own functions, that orders a symbolic expression."""
+    for node in cell_calls.own_nodes(tree.body):
+        if not isinstance(node, _DECIDING):
+            continue
+        for part in cell_calls.own_nodes([node.test]):
+            if not (
+                isinstance(part, ast.Compare) and any(isinstance(op, _ORDERINGS) for op in part.ops)
+            ):
+                continue
+            sides = (part.left, *part.comparators)
+            variable = next(filter(None, (_symbolic(side, namespace) for side in sides)), None)
+            if variable is None:
+                continue
+            return _CONDITIONAL.format(
+                decision=shown(cell_calls.as_written(part), _MAX_SHOWN),
+                variable=variable,
+                instead=_instead(node, part, namespace) or _PIECE_BY_PIECE,
+            )
+    return None
+
+
+def _instead(node: ast.AST, test: ast.Compare, namespace: dict[str, Any]) -> str | None:
+    """What to write in place of the conditional expression `node`, if its test is `test`
+    alone, one ordering of a variable and a rational number, and neither branch decides."""
+    from sage.rings.integer import Integer
+    from sage.rings.rational import Rational
+
+    if not (
+        isinstance(node, ast.IfExp)
+        and node.test is test
+        and len(test.ops) == 1
+        and not any(
+            isinstance(part, ast.IfExp) for part in (*ast.walk(node.body), *ast.walk(node.orelse))
+        )
+    ):
+        return None
+    left, right = test.left, test.comparators[0]
+    variable, number = (left, right) if isinstance(left, ast.Name) else (right, left)
+    if not (
+        isinstance(variable, ast.Name)
+        and getattr(namespace.get(variable.id), "is_symbol", bool)()
+        and isinstance(cell_calls.evaluated(number, namespace), int | Integer | Rational)
+    ):
+        return None
+    negated = ast.Compare(left, [_NEGATED[type(test.ops[0])]()], [right])
+    return _PIECEWISE.format(
+        test=cell_calls.as_written(test),
+        body=cell_calls.as_written(node.body),
+        negated=cell_calls.as_written(negated),
+        orelse=cell_calls.as_written(node.orelse),
+        variable=variable.id,
+        conditional=cell_calls.as_written(node),
+    )
+
+
 def _decided_once(
     call: ast.Call, name: str, function: types.FunctionType, namespace: dict[str, Any]
 ) -> str | None:
@@ -106,8 +186,9 @@ def _decided_once(
 
 def _symbolic(node: ast.expr, namespace: dict[str, Any]) -> str | None:
     """The name of the symbolic expression that `node` is made of (`x`, `2*x - 1`), if it
-    is one: a name holding an expression with variables, in sums and products. Not one
-    whose variables have assumptions (`assume(x > 0)`): Sage decides for those, as meant."""
+    is one: a name holding an expression with variables, in sums and products and Sage's
+    functions of them. Not one whose variables have assumptions (`assume(x > 0)`): Sage
+    decides for those, as meant."""
     from sage.symbolic.assumptions import assumptions
     from sage.symbolic.expression import Expression
 
@@ -121,6 +202,10 @@ def _symbolic(node: ast.expr, namespace: dict[str, Any]) -> str | None:
         return _symbolic(node.left, namespace) or _symbolic(node.right, namespace)
     if isinstance(node, ast.UnaryOp):
         return _symbolic(node.operand, namespace)
+    if isinstance(node, ast.Call):  # Sage's functions of one, `sin(x)`
+        held = cell_calls.evaluated(node, namespace)
+        if isinstance(held, Expression) and (variables := held.variables()):
+            return None if assumptions(*variables) else str(variables[0])
     return None
 
 

@@ -107,6 +107,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (pairs.CANDIDATE, pairs.note),
     (bound_variables.CANDIDATE, bound_variables.note),
     (decisions.CANDIDATE, decisions.note),
+    (decisions.CONDITIONAL_CANDIDATE, decisions.conditional_note),
     (numerical_rank.CANDIDATE, numerical_rank.note),
     (matrix_rings.CANDIDATE, matrix_rings.note),
     (rational_roots.CANDIDATE, rational_roots.note),
