@@ -2199,6 +2199,32 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
     assert value(stub, session, "from sage.all import e, I; e^2, 2 + 3*I") == "(e^2, 3*I + 2)"
 
 
+def test_i_written_as_the_imaginary_unit_after_a_loop_made_it_a_number_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage's i is the imaginary unit until a loop takes it as its index: `exp(i*pi)` in a
+    later cell is then e^(2*pi), and `3 + 4*i` is 11, without a word."""
+    # i as the unit, before any loop; and a loop's own use of it.
+    _say_nothing(stub, session, "(1 + i)^2", "for i in range(3):\n    print(1 + i)")
+    for code, answer, written in (
+        ("exp(i*pi)", "e^(2*pi)", "i * pi"),
+        ("abs(3 + 4*i)", "11", "3 + 4 * i"),
+        ("2 - i", "0", "2 - i"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == (
+            "Note: i is 2 here, not the imaginary unit (a cell bound the name, as a for loop's "
+            f"index), so {written} used 2. The unit is I, or i again after from sage.all import "
+            "i.\n"
+        ), code
+    # i as an index: after its number, in a product, in a subscript.
+    _say_nothing(stub, session, "i + 1", "2*i + 1", "[10, 20, 30][i - 1]")
+    # As the note says.
+    assert value(stub, session, "exp(I*pi), abs(3 + 4*I)") == "(-1, 5)"
+    assert value(stub, session, "from sage.all import i; exp(i*pi)") == "-1"
+
+
 def test_a_substitution_of_variables_the_expression_lacks_gets_a_note_that_it_did_nothing(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -81,6 +81,14 @@ def as_written(node: ast.AST) -> str:
     return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node)).replace(" ** ", "^")
 
 
+def a_number(node: ast.expr) -> bool:
+    """Whether `node` is a number as the cell wrote it: `3`, or `Integer(3)` and
+    `RealNumber('0.5')` as the preparser made them."""
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in _LITERALS
+    return isinstance(node, ast.Constant) and isinstance(node.value, int | float)
+
+
 def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
     """`roots` and the nodes under them, in the order they are written, but for those in the
     functions, lambdas, classes and comprehensions they define."""

@@ -24,21 +24,22 @@ numbers that differ by rounding (`float_equality`), a function of integers given
 floating-point number, as divisors(1e6) (`inexact_integers`), a substitution of variables the
 expression has none of, which gives it back (`substitutions`), values computed on lines before
 the cell's last, which only that line's is shown (`unshown_values`), e or I given another
-value, which later cells take for the constant (`rebound_constants`, once for each), an
-iterator shown as `<map object at 0x...>`, which shows none of its items (`iterators`), a
-graph's distance counted in edges though they have weights (`weighted_graphs`), one solution
-solve_right gave of a system with infinitely many (`linear_systems`). Each check has a pattern
-cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
-session, that Sage's simplify does little (`simplification`), that gram_schmidt()
-orthogonalizes rows and does not normalize (`orthogonalization`), that a comparison of symbolic
-expressions is shown, not decided, and that bool()'s False of one in variables may mean
-unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and
-r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
-variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
-is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
-its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
-raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+value, which later cells take for the constant (`rebound_constants`, once for each), or i
+written as the unit after a loop made it a number, an iterator shown as
+`<map object at 0x...>`, which shows none of its items (`iterators`), a graph's distance
+counted in edges though they have weights (`weighted_graphs`), one solution solve_right gave of
+a system with infinitely many (`linear_systems`). Each check has a pattern cheap enough for
+every cell; a cell one of them finds is parsed once for all. And, once in a session, that
+Sage's simplify does little (`simplification`), that gram_schmidt() orthogonalizes rows and
+does not normalize (`orthogonalization`), that a comparison of symbolic expressions is shown,
+not decided, and that bool()'s False of one in variables may mean unproven (`relations`), what
+a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand
+for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex,
+where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root
+(`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows its first items
+only (`lazy_lists`). A check looks at the cell's own code and values, which may raise anything:
+one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
+the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (relations.UNDECIDED_CANDIDATE, relations.undecided_note),
     (float_equality.CANDIDATE, float_equality.note),
     (rebound_constants.CANDIDATE, rebound_constants.note),
+    (rebound_constants.IMAGINARY_CANDIDATE, rebound_constants.imaginary_note),
     (inexact_integers.CANDIDATE, inexact_integers.note),
     (substitutions.CANDIDATE, substitutions.note),
     (unshown_values.CANDIDATE, unshown_values.note),

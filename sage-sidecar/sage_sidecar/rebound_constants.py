@@ -3,8 +3,10 @@
 `e = 0.5` (an eccentricity), `for e in G.edges()` or `I = identity_matrix(3)` rebind the
 name for the rest of the session, and nothing fails after that: `e^x` is 0.5^x and `2 + 3*I`
 a matrix, in a later cell that meant the constants. One line on stderr, the first time a
-session rebinds each, says so and how to have the constant back. Counterpart: `notes`, which
-runs this check after a cell.
+session rebinds each, says so and how to have the constant back. Sage's other name for the
+unit, i, is every loop's index, and rebinding it is no news: a later cell that writes it as the
+unit, `(1 + i)^2` or `exp(i*pi)`, gets the note instead. Counterpart: `notes`, which runs these
+checks after a cell.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sage_sidecar.shown import shown
 # A name bound as an assignment's or a for loop's target: `e = `, `e, f = `, `for u, e in`.
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"[eI](?<![\w.'\"][eI])\s*(?:=(?!=)|,|\s+in\b)")
+# i in arithmetic, as the unit is written: `1 + i`, `4*i`, `i*pi`.
+IMAGINARY_CANDIDATE = re.compile(r"[-+*]\s*i(?![\w'\"])|(?<![\w.'\"])i\s*\*(?!\*)")
 _MAX_SHOWN = 40
 _CONSTANTS = {
     "e": ("Euler's number", "e^x", "Euler's number is still exp(1)"),
@@ -63,6 +67,58 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             still=still,
         )
     return None
+
+
+_IMAGINARY = (
+    "Note: i is {value} here, not the imaginary unit (a cell bound the name, as a for loop's "
+    "index), so {written} used {value}. The unit is I, or i again after from sage.all import i."
+)
+
+
+def imaginary_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note for the cell `tree`, outside what it defines, written with i as the imaginary
+    unit, a complex number's `a + b*i` or `i*pi`, where an earlier cell made i a number."""
+    import sage.all_cmdline
+
+    bound = namespace.get("i")
+    if (
+        bound is sage.all_cmdline.I
+        or not isinstance(bound, numbers.Number)
+        or "i" in cell_calls.bound_names(tree)
+    ):
+        return None
+    for node in cell_calls.own_nodes(tree.body):
+        if isinstance(node, ast.BinOp) and _as_the_unit(node):
+            written = shown(cell_calls.as_written(node), _MAX_SHOWN)
+            return _IMAGINARY.format(value=shown(str(bound), _MAX_SHOWN), written=written)
+    return None
+
+
+def _as_the_unit(node: ast.BinOp) -> bool:
+    """Whether `node` writes i as a complex number's unit: `a + i` or `a - b*i` of numbers
+    `a` and `b`, in that order, or i times pi."""
+    if isinstance(node.op, ast.Add | ast.Sub):
+        return cell_calls.a_number(node.left) and (_is_i(node.right) or _times_i(node.right))
+    return isinstance(node.op, ast.Mult) and (
+        (_is_i(node.left) and _has_pi(node.right)) or (_is_i(node.right) and _has_pi(node.left))
+    )
+
+
+def _times_i(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mult)
+        and cell_calls.a_number(node.left)
+        and _is_i(node.right)
+    )
+
+
+def _has_pi(node: ast.expr) -> bool:
+    return any(isinstance(part, ast.Name) and part.id == "pi" for part in ast.walk(node))
+
+
+def _is_i(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "i"
 
 
 def _the_constant(value: Any, name: str) -> bool:
