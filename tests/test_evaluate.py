@@ -2639,13 +2639,13 @@ def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_ta
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ename, code
         assert error.traceback.endswith(hint), code
-    # As the hints say. A tuple of no name's gets no hint.
+    # As the hints say. A tuple of no name's gets no pair's hint: arithmetic's, entry by entry.
     assert (
         value(stub, session, "float(r[0][0]), v[0]") == "(-1.4142135623730951, 1.9999999999999998)"
     )
     assert value(stub, session, "(x^2 - 2).roots(multiplicities=False)") == "[-sqrt(2), sqrt(2)]"
     error = one(evaluate(stub, "(1, 2) + 3", session), "error").error
-    assert error.traceback.endswith("'<class 'tuple'>' and 'Integer Ring'\n")
+    assert error.traceback.endswith("Entry by entry: [a + 3 for a in (1, 2)].\n")
 
 
 def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(

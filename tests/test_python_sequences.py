@@ -1,5 +1,6 @@
-"""A Python list of rows, or of numbers, asked what a Sage matrix or vector does gets a hint to
-make it one, where Python says only that a list has no such attribute; what it says works."""
+"""A Python list of rows, or of numbers, asked what a Sage matrix or vector does, or put in its
+arithmetic, gets a hint to make it one, where Python says only that a list has no such
+attribute or which types met; what it says works."""
 
 from __future__ import annotations
 
@@ -77,3 +78,80 @@ def test_a_list_given_to_solve_right_or_solve_left_is_made_a_vector(
         "vector([1, 2]) makes a vector of the list."
     )
     assert value(stub, session, "A.solve_left(vector([1, 2]))") == "(1, 0)"
+
+
+def test_a_list_in_a_matrix_or_vector_product_or_sum_is_made_a_vector(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Python says only that it can't multiply a sequence by a non-int, or which types met."""
+    session = create_session(stub)
+    evaluate(stub, "M = matrix([[1, 2], [3, 4]]); v = vector([1, 1]); L = [1, 2]", session)
+    for code, written in (
+        ("M * [1, 1]", "[1, 1]"),
+        ("(1, 1) * M", "(1, 1)"),
+        ("v + [1, 2]", "[1, 2]"),
+        ("[1, 2] - v", "[1, 2]"),
+        ("L * v", "L"),
+        ("v * L", "L"),
+    ):
+        kind = "tuple" if written.startswith("(") else "list"
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            f"A Python {kind} is not a vector, and a matrix's or vector's arithmetic refuses "
+            f"it: make it one, as vector({written})."
+        ), code
+    assert last_line_of_error(stub, session, "v.dot_product([1, 2])", "TypeError") == (
+        "v.dot_product() takes a vector, not a Python list: make it one, as vector([1, 2])."
+    )
+    code = "M * vector([1, 1]), v + vector(L), v.dot_product(vector([1, 2]))"
+    assert value(stub, session, code) == "((3, 7), (2, 3), 3)"
+
+
+def test_arithmetic_or_a_function_of_a_list_of_numbers_is_done_entry_by_entry(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """`[1, 2, 3] * 0.5` got the advice to write 0.5 raw, which fails the same way; `L / 2` and
+    `[1, 2] - [3, 4]` only which types met."""
+    session = create_session(stub)
+    evaluate(stub, "L = [1, 2]", session)
+    for code, way in (
+        ("[1, 2, 3] * 0.5", "vector([1, 2, 3]) * 0.5 scales it as a vector; or "
+         "[a * 0.5 for a in [1, 2, 3]]"),
+        ("L / 2", "vector(L) / 2 scales it as a vector; or [a / 2 for a in L]"),
+        ("[1, 2] - [3, 4]", "vector([1, 2]) - vector([3, 4]) subtracts them as vectors"),
+        ("L * [3, 4]", "vector(L).pairwise_product(vector([3, 4])); vector * vector is their "
+         "dot product"),
+        ("L / [1, 2]", "[a / b for a, b in zip(L, [1, 2])]"),
+        ("L^2", "[a ^ 2 for a in L]"),
+        ("x + L", "[x + a for a in L]"),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "A Python list is not a vector: + joins two, * repeats one by an integer, and other "
+            f"arithmetic refuses it. Entry by entry: {way}."
+        ), code
+    for code, function, written in (
+        ("exp(L)", "exp", "L"),
+        ("sqrt([1, 4])", "sqrt", "[1, 4]"),
+        ("sin((0, 1))", "sin", "(0, 1)"),
+    ):
+        kind = "tuple" if written.startswith("(") else "list"
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            f"{function}() takes a number or an expression, not a Python {kind}: for each entry, "
+            f"[{function}(a) for a in {written}], or vector({written}).apply_map({function})."
+        ), code
+    # Repetition by a whole number written as a float keeps its own hint; a list joined with
+    # a string or None, Python's message alone.
+    assert last_line_of_error(stub, session, "[0] * 3.0", "TypeError") == (
+        "3.0 is a floating-point number, not the integer this wants: write 3, or int(3.0)."
+    )
+    assert last_line_of_error(stub, session, "L + 'a'", "TypeError") == (
+        'TypeError: can only concatenate list (not "str") to list'
+    )
+    code = (
+        "vector([1, 2, 3]) * 0.5, vector(L) / 2, vector([1, 2]) - vector([3, 4]), "
+        "vector(L).pairwise_product(vector([3, 4])), [a / b for a, b in zip(L, [1, 2])], "
+        "[a ^ 2 for a in L], [sqrt(a) for a in [1, 4]]"
+    )
+    assert " ".join(value(stub, session, code).split()) == (
+        "((0.500000000000000, 1.00000000000000, 1.50000000000000), (1/2, 1), (-2, -2), (3, 8), "
+        "[1, 1], [1, 4], [1, 2])"
+    )

@@ -132,7 +132,7 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and not node.keywords
-            and (node.func.id in _LITERALS or _symbolic_function(namespace.get(node.func.id)))
+            and (node.func.id in _LITERALS or symbolic_function(namespace.get(node.func.id)))
             and namespace.get(node.func.id) is not None
         )
         if not (
@@ -153,7 +153,7 @@ def _makes_an_ideal(call: ast.Call) -> bool:
     return isinstance(function, ast.Name) and function.id in ("ideal", "Ideal")
 
 
-def _symbolic_function(value: Any) -> bool:
+def symbolic_function(value: Any) -> bool:
     """Whether `value` is one of Sage's symbolic functions (sin, exp, ...), or its sqrt or
     log, which give a value and do nothing else."""
     from sage.misc.functional import log, sqrt

@@ -6,8 +6,10 @@ The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python fu
 number (`range(1e3)`), as list indices take none, nor a fraction of integers `/` made. Python
 3's `zip` and `map` are iterators, which Sage functions that index their data refuse. Sage's
 rationals take no format spec. And a Python list of rows, or of numbers, has none of a matrix's
-or a vector's methods, nor has a NumPy array, nor is it the vector solve_right() takes. Each
-message says what failed but not what to write instead; the hint does. Counterpart: `hints`,
+or a vector's methods, nor has a NumPy array, nor is it the vector solve_right() takes; nor
+has it a vector's arithmetic (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor do Sage's
+functions take one (`sin([1, 2])`). Each message says what failed but not what to write
+instead; the hint does. Counterpart: `hints`,
 which puts the hint under the error.
 """
 
@@ -18,7 +20,9 @@ import inspect
 import re
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
+
+from sage_sidecar import cell_calls
 
 # A Python function refusing the Sage number the preparser made of a literal (`time.sleep(0.5)`
 # gets a RealLiteral).
@@ -116,6 +120,64 @@ _MAKE_A_VECTOR = (
     "solve_right and solve_left take a vector or a matrix, not a Python list: "
     "vector({items}) makes a vector of the list."
 )
+# Arithmetic of a Python list or tuple as if it were a vector, with another or a number, vector
+# or matrix, whichever side it is on: `v + [1, 2]`, `M * [1, 1]`, `[1, 2] - [3, 4]`,
+# `[1, 2, 3] * 0.5`, `[1, 2] / 2`, `v * [1, 2]`.
+_OTHER = r"(?:list|tuple|int|float|sage\.[\w.]+)"
+_SEQUENCE_ARITHMETIC = re.compile(
+    rf"unsupported operand type\(s\) for [^:]{{1,20}}: '(?:(?:list|tuple)' and '{_OTHER}"
+    rf"|{_OTHER}' and '(?:list|tuple))'"
+    r"|unsupported operand parent\(s\) for [^:]{1,5}: '(?:<class '(?:list|tuple)'>' and '(?!<).+"
+    r"|(?!<).+' and '<class '(?:list|tuple)'>)'"
+    r"|can't multiply sequence by non-int of type '(?!int'|str')[^']+'"
+    rf"|can only concatenate (?:list|tuple) \(not \"{_OTHER}\"\) to (?:list|tuple)"
+    r"|'sage\.modules\.[\w.]+' object cannot be interpreted as an integer"
+    # Where Sage's symbolic ring meets one, `x + [1, 2]` or `exp([1, 2])`.
+    r"|cannot coerce arguments: no canonical coercion from <class '(?:list|tuple)'> to "
+    r"Symbolic Ring"
+)
+# A function of a number given one, `sqrt([1, 2])`, `abs((1, 2))`; or a vector's method given
+# one where it wants a vector, `v.dot_product([1, 2])`.
+_SEQUENCE_GIVEN = re.compile(
+    r"bad operand type for abs\(\): '(?:list|tuple)'"
+    r"|unable to convert [\[(].{0,200}[\])] to a symbolic expression"
+)
+_VECTOR_WANTED = re.compile(
+    r"Cannot convert (?:list|tuple) to sage\.modules\.free_module_element\.FreeModuleElement"
+)
+_NOT_VECTOR_ARITHMETIC = (
+    "A Python {kind} is not a vector: + joins two, * repeats one by an integer, and other "
+    "arithmetic refuses it. Entry by entry: {way}."
+)
+# What does it entry by entry, by the operator and what the other operand is.
+_OF_TWO = {
+    "+": "vector({written}) + vector({other}) adds them as vectors",
+    "-": "vector({written}) - vector({other}) subtracts them as vectors",
+    "*": (
+        "vector({written}).pairwise_product(vector({other})); vector * vector is their dot product"
+    ),
+}
+_OF_TWO_ZIPPED = "[a {operator} b for a, b in zip({written}, {other})]"
+_SCALED = "vector({written}) {operator} {other} scales it as a vector; or [{each}]"
+_EACH = "[{each}]"
+_SOME_WAY = "make it a vector, as vector({written}), or write a comprehension"
+# What the other operand was, where a matrix or vector refused the sequence.
+_LINEAR_ALGEBRA = re.compile(r"sage\.(?:matrix|modules)\.|free module|MatrixSpace|Vector space")
+_NOT_A_VECTOR_FOR = (
+    "A Python {kind} is not a vector, and a matrix's or vector's arithmetic refuses it: make "
+    "it one, as vector({written})."
+)
+_ENTRY_BY_ENTRY = (
+    "{function}() takes a number or an expression, not a Python {kind}: for each entry, "
+    "[{function}(a) for a in {written}], or vector({written}).apply_map({function})."
+)
+_MAKE_IT_A_VECTOR = (
+    "{function}() takes a vector, not a Python {kind}: make it one, as vector({written})."
+)
+_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+    ast.Pow: "^", ast.BitXor: "^",  # the cell as written: its ^ is a power
+}  # fmt: skip
 _MAX_WRITTEN = 60
 _MAX_CONVERTED = 10_000
 _FORMAT_A_NUMBER = (
@@ -137,7 +199,11 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if integer_wanted and (_COMPUTED_FLOAT in message or message.startswith("base_ring")):
         # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
         return _FLOAT_GIVEN
-    if _PREPARSED_NUMBER.search(message) and not _NO_NUMBER_CAN.search(message):
+    if (
+        _PREPARSED_NUMBER.search(message)
+        and not _NO_NUMBER_CAN.search(message)
+        and not _SEQUENCE_ARITHMETIC.fullmatch(message)  # `[1, 2] * 0.5`: no raw 0.5 would do
+    ):
         return _RAW_NUMBERS
     if message.startswith(_SEED_TYPES):
         return _SEED
@@ -153,6 +219,116 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _FORMAT_A_NUMBER
     if message == _NOT_A_VECTOR:
         return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
+    return None
+
+
+class _Sequence(NamedTuple):
+    """A list or tuple on a failing line, as the line writes it, and the arithmetic it is in."""
+
+    written: str
+    kind: str  # "list" or "tuple"
+    operator: str | None = None  # as the cell writes it: ^ for a power
+    other: str | None = None  # the other operand, as written
+    left: bool = True  # whether it is the left operand
+    of_two: bool = False  # whether the other operand is a sequence too
+
+
+def vector_hint(
+    message: str,
+    failing_line: Callable[[], str],
+    names: Callable[[], list[tuple[str, Any]]],
+    callee: Callable[[], tuple[str, Any] | None],
+) -> str | None:
+    """For a TypeError with `message` of a Python list or tuple used as a vector: in
+    arithmetic, given to a function of a number, or to a vector's method. `failing_line`,
+    `names` and `callee` give the cell's failing line (its string literals emptied), the names
+    on it with their values, and the function it was calling, if any, as named and its value."""
+    arithmetic = _SEQUENCE_ARITHMETIC.fullmatch(message) is not None
+    function_of_one = _SEQUENCE_GIVEN.fullmatch(message) is not None
+    vector_wanted = _VECTOR_WANTED.fullmatch(message) is not None
+    if not (arithmetic or function_of_one or vector_wanted):
+        return None
+    # Sage's symbolic ring refuses it alike in `x + [1, 2]` and `exp([1, 2])`: the call tells.
+    given = function_of_one or vector_wanted or message.startswith("cannot coerce")
+    called = callee() if given else None
+    function = None
+    if called is not None and (vector_wanted or _of_a_number(called[1])):
+        function = called[0]
+    if function is None and not arithmetic:
+        return None
+    sequence = _sequence_on(failing_line(), dict(names()), given=function is not None)
+    if sequence is None:
+        return None
+    written, kind = sequence.written, sequence.kind
+    if vector_wanted:
+        return _MAKE_IT_A_VECTOR.format(function=function, kind=kind, written=written)
+    if function is not None:
+        return _ENTRY_BY_ENTRY.format(function=function, kind=kind, written=written)
+    if _LINEAR_ALGEBRA.search(message):
+        return _NOT_A_VECTOR_FOR.format(kind=kind, written=written)
+    return _NOT_VECTOR_ARITHMETIC.format(kind=kind, way=_entry_by_entry(sequence))
+
+
+def _of_a_number(function: Any) -> bool:
+    """Whether `function` is one of a number, which a comprehension applies to each entry:
+    Sage's sin, exp, sqrt, log, Python's abs."""
+    return function is abs or cell_calls.symbolic_function(function)
+
+
+def _entry_by_entry(sequence: _Sequence) -> str:
+    """What does the arithmetic `sequence` is in entry by entry."""
+    written, operator, other = sequence.written, sequence.operator, sequence.other
+    if operator is None or other is None:
+        return _SOME_WAY.format(written=written)
+    if sequence.of_two:
+        if operator in _OF_TWO:
+            return _OF_TWO[operator].format(written=written, other=other)
+        return _OF_TWO_ZIPPED.format(operator=operator, written=written, other=other)
+    each = f"a {operator} {other}" if sequence.left else f"{other} {operator} a"
+    each = f"{each} for a in {written}"
+    if (operator == "/" and sequence.left) or operator == "*":
+        return _SCALED.format(written=written, operator=operator, other=other, each=each)
+    return _EACH.format(each=each)
+
+
+def _sequence_on(line: str, names: dict[str, Any], *, given: bool) -> _Sequence | None:
+    """The list or tuple on the failing `line`: the first written, or named, as an operand of
+    arithmetic, with that arithmetic; or, `given`, as a call's argument."""
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:  # a line of a statement that goes on over others
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and not given:
+            operands: list[ast.expr] = [node.left, node.right]
+        elif isinstance(node, ast.Call) and given:
+            operands = node.args
+        else:
+            continue
+        for index, operand in enumerate(operands):
+            kind = _kind(operand, names)
+            text = ast.get_source_segment(line.strip(), operand)
+            if kind is None or not text or len(text) > _MAX_WRITTEN:
+                continue
+            if not isinstance(node, ast.BinOp):
+                return _Sequence(text, kind)
+            other = ast.get_source_segment(line.strip(), operands[1 - index])
+            operator = _OPERATORS.get(type(node.op))
+            if other is not None and len(other) > _MAX_WRITTEN:
+                other = None
+            of_two = _kind(operands[1 - index], names) is not None
+            return _Sequence(text, kind, operator, other, left=index == 0, of_two=of_two)
+    return None
+
+
+def _kind(node: ast.expr, names: dict[str, Any]) -> str | None:
+    """ "list" or "tuple", if `node` writes one of numbers or names one; None otherwise."""
+    if isinstance(node, ast.List | ast.Tuple) and node.elts:
+        return "list" if isinstance(node, ast.List) else "tuple"
+    if isinstance(node, ast.Name):
+        value = names.get(node.id)
+        if isinstance(value, list | tuple) and value:
+            return "tuple" if isinstance(value, tuple) else "list"
     return None
 
 
