@@ -1396,6 +1396,42 @@ def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(
     assert value(stub, session, "C.rref()") == "[1 0]\n[0 1]"
 
 
+def test_an_integer_matrix_not_invertible_over_the_integers_gets_a_note_on_its_inverse(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Over ZZ, is_invertible() asks for an inverse with integer entries: False for a matrix of
+    determinant -2, whose inverse over QQ ~A gives, and which is_singular() says is not
+    singular."""
+    evaluate(stub, "A = matrix([[1, 2], [3, 4]]); R.<t> = QQ[]", session)
+    for code, ring, method, determinant, fraction in (
+        ("A.is_invertible()", "Integer Ring", "is_invertible", "-2", "Rational Field"),
+        ("P = matrix(R, [[t, 1], [0, 1]]); P.is_unit()",
+         "Univariate Polynomial Ring in t over Rational Field", "is_unit", "t",
+         "Fraction Field of Univariate Polynomial Ring in t over Rational Field"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == "False", code
+        name = code[0]
+        assert stderr_of(events) == (
+            f"Note: {name} is over the {ring}, which is not a field, and {method}() asks for an "
+            "inverse with entries in it, where the determinant must be a unit "
+            f"({determinant} is not). Over the {fraction} {name} is invertible: "
+            f"{name}.inverse() gives the inverse there, and {name}.is_singular() is False.\n"
+        ), code
+    # Invertible over ZZ, singular, or over a field: the answer meant.
+    _say_nothing(
+        stub,
+        session,
+        "U = matrix([[1, 1], [0, -1]]); U.is_invertible()",
+        "S = matrix([[1, 2], [2, 4]]); S.is_invertible()",
+        "F = matrix(QQ, [[1, 2], [3, 4]]); F.is_invertible()",
+    )
+    # As the note says.
+    assert value(stub, session, "A.inverse().list(), A.is_singular()") == (
+        "([-2, 1, 3/2, -1/2], False)"
+    )
+
+
 def test_the_backslash_operator_gets_a_hint_to_use_solve_right(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -5,7 +5,9 @@
 that are not rational, each in Sage's words, which do not say what to write instead; the
 hint does (`hint`, for `hints`). And over the integers `echelon_form()` is the Hermite normal
 form, `[1 0]` `[0 2]` for that matrix, where the reduced row echelon form an agent expects is
-the identity; nothing fails (`note`, for `notes`). And over Sage's multiprecision reals and
+the identity; nothing fails (`note`, for `notes`); and `is_invertible()` asks for an inverse
+with integer entries, False for that matrix, whose inverse over the rationals `~M` gives
+(`invertible_note`). And over Sage's multiprecision reals and
 complex numbers (`matrix(RR, ...)`, `CC`, `RealField(100)`) a matrix is generic: `SVD()`,
 `schur()`, `condition()` and `LU()` are RDF's and CDF's, double precision with NumPy and
 SciPy, and over RR say only that there is no such attribute, or that the ring must be exact
@@ -20,8 +22,12 @@ import ast
 import re
 from typing import Any
 
+from sage_sidecar import cell_calls
+
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"\.echelon_form\(\s*\)")
+INVERTIBLE_CANDIDATE = re.compile(r"\.is_(?:invertible|unit)\(\s*\)")
+_INVERTIBLE = frozenset({"is_invertible", "is_unit"})
 # Sage's words for a ring that lacks an eigenvalue, or is not a field.
 REFUSED = re.compile(
     r"Some eigenvalue does not exist in (?P<ring>.{1,100})\.|not diagonalizable over (?P<over>.+)"
@@ -58,6 +64,13 @@ _SQUARE_ROOTS = (
 _HERMITE = (
     "Note: {name} is over the Integer Ring, where echelon_form() is the Hermite normal form: "
     "its pivots need not be 1. The reduced row echelon form, over the rationals: {call}.rref()."
+)
+
+_NOT_INVERTIBLE = (
+    "Note: {name} is over the {ring}, which is not a field, and {method}() asks for an inverse "
+    "with entries in it, where the determinant must be a unit ({determinant} is not). Over the "
+    "{fraction} {name} is invertible: {name}.inverse() gives the inverse there, and "
+    "{name}.is_singular() is False."
 )
 
 
@@ -142,3 +155,28 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     if isinstance(receiver, ast.Name):
         return _HERMITE.format(name=receiver.id, call=receiver.id)
     return _HERMITE.format(name="The matrix", call="")
+
+
+def invertible_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, if the cell asked whether a matrix over a ring that is not a field is
+    invertible, False, where its determinant is not zero."""
+    from sage.structure.element import Matrix
+
+    for call, result, _ in cell_calls.results(tree, value, namespace, _INVERTIBLE):
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if result is not False or not isinstance(receiver, ast.Name):
+            continue
+        matrix = namespace.get(receiver.id)
+        if not isinstance(matrix, Matrix) or not matrix.is_square():
+            continue
+        ring = matrix.base_ring()
+        if ring.is_field() or (determinant := matrix.det()) == 0:
+            continue
+        return _NOT_INVERTIBLE.format(
+            name=receiver.id,
+            ring=ring,
+            method=cell_calls.called(call),
+            determinant=determinant,
+            fraction=ring.fraction_field(),
+        )
+    return None
