@@ -1432,6 +1432,24 @@ def test_an_integer_matrix_not_invertible_over_the_integers_gets_a_note_on_its_i
     )
 
 
+def test_digits_listed_least_significant_first_get_a_note_once(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """(17).digits() is [7, 1], the reverse of how 17 is written, and bits() alike."""
+    # One digit, or digits that read the same both ways: the order does not tell.
+    _say_nothing(stub, session, "7.digits()", "(121).digits()", "(5).bits()")
+    events = evaluate(stub, "a = 17; a.digits()", session)
+    assert one(events, "result").result.text_plain == "[7, 1]"
+    assert stderr_of(events) == (
+        "Note: digits() lists the digits from the least significant, the reverse of how the "
+        "number is written: [7, 1] for 17. In written order: a.digits()[::-1].\n"
+    )
+    # Once a session.
+    _say_nothing(stub, session, "(6).bits()")
+    # As the note says.
+    assert value(stub, session, "a.digits()[::-1], (6).bits()[::-1]") == "([1, 7], [1, 1, 0])"
+
+
 def test_the_backslash_operator_gets_a_hint_to_use_solve_right(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -31,15 +31,16 @@ graph's distance counted in edges though they have weights (`weighted_graphs`), 
 solve_right gave of a system with infinitely many (`linear_systems`). Each check has a pattern
 cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
 session, that Sage's simplify does little (`simplification`), that gram_schmidt()
-orthogonalizes rows and does not normalize (`orthogonalization`), that a comparison of symbolic
-expressions is shown, not decided, and that bool()'s False of one in variables may mean
-unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and
-r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
-variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
-is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
-its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
-raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
+significant digit first (`digit_order`), that a comparison of symbolic expressions is shown,
+not decided, and that bool()'s False of one in variables may mean unproven (`relations`), what
+a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand
+for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex,
+where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root
+(`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows its first items
+only (`lazy_lists`). A check looks at the cell's own code and values, which may raise anything:
+one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
+the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from sage_sidecar import (
     bound_variables,
     complex_variables,
     decisions,
+    digit_order,
     empty_plots,
     float_equality,
     imaginary_rounding,
@@ -139,6 +141,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (orthogonalization.CANDIDATE, orthogonalization.note),
     (weighted_graphs.CANDIDATE, weighted_graphs.note),
     (linear_systems.CANDIDATE, linear_systems.note),
+    (digit_order.CANDIDATE, digit_order.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -151,6 +154,7 @@ _ONCE: frozenset[_Note] = frozenset(
         relations.undecided_note,
         orthogonalization.note,
         rational_roots.factor_note,
+        digit_order.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
