@@ -2419,6 +2419,51 @@ def test_a_plot_saved_to_a_file_and_not_shown_gets_a_note_to_show_it(
     assert kinds(evaluate(stub, "p.show()", session)) == ["started", "display", "finished"]
 
 
+def test_a_closed_form_integral_that_is_not_the_integrals_value_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Maxima's integrate(sin(x)/x, x, 0, 1) is pi/2 - I/2*Ei(I) + I/2*Ei(-I), 4.0877
+    numerically, where the integral is Si(1) = 0.9461: nothing fails."""
+    tail = (
+        ": the closed form is most likely wrong, a fault of Maxima's, often at a special "
+        "function's branch cut. numerical_integral({integrand}, 0, 1)[0] gives the value; "
+        "integrate(..., algorithm='sympy') another closed form.\n"
+    )
+    closed = "1/2*pi - 1/2*I*Ei(I) + 1/2*I*Ei(-I)"
+    said = "is 4.08767572396 numerically, but the integral computed numerically is 0.946083070367"
+    evaluate(stub, "f(x) = sinh(x)/x", session)
+    for code, answer, note in (
+        ("integrate(sin(x)/x, x, 0, 1)", closed,
+         f"Note: integrate's closed form here, {closed}, {said} (error estimate 1.1e-14)"
+         + tail.format(integrand="sin(x)/x")),
+        ("N(integral(sin(x)/x, (x, 0, 1)))", "4.08767572395698",
+         f"Note: integrate's closed form here {said} (error estimate 1.1e-14)"
+         + tail.format(integrand="sin(x)/x")),
+        ("r = f.integrate(x, 0, 1); r.n()", "1.05725087537573 - 1.57079632679490*I",
+         "Note: integrate's closed form here, -1/2*I*pi + 1/2*Ei(1) - 1/2*Ei(-1), is "
+         "1.05725087538 - 1.57079632679*I numerically, but the integral computed numerically is "
+         "1.05725087538 (error estimate 1.2e-14)" + tail.format(integrand="f")),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == answer, code
+        assert stderr_of(events) == note, code
+    # Closed forms that are the integral's value, an integral of a parameter, and one whose
+    # numerical value is not to be trusted either (integral_error's).
+    _say_nothing(
+        stub,
+        session,
+        "integrate(exp(-x^2), x, 0, 1)",
+        "integrate(cos(x)/x, x, 1, 2)",
+        "integrate(1/(1 + x^4), x, 0, oo)",
+        "var('a'); integrate(sin(a*x)/x, x, 0, 1)",
+        "integrate(cos(x)/x^2, x, 1, oo)",
+    )
+    # As the note says.
+    assert value(stub, session, "numerical_integral(sin(x)/x, 0, 1)[0]") == "0.946083070367183"
+    code = "N(integrate(sin(x)/x, x, 0, 1, algorithm='sympy'))"
+    assert value(stub, session, code) == "0.946083070367183"
+
+
 def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

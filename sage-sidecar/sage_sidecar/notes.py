@@ -16,31 +16,32 @@ empty by a range that runs backwards (`empty_plots`), a complex number whose ima
 rounding error (`imaginary_rounding`), a plot saved to a file the caller cannot open, and not
 shown, or made in a loop and not shown, or printed (`unshown_plots`), SymPy's Rational(1, 3),
 which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value where its error
-estimate is a sizeable part of it (`integral_error`), a plot given matplotlib's label=, which
-draws no legend (`plot_options`), one zero find_root gave of a function that has several in the
-interval (`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
-(`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
-answering False for floating-point numbers that differ by rounding (`float_equality`), a
-function of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a
-substitution of variables the expression has none of, which gives it back (`substitutions`),
-values computed on lines before the cell's last, which only that line's is shown
-(`unshown_values`), e or I given another value, which later cells take for the constant
-(`rebound_constants`, once for each), or i written as the unit after a loop made it a number,
-an iterator shown as `<map object at 0x...>`, which shows none of its items (`iterators`), a
-graph's distance counted in edges though they have weights (`weighted_graphs`), one solution
-solve_right gave of a system with infinitely many (`linear_systems`). Each check has a pattern
-cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
-session, that Sage's simplify does little (`simplification`), that gram_schmidt()
-orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
-significant digit first (`digit_order`), that a comparison of symbolic expressions is shown,
-not decided, and that bool()'s False of one in variables may mean unproven (`relations`), what
-a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand
-for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex,
-where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root
-(`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows its first items
-only (`lazy_lists`). A check looks at the cell's own code and values, which may raise anything:
-one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
-the cell and shows its value.
+estimate is a sizeable part of it (`integral_error`), a closed form of a definite integral
+whose value is not the integral's, computed numerically (`closed_forms`), a plot given
+matplotlib's label=, which draws no legend (`plot_options`), one zero find_root gave of a
+function that has several in the interval (`several_zeros`), a solution desolve gave
+implicitly, as an equation in y(x) (`ode_solutions`), a product to infinity its partial
+products contradict (`to_infinity`), == answering False for floating-point numbers that differ
+by rounding (`float_equality`), a function of integers given a floating-point number, as
+divisors(1e6) (`inexact_integers`), a substitution of variables the expression has none of,
+which gives it back (`substitutions`), values computed on lines before the cell's last, which
+only that line's is shown (`unshown_values`), e or I given another value, which later cells
+take for the constant (`rebound_constants`, once for each), or i written as the unit after a
+loop made it a number, an iterator shown as `<map object at 0x...>`, which shows none of its
+items (`iterators`), a graph's distance counted in edges though they have weights
+(`weighted_graphs`), one solution solve_right gave of a system with infinitely many
+(`linear_systems`). Each check has a pattern cheap enough for every cell; a cell one of them
+finds is parsed once for all. And, once in a session, that Sage's simplify does little
+(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
+(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
+that a comparison of symbolic expressions is shown, not decided, and that bool()'s False of one
+in variables may mean unproven (`relations`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
+desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
+(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
+(`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check looks
+at the cell's own code and values, which may raise anything: one that fails says nothing, and
+the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from typing import Any
 from sage_sidecar import (
     algebraic,
     bound_variables,
+    closed_forms,
     complex_variables,
     decisions,
     digit_order,
@@ -124,6 +126,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (unshown_plots.PRINTED_CANDIDATE, unshown_plots.printed_note),
     (rational_base.CANDIDATE, rational_base.note),
     (integral_error.CANDIDATE, integral_error.note),
+    (closed_forms.CANDIDATE, closed_forms.note),
     (several_zeros.CANDIDATE, several_zeros.note),
     (ode_solutions.CANDIDATE, ode_solutions.note),
     (ode_solutions.CANDIDATE, ode_solutions.constants_note),

@@ -1,0 +1,144 @@
+"""Says so when integrate's closed form of a definite integral is not the integral's value.
+
+Maxima's definite integrals are sometimes wrong, most often across a special function's branch
+cut: `integrate(sin(x)/x, x, 0, 1)` is `1/2*pi - 1/2*I*Ei(I) + 1/2*I*Ei(-I)`, which is
+4.0877 numerically, where the integral is Si(1) = 0.9461; nothing fails, and `N()` of it reads
+as the answer. After a cell that shows or binds such a closed form, or a number made of one
+(`N(integrate(...))`), the integral is computed numerically too, at the cost of a few
+milliseconds, and where the two disagree beyond the numerical error estimate one line on
+stderr says so and what gives the value. Counterpart: `notes`, which runs this check after a
+cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+from sage_sidecar.shown import shown
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(
+    r"(?<![\w.])(?:integrate|integral|definite_integral)\(|\.(?:integral|integrate)\("
+)
+_INTEGRATES = frozenset({"integrate", "integral", "definite_integral"})
+# What makes a number of a closed form, as the cell's last expression: N(integrate(...)).
+_NUMERIC = frozenset({"N", "n", "numerical_approx", "float", "RR", "RDF", "CC", "CDF"})
+# The numerical value is trusted within this part of it (or of 1, for a small one); the two
+# disagree beyond it, and beyond a hundred times the numerical error estimate.
+_RELATIVE = 1e-6
+_ESTIMATES = 100
+_MAX_SHOWN = 80
+_NOTE = (
+    "Note: integrate's closed form here{closed} is {closed_value} numerically, but the "
+    "integral computed numerically is {value} (error estimate {error:.2g}): the closed form is "
+    "most likely wrong, a fault of Maxima's, often at a special function's branch cut. "
+    "numerical_integral({integrand}, {a}, {b})[0] gives the value; integrate(..., "
+    "algorithm='sympy') another closed form."
+)
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, for the first definite integral with numbers for bounds that the cell shows
+    or bound to a name, or shows as a number, whose closed form's value is not the
+    integral's."""
+    found: list[tuple[ast.expr, Any]] = list(cell_calls.bound(tree, namespace, _INTEGRATES))
+    final = tree.body[-1] if tree.body else None
+    if isinstance(final, ast.Expr) and value is not None:
+        found.append((_numbered(final.value), value))
+    for call, result in found:
+        if not isinstance(call, ast.Call) or cell_calls.called(call) not in _INTEGRATES:
+            continue
+        text = _disagreement(call, result, namespace)
+        if text is not None:
+            return text
+    return None
+
+
+def _numbered(node: ast.expr) -> ast.expr:
+    """What `node` makes a number of, `integrate(...)` in `N(integrate(...))` or
+    `integrate(...).n()`; `node` itself otherwise."""
+    while isinstance(node, ast.Call):
+        function = node.func
+        if isinstance(function, ast.Name) and function.id in _NUMERIC and len(node.args) == 1:
+            node = node.args[0]
+        elif isinstance(function, ast.Attribute) and function.attr in _NUMERIC and not node.args:
+            node = function.value
+        else:
+            break
+    return node
+
+
+def _disagreement(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """The note for `call` of integrate, whose value is `result`, if its integrand and bounds
+    are at hand and its value and the integral's computed numerically disagree."""
+    from sage.calculus.integration import numerical_integral
+    from sage.rings.complex_double import CDF
+    from sage.symbolic.expression import Expression
+
+    integral = _integral(call, namespace)
+    if integral is None:
+        return None
+    values, nodes = integral
+    integrand, _, a, b = values
+    try:
+        closed_value = complex(CDF(result))
+        numeric, error = numerical_integral(integrand, a, b)
+    except (TypeError, ValueError, ArithmeticError):  # variables left, or no real integrand
+        return None
+    scale = max(1.0, abs(numeric))
+    if error > _RELATIVE * scale:
+        return None  # the numerical value is not to be trusted either: integral_error's
+    if abs(closed_value - numeric) <= max(_ESTIMATES * error, _RELATIVE * scale):
+        return None
+    symbolic = isinstance(result, Expression) and not result.is_numeric()
+    return _NOTE.format(
+        closed=f", {shown(result, _MAX_SHOWN)}," if symbolic else "",
+        closed_value=_number(closed_value),
+        value=_number(numeric),
+        error=error,
+        integrand=_code(nodes[0], integrand),
+        a=_code(nodes[2], a),
+        b=_code(nodes[3], b),
+    )
+
+
+def _integral(call: ast.Call, namespace: dict[str, Any]) -> tuple[list[Any], list[ast.expr]] | None:
+    """The integrand, variable and numbers for bounds of the definite integral `call` writes,
+    integrate(f, x, a, b), integrate(f, (x, a, b)) or f.integrate(x, a, b), and the code of
+    each."""
+    from sage.symbolic.expression import Expression
+
+    arguments = list(call.args)
+    if isinstance(call.func, ast.Attribute):
+        arguments.insert(0, call.func.value)
+    if len(arguments) == 2 and isinstance(arguments[1], ast.Tuple):
+        arguments[1:] = arguments[1].elts
+    if len(arguments) != 4:
+        return None
+    values = [cell_calls.evaluated(node, namespace) for node in arguments]
+    integrand, variable, a, b = values
+    if not (isinstance(variable, Expression) and variable.is_symbol()):
+        return None
+    for bound in (a, b):
+        if not (isinstance(bound, Expression | int) or hasattr(bound, "n")):
+            return None
+        if isinstance(bound, Expression) and bound.variables():
+            return None
+    if isinstance(integrand, Expression) and set(integrand.variables()) - {variable}:
+        return None
+    return values, arguments
+
+
+def _code(node: ast.expr, value: Any) -> str:
+    """`node` as the cell wrote it, if a name (`f`, `oo`); else `value` as Sage prints it."""
+    return node.id if isinstance(node, ast.Name) else shown(value, _MAX_SHOWN)
+
+
+def _number(value: complex) -> str:
+    """`value` to 12 significant digits, with its imaginary part only where it has one."""
+    if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)):
+        return f"{value.real:.12g}"
+    return f"{value.real:.12g} {'+' if value.imag >= 0 else '-'} {abs(value.imag):.12g}*I"
