@@ -1968,6 +1968,15 @@ def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_
         "Numerically: F = fast_callable(log(1/k^2 + 1), vars=[k], domain=RDF); "
         "sum(F(j) for j in range(1, 10^6)).\n"
     )
+    error = one(evaluate(stub, "product(1 - 1/k^2, k, 2, oo)", session), "error").error
+    assert error.traceback.endswith(
+        "RuntimeError: indeterminate expression: 0 * infinity encountered.\nMaxima's infinite "
+        "product failed on the way, but its partial products settle near 0.5: 0.50005 up to "
+        "k = 10000, 0.500005 up to 100000. The partial product to n, p = product(-1/k^2 + 1, k, "
+        "2, n) with var('n'), may have a limit(p, n=oo) in closed form. Numerically: "
+        "F = fast_callable(-1/k^2 + 1, vars=[k], domain=RDF); "
+        "prod(F(j) for j in range(2, 10^6)).\n"
+    )
     # Right answers (0 and +Infinity among them) and divergent sums are left as they are.
     for code in (
         "product(k/(k + 1), k, 1, oo)",
@@ -1986,6 +1995,8 @@ def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_
         "F = fast_callable(1 + 1/k^2, vars=[k], domain=RDF); p = prod(F(j) for j in range(1, 10^6))"
     )
     assert value(stub, session, f"{code}; abs(p - N(sinh(pi)/pi)) < 1e-5") == "True"
+    code = "var('n'); p = product(-1/k^2 + 1, k, 2, n); limit(p, n=oo)"
+    assert value(stub, session, code) == "1/2"
 
 
 def test_the_parameters_in_solves_answers_get_a_note_once_of_what_they_stand_for(

@@ -34,14 +34,14 @@ functions, a variable declared with the name of a function of Sage's, or such a 
 Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
 expression in several variables, integrate or limit without the variable, an ODE with no closed
 form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
-divergent whose partial sums settle (`to_infinity`), variety() of an ideal with infinitely many
-points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`).
+divergent, or a product to infinity Maxima fails on, whose partial values settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a function of the cell's that recursed past Python's limit, len() or list() of a
+set of more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's
+HTML manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
+interrupt, that adding exact fractions made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -647,6 +647,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return python_types.whole_float_hint(_code_of_failing_line(exc)) or _PARI_WANTS_AN_INTEGER
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
+    if isinstance(exc, RuntimeError | ValueError | ArithmeticError) and (
+        product := to_infinity.failed_product_hint(exc)
+    ):
+        return product
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
         return _more_variables_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:

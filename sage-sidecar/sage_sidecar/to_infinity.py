@@ -2,10 +2,12 @@
 
 Maxima gets some of these wrong, and nothing fails: `product(1 + 1/k^2, k, 1, oo)` gives 0,
 where the partial products settle near 3.674 (sinh(pi)/pi), and `sum(log(1 + 1/k^2), k, 1,
-oo)` raises "Sum is divergent.", where the partial sums settle near 1.302. Where the partial
-values up to 10^4 and 10^5 terms agree, and Sage's answer does not, one line says so, with
-the partial values and a numerical way: a note after a product (`product_note`, for `notes`),
-a hint under the divergence error (`divergent_hint`, for `hints`).
+oo)` raises "Sum is divergent.", where the partial sums settle near 1.302; and
+`product(1 - 1/k^2, k, 2, oo)` fails on the way, "0 * infinity encountered", where they settle
+near 1/2. Where the partial values up to 10^4 and 10^5 terms agree, and Sage's answer does not,
+one line says so, with the partial values and a numerical way: a note after a product
+(`product_note`, for `notes`), a hint under the divergence error (`divergent_hint`, for
+`hints`) or under the product's (`failed_product_hint`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ _SUM = (
     "sum(F(j) for j in range({a}, 10^6))."
 )
 
+_FAILED_PRODUCT = (
+    "Maxima's infinite product failed on the way, but its partial products settle near "
+    "{near:.4g}: {first:.8g} up to {k} = {n1}, {second:.8g} up to {n2}. The partial product "
+    "to n, p = product({f}, {k}, {a}, n) with var('n'), may have a limit(p, n=oo) in closed "
+    "form. Numerically: F = fast_callable({f}, vars=[{k}], domain=RDF); "
+    "prod(F(j) for j in range({a}, 10^6))."
+)
+
 
 def product_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """For a product to infinity the cell shows or binds to a name, whose value its partial
@@ -64,7 +74,18 @@ def product_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str
 
 def divergent_hint(exc: BaseException) -> str | None:
     """For a sum to infinity Maxima called divergent, whose partial sums settle."""
-    found = frames.locals_of(exc, "symbolic_sum", "sage/calculus/calculus.py")
+    return _failed_hint(exc, "symbolic_sum", _SUM, multiply=False)
+
+
+def failed_product_hint(exc: BaseException) -> str | None:
+    """For a product to infinity that Maxima failed to compute, whose partial products settle."""
+    return _failed_hint(exc, "symbolic_product", _FAILED_PRODUCT, multiply=True)
+
+
+def _failed_hint(exc: BaseException, function: str, template: str, *, multiply: bool) -> str | None:
+    """`template`, filled in, for a sum or product to infinity that Sage's `function` failed
+    on with `exc`, whose partial values settle."""
+    found = frames.locals_of(exc, function, "sage/calculus/calculus.py")
     f, k, a, b = (found.get(name) for name in ("expression", "v", "a", "b"))
     if f is None or k is None or a is None or str(b) not in ("+Infinity", "Infinity"):
         return None
@@ -72,11 +93,11 @@ def divergent_hint(exc: BaseException) -> str | None:
         start = int(a)
     except (TypeError, ValueError):
         return None
-    partial = _partial(f, k, start, multiply=False)
+    partial = _partial(f, k, start, multiply=multiply)
     if partial is None:
         return None
     first, second = partial
-    return _SUM.format(
+    return template.format(
         f=f, k=k, a=start, near=second, first=first, second=second, n1=_TERMS[0], n2=_TERMS[1]
     )
 
