@@ -13,7 +13,9 @@ cell.
 from __future__ import annotations
 
 import ast
+import math
 import re
+import time
 from typing import Any
 
 from sage_sidecar import cell_calls
@@ -30,6 +32,9 @@ _NUMERIC = frozenset({"N", "n", "numerical_approx", "float", "RR", "RDF", "CC", 
 # disagree beyond it, and beyond a hundred times the numerical error estimate.
 _RELATIVE = 1e-6
 _ESTIMATES = 100
+# numerical_integral takes up to some 1800 values of the integrand: one that Sage evaluates
+# slowly (a hypergeometric function, 250 microseconds a value) is left unchecked.
+_MAX_SECONDS_A_VALUE = 20e-6
 _MAX_SHOWN = 80
 _NOTE = (
     "Note: integrate's closed form here{closed} is {closed_value} numerically, but the "
@@ -82,7 +87,9 @@ def _disagreement(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str
     if integral is None:
         return None
     values, nodes = integral
-    integrand, _, a, b = values
+    integrand, variable, a, b = values
+    if not _quick(integrand, variable, a, b):
+        return None
     try:
         closed_value = complex(CDF(result))
         numeric, error = numerical_integral(integrand, a, b)
@@ -120,16 +127,46 @@ def _integral(call: ast.Call, namespace: dict[str, Any]) -> tuple[list[Any], lis
         return None
     values = [cell_calls.evaluated(node, namespace) for node in arguments]
     integrand, variable, a, b = values
-    if not (isinstance(variable, Expression) and variable.is_symbol()):
+    if integrand is None or not (isinstance(variable, Expression) and variable.is_symbol()):
         return None
     for bound in (a, b):
-        if not (isinstance(bound, Expression | int) or hasattr(bound, "n")):
-            return None
-        if isinstance(bound, Expression) and bound.variables():
+        if bound is None or (isinstance(bound, Expression) and bound.variables()):
             return None
     if isinstance(integrand, Expression) and set(integrand.variables()) - {variable}:
         return None
     return values, arguments
+
+
+def _quick(integrand: Any, variable: Any, a: Any, b: Any) -> bool:
+    """Whether `integrand` has values at two points of the range, each computed in less than
+    `_MAX_SECONDS_A_VALUE`."""
+    from sage.ext.fast_callable import fast_callable
+
+    try:
+        low, high = float(a), float(b)
+        if math.isinf(low) and math.isinf(high):
+            points = [0.5, 1.5]
+        elif math.isinf(high) or math.isinf(low):
+            end = high if math.isinf(low) else low
+            points = [end + 0.5, end + 1.5] if math.isinf(high) else [end - 0.5, end - 1.5]
+        else:
+            points = [low + 0.3 * (high - low), low + 0.7 * (high - low)]
+        function = fast_callable(integrand, vars=[variable], domain=float)
+        function(points[0])  # the first value sets up what the others reuse
+        return all(_seconds(function, point) < _MAX_SECONDS_A_VALUE for point in points)
+    except (TypeError, ValueError, ArithmeticError, AttributeError, NotImplementedError):
+        return False  # no value there, or none fast_callable can compute
+
+
+def _seconds(function: Any, point: float) -> float:
+    """How long `function` takes for its value at `point`: the least of three, which a
+    machine busy with other work lengthens least."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        function(point)
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def _code(node: ast.expr, value: Any) -> str:

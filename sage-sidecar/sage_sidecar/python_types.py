@@ -9,8 +9,7 @@ rationals take no format spec. And a Python list of rows, or of numbers, has non
 or a vector's methods, nor has a NumPy array, nor is it the vector solve_right() takes; nor
 has it a vector's arithmetic (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor do Sage's
 functions take one (`sin([1, 2])`). Each message says what failed but not what to write
-instead; the hint does. Counterpart: `hints`,
-which puts the hint under the error.
+instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -322,7 +321,7 @@ def _sequence_on(line: str, names: dict[str, Any], *, given: bool) -> _Sequence 
 
 
 def _kind(node: ast.expr, names: dict[str, Any]) -> str | None:
-    """ "list" or "tuple", if `node` writes one of numbers or names one; None otherwise."""
+    """Which of a list and a tuple `node` writes, or names, if either; None otherwise."""
     if isinstance(node, ast.List | ast.Tuple) and node.elts:
         return "list" if isinstance(node, ast.List) else "tuple"
     if isinstance(node, ast.Name):
