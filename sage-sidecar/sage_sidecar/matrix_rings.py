@@ -1,16 +1,16 @@
 """What a matrix's ring does to the answers an agent asks of it.
 
 `matrix([[1, 2], [3, 4]])` is over the integers, and `matrix(QQ, ...)` over the rationals:
-`diagonalization()` then refuses a ring that is not a field, `jordan_form()` eigenvalues
-that are not rational, each in Sage's words, which do not say what to write instead; the
-hint does (`hint`, for `hints`). And over the integers `echelon_form()` is the Hermite normal
-form, `[1 0]` `[0 2]` for that matrix, where the reduced row echelon form an agent expects is
-the identity; nothing fails (`note`, for `notes`); and `is_invertible()` asks for an inverse
-with integer entries, False for that matrix, whose inverse over the rationals `~M` gives
-(`invertible_note`). And over Sage's multiprecision reals and
-complex numbers (`matrix(RR, ...)`, `CC`, `RealField(100)`) a matrix is generic: `SVD()`,
-`schur()`, `condition()` and `LU()` are RDF's and CDF's, double precision with NumPy and
-SciPy, and over RR say only that there is no such attribute, or that the ring must be exact
+`diagonalization()` then refuses a ring that is not a field, `jordan_form()` eigenvalues that
+are not rational, each in Sage's words, which do not say what to write instead; the hint does
+(`hint`, for `hints`). And over the integers `echelon_form()` is the Hermite normal form,
+`[1 0]` `[0 2]` for that matrix, where the reduced row echelon form an agent expects is the
+identity; nothing fails (`note`, for `notes`); and `is_invertible()` asks for an inverse with
+integer entries, False for that matrix, whose inverse over the rationals `~M` gives
+(`invertible_note`). And over Sage's multiprecision reals and complex numbers
+(`matrix(RR, ...)`, `CC`, `RealField(100)`) a matrix is generic: `SVD()`, `schur()`,
+`condition()` and `LU()` are RDF's and CDF's, double precision with NumPy and SciPy, and over
+RR say only that there is no such attribute, or that the ring must be exact
 (`double_precision_hint`, for `hints`); as they are over the integers and rationals, where
 `QR()` and an orthonormal `gram_schmidt()` want square roots the ring lacks
 (`square_roots_hint`).
@@ -28,6 +28,7 @@ from sage_sidecar import cell_calls
 CANDIDATE = re.compile(r"\.echelon_form\(\s*\)")
 INVERTIBLE_CANDIDATE = re.compile(r"\.is_(?:invertible|unit)\(\s*\)")
 _INVERTIBLE = frozenset({"is_invertible", "is_unit"})
+_MAX_ROWS = 100
 # Sage's words for a ring that lacks an eigenvalue, or is not a field.
 REFUSED = re.compile(
     r"Some eigenvalue does not exist in (?P<ring>.{1,100})\.|not diagonalizable over (?P<over>.+)"
@@ -167,8 +168,8 @@ def invertible_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> 
         if result is not False or not isinstance(receiver, ast.Name):
             continue
         matrix = namespace.get(receiver.id)
-        if not isinstance(matrix, Matrix) or not matrix.is_square():
-            continue
+        if not isinstance(matrix, Matrix) or not matrix.is_square() or matrix.nrows() > _MAX_ROWS:
+            continue  # a determinant costs what the cell's own call did: not twice, for a large one
         ring = matrix.base_ring()
         if ring.is_field() or (determinant := matrix.det()) == 0:
             continue
