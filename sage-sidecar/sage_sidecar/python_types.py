@@ -5,11 +5,12 @@ The preparser makes `0.5` a RealLiteral and `8` an Integer, which some Python fu
 `Fraction` do not mix with; `range` steps by integers only, and takes no float for a whole
 number (`range(1e3)`), as list indices take none, nor a fraction of integers `/` made. Python
 3's `zip` and `map` are iterators, which Sage functions that index their data refuse. Sage's
-rationals take no format spec. And a Python list of rows, or of numbers, has none of a matrix's
-or a vector's methods, nor has a NumPy array, nor is it the vector solve_right() takes; nor
-has it a vector's arithmetic (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor do Sage's
-functions take one (`sin([1, 2])`). Each message says what failed but not what to write
-instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
+rationals take no format spec, and Python's ^ of sets is a power to the preparser. And a Python
+list of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy
+array, nor is it the vector solve_right() takes; nor has it a vector's arithmetic
+(`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor do Sage's functions take one
+(`sin([1, 2])`). Each message says what failed but not what to write instead; the hint does.
+Counterpart: `hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -99,6 +100,16 @@ _RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
 _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
     "gives the numbers, as srange(0, 1, 0.1)."
+)
+# Python's ^ of sets, which the preparser made a power: `{1, 2} ^ {2, 3}`.
+_SETS_POWERED = re.compile(
+    r"unsupported operand type\(s\) for \*\* or pow\(\): '(?:set|frozenset)' and "
+    r"'(?:set|frozenset)'"
+)
+_EXCLUSIVE_OR = (
+    "The preparser reads ^ as a power, as mathematics writes it: Python's ^, the symmetric "
+    "difference of sets (and exclusive or of integers), is ^^ in Sage, as s ^^ t, or "
+    "s.symmetric_difference(t)."
 )
 # A format spec (`f"{1/3:.3f}"`) given to a Sage value that has none: a rational, an expression.
 _SAGE_FORMAT = re.compile(r"unsupported format string passed to sage\.[\w.]+\.__format__")
@@ -216,6 +227,8 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _ITERATOR.format(kind=kind, made=made)
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
+    if _SETS_POWERED.fullmatch(message):
+        return _EXCLUSIVE_OR
     if message == _NOT_A_VECTOR:
         return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
     return None
