@@ -2626,6 +2626,31 @@ def test_what_simplify_gives_gets_a_note_once_that_sages_simplify_does_little(
     assert value(stub, session, code) == "(1, x + 1)"
 
 
+def test_what_expand_leaves_of_a_trig_function_or_logarithm_gets_a_note_once(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """expand(sin(2*x)) comes back as it went in: expand multiplies out products and powers,
+    and leaves functions of sums and multiples alone."""
+    # Products and powers multiplied out, and functions with nothing to expand: as meant.
+    _say_nothing(
+        stub, session, "expand((x + 1)^2)", "expand(sin(x)*(x + 1))", "(log(x + 1)^2).expand()"
+    )
+    events = evaluate(stub, "var('y'); expand(sin(2*x) + log(x*y))", session)
+    assert one(events, "result").result.text_plain == "log(x*y) + sin(2*x)"
+    assert stderr_of(events) == (
+        "Note: expand() multiplies out products and powers of sums, and leaves functions of sums "
+        "and multiples as they are: here, log(x*y), sin(2*x). expand_trig() expands trig "
+        "functions of them (sin(2*x) is 2*cos(x)*sin(x)), expand_log() logarithms of products "
+        "and powers.\n"
+    )
+    # Once in a session is enough; as the note says.
+    assert stderr_of(evaluate(stub, "(cos(x + y)).expand()", session)) == ""
+    code = "sin(2*x).expand_trig(), log(x*y).expand_log(), cos(x + y).expand_trig()"
+    assert value(stub, session, code) == (
+        "(2*cos(x)*sin(x), log(x) + log(y), cos(x)*cos(y) - sin(x)*sin(y))"
+    )
+
+
 def test_a_comparison_shown_gets_a_note_once_that_it_is_not_decided(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
@@ -3618,6 +3643,21 @@ def test_json_of_sages_numbers_gets_a_hint_to_convert_them(
     # As the hint says.
     code = "import json\njson.dumps({'a': int(5), 'b': float(1/3), 'c': str(1/3)})"
     assert value(stub, "", code) == '\'{"a": 5, "b": 0.3333333333333333, "c": "1/3"}\''
+
+
+def test_pythons_exclusive_or_of_sets_gets_a_hint_to_write_two_carets(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """The preparser reads `{1, 2} ^ {2, 3}` as a power, which sets do not have."""
+    for code in ("{1, 2} ^ {2, 3}", "frozenset([1]) ^ frozenset([2])"):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            "\nThe preparser reads ^ as a power, as mathematics writes it: Python's ^, the "
+            "symmetric difference of sets (and exclusive or of integers), is ^^ in Sage, as "
+            "s ^^ t, or s.symmetric_difference(t).\n"
+        ), code
+    # As the hint says.
+    assert value(stub, "", "{1, 2} ^^ {2, 3}, 5 ^^ 3") == "({1, 3}, 6)"
 
 
 def test_range_with_a_fractional_step_gets_a_hint_to_use_srange(

@@ -31,17 +31,18 @@ loop made it a number, an iterator shown as `<map object at 0x...>`, which shows
 items (`iterators`), a graph's distance counted in edges though they have weights
 (`weighted_graphs`), one solution solve_right gave of a system with infinitely many
 (`linear_systems`). Each check has a pattern cheap enough for every cell; a cell one of them
-finds is parsed once for all. And, once in a session, that Sage's simplify does little
-(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
-(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
-that a comparison of symbolic expressions is shown, not decided, and that bool()'s False of one
-in variables may mean unproven (`relations`), what a number shown with a trailing `?` is
-(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
-desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
-(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
-(`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check looks
-at the cell's own code and values, which may raise anything: one that fails says nothing, and
-the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
+finds is parsed once for all. And, once in a session, that Sage's simplify does little, and
+expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
+orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
+significant digit first (`digit_order`), that a comparison of symbolic expressions is shown,
+not decided, and that bool()'s False of one in variables may mean unproven (`relations`), what
+a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand
+for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex,
+where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root
+(`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows its first items
+only (`lazy_lists`). A check looks at the cell's own code and values, which may raise anything:
+one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
+the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (to_infinity.CANDIDATE, to_infinity.product_note),
     (plot_options.CANDIDATE, plot_options.note),
     (simplification.CANDIDATE, simplification.note),
+    (simplification.EXPANSION_CANDIDATE, simplification.expansion_note),
     (relations.CANDIDATE, relations.note),
     (relations.UNDECIDED_CANDIDATE, relations.undecided_note),
     (float_equality.CANDIDATE, float_equality.note),
@@ -153,6 +155,7 @@ _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
 _ONCE: frozenset[_Note] = frozenset(
     {
         simplification.note,
+        simplification.expansion_note,
         relations.note,
         relations.undecided_note,
         orthogonalization.note,
