@@ -2651,6 +2651,26 @@ def test_what_expand_leaves_of_a_trig_function_or_logarithm_gets_a_note_once(
     )
 
 
+def test_sages_std_gets_a_note_once_that_it_is_the_samples_unlike_numpys(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """std([1, 2, 3, 4]) is sqrt(5/3); numpy.std, which its deprecation warning names, 1.118."""
+    # NumPy's own, and Sage's asked for the population's: no note (Sage's warning stands).
+    for code in ("import numpy as np; np.std([1, 2, 3, 4])", "std([1, 2, 3, 4], bias=True)"):
+        assert "Note:" not in stderr_of(evaluate(stub, code, session)), code
+    events = evaluate(stub, "v = [1, 2, 3, 4]; std(v)", session)
+    assert one(events, "result").result.text_plain == "sqrt(5/3)"
+    assert stderr_of(events).endswith(
+        "Note: Sage's std() and variance() are the sample's, dividing by n - 1. numpy.std and "
+        "numpy.var, which the deprecation warning names, divide by n unless given ddof=1: "
+        "np.std(v, ddof=1) and np.var(v, ddof=1) are these values.\n"
+    )
+    # Once in a session is enough; as the note says.
+    assert "Note:" not in stderr_of(evaluate(stub, "variance(v)", session))
+    code = "bool(np.std(v, ddof=1) == float(std(v))), bool(np.var(v, ddof=1) == variance(v))"
+    assert value(stub, session, code) == "(True, True)"
+
+
 def test_a_comparison_shown_gets_a_note_once_that_it_is_not_decided(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
