@@ -2671,6 +2671,27 @@ def test_sages_std_gets_a_note_once_that_it_is_the_samples_unlike_numpys(
     assert value(stub, session, code) == "(True, True)"
 
 
+def test_a_polynomials_coefficients_that_leave_out_zeros_get_a_note_once(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """(x^4 - 1).coefficients() is [-1, 1], read as all the coefficients: x - 1."""
+    # All of them nonzero, and a symbolic expression's, which come with their degrees.
+    _say_nothing(stub, session, "(x^4 - 1).coefficients()")
+    evaluate(stub, "R.<t> = QQ[]", session)
+    _say_nothing(stub, session, "(t^2 + 2*t + 1).coefficients()")
+    events = evaluate(stub, "f = t^4 - 1; f.coefficients()", session)
+    assert one(events, "result").result.text_plain == "[-1, 1]"
+    assert stderr_of(events) == (
+        "Note: coefficients() of a polynomial lists its nonzero coefficients only, from the "
+        "lowest degree: [-1, 1] for t^4 - 1. All of them, from degree 0: f.list(), or "
+        "f.coefficients(sparse=False); with their degrees: f.dict().\n"
+    )
+    # Once in a session is enough; as the note says.
+    _say_nothing(stub, session, "c = (t^3 + 2*t).coefficients()")
+    code = "f.list(), f.coefficients(sparse=False), f.dict()"
+    assert value(stub, session, code) == "([-1, 0, 0, 0, 1], [-1, 0, 0, 0, 1], {0: -1, 4: 1})"
+
+
 def test_a_comparison_shown_gets_a_note_once_that_it_is_not_decided(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -35,9 +35,10 @@ finds is parsed once for all. And, once in a session, that Sage's simplify does 
 expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
 orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
-unlike NumPy's (`sample_statistics`), that a comparison of symbolic expressions is shown, not
-decided, and that bool()'s False of one in variables may mean unproven (`relations`), what a
-number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
+unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
+(`sparse_coefficients`), that a comparison of symbolic expressions is shown, not decided, and
+that bool()'s False of one in variables may mean unproven (`relations`), what a number shown
+with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
 (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
 answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
 what a NaN means (`not_a_number`), and that a lazy list shows its first items only
@@ -87,6 +88,7 @@ from sage_sidecar import (
     several_zeros,
     simplification,
     solutions,
+    sparse_coefficients,
     substitutions,
     to_infinity,
     unevaluated,
@@ -150,6 +152,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (linear_systems.CANDIDATE, linear_systems.note),
     (digit_order.CANDIDATE, digit_order.note),
     (sample_statistics.CANDIDATE, sample_statistics.note),
+    (sparse_coefficients.CANDIDATE, sparse_coefficients.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -165,6 +168,7 @@ _ONCE: frozenset[_Note] = frozenset(
         rational_roots.factor_note,
         digit_order.note,
         sample_statistics.note,
+        sparse_coefficients.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
