@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import ast
 import math
-import re
 import time
 from typing import Any
 
-from sage_sidecar import cell_calls
+from sage_sidecar import cell_calls, unevaluated
 from sage_sidecar.shown import shown
 
-# Cheap enough to run on every cell: only a cell it finds is parsed.
-CANDIDATE = re.compile(
-    r"(?<![\w.])(?:integrate|integral|definite_integral)\(|\.(?:integral|integrate)\("
-)
-_INTEGRATES = frozenset({"integrate", "integral", "definite_integral"})
+# Cheap enough to run on every cell: only a cell it finds is parsed. The pattern of the calls
+# `unevaluated` looks at, integrate's among them, tried once for both.
+CANDIDATE = unevaluated.CANDIDATE
+_INTEGRATES = frozenset({"integrate", "integral"})
 # What makes a number of a closed form, as the cell's last expression: N(integrate(...)).
 _NUMERIC = frozenset({"N", "n", "numerical_approx", "float", "RR", "RDF", "CC", "CDF"})
 # The numerical value is trusted within this part of it (or of 1, for a small one); the two

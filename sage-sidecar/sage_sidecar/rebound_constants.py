@@ -23,7 +23,8 @@ from sage_sidecar.shown import shown
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"[eI](?<![\w.'\"][eI])\s*(?:=(?!=)|,|\s+in\b)")
 # i in arithmetic, as the unit is written: `1 + i`, `4*i`, `i*pi`.
-IMAGINARY_CANDIDATE = re.compile(r"[-+*]\s*i(?![\w'\"])|(?<![\w.'\"])i\s*\*(?!\*)")
+# The lookbehind comes after the i, which most places in a cell are not, at once.
+IMAGINARY_CANDIDATE = re.compile(r"[-+*]\s*i(?![\w'\"])|i(?<![\w.'\"]i)\s*\*(?!\*)")
 _MAX_SHOWN = 40
 _CONSTANTS = {
     "e": ("Euler's number", "e^x", "Euler's number is still exp(1)"),
