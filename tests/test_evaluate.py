@@ -3194,6 +3194,7 @@ def test_sympys_names_get_sages_own_in_a_hint(stub: sage_pb2_grpc.SageServiceStu
         ("vector([1, 0, 0]).cross(vector([0, 1, 0]))", ".cross_product("),
         ("log10(100)", "In Sage: `log(100, 10)`."),
         ("graphs.PetersenGraph().nodes()", "In Sage: `graphs.PetersenGraph().vertices()`."),
+        ("z = 3 + 4*I; z.arg()", "In Sage: `arg(3 + 4*I)`, or `CC(3 + 4*I).arg()` numerically."),
     ):  # fmt: skip
         assert hint in one(evaluate(stub, code), "error").error.traceback, code
     # S not called reads as a variable meant; f called, as a function not defined.

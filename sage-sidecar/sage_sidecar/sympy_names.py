@@ -169,6 +169,8 @@ METHODS: dict[str, str] = {
     "shape": "`matrix([[1, 2], [3, 4]]).dimensions()`",
     "applyfunc": "`matrix([[1, 2], [3, 4]]).apply_map(lambda t: t + 1)`",
     "magnitude": "`vector([3, 4]).norm()`",
+    # A complex number's argument, a method of CC's numbers only: not of 3 + 4*I, nor of SR's.
+    "arg": "`arg(3 + 4*I)`, or `CC(3 + 4*I).arg()` numerically",
     "dot": "`vector([1, 2]).dot_product(vector([3, 4]))`; * multiplies vectors (their dot "
     "product) and matrices",
     "cross": "`vector([1, 0, 0]).cross_product(vector([0, 1, 0]))`",
