@@ -3063,6 +3063,29 @@ def test_a_function_of_the_cells_that_recursed_past_pythons_limit_gets_a_hint(
     )
 
 
+def test_a_flat_list_given_to_a_matrixs_row_or_column_slice_gets_a_hint_with_its_shape(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """NumPy's `A[0, :] = [9, 9]`: Sage's slice is a 1 by 2 matrix, and says only "value does not
+    have the right number of rows", or of a column's, that an Integer has no len()."""
+    evaluate(stub, "A = matrix([[1, 2], [3, 4]])", session)
+    for code, ename, hint in (
+        ("A[0, :] = [9, 9]", "IndexError",
+         "A[0, :] is a 1 by 2 matrix, which takes a list of rows, A[0, :] = [[9, 9]], or a "
+         "vector, A[0, :] = vector([9, 9]); A[0] = [9, 9] and A.set_row(0, [9, 9]) set the row "
+         "from the list."),
+        ("A[:, 1] = [5, 6]", "TypeError",
+         "A[:, 1] is a 2 by 1 matrix, which takes a list of rows, A[:, 1] = [[5], [6]]; "
+         "A.set_column(1, [5, 6]) sets the column from the list."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, ename) == hint, code
+    # As the hint says.
+    code = "A[0, :] = [[9, 9]]; A[:, 1] = [[5], [6]]; A.list()"
+    assert value(stub, session, code) == "[9, 5, 3, 6]"
+    code = "A[0] = [1, 1]; A.set_column(1, [0, 0]); A.list()"
+    assert value(stub, session, code) == "[1, 0, 3, 0]"
+
+
 def test_an_index_out_of_range_gets_a_hint_with_the_size_and_that_sage_counts_from_0(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

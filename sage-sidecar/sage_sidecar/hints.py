@@ -13,35 +13,36 @@ numerical_integral give used as numbers, and a list given to N (`pairs`), a comp
 a real one (`complex_values`), a function of Python's `math` given an expression, as
 `math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
 its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size
-(`indices`), a ring or field made without names for its generators (`generator_names`), what a
-matrix's ring lacks (`matrix_rings`), a Python function where an expression is wanted, a format
-spec for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a
-matrix or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or
-given to a function of a number (`sqrt([1, 4])`) (`python_types`), a comparison assume() got
-already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
-PARI wants an integer, an expression, Sage's constant log2 and its operator D called as
-functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
-expression in several variables, integrate or limit without the variable, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, a sum Maxima calls
-divergent, or a product to infinity Maxima fails on, whose partial values settle
-(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
-where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
-overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
-`@interact`, a function of the cell's that recursed past Python's limit, len() or list() of a
-set of more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's
-HTML manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
-interrupt, that adding exact fractions made it slow (`exact_growth`).
+(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
+list given to a matrix's row or column slice (`indices`), a ring or field made without names
+for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python
+function where an expression is wanted, a format spec for an exact number, a Python list of
+rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
+vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
+(`sqrt([1, 4])`) (`python_types`), a comparison assume() got already decided, Maxima asking
+whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier ones
+contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
+ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
+only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
+edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
+integer, an expression, Sage's constant log2 and its operator D called as functions, a variable
+declared with the name of a function of Sage's, or such a name (or Python's) given a value,
+then called, find_root given an interval where f keeps its sign, or an expression in several
+variables, integrate or limit without the variable, an ODE with no closed form, desolve without
+its unknown or with too few initial conditions, a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
+with infinitely many points, an expression substituted where a denominator is 0, a point a
+piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
+functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
+recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
+made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -621,6 +622,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         and (form := plot_variables.form_hint(called[0], str(exc)))
     ):
         return form
+    if (
+        isinstance(exc, IndexError | TypeError)
+        and indices.SLICE_REFUSED.fullmatch(str(exc))
+        and (sliced := _slice_hint(exc))
+    ):
+        return sliced
     if isinstance(exc, RecursionError):
         return _recursion_hint(exc)
     if isinstance(exc, TypeError):
@@ -696,6 +703,11 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         if message == sympy_names.SERIES_ERROR and ".series(" in _code_of_failing_line(exc):
             return _SERIES.format(way=sympy_names.SERIES)
     return None
+
+
+def _slice_hint(exc: BaseException) -> str | None:
+    frame, line = _failing_line(exc)
+    return None if frame is None else indices.slice_hint(line, lambda n: frames.look_up(n, frame))
 
 
 def _reads_a_missing_file(exc: OSError) -> bool:

@@ -3,8 +3,10 @@
 `A[2, 2]` of a 2 by 2 matrix fails with "matrix index out of range", `s[2]` of solve's two
 solutions with "list index out of range": neither says the size, nor that Sage counts from 0,
 where Mathematica and MATLAB, whose habits agents bring, count from 1. The hint names what
-was indexed, its size, and its first and last index. Counterpart: `hints`, which gives it the
-cell's failing line and how to look its names up.
+was indexed, its size, and its first and last index. And `A[0, :] = [9, 9]`, NumPy's way to
+set a row, fails with "value does not have the right number of rows" (a column's, with "has no
+len()"): Sage's slice of a matrix is a matrix, which takes a list of rows (`slice_hint`).
+Counterpart: `hints`, which gives it the cell's failing line and how to look its names up.
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ _ITEMS = (
     "last)."
 )
 _EMPTY = "{name} is empty: it has no {items} to index."
+# A list given to a matrix's row or column slice: refused by the slice, or by its entries.
+SLICE_REFUSED = re.compile(
+    r"value does not have the right number of (?:rows|columns)"
+    r"|object of type '.{1,80}' has no len\(\)"
+)
+_ROW_SLICE = (
+    "{target} is a 1 by {columns} matrix, which takes a list of rows, {target} = [{items}], or "
+    "a vector, {target} = vector({items}); {name}[{index}] = {items} and "
+    "{name}.set_row({index}, {items}) set the row from the list."
+)
+_COLUMN_SLICE = (
+    "{target} is a {rows} by 1 matrix, which takes a list of rows, {target} = [{column}]; "
+    "{name}.set_column({index}, {items}) sets the column from the list."
+)
 _OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -59,6 +75,53 @@ def hint(line: str, look_up: Callable[[str], Any]) -> str | None:
         if said is not None:
             return said
     return None
+
+
+def slice_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
+    """For a flat list assigned to a row or column slice of a matrix on `line`, the cell's
+    failing line, `A[0, :] = [9, 9]`; `look_up` gives a name's value there."""
+    from sage.structure.element import Matrix
+
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:  # a line of a statement that goes on over others
+        return None
+    statement = tree.body[0] if len(tree.body) == 1 else None
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(target := statement.targets[0], ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and isinstance(target.slice, ast.Tuple)
+        and len(target.slice.elts) == 2
+        and isinstance(statement.value, ast.List)
+        and not any(isinstance(item, ast.List | ast.Tuple) for item in statement.value.elts)
+    ):
+        return None
+    name = target.value.id
+    matrix = look_up(name)
+    row, column = target.slice.elts
+    if not isinstance(matrix, Matrix) or isinstance(row, ast.Slice) == isinstance(
+        column, ast.Slice
+    ):
+        return None
+    code = line.strip()
+    written = {
+        "target": ast.get_source_segment(code, target),
+        "items": ast.get_source_segment(code, statement.value),
+        "name": name,
+    }
+    if isinstance(column, ast.Slice):
+        return _ROW_SLICE.format(
+            index=ast.get_source_segment(code, row), columns=matrix.ncols(), **written
+        )
+    items = [ast.get_source_segment(code, item) for item in statement.value.elts]
+    return _COLUMN_SLICE.format(
+        index=ast.get_source_segment(code, column),
+        rows=matrix.nrows(),
+        column=", ".join(f"[{item}]" for item in items),
+        **written,
+    )
 
 
 def _subscript_hint(
