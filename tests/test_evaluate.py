@@ -1450,6 +1450,26 @@ def test_digits_listed_least_significant_first_get_a_note_once(
     assert value(stub, session, "a.digits()[::-1], (6).bits()[::-1]") == "([1, 7], [1, 1, 0])"
 
 
+def test_a_number_added_to_a_square_matrix_gets_a_note_once_that_it_goes_on_the_diagonal(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """A + 1 is A + identity_matrix(2) in Sage; NumPy adds 1 to every entry."""
+    # Zero, and a number added to a number: nothing to tell.
+    evaluate(stub, "A = matrix([[1, 2], [3, 4]]); n = 3", session)
+    _say_nothing(stub, session, "A + 0", "n + 1")
+    events = evaluate(stub, "2 - A", session)
+    assert one(events, "result").result.text_plain == "[ 1 -2]\n[-3 -2]"
+    assert stderr_of(events) == (
+        "Note: in 2 - A, Sage reads the number as 2 times the identity matrix, on the diagonal "
+        "only, as algebra does; NumPy, whose habits agents bring, applies it to every entry. To "
+        "every entry: A.apply_map(lambda t: 2 - t).\n"
+    )
+    # Once in a session is enough; as the note says.
+    _say_nothing(stub, session, "B = A + 1")
+    code = "(2 - A).list(), A.apply_map(lambda t: 2 - t).list(), (A + 1).list()"
+    assert value(stub, session, code) == "([1, -2, -3, -2], [1, 0, -1, -2], [2, 2, 3, 5])"
+
+
 def test_the_backslash_operator_gets_a_hint_to_use_solve_right(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

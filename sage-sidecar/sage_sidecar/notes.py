@@ -36,15 +36,16 @@ expand leaves functions of sums and multiples (`simplification`), that gram_schm
 orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
-(`sparse_coefficients`), that a comparison of symbolic expressions is shown, not decided, and
-that bool()'s False of one in variables may mean unproven (`relations`), what a number shown
-with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
-(`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
-answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
-what a NaN means (`not_a_number`), and that a lazy list shows its first items only
-(`lazy_lists`). A check looks at the cell's own code and values, which may raise anything: one
-that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the
-cell and shows its value.
+(`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
+(`matrix_scalars`), that a comparison of symbolic expressions is shown, not decided, and that
+bool()'s False of one in variables may mean unproven (`relations`), what a number shown with a
+trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and
+_C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an answer has
+conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN
+means (`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check
+looks at the cell's own code and values, which may raise anything: one that fails says nothing,
+and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its
+value.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ from sage_sidecar import (
     lazy_lists,
     linear_systems,
     matrix_rings,
+    matrix_scalars,
     not_a_number,
     numerical_rank,
     odd_roots,
@@ -153,6 +155,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (digit_order.CANDIDATE, digit_order.note),
     (sample_statistics.CANDIDATE, sample_statistics.note),
     (sparse_coefficients.CANDIDATE, sparse_coefficients.note),
+    (matrix_scalars.CANDIDATE, matrix_scalars.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -169,6 +172,7 @@ _ONCE: frozenset[_Note] = frozenset(
         digit_order.note,
         sample_statistics.note,
         sparse_coefficients.note,
+        matrix_scalars.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
