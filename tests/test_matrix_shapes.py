@@ -74,3 +74,19 @@ def test_a_sum_or_a_dot_product_of_two_shapes_gets_the_shapes(
     assert last_line_of_error(stub, session, code, "TypeError").startswith(
         "TypeError: unsupported operand parent(s) for *"
     )
+
+
+def test_a_number_added_to_a_matrix_that_is_not_square_gets_a_hint_on_the_diagonal(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage adds a number on the diagonal, which a 2 by 3 matrix lacks: it names the parents."""
+    session = create_session(stub)
+    evaluate(stub, "C = matrix(2, 3, range(6))", session)
+    for code, entry in (("C + 1", "t + c"), ("1/2 - C", "c - t")):
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "Sage adds a number to a matrix as that number times the identity, on the diagonal, "
+            "which only a square matrix has: this one is 2 by 3. To every entry: "
+            f"M.apply_map(lambda t: {entry})."
+        ), code
+    # As the hint says.
+    assert value(stub, session, "C.apply_map(lambda t: t + 1).list()") == "[1, 2, 3, 4, 5, 6]"
