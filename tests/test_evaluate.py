@@ -1969,6 +1969,28 @@ def test_an_ode_written_with_primes_without_its_unknown_or_short_of_a_condition_
     assert value(stub, session, "desolve(diff(y, x, 2) + y == 0, y, ics=[0, 1, 0])") == "cos(x)"
 
 
+def test_an_ode_solver_that_cannot_tell_the_independent_variable_gets_a_hint_to_give_it(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """desolve_rk4(y, y, ...) of y' = y names no variable but y; one with parameters names
+    several. Sage says only "Unable to determine independent variable, please specify."."""
+    evaluate(stub, "var('t y a')", session)
+    for code, hint in (
+        ("desolve_rk4(y, y, ics=[0, 1], end_points=1)",
+         "The equation names no variable but the unknown, so desolve_rk4 cannot tell which one "
+         "the solution is a function of: give it, as desolve_rk4(..., ivar=t), with t declared "
+         "as var('t')."),
+        ("desolve_rk4(a*y + t, y, ics=[0, 1], end_points=1)",
+         "The equation names a, t besides the unknown, so desolve_rk4 cannot tell which one the "
+         "solution is a function of: give it, as desolve_rk4(..., ivar=t); the others are "
+         "parameters, which need values first for a numerical solver."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "ValueError") == hint, code
+    # As the hint says.
+    code = "desolve_rk4(y, y, ivar=t, ics=[0, 1], end_points=1, step=1/2)[-1]"
+    assert value(stub, session, code) == "[1.0, 2.71734619140625]"
+
+
 def test_sums_and_products_to_infinity_that_their_partial_values_contradict_are_said(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

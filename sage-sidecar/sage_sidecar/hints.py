@@ -34,15 +34,15 @@ integer, an expression, Sage's constant log2 and its operator D called as functi
 declared with the name of a function of Sage's, or such a name (or Python's) given a value,
 then called, find_root given an interval where f keeps its sign, or an expression in several
 variables, integrate or limit without the variable, an ODE with no closed form, desolve without
-its unknown or with too few initial conditions, a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
-with infinitely many points, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
-functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
-recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
-made it slow (`exact_growth`).
+its unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
+values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -452,6 +452,25 @@ _SECOND_ORDER_ICS = (
     "For a second-order equation, ics gives three values, x0, y(x0) and y'(x0), as "
     "ics=[0, 1, 0]; two are for a first-order one."
 )
+# An ODE solver that cannot tell the independent variable: `desolve_rk4(y, y, ...)` of an
+# autonomous equation, which names none, or one with parameters besides it.
+_NO_INDEPENDENT = "Unable to determine independent variable, please specify."
+_DESOLVERS = (
+    "desolve", "desolve_laplace", "desolve_system", "desolve_rk4", "desolve_system_rk4",
+    "desolve_odeint",
+)  # fmt: skip
+# The names an independent variable goes by most often, which the hint offers first.
+_INDEPENDENT_NAMES = ("t", "x", "s")
+_NONE_INDEPENDENT = (
+    "The {equation} no variable but the {unknown}, so {function} cannot tell which one the "
+    "solution is a function of: give it, as {function}(..., ivar=t), with t declared as "
+    "var('t')."
+)
+_SEVERAL_INDEPENDENT = (
+    "The {equation} {names} besides the {unknown}, so {function} cannot tell which one the "
+    "solution is a function of: give it, as {function}(..., ivar={first}); the others are "
+    "parameters{numerically}."
+)
 # find_root given an expression in more than one variable: `find_root(a*x - 1, 0, 2)`.
 _ONE_DIMENSION = "root finding currently only implemented in 1 dimension."
 _MORE_VARIABLES = (
@@ -658,6 +677,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         product := to_infinity.failed_product_hint(exc)
     ):
         return product
+    if isinstance(exc, ValueError) and str(exc) == _NO_INDEPENDENT:
+        return _independent_variable_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
         return _more_variables_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:
@@ -1085,6 +1106,31 @@ def _infinitely_many_hint(exc: BaseException, dimension: int) -> str:
     what = {1: "a curve", 2: "a surface"}.get(dimension, "a variety")
     return _INFINITELY_MANY.format(
         dimension=dimension, what=what, name=receiver[0] if receiver else "I"
+    )
+
+
+def _independent_variable_hint(exc: BaseException) -> str | None:
+    """For an ODE solver that could not tell the independent variable: the variables its
+    equation names besides the unknown, if any."""
+    for function in _DESOLVERS:
+        found = frames.locals_of(exc, function, "sage/calculus/desolvers.py")
+        if "ivars" in found:
+            break
+    else:
+        return None
+    names = sorted(str(variable) for variable in found["ivars"])
+    system = "system" in function
+    said = {
+        "function": function,
+        "equation": "equations name" if system else "equation names",
+        "unknown": "unknowns" if system else "unknown",
+    }
+    if not names:
+        return _NONE_INDEPENDENT.format(**said)
+    likely = next((name for name in _INDEPENDENT_NAMES if name in names), names[0])
+    numerically = ", which need values first for a numerical solver" if "rk4" in function else ""
+    return _SEVERAL_INDEPENDENT.format(
+        names=", ".join(names), first=likely, numerically=numerically, **said
     )
 
 
