@@ -32,6 +32,11 @@ def called(call: ast.Call) -> str:
     return function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
 
 
+def receiver(call: ast.Call) -> ast.expr | None:
+    """What `call` calls a method of: `f` in `f.roots()`; None for a call of a function."""
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
+
+
 def bound(
     tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
 ) -> Iterator[tuple[ast.Call, Any]]:

@@ -117,8 +117,8 @@ def _integral(call: ast.Call, namespace: dict[str, Any]) -> tuple[list[Any], lis
     from sage.symbolic.expression import Expression
 
     arguments = list(call.args)
-    if isinstance(call.func, ast.Attribute):
-        arguments.insert(0, call.func.value)
+    if (integrated := cell_calls.receiver(call)) is not None:  # f.integrate(x, a, b)
+        arguments.insert(0, integrated)
     if len(arguments) == 2 and isinstance(arguments[1], ast.Tuple):
         arguments[1:] = arguments[1].elts
     if len(arguments) != 4:

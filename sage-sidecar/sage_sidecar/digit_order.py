@@ -30,7 +30,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     from sage.rings.integer import Integer
 
     for call, digits, _ in cell_calls.results(tree, value, namespace, _LISTING):
-        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        receiver = cell_calls.receiver(call)
         if receiver is None or not isinstance(digits, list) or digits == digits[::-1]:
             continue
         number = cell_calls.evaluated(receiver, namespace)

@@ -164,7 +164,7 @@ def invertible_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> 
     from sage.structure.element import Matrix
 
     for call, result, _ in cell_calls.results(tree, value, namespace, _INVERTIBLE):
-        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        receiver = cell_calls.receiver(call)
         if result is not False or not isinstance(receiver, ast.Name):
             continue
         matrix = namespace.get(receiver.id)

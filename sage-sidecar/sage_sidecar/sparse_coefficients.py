@@ -32,7 +32,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     from sage.rings.polynomial.polynomial_element import Polynomial
 
     for call, coefficients, _ in cell_calls.results(tree, value, namespace, ("coefficients",)):
-        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        receiver = cell_calls.receiver(call)
         if receiver is None or call.args or call.keywords:
             continue
         polynomial = cell_calls.evaluated(receiver, namespace)
