@@ -123,6 +123,8 @@ def test_arithmetic_or_a_function_of_a_list_of_numbers_is_done_entry_by_entry(
         ("L / [1, 2]", "[a / b for a, b in zip(L, [1, 2])]"),
         ("L^2", "[a ^ 2 for a in L]"),
         ("x + L", "[x + a for a in L]"),
+        # Python asks x for an integer to repeat the list by: "unable to convert x".
+        ("L * x", "vector(L) * x scales it as a vector; or [a * x for a in L]"),
     ):  # fmt: skip
         assert last_line_of_error(stub, session, code, "TypeError") == (
             "A Python list is not a vector: + joins two, * repeats one by an integer, and other "

@@ -142,6 +142,8 @@ _SEQUENCE_ARITHMETIC = re.compile(
     r"|can't multiply sequence by non-int of type '(?!int'|str')[^']+'"
     rf"|can only concatenate (?:list|tuple) \(not \"{_OTHER}\"\) to (?:list|tuple)"
     r"|'sage\.modules\.[\w.]+' object cannot be interpreted as an integer"
+    # A list times an expression, which Python asks for an integer to repeat it by: `L * x`.
+    r"|unable to convert (?!rational ).{1,200} to an integer"
     # Where Sage's symbolic ring meets one, `x + [1, 2]` or `exp([1, 2])`.
     r"|cannot coerce arguments: no canonical coercion from <class '(?:list|tuple)'> to "
     r"Symbolic Ring"
