@@ -64,7 +64,7 @@ import socket
 import sys
 import traceback
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import (
@@ -644,7 +644,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     if (
         isinstance(exc, IndexError | TypeError)
         and indices.SLICE_REFUSED.fullmatch(str(exc))
-        and (sliced := _slice_hint(exc))
+        and (sliced := _on_failing_line(exc, indices.slice_hint))
     ):
         return sliced
     if isinstance(exc, RecursionError):
@@ -654,10 +654,7 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     if isinstance(exc, OverflowError) and str(exc) == _INDEX_SIZED:
         return _too_many_hint(exc)
     if isinstance(exc, IndexError) and indices.REFUSED.fullmatch(str(exc)):
-        frame, line = _failing_line(exc)
-        return (
-            None if frame is None else indices.hint(line, lambda name: frames.look_up(name, frame))
-        )
+        return _on_failing_line(exc, indices.hint)
     if isinstance(exc, NameError) and isinstance(exc.name, str):
         return _name_hint(exc, exc.name)
     if isinstance(exc, AttributeError):
@@ -726,9 +723,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     return None
 
 
-def _slice_hint(exc: BaseException) -> str | None:
+def _on_failing_line(
+    exc: BaseException, hint: Callable[[str, Callable[[str], Any]], str | None]
+) -> str | None:
+    """`hint` of the cell's failing line and how to look its names up there."""
     frame, line = _failing_line(exc)
-    return None if frame is None else indices.slice_hint(line, lambda n: frames.look_up(n, frame))
+    return None if frame is None else hint(line, lambda name: frames.look_up(name, frame))
 
 
 def _reads_a_missing_file(exc: OSError) -> bool:
