@@ -246,6 +246,14 @@ def one(events: Sequence[pb.EvaluateResponse], kind: str) -> pb.EvaluateResponse
     return matching[0]
 
 
+def say_nothing(stub: sage_pb2_grpc.SageServiceStub, session: str, *cells: str) -> None:
+    """Each cell runs and gets no note."""
+    for code in cells:
+        events = evaluate(stub, code, session)
+        assert finished_of(events).status == pb.EVALUATION_STATUS_OK, code
+        assert stderr_of(events) == "", code
+
+
 def create_session(stub: sage_pb2_grpc.SageServiceStub) -> str:
     return str(stub.CreateSession(pb.CreateSessionRequest(), timeout=60).session.session_id)
 

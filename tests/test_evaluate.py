@@ -22,6 +22,7 @@ from tests.helpers import (
     kinds,
     last_line_of_error,
     one,
+    say_nothing,
     stderr_of,
     stdout_of,
     streamed,
@@ -912,7 +913,7 @@ def test_a_name_holding_a_number_given_to_diff_taylor_or_limit_as_its_variable_g
         assert one(events, "result").result.text_plain == answer, code
         assert stderr_of(events) == "", code
     # A function the cell defines has an x of its own.
-    _say_nothing(stub, session, "def g(x):\n    return diff(x^2, x)")
+    say_nothing(stub, session, "def g(x):\n    return diff(x^2, x)")
     # As the note says.
     assert value(stub, session, "x = var('x'); diff(x^2, x), f.diff(x)") == "(2*x, cos(x))"
 
@@ -998,7 +999,7 @@ def test_a_name_holding_a_number_plotted_or_integrated_numerically_as_the_variab
     # An expression in its own variable x is plotted and integrated in it; a number given
     # as itself, or beside a variable, is as meant.
     var_t = "t = var('t'); "
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "plot(f, (x, 0, 1))",
@@ -1039,7 +1040,7 @@ def test_a_function_that_decides_on_a_symbolic_argument_or_pythons_max_of_one_ge
     # Called with numbers, a function that guards a special case, one that does not decide,
     # and a lambda's own t: nothing was decided for a symbol.
     evaluate(stub, "def sinc(x):\n    if x == 0:\n        return 1\n    return sin(x)/x", session)
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "numerical_integral(f, -1, 1)[0]",
@@ -1081,7 +1082,7 @@ def test_a_cells_own_conditional_on_a_symbolic_variable_gets_a_note(
         assert stderr_of(events).startswith(note), code
     # Numbers, a lambda's or a comprehension's own x, a loop's, a symbol under an assumption,
     # and a constant: each decided as meant.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "a = 3; 1 if a > 2 else 0",
@@ -1121,7 +1122,7 @@ def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_it
             assert one(events, "result").result.text_plain == answer, code
         assert re.fullmatch(note, stderr_of(events)), code
     # A matrix that is not singular, one whose rank Sage got right, an exact one: no note.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "A = matrix(RDF, [[1, 2], [3, 4]]); A.rank(), ~A",
@@ -1154,7 +1155,7 @@ def test_roots_of_a_rational_polynomial_that_left_roots_out_get_a_note(
         "2 of its 4, counted with multiplicity. .roots(QQbar) gives all"
     )
     # All the roots in the ring, a ring asked for, a finite field's, a symbolic expression's.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "((z - 1)^2*(z + 3)).roots()",
@@ -1212,7 +1213,7 @@ def test_the_variety_of_a_rational_ideal_that_left_points_out_gets_a_note(
         "Rational Field, only: 1 of its 3. .variety(QQbar) gives all"
     )
     # All the points in the field, one repeated, a ring asked for, a finite field's ideal.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "R.ideal([a^2 - 1, b^2 - 4]).variety()",
@@ -1388,7 +1389,7 @@ def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(
         "pivots need not be 1. The reduced row echelon form, over the rationals: C.rref().\n"
     )
     # Pivots of 1 over ZZ, and a matrix over QQ: the form an agent expects, no note.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "matrix([[1, 2], [2, 4]]).echelon_form()",
@@ -1421,7 +1422,7 @@ def test_an_integer_matrix_not_invertible_over_the_integers_gets_a_note_on_its_i
             f"{name}.inverse() gives the inverse there, and {name}.is_singular() is False.\n"
         ), code
     # Invertible over ZZ, singular, or over a field: the answer meant.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "U = matrix([[1, 1], [0, -1]]); U.is_invertible()",
@@ -1439,7 +1440,7 @@ def test_digits_listed_least_significant_first_get_a_note_once(
 ) -> None:
     """(17).digits() is [7, 1], the reverse of how 17 is written, and bits() alike."""
     # One digit, or digits that read the same both ways: the order does not tell.
-    _say_nothing(stub, session, "7.digits()", "(121).digits()", "(5).bits()")
+    say_nothing(stub, session, "7.digits()", "(121).digits()", "(5).bits()")
     events = evaluate(stub, "a = 17; a.digits()", session)
     assert one(events, "result").result.text_plain == "[7, 1]"
     assert stderr_of(events) == (
@@ -1447,7 +1448,7 @@ def test_digits_listed_least_significant_first_get_a_note_once(
         "number is written: [7, 1] for 17. In written order: a.digits()[::-1].\n"
     )
     # Once a session.
-    _say_nothing(stub, session, "(6).bits()")
+    say_nothing(stub, session, "(6).bits()")
     # As the note says.
     assert value(stub, session, "a.digits()[::-1], (6).bits()[::-1]") == "([1, 7], [1, 1, 0])"
 
@@ -1458,7 +1459,7 @@ def test_a_number_added_to_a_square_matrix_gets_a_note_once_that_it_goes_on_the_
     """A + 1 is A + identity_matrix(2) in Sage; NumPy adds 1 to every entry."""
     # Zero, and a number added to a number: nothing to tell.
     evaluate(stub, "A = matrix([[1, 2], [3, 4]]); n = 3", session)
-    _say_nothing(stub, session, "A + 0", "n + 1")
+    say_nothing(stub, session, "A + 0", "n + 1")
     events = evaluate(stub, "2 - A", session)
     assert one(events, "result").result.text_plain == "[ 1 -2]\n[-3 -2]"
     assert stderr_of(events) == (
@@ -1467,7 +1468,7 @@ def test_a_number_added_to_a_square_matrix_gets_a_note_once_that_it_goes_on_the_
         "every entry: A.apply_map(lambda t: 2 - t).\n"
     )
     # Once in a session is enough; as the note says.
-    _say_nothing(stub, session, "B = A + 1")
+    say_nothing(stub, session, "B = A + 1")
     code = "(2 - A).list(), A.apply_map(lambda t: 2 - t).list(), (A + 1).list()"
     assert value(stub, session, code) == "([1, -2, -3, -2], [1, 0, -1, -2], [2, 2, 3, 5])"
 
@@ -1765,7 +1766,7 @@ def test_solve_under_an_earlier_cells_assumption_gets_a_note_once_that_it_applie
     )
     # Once for the same assumptions; another variable's solve, a cell that assumes itself, and
     # a declaration (n is integer, which rules no solution out) get none.
-    _say_nothing(
+    say_nothing(
         stub, session, "solve(x^2 == 9, x)", "var('y'); solve(y^2 == 4, y)",
         "assume(y < 5); solve(y^2 == 4, y)", "var('n'); assume(n, 'integer')",
         "solve(n^2 == 4, n)",
@@ -2128,7 +2129,7 @@ def test_an_answer_with_the_conjugate_of_a_variable_gets_a_note_once_that_it_is_
         "'real'), x gives the answer for a real variable.\n"
     )
     # Once in a session; a string is no answer of Sage's.
-    _say_nothing(stub, session, "real_part(exp(I*x))", "'conjugate(x)'")
+    say_nothing(stub, session, "real_part(exp(I*x))", "'conjugate(x)'")
     # As the note says.
     assert value(stub, session, "var('x', domain='real'); diff(abs(x), x)") == "x/abs(x)"
     assert stderr_of(evaluate(stub, "'conjugate(y)'")) == ""
@@ -2146,7 +2147,7 @@ def test_an_odd_root_of_a_negative_number_gets_a_note_once_that_it_is_complex(
         "real_nth_root(x, 3).\n"
     )
     # Once in a session; a string is no answer of Sage's.
-    _say_nothing(stub, session, "(-32)^(1/5)", "'(-1)^(1/3)'")
+    say_nothing(stub, session, "(-32)^(1/5)", "'(-1)^(1/3)'")
     # As the note says.
     assert value(stub, session, "real_nth_root(-8, 3)") == "-2"
     assert stderr_of(evaluate(stub, "'(-1)^(1/3)'")) == ""
@@ -2163,7 +2164,7 @@ def test_a_lazy_list_shown_cut_short_gets_a_note_once_on_how_to_see_its_items(
         "a finite one"
     )
     # Once in a session; a string is no answer of Sage's.
-    _say_nothing(stub, session, "continued_fraction(pi).quotients()", "'lazy list [1, 2, ...]'")
+    say_nothing(stub, session, "continued_fraction(pi).quotients()", "'lazy list [1, 2, ...]'")
     # One shown whole is not cut short.
     assert stderr_of(evaluate(stub, "c[:2]")) == ""
     # As the note says.
@@ -2176,7 +2177,7 @@ def test_gram_schmidt_gets_a_note_once_that_it_orthogonalizes_rows_and_does_not_
     """NumPy's and most texts' Gram-Schmidt gives orthonormal columns; Sage's does not."""
     evaluate(stub, "A = matrix(QQ, [[1, 2], [3, 4]])", session)
     # Asked for orthonormal rows, a cell knows what it gets.
-    _say_nothing(stub, session, "A.change_ring(RDF).gram_schmidt(orthonormal=True)")
+    say_nothing(stub, session, "A.change_ring(RDF).gram_schmidt(orthonormal=True)")
     events = evaluate(stub, "G, M = A.gram_schmidt(); G", session)
     assert one(events, "result").result.text_plain == "[   1    2]\n[ 4/5 -2/5]"
     assert stderr_of(events) == (
@@ -2185,7 +2186,7 @@ def test_gram_schmidt_gets_a_note_once_that_it_orthogonalizes_rows_and_does_not_
         "length 1. gram_schmidt(orthonormal=True) normalizes them where square roots are, over "
         "QQbar or RDF (A.change_ring(QQbar)); for the columns, A.transpose().gram_schmidt().\n"
     )
-    _say_nothing(stub, session, "A.gram_schmidt()")  # once in a session
+    say_nothing(stub, session, "A.gram_schmidt()")  # once in a session
     # As the note says.
     assert value(stub, session, "M*G == A, G[0]*G[1], G[1]*G[1]") == "(True, 0, 4/5)"
     assert (
@@ -2213,7 +2214,7 @@ def test_a_weighted_graphs_distance_counted_in_edges_gets_a_note_to_take_the_wei
             f"by_weight=True: {weighed} takes the weights as lengths.\n"
         ), code
     # Weights taken, a graph without them, labels that are no numbers: no note.
-    _say_nothing(
+    say_nothing(
         stub, session, "W.distance(0, 2, by_weight=True)", "graphs.PetersenGraph().diameter()",
         "U = Graph([(0, 1, 'a'), (1, 2, 'b')]); U.shortest_path(0, 2)",
     )  # fmt: skip
@@ -2242,7 +2243,7 @@ def test_a_linear_system_with_many_solutions_gets_a_note_that_one_was_given(
         assert one(events, "result").result.text_plain == shown, code
         assert stderr_of(events) == note, code
     # One solution only, or a floating-point matrix, whose kernel rounding decides: no note.
-    _say_nothing(
+    say_nothing(
         stub, session, "matrix(QQ, [[1, 2], [3, 4]]).solve_right(vector([1, 1]))",
         "C = matrix(RDF, [[1, 2], [3, 4.5]]); C.solve_right(vector([1, 1]))",
     )  # fmt: skip
@@ -2268,7 +2269,7 @@ def test_an_iterator_shown_by_pythons_default_text_gets_a_note_on_how_to_see_its
             "islice, then list(islice(v, 10)).\n"
         ), code
     # An iterator whose text shows its items, an object that is no iterator, and a string.
-    _say_nothing(
+    say_nothing(
         stub, session, "range(3)", "{1: 2}.keys()", "class A: pass\nA()", "'<map object at 0x1f>'"
     )
     # As the note says.
@@ -2285,7 +2286,7 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
     of the session: a later `e^x` or `2 + 3*I` takes the new value without a word."""
     # Sage's constants in another form, names in what a cell defines, strings, an ideal named
     # I and an integer named e (an RSA exponent) are not.
-    _say_nothing(
+    say_nothing(
         stub, session, "e = exp(1); I = sqrt(-1)", "def f(e): return e", "[e for e in (1, 2)]",
         "print('e = 1')", "R.<a, b> = QQ[]; I = R.ideal([a - b])", "e = 65537",
     )  # fmt: skip
@@ -2302,7 +2303,7 @@ def test_e_or_i_given_another_value_gets_a_note_once_that_the_constant_is_gone(
         "back.\n"
     )
     # Once a session for each.
-    _say_nothing(stub, session, "e = 3.0", "I = 4")
+    say_nothing(stub, session, "e = 3.0", "I = 4")
     # As the note says.
     assert value(stub, session, "e^2, 2 + 3*I, exp(1), sqrt(-1)") == "(9.00000000000000, 14, e, I)"
     assert value(stub, session, "from sage.all import e, I; e^2, 2 + 3*I") == "(e^2, 3*I + 2)"
@@ -2314,7 +2315,7 @@ def test_i_written_as_the_imaginary_unit_after_a_loop_made_it_a_number_gets_a_no
     """Sage's i is the imaginary unit until a loop takes it as its index: `exp(i*pi)` in a
     later cell is then e^(2*pi), and `3 + 4*i` is 11, without a word."""
     # i as the unit, before any loop; and a loop's own use of it.
-    _say_nothing(stub, session, "(1 + i)^2", "for i in range(3):\n    print(1 + i)")
+    say_nothing(stub, session, "(1 + i)^2", "for i in range(3):\n    print(1 + i)")
     for code, answer, written in (
         ("exp(i*pi)", "e^(2*pi)", "i * pi"),
         ("abs(3 + 4*i)", "11", "3 + 4 * i"),
@@ -2328,7 +2329,7 @@ def test_i_written_as_the_imaginary_unit_after_a_loop_made_it_a_number_gets_a_no
             "i.\n"
         ), code
     # i as an index: after its number, in a product, in a subscript.
-    _say_nothing(stub, session, "i + 1", "2*i + 1", "[10, 20, 30][i - 1]")
+    say_nothing(stub, session, "i + 1", "2*i + 1", "[10, 20, 30][i - 1]")
     # As the note says.
     assert value(stub, session, "exp(I*pi), abs(3 + 4*I)") == "(-1, 5)"
     assert value(stub, session, "from sage.all import i; exp(i*pi)") == "-1"
@@ -2355,7 +2356,7 @@ def test_a_substitution_of_variables_the_expression_lacks_gets_a_note_that_it_di
         ), code
     # A variable it has, a name bound again after the call, a constant, and a dictionary
     # whose keys are not written get none.
-    _say_nothing(
+    say_nothing(
         stub, session, "f.subs(x=2, t=3)", "h = x^2; h = h.subs(x=2); h", "SR(5).subs(x=1)",
         "d = {t: 2}; f.subs(d)", "k = x*t; k.subs(x=1)",
     )  # fmt: skip
@@ -2382,7 +2383,7 @@ def test_values_computed_on_lines_before_the_last_get_a_note_that_they_were_not_
     )
     # Lines that do something besides computing a value, a function of the cell's own, a
     # string, and what is inside a definition or a loop get none.
-    _say_nothing(
+    say_nothing(
         stub, session, "var('y')\nL = []\nL.append(1)\nprint(L)\ny^2",
         "def det(m): return 0\ndet(1)\n1", "'About this cell.'\n1 + 1",
         "def f(t):\n    t^2\n    return t\nf(2)", "for k in range(2): k\n1",
@@ -2419,7 +2420,7 @@ def test_complex_numbers_whose_imaginary_part_is_rounding_error_get_a_note_each_
         "Note: 1.5 - 2e-17*I has " + tail.format(its="its", they="the number is")
     )
     # An imaginary part above rounding error, at the precision shown; not a number; a string.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "CC(1, 1e-10)",
@@ -2461,7 +2462,7 @@ def test_a_plot_saved_to_a_file_and_not_shown_gets_a_note_to_show_it(
             f"no image came back. To see it here, show it: {how}.\n"
         ), code
     # Shown as well; not a picture; saved in code that has not run.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "p.save('plot.png'); p",
@@ -2504,7 +2505,7 @@ def test_a_closed_form_integral_that_is_not_the_integrals_value_gets_a_note(
         assert stderr_of(events) == note, code
     # Closed forms that are the integral's value, an integral of a parameter, and one whose
     # numerical value is not to be trusted either (integral_error's).
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "integrate(exp(-x^2), x, 0, 1)",
@@ -2546,7 +2547,7 @@ def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(
         events = evaluate(stub, code, session)
         assert stderr_of(events).startswith("Note: " + said + tail), code
     # Estimates within what the value can bear; not numerical_integral's pair.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "numerical_integral(exp(-x^2), -oo, oo)",
@@ -2575,7 +2576,7 @@ def test_plots_made_in_a_loop_and_not_shown_get_a_note_to_show_them(
             "image.\n"
         ), code
     # Shown in the loop or after it; kept in a list; in a function not yet called.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "ps = [plot(sin(k*x), (x, 0, 1)) for k in range(2)]",
@@ -2604,7 +2605,7 @@ def test_a_plot_printed_and_not_shown_gets_a_note_to_show_it(
             "shows it, as does a plot as the cell's last line.\n"
         ), code
     # Shown too; a number or a string printed.
-    _say_nothing(stub, session, "print(p); p", "print(p); show(p)", "print(5, 'p')")
+    say_nothing(stub, session, "print(p); p", "print(p); show(p)", "print(5, 'p')")
     # As the note says.
     assert kinds(evaluate(stub, "show(p)", session)) == ["started", "display", "finished"]
 
@@ -2621,7 +2622,7 @@ def test_a_nan_gets_a_note_once_that_says_where_it_comes_from(
         "complex numbers: arccos(CC(2.0)); exactly, then numerically: arccos(2).n().\n"
     )
     # Once in a session; a string is no answer of Sage's; nor a name with nan in it.
-    _say_nothing(stub, session, "float('nan')", "'NaN'", "nanmean = 1; 'Nanjing'")
+    say_nothing(stub, session, "float('nan')", "'NaN'", "nanmean = 1; 'Nanjing'")
     # As the note says.
     assert value(stub, session, "arccos(CC(2.0))") == "1.31695789692482*I"
     assert stderr_of(evaluate(stub, "float('nan')")) != ""
@@ -2676,7 +2677,7 @@ def test_what_expand_leaves_of_a_trig_function_or_logarithm_gets_a_note_once(
     """expand(sin(2*x)) comes back as it went in: expand multiplies out products and powers,
     and leaves functions of sums and multiples alone."""
     # Products and powers multiplied out, and functions with nothing to expand: as meant.
-    _say_nothing(
+    say_nothing(
         stub, session, "expand((x + 1)^2)", "expand(sin(x)*(x + 1))", "(log(x + 1)^2).expand()"
     )
     events = evaluate(stub, "var('y'); expand(sin(2*x) + log(x*y))", session)
@@ -2720,9 +2721,9 @@ def test_a_polynomials_coefficients_that_leave_out_zeros_get_a_note_once(
 ) -> None:
     """(x^4 - 1).coefficients() is [-1, 1], read as all the coefficients: x - 1."""
     # All of them nonzero, and a symbolic expression's, which come with their degrees.
-    _say_nothing(stub, session, "(x^4 - 1).coefficients()")
+    say_nothing(stub, session, "(x^4 - 1).coefficients()")
     evaluate(stub, "R.<t> = QQ[]", session)
-    _say_nothing(stub, session, "(t^2 + 2*t + 1).coefficients()")
+    say_nothing(stub, session, "(t^2 + 2*t + 1).coefficients()")
     events = evaluate(stub, "f = t^4 - 1; f.coefficients()", session)
     assert one(events, "result").result.text_plain == "[-1, 1]"
     assert stderr_of(events) == (
@@ -2731,7 +2732,7 @@ def test_a_polynomials_coefficients_that_leave_out_zeros_get_a_note_once(
         "f.coefficients(sparse=False); with their degrees: f.dict().\n"
     )
     # Once in a session is enough; as the note says.
-    _say_nothing(stub, session, "c = (t^3 + 2*t).coefficients()")
+    say_nothing(stub, session, "c = (t^3 + 2*t).coefficients()")
     code = "f.list(), f.coefficients(sparse=False), f.dict()"
     assert value(stub, session, code) == "([-1, 0, 0, 0, 1], [-1, 0, 0, 0, 1], {0: -1, 4: 1})"
 
@@ -2763,7 +2764,7 @@ def test_bool_of_a_relation_in_variables_coming_out_false_gets_a_note_once_it_me
     """bool(log(a*b) == log(a) + log(b)) is False: an agent reads "not an identity"."""
     evaluate(stub, "var('a b')", session)
     # Proven, numbers, and no relation: no note.
-    _say_nothing(
+    say_nothing(
         stub, session, "bool(sin(x)^2 + cos(x)^2 == 1)", "bool(2 == 3)", "bool(0)",
     )  # fmt: skip
     events = evaluate(stub, "bool(log(a*b) == log(a) + log(b))", session)
@@ -2774,7 +2775,7 @@ def test_bool_of_a_relation_in_variables_coming_out_false_gets_a_note_once_it_me
         "Assumptions, as assume(a > 0, b > 0), may let it prove more; values, as "
         "(log(a*b) - log(a) - log(b)).subs(a=2, b=3).n(), test it at a point.\n"
     )
-    _say_nothing(stub, session, "bool(sqrt(x^2) == x)")  # once in a session
+    say_nothing(stub, session, "bool(sqrt(x^2) == x)")  # once in a session
     # As the note says.
     assert value(stub, session, "(log(a*b) - log(a) - log(b)).subs(a=2, b=3).n()") == (
         "0.000000000000000"
@@ -2787,7 +2788,7 @@ def test_factor_giving_an_irreducible_polynomial_back_gets_a_note_once_on_where_
 ) -> None:
     """factor(x^2 - 2) is x^2 - 2: over the rationals; an agent reads "cannot factor"."""
     # Factored, an integer, several variables: no note.
-    _say_nothing(stub, session, "factor(x^2 - 1)", "factor(12)", "var('y'); factor(x^2 + y^2)")
+    say_nothing(stub, session, "factor(x^2 - 1)", "factor(12)", "var('y'); factor(x^2 + y^2)")
     events = evaluate(stub, "factor(x^2 - 2)", session)
     assert one(events, "result").result.text_plain == "x^2 - 2"
     assert stderr_of(events) == (
@@ -2795,7 +2796,7 @@ def test_factor_giving_an_irreducible_polynomial_back_gets_a_note_once_on_where_
         "degree. Over the algebraic numbers: (x^2 - 2).polynomial(QQbar).factor(); its roots "
         "in closed form, where radicals give them: solve(x^2 - 2 == 0, x).\n"
     )
-    _say_nothing(stub, session, "factor(x^2 + 1)")  # once in a session
+    say_nothing(stub, session, "factor(x^2 + 1)")  # once in a session
     # A polynomial's own factor(), in a session of its own.
     other = create_session(stub)
     events = evaluate(stub, "R.<t> = QQ[]\n(t^2 + 1).factor()", other)
@@ -3607,7 +3608,7 @@ def test_a_function_of_integers_given_a_floating_point_number_gets_a_note(
             f"Note: {call} was given the floating-point number {number}, {field} {way}\n"
         ), code
     # Integers, fractions that are integers, and a polynomial's factor get none.
-    _say_nothing(stub, session, "divisors(12)", "divisors(24/2)", "factor(2.0*x^2 - 2)")
+    say_nothing(stub, session, "divisors(12)", "divisors(24/2)", "factor(2.0*x^2 - 2)")
     # As the note says.
     code = "divisors(ZZ(1e6))[:4], prime_factors(round(n)), factor(QQ(12.5)), moebius(12)"
     assert value(stub, session, code) == "([1, 2, 4, 5], [3], 2^-1 * 5^2, 0)"
@@ -3625,7 +3626,7 @@ def test_sympys_rational_of_two_numbers_gets_a_note_that_sage_reads_a_base(
         "QQ((1, 3)).\n"
     )
     # A string in a base; one argument; SymPy's own Rational.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "Rational('101', 2)",
@@ -3895,14 +3896,6 @@ def test_a_sympy_result_carries_the_latex_jupyter_typesets(
 ) -> None:
     result = one(evaluate(stub, "import sympy\nsympy.sqrt(8)"), "result").result
     assert (result.text_plain, result.text_latex) == ("2*sqrt(2)", "2 \\sqrt{2}")
-
-
-def _say_nothing(stub: sage_pb2_grpc.SageServiceStub, session: str, *cells: str) -> None:
-    """Each cell runs and gets no note."""
-    for code in cells:
-        events = evaluate(stub, code, session)
-        assert one(events, "finished").finished.status == pb.EVALUATION_STATUS_OK, code
-        assert stderr_of(events) == "", code
 
 
 def _run_in_background(
@@ -4406,7 +4399,7 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
             "(1/10 rather than 0.1) or symbolic values, where == on numbers is exact.\n"
         ), code
     # As the note says; numbers that differ, exact ones, and equal ones get none.
-    _say_nothing(
+    say_nothing(
         stub,
         session,
         "abs(s - 1) < 1e-9",

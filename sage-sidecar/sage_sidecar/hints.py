@@ -30,11 +30,13 @@ only a polynomial in one variable does: roots() or diff(), a call with one value
 module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
 edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
-integer, an expression, Sage's constant log2 and its operator D called as functions, a variable
-declared with the name of a function of Sage's, or such a name (or Python's) given a value,
-then called, find_root given an interval where f keeps its sign, or an expression in several
-variables, integrate or limit without the variable, an ODE with no closed form, desolve without
-its unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+integer, a floating-point number's or an expression's // or %, which Sage lacks, or a
+rational's % by a number with no inverse modulo its denominator's (`remainders`), an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or an expression in several variables,
+integrate or limit without the variable, an ODE with no closed form, desolve without its
+unknown or with too few initial conditions, an ODE solver that cannot tell the independent
 variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
 values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
 substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
@@ -83,6 +85,7 @@ from sage_sidecar import (
     plot_options,
     plot_variables,
     python_types,
+    remainders,
     several_variables,
     sympy_names,
     to_infinity,
@@ -649,6 +652,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return sliced
     if isinstance(exc, RecursionError):
         return _recursion_hint(exc)
+    if (
+        isinstance(exc, ZeroDivisionError)
+        and remainders.NO_INVERSE.fullmatch(str(exc))
+        and frames.ran_in(exc.__traceback__, "sage/rings/rational.pyx")
+    ):
+        return remainders.no_inverse_hint(_code_of_failing_line(exc))
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, OverflowError) and str(exc) == _INDEX_SIZED:
@@ -794,6 +803,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         shadowed := _shadowed_by_a_value_hint(exc, _names(exc, _CALLED_NAME))
     ):
         return shadowed
+    if refused := remainders.REFUSED.fullmatch(message):
+        return remainders.hint(refused, _code_of_failing_line(exc))
     if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
         return types_hint
     if vector := python_types.vector_hint(

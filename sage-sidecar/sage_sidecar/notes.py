@@ -30,9 +30,10 @@ take for the constant (`rebound_constants`, once for each), or i written as the 
 loop made it a number, an iterator shown as `<map object at 0x...>`, which shows none of its
 items (`iterators`), a graph's distance counted in edges though they have weights
 (`weighted_graphs`), one solution solve_right gave of a system with infinitely many
-(`linear_systems`). Each check has a pattern cheap enough for every cell; a cell one of them
-finds is parsed once for all. And, once in a session, that Sage's simplify does little, and
-expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
+(`linear_systems`), a rational's // or %, or a floating-point number's %, which are not
+Python's (`remainders`). Each check has a pattern cheap enough for every cell; a cell one of
+them finds is parsed once for all. And, once in a session, that Sage's simplify does little,
+and expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
 orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
@@ -86,6 +87,7 @@ from sage_sidecar import (
     rational_roots,
     rebound_constants,
     relations,
+    remainders,
     sample_statistics,
     several_zeros,
     simplification,
@@ -156,6 +158,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (sample_statistics.CANDIDATE, sample_statistics.note),
     (sparse_coefficients.CANDIDATE, sparse_coefficients.note),
     (matrix_scalars.CANDIDATE, matrix_scalars.note),
+    (remainders.CANDIDATE, remainders.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

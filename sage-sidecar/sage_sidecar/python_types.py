@@ -96,6 +96,12 @@ _INTEGER_DIVISION = (
     "{fraction} is a fraction, as / makes one of two integers in Sage, not an integer: "
     "a // b divides to an integer (7 // 2 is 3)."
 )
+# Where the line has //, it was one of a rational that made the fraction: Sage's divides exactly.
+_EXACT_DIVISION = (
+    "{fraction} is a fraction, not an integer: Sage's // of a rational (as / makes one of two "
+    "integers, even where they divide) divides exactly, as / does. floor(a / b) is the integer "
+    "Python's // gives."
+)
 _RANGE_CALLED = re.compile(r"(?<![\w.])range\s*\(")
 _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
@@ -205,7 +211,8 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if integer_wanted and (written := whole_float_hint(failing_line())):
         return written
     if (fraction := _RATIONAL_REFUSED.fullmatch(message)) and abs(Fraction(fraction[1])) > 1:
-        return _INTEGER_DIVISION.format(fraction=fraction[1])
+        made = _EXACT_DIVISION if "//" in failing_line() else _INTEGER_DIVISION
+        return made.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
     if integer_wanted and (_COMPUTED_FLOAT in message or message.startswith("base_ring")):
