@@ -16,8 +16,11 @@ from typing import Any
 from sage_sidecar import cell_calls
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
-# A number the preparser made, on either side of + or -: `A + 1`, `2 - A`.
-CANDIDATE = re.compile(r"[-+]\s*(?:Integer|RealNumber)\(|(?:Integer|RealNumber)\([^()]*\)\s*[-+]")
+# A name and a number the preparser made, either side of + or -: `A + 1`, `2 - A`; not `1 + 1`.
+CANDIDATE = re.compile(
+    r"\w\s*[-+]\s*(?:Integer|RealNumber)\(|(?:Integer|RealNumber)\([^()]*\)\s*[-+]\s*"
+    r"(?!(?:Integer|RealNumber)\()[A-Za-z_]"
+)
 _NOTE = (
     "Note: in {written}, Sage reads the number as {number} times the identity matrix, on the "
     "diagonal only, as algebra does; NumPy, whose habits agents bring, applies it to every "
