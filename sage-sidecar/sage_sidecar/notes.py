@@ -80,6 +80,7 @@ from sage_sidecar import (
     ode_solutions,
     orthogonalization,
     pairs,
+    permutation_products,
     plot_options,
     poles,
     precision,
@@ -159,6 +160,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (sparse_coefficients.CANDIDATE, sparse_coefficients.note),
     (matrix_scalars.CANDIDATE, matrix_scalars.note),
     (remainders.CANDIDATE, remainders.note),
+    (permutation_products.CANDIDATE, permutation_products.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -176,6 +178,7 @@ _ONCE: frozenset[_Note] = frozenset(
         sample_statistics.note,
         sparse_coefficients.note,
         matrix_scalars.note,
+        permutation_products.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
