@@ -38,15 +38,15 @@ orthogonalizes rows and does not normalize (`orthogonalization`), that digits() 
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
 (`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
-(`matrix_scalars`), that a comparison of symbolic expressions is shown, not decided, and that
-bool()'s False of one in variables may mean unproven (`relations`), what a number shown with a
-trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and
-_C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an answer has
-conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN
-means (`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check
-looks at the cell's own code and values, which may raise anything: one that fails says nothing,
-and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its
-value.
+(`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
+that a comparison of symbolic expressions is shown, not decided, and that bool()'s False of one
+in variables may mean unproven (`relations`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
+desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
+(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
+(`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check looks
+at the cell's own code and values, which may raise anything: one that fails says nothing, and
+the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
