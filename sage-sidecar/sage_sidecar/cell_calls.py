@@ -86,6 +86,13 @@ def as_written(node: ast.AST) -> str:
     return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node)).replace(" ** ", "^")
 
 
+def as_operand(text: str, node: ast.expr) -> str:
+    """`text`, the code of `node`, in parentheses unless it is a name, a literal, a call, an
+    attribute or a subscript, which an operator or a method call takes as they are."""
+    atomic = isinstance(node, ast.Name | ast.Constant | ast.Call | ast.Attribute | ast.Subscript)
+    return text if atomic else f"({text})"
+
+
 def a_number(node: ast.expr) -> bool:
     """Whether `node` is a number as the cell wrote it: `3`, or `Integer(3)` and
     `RealNumber('0.5')` as the preparser made them."""

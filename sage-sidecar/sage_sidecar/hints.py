@@ -15,19 +15,20 @@ a real one (`complex_values`), a function of Python's `math` given an expression
 its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
 (`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
 list given to a matrix's row or column slice (`indices`), a ring or field made without names
-for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a Python
-function where an expression is wanted, a format spec for an exact number, a Python list of
-rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
-vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`) (`python_types`), a comparison assume() got already decided, Maxima asking
-whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier ones
-contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
-series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
-(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
-ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
-only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
+of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
+fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
+for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
+or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
+function of a number (`sqrt([1, 4])`) (`python_types`), a comparison assume() got already
+decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an assumption the
+session's earlier ones contradict, SymPy's names for what Sage names otherwise, and its forms:
+a double integral, series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names
+for plot options (`plot_options`), a plotted function's variable that has no value, a curve's
+or surface's ranges given apart (`plot_variables`), a polynomial of a ring of several variables
+asked what only a polynomial in one variable does: roots() or diff(), a call with one value, a
+plot (`several_variables`), a keyword argument the function called does not take (`keywords`),
+a module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
 edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
 integer, a floating-point number's or an expression's // or %, which Sage lacks, or a
@@ -78,6 +79,7 @@ from sage_sidecar import (
     indices,
     keywords,
     magics,
+    matrix_functions,
     matrix_rings,
     matrix_shapes,
     pairs,
@@ -685,6 +687,14 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return product
     if isinstance(exc, ValueError) and str(exc) == _NO_INDEPENDENT:
         return _independent_variable_hint(exc)
+    if (
+        isinstance(exc, NotImplementedError)
+        and str(exc) in matrix_functions.POWER_REFUSED
+        and frames.ran_in(exc.__traceback__, "sage/matrix/")
+    ):
+        return _function_of_a_matrix_hint(exc) or matrix_functions.power_hint(
+            _code_of_failing_line(exc), _uncalled_names(exc)
+        )
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
         return _more_variables_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:
@@ -807,6 +817,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return remainders.hint(refused, _code_of_failing_line(exc))
     if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
         return types_hint
+    if matrix_functions.REFUSED.fullmatch(message) and (
+        function := _function_of_a_matrix_hint(exc)
+    ):
+        return function
     if vector := python_types.vector_hint(
         message,
         lambda: _code_of_failing_line(exc),
@@ -1015,6 +1029,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     target = exc.obj if exc.obj is not None else getattr(message, "cls", None)
     if target is not None and hasattr(target, f"{name}_right") and hasattr(target, f"{name}_left"):
         return _SIDES.format(name=name)  # a matrix's eigenvectors: right ones, as a rule
+    if function := matrix_functions.method_hint(name, exc.obj, _name_of_receiver(exc, name)):
+        return function
     nearest = None if target is None else _nearest(name, dir(target))
     # A number's method missing, where a variable bound to a number made an expression one:
     # `x = 5`, then `integrate(x^2, x)`.
@@ -1370,6 +1386,16 @@ def _nearest(name: str, names: list[str]) -> str | None:
     traceback printer, and gives up on past 750 names: Sage defines thousands."""
     nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return _DID_YOU_MEAN.format(name=nearest[0]) if nearest else None
+
+
+def _function_of_a_matrix_hint(exc: BaseException) -> str | None:
+    """For a function of a number that the cell's failing line gives a matrix or a vector."""
+    called = _failing_call(exc)
+    if called is None:
+        return None
+    return matrix_functions.hint(
+        called[0], called[1], _code_of_failing_line(exc), _uncalled_names(exc)
+    )
 
 
 def _failing_call(exc: BaseException) -> tuple[str, Any] | None:

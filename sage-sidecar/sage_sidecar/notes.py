@@ -31,9 +31,10 @@ loop made it a number, an iterator shown as `<map object at 0x...>`, which shows
 items (`iterators`), a graph's distance counted in edges though they have weights
 (`weighted_graphs`), one solution solve_right gave of a system with infinitely many
 (`linear_systems`), a rational's // or %, or a floating-point number's %, which are not
-Python's (`remainders`). Each check has a pattern cheap enough for every cell; a cell one of
-them finds is parsed once for all. And, once in a session, that Sage's simplify does little,
-and expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
+Python's (`remainders`), sqrt() or floor() of a matrix, which wraps it in an expression
+(`matrix_functions`). Each check has a pattern cheap enough for every cell; a cell one of them
+finds is parsed once for all. And, once in a session, that Sage's simplify does little, and
+expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
 orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
@@ -72,6 +73,7 @@ from sage_sidecar import (
     iterators,
     lazy_lists,
     linear_systems,
+    matrix_functions,
     matrix_rings,
     matrix_scalars,
     not_a_number,
@@ -161,6 +163,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (matrix_scalars.CANDIDATE, matrix_scalars.note),
     (remainders.CANDIDATE, remainders.note),
     (permutation_products.CANDIDATE, permutation_products.note),
+    (matrix_functions.CANDIDATE, matrix_functions.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)

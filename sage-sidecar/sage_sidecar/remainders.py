@@ -145,7 +145,9 @@ def _note_on(
                 value=a, modulus=b, numerator=a.numerator(), denominator=a.denominator()
             )
         expected, operation = remainder, "%"
-    written = [_operand(cell_calls.as_written(operand), operand) for operand in (left, right)]
+    written = [
+        cell_calls.as_operand(cell_calls.as_written(operand), operand) for operand in (left, right)
+    ]
     return _NOTE.format(
         written=_WRITTEN[operation].format(a=written[0], b=written[1]),
         actual=actual,
@@ -154,12 +156,6 @@ def _note_on(
         why=why,
         way=_PYTHONS.format(python=_WAYS[operation].format(a=written[0], b=written[1])),
     )
-
-
-def _operand(text: str, node: ast.expr) -> str:
-    """`text`, the operand `node` as written, in parentheses where a quotient needs them."""
-    simple = isinstance(node, ast.Name | ast.Constant | ast.Call | ast.Attribute | ast.Subscript)
-    return text if simple else f"({text})"
 
 
 def _is_whole(number: Any) -> bool:
@@ -202,7 +198,7 @@ def _operands_on(line: str, operator: str) -> tuple[str, str]:
         return "a", "b"
     (operation,) = found
     a, b = (
-        _operand(ast.get_source_segment(line.strip(), operand) or "", operand)
+        cell_calls.as_operand(ast.get_source_segment(line.strip(), operand) or "", operand)
         for operand in (operation.left, operation.right)
     )
     return a, b
