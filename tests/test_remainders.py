@@ -132,3 +132,22 @@ def test_a_fraction_floor_division_made_as_an_index_gets_the_hint_that_sages_div
         "integer Python's // gives."
     )
     assert value(stub, session, "L[floor(n / 3)]") == "2"
+
+
+def test_arithmetic_with_mod_gets_a_note_once_that_it_is_a_residue_not_the_remainder(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """mod(10, 3) + 5 is 0 in Sage, where MATLAB's and Mathematica's mod give 1, plus 5."""
+    session = create_session(stub)
+    # Where the integers give the same, and Mod, as Sage writes residues: nothing to tell.
+    say_nothing(stub, session, "mod(10, 3) * 2", "Mod(10, 3) + 5", "[mod(k, 3) for k in (4, 5)]")
+    events = evaluate(stub, "mod(10, 3) + 5", session)
+    assert one(events, "result").result.text_plain == "0"
+    assert stderr_of(events) == (
+        "Note: mod(10, 3) is 1 modulo 3, a residue, not the integer 1: arithmetic with it stays "
+        "modulo 3, and mod(10, 3) + 5 is 0, where the integers give 6. The remainder as an "
+        "integer, as MATLAB's and Mathematica's mod give it: 10 % 3, or mod(10, 3).lift().\n"
+    )
+    # Once in a session is enough; as the note says.
+    say_nothing(stub, session, "mod(2, 7)^10")
+    assert value(stub, session, "10 % 3 + 5, mod(10, 3).lift() + 5") == "(6, 6)"
