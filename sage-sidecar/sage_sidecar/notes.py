@@ -40,15 +40,16 @@ significant digit first (`digit_order`), that Sage's std() and variance() are th
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
 (`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
 (`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
-that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a comparison of
-symbolic expressions is shown, not decided, and that bool()'s False of one in variables may
-mean unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1
-and r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`),
-that variables are complex, where an answer has conjugate(x) (`complex_variables`), that
-(-1)^(1/3) is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy
-list shows its first items only (`lazy_lists`). A check looks at the cell's own code and
-values, which may raise anything: one that fails says nothing, and the cell's outcome stands.
-Counterpart: `executor`, which runs the cell and shows its value.
+that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a matrix's
+kernel(), nullity() and image() are of its rows (`matrix_sides`), that a comparison of symbolic
+expressions is shown, not decided, and that bool()'s False of one in variables may mean
+unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and
+r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
+variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
+is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
+its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
+raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
+`executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ from sage_sidecar import (
     matrix_functions,
     matrix_rings,
     matrix_scalars,
+    matrix_sides,
     not_a_number,
     numerical_rank,
     odd_roots,
@@ -167,6 +169,9 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (permutation_products.CANDIDATE, permutation_products.note),
     (matrix_functions.CANDIDATE, matrix_functions.note),
     (residues.CANDIDATE, residues.note),
+    (matrix_sides.KERNEL_CANDIDATE, matrix_sides.kernel_note),
+    (matrix_sides.NULLITY_CANDIDATE, matrix_sides.nullity_note),
+    (matrix_sides.IMAGE_CANDIDATE, matrix_sides.image_note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -186,6 +191,9 @@ _ONCE: frozenset[_Note] = frozenset(
         matrix_scalars.note,
         permutation_products.note,
         residues.note,
+        matrix_sides.kernel_note,
+        matrix_sides.nullity_note,
+        matrix_sides.image_note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (

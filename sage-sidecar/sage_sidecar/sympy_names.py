@@ -165,7 +165,10 @@ METHODS: dict[str, str] = {
     "diagonalize": "`D, P = matrix(QQ, [[1, 1], [0, 2]]).diagonalization()`, with P^-1*A*P == D "
     "(over QQbar when the eigenvalues are not in the ring)",
     "nullspace": "`matrix([[1, 2], [2, 4]]).right_kernel()`",
+    # SciPy's function, asked as a method; kernel() is the left kernel.
+    "null_space": "`matrix([[1, 2], [2, 4]]).right_kernel()`",
     "columnspace": "`matrix([[1, 2], [3, 4]]).column_space()`",
+    "rowspace": "`matrix([[1, 2], [3, 4]]).row_space()`",
     "shape": "`matrix([[1, 2], [3, 4]]).dimensions()`",
     "applyfunc": "`matrix([[1, 2], [3, 4]]).apply_map(lambda t: t + 1)`",
     "magnitude": "`vector([3, 4]).norm()`",
