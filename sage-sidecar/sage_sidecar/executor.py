@@ -46,7 +46,7 @@ from sage.repl.preparse import preparse
 from sage.repl.rich_output import get_display_manager
 from sage.repl.user_globals import set_globals
 
-from sage_sidecar import hints, magics, notes, pyplot_backend, shadowing, snapshot
+from sage_sidecar import hints, magics, notes, pyplot_backend, shadowing, snapshot, unbound_names
 from sage_sidecar.console_input import as_the_console_takes_it, preparsing, silenced
 from sage_sidecar.display import SidecarBackend, display, ipython_latex
 from sage_sidecar.messages import (
@@ -498,7 +498,11 @@ class Executor:
         """Preparse and run `source` as a cell: the value `_execute` says."""
         if preparsing():
             source = preparse(source)
-        value = self._run_preparsed(source, name)
+        try:
+            value = self._run_preparsed(source, name)
+        except BaseException as exc:
+            unbound_names.record(source, self._namespace, name, exc)
+            raise
         notes.after_run(source, value, self._namespace)
         return value
 

@@ -5,30 +5,31 @@ network, a file out of the worker's reach, or not there (the caller's files are 
 session's memory limit, no standard input (`input()`, the debugger), `exit()` that ends only
 the cell, a number the preparser made that a Python function refuses, a multiplication without
 its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`,
-`f(x) := ...`), a symbolic variable never declared, or named as a Python keyword
-(`var('lambda')`), named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number)
-or bound to an expression or a number by an earlier cell, an unknown function never declared,
-solve's equations or variables with no value used as numbers, the pairs roots() and
-numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value made
-a real one (`complex_values`), a function of Python's `math` given an expression, as
-`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
-its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
-list given to a matrix's row or column slice (`indices`), a ring or field made without names
-for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
-of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
-fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
-for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
-or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
-function of a number (`sqrt([1, 4])`) (`python_types`), a comparison assume() got already
-decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an assumption the
-session's earlier ones contradict, SymPy's names for what Sage names otherwise, and its forms:
-a double integral, series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names
-for plot options (`plot_options`), a plotted function's variable that has no value, a curve's
-or surface's ranges given apart (`plot_variables`), a polynomial of a ring of several variables
-asked what only a polynomial in one variable does: roots() or diff(), a call with one value, a
-plot (`several_variables`), a keyword argument the function called does not take (`keywords`),
-a module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`f(x) := ...`), a name a failed cell would have bound (`unbound_names`), a symbolic variable
+never declared, or named as a Python keyword (`var('lambda')`), named as one of Sage's
+functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
+an earlier cell, an unknown function never declared, solve's equations or variables with no
+value used as numbers, the pairs roots() and numerical_integral give used as numbers, and a
+list given to N (`pairs`), a complex value made a real one (`complex_values`), a function of
+Python's `math` given an expression, as `math.sqrt(x)` (`float_functions`), a ring given where
+a symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
+and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a matrix,
+vector or list, with its size, or a flat list given to a matrix's row or column slice
+(`indices`), a ring or field made without names for its generators (`generator_names`), what a
+matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
+(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
+function where an expression is wanted, a format spec for an exact number, a Python list of
+rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
+vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
+(`sqrt([1, 4])`) (`python_types`), a comparison assume() got already decided, Maxima asking
+whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier ones
+contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
+ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
+only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
 edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
 integer, a floating-point number's or an expression's // or %, which Sage lacks, or a
@@ -91,6 +92,7 @@ from sage_sidecar import (
     several_variables,
     sympy_names,
     to_infinity,
+    unbound_names,
 )
 from sage_sidecar.shown import a_number, a_polynomial, session_function, shown
 
@@ -908,6 +910,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     defined name nearest it."""
     if name == "interact":
         return _NO_WIDGETS
+    if failed := unbound_names.hint(name):
+        return failed
     frame, line = _failing_line(exc)
     use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
     called = use is not None and use[1] == "("
