@@ -41,10 +41,11 @@ unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves 
 (`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
 (`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
 that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a matrix's
-kernel(), nullity() and image() are of its rows (`matrix_sides`), that a comparison of symbolic
-expressions is shown, not decided, and that bool()'s False of one in variables may mean
-unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and
-r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
+kernel(), nullity() and image() are of its rows (`matrix_sides`), that ^ is a power where code
+reads as Python's exclusive or (`exclusive_or`), that a comparison of symbolic expressions is
+shown, not decided, and that bool()'s False of one in variables may mean unproven
+(`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
+solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
 is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
 its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
@@ -68,6 +69,7 @@ from sage_sidecar import (
     decisions,
     digit_order,
     empty_plots,
+    exclusive_or,
     float_equality,
     imaginary_rounding,
     inexact_integers,
@@ -172,6 +174,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (matrix_sides.KERNEL_CANDIDATE, matrix_sides.kernel_note),
     (matrix_sides.NULLITY_CANDIDATE, matrix_sides.nullity_note),
     (matrix_sides.IMAGE_CANDIDATE, matrix_sides.image_note),
+    (exclusive_or.CANDIDATE, exclusive_or.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -194,6 +197,7 @@ _ONCE: frozenset[_Note] = frozenset(
         matrix_sides.kernel_note,
         matrix_sides.nullity_note,
         matrix_sides.image_note,
+        exclusive_or.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
