@@ -21,9 +21,10 @@ matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a
 function where an expression is wanted, a format spec for an exact number, a Python list of
 rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
 vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`) (`python_types`), a comparison assume() got already decided, Maxima asking
-whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier ones
-contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
+(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
+asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
+ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
 series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
 (`plot_options`), a plotted function's variable that has no value, a curve's or surface's
 ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
@@ -72,6 +73,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from sage_sidecar import (
+    array_methods,
     complex_values,
     exact_growth,
     float_functions,
@@ -1004,7 +1006,9 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         return solved
     if match is not None and match[1] in ("list", "tuple", "numpy.ndarray"):
         kind, method = match[1], match[2]
-        sequence = python_types.sequence_hint(kind, method, exc.obj, _name_of_receiver(exc, method))
+        sequence = python_types.sequence_hint(
+            kind, method, exc.obj, _name_of_receiver(exc, method)
+        ) or _array_method_hint(exc, method)
         # A number's method asked of a tuple: more likely a pair roots() gave, used as a root.
         if kind == "tuple" and (sequence is None or _numbers_have(method)):
             return pairs.hint(_uncalled_names(exc)) or sequence
@@ -1020,6 +1024,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     name = match[2]
     if _is_sages_graph(exc.obj) and frames.ran_in(exc.__traceback__, "/networkx/"):
         return _NETWORKX
+    if arrays := _array_method_hint(exc, name):
+        return arrays
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
@@ -1086,14 +1092,23 @@ def _piecewise_method_hint(exc: BaseException, method: str) -> str | None:
     return piecewise_functions.method_hint(method, name, variable)
 
 
-def _receiver(exc: BaseException, method: str) -> tuple[str, Any] | None:
+def _receiver(exc: BaseException, method: str, *, called: bool = True) -> tuple[str, Any] | None:
     """The name `method` is called on in the cell's failing line (`M` in `M.variety()`), with
-    its value; None if it is called on no name."""
+    its value; None if it is called on no name. Not `called`: an attribute asked of a name
+    (`M.shape`) will do."""
     frame, line = _failing_line(exc)
-    found = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}\s*\(", _without_strings(line))
+    call = r"\s*\(" if called else r"\b"
+    found = re.search(rf"([^\W\d]\w*)\s*\.\s*{method}{call}", _without_strings(line))
     if found is None or frame is None:
         return None
     return found[1], frames.look_up(found[1], frame)
+
+
+def _array_method_hint(exc: BaseException, method: str) -> str | None:
+    """For a NumPy array's `method` asked of a name on the failing line that holds a list, a
+    tuple, a vector or a matrix."""
+    receiver = _receiver(exc, method, called=False)
+    return None if receiver is None else array_methods.hint(method, receiver[1], receiver[0])
 
 
 def _name_of_receiver(exc: AttributeError, method: str) -> str | None:
