@@ -96,9 +96,6 @@ def hint(function: str, value: Any, line: str, names: list[tuple[str, Any]]) -> 
     """For a function of a number, `function` as the cell's failing `line` names it and its
     `value`, given a matrix or a vector there, whose names and values are `names`; or for
     sqrt() of a matrix over a ring it raises a power in."""
-    from sage.modules.free_module_element import FreeModuleElement
-    from sage.structure.element import Matrix
-
     if not cell_calls.symbolic_function(value):
         return None
     given = _argument_of(line, function)
@@ -106,34 +103,39 @@ def hint(function: str, value: Any, line: str, names: list[tuple[str, Any]]) -> 
         return None
     argument, node = given
     found = dict(names).get(node.id) if isinstance(node, ast.Name) else None
-    if isinstance(found, Matrix):
-        kind, square = "matrix", found.is_square()
-    elif isinstance(found, FreeModuleElement):
-        kind, square = "vector", False
-    else:
+    told = _told(function, argument, found)
+    if told is None:
         return None
-    but = _BUT_EXP.format(argument=argument) if square else ""
-    ways = _ways(function, argument, square and kind == "matrix")
+    kind, but, ways = told
     return _GIVEN.format(function=function, kind=kind, but=but, ways=ways)
 
 
 def method_hint(function: str, value: Any, receiver: str | None) -> str | None:
     """For a function of a number, `function`, asked as a method of a matrix or a vector,
     `value`, which the failing line calls `receiver`: `A.sqrt()`."""
+    if receiver is None or not (function in _SCIPY or function in _WRAPPED):
+        return None
+    told = _told(function, receiver, value)
+    if told is None:
+        return None
+    kind, but, ways = told
+    return _NO_METHOD.format(kind=kind, function=function, but=but, ways=ways)
+
+
+def _told(function: str, argument: str, value: Any) -> tuple[str, str, str] | None:
+    """For `function` of `value`, written `argument`: whether it is a matrix or a vector, that
+    a square matrix has exp(), and the ways; None for anything else."""
     from sage.modules.free_module_element import FreeModuleElement
     from sage.structure.element import Matrix
 
-    if receiver is None or not (function in _SCIPY or function in _WRAPPED):
-        return None
     if isinstance(value, Matrix):
         kind, square = "matrix", value.is_square()
     elif isinstance(value, FreeModuleElement):
         kind, square = "vector", False
     else:
         return None
-    but = _BUT_EXP.format(argument=receiver) if square else ""
-    ways = _ways(function, receiver, square)
-    return _NO_METHOD.format(kind=kind, function=function, but=but, ways=ways)
+    but = _BUT_EXP.format(argument=argument) if square else ""
+    return kind, but, _ways(function, argument, square)
 
 
 def power_hint(line: str, names: list[tuple[str, Any]]) -> str | None:
