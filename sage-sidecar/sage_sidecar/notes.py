@@ -42,8 +42,9 @@ unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves 
 (`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
 that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a matrix's
 kernel(), nullity() and image() are of its rows (`matrix_sides`), that ^ is a power where code
-reads as Python's exclusive or (`exclusive_or`), that a comparison of symbolic expressions is
-shown, not decided, and that bool()'s False of one in variables may mean unproven
+reads as Python's exclusive or (`exclusive_or`), that sin, cos and tan take radians, where a
+cell gives them a common angle's degrees (`radians`), that a comparison of symbolic expressions
+is shown, not decided, and that bool()'s False of one in variables may mean unproven
 (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
 solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
 variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
@@ -91,6 +92,7 @@ from sage_sidecar import (
     plot_options,
     poles,
     precision,
+    radians,
     rational_base,
     rational_roots,
     rebound_constants,
@@ -175,6 +177,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (matrix_sides.NULLITY_CANDIDATE, matrix_sides.nullity_note),
     (matrix_sides.IMAGE_CANDIDATE, matrix_sides.image_note),
     (exclusive_or.CANDIDATE, exclusive_or.note),
+    (radians.CANDIDATE, radians.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
@@ -198,6 +201,7 @@ _ONCE: frozenset[_Note] = frozenset(
         matrix_sides.nullity_note,
         matrix_sides.image_note,
         exclusive_or.note,
+        radians.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
