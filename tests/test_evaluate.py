@@ -2224,6 +2224,29 @@ def test_a_weighted_graphs_distance_counted_in_edges_gets_a_note_to_take_the_wei
     ) == ("([0, 1, 2], 3.5)")
 
 
+def test_a_graph_of_an_integer_matrix_read_as_numbers_of_edges_gets_a_note_to_weigh_them(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Graph(A) of a weighted adjacency matrix makes a multigraph: a 2 is two edges."""
+    evaluate(stub, "A = matrix([[0, 2, 0], [2, 0, 5], [0, 5, 0]])", session)
+    # 0s and 1s, weights taken, and a matrix of rationals, whose entries Sage weighs itself.
+    say_nothing(
+        stub, session, "Graph(matrix([[0, 1], [1, 0]]))", "Graph(A, weighted=True)",
+        "B = matrix(QQ, [[0, 1/2], [1/2, 0]]); Graph(B)",
+    )  # fmt: skip
+    events = evaluate(stub, "G = Graph(A); G.shortest_path_length(0, 2, by_weight=True)", session)
+    assert one(events, "result").result.text_plain == "2"
+    assert stderr_of(events) == (
+        "Note: Graph(A) reads A's entries as numbers of edges, as Sage does for a matrix of "
+        "integers: its 2 and 5 made a multigraph of 7 edges, with no weights. With the entries "
+        "as the edges' weights: Graph(A, weighted=True), and by_weight=True where a distance is "
+        "measured.\n"
+    )
+    # As the note says.
+    code = "Graph(A, weighted=True).shortest_path_length(0, 2, by_weight=True)"
+    assert value(stub, session, code) == "7"
+
+
 def test_a_linear_system_with_many_solutions_gets_a_note_that_one_was_given(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -28,30 +28,30 @@ which gives it back (`substitutions`), values computed on lines before the cell'
 only that line's is shown (`unshown_values`), e or I given another value, which later cells
 take for the constant (`rebound_constants`, once for each), or i written as the unit after a
 loop made it a number, an iterator shown as `<map object at 0x...>`, which shows none of its
-items (`iterators`), a graph's distance counted in edges though they have weights
-(`weighted_graphs`), one solution solve_right gave of a system with infinitely many
-(`linear_systems`), a rational's // or %, or a floating-point number's %, which are not
-Python's (`remainders`), sqrt() or floor() of a matrix, which wraps it in an expression
-(`matrix_functions`). Each check has a pattern cheap enough for every cell; a cell one of them
-finds is parsed once for all. And, once in a session, that Sage's simplify does little, and
-expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
-orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
-significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
-unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
-(`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
-(`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
-that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a matrix's
-kernel(), nullity() and image() are of its rows (`matrix_sides`), that ^ is a power where code
-reads as Python's exclusive or (`exclusive_or`), that sin, cos and tan take radians, where a
-cell gives them a common angle's degrees (`radians`), that a comparison of symbolic expressions
-is shown, not decided, and that bool()'s False of one in variables may mean unproven
-(`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in
-solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that
-variables are complex, where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3)
-is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows
-its first items only (`lazy_lists`). A check looks at the cell's own code and values, which may
-raise anything: one that fails says nothing, and the cell's outcome stands. Counterpart:
-`executor`, which runs the cell and shows its value.
+items (`iterators`), a graph's distance counted in edges though they have weights, or a graph
+of an integer matrix, whose entries it reads as numbers of edges (`weighted_graphs`), one
+solution solve_right gave of a system with infinitely many (`linear_systems`), a rational's //
+or %, or a floating-point number's %, which are not Python's (`remainders`), sqrt() or floor()
+of a matrix, which wraps it in an expression (`matrix_functions`). Each check has a pattern
+cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
+session, that Sage's simplify does little, and expand leaves functions of sums and multiples
+(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
+(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
+that Sage's std() and variance() are the sample's, unlike NumPy's (`sample_statistics`), that a
+polynomial's coefficients() leaves out its zeros (`sparse_coefficients`), that a number added
+to a square matrix goes on its diagonal (`matrix_scalars`), that Sage multiplies permutations
+left to right (`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays
+modulo n (`residues`), that a matrix's kernel(), nullity() and image() are of its rows
+(`matrix_sides`), that ^ is a power where code reads as Python's exclusive or (`exclusive_or`),
+that sin, cos and tan take radians, where a cell gives them a common angle's degrees
+(`radians`), that a comparison of symbolic expressions is shown, not decided, and that bool()'s
+False of one in variables may mean unproven (`relations`), what a number shown with a trailing
+`?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
+desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
+(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
+(`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check looks
+at the cell's own code and values, which may raise anything: one that fails says nothing, and
+the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (unshown_values.CANDIDATE, unshown_values.note),
     (orthogonalization.CANDIDATE, orthogonalization.note),
     (weighted_graphs.CANDIDATE, weighted_graphs.note),
+    (weighted_graphs.ADJACENCY_CANDIDATE, weighted_graphs.adjacency_note),
     (linear_systems.CANDIDATE, linear_systems.note),
     (digit_order.CANDIDATE, digit_order.note),
     (sample_statistics.CANDIDATE, sample_statistics.note),

@@ -1,10 +1,13 @@
-"""Says so where a graph's distances were measured in edges though its edges have weights.
+"""Says so where a graph's distances were measured in edges though its edges have weights, or
+its weights were read as numbers of edges.
 
-`G = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)`, then `G.shortest_path(0, 2)`
-is `[0, 2]` and `G.diameter()` 1: Sage's distances count edges unless given `by_weight=True`,
-where NetworkX's and most texts' take the weights. The answer reads as the weighted one. One
-line on stderr says so, and how to have the weights taken. Counterpart: `notes`, which runs
-this check after a cell.
+`G = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)`, then
+`G.shortest_path(0, 2)` is `[0, 2]` and `G.diameter()` 1: Sage's distances count edges unless
+given `by_weight=True`, where NetworkX's and most texts' take the weights. The answer reads as
+the weighted one. And `Graph(A)` of an integer matrix, a weighted adjacency matrix as texts
+write one, reads its entries as numbers of edges: a 2 makes two edges, and the graph is a
+multigraph without weights. One line on stderr says so, and how to have the weights taken.
+Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -35,6 +38,17 @@ _NOTE = (
     "Note: {graph}'s edges have weights, and {method}() counts edges unless given "
     "by_weight=True: {weighed} takes the weights as lengths."
 )
+# A graph made of a matrix: `Graph(A)`, `DiGraph(A)`.
+ADJACENCY_CANDIDATE = re.compile(r"\b(?:Di)?Graph\(")
+# What says how to read the matrix: then the cell chose.
+_READ_AS = frozenset({"format", "weighted"})
+_MULTIPLICITIES = (
+    "Note: {call} reads {matrix}'s entries as numbers of edges, as Sage does for a matrix of "
+    "integers: its {counts} made a multigraph of {size} edges, with no weights. With the "
+    "entries as the edges' weights: {weighted}, and by_weight=True where a distance is "
+    "measured."
+)
+_MAX_COUNTS = 3
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
@@ -72,3 +86,40 @@ def _weighted(graph: Any) -> bool:
         isinstance(label, int | float | RingElement) and not isinstance(label, bool)
         for label in itertools.islice(labels, _SAMPLED)
     )
+
+
+def adjacency_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, for a graph the cell made of an integer matrix with entries other than 0
+    and 1, without saying how to read them."""
+    from sage.graphs.digraph import DiGraph
+    from sage.graphs.graph import Graph
+    from sage.rings.integer_ring import ZZ
+    from sage.structure.element import Matrix
+
+    for call in cell_calls.own_calls(tree):
+        maker = call.func
+        if not (
+            isinstance(maker, ast.Name)
+            and namespace.get(maker.id) in (Graph, DiGraph)
+            and len(call.args) == 1
+            and not any(keyword.arg in _READ_AS for keyword in call.keywords)
+        ):
+            continue
+        matrix = cell_calls.evaluated(call.args[0], namespace)
+        if not isinstance(matrix, Matrix) or matrix.base_ring() is not ZZ:
+            continue
+        counts = sorted({entry for entry in matrix.list() if entry not in (0, 1)})
+        if not counts or min(counts) < 0:
+            continue
+        weighted = ast.Call(
+            maker, call.args, [*call.keywords, ast.keyword("weighted", ast.Constant(True))]
+        )
+        shown = [str(count) for count in counts[:_MAX_COUNTS]]
+        return _MULTIPLICITIES.format(
+            call=cell_calls.as_written(call),
+            matrix=cell_calls.as_written(call.args[0]),
+            counts=" and ".join(shown) if len(counts) <= _MAX_COUNTS else ", ".join(shown) + "...",
+            size=namespace[maker.id](matrix).size(),
+            weighted=cell_calls.as_written(weighted),
+        )
+    return None
