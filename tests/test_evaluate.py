@@ -2515,9 +2515,14 @@ def test_a_closed_form_integral_that_is_not_the_integrals_value_gets_a_note(
         ("integrate(sin(x)/x, x, 0, 1)", closed,
          f"Note: integrate's closed form here, {closed}, {said} (error estimate 1.1e-14)"
          + tail.format(integrand="sin(x)/x")),
+        # A number made of it: which of the closed form and its number is wrong is not told.
         ("N(integral(sin(x)/x, (x, 0, 1)))", "4.08767572395698",
-         f"Note: integrate's closed form here {said} (error estimate 1.1e-14)"
-         + tail.format(integrand="sin(x)/x")),
+         "Note: this number, 4.08767572396, is not the integral's, which computed numerically "
+         "is 0.946083070367 (error estimate 1.1e-14): integrate's closed form is wrong (a fault "
+         "of Maxima's, often at a special function's branch cut), or its terms cancel beyond "
+         "the 53 bits it was computed with. The closed form itself, and n() of it with more "
+         "bits, tell which. numerical_integral(sin(x)/x, 0, 1)[0] gives the value; "
+         "integrate(..., algorithm='sympy') another closed form.\n"),
         ("r = f.integrate(x, 0, 1); r.n()", "1.05725087537573 - 1.57079632679490*I",
          "Note: integrate's closed form here, -1/2*I*pi + 1/2*Ei(1) - 1/2*Ei(-1), is "
          "1.05725087538 - 1.57079632679*I numerically, but the integral computed numerically is "
@@ -2541,6 +2546,26 @@ def test_a_closed_form_integral_that_is_not_the_integrals_value_gets_a_note(
     assert value(stub, session, "numerical_integral(sin(x)/x, 0, 1)[0]") == "0.946083070367183"
     code = "N(integrate(sin(x)/x, x, 0, 1, algorithm='sympy'))"
     assert value(stub, session, code) == "0.946083070367183"
+
+
+def test_a_right_closed_form_whose_terms_cancel_in_floating_point_gets_a_note_saying_so(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """integrate(x^20*exp(-x), x, 0, 1) is 2432902008176640000 - 6613313319248080001*e^(-1),
+    0.01835...; with 53 bits its terms cancel to 0. The closed form is not wrong."""
+    events = evaluate(stub, "J = integrate(x^20*exp(-x), x, 0, 1); J", session)
+    assert one(events, "result").result.text_plain == (
+        "-6613313319248080001*e^(-1) + 2432902008176640000"
+    )
+    assert stderr_of(events) == (
+        "Note: integrate's closed form here, -6613313319248080001*e^(-1) + 2432902008176640000, "
+        "is right, but its terms cancel: computed with 53 bits, as n() and N() do, it is 0, "
+        "where its value is 0.0183504676973. More bits keep its digits, as n(256) of it.\n"
+    )
+    # As the note says.
+    assert value(stub, session, "J.n(), J.n(256).n(40)") == (
+        "(0.000000000000000, 0.018350467697)"
+    )
 
 
 def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(

@@ -6,8 +6,11 @@ cut: `integrate(sin(x)/x, x, 0, 1)` is `1/2*pi - 1/2*I*Ei(I) + 1/2*I*Ei(-I)`, wh
 as the answer. After a cell that shows or binds such a closed form, or a number made of one
 (`N(integrate(...))`), the integral is computed numerically too, at the cost of a few
 milliseconds, and where the two disagree beyond the numerical error estimate one line on
-stderr says so and what gives the value. Counterpart: `notes`, which runs this check after a
-cell.
+stderr says so and what gives the value. A closed form can be right and still be 0 in
+floating point: `integrate(x^20*exp(-x), x, 0, 1)` is 2432902008176640000 -
+6613313319248080001*e^(-1), whose terms cancel in 53 bits. A closed form at hand is computed
+with more bits too, and the note says which it is; of a number made of one, that number is all
+there is, and the note says both. Counterpart: `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -38,9 +41,30 @@ _NOTE = (
     "Note: integrate's closed form here{closed} is {closed_value} numerically, but the "
     "integral computed numerically is {value} (error estimate {error:.2g}): the closed form is "
     "most likely wrong, a fault of Maxima's, often at a special function's branch cut. "
+    "{ways}"
+)
+_WAYS = (
     "numerical_integral({integrand}, {a}, {b})[0] gives the value; integrate(..., "
     "algorithm='sympy') another closed form."
 )
+# The closed form is right, and its terms cancel in floating point: `integrate(x^20*exp(-x), x,
+# 0, 1)` is 2432902008176640000 - 6613313319248080001*e^(-1), 0 with 53 bits.
+_CANCELLED = (
+    "Note: integrate's closed form here, {closed}, is right, but its terms cancel: computed "
+    "with 53 bits, as n() and N() do, it is {closed_value}, where its value is {value}. More "
+    "bits keep its digits, as n({bits}) of it."
+)
+# A number made of a closed form, which is not at hand: wrong, or its terms cancelled.
+_NUMBER = (
+    "Note: this number, {closed_value}, is not the integral's, which computed numerically is "
+    "{value} (error estimate {error:.2g}): integrate's closed form is wrong (a fault of "
+    "Maxima's, often at a special function's branch cut), or its terms cancel beyond the "
+    "{bits} bits it was computed with. The closed form itself, and n() of it with more bits, "
+    "tell which. {ways}"
+)
+# Bits enough for the terms of a closed form that cancel as those of an integral of a power
+# times exp(-x) do.
+_PRECISE_BITS = 256
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
@@ -79,6 +103,7 @@ def _disagreement(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str
     are at hand and its value and the integral's computed numerically disagree."""
     from sage.calculus.integration import numerical_integral
     from sage.rings.complex_double import CDF
+    from sage.rings.complex_mpfr import ComplexField
     from sage.symbolic.expression import Expression
 
     integral = _integral(call, namespace)
@@ -98,15 +123,32 @@ def _disagreement(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str
         return None  # the numerical value is not to be trusted either: integral_error's
     if abs(closed_value - numeric) <= max(_ESTIMATES * error, _RELATIVE * scale):
         return None
-    symbolic = isinstance(result, Expression) and not result.is_numeric()
+    ways = _WAYS.format(
+        integrand=_code(nodes[0], integrand), a=_code(nodes[2], a), b=_code(nodes[3], b)
+    )
+    if not isinstance(result, Expression):  # a number made of it: N(integrate(...))
+        return _NUMBER.format(
+            closed_value=_number(closed_value),
+            value=_number(numeric),
+            error=error,
+            bits=getattr(result, "prec", lambda: 53)(),
+            ways=ways,
+        )
+    precise = complex(ComplexField(_PRECISE_BITS)(result))
+    if abs(precise - numeric) <= max(_ESTIMATES * error, _RELATIVE * scale):
+        return _CANCELLED.format(
+            closed=shown(result, _MAX_SHOWN),
+            closed_value=_number(closed_value),
+            value=_number(precise),
+            bits=_PRECISE_BITS,
+        )
+    symbolic = not result.is_numeric()
     return _NOTE.format(
         closed=f", {shown(result, _MAX_SHOWN)}," if symbolic else "",
         closed_value=_number(closed_value),
         value=_number(numeric),
         error=error,
-        integrand=_code(nodes[0], integrand),
-        a=_code(nodes[2], a),
-        b=_code(nodes[3], b),
+        ways=ways,
     )
 
 
