@@ -2563,9 +2563,7 @@ def test_a_right_closed_form_whose_terms_cancel_in_floating_point_gets_a_note_sa
         "where its value is 0.0183504676973. More bits keep its digits, as n(256) of it.\n"
     )
     # As the note says.
-    assert value(stub, session, "J.n(), J.n(256).n(40)") == (
-        "(0.000000000000000, 0.018350467697)"
-    )
+    assert value(stub, session, "J.n(), J.n(256).n(40)") == ("(0.000000000000000, 0.018350467697)")
 
 
 def test_numerical_integral_whose_error_estimate_is_large_gets_a_note(

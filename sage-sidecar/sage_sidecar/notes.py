@@ -17,36 +17,38 @@ rounding error (`imaginary_rounding`), a plot saved to a file the caller cannot 
 shown, or made in a loop and not shown, or printed (`unshown_plots`), SymPy's Rational(1, 3),
 which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value where its error
 estimate is a sizeable part of it (`integral_error`), a closed form of a definite integral
-whose value is not the integral's, computed numerically (`closed_forms`), a plot given
-matplotlib's label=, which draws no legend (`plot_options`), one zero find_root gave of a
-function that has several in the interval (`several_zeros`), a solution desolve gave
-implicitly, as an equation in y(x) (`ode_solutions`), a product to infinity its partial
-products contradict (`to_infinity`), == answering False for floating-point numbers that differ
-by rounding (`float_equality`), a function of integers given a floating-point number, as
-divisors(1e6) (`inexact_integers`), a substitution of variables the expression has none of,
-which gives it back (`substitutions`), values computed on lines before the cell's last, which
-only that line's is shown (`unshown_values`), e or I given another value, which later cells
-take for the constant (`rebound_constants`, once for each), or i written as the unit after a
-loop made it a number, an iterator shown as `<map object at 0x...>`, which shows none of its
-items (`iterators`), a graph's distance counted in edges though they have weights, or a graph
-of an integer matrix, whose entries it reads as numbers of edges (`weighted_graphs`), one
-solution solve_right gave of a system with infinitely many (`linear_systems`), a rational's //
-or %, or a floating-point number's %, which are not Python's (`remainders`), sqrt() or floor()
-of a matrix, which wraps it in an expression (`matrix_functions`). Each check has a pattern
-cheap enough for every cell; a cell one of them finds is parsed once for all. And, once in a
-session, that Sage's simplify does little, and expand leaves functions of sums and multiples
-(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
-(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
-that Sage's std() and variance() are the sample's, unlike NumPy's (`sample_statistics`), that a
-polynomial's coefficients() leaves out its zeros (`sparse_coefficients`), that a number added
-to a square matrix goes on its diagonal (`matrix_scalars`), that Sage multiplies permutations
-left to right (`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays
-modulo n (`residues`), that a matrix's kernel(), nullity() and image() are of its rows
-(`matrix_sides`), that ^ is a power where code reads as Python's exclusive or (`exclusive_or`),
-that sin, cos and tan take radians, where a cell gives them a common angle's degrees
-(`radians`), that a comparison of symbolic expressions is shown, not decided, and that bool()'s
-False of one in variables may mean unproven (`relations`), what a number shown with a trailing
-`?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
+whose value is not the integral's, computed numerically, or whose terms cancel in floating
+point (`closed_forms`), n() of an expression whose terms cancel, which shows rounding error for
+digits (`cancellation`), a plot given matplotlib's label=, which draws no legend
+(`plot_options`), one zero find_root gave of a function that has several in the interval
+(`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
+(`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
+answering False for floating-point numbers that differ by rounding (`float_equality`), a
+function of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a
+substitution of variables the expression has none of, which gives it back (`substitutions`),
+values computed on lines before the cell's last, which only that line's is shown
+(`unshown_values`), e or I given another value, which later cells take for the constant
+(`rebound_constants`, once for each), or i written as the unit after a loop made it a number,
+an iterator shown as `<map object at 0x...>`, which shows none of its items (`iterators`), a
+graph's distance counted in edges though they have weights, or a graph of an integer matrix,
+whose entries it reads as numbers of edges (`weighted_graphs`), one solution solve_right gave
+of a system with infinitely many (`linear_systems`), a rational's // or %, or a floating-point
+number's %, which are not Python's (`remainders`), sqrt() or floor() of a matrix, which wraps
+it in an expression (`matrix_functions`). Each check has a pattern cheap enough for every cell;
+a cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
+does little, and expand leaves functions of sums and multiples (`simplification`), that
+gram_schmidt() orthogonalizes rows and does not normalize (`orthogonalization`), that digits()
+lists the least significant digit first (`digit_order`), that Sage's std() and variance() are
+the sample's, unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves
+out its zeros (`sparse_coefficients`), that a number added to a square matrix goes on its
+diagonal (`matrix_scalars`), that Sage multiplies permutations left to right
+(`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays modulo n
+(`residues`), that a matrix's kernel(), nullity() and image() are of its rows (`matrix_sides`),
+that ^ is a power where code reads as Python's exclusive or (`exclusive_or`), that sin, cos and
+tan take radians, where a cell gives them a common angle's degrees (`radians`), that a
+comparison of symbolic expressions is shown, not decided, and that bool()'s False of one in
+variables may mean unproven (`relations`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
 desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
 (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
 (`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check looks
@@ -65,6 +67,7 @@ from typing import Any
 from sage_sidecar import (
     algebraic,
     bound_variables,
+    cancellation,
     closed_forms,
     complex_variables,
     decisions,
@@ -179,6 +182,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (matrix_sides.IMAGE_CANDIDATE, matrix_sides.image_note),
     (exclusive_or.CANDIDATE, exclusive_or.note),
     (radians.CANDIDATE, radians.note),
+    (cancellation.CANDIDATE, cancellation.note),
 )
 # Any check's pattern, in one: most cells match none, and one search costs less than each.
 _ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
