@@ -26,6 +26,7 @@ def test_a_check_that_fails_says_nothing_and_the_others_still_speak(
 ) -> None:
     solve = re.compile(r"solve\(")
     monkeypatch.setattr(notes, "_CHECKS", ((solve, _broken), (solve, _speaks)))
+    monkeypatch.setattr(notes, "_STRINGS", {solve: None})
     notes.after_run("solve(x == 1, x)", 1, {})
     assert capsys.readouterr().err == "Note: the cell's value is 1.\n"
 
@@ -36,7 +37,9 @@ def test_a_cell_no_pattern_finds_is_not_looked_at(
     def parse(source: str) -> ast.Module:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(notes, "_CHECKS", ((re.compile(r"solve\("), _speaks),))
+    solve = re.compile(r"solve\(")
+    monkeypatch.setattr(notes, "_CHECKS", ((solve, _speaks),))
+    monkeypatch.setattr(notes, "_STRINGS", {solve: None})
     monkeypatch.setattr(notes, "ast", types.SimpleNamespace(parse=parse))
     notes.after_run("Integer(1) + Integer(1)", 2, {})
     assert capsys.readouterr().err == ""
@@ -94,10 +97,14 @@ def test_a_note_on_a_shown_value_is_said_once_and_a_failing_one_never(
         "plot(f, color='red')",
     ],
 )
-def test_the_pattern_of_all_checks_finds_a_cell_exactly_when_one_of_theirs_does(code: str) -> None:
-    """Most cells are searched once, with all the checks' patterns in one."""
-    one = any(candidate.search(code) for candidate, _ in notes._CHECKS)
-    assert bool(notes._ANY_CANDIDATE.search(code)) == one, code
+def test_a_cell_goes_to_exactly_the_checks_whose_pattern_it_matches(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pattern is searched only where one of the strings its matches have is in the cell:
+    that finds what searching every pattern would."""
+    monkeypatch.setattr(notes, "_said", set())
+    searched = [note for candidate, note in notes._CHECKS if candidate.search(code)]
+    assert notes._matching(code) == searched, code
 
 
 @pytest.mark.parametrize(

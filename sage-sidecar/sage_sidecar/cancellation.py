@@ -18,10 +18,11 @@ import re
 import time
 from typing import Any
 
-from sage_sidecar import cell_calls
+from sage_sidecar import cell_calls, precision
 
-# Cheap enough to run on every cell: only a cell it finds is parsed.
-CANDIDATE = re.compile(r"\.n\(|\b(?:N|n|numerical_approx)\(")
+# Cheap enough to run on every cell: only a cell it finds is parsed. The calls `precision`
+# looks at, tried once for both.
+CANDIDATE = precision.CANDIDATE
 _NUMERICAL = frozenset({"N", "n", "numerical_approx"})
 _NOTE = (
     "Note: {right} of the {digits} digits {written} shows {are} right: its terms nearly "

@@ -18,10 +18,9 @@ from typing import Any
 
 from sage_sidecar import cell_calls
 
-# Cheap enough to run on every cell: only a cell they find is parsed.
-KERNEL_CANDIDATE = re.compile(r"\.kernel\(\s*\)")
-NULLITY_CANDIDATE = re.compile(r"\.nullity\(\s*\)")
-IMAGE_CANDIDATE = re.compile(r"\.image\(\s*\)")
+# Cheap enough to run on every cell: only a cell it finds is parsed. One for the three
+# checks, tried once.
+CANDIDATE = re.compile(r"\.(?:kernel|nullity|image)\(\s*\)")
 _KERNEL = (
     "Note: Sage's kernel() is the left kernel, of the x with x*{name} == 0, as its matrices act "
     "on row vectors: here of dimension {left}. The null space of {name}*x == 0, as SciPy's "

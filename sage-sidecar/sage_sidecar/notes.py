@@ -34,14 +34,15 @@ graph's distance counted in edges though they have weights, or a graph of an int
 whose entries it reads as numbers of edges (`weighted_graphs`), one solution solve_right gave
 of a system with infinitely many (`linear_systems`), a rational's // or %, or a floating-point
 number's %, which are not Python's (`remainders`), sqrt() or floor() of a matrix, which wraps
-it in an expression (`matrix_functions`). Each check has a pattern cheap enough for every cell;
-a cell one of them finds is parsed once for all. And, once in a session, that Sage's simplify
-does little, and expand leaves functions of sums and multiples (`simplification`), that
-gram_schmidt() orthogonalizes rows and does not normalize (`orthogonalization`), that digits()
-lists the least significant digit first (`digit_order`), that Sage's std() and variance() are
-the sample's, unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves
-out its zeros (`sparse_coefficients`), that a number added to a square matrix goes on its
-diagonal (`matrix_scalars`), that Sage multiplies permutations left to right
+it in an expression (`matrix_functions`). Each check has a pattern, searched only in a cell
+that has one of the strings every match of it has (`pattern_literals` reads them from the
+pattern); a cell one of them finds is parsed once for all. And, once in a session, that Sage's
+simplify does little, and expand leaves functions of sums and multiples (`simplification`),
+that gram_schmidt() orthogonalizes rows and does not normalize (`orthogonalization`), that
+digits() lists the least significant digit first (`digit_order`), that Sage's std() and
+variance() are the sample's, unlike NumPy's (`sample_statistics`), that a polynomial's
+coefficients() leaves out its zeros (`sparse_coefficients`), that a number added to a square
+matrix goes on its diagonal (`matrix_scalars`), that Sage multiplies permutations left to right
 (`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays modulo n
 (`residues`), that a matrix's kernel(), nullity() and image() are of its rows (`matrix_sides`),
 that ^ is a power where code reads as Python's exclusive or (`exclusive_or`), that sin, cos and
@@ -91,6 +92,7 @@ from sage_sidecar import (
     ode_solutions,
     orthogonalization,
     pairs,
+    pattern_literals,
     permutation_products,
     plot_options,
     poles,
@@ -121,7 +123,7 @@ _DisplayNote = Callable[[Any, str], str | None]
 
 def _union(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
     """One pattern that finds what any of `patterns` finds: none has flags, groups that
-    matter, or back references. Each is tried once, though several checks share it (solve's)."""
+    matter, or back references. Each is tried once, though several notes share it."""
     sources = dict.fromkeys(pattern.pattern for pattern in patterns)
     return re.compile("|".join(f"(?:{source})" for source in sources))
 
@@ -177,15 +179,17 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (permutation_products.CANDIDATE, permutation_products.note),
     (matrix_functions.CANDIDATE, matrix_functions.note),
     (residues.CANDIDATE, residues.note),
-    (matrix_sides.KERNEL_CANDIDATE, matrix_sides.kernel_note),
-    (matrix_sides.NULLITY_CANDIDATE, matrix_sides.nullity_note),
-    (matrix_sides.IMAGE_CANDIDATE, matrix_sides.image_note),
+    (matrix_sides.CANDIDATE, matrix_sides.kernel_note),
+    (matrix_sides.CANDIDATE, matrix_sides.nullity_note),
+    (matrix_sides.CANDIDATE, matrix_sides.image_note),
     (exclusive_or.CANDIDATE, exclusive_or.note),
     (radians.CANDIDATE, radians.note),
     (cancellation.CANDIDATE, cancellation.note),
 )
-# Any check's pattern, in one: most cells match none, and one search costs less than each.
-_ANY_CANDIDATE = _union(candidate for candidate, _ in _CHECKS)
+# For each check's pattern, strings one of which a match contains (or None): looking for them
+# costs a fraction of searching for the pattern, which most cells would not match.
+_STRINGS = {candidate: pattern_literals.required(candidate) for candidate, _ in _CHECKS}
+_ALL_STRINGS = tuple(set().union(*(strings for strings in _STRINGS.values() if strings)))
 # Notes that teach what a function does or a notation means rather than warn of one value:
 # once in a session is enough. Those on a shown value alone are cheap enough for every one.
 _ONCE: frozenset[_Note] = frozenset(
@@ -221,7 +225,7 @@ _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (imaginary_rounding.SHOWN, imaginary_rounding.note),
     (iterators.SHOWN, iterators.note),
 )
-# What a shown text must have for any of them, in one pattern, as `_ANY_CANDIDATE` for cells.
+# What a shown text must have for any of them, in one pattern: a short text, searched once.
 _ANY_SHOWN = _union(pattern for pattern, _ in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY))
 _said: set[_Note | _DisplayNote] = set()
 
@@ -229,9 +233,7 @@ _said: set[_Note | _DisplayNote] = set()
 def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
     """Print the notes for a cell that ran: its preparsed `source`, the value of its last
     expression (None if it has none, or it is silenced) and the namespace it ran in."""
-    if not _ANY_CANDIDATE.search(source):
-        return
-    checks = [note for candidate, note in _CHECKS if note not in _said and candidate.search(source)]
+    checks = _matching(source)
     if not checks:
         return
     try:
@@ -247,6 +249,20 @@ def after_run(source: str, value: Any, namespace: dict[str, Any]) -> None:
             if note in _ONCE:
                 _said.add(note)
             print(text, file=sys.stderr)
+
+
+def _matching(source: str) -> list[_Note]:
+    """The checks, not yet said where said once, whose pattern `source` matches: each pattern
+    searched once, and only where one of its strings is in `source`."""
+    present = {string for string in _ALL_STRINGS if string in source}
+    hits = {
+        candidate
+        for candidate, strings in _STRINGS.items()
+        if (strings is None or not strings.isdisjoint(present)) and candidate.search(source)
+    }
+    if not hits:
+        return []
+    return [note for candidate, note in _CHECKS if candidate in hits and note not in _said]
 
 
 def after_display(value: Any, text: str) -> None:
