@@ -4455,3 +4455,18 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         "RealField(200)(1)/3*3 == 1",
         "1.0000000001 == 1.0",  # 1e-10 apart: more than rounding
     )
+
+
+def test_points_of_an_elliptic_curve_over_the_rationals_gets_the_ways_to_its_points(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """points() is a finite field's curve's; the nearest name, point(), makes one point."""
+    evaluate(stub, "E = EllipticCurve([0, 0, 0, -1, 0])", session)
+    assert last_line_of_error(stub, session, "E.points()", "AttributeError") == (
+        "points() lists the points of a curve over a finite field. Over the Rational Field "
+        "they may be infinitely many: E.torsion_points() gives those of finite order, E.gens() "
+        "generators of the others (E.rank() of them), and E.rational_points(bound=10) those "
+        "whose coordinates have small height."
+    )
+    assert value(stub, session, "len(E.torsion_points()), E.gens(), E.rank()") == "(4, [], 0)"
+    assert value(stub, session, "len(EllipticCurve(GF(7), [1, 1]).points())") == "5"

@@ -33,22 +33,22 @@ only a polynomial in one variable does: roots() or diff(), a call with one value
 module used before its import, a name or method misspelt (or capitalized, as Mathematica's
 `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
 edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
-integer, a floating-point number's or an expression's // or %, which Sage lacks, or a
-rational's % by a number with no inverse modulo its denominator's (`remainders`), an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or an expression in several variables,
-integrate or limit without the variable, an ODE with no closed form, desolve without its
-unknown or with too few initial conditions, an ODE solver that cannot tell the independent
-variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
-values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
-list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
-timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
-Counterpart: `executor`, which describes a failed cell's exception.
+integer, points() of an elliptic curve over the rationals, a floating-point number's or an
+expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
+its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
+as functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
+expression in several variables, integrate or limit without the variable, an ODE with no closed
+form, desolve without its unknown or with too few initial conditions, an ODE solver that cannot
+tell the independent variable, a sum Maxima calls divergent, or a product to infinity Maxima
+fails on, whose partial values settle (`to_infinity`), variety() of an ideal with infinitely
+many points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`). Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -394,6 +394,13 @@ _NETWORKX = (
     "G.shortest_path(u, v)."
 )
 # A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
+# An elliptic curve over the rationals asked for its points, which only a finite field's lists.
+_CURVE_POINTS = (
+    "points() lists the points of a curve over a finite field. Over the {field} they may be "
+    "infinitely many: {name}.torsion_points() gives those of finite order, {name}.gens() "
+    "generators of the others ({name}.rank() of them), and {name}.rational_points(bound=10) "
+    "those whose coordinates have small height."
+)
 _SIDES = (
     "Did you mean: '{name}_right'? It is for A*v == λ*v, with the vectors on the right; "
     "{name}_left() is for v*A == λ*v."
@@ -1026,6 +1033,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         return _NETWORKX
     if arrays := _array_method_hint(exc, name):
         return arrays
+    if name == "points" and (curve := _receiver(exc, name)) and _over_the_rationals(curve[1]):
+        return _CURVE_POINTS.format(field=curve[1].base_field(), name=curve[0])
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
@@ -1109,6 +1118,13 @@ def _array_method_hint(exc: BaseException, method: str) -> str | None:
     tuple, a vector or a matrix."""
     receiver = _receiver(exc, method, called=False)
     return None if receiver is None else array_methods.hint(method, receiver[1], receiver[0])
+
+
+def _over_the_rationals(curve: Any) -> bool:
+    """Whether `curve` is an elliptic curve over the rationals, or a number field."""
+    from sage.schemes.elliptic_curves.ell_number_field import EllipticCurve_number_field
+
+    return isinstance(curve, EllipticCurve_number_field)
 
 
 def _name_of_receiver(exc: AttributeError, method: str) -> str | None:
