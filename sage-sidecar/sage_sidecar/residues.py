@@ -27,6 +27,8 @@ _NOTE = (
     "give {integers}. The remainder as an integer, as MATLAB's and Mathematica's mod give it: "
     "{remainder}, or {residue}.lift()."
 )
+# The integers' power is computed only up to this many bits.
+_MAX_POWER_BITS = 100_000
 _OPERATIONS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: operator.truediv, ast.Pow: operator.pow,
@@ -59,6 +61,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue
         compute = _OPERATIONS[type(node.op)]
         lifted = modular.lift()
+        if isinstance(node.op, ast.Pow) and abs(number) * lifted.nbits() > _MAX_POWER_BITS:
+            continue  # the integers' power would be too large to compute for a note
         if call is node.left:
             result, integers = compute(modular, number), compute(lifted, number)
         else:

@@ -44,11 +44,13 @@ ADJACENCY_CANDIDATE = re.compile(r"\b(?:Di)?Graph\(")
 _READ_AS = frozenset({"format", "weighted"})
 _MULTIPLICITIES = (
     "Note: {call} reads {matrix}'s entries as numbers of edges, as Sage does for a matrix of "
-    "integers: its {counts} made a multigraph of {size} edges, with no weights. With the "
+    "integers: its {counts} made a multigraph{size}, with no weights. With the "
     "entries as the edges' weights: {weighted}, and by_weight=True where a distance is "
     "measured."
 )
 _MAX_COUNTS = 3
+# The multigraph is made again to count its edges only up to this many.
+_MAX_EDGES = 10_000
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
@@ -119,7 +121,15 @@ def adjacency_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> s
             call=cell_calls.as_written(call),
             matrix=cell_calls.as_written(call.args[0]),
             counts=" and ".join(shown) if len(counts) <= _MAX_COUNTS else ", ".join(shown) + "...",
-            size=namespace[maker.id](matrix).size(),
+            size=_size(namespace[maker.id], matrix),
             weighted=cell_calls.as_written(weighted),
         )
     return None
+
+
+def _size(maker: Any, matrix: Any) -> str:
+    """` of n edges`, for the multigraph `maker` (Graph or DiGraph) makes of `matrix`, where
+    it has few enough to make again."""
+    if sum(abs(entry) for entry in matrix.list()) > _MAX_EDGES:
+        return ""
+    return f" of {maker(matrix).size()} edges"
