@@ -13,7 +13,7 @@ from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 from sage_sidecar import sympy_names
 
-from tests.helpers import evaluate, finished_of, one, value
+from tests.helpers import create_session, evaluate, finished_of, last_line_of_error, one, value
 
 _CODE = re.compile(r"`([^`]+)`")
 _WAYS = sorted(
@@ -154,3 +154,17 @@ def test_mathematicas_names_called_with_brackets_get_sages(
     # A one-letter name indexed is a list never defined, not SymPy's S.
     error = one(evaluate(stub, "S[0]"), "error").error
     assert "SymPy" not in error.traceback
+
+
+def test_sympys_range_of_names_given_to_var_gets_the_names_and_var_with_n(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """symbols('a1:4') is a1, a2, a3 in SymPy; var() refuses it as no identifier."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "var('a1:4')", "ValueError") == (
+        "a1:4 is SymPy's range of names, which var() does not read: var('a1 a2 a3') declares "
+        "them, and var('a', n=3) makes a0 to a2."
+    )
+    assert value(stub, session, "var('a1 a2 a3'), var('a', n=3)") == (
+        "((a1, a2, a3), (a0, a1, a2))"
+    )

@@ -6,49 +6,50 @@ session's memory limit, no standard input (`input()`, the debugger), `exit()` th
 the cell, a number the preparser made that a Python function refuses, a multiplication without
 its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`,
 `f(x) := ...`), a name a failed cell would have bound (`unbound_names`), a symbolic variable
-never declared, or named as a Python keyword (`var('lambda')`), named as one of Sage's
-functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
-an earlier cell, an unknown function never declared, solve's equations or variables with no
-value used as numbers, the pairs roots() and numerical_integral give used as numbers, and a
-list given to N (`pairs`), a complex value made a real one (`complex_values`), a function of
-Python's `math` given an expression, as `math.sqrt(x)` (`float_functions`), a ring given where
-a symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
-and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a matrix,
-vector or list, with its size, or a flat list given to a matrix's row or column slice
-(`indices`), a ring or field made without names for its generators (`generator_names`), what a
-matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
-(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
-function where an expression is wanted, a format spec for an exact number, a Python list of
-rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
-vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
-(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
-asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
-ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
-series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
-(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
-ranges given apart (`plot_variables`), a polynomial of a ring of several variables asked what
-only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), a function called with Mathematica's brackets, a Sage graph given to networkx, its
-edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
-integer, points() of an elliptic curve over the rationals, a floating-point number's or an
-expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
-its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
-as functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
-expression in several variables, integrate or limit without the variable, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, an ODE solver that cannot
-tell the independent variable, a sum Maxima calls divergent, or a product to infinity Maxima
-fails on, whose partial values settle (`to_infinity`), variety() of an ideal with infinitely
-many points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`). Counterpart: `executor`, which describes a failed cell's exception.
+never declared, or named as a Python keyword (`var('lambda')`), or as SymPy's range of names
+(`var('a1:4')`), named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number)
+or bound to an expression or a number by an earlier cell, an unknown function never declared,
+solve's equations or variables with no value used as numbers, the pairs roots() and
+numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value made
+a real one (`complex_values`), a function of Python's `math` given an expression, as
+`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
+its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
+list given to a matrix's row or column slice (`indices`), a ring or field made without names
+for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
+of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
+fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
+for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
+or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
+function of a number (`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list,
+a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got
+already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value, a curve's or surface's ranges given apart (`plot_variables`), a polynomial of a ring of
+several variables asked what only a polynomial in one variable does: roots() or diff(), a call
+with one value, a plot (`several_variables`), a keyword argument the function called does not
+take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
+networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
+PARI wants an integer, points() of an elliptic curve over the rationals, a floating-point
+number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
+inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
+operator D called as functions, a variable declared with the name of a function of Sage's, or
+such a name (or Python's) given a value, then called, find_root given an interval where f keeps
+its sign, or an expression in several variables, integrate or limit without the variable, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
+solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
+with infinitely many points, an expression substituted where a denominator is 0, a point a
+piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
+functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
+recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
+made it slow (`exact_growth`). Counterpart: `executor`, which describes a failed cell's
+exception.
 """
 
 from __future__ import annotations
@@ -272,6 +273,13 @@ _KEYWORD_NAME = (
     "var('{name}_', latex_name='\\\\{name}')."
 )
 _NOT_AN_IDENTIFIER = re.compile(r'The name "(.{1,200})" is not a valid Python identifier\.')
+# SymPy's range of names, `symbols('a1:4')` for a1, a2, a3, given to var().
+_NAMES_RANGE = re.compile(r"([^\W\d]\w*?)(\d+):(\d+)")
+_VARIABLES_RANGE = (
+    "{written} is SymPy's range of names, which var() does not read: var('{names}') declares "
+    "them, and var('{stem}', n={count}) makes {stem}0 to {stem}{last}."
+)
+_MAX_RANGE = 20
 _BOUND_TO_A_VALUE = (
     "{name} is {value} here, not a symbolic variable: a cell bound the name to it. To use "
     "{name} as a variable again, declare it, as var('{name}'), or give the value another "
@@ -742,6 +750,16 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             if _PLOT_CALLED.search(line) and _INFINITY.search(line):
                 return _FINITE_RANGE
         if name := _NOT_AN_IDENTIFIER.fullmatch(message):
+            ranged = _NAMES_RANGE.fullmatch(name[1])
+            if ranged and 0 < (count := int(ranged[3]) - int(ranged[2])) <= _MAX_RANGE:
+                stem, first = ranged[1], int(ranged[2])
+                return _VARIABLES_RANGE.format(
+                    written=name[1],
+                    names=" ".join(f"{stem}{i}" for i in range(first, first + count)),
+                    stem=stem,
+                    count=count,
+                    last=count - 1,
+                )
             if keyword.iskeyword(name[1]):  # var('lambda')
                 return _KEYWORD_NAME.format(name=name[1])
             return _bound_hint(exc, name[1])
