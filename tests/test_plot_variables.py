@@ -7,7 +7,7 @@ from __future__ import annotations
 from sage_services.api.sage.v1 import sage_pb2 as pb
 from sage_services.api.sage.v1 import sage_pb2_grpc
 
-from tests.helpers import create_session, evaluate, finished_of, last_line_of_error
+from tests.helpers import create_session, evaluate, finished_of, kinds, last_line_of_error
 
 
 def test_a_variable_with_no_value_in_a_plotted_function_is_named(
@@ -102,3 +102,17 @@ def test_a_curve_or_surface_given_its_ranges_or_coordinates_apart_gets_the_form_
         "implicit_plot(x^2 + y^2 == 1, (x, -2, 2), (y, -2, 2))",
     ):
         assert finished_of(evaluate(stub, code, session)).status == pb.EVALUATION_STATUS_OK, code
+
+
+def test_points_given_to_plot_get_list_plot_and_line(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """plot() reads [(0, 1), (1, 2)] as functions, and "unable to convert (0, 1)" says no
+    more."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "plot([(0, 1), (1, 2)])", "TypeError") == (
+        "plot() draws functions and expressions, not points: list_plot(points) marks them "
+        "(plotjoined=True joins them), line(points) joins them, as list_plot([(0, 1), (1, 2)])."
+    )
+    events = evaluate(stub, "list_plot([(0, 1), (1, 2)], plotjoined=True)", session)
+    assert kinds(events) == ["started", "display", "result", "finished"]

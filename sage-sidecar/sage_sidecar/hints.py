@@ -27,29 +27,29 @@ already decided, Maxima asking whether a variable is a value (`Is n equal to -1?
 assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
 and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
 matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
-PARI wants an integer, points() of an elliptic curve over the rationals, a floating-point
-number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
-inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
-operator D called as functions, a variable declared with the name of a function of Sage's, or
-such a name (or Python's) given a value, then called, find_root given an interval where f keeps
-its sign, or an expression in several variables, integrate or limit without the variable, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
-solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
-with infinitely many points, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
-functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
-recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
-made it slow (`exact_growth`). Counterpart: `executor`, which describes a failed cell's
-exception.
+value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
+polynomial of a ring of several variables asked what only a polynomial in one variable does:
+roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
+function called does not take (`keywords`), a module used before its import, a name or method
+misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
+brackets, a Sage graph given to networkx, its edges unpacked as pairs, or its degree asked of a
+vertex it lacks, a float where PARI wants an integer, points() of an elliptic curve over the
+rationals, a floating-point number's or an expression's // or %, which Sage lacks, or a
+rational's % by a number with no inverse modulo its denominator's (`remainders`), an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or an expression in several variables,
+integrate or limit without the variable, an ODE with no closed form, desolve without its
+unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
+values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -846,6 +846,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return remainders.hint(refused, _code_of_failing_line(exc))
     if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
         return types_hint
+    if plot_variables.POINTS_GIVEN.fullmatch(message) and (
+        points := plot_variables.points_hint(_failing_call(exc))
+    ):
+        return points
     if matrix_functions.REFUSED.fullmatch(message) and (
         function := _function_of_a_matrix_hint(exc)
     ):

@@ -1,15 +1,16 @@
 """Which of a plotted function's variables have no value, where Sage's message names the wrong
 one.
 
-A plot gives values to the variables of its ranges alone. `plot(a*x^2, (x, -1, 1))`, where
-`a` is a symbolic variable with no value, fails with "Variable 'x' not found in ['a']": Sage
-took `a` for the variable to plot along, and names x, the one the range gave, as missing.
-The hint names the variables with no value, read off the message and the line's ranges, and
-what to do: a value for each, or a plot of more dimensions. And a range given its variable and
-one end, `(x, 0)`, which Sage reads as from x to 0, gets the form of a range
-(`short_range_hint`); so do plots of curves and surfaces given their ranges, or a curve's
-coordinate functions, as separate arguments, `parametric_plot(cos(t), sin(t), (t, 0, 1))`
-(`form_hint`). Counterpart: `hints`, which adds the hint to the error.
+A plot gives values to the variables of its ranges alone. `plot(a*x^2, (x, -1, 1))`, where `a`
+is a symbolic variable with no value, fails with "Variable 'x' not found in ['a']": Sage took
+`a` for the variable to plot along, and names x, the one the range gave, as missing. The hint
+names the variables with no value, read off the message and the line's ranges, and what to do:
+a value for each, or a plot of more dimensions. And a range given its variable and one end,
+`(x, 0)`, which Sage reads as from x to 0, gets the form of a range (`short_range_hint`); so do
+plots of curves and surfaces given their ranges, or a curve's coordinate functions, as separate
+arguments, `parametric_plot(cos(t), sin(t), (t, 0, 1))` (`form_hint`); and points given to
+plot(), which draws functions (`points_hint`). Counterpart: `hints`, which adds the hint to the
+error.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ _FORMS = {
     "plot_vector_field": "plot_vector_field((-y, x), (x, -1, 1), (y, -1, 1))",
 }
 _FORM = "{function} takes each range as one tuple, (variable, start, end){functions}: {example}."
+# Points given to plot(), which draws functions: `plot([(0, 1), (1, 2)])`.
+POINTS_GIVEN = re.compile(r"unable to convert [\[(].{0,200}[\])] to a symbolic expression")
+_POINTS = (
+    "plot() draws functions and expressions, not points: list_plot(points) marks them "
+    "(plotjoined=True joins them), line(points) joins them, as list_plot([(0, 1), (1, 2)])."
+)
 _COORDINATES = ", after the coordinate functions, as one tuple too"
 
 
@@ -79,6 +86,14 @@ def form_hint(called: str, message: str) -> str | None:
         return None
     functions = _COORDINATES if function.startswith("parametric") else ""
     return _FORM.format(function=function, functions=functions, example=_FORMS[function])
+
+
+def points_hint(called: tuple[str, Any] | None) -> str | None:
+    """For points given to the function `called`, as named and its value: if it is Sage's
+    plot()."""
+    from sage.plot.plot import plot
+
+    return _POINTS if called is not None and called[1] is plot else None
 
 
 def hint(message: str, traceback: TracebackType | None, line: str) -> str | None:
