@@ -90,3 +90,18 @@ def test_a_number_added_to_a_matrix_that_is_not_square_gets_a_hint_on_the_diagon
         ), code
     # As the hint says.
     assert value(stub, session, "C.apply_map(lambda t: t + 1).list()") == "[1, 2, 3, 4, 5, 6]"
+
+
+def test_a_number_added_to_a_vector_gets_a_hint_to_add_it_to_each_entry(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """NumPy adds a number to every entry of an array; Sage names the two parents."""
+    session = create_session(stub)
+    evaluate(stub, "v = vector([1, 2])", session)
+    for code, entry in (("v + 1", "t + c"), ("2.5 - v", "c - t")):
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "Sage adds no number to a vector; NumPy adds it to every entry, as "
+            f"v.apply_map(lambda t: {entry}) does."
+        ), code
+    # As the hint says.
+    assert value(stub, session, "v.apply_map(lambda t: t + 1)") == "(2, 3)"

@@ -1,10 +1,10 @@
 """Says which shapes a product or sum of matrices and vectors needs, where Sage refused one.
 
 `C * C` for a 2 by 3 matrix C, `M * v` with a vector of the wrong length, `v * w` of two
-lengths, `S + T` of a 2 by 2 and a 3 by 3, `C + 1`, a number on a diagonal C lacks: Sage says
-only "unsupported operand parent(s) for *" and names two parents, the shapes buried in them.
-The hint gives the shapes, the rule they break, and the products that do fit. Counterpart:
-`hints`, which adds it to the error.
+lengths, `S + T` of a 2 by 2 and a 3 by 3, `C + 1`, a number on a diagonal C lacks, `v + 1`,
+which NumPy adds to each entry: Sage says only "unsupported operand parent(s) for *" and names
+two parents, the shapes buried in them. The hint gives the shapes, the rule they break, and the
+products that do fit. Counterpart: `hints`, which adds it to the error.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ _DOT_PRODUCT = (
 )
 _SUM = "Matrices are added and subtracted only when of one shape: here {left} and {right}."
 _VECTOR_SUM = "Vectors are added and subtracted only when of one length: here {left} and {right}."
+# A number added to a vector: `v + 1`, which NumPy adds to every entry.
+_VECTOR_NUMBER = (
+    "Sage adds no number to a vector; NumPy adds it to every entry, as "
+    "v.apply_map(lambda t: {entry}) does."
+)
 _NOT_SQUARE = (
     "Sage adds a number to a matrix as that number times the identity, on the diagonal, which "
     "only a square matrix has: this one is {shape}. To every entry: "
@@ -58,10 +63,12 @@ def hint(message: str) -> str | None:
     if operator in "+-" and (left_shape is None) != (right_shape is None):
         # A matrix and an element of a ring, a number: `M + 1` of a 2 by 3 M.
         shape, other = (left_shape, right) if left_shape is not None else (right_shape, left)
-        if shape is not None and len(shape) == 2 and not other.startswith("<class "):
-            entry = f"t {operator} c" if left_shape is not None else f"c {operator} t"
+        if shape is None or other.startswith("<class "):
+            return None
+        entry = f"t {operator} c" if left_shape is not None else f"c {operator} t"
+        if len(shape) == 2:
             return _NOT_SQUARE.format(shape=_shown(shape), entry=entry)
-        return None
+        return _VECTOR_NUMBER.format(entry=entry)
     if left_shape is None or right_shape is None:
         return None
     if operator == "*":
