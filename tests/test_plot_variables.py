@@ -114,5 +114,9 @@ def test_points_given_to_plot_get_list_plot_and_line(
         "plot() draws functions and expressions, not points: list_plot(points) marks them "
         "(plotjoined=True joins them), line(points) joins them, as list_plot([(0, 1), (1, 2)])."
     )
+    evaluate(stub, "P = [(0, 1), (1, 2)]", session)
+    assert last_line_of_error(stub, session, "plot(P)", "TypeError").startswith(
+        "plot() draws functions and expressions, not points"
+    )
     events = evaluate(stub, "list_plot([(0, 1), (1, 2)], plotjoined=True)", session)
     assert kinds(events) == ["started", "display", "result", "finished"]

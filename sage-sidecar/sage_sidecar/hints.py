@@ -823,6 +823,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     code."""
     if _NOT_ITERABLE.fullmatch(message) and (vertex := _missing_vertex_hint(exc)):
         return vertex
+    if plot_variables.POINTS_GIVEN.fullmatch(message) and (
+        points := plot_variables.points_hint(
+            _failing_call(exc), _code_of_failing_line(exc), _uncalled_names(exc)
+        )
+    ):
+        return points
     if pairs.TUPLE_USED_AS_A_NUMBER.search(message) and (pair := pairs.hint(_uncalled_names(exc))):
         return pair
     if _NUMBER_CALLED.fullmatch(message):
@@ -846,10 +852,6 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return remainders.hint(refused, _code_of_failing_line(exc))
     if types_hint := python_types.hint(message, lambda: _code_of_failing_line(exc)):
         return types_hint
-    if plot_variables.POINTS_GIVEN.fullmatch(message) and (
-        points := plot_variables.points_hint(_failing_call(exc))
-    ):
-        return points
     if matrix_functions.REFUSED.fullmatch(message) and (
         function := _function_of_a_matrix_hint(exc)
     ):

@@ -15,11 +15,12 @@ error.
 
 from __future__ import annotations
 
+import ast
 import re
 from types import TracebackType
 from typing import Any
 
-from sage_sidecar import frames
+from sage_sidecar import cell_calls, frames
 
 MISSING = re.compile(r"Variable '(\w+)' not found in \[((?:'\w+'(?:, )?)*)\]")
 # A plot's range on the failing line: (x, -1, 1), (x, 0, sqrt(2)); a bound has no comma, and
@@ -88,12 +89,40 @@ def form_hint(called: str, message: str) -> str | None:
     return _FORM.format(function=function, functions=functions, example=_FORMS[function])
 
 
-def points_hint(called: tuple[str, Any] | None) -> str | None:
-    """For points given to the function `called`, as named and its value: if it is Sage's
-    plot()."""
+def points_hint(
+    called: tuple[str, Any] | None, line: str, names: list[tuple[str, Any]]
+) -> str | None:
+    """For points given to the function `called` (as named, and its value) on the cell's
+    failing `line`, whose names and values are `names`: if it is Sage's plot(), and its first
+    argument a list or tuple of points, as written or named."""
     from sage.plot.plot import plot
 
-    return _POINTS if called is not None and called[1] is plot else None
+    if called is None or called[1] is not plot:
+        return None
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:  # a line of a statement that goes on over others
+        return None
+    values = dict(names)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and cell_calls.called(node) == called[0] and node.args):
+            continue
+        given = node.args[0]
+        if isinstance(given, ast.Name):
+            points = values.get(given.id)
+            if (
+                isinstance(points, list | tuple)
+                and points
+                and all(isinstance(point, list | tuple) for point in points)
+            ):
+                return _POINTS
+        elif (
+            isinstance(given, ast.List | ast.Tuple)
+            and given.elts
+            and all(isinstance(point, ast.List | ast.Tuple) for point in given.elts)
+        ):
+            return _POINTS
+    return None
 
 
 def hint(message: str, traceback: TracebackType | None, line: str) -> str | None:
