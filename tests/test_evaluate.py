@@ -4435,6 +4435,8 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         ("0.1 + 0.2 == 0.3", "False", "0.1 + 0.2", "0.3", "5.6e-17"),
         ("s == 1", "False", "s", "1", "1.1e-16"),
         ("0.1 + 0.2 != 0.3", "True", "0.1 + 0.2", "0.3", "5.6e-17"),
+        # Numbers made by Sage's rings of them are read again too.
+        ("RDF(0.1)*3 == RDF(0.3)", "False", "RDF(0.1) * 3", "RDF(0.3)", "5.6e-17"),
     ):
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code

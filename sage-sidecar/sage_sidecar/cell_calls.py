@@ -18,6 +18,7 @@ _ARITHMETIC = (
     ast.operator, ast.unaryop,
 )  # fmt: skip
 _LITERALS = frozenset({"Integer", "RealNumber"})
+_NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
@@ -132,9 +133,10 @@ def own_calls(tree: ast.Module) -> Iterator[ast.Call]:
 
 
 def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
-    """What `receiver` is, if it is a name, or arithmetic on names and numbers and Sage's
-    symbolic functions of them (`sin(x)`), which has no effects of its own; with `ideals`, an
-    ideal made of those too (`R.ideal([a^2 - 2, b])`). None otherwise."""
+    """What `receiver` is, if it is a name, or arithmetic on names and numbers, Sage's
+    symbolic functions of them (`sin(x)`) and its rings of numbers (`RDF(0.1)`), which has no
+    effects of its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`).
+    None otherwise."""
     constructors: set[int] = set()  # the callees of the ideals' calls
     for node in ast.walk(receiver):  # breadth first: a call comes before its callee
         if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
@@ -144,7 +146,11 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and not node.keywords
-            and (node.func.id in _LITERALS or symbolic_function(namespace.get(node.func.id)))
+            and (
+                node.func.id in _LITERALS
+                or symbolic_function(namespace.get(node.func.id))
+                or _number_ring(node.func.id, namespace)
+            )
             and namespace.get(node.func.id) is not None
         )
         if not (
@@ -155,6 +161,14 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
         ):
             return None
     return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
+
+
+def _number_ring(name: str, namespace: dict[str, Any]) -> bool:
+    """Whether `name` is one of Sage's rings of numbers, as `RDF`, which makes a number of
+    one and does nothing else."""
+    import sage.all
+
+    return name in _NUMBER_RINGS and namespace.get(name) is getattr(sage.all, name, None)
 
 
 def _makes_an_ideal(call: ast.Call) -> bool:
