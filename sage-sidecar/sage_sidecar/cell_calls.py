@@ -1,8 +1,9 @@
 """What the notes read of the calls in a cell's parsed code: what a call calls, the values of
 the calls the cell bound to a name at its top (`s = solve(...)`) or shows, which are still
-at hand after it ran, the calls outside what it defines, code as the cell wrote it, and the
-value of an argument or receiver that can be evaluated again with no effects of its own.
-Counterparts: the notes' checks."""
+at hand after it ran, the calls outside what it defines, those of Sage's symbolic functions,
+code as the cell wrote it, and the value of an argument or receiver that can be evaluated
+again with no effects of its own; and, for the hints too, the cell's failing line, parsed on
+its own. Counterparts: the notes' checks and the hints."""
 
 from __future__ import annotations
 
@@ -87,6 +88,16 @@ def as_written(node: ast.AST) -> str:
     return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node)).replace(" ** ", "^")
 
 
+def parsed_line(line: str) -> ast.Module | None:
+    """The cell's failing `line`, stripped, parsed on its own (`ast.get_source_segment` of its
+    nodes takes `line.strip()`); None for a line of a statement that goes on over others, or
+    in Sage's syntax, which does not parse alone."""
+    try:
+        return ast.parse(line.strip())
+    except SyntaxError:
+        return None
+
+
 def as_operand(text: str, node: ast.expr) -> str:
     """`text`, the code of `node`, in parentheses unless it is a name, a literal, a call, an
     attribute or a subscript, which an operator or a method call takes as they are."""
@@ -130,6 +141,22 @@ def bound_names(tree: ast.Module) -> set[str]:
 def own_calls(tree: ast.Module) -> Iterator[ast.Call]:
     """The calls in the cell `tree` that ran as it did: not those in what it defines."""
     return (node for node in own_nodes(tree.body) if isinstance(node, ast.Call))
+
+
+def symbolic_calls(
+    tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
+) -> Iterator[tuple[ast.Call, str]]:
+    """Each call in the cell `tree`, outside what it defines, of one of Sage's symbolic
+    functions named in `names`, by its name and of one argument; with the name."""
+    for call in own_calls(tree):
+        function = call.func
+        if (
+            isinstance(function, ast.Name)
+            and function.id in names
+            and symbolic_function(namespace.get(function.id))
+            and len(call.args) == 1
+        ):
+            yield call, function.id
 
 
 def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:

@@ -401,7 +401,6 @@ _NETWORKX = (
     "(and Graph(nx_graph) back). Sage's graphs have most of them as methods, as "
     "G.shortest_path(u, v)."
 )
-# A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
 # An elliptic curve over the rationals asked for its points, which only a finite field's lists.
 _CURVE_POINTS = (
     "points() lists the points of a curve over a finite field. Over the {field} they may be "
@@ -409,6 +408,7 @@ _CURVE_POINTS = (
     "generators of the others ({name}.rank() of them), and {name}.rational_points(bound=10) "
     "those whose coordinates have small height."
 )
+# A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
 _SIDES = (
     "Did you mean: '{name}_right'? It is for A*v == λ*v, with the vectors on the right; "
     "{name}_left() is for v*A == λ*v."

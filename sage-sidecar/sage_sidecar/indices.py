@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sage_sidecar import cell_calls
+
 REFUSED = re.compile(r"(?:matrix|vector|list|tuple|row|column) index out of range")
 _ENTRY = (
     "{name} is {rows} by {columns}: Sage counts rows and columns from 0, so its entries run "
@@ -53,9 +55,8 @@ _OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
 def hint(line: str, look_up: Callable[[str], Any]) -> str | None:
     """For the first index on `line`, the cell's failing line, that is out of range of the
     matrix, vector, list or tuple a name holds; `look_up` gives a name's value there."""
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
@@ -82,9 +83,8 @@ def slice_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
     failing line, `A[0, :] = [9, 9]`; `look_up` gives a name's value there."""
     from sage.structure.element import Matrix
 
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     statement = tree.body[0] if len(tree.body) == 1 else None
     if not (

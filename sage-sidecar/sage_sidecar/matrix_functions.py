@@ -71,15 +71,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first sqrt(), floor() or ceil() of a matrix in the cell."""
     from sage.structure.element import Matrix
 
-    for call in cell_calls.own_calls(tree):
-        function = cell_calls.called(call)
-        if not (
-            isinstance(call.func, ast.Name)
-            and function in _WRAPPED
-            and cell_calls.symbolic_function(namespace.get(function))
-            and len(call.args) == 1
-        ):
-            continue
+    for call, function in cell_calls.symbolic_calls(tree, namespace, _WRAPPED):
         matrix = cell_calls.evaluated(call.args[0], namespace)
         if isinstance(matrix, Matrix):
             argument = cell_calls.as_operand(cell_calls.as_written(call.args[0]), call.args[0])
@@ -144,9 +136,8 @@ def power_hint(line: str, names: list[tuple[str, Any]]) -> str | None:
     from sage.structure.element import Matrix
 
     values = dict(names)
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow | ast.BitXor)):
@@ -181,9 +172,8 @@ def _ways(function: str, argument: str, square: bool) -> str:
 
 def _argument_of(line: str, function: str) -> tuple[str, ast.expr] | None:
     """The one argument of the one call of `function` on `line`, as written and parsed."""
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     calls = [
         node

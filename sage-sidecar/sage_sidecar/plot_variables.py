@@ -99,9 +99,8 @@ def points_hint(
 
     if called is None or called[1] is not plot:
         return None
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     values = dict(names)
     for node in ast.walk(tree):

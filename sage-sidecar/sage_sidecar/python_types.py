@@ -315,9 +315,8 @@ def _entry_by_entry(sequence: _Sequence) -> str:
 def _sequence_on(line: str, names: dict[str, Any], *, given: bool) -> _Sequence | None:
     """The list or tuple on the failing `line`: the first written, or named, as an operand of
     arithmetic, with that arithmetic; or, `given`, as a call's argument."""
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and not given:
@@ -358,9 +357,8 @@ def whole_float_hint(failing_line: str) -> str | None:
     integer was wanted: the integer to write. Only for a literal given as it is, as an
     argument, an index or a count of repetitions (not `24/2.0`, whose value went on), and
     only where the line has one: which of several failed is not known."""
-    try:
-        tree = ast.parse(failing_line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.parsed_line(failing_line)
+    if tree is None:
         return None
     given = {
         ast.get_source_segment(failing_line.strip(), node)

@@ -35,15 +35,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     angle."""
     from sage.symbolic.constants import pi
 
-    for call in cell_calls.own_calls(tree):
-        function = cell_calls.called(call)
-        if not (
-            isinstance(call.func, ast.Name)
-            and function in _TRIGONOMETRIC
-            and cell_calls.symbolic_function(namespace.get(function))
-            and len(call.args) == 1
-            and cell_calls.a_number(call.args[0])
-        ):
+    for call, function in cell_calls.symbolic_calls(tree, namespace, _TRIGONOMETRIC):
+        if not cell_calls.a_number(call.args[0]):
             continue
         degrees = cell_calls.evaluated(call.args[0], namespace)
         if degrees not in _DEGREES:

@@ -188,12 +188,14 @@ def _operands_on(line: str, operator: str) -> tuple[str, str]:
     """The operands of the one `operator` (// or %) on `line`, as written and as a quotient
     takes them; `a` and `b` where it has none or several."""
     wanted = ast.FloorDiv if operator == "//" else ast.Mod
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:  # a line of a statement that goes on over others, or Sage's syntax
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return "a", "b"
-    found = [node for node in ast.walk(tree) if isinstance(node, ast.BinOp)]
-    found = [node for node in found if isinstance(node.op, wanted)]
+    found = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, wanted)
+    ]
     if len(found) != 1:
         return "a", "b"
     (operation,) = found
