@@ -43,3 +43,21 @@ def test_names_a_failed_cell_bound_before_failing_or_only_inside_functions_get_n
         "after is not defined because <cell 1>, which assigns it, failed before it did "
         "(ZeroDivisionError)"
     )
+
+
+def test_a_name_a_cell_that_did_not_compile_would_have_bound_gets_that_cell_in_its_name_error(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """A cell with a syntax error ran nothing: `b = vector(...); A \\ b`, MATLAB's backslash,
+    did not assign b either, which a later cell's `A.solve_right(b)` misses."""
+    session = create_session(stub)
+    evaluate(stub, "A = matrix(QQ, [[2, 1], [1, 2]])", session)
+    evaluate(stub, "b = vector([1, 2]); A \\ b\nif True:\n    inner = 1\nc = [1,", session)
+    assert last_line_of_error(stub, session, "A.solve_right(b)", "NameError") == (
+        "b is not defined because <cell 2>, which assigns it, failed before it did "
+        "(SyntaxError): mend that cell and run it again, or define b here."
+    )
+    # Indented, or not a statement alone: not read.
+    for name in ("inner", "c"):
+        assert "<cell 2>" not in last_line_of_error(stub, session, name, "NameError")
+    assert value(stub, session, "b = vector([1, 2]); A.solve_right(b)") == "(0, 1)"

@@ -3,10 +3,12 @@ NameError for one says why it is not defined.
 
 `import pandas as pd; df = pd.DataFrame(...)` fails at its import, and `df['a'].mean()` in the
 next cell fails with "name 'df' is not defined", which reads as a name never made: the hints
-for such a name (declare a symbolic variable, import a module, the nearest name) then point
-the wrong way. The session's own history says what happened: the cell that assigns df failed
-before it did. Counterparts: `executor`, which records a cell that failed, and `hints`, which
-says it under the NameError.
+for such a name (declare a symbolic variable, import a module, the nearest name) then point the
+wrong way. The session's own history says what happened: the cell that assigns df failed before
+it did. A cell that does not compile ran nothing, and the names its statements would bind, each
+read alone, are missing as well: `b = vector([1, 2]); A \\ b`, MATLAB's backslash, did not
+assign b. Counterparts: `executor`, which records a cell that failed, and `hints`, which says
+it under the NameError.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ def record(source: str, namespace: dict[str, Any], cell: str, exc: BaseException
     """Remember the names the cell `cell`'s preparsed `source` binds in its own scope that
     `namespace` lacks after it failed with `exc`. Never fails."""
     with contextlib.suppress(Exception):
-        tree = ast.parse(source)
         error = type(exc).__name__
-        for name, binds in _bound_at_top(tree).items():
-            if name not in namespace:
-                _failed[name] = (cell, binds, error)
-                _failed.move_to_end(name)
+        for tree in _statements(source):
+            for name, binds in _bound_at_top(tree).items():
+                if name not in namespace:
+                    _failed[name] = (cell, binds, error)
+                    _failed.move_to_end(name)
         while len(_failed) > _MAX_NAMES:
             _failed.popitem(last=False)
 
@@ -51,6 +53,24 @@ def hint(name: str) -> str | None:
         return None
     cell, binds, error = failed
     return _HINT.format(name=name, cell=cell, binds=binds, error=error)
+
+
+def _statements(source: str) -> list[ast.Module]:
+    """The cell `source` parsed; or, where it does not parse, and so ran nothing, each of its
+    unindented lines, and each `;`-separated statement of one, that parses alone:
+    `b = vector([1, 2]); A \\ b` still assigns b."""
+    try:
+        return [ast.parse(source)]
+    except SyntaxError:
+        pass
+    trees = []
+    for line in source.splitlines():
+        if line[:1].isspace():
+            continue
+        for statement in (line, *line.split(";")) if ";" in line else (line,):
+            with contextlib.suppress(SyntaxError, ValueError):
+                trees.append(ast.parse(statement.strip()))
+    return trees
 
 
 def _bound_at_top(tree: ast.Module) -> dict[str, str]:
