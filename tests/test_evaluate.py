@@ -3017,6 +3017,36 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
     )
 
 
+def test_solves_equations_indexed_as_dictionaries_get_a_hint_to_take_their_right_hand_side(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """SymPy's solve gives dictionaries, indexed by the variable; Sage's gives equations."""
+    session = create_session(stub)
+    evaluate(
+        stub, "var('y')\ns = solve(x^2 == 4, x)\nt = solve([x + y == 3, x - y == 1], x, y)", session
+    )
+    one_variable = (
+        "s holds equations, as solve gives them (x == -2), not dictionaries: a solution's value "
+        "is its right-hand side, s[0].rhs(); solve(..., solution_dict=True) gives one "
+        "dictionary per solution, indexed by its variables, as {x: -2}."
+    )
+    assert last_line_of_error(stub, session, "s[0][x]", "TypeError") == one_variable
+    assert last_line_of_error(stub, session, "s[x]", "TypeError") == one_variable
+    assert last_line_of_error(stub, session, "t[0][x]", "TypeError") == (
+        "t holds equations, as solve gives them (x == 2), not dictionaries: a solution's value "
+        "is its right-hand side, t[0][0].rhs(); solve(..., solution_dict=True) gives one "
+        "dictionary per solution, indexed by its variables, as {x: 2, y: 1}."
+    )
+    # As the hint says.
+    assert value(stub, session, "s[0].rhs(), solve(x^2 == 4, x, solution_dict=True)[0][x]") == (
+        "(-2, -2)"
+    )
+    # A list of numbers indexed by an expression holds no equations to tell of.
+    assert last_line_of_error(stub, session, "L = [1, 2]; L[x]", "TypeError") == (
+        "TypeError: unable to convert x to an integer"
+    )
+
+
 def test_a_complex_value_made_a_real_number_gets_a_hint_rather_than_one_about_equations(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

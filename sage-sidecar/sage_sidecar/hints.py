@@ -9,46 +9,48 @@ its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`
 never declared, or named as a Python keyword (`var('lambda')`), or as SymPy's range of names
 (`var('a1:4')`), named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number)
 or bound to an expression or a number by an earlier cell, an unknown function never declared,
-solve's equations or variables with no value used as numbers, the pairs roots() and
-numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value made
-a real one (`complex_values`), a function of Python's `math` given an expression, as
-`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
-its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
-list given to a matrix's row or column slice (`indices`), a ring or field made without names
-for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
-of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
-fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
-for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
-or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
-function of a number (`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list,
-a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got
-already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
-polynomial of a ring of several variables asked what only a polynomial in one variable does:
-roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
-function called does not take (`keywords`), a module used before its import, a name or method
-misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
-brackets, a Sage graph given to networkx, its edges unpacked as pairs, or its degree asked of a
-vertex it lacks, a float where PARI wants an integer, points() of an elliptic curve over the
-rationals, a floating-point number's or an expression's // or %, which Sage lacks, or a
-rational's % by a number with no inverse modulo its denominator's (`remainders`), an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or an expression in several variables,
-integrate or limit without the variable, an ODE with no closed form, desolve without its
-unknown or with too few initial conditions, an ODE solver that cannot tell the independent
-variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
-values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
-list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
-timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
+or one function() made used for its value (`diff(y, t)`, `symbolic_functions`), solve's
+equations or variables with no value used as numbers, or its equations indexed as SymPy's
+dictionaries are (`sol[0][x]`), the pairs roots() and numerical_integral give used as numbers,
+and a list given to N (`pairs`), a complex value made a real one (`complex_values`), a function
+of Python's `math` given an expression, as `math.sqrt(x)` (`float_functions`), a ring given
+where a symbolic expression's roots() wants its variable, Python's `@` for a matrix product,
+matrices and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a
+matrix, vector or list, with its size, or a flat list given to a matrix's row or column slice
+(`indices`), a ring or field made without names for its generators (`generator_names`), what a
+matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
+(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
+function where an expression is wanted, a format spec for an exact number, a Python list of
+rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
+vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
+(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
+(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
+asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
+ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
+ranges given apart, points given to plot() (`plot_variables`), a polynomial of a ring of
+several variables asked what only a polynomial in one variable does: roots() or diff(), a call
+with one value, a plot (`several_variables`), a keyword argument the function called does not
+take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
+networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
+PARI wants an integer, points() of an elliptic curve over the rationals, a floating-point
+number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
+inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
+operator D called as functions, a variable declared with the name of a function of Sage's, or
+such a name (or Python's) given a value, then called, find_root given an interval where f keeps
+its sign, or an expression in several variables, integrate or limit without the variable, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
+solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
+with infinitely many points, an expression substituted where a denominator is 0, a point a
+piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
+functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
+recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
+made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -93,6 +95,7 @@ from sage_sidecar import (
     python_types,
     remainders,
     several_variables,
+    symbolic_functions,
     sympy_names,
     to_infinity,
     unbound_names,
@@ -329,6 +332,17 @@ _EQUATIONS = (
     "dictionaries of values instead."
 )
 _EQUATION = "{name} is the equation {example}, not a number: its value is {name}.rhs()."
+# solve's equations indexed as SymPy's dictionaries: `sol[0][x]`, `sol[x]`.
+_EQUATIONS_INDEXED = (
+    "{name} holds equations, as solve gives them ({example}), not dictionaries: a solution's "
+    "value is its right-hand side, {access}.rhs(); solve(..., solution_dict=True) gives one "
+    "dictionary per solution, indexed by its variables, as {dictionary}."
+)
+# An expression as a list's index, which a list of Sage's takes as a number: `sol[x]`.
+_NOT_AN_INDEX = re.compile(r"unable to convert (.{1,200}) to an integer")
+_INDEXED_BY_AN_EXPRESSION = (
+    "list indices must be integers or slices, not sage.symbolic.expression.Expression"
+)
 # Or an expression whose variables still have no value: `f.subs(x=2).n()` with y in f.
 _NO_VALUE = (
     "{name} is {value}, which still holds the {variables} with no value, so it has no "
@@ -679,6 +693,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         and frames.ran_in(exc.__traceback__, "sage/rings/rational.pyx")
     ):
         return remainders.no_inverse_hint(_code_of_failing_line(exc))
+    if isinstance(exc, TypeError | AttributeError) and (
+        function := symbolic_functions.hint(
+            exc, str(exc), lambda: _code_of_failing_line(exc), lambda: _uncalled_names(exc)
+        )
+    ):
+        return function
     if isinstance(exc, TypeError):
         return _type_error_hint(exc, str(exc))
     if isinstance(exc, OverflowError) and str(exc) == _INDEX_SIZED:
@@ -921,7 +941,9 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         for name, value in _uncalled_names(exc):
             if callable(value) and _indexed(name, line):
                 return _BRACKETS.format(name=name)
-        return None
+        return _indexed_equations_hint(exc, line)
+    if message == _INDEXED_BY_AN_EXPRESSION:
+        return _indexed_equations_hint(exc, _code_of_failing_line(exc))
     if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
         return _string_variable_hint(exc, None)
     if message == sympy_names.ENDPOINT_ERROR:
@@ -1666,24 +1688,57 @@ def _not_a_number_hint(exc: BaseException) -> str | None:
     equation, or an expression with variables the line gives no value."""
     if (call := _failing_call(exc)) and (python := float_functions.hint(*call)):
         return python
+    line = _code_of_failing_line(exc)
+    if (index := _NOT_AN_INDEX.fullmatch(str(exc))) and re.search(
+        rf"\[\s*{re.escape(index[1])}\s*\]", line
+    ):
+        return _indexed_equations_hint(exc, line)
     return _equations_hint(exc) or _free_variables_hint(exc)
 
 
 def _equations_hint(exc: BaseException) -> str | None:
     """For a name on the cell's failing line that holds an equation, or solve's list of them
     (a list of lists for several variables), where a number was wanted."""
-    from sage.symbolic.expression import Expression
-
     for name, value in _uncalled_names(exc):
-        access, item = name, value
-        while isinstance(item, list | tuple) and item:
-            access, item = f"{access}[0]", item[0]
-        if not (isinstance(item, Expression) and item.is_relational()):
+        if (first := _first_equation(name, value)) is None:
             continue
-        example = shown(item, _MAX_SHOWN_VALUE)
+        access, equation = first
+        example = shown(equation, _MAX_SHOWN_VALUE)
         if access == name:
             return _EQUATION.format(name=name, example=example)
         return _EQUATIONS.format(name=name, example=example, access=access)
+    return None
+
+
+def _indexed_equations_hint(exc: BaseException, line: str) -> str | None:
+    """For a name on the cell's failing `line` that holds an equation, or solve's list of
+    them, indexed there as a dictionary of values is: `sol[0][x]`."""
+    for name, value in _uncalled_names(exc):
+        if not _indexed(name, line) or (first := _first_equation(name, value)) is None:
+            continue
+        access, equation = first
+        # Of several variables, solve's solution is a list of equations: one dictionary.
+        solution = value[0] if access.count("[") > 1 else [equation]
+        dictionary = ", ".join(f"{e.lhs()}: {e.rhs()}" for e in solution)
+        return _EQUATIONS_INDEXED.format(
+            name=name,
+            example=shown(equation, _MAX_SHOWN_VALUE),
+            access=access,
+            dictionary=shown(f"{{{dictionary}}}", _MAX_SHOWN_VALUE),
+        )
+    return None
+
+
+def _first_equation(name: str, value: Any) -> tuple[str, Any] | None:
+    """The first equation `value` holds, itself or first in a list (of lists), with how `name`
+    reaches it: `sol[0]`."""
+    from sage.symbolic.expression import Expression
+
+    access, item = name, value
+    while isinstance(item, list | tuple) and item:
+        access, item = f"{access}[0]", item[0]
+    if isinstance(item, Expression) and item.is_relational():
+        return access, item
     return None
 
 
