@@ -33,24 +33,26 @@ ranges given apart, points given to plot() (`plot_variables`), a polynomial of a
 several variables asked what only a polynomial in one variable does: roots() or diff(), a call
 with one value, a plot (`several_variables`), a keyword argument the function called does not
 take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, a Sage graph given to
-networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where
-PARI wants an integer, points() of an elliptic curve over the rationals, a floating-point
-number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
-inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
-operator D called as functions, a variable declared with the name of a function of Sage's, or
-such a name (or Python's) given a value, then called, find_root given an interval where f keeps
-its sign, or an expression in several variables, integrate or limit without the variable, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
-solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
-with infinitely many points, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
-functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
-recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
-made it slow (`exact_growth`).
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, one of Sage's methods
+called as a function, or an expression's without the variable it takes (`eigenvalues(A)`,
+`p.degree()`, `method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or
+its degree asked of a vertex it lacks, a float where PARI wants an integer, points() of an
+elliptic curve over the rationals, a floating-point number's or an expression's // or %, which
+Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
+(`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
+variable declared with the name of a function of Sage's, or such a name (or Python's) given a
+value, then called, find_root given an interval where f keeps its sign, or an expression in
+several variables, integrate or limit without the variable, an ODE with no closed form, desolve
+without its unknown or with too few initial conditions, an ODE solver that cannot tell the
+independent variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on,
+whose partial values settle (`to_infinity`), variety() of an ideal with infinitely many points,
+an expression substituted where a denominator is 0, a point a piecewise function's domain
+leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -88,6 +90,7 @@ from sage_sidecar import (
     matrix_functions,
     matrix_rings,
     matrix_shapes,
+    method_calls,
     pairs,
     piecewise_functions,
     plot_options,
@@ -952,6 +955,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _SUBS.format(way=sympy_names.SUBS)
     if bounds := sympy_names.BOUNDS_ERROR.match(message):
         return _BOUNDS.format(way=sympy_names.BOUNDS[bounds[1]])
+    if (without := method_calls.WITHOUT_THE_VARIABLE.fullmatch(message)) and (
+        variable := method_calls.variable_hint(without[1], _receiver(exc, without[1]))
+    ):
+        return variable
     if keyword := keywords.UNEXPECTED.fullmatch(message):
         way = sympy_names.KEYWORDS.get((keyword[1], keyword[2]))
         if way is not None:
@@ -977,6 +984,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
         return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])
     if name in sympy_names.FUNCTIONS and (use is not None or mathematica or frame is None):
         return _ELSEWHERE.format(name=name, way=sympy_names.FUNCTIONS[name])
+    if called and frame is not None and (method := method_calls.hint(name, line, frame.f_globals)):
+        return method
     if use is not None and use[1] == "." and (statement := _import_for(name)):
         return _IMPORT.format(name=name, statement=statement)
     if frame is not None and (sages := _sages_in_other_case(name, frame)):
