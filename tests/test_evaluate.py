@@ -3017,7 +3017,7 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
     )
 
 
-def test_solves_equations_indexed_as_dictionaries_get_a_hint_to_take_their_right_hand_side(
+def test_solves_equations_indexed_as_dictionaries_and_its_dictionaries_as_one_get_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     """SymPy's solve gives dictionaries, indexed by the variable; Sage's gives equations."""
@@ -3041,6 +3041,12 @@ def test_solves_equations_indexed_as_dictionaries_get_a_hint_to_take_their_right
     assert value(stub, session, "s[0].rhs(), solve(x^2 == 4, x, solution_dict=True)[0][x]") == (
         "(-2, -2)"
     )
+    evaluate(stub, "d = solve(x^2 == 4, x, solution_dict=True)", session)
+    assert last_line_of_error(stub, session, "d[x]", "TypeError") == (
+        "d holds one dictionary per solution ({x: -2}), not one dictionary: d[0][x] is the first "
+        "solution's value of x, and [s[x] for s in d] each one's."
+    )
+    assert value(stub, session, "d[0][x], [s[x] for s in d]") == "(-2, [-2, 2])"
     # A list of numbers indexed by an expression holds no equations to tell of.
     assert last_line_of_error(stub, session, "L = [1, 2]; L[x]", "TypeError") == (
         "TypeError: unable to convert x to an integer"

@@ -343,6 +343,12 @@ _EQUATIONS_INDEXED = (
 )
 # An expression as a list's index, which a list of Sage's takes as a number: `sol[x]`.
 _NOT_AN_INDEX = re.compile(r"unable to convert (.{1,200}) to an integer")
+# And solve's dictionaries (solution_dict=True) indexed as one dictionary: `sol[x]`.
+_DICTIONARIES_INDEXED = (
+    "{name} holds one dictionary per solution ({example}), not one dictionary: "
+    "{name}[0][{key}] is the first solution's value of {key}, and [s[{key}] for s in {name}] "
+    "each one's."
+)
 _INDEXED_BY_AN_EXPRESSION = (
     "list indices must be integers or slices, not sage.symbolic.expression.Expression"
 )
@@ -944,9 +950,9 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         for name, value in _uncalled_names(exc):
             if callable(value) and _indexed(name, line):
                 return _BRACKETS.format(name=name)
-        return _indexed_equations_hint(exc, line)
+        return _indexed_solutions_hint(exc, line)
     if message == _INDEXED_BY_AN_EXPRESSION:
-        return _indexed_equations_hint(exc, _code_of_failing_line(exc))
+        return _indexed_solutions_hint(exc, _code_of_failing_line(exc))
     if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
         return _string_variable_hint(exc, None)
     if message == sympy_names.ENDPOINT_ERROR:
@@ -1701,7 +1707,7 @@ def _not_a_number_hint(exc: BaseException) -> str | None:
     if (index := _NOT_AN_INDEX.fullmatch(str(exc))) and re.search(
         rf"\[\s*{re.escape(index[1])}\s*\]", line
     ):
-        return _indexed_equations_hint(exc, line)
+        return _indexed_solutions_hint(exc, line)
     return _equations_hint(exc) or _free_variables_hint(exc)
 
 
@@ -1719,11 +1725,18 @@ def _equations_hint(exc: BaseException) -> str | None:
     return None
 
 
-def _indexed_equations_hint(exc: BaseException, line: str) -> str | None:
+def _indexed_solutions_hint(exc: BaseException, line: str) -> str | None:
     """For a name on the cell's failing `line` that holds an equation, or solve's list of
-    them, indexed there as a dictionary of values is: `sol[0][x]`."""
+    them, indexed there as a dictionary of values is: `sol[0][x]`; or solve's list of
+    dictionaries indexed as one is: `sol[x]`."""
     for name, value in _uncalled_names(exc):
-        if not _indexed(name, line) or (first := _first_equation(name, value)) is None:
+        if not _indexed(name, line):
+            continue
+        key = re.search(rf"(?<![\w.]){re.escape(name)}\s*\[\s*([^\[\]]+?)\s*\]", line)
+        if isinstance(value, list) and value and isinstance(value[0], dict) and key:
+            example = shown(value[0], _MAX_SHOWN_VALUE)
+            return _DICTIONARIES_INDEXED.format(name=name, example=example, key=key[1])
+        if (first := _first_equation(name, value)) is None:
             continue
         access, equation = first
         # Of several variables, solve's solution is a list of equations: one dictionary.
