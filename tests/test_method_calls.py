@@ -36,8 +36,14 @@ def test_a_method_called_as_a_function_gets_the_call_as_a_method(
 
 @pytest.mark.parametrize(
     "code",
-    ["frobnicate(A)", "rref(5)", "T(A.transpose())", "eigenvalues()"],
-    ids=["no such method", "not a method of its argument", "a matrix's property", "no argument"],
+    ["frobnicate(A)", "rref(5)", "T(A.transpose())", "eigenvalues()", "hessian(x^2, [x])"],
+    ids=[
+        "no such method",
+        "not a method of its argument",
+        "a matrix's property",
+        "no argument",
+        "a method that takes none of the arguments",
+    ],
 )
 def test_a_name_no_value_at_hand_has_as_a_method_gets_no_such_hint(
     stub: sage_pb2_grpc.SageServiceStub, code: str

@@ -53,7 +53,9 @@ def hint(name: str, line: str, namespace: dict[str, Any]) -> str | None:
             preparsed = _call_of(name, ast.parse(preparse(ast.unparse(call))))
             if preparsed is not None:
                 value = cell_calls.evaluated(preparsed.args[0], namespace)
-        if not (_has(value, name) if value is not None else _values_have(name)):
+        given = len(call.args) - 1, [k.arg for k in call.keywords]
+        samples = [value] if value is not None else _samples()
+        if not any(_takes(sample, name, *given) for sample in samples):
             return None
         segment = ast.get_source_segment(source, receiver) or ast.unparse(receiver)
         arguments = [
@@ -100,13 +102,27 @@ def _call_of(name: str, tree: ast.AST) -> ast.Call | None:
     return None
 
 
-def _has(value: Any, method: str) -> bool:
-    """Whether `value`'s class has `method`: a method, not a property (a matrix's `T`)."""
-    return inspect.isroutine(getattr(type(value), method, None))
+def _takes(value: Any, method: str, positional: int, keywords: list[str | None]) -> bool:
+    """Whether `value`'s class has `method`, a method, not a property (a matrix's `T`), which
+    takes as many more arguments and such keywords, where its signature says: SymPy's
+    hessian(f, [x, y]) is `f.hessian()` in Sage."""
+    if not inspect.isroutine(getattr(type(value), method, None)):
+        return False
+    try:
+        signature = inspect.signature(getattr(value, method))
+    except (TypeError, ValueError):
+        return True  # one that does not say may take them
+    named = {keyword: None for keyword in keywords if keyword is not None}
+    try:
+        signature.bind(*[None] * positional, **named)
+    except TypeError:
+        return False
+    return True
 
 
-def _values_have(method: str) -> bool:
-    """Whether a symbolic expression, a matrix or a polynomial has `method`."""
+def _samples() -> tuple[Any, ...]:
+    """A symbolic expression, a matrix and a polynomial: what a method called as a function
+    is most often asked of."""
     from sage.all import QQ, SR, matrix
 
-    return any(_has(sample, method) for sample in (SR.var("x"), matrix(QQ, [[1]]), QQ["x"].gen()))
+    return SR.var("x"), matrix(QQ, [[1]]), QQ["x"].gen()
