@@ -4473,6 +4473,9 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         ("0.1 + 0.2 != 0.3", "True", "0.1 + 0.2", "0.3", "5.6e-17"),
         # Numbers made by Sage's rings of them are read again too.
         ("RDF(0.1)*3 == RDF(0.3)", "False", "RDF(0.1) * 3", "RDF(0.3)", "5.6e-17"),
+        # And approximations of exact values, by N() and by n().
+        ("N(sqrt(2))^2 == 2", "False", "N(sqrt(2))^2", "2", "4.4e-16"),
+        ("sqrt(3).n()^2 == 3", "False", "sqrt(3).n()^2", "3", "4.4e-16"),
     ):
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code
@@ -4492,6 +4495,7 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         "0.5 + 0.25 == 0.75",
         "RealField(200)(1)/3*3 == 1",
         "1.0000000001 == 1.0",  # 1e-10 apart: more than rounding
+        "(1/3).n() * 3 != 1",
     )
 
 

@@ -20,6 +20,8 @@ _ARITHMETIC = (
 )  # fmt: skip
 _LITERALS = frozenset({"Integer", "RealNumber"})
 _NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
+# A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`.
+_APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
@@ -161,13 +163,16 @@ def symbolic_calls(
 
 def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
     """What `receiver` is, if it is a name, or arithmetic on names and numbers, Sage's
-    symbolic functions of them (`sin(x)`) and its rings of numbers (`RDF(0.1)`), which has no
-    effects of its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`).
-    None otherwise."""
-    constructors: set[int] = set()  # the callees of the ideals' calls
+    symbolic functions of them (`sin(x)`), its rings of numbers (`RDF(0.1)`) and their
+    approximation in double precision (`N(sqrt(2))`, `sqrt(2).n()`), which has no effects of
+    its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`). None
+    otherwise."""
+    callees: set[int] = set()  # the method calls' callees, taken as they are
     for node in ast.walk(receiver):  # breadth first: a call comes before its callee
-        if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
-            constructors.add(id(node.func))
+        if isinstance(node, ast.Call) and (
+            (ideals and _makes_an_ideal(node)) or _approximation_method(node, namespace)
+        ):
+            callees.add(id(node.func))
             continue
         literal = (
             isinstance(node, ast.Call)
@@ -177,25 +182,46 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
                 node.func.id in _LITERALS
                 or symbolic_function(namespace.get(node.func.id))
                 or _number_ring(node.func.id, namespace)
+                or (_sages(node.func.id, namespace, _APPROXIMATIONS) and len(node.args) == 1)
             )
             and namespace.get(node.func.id) is not None
         )
         if not (
             literal
             or isinstance(node, _ARITHMETIC)
-            or id(node) in constructors
+            or id(node) in callees
             or (ideals and isinstance(node, ast.List | ast.Tuple))
         ):
             return None
     return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
 
 
+def _approximation_method(call: ast.Call, namespace: dict[str, Any]) -> bool:
+    """`e.n()` of one of Sage's values e: a number of e in double precision (another
+    object's n() may do anything)."""
+    from sage.structure.element import Element
+
+    function = call.func
+    return (
+        isinstance(function, ast.Attribute)
+        and function.attr in _APPROXIMATIONS
+        and not call.args
+        and not call.keywords
+        and isinstance(evaluated(function.value, namespace), Element)
+    )
+
+
 def _number_ring(name: str, namespace: dict[str, Any]) -> bool:
     """Whether `name` is one of Sage's rings of numbers, as `RDF`, which makes a number of
     one and does nothing else."""
+    return _sages(name, namespace, _NUMBER_RINGS)
+
+
+def _sages(name: str, namespace: dict[str, Any], names: frozenset[str]) -> bool:
+    """Whether `name` is one of `names` and, in `namespace`, still Sage's own."""
     import sage.all
 
-    return name in _NUMBER_RINGS and namespace.get(name) is getattr(sage.all, name, None)
+    return name in names and namespace.get(name) is getattr(sage.all, name, None)
 
 
 def _makes_an_ideal(call: ast.Call) -> bool:
