@@ -22,7 +22,7 @@ _LITERALS = frozenset({"Integer", "RealNumber"})
 _NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
 # A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`.
 _APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
-_PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.e]+)'?\)")
+_PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d+)?)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,

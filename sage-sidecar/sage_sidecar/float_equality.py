@@ -17,14 +17,13 @@ import re
 from typing import Any
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import inexact
+from sage_sidecar.shown import DOUBLE_PRECISION, bits_of, inexact
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"==|!=")
 # Sides this many units in the last place apart, at most, differ by rounding, not by
 # mathematics: a sum of a few thousand roundings. (Compared in double precision.)
 _ULPS_OF_ROUNDING = 2**12
-_DOUBLE_PRECISION = 53
 _NOTE = (
     "Note: {left} and {right} differ only by rounding error ({difference:.1e}): floating-point "
     "numbers are binary, and == and != compare them to the last bit. Compare with a "
@@ -59,8 +58,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None
     scale = max(abs(a), abs(b))
     difference = abs(a - b)
-    precision = min(_precision(side) for side in floats)
-    rounding = _ULPS_OF_ROUNDING * 2.0 ** -min(precision, _DOUBLE_PRECISION) * scale
+    precision = min(bits_of(side) for side in floats)
+    rounding = _ULPS_OF_ROUNDING * 2.0 ** -min(precision, DOUBLE_PRECISION) * scale
     if not (math.isfinite(scale) and 0 < difference <= rounding):
         return None
     return _NOTE.format(
@@ -68,11 +67,3 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         right=cell_calls.as_written(sides[1]),
         difference=difference,
     )
-
-
-def _precision(value: Any) -> int:
-    """The bits of an inexact number's mantissa: 53 for Python's floats and RDF."""
-    try:
-        return int(value.parent().precision())
-    except Exception:  # Python's, NumPy's, or a parent that does not say
-        return _DOUBLE_PRECISION

@@ -9,6 +9,7 @@ import numbers
 import types
 from typing import Any, TypeGuard
 
+DOUBLE_PRECISION = 53
 # A container's items looked at, at most: solve's equations, a vector's entries.
 _MAX_ITEMS = 64
 
@@ -65,6 +66,14 @@ def inexact(value: Any) -> bool:
         return callable(parent) and not parent().is_exact()
     except Exception:  # a parent that does not say
         return False
+
+
+def bits_of(value: Any) -> int:
+    """The bits of a floating-point number's mantissa: 53 for Python's floats and RDF."""
+    try:
+        return int(value.parent().precision())
+    except Exception:  # Python's, NumPy's, or a parent that does not say
+        return DOUBLE_PRECISION
 
 
 def real_value(value: Any) -> float | None:
