@@ -157,3 +157,26 @@ def test_arithmetic_or_a_function_of_a_list_of_numbers_is_done_entry_by_entry(
         "((0.500000000000000, 1.00000000000000, 1.50000000000000), (1/2, 1), (-2, -2), (3, 8), "
         "[1, 1], [1, 4], [1, 2])"
     )
+
+
+def test_arithmetic_of_a_list_of_rows_is_done_as_a_matrixs(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Entry by entry, `[a ^ 2 for a in A]` of rows squares each row, which fails again."""
+    session = create_session(stub)
+    evaluate(stub, "A = [[1, 2], [3, 4]]; B = [[0, 1], [1, 0]]", session)
+    for code, way in (
+        ("A^2", "matrix(A) ^ 2"),
+        ("A * B", "matrix(A) * matrix(B)"),
+        ("2 / A", "2 / matrix(A)"),
+        ("A - [[1, 1], [1, 1]]", "matrix(A) - matrix([[1, 1], [1, 1]])"),
+    ):
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "A Python list of rows is not a matrix: + joins two, * repeats one by an integer, "
+            f"and other arithmetic refuses it. As a matrix: {way}."
+        ), code
+    assert value(stub, session, "matrix(A) ^ 2, matrix(A) * matrix(B)") == (
+        "(\n[ 7 10]  [2 1]\n[15 22], [4 3]\n)"
+    )
+    # Rows of different lengths are no matrix's.
+    assert "As a matrix" not in last_line_of_error(stub, session, "[[1], [2, 3]]^2", "TypeError")

@@ -101,6 +101,12 @@ def test_floor_division_and_remainder_sage_refuses_get_what_computes_pythons(
         "angle - (2*pi)*floor(angle / (2*pi)) the remainder from it."
     )
     assert value(stub, session, "(angle - (2*pi)*floor(angle / (2*pi))).n(20)") == "3.7168"
+    # Sage's ^ is a power, and binds before //, where Python's would take 2 // 3.
+    assert last_line_of_error(stub, session, "x^2 // 3", "TypeError") == (
+        "Symbolic expressions (pi, sqrt(2) and x among them) have no //. As Python's // and % of "
+        "numbers: floor((x^2) / 3) is the floor of the quotient, and (x^2) - 3*floor((x^2) / 3) "
+        "the remainder from it."
+    )
 
 
 def test_a_rationals_remainder_with_no_inverse_modulo_gets_pythons_remainder(

@@ -91,13 +91,27 @@ def as_written(node: ast.AST) -> str:
 
 
 def parsed_line(line: str) -> ast.Module | None:
-    """The cell's failing `line`, stripped, parsed on its own (`ast.get_source_segment` of its
-    nodes takes `line.strip()`); None for a line of a statement that goes on over others, or
-    in Sage's syntax, which does not parse alone."""
+    """The cell's failing `line`, stripped, parsed on its own, its `^` a power as the
+    preparser makes it (`x^2 // 3` is (x^2) // 3, where Python's ^ would take 2 // 3);
+    `segment` gives its nodes' code. None for a line of a statement that goes on over
+    others, or in Sage's syntax, which does not parse alone."""
     try:
-        return ast.parse(line.strip())
+        return ast.parse(_with_powers(line))
     except SyntaxError:
         return None
+
+
+def segment(line: str, node: ast.AST) -> str | None:
+    """The code of `node`, of `parsed_line(line)`, as the cell wrote it."""
+    text = ast.get_source_segment(_with_powers(line), node)
+    return None if text is None else text.replace("**", "^")
+
+
+def _with_powers(line: str) -> str:
+    """`line`, stripped, with its ^ written as Python's power, **; as it is where it has
+    Sage's exclusive or, ^^."""
+    stripped = line.strip()
+    return stripped if "^^" in stripped else stripped.replace("^", "**")
 
 
 def as_operand(text: str, node: ast.expr) -> str:

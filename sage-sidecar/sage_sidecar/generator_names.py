@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
+from sage_sidecar import cell_calls
+
 REFUSED = re.compile(
     r"You must specify the name of the generator\.|you must specify the names of the variables"
     r"|.{1,100}missing 1 required positional argument: 'names'"
@@ -33,10 +35,8 @@ _HINT = (
 
 def hint(line: str) -> str | None:
     """For a constructor on the failing `line` refused for want of names: the call with them."""
-    code = line.strip()
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return None
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
@@ -50,9 +50,9 @@ def hint(line: str) -> str | None:
         names = [generator] if count == 1 else [*_LETTERS[:count]] if count <= 4 else []
         if not names:
             return None
-        written = ast.get_source_segment(code, call) or ""
-        arguments = ", ".join(ast.get_source_segment(code, a) or "..." for a in call.args)
-        callee = ast.get_source_segment(code, function) or name
+        written = cell_calls.segment(line, call) or ""
+        arguments = ", ".join(cell_calls.segment(line, a) or "..." for a in call.args)
+        callee = cell_calls.segment(line, function) or name
         listed = ", ".join(names)
         return _HINT.format(
             function=name,

@@ -5,49 +5,50 @@ network, a file out of the worker's reach, or not there (the caller's files are 
 session's memory limit, no standard input (`input()`, the debugger), `exit()` that ends only
 the cell, a number the preparser made that a Python function refuses, a multiplication without
 its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`,
-`f(x) := ...`), a name a failed cell would have bound (`unbound_names`), a symbolic variable
-never declared, or named as a Python keyword (`var('lambda')`), or as SymPy's range of names
-(`var('a1:4')`), named as one of Sage's functions (`n`, `gamma`, `E` meant as Euler's number)
-or bound to an expression or a number by an earlier cell, an unknown function never declared,
-or one function() made used for its value (`diff(y, t)`, `symbolic_functions`), solve's
-equations or variables with no value used as numbers, or its equations indexed as SymPy's
-dictionaries are (`sol[0][x]`), the pairs roots() and numerical_integral give used as numbers,
-and a list given to N (`pairs`), a complex value made a real one (`complex_values`), a function
-of Python's `math` given an expression, as `math.sqrt(x)` (`float_functions`), a ring given
-where a symbolic expression's roots() wants its variable, Python's `@` for a matrix product,
-matrices and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a
-matrix, vector or list, with its size, or a flat list given to a matrix's row or column slice
-(`indices`), a ring or field made without names for its generators (`generator_names`), what a
-matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
-(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
-function where an expression is wanted, a format spec for an exact number, a Python list of
-rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
-vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
-(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
-asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
-ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
-series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
-(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
-ranges given apart, points given to plot() (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, one of Sage's methods
-called as a function, or an expression's without the variable it takes (`eigenvalues(A)`,
-`p.degree()`, `method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or
-its degree asked of a vertex it lacks, a float where PARI wants an integer, points() of an
-elliptic curve over the rationals, a floating-point number's or an expression's // or %, which
-Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
-(`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
-variable declared with the name of a function of Sage's, or such a name (or Python's) given a
-value, then called, find_root given an interval where f keeps its sign, or an expression in
-several variables, integrate or limit without the variable, an ODE with no closed form, desolve
-without its unknown or with too few initial conditions, an ODE solver that cannot tell the
-independent variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on,
-whose partial values settle (`to_infinity`), variety() of an ideal with infinitely many points,
-an expression substituted where a denominator is 0, a point a piecewise function's domain
-leaves out, or pieces that overlap, and the methods only piecewise functions have
+`f(x) := ...`), another language's syntax (MATLAB's `[1 2; 3 4]`, `f = x -> x^2`,
+`def f(x) = x^2`, `sqrt x`, `foreign_syntax`), a name a failed cell would have bound
+(`unbound_names`), a symbolic variable never declared, or named as a Python keyword
+(`var('lambda')`), or as SymPy's range of names (`var('a1:4')`), named as one of Sage's
+functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
+an earlier cell, an unknown function never declared, or one function() made used for its value
+(`diff(y, t)`, `symbolic_functions`), solve's equations or variables with no value used as
+numbers, or its equations indexed as SymPy's dictionaries are (`sol[0][x]`), the pairs roots()
+and numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value
+made a real one (`complex_values`), a function of Python's `math` given an expression, as
+`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
+its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
+list given to a matrix's row or column slice (`indices`), a ring or field made without names
+for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
+of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
+fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
+for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
+or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
+function of a number (`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list,
+a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got
+already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
+polynomial of a ring of several variables asked what only a polynomial in one variable does:
+roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
+function called does not take (`keywords`), a module used before its import, a name or method
+misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
+brackets, one of Sage's methods called as a function, or an expression's without the variable
+it takes (`eigenvalues(A)`, `p.degree()`, `method_calls`), a Sage graph given to networkx, its
+edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
+integer, points() of an elliptic curve over the rationals, a floating-point number's or an
+expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
+its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
+as functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
+expression in several variables, integrate or limit without the variable, an ODE with no closed
+form, desolve without its unknown or with too few initial conditions, an ODE solver that cannot
+tell the independent variable, a sum Maxima calls divergent, or a product to infinity Maxima
+fails on, whose partial values settle (`to_infinity`), variety() of an ideal with infinitely
+many points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
 (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
 Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
 installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
@@ -79,9 +80,11 @@ from typing import Any, TypeVar
 
 from sage_sidecar import (
     array_methods,
+    cell_calls,
     complex_values,
     exact_growth,
     float_functions,
+    foreign_syntax,
     frames,
     generator_names,
     indices,
@@ -1442,14 +1445,12 @@ def _alias_of(name: str, sages: Any, line: str) -> str:
 def _arguments_of(name: str, line: str) -> str:
     """The arguments, as written, of the first call of `name` on `line`; "..." if the line
     does not parse alone."""
-    code = line.strip()
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    tree = cell_calls.parsed_line(line)
+    if tree is None:
         return "..."
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-            parts = [ast.get_source_segment(code, a) for a in [*node.args, *node.keywords]]
+            parts = [cell_calls.segment(line, a) for a in [*node.args, *node.keywords]]
             return ", ".join(p or "..." for p in parts)
     return "..."
 
@@ -1537,6 +1538,10 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
             if not (_NUMBER_SUFFIX.fullmatch(name) or (number == "0" and _BASE.fullmatch(name))):
                 _add_note(exc, _MULTIPLY_NAME.format(number=number, name=name))
                 break
+    elif isinstance(exc.msg, str) and (
+        foreign := foreign_syntax.hint(exc.msg, _without_strings(line))
+    ):
+        _add_note(exc, foreign)
 
 
 def _maybe_a_variable(name: str) -> bool:

@@ -105,19 +105,18 @@ def slice_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
         column, ast.Slice
     ):
         return None
-    code = line.strip()
     written = {
-        "target": ast.get_source_segment(code, target),
-        "items": ast.get_source_segment(code, statement.value),
+        "target": cell_calls.segment(line, target),
+        "items": cell_calls.segment(line, statement.value),
         "name": name,
     }
     if isinstance(column, ast.Slice):
         return _ROW_SLICE.format(
-            index=ast.get_source_segment(code, row), columns=matrix.ncols(), **written
+            index=cell_calls.segment(line, row), columns=matrix.ncols(), **written
         )
-    items = [ast.get_source_segment(code, item) for item in statement.value.elts]
+    items = [cell_calls.segment(line, item) for item in statement.value.elts]
     return _COLUMN_SLICE.format(
-        index=ast.get_source_segment(code, column),
+        index=cell_calls.segment(line, column),
         rows=matrix.nrows(),
         column=", ".join(f"[{item}]" for item in items),
         **written,

@@ -144,9 +144,9 @@ def power_hint(line: str, names: list[tuple[str, Any]]) -> str | None:
             continue
         base = node.left
         if isinstance(base, ast.Name) and isinstance(values.get(base.id), Matrix):
-            exponent = ast.get_source_segment(line.strip(), node.right) or ""
+            exponent = cell_calls.segment(line, node.right) or ""
             return _POWER.format(
-                power=ast.get_source_segment(line.strip(), node),
+                power=cell_calls.segment(line, node),
                 argument=base.id,
                 exponent=cell_calls.as_operand(exponent, node.right),
             )
@@ -186,5 +186,5 @@ def _argument_of(line: str, function: str) -> tuple[str, ast.expr] | None:
     if len(calls) != 1:
         return None
     (argument,) = calls[0].args
-    written = ast.get_source_segment(line.strip(), argument)
+    written = cell_calls.segment(line, argument)
     return (cell_calls.as_operand(written, argument), argument) if written else None

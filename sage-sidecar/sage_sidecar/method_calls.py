@@ -57,9 +57,9 @@ def hint(name: str, line: str, namespace: dict[str, Any]) -> str | None:
         samples = [value] if value is not None else _samples()
         if not any(_takes(sample, name, *given) for sample in samples):
             return None
-        segment = ast.get_source_segment(source, receiver) or ast.unparse(receiver)
+        segment = cell_calls.segment(source, receiver) or ast.unparse(receiver)
         arguments = [
-            ast.get_source_segment(source, node) or ast.unparse(node)
+            cell_calls.segment(source, node) or ast.unparse(node)
             for node in (*call.args[1:], *call.keywords)
         ]
         way = f"{cell_calls.as_operand(segment, receiver)}.{name}({', '.join(arguments)})"

@@ -8,9 +8,9 @@ number (`range(1e3)`), as list indices take none, nor a fraction of integers `/`
 rationals take no format spec, and Python's ^ of sets is a power to the preparser. And a Python
 list of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy
 array, nor is it the vector solve_right() takes; nor has it a vector's arithmetic
-(`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor do Sage's functions take one
-(`sin([1, 2])`). Each message says what failed but not what to write instead; the hint does.
-Counterpart: `hints`, which puts the hint under the error.
+(`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor a list of rows a matrix's (`A^2`),
+nor do Sage's functions take one (`sin([1, 2])`). Each message says what failed but not what to
+write instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -167,6 +167,10 @@ _NOT_VECTOR_ARITHMETIC = (
     "A Python {kind} is not a vector: + joins two, * repeats one by an integer, and other "
     "arithmetic refuses it. Entry by entry: {way}."
 )
+_ROWS_ARITHMETIC = (
+    "A Python {kind} of rows is not a matrix: + joins two, * repeats one by an integer, and "
+    "other arithmetic refuses it. As a matrix: {way}."
+)
 # What does it entry by entry, by the operator and what the other operand is.
 _OF_TWO = {
     "+": "vector({written}) + vector({other}) adds them as vectors",
@@ -252,6 +256,8 @@ class _Sequence(NamedTuple):
     other: str | None = None  # the other operand, as written
     left: bool = True  # whether it is the left operand
     of_two: bool = False  # whether the other operand is a sequence too
+    rows: bool = False  # whether it is a list of rows, of one length: a matrix's
+    other_rows: bool = False  # and whether the other operand is
 
 
 def vector_hint(
@@ -287,6 +293,8 @@ def vector_hint(
         return _ENTRY_BY_ENTRY.format(function=function, kind=kind, written=written)
     if _LINEAR_ALGEBRA.search(message):
         return _NOT_A_VECTOR_FOR.format(kind=kind, written=written)
+    if sequence.rows and sequence.operator is not None and sequence.other is not None:
+        return _ROWS_ARITHMETIC.format(kind=kind, way=_as_matrices(sequence))
     return _NOT_VECTOR_ARITHMETIC.format(kind=kind, way=_entry_by_entry(sequence))
 
 
@@ -294,6 +302,15 @@ def _of_a_number(function: Any) -> bool:
     """Whether `function` is one of a number, which a comprehension applies to each entry:
     Sage's sin, exp, sqrt, log, Python's abs."""
     return function is abs or cell_calls.symbolic_function(function)
+
+
+def _as_matrices(sequence: _Sequence) -> str:
+    """The arithmetic `sequence` is in, with it, and the other operand if it has rows too,
+    made a matrix."""
+    this = f"matrix({sequence.written})"
+    other = f"matrix({sequence.other})" if sequence.other_rows else sequence.other
+    left, right = (this, other) if sequence.left else (other, this)
+    return f"{left} {sequence.operator} {right}"
 
 
 def _entry_by_entry(sequence: _Sequence) -> str:
@@ -327,18 +344,40 @@ def _sequence_on(line: str, names: dict[str, Any], *, given: bool) -> _Sequence 
             continue
         for index, operand in enumerate(operands):
             kind = _kind(operand, names)
-            text = ast.get_source_segment(line.strip(), operand)
+            text = cell_calls.segment(line, operand)
             if kind is None or not text or len(text) > _MAX_WRITTEN:
                 continue
             if not isinstance(node, ast.BinOp):
                 return _Sequence(text, kind)
-            other = ast.get_source_segment(line.strip(), operands[1 - index])
+            other = cell_calls.segment(line, operands[1 - index])
             operator = _OPERATORS.get(type(node.op))
             if other is not None and len(other) > _MAX_WRITTEN:
                 other = None
             of_two = _kind(operands[1 - index], names) is not None
-            return _Sequence(text, kind, operator, other, left=index == 0, of_two=of_two)
+            return _Sequence(
+                text,
+                kind,
+                operator,
+                other,
+                left=index == 0,
+                of_two=of_two,
+                rows=_rows(operand, names),
+                other_rows=_rows(operands[1 - index], names),
+            )
     return None
+
+
+def _rows(node: ast.expr, names: dict[str, Any]) -> bool:
+    """Whether `node` writes, or names, a list or tuple of rows of one length."""
+    given: Sequence[Any]
+    if isinstance(node, ast.List | ast.Tuple):
+        given = [row.elts if isinstance(row, ast.List | ast.Tuple) else row for row in node.elts]
+    elif isinstance(node, ast.Name) and isinstance(value := names.get(node.id), list | tuple):
+        given = value
+    else:
+        return False
+    rows = [row for row in given if isinstance(row, list | tuple)]
+    return bool(rows) and len(rows) == len(given) and len({len(row) for row in rows}) == 1
 
 
 def _kind(node: ast.expr, names: dict[str, Any]) -> str | None:
@@ -361,7 +400,7 @@ def whole_float_hint(failing_line: str) -> str | None:
     if tree is None:
         return None
     given = {
-        ast.get_source_segment(failing_line.strip(), node)
+        cell_calls.segment(failing_line, node)
         for node in _given_as_they_are(tree)
         if isinstance(node, ast.Constant) and type(node.value) is float and node.value.is_integer()
     }

@@ -200,7 +200,7 @@ def _operands_on(line: str, operator: str) -> tuple[str, str]:
         return "a", "b"
     (operation,) = found
     a, b = (
-        cell_calls.as_operand(ast.get_source_segment(line.strip(), operand) or "", operand)
+        cell_calls.as_operand(cell_calls.segment(line, operand) or "", operand)
         for operand in (operation.left, operation.right)
     )
     return a, b

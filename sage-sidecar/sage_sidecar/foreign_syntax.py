@@ -1,0 +1,71 @@
+"""Hints for another language's syntax, which Python does not parse: MATLAB's matrices,
+`[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
+an equation after `def`, `def f(x) = x^2`, and a function applied without parentheses,
+`sqrt x`.
+
+Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
+what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
+which puts the hint under the SyntaxError.
+"""
+
+from __future__ import annotations
+
+import re
+
+# MATLAB's matrix, with its rows separated by `;`, or a row of entries without commas.
+_MATRIX = re.compile(r"\[([^\[\]]*;[^\[\]]*|\s*-?[\w.]+(?:\s+-?[\w.]+)+\s*)\]")
+_ENTRY = re.compile(r"-?[\w.]+")
+_AS_A_MATRIX = (
+    "Sage's matrices are lists of rows, with commas: {sage}. MATLAB's {written} is not Python."
+)
+_AS_A_VECTOR = "Sage writes {written} with commas: {sage}, or {items} for a list."
+# `f = x -> x^2`, `g := (x, y) -> x*y`.
+_ARROW = re.compile(r"^\s*(\w+)\s*:?=\s*\(?\s*(\w+(?:\s*,\s*\w+)*)\s*\)?\s*->\s*(.+?)\s*$")
+_AS_A_FUNCTION = (
+    "-> is Maple's and Mathematica's notation. In Sage: {name}({variables}) = {body} makes "
+    "{name} a symbolic function, or {name} = lambda {variables}: {body} a Python one."
+)
+# `def f(x) = x^2`.
+_DEF_EQUATION = re.compile(r"^\s*def\s+(\w+)\s*\(([^()]*)\)\s*=\s*(.+?)\s*$")
+_DEFINED = (
+    "{name}({variables}) = {body}, without def, makes {name} a symbolic function; a Python one "
+    "is def {name}({variables}): return {body}."
+)
+# `sqrt x`, `sin x + 1`: a function applied as in writing.
+_APPLIED = re.compile(
+    r"(?<![\w.])(sqrt|sin|cos|tan|log|ln|exp|abs|factor|expand|simplify|det)\s+(\w[\w.]*)"
+    r"(?!\s*[=(])"
+)
+_PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+
+
+def hint(message: str, line: str) -> str | None:
+    """For a SyntaxError with `message` on the cell's `line`, its string literals emptied."""
+    if message.startswith("invalid syntax") and (matrix := _MATRIX.search(line)):
+        return _matrix_hint(matrix[0], matrix[1])
+    if message == "invalid syntax" and (arrow := _ARROW.match(line)):
+        name, variables, body = arrow.groups()
+        return _AS_A_FUNCTION.format(name=name, variables=_listed(variables), body=body)
+    if message == "expected ':'" and (defined := _DEF_EQUATION.match(line)):
+        name, variables, body = defined.groups()
+        return _DEFINED.format(name=name, variables=_listed(variables), body=body)
+    if message == "invalid syntax" and (applied := _APPLIED.search(line)):
+        return _PARENTHESES.format(function=applied[1], argument=applied[2])
+    return None
+
+
+def _matrix_hint(written: str, inside: str) -> str | None:
+    """The matrix or the row `written`, whose text between its brackets is `inside`, as Sage
+    writes it; None where an entry is more than a number or a name."""
+    rows = [re.split(r"[\s,]+", row.strip()) for row in inside.split(";") if row.strip()]
+    if not rows or not all(_ENTRY.fullmatch(entry) for row in rows for entry in row):
+        return None
+    lists = ["[" + ", ".join(row) + "]" for row in rows]
+    if ";" in inside:
+        return _AS_A_MATRIX.format(sage=f"matrix([{', '.join(lists)}])", written=written)
+    return _AS_A_VECTOR.format(written=written, sage=f"vector({lists[0]})", items=lists[0])
+
+
+def _listed(variables: str) -> str:
+    """`x,y` as `x, y`."""
+    return ", ".join(variable.strip() for variable in variables.split(","))

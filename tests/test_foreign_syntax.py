@@ -1,0 +1,49 @@
+"""Another language's syntax, which Python does not parse, gets the cell's line as Sage
+writes it; what the hint writes works."""
+
+from __future__ import annotations
+
+import pytest
+from sage_services.api.sage.v1 import sage_pb2_grpc
+
+from tests.helpers import create_session, last_line_of_error, value
+
+
+@pytest.mark.parametrize(
+    ("code", "hint", "way", "answer"),
+    [
+        ("A = [1 2; 3 -4]", "Sage's matrices are lists of rows, with commas: "
+         "matrix([[1, 2], [3, -4]]). MATLAB's [1 2; 3 -4] is not Python.",
+         "matrix([[1, 2], [3, -4]]).det()", "-10"),
+        ("v = [1 2 3]", "Sage writes [1 2 3] with commas: vector([1, 2, 3]), or [1, 2, 3] for a "
+         "list.", "vector([1, 2, 3]).norm()", "sqrt(14)"),
+        ("g = (x, y) -> x*y", "-> is Maple's and Mathematica's notation. In Sage: g(x, y) = x*y "
+         "makes g a symbolic function, or g = lambda x, y: x*y a Python one.",
+         "g(x, y) = x*y; g(2, 3)", "6"),
+        ("def f(t) = t^2", "f(t) = t^2, without def, makes f a symbolic function; a Python one is "
+         "def f(t): return t^2.", "def f(t): return t^2\nf(3)", "9"),
+        ("y = sin x + 1", "A function's argument goes in parentheses: sin(x).", "sin(x) + 1",
+         "sin(x) + 1"),
+    ],
+    ids=["matlab matrix", "matlab row", "arrow function", "def as an equation", "no parentheses"],
+)  # fmt: skip
+def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, hint: str, way: str, answer: str
+) -> None:
+    """Python's message says only where the line stops parsing."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, code, "SyntaxError") == hint
+    assert value(stub, session, way) == answer
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["M = [a+1 2; 3 4]", "f = x -> ", "print(1 2)", "sqrt = 2; sqrt x = 3"],
+    ids=["an entry more than a name", "no body", "python's own slip", "an assignment"],
+)
+def test_syntax_errors_another_languages_syntax_does_not_explain_get_no_such_hint(
+    stub: sage_pb2_grpc.SageServiceStub, code: str
+) -> None:
+    session = create_session(stub)
+    last = last_line_of_error(stub, session, code, "SyntaxError")
+    assert last.startswith("SyntaxError: "), last
