@@ -84,6 +84,23 @@ def results(
     return found
 
 
+def matrices_asked(
+    tree: ast.Module, value: Any, namespace: dict[str, Any], method: str, max_size: int
+) -> Iterator[tuple[str, Any]]:
+    """Each matrix, by name, of which the cell `tree` shows (as `value`) or binds `method`()
+    called with no arguments, but for one with more than `max_size` rows or columns, too
+    large to answer again cheaply."""
+    from sage.structure.element import Matrix
+
+    for call, _, _ in results(tree, value, namespace, (method,)):
+        found = receiver(call)
+        if call.args or call.keywords or not isinstance(found, ast.Name):
+            continue
+        matrix = namespace.get(found.id)
+        if isinstance(matrix, Matrix) and max(matrix.dimensions()) <= max_size:
+            yield found.id, matrix
+
+
 def as_written(node: ast.AST) -> str:
     """The code of `node`, parsed from preparsed code, with its number literals and powers as
     the cell wrote them: `r[Integer(1)]` is `r[1]`, `x ** Integer(2)` is `x^2`."""

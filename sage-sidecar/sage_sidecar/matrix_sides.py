@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from sage_sidecar import cell_calls
@@ -43,7 +42,7 @@ _MAX_BASIS = 3
 def kernel_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a kernel() the cell shows or binds of a matrix whose left and right
     kernels differ."""
-    for name, matrix in _asked(tree, value, namespace, "kernel"):
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "kernel", _MAX_SIZE):
         kernel = matrix.right_kernel()
         if matrix.is_square() and matrix.left_kernel() == kernel:
             continue
@@ -59,7 +58,7 @@ def kernel_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str 
 
 def nullity_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a nullity() the cell shows or binds of a matrix that is not square."""
-    for name, matrix in _asked(tree, value, namespace, "nullity"):
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "nullity", _MAX_SIZE):
         left, right = matrix.left_nullity(), matrix.right_nullity()
         if left != right:
             return _NULLITY.format(name=name, left=left, right=right)
@@ -69,23 +68,7 @@ def nullity_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str
 def image_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for an image() the cell shows or binds of a matrix whose row and column
     spaces differ."""
-    for name, matrix in _asked(tree, value, namespace, "image"):
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "image", _MAX_SIZE):
         if matrix.row_space() != matrix.column_space():
             return _IMAGE.format(name=name)
     return None
-
-
-def _asked(
-    tree: ast.Module, value: Any, namespace: dict[str, Any], method: str
-) -> Iterator[tuple[str, Any]]:
-    """Each matrix, by name, of which the cell shows or binds `method`() called with no
-    arguments, but for one too large to answer again cheaply."""
-    from sage.structure.element import Matrix
-
-    for call, _, _ in cell_calls.results(tree, value, namespace, (method,)):
-        receiver = cell_calls.receiver(call)
-        if call.args or call.keywords or not isinstance(receiver, ast.Name):
-            continue
-        matrix = namespace.get(receiver.id)
-        if isinstance(matrix, Matrix) and max(matrix.dimensions()) <= _MAX_SIZE:
-            yield receiver.id, matrix

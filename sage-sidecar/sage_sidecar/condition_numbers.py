@@ -1,0 +1,40 @@
+"""Says, the first time a session asks, that a matrix's condition() is in the Frobenius norm.
+
+`matrix(RDF, [[1, 2], [2, 1]]).condition()` is 3.333, the product of the Frobenius norms of
+the matrix and its inverse; NumPy's `cond` and MATLAB's `cond` give 3, in the 2-norm, the
+ratio of the largest singular value to the smallest, which is what "the condition number"
+means in most texts. And Sage's own norm() is the 2-norm. Nothing fails, and the number reads
+as the one asked for. Counterpart: `notes`, which runs this check after a cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from typing import Any
+
+from sage_sidecar import cell_calls
+
+# Cheap enough to run on every cell: only a cell it finds is parsed.
+CANDIDATE = re.compile(r"\.condition\(\s*\)")
+_NOTE = (
+    "Note: Sage's condition() is in the Frobenius norm by default: {frobenius} for {name}. "
+    "NumPy's cond and MATLAB's use the 2-norm, the largest singular value over the smallest: "
+    "{name}.condition(2) is {two}."
+)
+# A singular value decomposition each: not for a large matrix.
+_MAX_SIZE = 200
+# Norms this close are one answer, whichever is meant.
+_SAME = 1e-9
+
+
+def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, for a condition() the cell shows or binds of a matrix whose condition
+    numbers in the two norms differ."""
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "condition", _MAX_SIZE):
+        frobenius, two = float(matrix.condition()), float(matrix.condition(2))
+        if math.isclose(frobenius, two, rel_tol=_SAME) or not math.isfinite(two):
+            continue
+        return _NOTE.format(name=name, frobenius=f"{frobenius:.6g}", two=f"{two:.6g}")
+    return None
