@@ -74,3 +74,27 @@ def test_an_expressions_method_called_without_its_variable_gets_the_call_with_it
         f"{method}() of a symbolic expression takes the variable it is of: {call}{said}."
     )
     assert value(stub, session, call) == answer
+
+
+@pytest.mark.parametrize(
+    ("code", "said", "answer"),
+    [
+        ("z.real + 1", "z.real", "1"),
+        ("float(w.imag)", "w.imag", "2.00000000000000"),
+        ("round(w.real, 2)", "w.real", "1.00000000000000"),
+        ("A.trace * 2", "A.trace", "5"),
+    ],
+    ids=["in arithmetic", "made a float", "rounded", "a matrix's"],
+)
+def test_a_method_used_as_a_value_gets_the_hint_to_call_it(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, said: str, answer: str
+) -> None:
+    """NumPy's and SymPy's z.real is an attribute; Sage's a method, which the arithmetic or
+    float() then refuses as a 'method'."""
+    session = create_session(stub)
+    evaluate(stub, "z = 1 + 2*I; w = CC(1, 2); A = matrix(QQ, [[1, 2], [3, 4]])", session)
+    assert last_line_of_error(stub, session, code, "TypeError") == (
+        f"{said} is a method in Sage, where NumPy and SymPy have such an attribute: its value "
+        f"is {said}()."
+    )
+    assert value(stub, session, f"{said}()") == answer

@@ -36,12 +36,13 @@ roots() or diff(), a call with one value, a plot (`several_variables`), a keywor
 function called does not take (`keywords`), a module used before its import, a name or method
 misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
 brackets, one of Sage's methods called as a function, or an expression's without the variable
-it takes (`eigenvalues(A)`, `p.degree()`, `method_calls`), a Sage graph given to networkx, its
-edges unpacked as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an
-integer, points() of an elliptic curve over the rationals, a floating-point number's or an
-expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
-its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
-as functions, a variable declared with the name of a function of Sage's, or such a name (or
+it takes, or a method used as a value, as NumPy's attributes are (`eigenvalues(A)`,
+`p.degree()`, `z.real + 1`, `method_calls`), a Sage graph given to networkx, its edges unpacked
+as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an integer,
+points() of an elliptic curve over the rationals, a floating-point number's or an expression's
+// or %, which Sage lacks, or a rational's % by a number with no inverse modulo its
+denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called as
+functions, a variable declared with the name of a function of Sage's, or such a name (or
 Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
 expression in several variables, integrate or limit without the variable, an ODE with no closed
 form, desolve without its unknown or with too few initial conditions, an ODE solver that cannot
@@ -895,6 +896,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         lambda: _failing_call(exc),
     ):
         return vector
+    if method_calls.METHOD_AS_A_VALUE.search(message) and (
+        uncalled := _on_failing_line(
+            exc, lambda line, look_up: method_calls.uncalled_hint(_without_strings(line), look_up)
+        )
+    ):
+        return uncalled
     if _FUNCTION_OPERAND.search(message) and (hint := _function_as_a_variable_hint(exc)):
         return hint
     if _POLYNOMIAL_REFUSED.search(message) and (polynomial := _polynomial_hint(exc)):

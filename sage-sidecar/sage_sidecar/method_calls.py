@@ -1,6 +1,7 @@
 """Hints for Sage's methods called otherwise than Sage calls them: as a function,
-`eigenvalues(A)`, `rref(A)`, `simplify_full(e)`, `subs(f, x=1)`; and a symbolic expression's
-method that takes the variable called without it, `p.degree()`.
+`eigenvalues(A)`, `rref(A)`, `simplify_full(e)`, `subs(f, x=1)`; a symbolic expression's
+method that takes the variable called without it, `p.degree()`; and a method used as a value,
+as NumPy's and SymPy's attributes are, `z.real + 1`.
 
 Maple, Mathematica and SymPy have the first as functions; Sage has them as methods of the
 value, and no function of the name, so the NameError says only that the name is not defined.
@@ -16,11 +17,19 @@ import ast
 import contextlib
 import inspect
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sage_sidecar import cell_calls
 
 _HINT = "{name} is a method in Sage, not a function: {way}."
+# A method used as a value, as NumPy's and SymPy's attributes are: `z.real + 1`, `float(z.imag)`.
+METHOD_AS_A_VALUE = re.compile(r"method'")
+_UNCALLED_ATTRIBUTE = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\.\s*([^\W\d]\w*)\b(?!\s*\()")
+_CALL_IT = (
+    "{name}.{method} is a method in Sage, where NumPy and SymPy have such an attribute: its "
+    "value is {name}.{method}()."
+)
 # A symbolic expression's method that takes its variable, called without.
 WITHOUT_THE_VARIABLE = re.compile(
     r"(\w+)\(\) takes (?:exactly|at least) 1 positional argument \(0 given\)"
@@ -64,6 +73,17 @@ def hint(name: str, line: str, namespace: dict[str, Any]) -> str | None:
         ]
         way = f"{cell_calls.as_operand(segment, receiver)}.{name}({', '.join(arguments)})"
         return _HINT.format(name=name, way=way)
+    return None
+
+
+def uncalled_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
+    """For a method used as a value on the cell's failing `line`, its string literals emptied:
+    the first `name.method`, not called, whose value is a method of the value `name` holds
+    (`look_up` gives it)."""
+    for name, method in _UNCALLED_ATTRIBUTE.findall(line):
+        found = getattr(look_up(name), method, None)
+        if inspect.isroutine(found) and getattr(found, "__self__", None) is not None:
+            return _CALL_IT.format(name=name, method=method)
     return None
 
 
