@@ -1743,13 +1743,41 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
     evaluate(stub, "var('y')", session)
     for code in (
         "solve(x^2 == 4, x)",
-        "solve(log(x) == 1, x)",  # [e == x]: a solution, written backwards
         "solve(x + y == 1, x)",
         "solve([x + y == 1, x - y == 3], x, y)",
         "solve(x^2 > 1, x)",
         "def solve(*args): return [0 == x^5 - x + 1]\nsolve(x, x)",
     ):
         assert stderr_of(evaluate(stub, code, session)) == "", code
+
+
+def test_a_solution_written_backwards_and_no_solution_in_an_absent_variable_get_notes(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """[e == x] for log(x) == 1: its rhs() is x itself. [] for solve(x^2 == 4, y) reads as no
+    solutions."""
+    session = create_session(stub)
+    evaluate(stub, "var('y z')", session)
+    events = evaluate(stub, "s = solve(log(x) == 1, x); s", session)
+    assert one(events, "result").result.text_plain == "[e == x]"
+    assert stderr_of(events) == (
+        "Note: solve wrote e == x with x on the right: x's value is its left side, e, which "
+        ".lhs() gives; .rhs() gives x itself (and solution_dict=True {e: x}).\n"
+    )
+    assert value(stub, session, "s[0].lhs(), solve(log(x) == 1, x, solution_dict=True)") == (
+        "(e, [{e: x}])"
+    )
+    for code, its, first in (
+        ("solve(x^2 == 4, y)", "its variable is x. Solve for it", "x"),
+        ("solve(x + z == 1, y)", "its variables are x, z. Solve for one of them", "x"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == "[]", code
+        assert stderr_of(events) == (
+            f"Note: solve gave [] because the equation has no y: {its}, as solve(..., {first}).\n"
+        ), code
+    # No solutions in a variable the equation has, or a number's equation, say nothing.
+    say_nothing(stub, session, "solve(x^2 == -1, x, domain='complex') and []", "solve(1 == 2, y)")
 
 
 def test_solve_under_an_earlier_cells_assumption_gets_a_note_once_that_it_applied_it(

@@ -8,11 +8,12 @@ radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), whi
 complex roots; and complex ones come without I where a square root of a negative number stands
 for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
 And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
-assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. One
-line on stderr says what the value is and how to get the solutions (to_poly_solve, for an
-equation in roots and logarithms). And, once in a session, what the parameters Maxima writes
-into solutions stand for: z2951 any integer, r1 any number. Counterpart: `notes`, which runs
-these checks after a cell.
+assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. And
+`x == e` is written `e == x`, whose rhs() is x itself; and solve(x^2 == 4, y) is [], which
+reads as no solutions, where the equation has no y. One line on stderr says what the value is
+and how to get the solutions (to_poly_solve, for an equation in roots and logarithms). And,
+once in a session, what the parameters Maxima writes into solutions stand for: z2951 any
+integer, r1 any number. Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any, TypeGuard
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import shown
+from sage_sidecar.shown import a_number, shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])solve\(")
@@ -73,6 +74,18 @@ _TO_POLY_SOLVE = (
     "Exactly: solve(..., to_poly_solve=True), which squares roots away and combines "
     "logarithms, and so may give solutions that are not: check each by substituting it."
 )
+# solve's [] for a variable the equation lacks reads as "no solutions".
+_ABSENT = (
+    "Note: solve gave [] because the equation has no {variable}: {its}. Solve for "
+    "{them}, as solve(..., {first})."
+)
+# Some solutions come the other way round: `x == e` is written `e == x` (for log(x) == 1),
+# with its variable on the right.
+_BACKWARDS = (
+    "Note: solve wrote {equation} with {variable} on the right: {variable}'s value is its left "
+    "side, {value}, which .lhs() gives; .rhs() gives {variable} itself (and "
+    "solution_dict=True {{{value}: {variable}}})."
+)
 _DOMAIN_IGNORED = (
     "Note: solve's domain={domain!r} takes effect with algorithm='sympy' only: Maxima, which "
     "solved this, ignores it, and these are all its solutions, complex ones too. "
@@ -90,7 +103,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     for call, result in _solve_results(tree, value, namespace):
         if (found := _domain_note(call)) is not None:
             return found
+        if (found := _absent_variable_note(call, result, namespace)) is not None:
+            return found
         if (found := _unsolved_note(call, result)) is not None:
+            return found
+        if (found := _backwards_note(result)) is not None:
             return found
         if (found := _periodic_note(call, result, namespace)) is not None:
             _told.add(_PARAMETERS["z"])  # the note says what z stands for
@@ -220,6 +237,48 @@ def _unsolved_note(call: ast.Call, result: Any) -> str | None:
         if _in_radicals_and_logs(expression, variable) and not _asks_to_poly_solve(call):
             return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
         return f"{given_back} {numerically}"
+    return None
+
+
+def _absent_variable_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For no solutions in a variable the equation does not have: `solve(x^2 == 4, y)`."""
+    from sage.symbolic.expression import Expression
+
+    if result != [] or len(call.args) != 2:
+        return None
+    variable = cell_calls.evaluated(call.args[1], namespace)
+    equation = call.args[0]
+    sides = (
+        [equation.left, *equation.comparators] if isinstance(equation, ast.Compare) else [equation]
+    )
+    values = [cell_calls.evaluated(side, namespace) for side in sides]
+    if not (isinstance(variable, Expression) and variable.is_symbol()):
+        return None
+    if not all(isinstance(v, Expression) or a_number(v) for v in values):
+        return None
+    has = sorted(
+        {str(v) for value in values if isinstance(value, Expression) for v in value.variables()}
+    )
+    if str(variable) in has or not has:
+        return None
+    many = len(has) > 1
+    return _ABSENT.format(
+        variable=variable,
+        its=f"its variables are {', '.join(has)}" if many else f"its variable is {has[0]}",
+        them="one of them" if many else "it",
+        first=has[0],
+    )
+
+
+def _backwards_note(result: Any) -> str | None:
+    """For a solution written with its variable on the right: `e == x`, whose rhs() is x."""
+    for lhs, rhs in _equations(result):
+        if rhs.is_symbol() and not lhs.has(rhs) and not lhs.is_symbol():
+            return _BACKWARDS.format(
+                equation=shown(f"{lhs} == {rhs}", _MAX_SHOWN),
+                variable=rhs,
+                value=shown(lhs, _MAX_SHOWN),
+            )
     return None
 
 
