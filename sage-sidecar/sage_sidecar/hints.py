@@ -15,8 +15,9 @@ an earlier cell, an unknown function never declared, or one function() made used
 numbers, or its equations indexed as SymPy's dictionaries are (`sol[0][x]`), the pairs roots()
 and numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value
 made a real one (`complex_values`), a function of Python's `math` given an expression, as
-`math.sqrt(x)` (`float_functions`), a ring given where a symbolic expression's roots() wants
-its variable, Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
+`math.sqrt(x)` (`float_functions`), a Sage expression given to SciPy as the function it calls
+(`scipy_callbacks`), a ring given where a symbolic expression's roots() wants its variable,
+Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
 (`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
 list given to a matrix's row or column slice (`indices`), a ring or field made without names
 for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
@@ -101,6 +102,7 @@ from sage_sidecar import (
     plot_variables,
     python_types,
     remainders,
+    scipy_callbacks,
     several_variables,
     symbolic_functions,
     sympy_names,
@@ -706,6 +708,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         and frames.ran_in(exc.__traceback__, "sage/rings/rational.pyx")
     ):
         return remainders.no_inverse_hint(_code_of_failing_line(exc))
+    if (
+        isinstance(exc, TypeError | NotImplementedError)
+        and scipy_callbacks.REFUSED.fullmatch(str(exc))
+        and frames.ran_in(exc.__traceback__, "/scipy/")
+    ):
+        return scipy_callbacks.hint(_uncalled_names(exc) + _names(exc, _CALLED_NAME))
     if isinstance(exc, TypeError | AttributeError) and (
         function := symbolic_functions.hint(
             exc, str(exc), lambda: _code_of_failing_line(exc), lambda: _uncalled_names(exc)
