@@ -16,46 +16,46 @@ numbers, or its equations indexed as SymPy's dictionaries are (`sol[0][x]`), the
 and numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value
 made a real one (`complex_values`), a function of Python's `math` given an expression, as
 `math.sqrt(x)` (`float_functions`), a Sage expression given to SciPy as the function it calls
-(`scipy_callbacks`), a ring given where a symbolic expression's roots() wants its variable,
-Python's `@` for a matrix product, matrices and vectors whose shapes do not fit
-(`matrix_shapes`), an index out of range of a matrix, vector or list, with its size, or a flat
-list given to a matrix's row or column slice (`indices`), a ring or field made without names
-for its generators (`generator_names`), what a matrix's ring lacks (`matrix_rings`), a function
-of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or a matrix's power by a
-fraction (`matrix_functions`), a Python function where an expression is wanted, a format spec
-for an exact number, a Python list of rows or of numbers, or a NumPy array, asked what a matrix
-or a vector does, or put in a vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a
-function of a number (`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list,
-a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got
-already decided, Maxima asking whether a variable is a value (`Is n equal to -1?`), an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
-polynomial of a ring of several variables asked what only a polynomial in one variable does:
-roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
-function called does not take (`keywords`), a module used before its import, a name or method
-misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
-brackets, one of Sage's methods called as a function, or an expression's without the variable
-it takes, or a method used as a value, as NumPy's attributes are (`eigenvalues(A)`,
-`p.degree()`, `z.real + 1`, `method_calls`), a Sage graph given to networkx, its edges unpacked
-as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an integer,
-points() of an elliptic curve over the rationals, a floating-point number's or an expression's
-// or %, which Sage lacks, or a rational's % by a number with no inverse modulo its
-denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called as
-functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or an
-expression in several variables, integrate or limit without the variable, an ODE with no closed
-form, desolve without its unknown or with too few initial conditions, an ODE solver that cannot
-tell the independent variable, a sum Maxima calls divergent, or a product to infinity Maxima
-fails on, whose partial values settle (`to_infinity`), variety() of an ideal with infinitely
-many points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`).
+(`scipy_callbacks`), a Sage variable given to SymPy as its symbol (`sympy_objects`), a ring
+given where a symbolic expression's roots() wants its variable, Python's `@` for a matrix
+product, matrices and vectors whose shapes do not fit (`matrix_shapes`), an index out of range
+of a matrix, vector or list, with its size, or a flat list given to a matrix's row or column
+slice (`indices`), a ring or field made without names for its generators (`generator_names`),
+what a matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
+(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
+function where an expression is wanted, a format spec for an exact number, a Python list of
+rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
+vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
+(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
+(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
+asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
+ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
+series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
+(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
+ranges given apart, points given to plot() (`plot_variables`), a polynomial of a ring of
+several variables asked what only a polynomial in one variable does: roots() or diff(), a call
+with one value, a plot (`several_variables`), a keyword argument the function called does not
+take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
+as Mathematica's `Sqrt`), a function called with Mathematica's brackets, one of Sage's methods
+called as a function, or an expression's without the variable it takes, or a method used as a
+value, as NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`,
+`method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or its degree
+asked of a vertex it lacks, a float where PARI wants an integer, points() of an elliptic curve
+over the rationals, a floating-point number's or an expression's // or %, which Sage lacks, or
+a rational's % by a number with no inverse modulo its denominator's (`remainders`), an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or an expression in several variables,
+integrate or limit without the variable, an ODE with no closed form, desolve without its
+unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
+values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -106,6 +106,7 @@ from sage_sidecar import (
     several_variables,
     symbolic_functions,
     sympy_names,
+    sympy_objects,
     to_infinity,
     unbound_names,
 )
@@ -708,6 +709,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         and frames.ran_in(exc.__traceback__, "sage/rings/rational.pyx")
     ):
         return remainders.no_inverse_hint(_code_of_failing_line(exc))
+    if frames.ran_in(exc.__traceback__, "/sympy/") and (
+        sympy := sympy_objects.hint(exc, _uncalled_names(exc))
+    ):
+        return sympy
     if (
         isinstance(exc, TypeError | NotImplementedError)
         and scipy_callbacks.REFUSED.fullmatch(str(exc))

@@ -28,7 +28,8 @@ numbers that differ by rounding (`float_equality`), float() or RDF() of an exact
 double cannot hold, which is inf or 0.0 where Python's raises (`float_overflow`), an operation
 on a high-precision number and a double-precision one, whose answer has the lower precision
 (`mixed_precision`), one of Sage's methods tested uncalled in a condition, as SymPy's
-properties are (`if e.is_zero:`), which always holds (`method_conditions`), a function of
+properties are (`if e.is_zero:`), which always holds (`method_conditions`), SymPy's series
+given Sage's variable, for which the expression is a constant (`sympy_objects`), a function of
 integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a substitution
 of variables the expression has none of, which gives it back (`substitutions`), values computed
 on lines before the cell's last, which only that line's is shown (`unshown_values`), e or I
@@ -120,6 +121,7 @@ from sage_sidecar import (
     solutions,
     sparse_coefficients,
     substitutions,
+    sympy_objects,
     to_infinity,
     unevaluated,
     unshown_plots,
@@ -199,6 +201,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (mixed_precision.CANDIDATE, mixed_precision.note),
     (condition_numbers.CANDIDATE, condition_numbers.note),
     (method_conditions.CANDIDATE, method_conditions.note),
+    (sympy_objects.CANDIDATE, sympy_objects.note),
 )
 # For each check's pattern, strings one of which a match contains (or None): looking for them
 # costs a fraction of searching for the pattern, which most cells would not match.
