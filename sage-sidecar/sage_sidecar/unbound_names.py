@@ -26,6 +26,8 @@ _SCOPES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
 )  # fmt: skip
+# A cell that does not compile is read line by line up to this many: each costs a parse.
+_MAX_LINES = 1000
 # A session's record is kept to this many names, the most recent ones.
 _MAX_NAMES = 1000
 # Each name: the cell that failed to bind it, whether by import or definition, and its error.
@@ -64,7 +66,7 @@ def _statements(source: str) -> list[ast.Module]:
     except SyntaxError:
         pass
     trees = []
-    for line in source.splitlines():
+    for line in source.splitlines()[:_MAX_LINES]:
         if line[:1].isspace():
             continue
         for statement in (line, *line.split(";")) if ";" in line else (line,):
