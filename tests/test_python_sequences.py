@@ -180,3 +180,35 @@ def test_arithmetic_of_a_list_of_rows_is_done_as_a_matrixs(
     )
     # Rows of different lengths are no matrix's.
     assert "As a matrix" not in last_line_of_error(stub, session, "[[1], [2, 3]]^2", "TypeError")
+
+
+def test_a_sage_numbers_method_asked_of_a_python_int_or_float_gets_the_conversion(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """range() gives Python ints, whose message names no Sage Integer."""
+    session = create_session(stub)
+    assert last_line_of_error(
+        stub, session, "[n for n in range(10) if n.is_prime()]", "AttributeError"
+    ) == (
+        "n is a Python int, which has no is_prime(): ZZ(n).is_prime(), or is_prime(n). Python's "
+        "range(), len() and int() make Python ints; Sage's srange() makes Integers."
+    )
+    assert value(stub, session, "[n for n in range(10) if ZZ(n).is_prime()]") == "[2, 3, 5, 7]"
+    assert value(stub, session, "[n for n in srange(10) if n.is_prime()]") == "[2, 3, 5, 7]"
+    evaluate(stub, "import math; r = math.sqrt(2)", session)
+    assert last_line_of_error(
+        stub, session, "r.nearby_rational(max_error=0.01)", "AttributeError"
+    ) == (
+        "r is a Python float, which has no nearby_rational(): RR(r).nearby_rational(). Python's "
+        "float() and math functions make Python floats; Sage's RR() real numbers."
+    )
+    # Not written on a name: the conversion of what the line has there.
+    assert last_line_of_error(stub, session, "len([1, 2]).is_prime()", "AttributeError") == (
+        "The value is a Python int, which has no is_prime(): ZZ(...).is_prime(), or "
+        "is_prime(...). "
+        "Python's range(), len() and int() make Python ints; Sage's srange() makes Integers."
+    )
+    # A method no Sage number has either: Python's message alone, or the nearest name.
+    assert "Python int" not in last_line_of_error(
+        stub, session, "(5r).frobnicate()", "AttributeError"
+    )

@@ -1095,6 +1095,16 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         and (solved := python_types.list_to_solve_hint(_code_of_failing_line(exc)))
     ):
         return solved
+    if (
+        match is not None
+        and match[1] in ("int", "float")
+        and (
+            number := python_types.python_number_hint(
+                exc.obj, match[2], _name_of_receiver(exc, match[2])
+            )
+        )
+    ):
+        return number
     if match is not None and match[1] in ("list", "tuple", "numpy.ndarray"):
         kind, method = match[1], match[2]
         sequence = python_types.sequence_hint(

@@ -9,8 +9,10 @@ rationals take no format spec, and Python's ^ of sets is a power to the preparse
 list of rows, or of numbers, has none of a matrix's or a vector's methods, nor has a NumPy
 array, nor is it the vector solve_right() takes; nor has it a vector's arithmetic
 (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor a list of rows a matrix's (`A^2`),
-nor do Sage's functions take one (`sin([1, 2])`). Each message says what failed but not what to
-write instead; the hint does. Counterpart: `hints`, which puts the hint under the error.
+nor do Sage's functions take one (`sin([1, 2])`). And a Python int or float, as range() and
+math make them, lacks a Sage number's methods (`n.is_prime()`). Each message says what failed
+but not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under
+the error.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from sage_sidecar import cell_calls
 _PREPARSED_NUMBER = re.compile(r"'sage\.rings\.(real_mpfr\.RealLiteral|integer\.Integer)'")
 # What Python's own numbers cannot do either: `len(5)`, `for i in 5`, `5[0]`.
 _NO_NUMBER_CAN = re.compile(r"has no len\(\)|object is not (?:iterable|subscriptable)")
+# A Sage number's method asked of Python's own: `n.is_prime()` of n from range().
+_PYTHON_NUMBER = "{subject} a Python {kind}, which has no {method}(): {way}. {made}"
+_MADE = {
+    "int": "Python's range(), len() and int() make Python ints; Sage's srange() makes Integers.",
+    "float": "Python's float() and math functions make Python floats; Sage's RR() real numbers.",
+}
 _RAW_NUMBERS = (
     "The preparser makes number literals Sage numbers (0.5 a RealLiteral, 8 an Integer), "
     "which some Python functions refuse: write 0.5r or 8r (raw literals), or float(0.5) or "
@@ -429,6 +437,34 @@ def list_to_solve_hint(failing_line: str) -> str | None:
     failed on it without saying so (solve_left's "no attribute 'transpose'")."""
     given = _LIST_GIVEN.search(failing_line)
     return _MAKE_A_VECTOR.format(items=given[1]) if given else None
+
+
+def python_number_hint(value: Any, method: str, name: str | None) -> str | None:
+    """For `method`, which a Sage Integer or real number has, asked of `value`, a Python int or
+    float; `name`: what the failing line calls it."""
+    import sage.all
+    from sage.rings.integer_ring import ZZ
+    from sage.rings.real_mpfr import RR
+
+    if type(value) is int:
+        kind, ring, sage_number = "int", "ZZ", ZZ(value)
+    elif type(value) is float:
+        kind, ring, sage_number = "float", "RR", RR(value)
+    else:
+        return None
+    if not callable(getattr(sage_number, method, None)):
+        return None
+    written = name or "..."
+    function = callable(getattr(sage.all, method, None)) and not isinstance(
+        getattr(sage.all, method), type
+    )
+    return _PYTHON_NUMBER.format(
+        subject=f"{name} is" if name else "The value is",
+        kind=kind,
+        method=method,
+        way=f"{ring}({written}).{method}()" + (f", or {method}({written})" if function else ""),
+        made=_MADE[kind],
+    )
 
 
 def sequence_hint(kind: str, method: str, value: Any, name: str | None) -> str | None:
