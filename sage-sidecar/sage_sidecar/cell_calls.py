@@ -21,7 +21,7 @@ _ARITHMETIC = (
 _LITERALS = frozenset({"Integer", "RealNumber"})
 _NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
 # A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`.
-_APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
+APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d+)?)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
@@ -213,7 +213,7 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
                 node.func.id in _LITERALS
                 or symbolic_function(namespace.get(node.func.id))
                 or _number_ring(node.func.id, namespace)
-                or (_sages(node.func.id, namespace, _APPROXIMATIONS) and len(node.args) == 1)
+                or (_sages(node.func.id, namespace, APPROXIMATIONS) and len(node.args) == 1)
             )
             and namespace.get(node.func.id) is not None
         )
@@ -235,7 +235,7 @@ def _approximation_method(call: ast.Call, namespace: dict[str, Any]) -> bool:
     function = call.func
     return (
         isinstance(function, ast.Attribute)
-        and function.attr in _APPROXIMATIONS
+        and function.attr in APPROXIMATIONS
         and not call.args
         and not call.keywords
         and isinstance(evaluated(function.value, namespace), Element)

@@ -24,7 +24,6 @@ from sage_sidecar.shown import DOUBLE_PRECISION, bits_of, inexact, real_value
 # A double-precision number the cell makes: a decimal literal as the preparser writes it,
 # n() or N(), float() or RDF(). Only a cell it finds is parsed.
 CANDIDATE = re.compile(r"RealNumber\(|\.n\(|\b(?:N|n|numerical_approx|float|RDF|CDF)\(")
-_APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _DOUBLES = frozenset({"float", "RDF", "CDF"})
 _FIELDS = frozenset({"RealField", "ComplexField"})
 _DIGITS_PER_BIT = 0.30103  # log10(2)
@@ -84,7 +83,7 @@ def _bits(node: ast.expr, namespace: dict[str, Any]) -> int | None:
         return DOUBLE_PRECISION  # the preparser's decimal literal
     if isinstance(node.func, ast.Name) and name in _DOUBLES:
         return DOUBLE_PRECISION
-    if name in _APPROXIMATIONS:
+    if name in cell_calls.APPROXIMATIONS:
         method = isinstance(node.func, ast.Attribute)
         return _approximation_bits(node.args[0 if method else 1 :], node.keywords, namespace)
     return _field_precision(_field_called(node, namespace))

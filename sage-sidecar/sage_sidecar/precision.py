@@ -15,7 +15,6 @@ from typing import Any
 
 from sage_sidecar import cell_calls
 
-_NAMES = ("N", "n", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:N|n|numerical_approx)\(|\.(?:N|n|numerical_approx)\(")
 
@@ -42,7 +41,7 @@ def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
         if not isinstance(node, ast.Call):
             continue
         function = node.func
-        if isinstance(function, ast.Name) and function.id in _NAMES:
+        if isinstance(function, ast.Name) and function.id in cell_calls.APPROXIMATIONS:
             # Sage's is one function under three names.
             if (
                 function.id in own
@@ -51,7 +50,7 @@ def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
             ):
                 continue
             precision = node.args[1]
-        elif isinstance(function, ast.Attribute) and function.attr in _NAMES:
+        elif isinstance(function, ast.Attribute) and function.attr in cell_calls.APPROXIMATIONS:
             if len(node.args) < 1:
                 continue
             precision = node.args[0]
