@@ -48,20 +48,21 @@ orthogonalizes rows and does not normalize (`orthogonalization`), that digits() 
 significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
 unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
 (`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
-(`matrix_scalars`), that Sage multiplies permutations left to right (`permutation_products`),
-that mod(a, n) is a residue, whose arithmetic stays modulo n (`residues`), that a matrix's
-kernel(), nullity() and image() are of its rows (`matrix_sides`), that its condition() is in
-the Frobenius norm, where NumPy's and MATLAB's is in the 2-norm (`condition_numbers`), that ^
-is a power where code reads as Python's exclusive or (`exclusive_or`), that sin, cos and tan
-take radians, where a cell gives them a common angle's degrees (`radians`), that a comparison
-of symbolic expressions is shown, not decided, and that bool()'s False of one in variables may
-mean unproven (`relations`), what a number shown with a trailing `?` is (`algebraic`), what z1
-and r1 in solve's answers stand for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`),
-that variables are complex, where an answer has conjugate(x) (`complex_variables`), that
-(-1)^(1/3) is a complex root (`odd_roots`), what a NaN means (`not_a_number`), and that a lazy
-list shows its first items only (`lazy_lists`). A check looks at the cell's own code and
-values, which may raise anything: one that fails says nothing, and the cell's outcome stands.
-Counterpart: `executor`, which runs the cell and shows its value.
+(`matrix_scalars`), that * of two vectors is their dot product (`vector_products`), that Sage
+multiplies permutations left to right (`permutation_products`), that mod(a, n) is a residue,
+whose arithmetic stays modulo n (`residues`), that a matrix's kernel(), nullity() and image()
+are of its rows (`matrix_sides`), that its condition() is in the Frobenius norm, where NumPy's
+and MATLAB's is in the 2-norm (`condition_numbers`), that ^ is a power where code reads as
+Python's exclusive or (`exclusive_or`), that sin, cos and tan take radians, where a cell gives
+them a common angle's degrees (`radians`), that a comparison of symbolic expressions is shown,
+not decided, and that bool()'s False of one in variables may mean unproven (`relations`), what
+a number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand
+for (`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex,
+where an answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root
+(`odd_roots`), what a NaN means (`not_a_number`), and that a lazy list shows its first items
+only (`lazy_lists`). A check looks at the cell's own code and values, which may raise anything:
+one that fails says nothing, and the cell's outcome stands. Counterpart: `executor`, which runs
+the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ from sage_sidecar import (
     unevaluated,
     unshown_plots,
     unshown_values,
+    vector_products,
     weighted_graphs,
 )
 
@@ -202,6 +204,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (condition_numbers.CANDIDATE, condition_numbers.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
+    (vector_products.CANDIDATE, vector_products.note),
 )
 # For each check's pattern, strings one of which a match contains (or None): looking for them
 # costs a fraction of searching for the pattern, which most cells would not match.
@@ -229,6 +232,7 @@ _ONCE: frozenset[_Note] = frozenset(
         exclusive_or.note,
         radians.note,
         condition_numbers.note,
+        vector_products.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
