@@ -4504,6 +4504,8 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         # And approximations of exact values, by N() and by n().
         ("N(sqrt(2))^2 == 2", "False", "N(sqrt(2))^2", "2", "4.4e-16"),
         ("sqrt(3).n()^2 == 3", "False", "sqrt(3).n()^2", "3", "4.4e-16"),
+        # And sums of lists of numbers.
+        ("sum([0.1] * 10) == 1", "False", "sum([0.1] * 10)", "1", "1.1e-16"),
     ):
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code

@@ -20,6 +20,8 @@ _ARITHMETIC = (
 )  # fmt: skip
 _LITERALS = frozenset({"Integer", "RealNumber"})
 _NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
+# Of a list of numbers, a number: `sum([0.1] * 10)`.
+_AGGREGATES = frozenset({"sum", "abs", "min", "max"})
 # A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`.
 APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d+)?)'?\)")
@@ -195,9 +197,9 @@ def symbolic_calls(
 def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
     """What `receiver` is, if it is a name, or arithmetic on names and numbers, Sage's
     symbolic functions of them (`sin(x)`), its rings of numbers (`RDF(0.1)`) and their
-    approximation in double precision (`N(sqrt(2))`, `sqrt(2).n()`), which has no effects of
-    its own; with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`). None
-    otherwise."""
+    approximation in double precision (`N(sqrt(2))`, `sqrt(2).n()`), lists and tuples of
+    those and their sum, abs, min or max (`sum([0.1] * 10)`), which has no effects of its own;
+    with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`). None otherwise."""
     callees: set[int] = set()  # the method calls' callees, taken as they are
     for node in ast.walk(receiver):  # breadth first: a call comes before its callee
         if isinstance(node, ast.Call) and (
@@ -217,14 +219,32 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
             )
             and namespace.get(node.func.id) is not None
         )
+        aggregate = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and not node.keywords
+            and _aggregate(node.func.id, namespace)
+        )
         if not (
             literal
+            or aggregate
             or isinstance(node, _ARITHMETIC)
             or id(node) in callees
-            or (ideals and isinstance(node, ast.List | ast.Tuple))
+            or isinstance(node, ast.List | ast.Tuple)
         ):
             return None
     return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
+
+
+def _aggregate(name: str, namespace: dict[str, Any]) -> bool:
+    """Whether `name` is Sage's sum, or Python's abs, min or max, as the cell has them: of
+    numbers, they compute a number and do nothing else."""
+    import builtins
+
+    import sage.all
+
+    own = getattr(sage.all, name, None) or getattr(builtins, name, None)
+    return name in _AGGREGATES and namespace.get(name, getattr(builtins, name, None)) is own
 
 
 def _approximation_method(call: ast.Call, namespace: dict[str, Any]) -> bool:
