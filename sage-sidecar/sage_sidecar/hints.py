@@ -16,12 +16,13 @@ numbers, or its equations indexed as SymPy's dictionaries are (`sol[0][x]`), the
 and numerical_integral give used as numbers, and a list given to N (`pairs`), a complex value
 made a real one (`complex_values`), a function of Python's `math` given an expression, as
 `math.sqrt(x)` (`float_functions`), a Sage expression given to SciPy as the function it calls
-(`scipy_callbacks`), a Sage variable given to SymPy as its symbol (`sympy_objects`), a ring
-given where a symbolic expression's roots() wants its variable, Python's `@` for a matrix
-product, matrices and vectors whose shapes do not fit (`matrix_shapes`), an index out of range
-of a matrix, vector or list, with its size, or a flat list given to a matrix's row or column
-slice (`indices`), a ring or field made without names for its generators (`generator_names`),
-what a matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
+(`scipy_callbacks`), a Sage variable given to SymPy as its symbol (`sympy_objects`), None from
+a function of the session's with no return statement (`missing_returns`), a ring given where a
+symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
+and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a matrix,
+vector or list, with its size, or a flat list given to a matrix's row or column slice
+(`indices`), a ring or field made without names for its generators (`generator_names`), what a
+matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
 (`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
 function where an expression is wanted, a format spec for an exact number, a Python list of
 rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
@@ -96,6 +97,7 @@ from sage_sidecar import (
     matrix_rings,
     matrix_shapes,
     method_calls,
+    missing_returns,
     pairs,
     piecewise_functions,
     plot_options,
@@ -909,6 +911,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         lambda: _failing_call(exc),
     ):
         return vector
+    if missing_returns.NONE_USED.search(message) and (
+        none := missing_returns.hint(_names(exc, _CALLED_NAME))
+    ):
+        return none
     if method_calls.METHOD_AS_A_VALUE.search(message) and (
         uncalled := _on_failing_line(
             exc, lambda line, look_up: method_calls.uncalled_hint(_without_strings(line), look_up)
