@@ -1751,7 +1751,7 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
-def test_a_solution_written_backwards_and_no_solution_in_an_absent_variable_get_notes(
+def test_a_solution_written_backwards_and_empty_answers_that_are_no_answer_get_notes(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
     """[e == x] for log(x) == 1: its rhs() is x itself. [] for solve(x^2 == 4, y) reads as no
@@ -1776,6 +1776,15 @@ def test_a_solution_written_backwards_and_no_solution_in_an_absent_variable_get_
         assert stderr_of(events) == (
             f"Note: solve gave [] because the equation has no y: {its}, as solve(..., {first}).\n"
         ), code
+    # A Python function compared with a value is False: solve(False, x) is [].
+    evaluate(stub, "def f(t):\n    return t^2 + 1", session)
+    events = evaluate(stub, "solve(f == 2, x)", session)
+    assert one(events, "result").result.text_plain == "[]"
+    assert stderr_of(events) == (
+        "Note: f == 2 compares the Python function f itself with a value, which is False, and "
+        "solve(False, x) is []. Call it on the variable: solve(f(x) == 2, x).\n"
+    )
+    assert value(stub, session, "solve(f(x) == 2, x)") == "[x == -1, x == 1]"
     # No solutions in a variable the equation has, or a number's equation, say nothing.
     say_nothing(stub, session, "solve(x^2 == -1, x, domain='complex') and []", "solve(1 == 2, y)")
 
@@ -3545,6 +3554,13 @@ def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_va
             "to where f changes sign (a plot shows where it crosses 0); for complex zeros, "
             "solve(f == 0, x) or f.roots(x, ring=CC).\n"
         ), code
+    # A Python function's complex zeros: those of f(x), not of f == 0, which is False.
+    session = create_session(stub)
+    evaluate(stub, "def f(t):\n    return t^2 + 1", session)
+    assert last_line_of_error(stub, session, "find_root(f, -1, 1)", "RuntimeError").endswith(
+        "for complex zeros, solve(f(x) == 0, x) or f(x).roots(x, ring=CC)."
+    )
+    assert value(stub, session, "solve(f(x) == 0, x)") == "[x == -I, x == I]"
     # As the hint says.
     assert value(stub, "", "round(find_root(x^2 - 2, 0, 2), 9)") == "1.414213562"
     assert value(stub, "", "(x^2 + 1).roots(x, ring=CC)") == (

@@ -474,7 +474,7 @@ _ONE_SIGN = (
     "find_root looks for a zero of f in [{a}, {b}], where f stays {sign}: f({a}) = {left}, "
     "f({b}) = {right}, and its {extreme} value there is {value}, at {at}. Widen the interval to "
     "where f changes sign (a plot shows where it crosses 0); for complex zeros, "
-    "solve(f == 0, x) or f.roots(x, ring=CC)."
+    "solve({f} == 0, x) or {f}.roots(x, ring=CC)."
 )
 _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
@@ -1249,7 +1249,10 @@ def _no_zero_hint(exc: BaseException) -> str:
     positive = left > 0
     if abs(at) <= 1e-6 * abs(b - a):  # the minimizer's tolerance, not a place of its own
         at = 0.0
+    # A Python function is an expression of x once called on it: f(x).
+    given = found.get("f")
     return _ONE_SIGN.format(
+        f="f(x)" if isinstance(given, types.FunctionType) else "f",
         a=f"{a:g}",
         b=f"{b:g}",
         sign="positive" if positive else "negative",

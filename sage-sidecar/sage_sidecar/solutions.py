@@ -10,10 +10,11 @@ for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in
 And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
 assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. And
 `x == e` is written `e == x`, whose rhs() is x itself; and solve(x^2 == 4, y) is [], which
-reads as no solutions, where the equation has no y. One line on stderr says what the value is
-and how to get the solutions (to_poly_solve, for an equation in roots and logarithms). And,
-once in a session, what the parameters Maxima writes into solutions stand for: z2951 any
-integer, r1 any number. Counterpart: `notes`, which runs these checks after a cell.
+reads as no solutions, where the equation has no y, as is solve(f == 2, x) of a Python function
+f, where f == 2 is False. One line on stderr says what the value is and how to get the
+solutions (to_poly_solve, for an equation in roots and logarithms). And, once in a session,
+what the parameters Maxima writes into solutions stand for: z2951 any integer, r1 any number.
+Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any, TypeGuard
 
 from sage_sidecar import cell_calls
-from sage_sidecar.shown import a_number, shown
+from sage_sidecar.shown import a_number, session_function, shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])solve\(")
@@ -74,6 +75,12 @@ _TO_POLY_SOLVE = (
     "Exactly: solve(..., to_poly_solve=True), which squares roots away and combines "
     "logarithms, and so may give solutions that are not: check each by substituting it."
 )
+# A Python function compared with a value is False, and solve(False, x) is [].
+_FUNCTION_COMPARED = (
+    "Note: {written} compares the Python function {name} itself with a value, which is False, "
+    "and solve(False, {variable}) is []. Call it on the variable: solve({equation}, "
+    "{variable})."
+)
 # solve's [] for a variable the equation lacks reads as "no solutions".
 _ABSENT = (
     "Note: solve gave [] because the equation has no {variable}: {its}. Solve for "
@@ -102,6 +109,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         return None  # the cell's or another library's solve: its business
     for call, result in _solve_results(tree, value, namespace):
         if (found := _domain_note(call)) is not None:
+            return found
+        if (found := _function_compared_note(call, result, namespace)) is not None:
             return found
         if (found := _absent_variable_note(call, result, namespace)) is not None:
             return found
@@ -238,6 +247,31 @@ def _unsolved_note(call: ast.Call, result: Any) -> str | None:
             return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
         return f"{given_back} {numerically}"
     return None
+
+
+def _function_compared_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For no solutions of a Python function compared with a value, which is False:
+    `solve(f == 2, x)` of `def f(t): ...`."""
+    equation = call.args[0]
+    if result != [] or not (isinstance(equation, ast.Compare) and len(call.args) == 2):
+        return None
+    for side in (equation.left, *equation.comparators):
+        if isinstance(side, ast.Name) and session_function(namespace.get(side.id)):
+            variable = cell_calls.as_written(call.args[1])
+            called = ast.Call(ast.Name(side.id), [call.args[1]], [])
+            return _FUNCTION_COMPARED.format(
+                written=cell_calls.as_written(equation),
+                name=side.id,
+                variable=variable,
+                equation=cell_calls.as_written(_replaced(equation, side, called)),
+            )
+    return None
+
+
+def _replaced(equation: ast.Compare, side: ast.expr, by: ast.expr) -> ast.Compare:
+    """`equation` with `side`, one of its sides, replaced `by` another."""
+    sides = [by if node is side else node for node in (equation.left, *equation.comparators)]
+    return ast.Compare(sides[0], equation.ops, sides[1:])
 
 
 def _absent_variable_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
