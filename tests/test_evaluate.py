@@ -4520,22 +4520,27 @@ def test_floating_point_numbers_that_differ_by_rounding_compared_with_equals_get
         # And approximations of exact values, by N() and by n().
         ("N(sqrt(2))^2 == 2", "False", "N(sqrt(2))^2", "2", "4.4e-16"),
         ("sqrt(3).n()^2 == 3", "False", "sqrt(3).n()^2", "3", "4.4e-16"),
+        # In a precision given as a number, too: pi to 5 digits is no 3.1416 of 53 bits.
+        ("pi.n(digits=5) == 3.1416", "False", "pi.n(digits=5)", "3.1416", "6.1e-06"),
         # And sums of lists of numbers.
         ("sum([0.1] * 10) == 1", "False", "sum([0.1] * 10)", "1", "1.1e-16"),
     ):
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code
+        # A tolerance the rounding fits in: of 5 digits, 1e-5.
+        tolerance = "1e-5" if "digits=5" in code else "1e-9"
         assert stderr_of(events) == (
             f"Note: {left} and {right} differ only by rounding error ({difference}): "
             "floating-point numbers are binary, and == and != compare them to the last bit. "
-            "Compare with a tolerance, as abs(a - b) < 1e-9, or compute exactly, with rationals "
-            "(1/10 rather than 0.1) or symbolic values, where == on numbers is exact.\n"
+            f"Compare with a tolerance, as abs(a - b) < {tolerance}, or compute exactly, with "
+            "rationals (1/10 rather than 0.1) or symbolic values, where == on numbers is exact.\n"
         ), code
     # As the note says; numbers that differ, exact ones, and equal ones get none.
     say_nothing(
         stub,
         session,
         "abs(s - 1) < 1e-9",
+        "abs(pi.n(digits=5) - 3.1416) < 1e-5",
         "1/10 + 2/10 == 3/10",
         "1.0 == 1.5",
         "0.5 + 0.25 == 0.75",

@@ -22,7 +22,9 @@ _LITERALS = frozenset({"Integer", "RealNumber"})
 _NUMBER_RINGS = frozenset({"ZZ", "QQ", "RR", "RDF", "CC", "CDF", "RIF", "AA", "QQbar"})
 # Of a list of numbers, a number: `sum([0.1] * 10)`.
 _AGGREGATES = frozenset({"sum", "abs", "min", "max"})
-# A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`.
+# A number of a value, as a function or a method: `N(sqrt(2))`, `sqrt(2).n()`; read again in
+# a precision up to this, for its cost.
+_MAX_BITS = 4096
 APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d+)?)'?\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
@@ -197,15 +199,16 @@ def symbolic_calls(
 def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = False) -> Any:
     """What `receiver` is, if it is a name, or arithmetic on names and numbers, Sage's
     symbolic functions of them (`sin(x)`), its rings of numbers (`RDF(0.1)`) and their
-    approximation in double precision (`N(sqrt(2))`, `sqrt(2).n()`), lists and tuples of
+    approximations (`N(sqrt(2))`, `pi.n(digits=5)`), lists and tuples of
     those and their sum, abs, min or max (`sum([0.1] * 10)`), which has no effects of its own;
     with `ideals`, an ideal made of those too (`R.ideal([a^2 - 2, b])`). None otherwise."""
     callees: set[int] = set()  # the method calls' callees, taken as they are
     for node in ast.walk(receiver):  # breadth first: a call comes before its callee
-        if isinstance(node, ast.Call) and (
-            (ideals and _makes_an_ideal(node)) or _approximation_method(node, namespace)
-        ):
+        if isinstance(node, ast.Call) and ideals and _makes_an_ideal(node):
             callees.add(id(node.func))
+            continue
+        if isinstance(node, ast.Call) and _approximation(node, namespace):
+            callees.update(map(id, [node.func, *node.keywords]))
             continue
         literal = (
             isinstance(node, ast.Call)
@@ -215,7 +218,6 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
                 node.func.id in _LITERALS
                 or symbolic_function(namespace.get(node.func.id))
                 or _number_ring(node.func.id, namespace)
-                or (_sages(node.func.id, namespace, APPROXIMATIONS) and len(node.args) == 1)
             )
             and namespace.get(node.func.id) is not None
         )
@@ -247,19 +249,29 @@ def _aggregate(name: str, namespace: dict[str, Any]) -> bool:
     return name in _AGGREGATES and namespace.get(name, getattr(builtins, name, None)) is own
 
 
-def _approximation_method(call: ast.Call, namespace: dict[str, Any]) -> bool:
-    """`e.n()` of one of Sage's values e: a number of e in double precision (another
-    object's n() may do anything)."""
+def _approximation(call: ast.Call, namespace: dict[str, Any]) -> bool:
+    """Sage's N(e), or e.n() of one of Sage's values e (another object's n() may do anything),
+    in double precision or in a precision the call gives as a number, of at most `_MAX_BITS`
+    bits or digits: `N(sqrt(2))`, `pi.n(digits=5)`."""
     from sage.structure.element import Element
 
     function = call.func
-    return (
-        isinstance(function, ast.Attribute)
-        and function.attr in APPROXIMATIONS
-        and not call.args
-        and not call.keywords
-        and isinstance(evaluated(function.value, namespace), Element)
-    )
+    if isinstance(function, ast.Attribute) and function.attr in APPROXIMATIONS:
+        if not isinstance(evaluated(function.value, namespace), Element):
+            return False
+        precision = call.args
+    elif isinstance(function, ast.Name) and _sages(function.id, namespace, APPROXIMATIONS):
+        if len(call.args) < 1:
+            return False
+        precision = call.args[1:]
+    else:
+        return False
+    if any(keyword.arg not in ("digits", "prec") for keyword in call.keywords):
+        return False
+    given = [*precision, *(keyword.value for keyword in call.keywords)]
+    if len(given) > 1 or not all(a_number(node) for node in given):
+        return False
+    return all(0 < evaluated(node, namespace) <= _MAX_BITS for node in given)
 
 
 def _number_ring(name: str, namespace: dict[str, Any]) -> bool:

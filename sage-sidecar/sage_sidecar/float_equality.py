@@ -27,7 +27,7 @@ _ULPS_OF_ROUNDING = 2**12
 _NOTE = (
     "Note: {left} and {right} differ only by rounding error ({difference:.1e}): floating-point "
     "numbers are binary, and == and != compare them to the last bit. Compare with a "
-    "tolerance, as abs(a - b) < 1e-9, or compute exactly, with rationals (1/10 rather than "
+    "tolerance, as abs(a - b) < {tolerance}, or compute exactly, with rationals (1/10 rather than "
     "0.1) or symbolic values, where == on numbers is exact."
 )
 
@@ -62,8 +62,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     rounding = _ULPS_OF_ROUNDING * 2.0 ** -min(precision, DOUBLE_PRECISION) * scale
     if not (math.isfinite(scale) and 0 < difference <= rounding):
         return None
+    # A tolerance the rounding fits in: for a number of fewer digits, a coarser one.
+    digits = math.floor(min(precision, DOUBLE_PRECISION) * math.log10(2))
     return _NOTE.format(
         left=cell_calls.as_written(sides[0]),
         right=cell_calls.as_written(sides[1]),
         difference=difference,
+        tolerance="1e-9" if digits >= 15 else f"1e-{max(1, digits - 1)}",
     )
