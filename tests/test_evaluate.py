@@ -2952,6 +2952,29 @@ def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_ta
     assert error.traceback.endswith("Entry by entry: [a + 3 for a in (1, 2)].\n")
 
 
+def test_a_pair_from_roots_multiplied_by_an_integer_gets_a_note_that_it_repeats_the_pair(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """r[0] * 2 is (-sqrt(2), 1, -sqrt(2), 1): Python repeats a tuple, and nothing fails."""
+    session = create_session(stub)
+    evaluate(stub, "r = (x^2 - 2).roots()", session)
+    for code, shown, product, pair, meant in (
+        ("r[0] * 2", "(-sqrt(2), 1, -sqrt(2), 1)", "r[0] * 2", "r[0]", "r[0][0] * 2"),
+        ("3 * (x^2 - 2).roots()[1]", "(sqrt(2), 1, sqrt(2), 1, sqrt(2), 1)",
+         "3 * (x^2 - 2).roots()[1]", "(x^2 - 2).roots()[1]", "3 * (x^2 - 2).roots()[1][0]"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == shown, code
+        assert stderr_of(events) == (
+            f"Note: {product} repeats the tuple {pair}, a (root, multiplicity) pair as roots() "
+            f"gives them: its root is {pair}[0], and {meant} is the root's multiple. "
+            "roots(multiplicities=False) gives the roots alone.\n"
+        ), code
+    # As the note says; a list's item that is no pair, say nothing.
+    assert value(stub, session, "r[0][0] * 2") == "-2*sqrt(2)"
+    say_nothing(stub, session, "L = [1, 2]; L[0] * 2", "M = [[1], [2]]; M[0] * 2")
+
+
 def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -4,11 +4,11 @@
 `find_local_minimum` (value, position). Used as a number, a pair fails with a message about
 tuples that names neither the pair nor where it came from: `hint` says which name holds it and
 what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex number
-`r + m*I`, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note` says so. N
-reads any list or tuple of two numbers so (`N([1/3, 2/3])`), which the note tells too; of a
-list of another length it fails with an unpacking error, which `N_OF_A_LIST` explains.
-Counterparts: `hints`, which finds the failing line's names, and `notes`, which runs this check
-after a cell.
+`r + m*I`, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note` says so;
+and `r[0] * 2` repeats the pair: `repetition_note` says so. N reads any list or tuple of two
+numbers so (`N([1/3, 2/3])`), which the note tells too; of a list of another length it fails
+with an unpacking error, which `N_OF_A_LIST` explains. Counterparts: `hints`, which finds the
+failing line's names, and `notes`, which runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ _TWO_NUMBERS = (
     "estimate), find_local_minimum (value, position). Take the one meant: {name}[0] or "
     "{name}[1]."
 )
+# A roots() pair times an integer, which Python reads as repeating the tuple.
+_REPEATED = (
+    "Note: {product} repeats the tuple {pair}, a (root, multiplicity) pair as roots() gives "
+    "them: its root is {root}, and {meant} is the root's multiple. roots(multiplicities=False) "
+    "gives the roots alone."
+)
 _N_OF_ROOT_PAIR = (
     "Note: N({argument}) read a (root, multiplicity) pair from roots() as a complex number, "
     "the root plus I times the multiplicity. The root is {argument}[0]; "
@@ -69,6 +75,8 @@ _MAX_SHOWN = 60
 _NUMERICAL_APPROX = ("N", "numerical_approx")
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])(?:N|numerical_approx)\(")
+# An item of a list, or of roots(), multiplied: `r[0] * 2`, `2 * p.roots()[1]`.
+REPETITION_CANDIDATE = re.compile(r"\]\s*\*(?!\*)|(?<!\*)\*(?!\*)[^\n]*\[")
 
 
 def hint(names: list[tuple[str, Any]]) -> str | None:
@@ -96,6 +104,33 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         shown_pair = shown(pair, _MAX_SHOWN)
         return _N_OF_TWO_NUMBERS.format(argument=argument, kind=kind, pair=shown_pair)
     return (_N_OF_ROOT_PAIR if pair is None else _N_OF_PAIR).format(argument=argument, pair=pair)
+
+
+def repetition_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """For a roots() pair multiplied by an integer, as a root would be: Python repeats the
+    tuple, `r[0] * 2` of `[(-sqrt(2), 1), (sqrt(2), 1)]` is `(-sqrt(2), 1, -sqrt(2), 1)`."""
+    for node in cell_calls.own_nodes(tree.body):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+            continue
+        for pair, number in ((node.left, node.right), (node.right, node.left)):
+            if not (
+                isinstance(pair, ast.Subscript)
+                and _gives_root_pairs(pair.value, namespace)
+                and cell_calls.a_number(number)
+            ):
+                continue
+            written = cell_calls.as_written(pair)
+            return _REPEATED.format(
+                product=cell_calls.as_written(node),
+                pair=written,
+                root=f"{written}[0]",
+                meant=cell_calls.as_written(
+                    ast.BinOp(ast.Subscript(pair, ast.Constant(0)), node.op, number)
+                    if pair is node.left
+                    else ast.BinOp(number, node.op, ast.Subscript(pair, ast.Constant(0)))
+                ),
+            )
+    return None
 
 
 def _pair_given_to_n(
