@@ -26,7 +26,8 @@ digits (`cancellation`), a plot given matplotlib's label=, which draws no legend
 (`ode_solutions`), a product to infinity its partial products contradict (`to_infinity`), ==
 answering False for floating-point numbers that differ by rounding (`float_equality`), float()
 or RDF() of an exact number a double cannot hold, which is inf or 0.0 where Python's raises
-(`float_overflow`), an operation on a high-precision number and a double-precision one, whose
+(`float_overflow`), NumPy's fixed-size integers wrapped around in an answer
+(`integer_overflow`), an operation on a high-precision number and a double-precision one, whose
 answer has the lower precision (`mixed_precision`), one of Sage's methods tested uncalled in a
 condition, as SymPy's properties are (`if e.is_zero:`), which always holds
 (`method_conditions`), SymPy's series given Sage's variable, for which the expression is a
@@ -89,6 +90,7 @@ from sage_sidecar import (
     float_overflow,
     imaginary_rounding,
     inexact_integers,
+    integer_overflow,
     integral_error,
     iterators,
     lazy_lists,
@@ -207,6 +209,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
     (vector_products.CANDIDATE, vector_products.note),
+    (integer_overflow.CANDIDATE, integer_overflow.note),
 )
 # For each check's pattern, strings one of which a match contains (or None): looking for them
 # costs a fraction of searching for the pattern, which most cells would not match.
