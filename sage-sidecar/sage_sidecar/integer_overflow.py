@@ -19,8 +19,11 @@ import numpy
 from sage_sidecar import cell_calls
 from sage_sidecar.shown import shown
 
-# Arithmetic on a name: only a cell it finds is parsed.
-CANDIDATE = re.compile(r"[A-Za-z_]\w*\s*(?:\*\*|[*+-])\s*[A-Za-z_(]")
+# Arithmetic on a name, `b * b`, `c * 4`: only a cell it finds is parsed. The operator comes
+# first, and what stands before it is looked behind at, for a search as fast as a literal's.
+CANDIDATE = re.compile(
+    r"(?:\*\*|[*+-])(?:(?<=\w\*\*)|(?<=\w \*\*)|(?<=\w[*+-])|(?<=\w [*+-]))\s*[A-Za-z_(]"
+)
 _NOTE = (
     "Note: NumPy's {dtype} wrapped around: {written} is {wrapped} where the exact integer is "
     "{exact}, as {dtype} keeps {bits} bits and drops the rest without a word. Exact integers: "
