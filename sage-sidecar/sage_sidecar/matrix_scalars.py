@@ -17,9 +17,10 @@ from sage_sidecar import cell_calls
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 # A name and a number the preparser made, either side of + or -: `A + 1`, `2 - A`; not `1 + 1`.
+# The operator first, where a name comes before it, looked behind at: a faster search.
 CANDIDATE = re.compile(
-    r"\w\s*[-+]\s*(?:Integer|RealNumber)\(|(?:Integer|RealNumber)\([^()]*\)\s*[-+]\s*"
-    r"(?!(?:Integer|RealNumber)\()[A-Za-z_]"
+    r"[-+](?:(?<=\w[-+])|(?<=\w [-+]))\s*(?:Integer|RealNumber)\("
+    r"|(?:Integer|RealNumber)\([^()]*\)\s*[-+]\s*(?!(?:Integer|RealNumber)\()[A-Za-z_]"
 )
 _NOTE = (
     "Note: in {written}, Sage reads the number as {number} times the identity matrix, on the "
