@@ -76,4 +76,6 @@ def test_the_notes_way_keeps_the_precision_and_operations_of_one_precision_get_n
         "0.1 + 0.2",
         "b = N(pi, digits=50) + 0.5",  # not shown
         "RealField(100)(1/3) + RealField(100)(0.5)",
+        # A comprehension's a is its own, whatever the session's holds.
+        "sum(a * 0.5 for a in [1, 2])",
     )

@@ -43,7 +43,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     if not (isinstance(final, ast.Expr) and inexact(value)):
         return None
     shown = bits_of(value)
-    for node in ast.walk(final.value):
+    # Not in a comprehension or lambda, whose names are its own, not the session's.
+    for node in cell_calls.own_nodes([final.value]):
         if not isinstance(node, ast.BinOp):
             continue
         left, right = _bits(node.left, namespace), _bits(node.right, namespace)
