@@ -215,21 +215,13 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
             and isinstance(node.func, ast.Name)
             and not node.keywords
             and (
-                node.func.id in _LITERALS
+                (node.func.id in _LITERALS and namespace.get(node.func.id) is not None)
                 or symbolic_function(namespace.get(node.func.id))
-                or _number_ring(node.func.id, namespace)
+                or _sages(node.func.id, namespace, _NUMBER_RINGS | _AGGREGATES)
             )
-            and namespace.get(node.func.id) is not None
-        )
-        aggregate = (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and not node.keywords
-            and _aggregate(node.func.id, namespace)
         )
         if not (
             literal
-            or aggregate
             or isinstance(node, _ARITHMETIC)
             or id(node) in callees
             or isinstance(node, ast.List | ast.Tuple)
@@ -238,15 +230,16 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
     return eval(compile(ast.Expression(receiver), "<receiver>", "eval"), namespace)
 
 
-def _aggregate(name: str, namespace: dict[str, Any]) -> bool:
-    """Whether `name` is Sage's sum, or Python's abs, min or max, as the cell has them: of
-    numbers, they compute a number and do nothing else."""
-    import builtins
-
-    import sage.all
-
-    own = getattr(sage.all, name, None) or getattr(builtins, name, None)
-    return name in _AGGREGATES and namespace.get(name, getattr(builtins, name, None)) is own
+def precision_arguments(call: ast.Call) -> tuple[list[ast.expr], list[ast.keyword]] | None:
+    """For a call of N, n or numerical_approx, as a function of the number (`N(x, 50)`) or as
+    its method (`x.n(50)`): the arguments that follow the number, and the keywords; None for
+    another call. Whose N it is, the caller asks."""
+    function = call.func
+    if isinstance(function, ast.Attribute) and function.attr in APPROXIMATIONS:
+        return call.args, call.keywords
+    if isinstance(function, ast.Name) and function.id in APPROXIMATIONS and call.args:
+        return call.args[1:], call.keywords
+    return None
 
 
 def _approximation(call: ast.Call, namespace: dict[str, Any]) -> bool:
@@ -255,36 +248,37 @@ def _approximation(call: ast.Call, namespace: dict[str, Any]) -> bool:
     bits or digits: `N(sqrt(2))`, `pi.n(digits=5)`."""
     from sage.structure.element import Element
 
+    arguments = precision_arguments(call)
+    if arguments is None:
+        return False
     function = call.func
-    if isinstance(function, ast.Attribute) and function.attr in APPROXIMATIONS:
+    if isinstance(function, ast.Attribute):
         if not isinstance(evaluated(function.value, namespace), Element):
             return False
-        precision = call.args
-    elif isinstance(function, ast.Name) and _sages(function.id, namespace, APPROXIMATIONS):
-        if len(call.args) < 1:
-            return False
-        precision = call.args[1:]
-    else:
+    elif isinstance(function, ast.Name) and not _sages(function.id, namespace, APPROXIMATIONS):
         return False
-    if any(keyword.arg not in ("digits", "prec") for keyword in call.keywords):
+    precision, keywords = arguments
+    if any(keyword.arg not in ("digits", "prec") for keyword in keywords):
         return False
-    given = [*precision, *(keyword.value for keyword in call.keywords)]
+    given = [*precision, *(keyword.value for keyword in keywords)]
     if len(given) > 1 or not all(a_number(node) for node in given):
         return False
     return all(0 < evaluated(node, namespace) <= _MAX_BITS for node in given)
 
 
-def _number_ring(name: str, namespace: dict[str, Any]) -> bool:
-    """Whether `name` is one of Sage's rings of numbers, as `RDF`, which makes a number of
-    one and does nothing else."""
-    return _sages(name, namespace, _NUMBER_RINGS)
-
-
 def _sages(name: str, namespace: dict[str, Any], names: frozenset[str]) -> bool:
-    """Whether `name` is one of `names` and, in `namespace`, still Sage's own."""
+    """Whether `name` is one of `names` and, in `namespace`, still Sage's own, or Python's
+    for a builtin Sage has none of (abs, min, max): not one the cell bound."""
+    import builtins
+
     import sage.all
 
-    return name in names and namespace.get(name) is getattr(sage.all, name, None)
+    own = getattr(sage.all, name, None) or getattr(builtins, name, None)
+    return (
+        name in names
+        and own is not None
+        and namespace.get(name, getattr(builtins, name, None)) is own
+    )
 
 
 def _makes_an_ideal(call: ast.Call) -> bool:

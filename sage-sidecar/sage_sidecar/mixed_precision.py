@@ -84,9 +84,8 @@ def _bits(node: ast.expr, namespace: dict[str, Any]) -> int | None:
         return DOUBLE_PRECISION  # the preparser's decimal literal
     if isinstance(node.func, ast.Name) and name in _DOUBLES:
         return DOUBLE_PRECISION
-    if name in cell_calls.APPROXIMATIONS:
-        method = isinstance(node.func, ast.Attribute)
-        return _approximation_bits(node.args[0 if method else 1 :], node.keywords, namespace)
+    if (arguments := cell_calls.precision_arguments(node)) is not None:
+        return _approximation_bits(*arguments, namespace)
     return _field_precision(_field_called(node, namespace))
 
 

@@ -40,23 +40,16 @@ def _bare_precision(tree: ast.Module, namespace: dict[str, Any]) -> int | None:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        function = node.func
-        if isinstance(function, ast.Name) and function.id in cell_calls.APPROXIMATIONS:
-            # Sage's is one function under three names.
-            if (
-                function.id in own
-                or namespace.get(function.id) is not numerical_approx
-                or len(node.args) < 2
-            ):
-                continue
-            precision = node.args[1]
-        elif isinstance(function, ast.Attribute) and function.attr in cell_calls.APPROXIMATIONS:
-            if len(node.args) < 1:
-                continue
-            precision = node.args[0]
-        else:
+        arguments = cell_calls.precision_arguments(node)
+        if arguments is None or not arguments[0]:
             continue
-        bits = _literal(precision)
+        function = node.func
+        # Sage's is one function under three names.
+        if isinstance(function, ast.Name) and (
+            function.id in own or namespace.get(function.id) is not numerical_approx
+        ):
+            continue
+        bits = _literal(arguments[0][0])
         if bits is not None:
             return bits
     return None
