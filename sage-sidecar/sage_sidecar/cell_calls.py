@@ -118,8 +118,17 @@ def parsed_line(line: str) -> ast.Module | None:
     others, or in Sage's syntax, which does not parse alone."""
     try:
         return ast.parse(_with_powers(line))
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: a null byte
         return None
+
+
+def parsed_statements(line: str) -> list[tuple[str, ast.Module]]:
+    """`line` parsed, as `parsed_line` parses it, and, for one with `;`, each `;`-separated
+    statement of it that parses alone (`R.<t> = QQ[]; roots(t^2 - 1)`, `b = v; A \\ b`);
+    each with the source it was parsed from, which `segment` takes."""
+    pieces = [line.strip()] + ([p.strip() for p in line.split(";")] if ";" in line else [])
+    parsed = ((piece, parsed_line(piece)) for piece in pieces)
+    return [(piece, tree) for piece, tree in parsed if tree is not None]
 
 
 def segment(line: str, node: ast.AST) -> str | None:

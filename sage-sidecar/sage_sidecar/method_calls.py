@@ -52,7 +52,7 @@ def hint(name: str, line: str, namespace: dict[str, Any]) -> str | None:
     names in reach: the call as a method of its first argument, if that has the method."""
     from sage.repl.preparse import preparse
 
-    for source, statement in _statements(line):
+    for source, statement in cell_calls.parsed_statements(line):
         call = _call_of(name, statement)
         if call is None:
             continue
@@ -98,14 +98,6 @@ def variable_hint(method: str, receiver: tuple[str, Any] | None) -> str | None:
     variables = [str(v) for v in receiver[1].variables()]
     variable = "x" if "x" in variables or not variables else variables[0]
     return _VARIABLE.format(method=method, way=f"{receiver[0]}.{way.format(v=variable)}")
-
-
-def _statements(line: str) -> list[tuple[str, ast.Module]]:
-    """`line` parsed, and, for one that does not parse (`R.<t> = QQ[]; roots(t^2 - 1)`), each
-    of its `;`-separated statements that does; each with the source it was parsed from."""
-    pieces = [line.strip()] + ([p.strip() for p in line.split(";")] if ";" in line else [])
-    parsed = ((piece, cell_calls.parsed_line(piece)) for piece in pieces)
-    return [(piece, tree) for piece, tree in parsed if tree is not None]
 
 
 def _call_of(name: str, tree: ast.AST) -> ast.Call | None:

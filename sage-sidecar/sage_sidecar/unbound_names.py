@@ -18,6 +18,8 @@ import contextlib
 from collections import OrderedDict
 from typing import Any
 
+from sage_sidecar import cell_calls
+
 _HINT = (
     "{name} is not defined because {cell}, which {binds} it, failed before it did ({error}): "
     "mend that cell and run it again, or define {name} here."
@@ -65,14 +67,12 @@ def _statements(source: str) -> list[ast.Module]:
         return [ast.parse(source)]
     except SyntaxError:
         pass
-    trees = []
-    for line in source.splitlines()[:_MAX_LINES]:
-        if line[:1].isspace():
-            continue
-        for statement in (line, *line.split(";")) if ";" in line else (line,):
-            with contextlib.suppress(SyntaxError, ValueError):
-                trees.append(ast.parse(statement.strip()))
-    return trees
+    return [
+        tree
+        for line in source.splitlines()[:_MAX_LINES]
+        if not line[:1].isspace()
+        for _, tree in cell_calls.parsed_statements(line)
+    ]
 
 
 def _bound_at_top(tree: ast.Module) -> dict[str, str]:
