@@ -3953,6 +3953,25 @@ def test_an_iterator_indexed_gets_a_hint_to_make_it_a_list(
     assert one(events, "display").display.mime_type == "image/png"
 
 
+def test_the_length_of_an_iterator_gets_a_hint_to_count_a_list(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """primes() gives a generator, which has no len(); prime_pi counts without making them."""
+    for code, kind, made, primes in (
+        ("len(primes(100))", "generator", "list(...)", True),
+        ("g = (k^2 for k in range(5)); len(g)", "generator", "list(...)", False),
+        ("len(zip([1, 2], [3, 4]))", "zip", "list(zip(...))", False),
+    ):
+        error = one(evaluate(stub, code), "error").error
+        assert error.traceback.endswith(
+            f"has no len()\nA {kind} object is a Python iterator, which makes its items only as "
+            f"it is read, so it has no length: len({made}) counts them, and uses the iterator "
+            "up." + (" prime_pi(n) counts the primes up to n without making them." * primes) + "\n"
+        ), code
+    # As the hint says.
+    assert value(stub, "", "len(list(primes(100))), prime_pi(100)") == "(25, 25)"
+
+
 def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

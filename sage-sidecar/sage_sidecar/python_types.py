@@ -74,6 +74,14 @@ _ITERATOR = (
     "A {kind} object is a Python iterator, which is read once and cannot be indexed: make it "
     "a list first, as {made}."
 )
+# `len(primes(100))`: an iterator's items are made only as it is read.
+_NO_LENGTH = re.compile(r"object of type '(zip|map|filter|generator)' has no len\(\)")
+_ITERATOR_LENGTH = (
+    "A {kind} object is a Python iterator, which makes its items only as it is read, so it "
+    "has no length: len({made}) counts them, and uses the iterator up.{primes}"
+)
+_PRIMES_COUNTED = " prime_pi(n) counts the primes up to n without making them."
+_PRIMES_CALLED = re.compile(r"(?<![\w.])primes\(")
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
 _RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
 _NOT_AN_INTEGER = re.compile(
@@ -243,9 +251,10 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if _NOT_JSON.fullmatch(message):
         return _JSON
     if iterator := _NOT_SUBSCRIPTABLE.fullmatch(message):
-        kind = iterator[1]
-        made = "list(...)" if kind == "generator" else f"list({kind}(...))"
-        return _ITERATOR.format(kind=kind, made=made)
+        return _ITERATOR.format(kind=iterator[1], made=_listed(iterator[1]))
+    if iterator := _NO_LENGTH.fullmatch(message):
+        primes = _PRIMES_COUNTED if _PRIMES_CALLED.search(failing_line()) else ""
+        return _ITERATOR_LENGTH.format(kind=iterator[1], made=_listed(iterator[1]), primes=primes)
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _SETS_POWERED.fullmatch(message):
@@ -253,6 +262,11 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if message == _NOT_A_VECTOR:
         return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
     return None
+
+
+def _listed(kind: str) -> str:
+    """How an iterator of `kind` ("zip", "generator") is made a list."""
+    return "list(...)" if kind == "generator" else f"list({kind}(...))"
 
 
 class _Sequence(NamedTuple):
