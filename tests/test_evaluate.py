@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import threading
 import time
@@ -2973,6 +2974,38 @@ def test_a_pair_from_roots_multiplied_by_an_integer_gets_a_note_that_it_repeats_
     # As the note says; a list's item that is no pair, say nothing.
     assert value(stub, session, "r[0][0] * 2") == "-2*sqrt(2)"
     say_nothing(stub, session, "L = [1, 2]; L[0] * 2", "M = [[1], [2]]; M[0] * 2")
+
+
+def test_a_numerical_pair_multiplied_by_an_integer_gets_a_note_that_it_repeats_the_pair(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """numerical_integral gives (value, error estimate): 4 times it is the pair four times."""
+    session = create_session(stub)
+    for code, pair, times in (
+        ("4 * numerical_integral(1/(1 + x^2), 0, 1)", "(0.7853981633974484, 8.7", 4),
+        ("m = find_local_minimum(x^2 - 2*x, -5, 5); 2 * m", "(-1.0, 1.0)", 2),
+    ):
+        events = evaluate(stub, code, session)
+        assert len(ast.literal_eval(one(events, "result").result.text_plain)) == 2 * times
+        note = stderr_of(events)
+        assert note.startswith(f"Note: the tuple is the pair {pair}"), code
+        assert note.endswith(
+            f" {times} times over: Python's * of a tuple by an integer repeats it, and "
+            "numerical_integral gives the pair (value, error estimate), find_local_minimum "
+            "(value, position). The value is the pair's first item: for "
+            f"r = numerical_integral(...), {times} * r[0].\n"
+        ), code
+    # find_local_minimum's position is a NumPy float: used as a number, it gets the hint too.
+    error = one(evaluate(stub, "m + 1", session), "error").error
+    assert error.traceback.endswith(
+        "m is the pair (-1.0, 1.0), not a number: numerical_integral gives (value, error "
+        "estimate), find_local_minimum (value, position). Take the one meant: m[0] or m[1].\n"
+    )
+    # As the note says; a tuple of other numbers, or not a pair repeated, says nothing.
+    assert value(stub, session, "r = numerical_integral(1/(1 + x^2), 0, 1); 4 * r[0]") == (
+        "3.1415926535897936"
+    )
+    say_nothing(stub, session, "(1, 2, 1, 2)", "(1.5r, 2.5r, 1.5r, 3.5r)", "(0.5r,) * 4")
 
 
 def test_n_of_a_pair_from_roots_gets_a_note_that_it_made_a_complex_number(

@@ -251,6 +251,7 @@ _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
 _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (imaginary_rounding.SHOWN, imaginary_rounding.note),
     (iterators.SHOWN, iterators.note),
+    (pairs.REPEATED_SHOWN, pairs.repeated_note),
 )
 # What a shown text must have for any of them, in one pattern: a short text, searched once.
 _ANY_SHOWN = _union(pattern for pattern, _ in (*_ON_DISPLAY, *_ONCE_ON_DISPLAY))

@@ -5,10 +5,11 @@
 tuples that names neither the pair nor where it came from: `hint` says which name holds it and
 what to take. Worse, `N` of a roots() pair succeeds: Sage reads (r, m) as the complex number
 `r + m*I`, so `[N(r) for r in p.roots()]` gives wrong numbers without a word: `note` says so;
-and `r[0] * 2` repeats the pair: `repetition_note` says so. N reads any list or tuple of two
-numbers so (`N([1/3, 2/3])`), which the note tells too; of a list of another length it fails
-with an unpacking error, which `N_OF_A_LIST` explains. Counterparts: `hints`, which finds the
-failing line's names, and `notes`, which runs this check after a cell.
+and `r[0] * 2` repeats the pair: `repetition_note` says so, as `repeated_note` does where a
+shown value is a pair of floats repeated (`2 * numerical_integral(f, 0, 1)`). N reads any list
+or tuple of two numbers so (`N([1/3, 2/3])`), which the note tells too; of a list of another
+length it fails with an unpacking error, which `N_OF_A_LIST` explains. Counterparts: `hints`,
+which finds the failing line's names, and `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ _REPEATED = (
     "Note: {product} repeats the tuple {pair}, a (root, multiplicity) pair as roots() gives "
     "them: its root is {root}, and {meant} is the root's multiple. roots(multiplicities=False) "
     "gives the roots alone."
+)
+# A tuple shown with three commas or more: it may be a pair repeated.
+REPEATED_SHOWN = re.compile(r"\A\([^,]+,[^,]+,[^,]+,")
+_REPEATED_FLOATS = (
+    "Note: the tuple is the pair {pair} {times} times over: Python's * of a tuple by an "
+    "integer repeats it, and numerical_integral gives the pair (value, error estimate), "
+    "find_local_minimum (value, position). The value is the pair's first item: for "
+    "r = numerical_integral(...), {times} * r[0]."
 )
 _N_OF_ROOT_PAIR = (
     "Note: N({argument}) read a (root, multiplicity) pair from roots() as a complex number, "
@@ -131,6 +140,18 @@ def repetition_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> 
                 ),
             )
     return None
+
+
+def repeated_note(value: Any, text: str) -> str | None:
+    """For a shown value that is a pair of floats repeated: `2 * numerical_integral(f, 0, 1)`
+    is four numbers, the pair twice."""
+    if type(value) is not tuple or len(value) < 4 or len(value) % 2:
+        return None
+    pair, times = value[:2], len(value) // 2
+    # Not a tuple of one number: (0.0, 0.0, 0.0, 0.0) may be zeros by design.
+    if not is_two_floats(pair) or pair[0] == pair[1] or value != pair * times:
+        return None
+    return _REPEATED_FLOATS.format(pair=shown(pair, _MAX_SHOWN), times=times)
 
 
 def _pair_given_to_n(
@@ -228,5 +249,6 @@ def _is_root_pair(value: Any) -> bool:
 
 
 def is_two_floats(value: Any) -> bool:
-    """Whether `value` is a pair of floats, as numerical_integral gives (value, estimate)."""
-    return type(value) is tuple and len(value) == 2 and all(type(v) is float for v in value)
+    """Whether `value` is a pair of floats, as numerical_integral gives (value, estimate), or
+    find_local_minimum (value, position), the position a NumPy float."""
+    return type(value) is tuple and len(value) == 2 and all(isinstance(v, float) for v in value)
