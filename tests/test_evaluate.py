@@ -1871,6 +1871,9 @@ def test_real_solutions_written_with_i_get_a_note_with_their_values(
         "1.69202147163010. As real algebraic numbers, exactly: (eq.lhs() - eq.rhs())"
         ".roots(x, ring=AA).\n"
     )
+    events = evaluate(stub, "solve(x^3 - x + 1 == 0, x)", session)
+    assert stderr_of(events).startswith("Note: 1 of these 3 solutions is real, though written")
+    assert "error. Its value: x \u2248 -1.32471795724475. As real" in stderr_of(events)
     # Complex roots, and real ones written without I.
     for code in (
         "solve(x^3 - 2 == 0, x)",

@@ -66,7 +66,7 @@ _HIDDEN_COMPLEX = (
 _REAL_RADICALS = (
     "Note: {which} real, though written with I: radicals reach some real roots only through "
     "complex numbers (a cubic's, when it has three real roots), and n() of them leaves an "
-    "imaginary part of rounding error. Their values: {values}. As real algebraic numbers, "
+    "imaginary part of rounding error. {their} {values}. As real algebraic numbers, "
     "exactly: {polynomial}.roots({variable}, ring=AA)."
 )
 
@@ -402,11 +402,12 @@ def _real_radicals_note(call: ast.Call, result: Any, namespace: dict[str, Any]) 
     which = (
         "these solutions are"
         if len(real) == len(solutions)
-        else f"{len(real)} of these {len(solutions)} solutions are"
+        else f"{len(real)} of these {len(solutions)} solutions {'is' if len(real) == 1 else 'are'}"
     )
     values = ", ".join(f"{variable} ≈ {rhs.n().real()}" for rhs in real)
     return _REAL_RADICALS.format(
         which=which,
+        their="Its value:" if len(real) == 1 else "Their values:",
         values=values,
         polynomial=_polynomial_text(call.args[0], namespace),
         variable=variable,
