@@ -4641,3 +4641,21 @@ def test_points_of_an_elliptic_curve_over_the_rationals_gets_the_ways_to_its_poi
     )
     assert value(stub, session, "len(E.torsion_points()), E.gens(), E.rank()") == "(4, [], 0)"
     assert value(stub, session, "len(EllipticCurve(GF(7), [1, 1]).points())") == "5"
+
+
+def test_the_order_of_an_elliptic_curve_over_the_rationals_gets_its_rank_and_reductions(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """order() counts a finite field's curve's points; over QQ there is no such count."""
+    evaluate(stub, "E = EllipticCurve([0, 7])", session)
+    for method in ("order", "cardinality"):
+        assert last_line_of_error(stub, session, f"E.{method}()", "AttributeError") == (
+            f"{method}() counts the points of a curve over a finite field. Over the Rational "
+            "Field they are infinitely many where the curve's rank is positive: E.rank() gives "
+            "it, and E.torsion_order() counts the points of finite order. Modulo a prime p: "
+            f"E.change_ring(GF(p)).{method}()."
+        )
+    # As the hint says.
+    assert value(stub, session, "E.rank(), E.torsion_order(), E.change_ring(GF(101)).order()") == (
+        "(0, 1, 102)"
+    )

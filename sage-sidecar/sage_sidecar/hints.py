@@ -440,6 +440,14 @@ _CURVE_POINTS = (
     "generators of the others ({name}.rank() of them), and {name}.rational_points(bound=10) "
     "those whose coordinates have small height."
 )
+# Or for the number of its points, which only a finite field's counts.
+_CURVE_ORDER = (
+    "{method}() counts the points of a curve over a finite field. Over the {field} they are "
+    "infinitely many where the curve's rank is positive: {name}.rank() gives it, and "
+    "{name}.torsion_order() counts the points of finite order.{modulo}"
+)
+_CURVE_MODULO = " Modulo a prime p: {name}.change_ring(GF(p)).{method}()."
+_CURVE_COUNTS = frozenset({"order", "cardinality"})
 # A method Sage has in a right and a left kind: `eigenvectors`, `eigenspaces`.
 _SIDES = (
     "Did you mean: '{name}_right'? It is for A*v == λ*v, with the vectors on the right; "
@@ -1135,6 +1143,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         return arrays
     if name == "points" and (curve := _receiver(exc, name)) and _over_the_rationals(curve[1]):
         return _CURVE_POINTS.format(field=curve[1].base_field(), name=curve[0])
+    if name in _CURVE_COUNTS and (curve := _receiver(exc, name)) and _over_the_rationals(curve[1]):
+        return _curve_order_hint(*curve, name)
     if name in sympy_names.METHODS:
         return _ELSEWHERE.format(name=f".{name}", way=sympy_names.METHODS[name])
     if double := matrix_rings.double_precision_hint(name, _uncalled_names(exc)):
@@ -1225,6 +1235,15 @@ def _over_the_rationals(curve: Any) -> bool:
     from sage.schemes.elliptic_curves.ell_number_field import EllipticCurve_number_field
 
     return isinstance(curve, EllipticCurve_number_field)
+
+
+def _curve_order_hint(name: str, curve: Any, method: str) -> str:
+    """For the number of points asked of the elliptic curve `curve`, over a number field."""
+    from sage.rings.rational_field import QQ
+
+    field = curve.base_field()
+    modulo = _CURVE_MODULO.format(name=name, method=method) if field is QQ else ""
+    return _CURVE_ORDER.format(method=method, field=field, name=name, modulo=modulo)
 
 
 def _name_of_receiver(exc: AttributeError, method: str) -> str | None:
