@@ -61,10 +61,10 @@ bool()'s False of one in variables may mean unproven (`relations`), what a numbe
 trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and
 _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an answer has
 conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN
-means (`not_a_number`), and that a lazy list shows its first items only (`lazy_lists`). A check
-looks at the cell's own code and values, which may raise anything: one that fails says nothing,
-and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its
-value.
+means (`not_a_number`), that a lazy list shows its first items only (`lazy_lists`), and that
+sqrt() of a non-square modulo n made a root in a larger ring (`modular_roots`). A check looks at
+the cell's own code and values, which may raise anything: one that fails says nothing, and the
+cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ from sage_sidecar import (
     matrix_sides,
     method_conditions,
     mixed_precision,
+    modular_roots,
     not_a_number,
     numerical_rank,
     odd_roots,
@@ -246,6 +247,7 @@ _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
     (odd_roots.SHOWN, odd_roots.note),
     (not_a_number.SHOWN, not_a_number.note),
     (lazy_lists.SHOWN, lazy_lists.note),
+    (modular_roots.SHOWN, modular_roots.note),
 )
 # And those that warn of the value shown, each time.
 _ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
