@@ -1,10 +1,12 @@
-"""Says, the first time a session asks, that a matrix's condition() is in the Frobenius norm.
+"""Says, the first time a session asks, that a matrix's condition() is in the Frobenius norm,
+and its norm() the 2-norm: each the other of NumPy's defaults.
 
 `matrix(RDF, [[1, 2], [2, 1]]).condition()` is 3.333, the product of the Frobenius norms of
 the matrix and its inverse; NumPy's `cond` and MATLAB's `cond` give 3, in the 2-norm, the
 ratio of the largest singular value to the smallest, which is what "the condition number"
-means in most texts. And Sage's own norm() is the 2-norm. Nothing fails, and the number reads
-as the one asked for. Counterpart: `notes`, which runs this check after a cell.
+means in most texts. Sage's norm(), though, is the 2-norm, the largest singular value, where
+NumPy's `norm` of a matrix is the Frobenius norm. Nothing fails, and the number reads as the
+one asked for. Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ _NOTE = (
     "NumPy's cond and MATLAB's use the 2-norm, the largest singular value over the smallest: "
     "{name}.condition(2) is {two}."
 )
+NORM_CANDIDATE = re.compile(r"\.norm\(\s*\)")
+_NORM_NOTE = (
+    "Note: Sage's norm() of a matrix is its 2-norm, the largest singular value: {two} for "
+    "{name}. NumPy's norm of a matrix is the Frobenius norm, the square root of the sum of "
+    "the squares of its entries: {name}.norm('frob') is {frobenius}."
+)
 # A singular value decomposition each: not for a large matrix.
 _MAX_SIZE = 200
 # Norms this close are one answer, whichever is meant.
@@ -37,4 +45,15 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if math.isclose(frobenius, two, rel_tol=_SAME) or not math.isfinite(two):
             continue
         return _NOTE.format(name=name, frobenius=f"{frobenius:.6g}", two=f"{two:.6g}")
+    return None
+
+
+def norm_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """The note, for a norm() the cell shows or binds of a matrix whose 2-norm and Frobenius
+    norm differ."""
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "norm", _MAX_SIZE):
+        two, frobenius = float(matrix.norm()), float(matrix.norm("frob"))
+        if math.isclose(frobenius, two, rel_tol=_SAME) or not math.isfinite(frobenius):
+            continue
+        return _NORM_NOTE.format(name=name, frobenius=f"{frobenius:.6g}", two=f"{two:.6g}")
     return None
