@@ -54,7 +54,8 @@ product (`vector_products`), that Sage multiplies permutations left to right
 (`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays modulo n
 (`residues`), that a matrix's kernel(), nullity() and image() are of its rows (`matrix_sides`),
 that its condition() is in the Frobenius norm and its norm() the 2-norm, each the other of
-NumPy's (`condition_numbers`), that ^ is a power where code reads as Python's exclusive or
+NumPy's (`condition_numbers`), that SVD() gives V where NumPy's svd gives its transpose
+(`decompositions`), that ^ is a power where code reads as Python's exclusive or
 (`exclusive_or`), that sin, cos and tan take radians, where a cell gives them a common angle's
 degrees (`radians`), that a comparison of symbolic expressions is shown, not decided, and that
 bool()'s False of one in variables may mean unproven (`relations`), what a number shown with a
@@ -82,6 +83,7 @@ from sage_sidecar import (
     closed_forms,
     complex_variables,
     condition_numbers,
+    decompositions,
     decisions,
     digit_order,
     empty_plots,
@@ -208,6 +210,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (mixed_precision.CANDIDATE, mixed_precision.note),
     (condition_numbers.CANDIDATE, condition_numbers.note),
     (condition_numbers.NORM_CANDIDATE, condition_numbers.norm_note),
+    (decompositions.CANDIDATE, decompositions.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
     (vector_products.CANDIDATE, vector_products.note),
@@ -240,6 +243,7 @@ _ONCE: frozenset[_Note] = frozenset(
         radians.note,
         condition_numbers.note,
         condition_numbers.norm_note,
+        decompositions.note,
         vector_products.note,
     }
 )
