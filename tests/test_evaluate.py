@@ -4008,6 +4008,34 @@ def test_the_length_of_an_iterator_gets_a_hint_to_count_a_list(
     assert value(stub, "", "len(list(primes(100))), prime_pi(100)") == "(25, 25)"
 
 
+def test_the_length_of_a_matrix_gets_a_hint_to_count_its_rows(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """NumPy's len() of an array is its number of rows; a Sage matrix has no len()."""
+    evaluate(stub, "A = matrix([[1, 2], [3, 4], [5, 6]])", session)
+    assert last_line_of_error(stub, session, "n = len(A) + 1", "TypeError") == (
+        "A Sage matrix has no len(); NumPy's len() of an array counts its rows, A.nrows() here. "
+        "A.dimensions() gives (rows, columns), and len(A.list()) counts the entries."
+    )
+    # As the hint says.
+    assert value(stub, session, "A.nrows(), A.dimensions(), len(A.list())") == "(3, (3, 2), 6)"
+
+
+def test_a_limit_with_sympys_direction_gets_a_hint_to_give_it_by_keyword(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """limit(f, x, 0, '+') fails as "unable to convert None to a symbolic expression"."""
+    assert last_line_of_error(stub, session, "limit(1/x, x, 0, '+')", "TypeError") == (
+        "limit takes the variable and its point, then the direction by keyword: "
+        "limit(f, x=0, dir='+'), or dir='-'; SymPy's limit(f, x, 0, '+') gives it a fourth "
+        "argument, which Sage does not read."
+    )
+    # As the hint says.
+    assert value(stub, session, "limit(1/x, x=0, dir='+'), limit(1/x, x=0, dir='-')") == (
+        "(+Infinity, -Infinity)"
+    )
+
+
 def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

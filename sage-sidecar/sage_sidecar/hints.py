@@ -599,6 +599,15 @@ _PARI_WANTS_AN_INTEGER = (
 # limit(1/x), with no point, which limit wants.
 _NO_LIMIT_POINT = "invalid limit specification"
 _LIMIT_AT = "limit wants the variable and its point: limit(f, x=0), or limit(f, x, 0)."
+# limit(f, x, 0, '+'), SymPy's, whose direction Sage takes by keyword only: three positional
+# arguments after f leave limit's variable None.
+_NONE_CONVERTED = "unable to convert None to a symbolic expression"
+_LIMIT_CALLED = re.compile(r"(?<![\w.])lim(?:it)?\(")
+_LIMIT_DIRECTION = (
+    "limit takes the variable and its point, then the direction by keyword: "
+    "limit(f, x=0, dir='+'), or dir='-'; SymPy's limit(f, x, 0, '+') gives it a fourth "
+    "argument, which Sage does not read."
+)
 _INTEGRATE_IN = (
     "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
     "integral its bounds after it, integrate(f, x, 0, 1)."
@@ -896,6 +905,12 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if any(isinstance(value, numbers.Number) for _, value in called):
             return None  # a name holding a number, called: Python's message says it
         return _bound_hint(exc, None)
+    if (
+        message == _NONE_CONVERTED
+        and frames.ran_in(exc.__traceback__, "sage/calculus/calculus.py")
+        and _LIMIT_CALLED.search(_code_of_failing_line(exc))
+    ):
+        return _LIMIT_DIRECTION
     if message == _NONE_INTEGRATED and frames.ran_in(
         exc.__traceback__, "sage/symbolic/integration/"
     ):

@@ -82,6 +82,14 @@ _ITERATOR_LENGTH = (
 )
 _PRIMES_COUNTED = " prime_pi(n) counts the primes up to n without making them."
 _PRIMES_CALLED = re.compile(r"(?<![\w.])primes\(")
+# `len(A)`, which NumPy answers with the number of rows.
+_MATRIX_LENGTH = re.compile(r"object of type 'sage\.matrix\.[\w.]+' has no len\(\)")
+_LENGTH_ASKED = re.compile(r"(?<![\w.])len\(\s*([^\W\d]\w*)\s*\)")
+_MATRIX_ROWS = (
+    "A Sage matrix has no len(); NumPy's len() of an array counts its rows, {name}.nrows() "
+    "here. {name}.dimensions() gives (rows, columns), and len({name}.list()) counts the "
+    "entries."
+)
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
 _RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
 _NOT_AN_INTEGER = re.compile(
@@ -255,6 +263,9 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if iterator := _NO_LENGTH.fullmatch(message):
         primes = _PRIMES_COUNTED if _PRIMES_CALLED.search(failing_line()) else ""
         return _ITERATOR_LENGTH.format(kind=iterator[1], made=_listed(iterator[1]), primes=primes)
+    if _MATRIX_LENGTH.fullmatch(message):
+        asked = _LENGTH_ASKED.search(failing_line())
+        return _MATRIX_ROWS.format(name=asked[1] if asked else "A")
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _SETS_POWERED.fullmatch(message):
