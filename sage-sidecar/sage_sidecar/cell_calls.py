@@ -275,6 +275,12 @@ def _approximation(call: ast.Call, namespace: dict[str, Any]) -> bool:
     return all(0 < evaluated(node, namespace) <= _MAX_BITS for node in given)
 
 
+def sages_own(name: str, namespace: dict[str, Any]) -> bool:
+    """Whether `name`, in `namespace`, is still Sage's own function, or Python's builtin where
+    Sage has none: not one the cell bound."""
+    return _sages(name, namespace, frozenset({name}))
+
+
 def _sages(name: str, namespace: dict[str, Any], names: frozenset[str]) -> bool:
     """Whether `name` is one of `names` and, in `namespace`, still Sage's own, or Python's
     for a builtin Sage has none of (abs, min, max): not one the cell bound."""

@@ -55,7 +55,8 @@ product (`vector_products`), that Sage multiplies permutations left to right
 (`residues`), that a matrix's kernel(), nullity() and image() are of its rows (`matrix_sides`),
 that its condition() is in the Frobenius norm and its norm() the 2-norm, each the other of
 NumPy's (`condition_numbers`), that SVD() gives V where NumPy's svd gives its transpose
-(`decompositions`), that ^ is a power where code reads as Python's exclusive or
+(`decompositions`), that sum(), max() and min() of a matrix go through its rows
+(`matrix_rows`), that ^ is a power where code reads as Python's exclusive or
 (`exclusive_or`), that sin, cos and tan take radians, where a cell gives them a common angle's
 degrees (`radians`), that a comparison of symbolic expressions is shown, not decided, and that
 bool()'s False of one in variables may mean unproven (`relations`), what a number shown with a
@@ -99,6 +100,7 @@ from sage_sidecar import (
     linear_systems,
     matrix_functions,
     matrix_rings,
+    matrix_rows,
     matrix_scalars,
     matrix_sides,
     method_conditions,
@@ -211,6 +213,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (condition_numbers.CANDIDATE, condition_numbers.note),
     (condition_numbers.NORM_CANDIDATE, condition_numbers.norm_note),
     (decompositions.CANDIDATE, decompositions.note),
+    (matrix_rows.CANDIDATE, matrix_rows.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
     (vector_products.CANDIDATE, vector_products.note),
@@ -244,6 +247,7 @@ _ONCE: frozenset[_Note] = frozenset(
         condition_numbers.note,
         condition_numbers.norm_note,
         decompositions.note,
+        matrix_rows.note,
         vector_products.note,
     }
 )
