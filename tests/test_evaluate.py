@@ -4036,6 +4036,25 @@ def test_a_limit_with_sympys_direction_gets_a_hint_to_give_it_by_keyword(
     )
 
 
+def test_a_fit_to_a_model_written_as_an_expression_gets_a_hint_to_name_its_variables(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """find_fit(data, a*x + b) reads a, b and x as columns: "each row of data needs 4 entries"."""
+    evaluate(stub, "var('a b'); data = [(1, 2), (2, 4), (3, 6.1)]", session)
+    assert last_line_of_error(stub, session, "find_fit(data, a*x + b)", "ValueError") == (
+        "find_fit reads every variable of a model given as an expression as a column of the "
+        "data, and finds no parameters: give the model as a function of the data's variables, "
+        "model(x) = a*x + b, then find_fit(data, model); or say which are which, "
+        "find_fit(data, a*x + b, parameters=[a, b], variables=[x])."
+    )
+    # As the hint says, both ways.
+    fitted = "[a == 2.05, b == -0.06666666666666599]"
+    assert value(stub, session, "model(x) = a*x + b; find_fit(data, model)") == fitted
+    assert (
+        value(stub, session, "find_fit(data, a*x + b, parameters=[a, b], variables=[x])") == fitted
+    )
+
+
 def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -608,6 +608,15 @@ _LIMIT_DIRECTION = (
     "limit(f, x=0, dir='+'), or dir='-'; SymPy's limit(f, x, 0, '+') gives it a fourth "
     "argument, which Sage does not read."
 )
+# find_fit(data, a*x + b): a model given as an expression has every variable read as one of
+# the data's columns, and no parameters.
+_FIT_COLUMNS = re.compile(r"each row of data needs \d+ entries, only \d+ entries given")
+_FIT_MODEL = (
+    "find_fit reads every variable of a model given as an expression as a column of the data, "
+    "and finds no parameters: give the model as a function of the data's variables, "
+    "model(x) = a*x + b, then find_fit(data, model); or say which are which, "
+    "find_fit(data, a*x + b, parameters=[a, b], variables=[x])."
+)
 _INTEGRATE_IN = (
     "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
     "integral its bounds after it, integrate(f, x, 0, 1)."
@@ -793,6 +802,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         message = str(exc)
         if message == _NO_LIMIT_POINT:
             return _LIMIT_AT
+        if _FIT_COLUMNS.fullmatch(message) and frames.ran_in(
+            exc.__traceback__, "sage/numerical/optimize"
+        ):
+            return _FIT_MODEL
         if message == _UNPACKED_TWO and (edges := _edge_triples_hint(exc)):
             return edges
         if message == to_infinity.DIVERGENT:
