@@ -4055,6 +4055,26 @@ def test_a_fit_to_a_model_written_as_an_expression_gets_a_hint_to_name_its_varia
     )
 
 
+def test_runge_kutta_given_a_right_hand_side_in_a_function_gets_a_hint_with_its_two_forms(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """desolve_rk4(x*y, y) with y = function('y')(x): "cannot find explicit formula"."""
+    evaluate(stub, "y = function('y')(x)", session)
+    code = "desolve_rk4(x*y, y, ics=[0, 1], end_points=1, step=0.5)"
+    assert last_line_of_error(stub, session, code, "NotImplementedError") == (
+        "desolve_rk4 takes the equation, as desolve_rk4(diff(y, x) == x*y, y, ics=[0, 1], "
+        "end_points=1, step=0.1) with y = function('y')(x), or its right-hand side in y as a "
+        "plain variable: y = var('y'); desolve_rk4(x*y, y, ics=[0, 1], end_points=1, step=0.1). "
+        "A right-hand side in the function y(x) is neither."
+    )
+    # As the hint says, both ways.
+    points = "[[0, 1], [0.5, 1.1331380208333333], [1.0, 1.64852770169576]]"
+    code = "desolve_rk4(diff(y, x) == x*y, y, ics=[0, 1], end_points=1, step=0.5)"
+    assert value(stub, session, code) == points
+    code = "y = var('y'); desolve_rk4(x*y, y, ics=[0, 1], end_points=1, step=0.5)"
+    assert value(stub, session, code) == points
+
+
 def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

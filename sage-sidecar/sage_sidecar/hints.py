@@ -617,6 +617,15 @@ _FIT_MODEL = (
     "model(x) = a*x + b, then find_fit(data, model); or say which are which, "
     "find_fit(data, a*x + b, parameters=[a, b], variables=[x])."
 )
+# desolve_rk4(x*y, y, ...) with y = function('y')(x): a right-hand side in y(x), which it
+# reads as neither of the two forms it takes.
+_NO_RIGHT_HAND_SIDE = "Sorry, cannot find explicit formula for right-hand side of the ODE."
+_RUNGE_KUTTA_FORMS = (
+    "desolve_rk4 takes the equation, as desolve_rk4(diff(y, x) == x*y, y, ics=[0, 1], "
+    "end_points=1, step=0.1) with y = function('y')(x), or its right-hand side in y as a plain "
+    "variable: y = var('y'); desolve_rk4(x*y, y, ics=[0, 1], end_points=1, step=0.1). A "
+    "right-hand side in the function y(x) is neither."
+)
 _INTEGRATE_IN = (
     "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
     "integral its bounds after it, integrate(f, x, 0, 1)."
@@ -792,6 +801,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _more_variables_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:
         return _NUMERICALLY
+    if isinstance(exc, NotImplementedError) and str(exc) == _NO_RIGHT_HAND_SIDE:
+        return _RUNGE_KUTTA_FORMS
     if isinstance(exc, ValueError | RuntimeError) and (
         refused := matrix_rings.REFUSED.fullmatch(str(exc))
     ):
