@@ -3684,6 +3684,12 @@ def test_an_expression_called_as_a_function_gets_both_ways_with_its_variables(
             "g is an expression in x, y, not a function: g(x=..., y=...) substitutes; defined "
             "as a function, g(x, y) = ..., it is called as g(..., ...).",
         ),
+        # Called on its own variables, as a function's value is written: f itself is meant.
+        (
+            "plot(f(x), 0, 1)",
+            "f is an expression in x already, not a function: write f where f(x) is written; "
+            "defined as a function, f(x) = ..., f(x) would be its value.",
+        ),
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == "TypeError", code
@@ -3691,6 +3697,9 @@ def test_an_expression_called_as_a_function_gets_both_ways_with_its_variables(
     # As the hint says.
     assert value(stub, session, "f(x=2), g(x=1, y=2)") == "(4, 2)"
     assert value(stub, session, "F(x) = x^2; F(2)") == "4"
+    assert one(evaluate(stub, "plot(f, 0, 1)", session), "display").display.mime_type == (
+        "image/png"
+    )
 
 
 def test_a_variable_declared_with_the_name_of_sages_function_then_called_gets_the_function_back(

@@ -578,6 +578,11 @@ _EXPRESSION_NOT_FUNCTION = (
     "{name} is an expression in {variables}, not a function: {name}({keywords}) substitutes; "
     "defined as a function, {name}({arguments}) = ..., it is called as {name}({values})."
 )
+_EXPRESSION_AS_IS = (
+    "{name} is an expression in {variables} already, not a function: write {name} where "
+    "{called} is written; defined as a function, {name}({variables}) = ..., {called} would be "
+    "its value."
+)
 # A name of a function of Sage's (or Python's) declared a symbolic variable, or given a
 # value, then called as the function: `var('n')`, then `n(pi, 50)`; `N = 100`, then `N(pi)`.
 _SHADOWED_FUNCTION = (
@@ -1468,6 +1473,10 @@ def _called_expression_hint(exc: BaseException) -> str | None:
             values = [v.strip() for v in called[1].split(",")] if called else []
             if len(values) != len(variables):
                 values = ["..."] * len(variables)
+            elif values == variables:  # `plot(f(x), 0, 1)`: f itself is meant
+                return _EXPRESSION_AS_IS.format(
+                    name=name, variables=", ".join(variables), called=called[0] if called else ""
+                )
             return _EXPRESSION_NOT_FUNCTION.format(
                 name=name,
                 variables=", ".join(variables),
