@@ -2265,6 +2265,24 @@ def test_a_weighted_graphs_distance_counted_in_edges_gets_a_note_to_take_the_wei
     ) == ("([0, 1, 2], 3.5)")
 
 
+def test_a_weighted_graphs_adjacency_matrix_gets_a_note_where_its_weights_are(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """adjacency_matrix() has 1 for each edge; the weights are in another matrix."""
+    evaluate(stub, "W = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)", session)
+    events = evaluate(stub, "A = W.adjacency_matrix(); A", session)
+    assert one(events, "result").result.text_plain == "[0 1 1]\n[1 0 1]\n[1 1 0]"
+    assert stderr_of(events) == (
+        "Note: W's edges have weights, and adjacency_matrix() has an entry for each edge, "
+        "whatever its weight: W.weighted_adjacency_matrix() has the weights.\n"
+    )
+    # A graph without weights: no note. As the note says.
+    say_nothing(stub, session, "graphs.CycleGraph(3).adjacency_matrix()")
+    assert value(stub, session, "W.weighted_adjacency_matrix()[0]") == (
+        "(0.000000000000000, 2.50000000000000, 10.0000000000000)"
+    )
+
+
 def test_a_graph_of_an_integer_matrix_read_as_numbers_of_edges_gets_a_note_to_weigh_them(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

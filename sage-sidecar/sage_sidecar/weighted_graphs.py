@@ -1,13 +1,14 @@
-"""Says so where a graph's distances were measured in edges though its edges have weights, or
-its weights were read as numbers of edges.
+"""Says so where a graph's distances were measured in edges, or its adjacency matrix taken,
+though its edges have weights, or its weights were read as numbers of edges.
 
 `G = Graph([(0, 1, 2.5), (1, 2, 1.0), (0, 2, 10)], weighted=True)`, then
 `G.shortest_path(0, 2)` is `[0, 2]` and `G.diameter()` 1: Sage's distances count edges unless
 given `by_weight=True`, where NetworkX's and most texts' take the weights. The answer reads as
-the weighted one. And `Graph(A)` of an integer matrix, a weighted adjacency matrix as texts
-write one, reads its entries as numbers of edges: a 2 makes two edges, and the graph is a
-multigraph without weights. One line on stderr says so, and how to have the weights taken.
-Counterpart: `notes`, which runs these checks after a cell.
+the weighted one; `G.adjacency_matrix()` has 1 for each edge, and the weights are in
+`G.weighted_adjacency_matrix()`. And `Graph(A)` of an integer matrix, a weighted adjacency
+matrix as texts write one, reads its entries as numbers of edges: a 2 makes two edges, and the
+graph is a multigraph without weights. One line on stderr says so, and how to have the weights
+taken. Counterpart: `notes`, which runs these checks after a cell.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _MEASURES = frozenset({
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(
     r"\.(?:shortest_path\w*|distance(?:_all_pairs)?|diameter|radius|eccentricity|center"
-    r"|periphery|average_distance|wiener_index)\("
+    r"|periphery|average_distance|wiener_index|adjacency_matrix)\("
 )
 # The keywords that have weights taken.
 _WEIGHED = frozenset({"by_weight", "weight_function"})
@@ -37,6 +38,10 @@ _SAMPLED = 100
 _NOTE = (
     "Note: {graph}'s edges have weights, and {method}() counts edges unless given "
     "by_weight=True: {weighed} takes the weights as lengths."
+)
+_ADJACENCY = (
+    "Note: {graph}'s edges have weights, and adjacency_matrix() has an entry for each edge, "
+    "whatever its weight: {graph}.weighted_adjacency_matrix() has the weights."
 )
 # A graph made of a matrix: `Graph(A)`, `DiGraph(A)`.
 ADJACENCY_CANDIDATE = re.compile(r"\b(?:Di)?Graph\(")
@@ -55,9 +60,15 @@ _MAX_EDGES = 10_000
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell measured a distance of a graph whose edges have numbers for
-    labels, and did not have the weights taken."""
+    labels, and did not have the weights taken, or asked for its adjacency matrix."""
     for call in cell_calls.own_calls(tree):
         function = call.func
+        if (
+            isinstance(function, ast.Attribute)
+            and function.attr == "adjacency_matrix"
+            and _weighted(cell_calls.evaluated(function.value, namespace))
+        ):
+            return _ADJACENCY.format(graph=cell_calls.as_written(function.value))
         if (
             not isinstance(function, ast.Attribute)
             or function.attr not in _MEASURES
