@@ -38,7 +38,8 @@ EXPANSION_NOTE = (
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
-    """The note, if the cell shows what Sage's simplify gave a symbolic expression."""
+    """The note, if the cell shows what Sage's simplify gave a symbolic expression, other than
+    a variable or a number."""
     from sage.calculus.functional import simplify
     from sage.symbolic.expression import Expression
 
@@ -48,6 +49,9 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         and isinstance(final.value, ast.Call)
         and isinstance(value, Expression)
     ):
+        return None
+    # `simplify(exp(log(x)))` is x: as simple as it gets, and the note would read as doubt.
+    if value.is_symbol() or value.is_numeric():
         return None
     function = final.value.func
     if isinstance(function, ast.Name) and function.id == "simplify":
