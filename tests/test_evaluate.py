@@ -1098,6 +1098,38 @@ def test_a_cells_own_conditional_on_a_symbolic_variable_gets_a_note(
     assert value(stub, session, code) == "(9, 2)"
 
 
+def test_a_system_singular_to_working_precision_solved_in_floating_point_gets_a_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """solve_right of the 12 by 12 Hilbert matrix over RDF is off by 0.4, with SciPy's warning
+    on rcond only; its entries were rounded, so change_ring(QQ) would solve another system."""
+    code = "H = matrix(RDF, 12, 12, lambda i, j: 1/(i + j + 1)); b = H * vector(RDF, [1]*12)"
+    evaluate(stub, code, session)
+    events = evaluate(stub, "s = H.solve_right(b); abs(s[7] - 1) > 0.01", session)
+    assert one(events, "result").result.text_plain == "True"
+    assert re.search(
+        r"Note: H is a matrix over Real Double Field, in floating point, so its system has no "
+        r"one solution to working precision, and rounding picked the one solve_right\(\) gave: "
+        r"its smallest singular value is "
+        r"\d\.\de-1[5-9] times its largest, and to working precision its rank is 11, not 12\. "
+        r"Exactly, over QQ: the matrix made from its exact entries, as matrix\(QQ, \.\.\.\) and "
+        r"the right-hand side as vector\(QQ, \.\.\.\), then \.solve_right\(\.\.\.\)\.\n\Z",
+        stderr_of(events),
+    )
+    # Integer entries are exact as they are; a well-conditioned system: no note.
+    events = evaluate(stub, "M = matrix(RR, 3, 3, range(9)); M.solve_left(M[0] + M[1])", session)
+    assert stderr_of(events).endswith(
+        "Exactly, over QQ: M.change_ring(QQ).solve_left((M[0] + M[1]).change_ring(QQ)).\n"
+    )
+    say_nothing(stub, session, "A = matrix(RDF, [[1, 2], [3, 4]]); A.solve_right(vector([1, 1]))")
+    # As the note says.
+    code = (
+        "Q = matrix(QQ, 12, 12, lambda i, j: 1/(i + j + 1)); "
+        "Q.solve_right(Q * vector(QQ, [1]*12)) == vector([1]*12)"
+    )
+    assert value(stub, session, code) == "True"
+
+
 def test_a_floating_point_matrix_singular_to_working_precision_gets_a_note_on_its_rank(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
