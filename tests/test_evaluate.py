@@ -1116,6 +1116,10 @@ def test_a_system_singular_to_working_precision_solved_in_floating_point_gets_a_
         r"the right-hand side as vector\(QQ, \.\.\.\), then \.solve_right\(\.\.\.\)\.\n\Z",
         stderr_of(events),
     )
+    assert stderr_of(evaluate(stub, "H.rank()", session)).endswith(
+        "Exactly, over QQ: the matrix made from its exact entries, as matrix(QQ, ...), then "
+        ".rank().\n"
+    )
     # Integer entries are exact as they are; a well-conditioned system: no note.
     events = evaluate(stub, "M = matrix(RR, 3, 3, range(9)); M.solve_left(M[0] + M[1])", session)
     assert stderr_of(events).endswith(

@@ -40,7 +40,7 @@ _NOTE = (
 # Entries that are not all integers were rounded, from 1/3 or sqrt(2): change_ring(QQ) would
 # keep their rounding, and answer exactly for another matrix.
 _FROM_EXACT_ENTRIES = (
-    "the matrix made from its exact entries, as matrix(QQ, ...){vector}, then .{method}(...)"
+    "the matrix made from its exact entries, as matrix(QQ, ...){vector}, then .{method}({given})"
 )
 _WHAT = {
     "rank": "rank() counts the pivots that rounding left nonzero",
@@ -125,8 +125,11 @@ def _exact_way(matrix: Any, name: str, method: str, given: str) -> str:
     entries are integers; else made again from its exact entries."""
     if all(entry.imag() == 0 and entry.real().is_integer() for entry in matrix.list()):
         return f"{name}.change_ring(QQ).{method}({given})"
-    vector = " and the right-hand side as vector(QQ, ...)" if given else ""
-    return _FROM_EXACT_ENTRIES.format(vector=vector, method=method)
+    if given:
+        return _FROM_EXACT_ENTRIES.format(
+            vector=" and the right-hand side as vector(QQ, ...)", method=method, given="..."
+        )
+    return _FROM_EXACT_ENTRIES.format(vector="", method=method, given="")
 
 
 def _judged(value: Any) -> bool:
