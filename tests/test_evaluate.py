@@ -4101,6 +4101,23 @@ def test_a_limit_with_sympys_direction_gets_a_hint_to_give_it_by_keyword(
     )
 
 
+def test_simplify_and_expand_given_the_variable_as_sympy_takes_it_get_a_hint(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Sage reads simplify's second argument as an algorithm, expand's as an equation's side."""
+    assert last_line_of_error(stub, session, "simplify((x^2 - 1)/(x - 1), x)", "ValueError") == (
+        "simplify takes the expression alone, simplify(e): a second argument names the "
+        "algorithm, 'maxima' (the default), 'sympy' or 'giac'. full_simplify() tries more."
+    )
+    assert last_line_of_error(stub, session, "expand((x + 1)^2, x)", "ValueError") == (
+        "expand takes the expression alone, expand(e): a second argument names which side of an "
+        "equation to expand, 'left' or 'right'."
+    )
+    # As the hint says.
+    code = "expand((x + 1)^2), simplify(sin(x)^2 + cos(x)^2, 'sympy')"
+    assert value(stub, session, code) == "(x^2 + 2*x + 1, 1)"
+
+
 def test_a_fit_to_a_model_written_as_an_expression_gets_a_hint_to_name_its_variables(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -613,6 +613,18 @@ _LIMIT_DIRECTION = (
     "limit(f, x=0, dir='+'), or dir='-'; SymPy's limit(f, x, 0, '+') gives it a fourth "
     "argument, which Sage does not read."
 )
+# SymPy's simplify(e, x) and expand(e, x): Sage reads the second argument as an algorithm, or
+# as the side of an equation to expand.
+_SIMPLIFY_ALGORITHM = re.compile(r"algorithm .{1,200} unknown to simplify")
+_SIMPLIFY_ALONE = (
+    "simplify takes the expression alone, simplify(e): a second argument names the algorithm, "
+    "'maxima' (the default), 'sympy' or 'giac'. full_simplify() tries more."
+)
+_SIDES_EXPANDED = "expansion on sides only makes sense for relations"
+_EXPAND_ALONE = (
+    "expand takes the expression alone, expand(e): a second argument names which side of an "
+    "equation to expand, 'left' or 'right'."
+)
 # find_fit(data, a*x + b): a model given as an expression has every variable read as one of
 # the data's columns, and no parameters.
 _FIT_COLUMNS = re.compile(r"each row of data needs \d+ entries, only \d+ entries given")
@@ -818,6 +830,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         message = str(exc)
         if message == _NO_LIMIT_POINT:
             return _LIMIT_AT
+        if _SIMPLIFY_ALGORITHM.fullmatch(message):
+            return _SIMPLIFY_ALONE
+        if message == _SIDES_EXPANDED:
+            return _EXPAND_ALONE
         if _FIT_COLUMNS.fullmatch(message) and frames.ran_in(
             exc.__traceback__, "sage/numerical/optimize"
         ):
