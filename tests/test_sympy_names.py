@@ -89,6 +89,33 @@ def test_sympys_keyword_for_solutions_and_for_an_integration_method_get_sages(
     assert "`numerical_integral(x^2, 0, 1)` integrates numerically" in error.traceback
 
 
+def test_sympys_keywords_for_the_field_to_factor_over_get_sages_rings(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage factors a polynomial over its own ring: factor() has no extension=, gaussian= or
+    modulus=, and the generic hint gave Expression.factor's signature."""
+    for code, way in (
+        ("factor(x^2 - 2, extension=sqrt(2))",
+         "`(x^2 - 2).polynomial(QQ[sqrt(2)]).factor()` factors over Q(sqrt(2))"),
+        ("factor(x^2 + 1, gaussian=True)",
+         "`(x^2 + 1).polynomial(QQ[I]).factor()` factors over Q(i)"),
+        ("factor(x^2 + 1, modulus=5)", "`(x^2 + 1).polynomial(GF(5)).factor()` factors modulo 5"),
+    ):  # fmt: skip
+        error = one(evaluate(stub, code), "error").error
+        keyword = code.split(", ")[1].split("=")[0]
+        assert error.traceback.endswith(
+            f"{keyword}= is SymPy's name (or another library's), not Sage's. In Sage: {way}.\n"
+        ), code
+    # As the hints say.
+    code = (
+        "(x^2 - 2).polynomial(QQ[sqrt(2)]).factor(), (x^2 + 1).polynomial(QQ[I]).factor(), "
+        "(x^2 + 1).polynomial(GF(5)).factor()"
+    )
+    assert value(stub, "", code) == (
+        "((x - sqrt2) * (x + sqrt2), (x - I) * (x + I), (x + 2) * (x + 3))"
+    )
+
+
 def test_sympys_double_integral_and_series_get_sages_forms(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -212,6 +212,10 @@ KEYWORDS = {
     ("solve", "dict"): "`solve(x^2 == 4, x, solution_dict=True)`",
     ("integrate", "method"): "`integrate(x^2, x, algorithm='sympy')` picks the engine, and "
     "`numerical_integral(x^2, 0, 1)` integrates numerically",
+    # The ring a polynomial is factored over is its own: made so, it factors there.
+    ("factor", "extension"): "`(x^2 - 2).polynomial(QQ[sqrt(2)]).factor()` factors over Q(sqrt(2))",
+    ("factor", "gaussian"): "`(x^2 + 1).polynomial(QQ[I]).factor()` factors over Q(i)",
+    ("factor", "modulus"): "`(x^2 + 1).polynomial(GF(5)).factor()` factors modulo 5",
 }
 
 # What Sage's `subs` says to SymPy's `subs(x, 2)`, and Sage's way.
