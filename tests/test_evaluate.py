@@ -3746,6 +3746,11 @@ def test_an_expression_called_as_a_function_gets_both_ways_with_its_variables(
             "f is an expression in x already, not a function: write f where f(x) is written; "
             "defined as a function, f(x) = ..., f(x) would be its value.",
         ),
+        # What a method of one gave, called so: in the variables of the one it was asked of.
+        (
+            "print(f.diff(x, 2)(0) + 1)",
+            "f.diff(x, 2) is an expression in x, not a function: f.diff(x, 2)(x=0) substitutes.",
+        ),
     ):
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == "TypeError", code

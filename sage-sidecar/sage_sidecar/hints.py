@@ -578,6 +578,10 @@ _EXPRESSION_NOT_FUNCTION = (
     "{name} is an expression in {variables}, not a function: {name}({keywords}) substitutes; "
     "defined as a function, {name}({arguments}) = ..., it is called as {name}({values})."
 )
+# What a method gave, called the same way: `g.diff(x)(1)`.
+_RESULT_CALLED = (
+    "{written} is an expression in {variables}, not a function: {written}({keywords}) substitutes."
+)
 _EXPRESSION_AS_IS = (
     "{name} is an expression in {variables} already, not a function: write {name} where "
     "{called} is written; defined as a function, {name}({variables}) = ..., {called} would be "
@@ -1499,6 +1503,44 @@ def _called_expression_hint(exc: BaseException) -> str | None:
                 keywords=", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True)),
                 arguments=", ".join(variables),
                 values=", ".join(values),
+            )
+    return _called_result_hint(exc)
+
+
+def _called_result_hint(exc: BaseException) -> str | None:
+    """For what a method of an expression gave, called as a function, `g.diff(x)(1)`: in the
+    variables of the expression it was asked of, where the call gives as many values."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    if frame is None:
+        return None
+    for source, tree in cell_calls.parsed_statements(line):
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Call)
+                and node.args
+                and not node.keywords
+            ):
+                continue
+            root: ast.expr = node.func
+            while isinstance(root, ast.Call | ast.Attribute):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if not isinstance(root, ast.Name):
+                continue
+            asked = frames.look_up(root.id, frame)
+            if not isinstance(asked, Expression) or asked.is_callable():
+                continue
+            variables = [str(v) for v in asked.variables()]
+            if len(variables) != len(node.args):
+                continue
+            written = cell_calls.segment(source, node.func) or cell_calls.as_written(node.func)
+            values = [cell_calls.segment(source, a) or cell_calls.as_written(a) for a in node.args]
+            return _RESULT_CALLED.format(
+                written=written,
+                variables=", ".join(variables),
+                keywords=", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True)),
             )
     return None
 
