@@ -189,6 +189,17 @@ def own_calls(tree: ast.Module) -> Iterator[ast.Call]:
     return (node for node in own_nodes(tree.body) if isinstance(node, ast.Call))
 
 
+def asked_of_names(
+    tree: ast.Module, namespace: dict[str, Any], method: str
+) -> Iterator[tuple[str, Any]]:
+    """Each call the cell `tree` ran of `method` with no positional arguments on a name
+    (`A.SVD()`), as the name and what it holds in `namespace` after the cell."""
+    for call in own_calls(tree):
+        found = receiver(call)
+        if called(call) == method and not call.args and isinstance(found, ast.Name):
+            yield found.id, namespace.get(found.id)
+
+
 def symbolic_calls(
     tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
 ) -> Iterator[tuple[ast.Call, str]]:

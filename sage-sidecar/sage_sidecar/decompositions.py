@@ -28,20 +28,16 @@ _MAX_SIZE = 200
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
-    """The note, for an SVD() the cell shows or binds of a matrix whose V is not symmetric,
+    """The note, for an SVD() the cell asked of a matrix, by name, whose V is not symmetric,
     where the two layouts would give one answer."""
     from sage.structure.element import Matrix
 
-    for call in cell_calls.own_calls(tree):
-        found = cell_calls.receiver(call)
-        if cell_calls.called(call) != "SVD" or call.args or not isinstance(found, ast.Name):
-            continue
-        matrix = namespace.get(found.id)
+    for name, matrix in cell_calls.asked_of_names(tree, namespace, "SVD"):
         if not (isinstance(matrix, Matrix) and hasattr(matrix, "SVD")):
             continue
         if max(matrix.dimensions()) > _MAX_SIZE:
             continue
         v = matrix.SVD()[2]
         if (v - v.transpose()).norm() > 1e-12:
-            return _NOTE.format(name=found.id)
+            return _NOTE.format(name=name)
     return None

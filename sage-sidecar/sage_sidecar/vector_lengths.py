@@ -27,15 +27,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     its number of entries."""
     from sage.modules.free_module_element import FreeModuleElement
 
-    for call in cell_calls.own_calls(tree):
-        found = cell_calls.receiver(call)
-        if cell_calls.called(call) != "length" or call.args or not isinstance(found, ast.Name):
-            continue
-        vector = namespace.get(found.id)
+    for name, vector in cell_calls.asked_of_names(tree, namespace, "length"):
         if not isinstance(vector, FreeModuleElement):
             continue
         norm = vector.norm()
         if norm == len(vector):
             continue
-        return _NOTE.format(name=found.id, count=len(vector), norm=norm)
+        return _NOTE.format(name=name, count=len(vector), norm=norm)
     return None
