@@ -40,10 +40,8 @@ _SAME = 1e-9
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a condition() the cell shows or binds of a matrix whose condition
     numbers in the two norms differ."""
-    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "condition", _MAX_SIZE):
-        frobenius, two = float(matrix.condition()), float(matrix.condition(2))
-        if math.isclose(frobenius, two, rel_tol=_SAME) or not math.isfinite(two):
-            continue
+    if found := _in_the_other_norm(tree, value, namespace, "condition", 2):
+        name, frobenius, two = found
         return _NOTE.format(name=name, frobenius=f"{frobenius:.6g}", two=f"{two:.6g}")
     return None
 
@@ -51,9 +49,22 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
 def norm_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for a norm() the cell shows or binds of a matrix whose 2-norm and Frobenius
     norm differ."""
-    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, "norm", _MAX_SIZE):
-        two, frobenius = float(matrix.norm()), float(matrix.norm("frob"))
-        if math.isclose(frobenius, two, rel_tol=_SAME) or not math.isfinite(frobenius):
-            continue
+    if found := _in_the_other_norm(tree, value, namespace, "norm", "frob"):
+        name, two, frobenius = found
         return _NORM_NOTE.format(name=name, frobenius=f"{frobenius:.6g}", two=f"{two:.6g}")
+    return None
+
+
+def _in_the_other_norm(
+    tree: ast.Module, value: Any, namespace: dict[str, Any], method: str, other: int | str
+) -> tuple[str, float, float] | None:
+    """The first matrix, by name, of which the cell shows or binds `method`() (condition or
+    norm), with that measure as Sage gives it and in the `other` norm, where they differ and
+    the other, which the note gives, is finite."""
+    for name, matrix in cell_calls.matrices_asked(tree, value, namespace, method, _MAX_SIZE):
+        measure = getattr(matrix, method)
+        default, instead = float(measure()), float(measure(other))
+        if math.isclose(default, instead, rel_tol=_SAME) or not math.isfinite(instead):
+            continue
+        return name, default, instead
     return None
