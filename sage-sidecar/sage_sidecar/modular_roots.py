@@ -28,7 +28,7 @@ def note(value: Any, text: str) -> str | None:
     """The note, if the cell's value, shown as `text`, is in a ring sqrt() made to hold the
     square root of a number modulo n."""
     parent = getattr(value, "parent", None)
-    if not callable(parent) or isinstance(value, str | bytes):
+    if not callable(parent):
         return None
     ring = parent()
     name = getattr(ring, "variable_name", lambda: "")()
@@ -44,8 +44,4 @@ def _modular(ring: Any) -> bool:
     from sage.rings.finite_rings.integer_mod_ring import IntegerModRing_generic
 
     base = getattr(ring, "base_ring", lambda: None)()
-    return (
-        ring.characteristic() > 0
-        and isinstance(base, IntegerModRing_generic)
-        and (ring.degree() == 2)
-    )
+    return isinstance(base, IntegerModRing_generic) and ring.degree() == 2

@@ -46,10 +46,11 @@ _WHAT = {
     "rank": "rank() counts the pivots that rounding left nonzero",
     "is_singular": "is_singular() found no pivot that rounding left at zero",
     "inverse": "its inverse is rounding noise",
-    "solve_right": "its system has no one solution to working precision, and rounding "
-    "picked the one solve_right() gave",
-    "solve_left": "its system has no one solution to working precision, and rounding picked "
-    "the one solve_left() gave",
+    **{
+        method: "its system has no one solution to working precision, and rounding picked the "
+        f"one {method}() gave"
+        for method in _SOLVES
+    },
 }
 
 
