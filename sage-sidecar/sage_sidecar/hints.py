@@ -1500,11 +1500,16 @@ def _called_expression_hint(exc: BaseException) -> str | None:
             return _EXPRESSION_NOT_FUNCTION.format(
                 name=name,
                 variables=", ".join(variables),
-                keywords=", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True)),
+                keywords=_substitution(variables, values),
                 arguments=", ".join(variables),
                 values=", ".join(values),
             )
     return _called_result_hint(exc)
+
+
+def _substitution(variables: list[str], values: list[str]) -> str:
+    """The keywords that substitute `values` for `variables`, in order: `x=1, y=2`."""
+    return ", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True))
 
 
 def _called_result_hint(exc: BaseException) -> str | None:
@@ -1540,7 +1545,7 @@ def _called_result_hint(exc: BaseException) -> str | None:
             return _RESULT_CALLED.format(
                 written=written,
                 variables=", ".join(variables),
-                keywords=", ".join(f"{v}={a}" for v, a in zip(variables, values, strict=True)),
+                keywords=_substitution(variables, values),
             )
     return None
 
