@@ -27,6 +27,9 @@ _AGGREGATES = frozenset({"sum", "abs", "min", "max"})
 _MAX_BITS = 4096
 APPROXIMATIONS = frozenset({"N", "n", "numerical_approx"})
 _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d+)?)'?\)")
+# An imaginary literal, `4j`, as the preparser makes it.
+_IMAGINARY = "ComplexNumber"
+_PREPARSED_IMAGINARY = re.compile(r"ComplexNumber\(0, '([\d.]+(?:e[-+]?\d+)?)'\)")
 # Scopes of their own: a name there is not the session's, and their code has not run.
 _SCOPES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
@@ -107,8 +110,10 @@ def matrices_asked(
 
 def as_written(node: ast.AST) -> str:
     """The code of `node`, parsed from preparsed code, with its number literals and powers as
-    the cell wrote them: `r[Integer(1)]` is `r[1]`, `x ** Integer(2)` is `x^2`."""
-    return _PREPARSED_LITERAL.sub(r"\1", ast.unparse(node)).replace(" ** ", "^")
+    the cell wrote them: `r[Integer(1)]` is `r[1]`, `ComplexNumber(0, '4')` is `4j`,
+    `x ** Integer(2)` is `x^2`."""
+    written = _PREPARSED_IMAGINARY.sub(r"\1j", ast.unparse(node))
+    return _PREPARSED_LITERAL.sub(r"\1", written).replace(" ** ", "^")
 
 
 def parsed_line(line: str) -> ast.Module | None:
@@ -235,7 +240,10 @@ def evaluated(receiver: ast.expr, namespace: dict[str, Any], *, ideals: bool = F
             and isinstance(node.func, ast.Name)
             and not node.keywords
             and (
-                (node.func.id in _LITERALS and namespace.get(node.func.id) is not None)
+                (
+                    node.func.id in (*_LITERALS, _IMAGINARY)
+                    and namespace.get(node.func.id) is not None
+                )
                 or symbolic_function(namespace.get(node.func.id))
                 or _sages(node.func.id, namespace, _NUMBER_RINGS | _AGGREGATES)
             )

@@ -42,22 +42,23 @@ called as a function, or an expression's without the variable it takes, or a met
 value, as NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`,
 `method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or its degree
 asked of a vertex it lacks, a float where PARI wants an integer, points() of an elliptic curve
-over the rationals, a floating-point number's or an expression's // or %, which Sage lacks, or
-a rational's % by a number with no inverse modulo its denominator's (`remainders`), an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or an expression in several variables,
-integrate or limit without the variable, an ODE with no closed form, desolve without its
-unknown or with too few initial conditions, an ODE solver that cannot tell the independent
-variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
-values settle (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
-list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
-timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
-Counterpart: `executor`, which describes a failed cell's exception.
+over the rationals, norm() of a real number, which has none (`number_norms`), a floating-point
+number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
+inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
+operator D called as functions, a variable declared with the name of a function of Sage's, or
+such a name (or Python's) given a value, then called, find_root given an interval where f keeps
+its sign, or an expression in several variables, integrate or limit without the variable, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
+solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
+with infinitely many points, an expression substituted where a denominator is 0, a point a
+piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
+functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
+recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
+package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
+installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
+made it slow (`exact_growth`). Counterpart: `executor`, which describes a failed cell's
+exception.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ from sage_sidecar import (
     matrix_shapes,
     method_calls,
     missing_returns,
+    number_norms,
     pairs,
     piecewise_functions,
     plot_options,
@@ -1159,6 +1161,12 @@ def _attribute_hint(exc: AttributeError) -> str | None:
     if _POLYNOMIAL_REFUSED.match(text):
         return _polynomial_hint(exc)
     match = _NO_ATTRIBUTE.fullmatch(text)
+    if (
+        match is not None
+        and match[2] == "norm"
+        and (absolute := number_norms.hint(match[1], _code_of_failing_line(exc)))
+    ):
+        return absolute
     # solve's list of equations asked a number's method (`s.n()`): their values are the sides.
     if (
         isinstance(exc.obj, list | tuple)
