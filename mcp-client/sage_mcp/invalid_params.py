@@ -4,8 +4,9 @@ Three refusals get a sentence a model can act on, naming what was wrong and what
 a request whose params do not have the method's shape (the SDK answers JSON-RPC -32602
 "Invalid request parameters" with no detail), tool arguments that fail the tool's input
 schema (pydantic's multi-line dump; an argument the tool does not take, which the SDK would
-drop without a word), and a URI that no resource has ("Unknown resource").
-Counterpart: `tools`, whose server is a `SageServer`.
+drop without a word), and a URI that no resource has ("Unknown resource"). And a tool's own
+refusal reaches the caller in its words, without the SDK's "Error executing tool NAME:" before
+them. Counterpart: `tools`, whose server is a `SageServer`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from typing import Any
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError, UnexpectedToolError
+from mcp.server.mcpserver.exceptions import (
+    ResourceError,
+    ResourceNotFoundError,
+    ToolError,
+    UnexpectedToolError,
+)
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, InputRequiredResult
 from mcp.types import Tool as McpTool
@@ -38,7 +44,7 @@ _CLOSED = {"additionalProperties": False}
 
 class SageServer(MCPServer[None]):
     """`MCPServer` whose refusals of malformed requests, tool arguments and resource URIs say
-    what was wrong and what is expected."""
+    what was wrong and what is expected, and whose tools' refusals are their own words."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, middleware=[self._explain_malformed_params], **kwargs)
@@ -97,6 +103,10 @@ class SageServer(MCPServer[None]):
                 raise ToolError(
                     f"There is no tool named {name!r}. The tools are {', '.join(tools)}."
                 ) from None
+            # A tool's own refusal, in its own words: the SDK puts "Error executing tool
+            # NAME: " before them, which evaluate's failures, returned as results, lack.
+            if isinstance(exc.__cause__, ToolError | ResourceError):
+                raise ToolError(str(exc.__cause__)) from exc.__cause__
             # Only argument validation raises a ToolError caused by a ValidationError.
             if not isinstance(exc.__cause__, ValidationError):
                 raise

@@ -704,7 +704,8 @@ async def test_cloning_an_unknown_session_is_a_tool_error_naming_it(mcp_http: Ht
         }
     for session_id, result in results.items():
         assert result.is_error
-        assert text_of(result).endswith(
+        # In the tool's own words, with nothing of the SDK's before them.
+        assert text_of(result) == (
             f"Session {session_id!r} does not exist: it was deleted, or never existed. There is "
             "nothing to clone; list_sessions shows the live sessions, and create_session makes "
             "a new one."
