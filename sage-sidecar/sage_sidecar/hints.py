@@ -41,23 +41,24 @@ as Mathematica's `Sqrt`), a function called with Mathematica's brackets, one of 
 called as a function, or an expression's without the variable it takes, or a method used as a
 value, as NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`,
 `method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or its degree
-asked of a vertex it lacks, a float where PARI wants an integer, points() of an elliptic curve
-over the rationals, norm() of a real number, which has none (`number_norms`), a floating-point
-number's or an expression's // or %, which Sage lacks, or a rational's % by a number with no
-inverse modulo its denominator's (`remainders`), an expression, Sage's constant log2 and its
-operator D called as functions, a variable declared with the name of a function of Sage's, or
-such a name (or Python's) given a value, then called, find_root given an interval where f keeps
-its sign, or an expression in several variables, integrate or limit without the variable, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
-solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle (`to_infinity`), variety() of an ideal
-with infinitely many points, an expression substituted where a denominator is 0, a point a
-piecewise function's domain leaves out, or pieces that overlap, and the methods only piecewise
-functions have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that
-recursed past Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a
-package imported or installed that is not there, Sage's HTML manuals, view() with no LaTeX
-installed. And under a cell stopped by its timeout or an interrupt, that adding exact fractions
-made it slow (`exact_growth`). Counterpart: `executor`, which describes a failed cell's
+asked of a vertex it lacks, a float where PARI wants an integer, RealDistribution given a name
+it does not know (`distributions`), points() of an elliptic curve over the rationals, norm() of
+a real number, which has none (`number_norms`), a floating-point number's or an expression's //
+or %, which Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
+(`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
+variable declared with the name of a function of Sage's, or such a name (or Python's) given a
+value, then called, find_root given an interval where f keeps its sign, or an expression in
+several variables, integrate or limit without the variable, an ODE with no closed form, desolve
+without its unknown or with too few initial conditions, an ODE solver that cannot tell the
+independent variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on,
+whose partial values settle (`to_infinity`), variety() of an ideal with infinitely many points,
+an expression substituted where a denominator is 0, a point a piecewise function's domain
+leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`). Counterpart: `executor`, which describes a failed cell's
 exception.
 """
 
@@ -86,6 +87,7 @@ from sage_sidecar import (
     array_methods,
     cell_calls,
     complex_values,
+    distributions,
     exact_growth,
     float_functions,
     foreign_syntax,
@@ -947,6 +949,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return points
     if pairs.TUPLE_USED_AS_A_NUMBER.search(message) and (pair := pairs.hint(_uncalled_names(exc))):
         return pair
+    if message == distributions.REFUSED:
+        return distributions.hint(_failing_line(exc)[1])
     if _NUMBER_CALLED.fullmatch(message):
         if number := _NUMBER_BEFORE_PARENTHESIS.search(_code_of_failing_line(exc)):
             return _MULTIPLY.format(number=number[1])
