@@ -1859,6 +1859,10 @@ def test_solutions_of_an_equation_in_sin_get_a_note_that_solve_gave_principal_va
         "other solutions are missing from [x == -1/6*pi, x == 1/6*pi]. All of them, with an "
         "integer parameter z: solve(..., to_poly_solve='force').\n"
     )
+    # to_poly_solve=True, which squares roots away, still gives the principal values.
+    events = evaluate(stub, "solve(sin(x) == 1/2, x, to_poly_solve=True)", session)
+    assert one(events, "result").result.text_plain == "[x == 1/6*pi]"
+    assert "to_poly_solve='force'" in stderr_of(events)
     # As the note says; sin of a parameter is no periodic equation in x.
     events = evaluate(stub, "solve(sin(x) == 1/2, x, to_poly_solve='force')", session)
     assert stderr_of(events) == ""

@@ -3,11 +3,12 @@
 Where Maxima finds no explicit solution, Sage's `solve` gives the equation back rearranged:
 `[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
 goes on with it. And solve inverts sin, cos and tan by their principal values, so
-`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone. And a cubic's three real roots come as
-radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
-complex roots; and complex ones come without I where a square root of a negative number stands
-for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
-And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
+`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone, to_poly_solve=True too. And a cubic's
+three real roots come as radicals through complex numbers
+(`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as complex roots; and complex ones come
+without I where a square root of a negative number stands for them
+(`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these. And
+domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
 assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. And
 `x == e` is written `e == x`, whose rhs() is x itself; and solve(x^2 == 4, y) is [], which
 reads as no solutions, where the equation has no y, as is solve(f == 2, x) of a Python function
@@ -316,8 +317,17 @@ def _backwards_note(result: Any) -> str | None:
     return None
 
 
-def _asks_to_poly_solve(call: ast.Call) -> bool:
-    return any(keyword.arg == "to_poly_solve" for keyword in call.keywords)
+def _asks_to_poly_solve(call: ast.Call, *, forced: bool = False) -> bool:
+    """Whether `call` gives solve to_poly_solve; with `forced`, as 'force', the one way that
+    gives a periodic equation's families of solutions (True gives principal values still)."""
+    return any(
+        keyword.arg == "to_poly_solve"
+        and (
+            not forced
+            or (isinstance(keyword.value, ast.Constant) and keyword.value.value == "force")
+        )
+        for keyword in call.keywords
+    )
 
 
 def _in_radicals_and_logs(expression: Any, variable: Any) -> bool:
@@ -362,7 +372,7 @@ def _solves(side: Any, other: Any) -> bool:
 def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
     """For solutions of an equation in sin, cos or tan: that solve gave their principal values
     only."""
-    if _asks_to_poly_solve(call):
+    if _asks_to_poly_solve(call, forced=True):
         return None
     solutions = list(_equations(result))
     if not solutions or any(
