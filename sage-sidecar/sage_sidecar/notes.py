@@ -58,10 +58,11 @@ norm() the 2-norm, each the other of NumPy's (`condition_numbers`), that a numbe
 not its absolute value (`number_norms`), that SVD() gives V where NumPy's svd gives its
 transpose (`decompositions`), that sum(), max() and min() of a matrix go through its rows
 (`matrix_rows`), that ^ is a power where code reads as Python's exclusive or (`exclusive_or`),
-that sin, cos and tan take radians, where a cell gives them a common angle's degrees
-(`radians`), that a comparison of symbolic expressions is shown, not decided, and that bool()'s
-False of one in variables may mean unproven (`relations`), what a number shown with a trailing
-`?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
+that Sage's numbers are not Python's int and float to isinstance (`type_checks`), that sin, cos
+and tan take radians, where a cell gives them a common angle's degrees (`radians`), that a
+comparison of symbolic expressions is shown, not decided, and that bool()'s False of one in
+variables may mean unproven (`relations`), what a number shown with a trailing `?` is
+(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
 desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
 (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
 (`not_a_number`), that a lazy list shows its first items only (`lazy_lists`), and that sqrt()
@@ -134,6 +135,7 @@ from sage_sidecar import (
     substitutions,
     sympy_objects,
     to_infinity,
+    type_checks,
     unevaluated,
     unshown_plots,
     unshown_values,
@@ -222,6 +224,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
     (vector_products.CANDIDATE, vector_products.note),
+    (type_checks.CANDIDATE, type_checks.note),
     (integer_overflow.CANDIDATE, integer_overflow.note),
 )
 # For each check's pattern, strings one of which a match contains (or None): looking for them
@@ -256,6 +259,7 @@ _ONCE: frozenset[_Note] = frozenset(
         matrix_rows.note,
         vector_lengths.note,
         vector_products.note,
+        type_checks.note,
     }
 )
 _ONCE_ON_DISPLAY: tuple[tuple[re.Pattern[str], _DisplayNote], ...] = (
