@@ -2647,6 +2647,18 @@ def test_a_closed_form_integral_that_is_not_the_integrals_value_gets_a_note(
     assert value(stub, session, code) == "0.946083070367183"
 
 
+def test_a_closed_form_the_numerical_check_cannot_evaluate_everywhere_gets_no_note(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """numerical_integral of dirac_delta(x) is 0.0: it cannot evaluate it at 0, prints why,
+    and takes 0 there. The closed form, 1, is right, and what the check met is not the cell's
+    output."""
+    for code in ("integrate(dirac_delta(x), x, -1, 1)", "integrate(heaviside(x - 1), x, 0, 2)"):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == "1", code
+        assert (stdout_of(events), stderr_of(events)) == ("", ""), code
+
+
 def test_a_right_closed_form_whose_terms_cancel_in_floating_point_gets_a_note_saying_so(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
