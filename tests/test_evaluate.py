@@ -3663,6 +3663,38 @@ def test_find_root_of_a_function_with_several_zeros_in_the_interval_gets_a_note(
     assert value(stub, session, "find_root(sin(x), 3.124, 3.151)") == "3.141592653589793"
 
 
+def test_find_root_across_a_pole_or_where_f_is_not_real_gets_a_hint_saying_where(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """tan(x) changes sign at pi/2 without a zero; 1/(x - 1) has none at 1; sqrt(x) is complex
+    left of 0. Sage's errors say only that Brent's method failed, or that a "complex
+    fast-callable function result" came back."""
+    session = create_session(stub)
+    jump = last_line_of_error(stub, session, "find_root(tan(x), 1, 2)", "NotImplementedError")
+    assert jump.startswith(
+        "f changes sign in [1, 2] without passing through 0: at x = 1.5708, where find_root "
+        "closed in, f is "
+    )
+    assert jump.endswith(
+        ", a pole or a jump, not a zero. A zero of f lies where it crosses 0 continuously: an "
+        "interval that leaves 1.5708 out finds one, if f has one there (a plot shows where it "
+        "crosses 0)."
+    )
+    assert last_line_of_error(stub, session, "find_root(1/(x - 1), 0, 3)", "ValueError") == (
+        "f has no finite value at x = 1.0, where find_root tried it (inf + nan*I): a pole. "
+        "find_root wants f continuous on its interval: give it ends on one side of 1.0."
+    )
+    assert last_line_of_error(stub, session, "find_root(sqrt(x) - 2, -1, 5)", "ValueError") == (
+        "f is not real at x = -1.0, where find_root tried it (-2.0 + 1.0*I): find_root finds "
+        "real zeros of a real function, on an interval where f is real. For complex zeros: "
+        "solve(f == 0, x), or f.roots(x, ring=CC) of a polynomial."
+    )
+    # As the hints say.
+    assert value(stub, session, "round(find_root(tan(x), 2, 4), 9)") == "3.141592654"
+    assert value(stub, session, "round(find_root(1/(x - 1) - 1, 1.5, 3), 9)") == "2.0"
+    assert value(stub, session, "round(find_root(sqrt(x) - 2, 0, 5), 9)") == "4.0"
+
+
 def test_find_root_on_an_interval_where_f_keeps_its_sign_gets_a_hint_with_its_values(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -47,18 +47,19 @@ a real number, which has none (`number_norms`), a floating-point number's or an 
 or %, which Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
 (`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
 variable declared with the name of a function of Sage's, or such a name (or Python's) given a
-value, then called, find_root given an interval where f keeps its sign, or an expression in
-several variables, integrate or limit without the variable, an ODE with no closed form, desolve
-without its unknown or with too few initial conditions, an ODE solver that cannot tell the
-independent variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on,
-whose partial values settle (`to_infinity`), variety() of an ideal with infinitely many points,
-an expression substituted where a denominator is 0, a point a piecewise function's domain
-leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`). Counterpart: `executor`, which describes a failed cell's
+value, then called, find_root given an interval where f keeps its sign, or changes it across a
+pole or a jump, or is not real, or an expression in several variables, integrate or limit
+without the variable, an ODE with no closed form, desolve without its unknown or with too few
+initial conditions, an ODE solver that cannot tell the independent variable, a sum Maxima calls
+divergent, or a product to infinity Maxima fails on, whose partial values settle
+(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
+where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
+overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
+`@interact`, a function of the cell's that recursed past Python's limit, len() or list() of a
+set of more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's
+HTML manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
+interrupt, that adding exact fractions made it slow (`exact_growth`). Counterpart: `executor`,
+which describes a failed cell's
 exception.
 """
 
@@ -492,6 +493,28 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
+# find_root's words when Brent's method closed in on a sign change that is no zero: a pole or
+# a jump, where f goes from one sign to the other without passing 0, as tan(x) at pi/2.
+_NO_ZERO_AT_SIGN_CHANGE = "Brent's method failed to find a zero for f on the interval"
+_JUMP = (
+    "f changes sign in [{a}, {b}] without passing through 0: at x = {at}, where find_root "
+    "closed in, f is {value}, a pole or a jump, not a zero. A zero of f lies where it crosses 0 "
+    "continuously: an interval that leaves {at} out finds one, if f has one there (a plot "
+    "shows where it crosses 0)."
+)
+# find_root's f, with no real value at a point it tried: a pole, or outside f's real domain.
+_NOT_REAL = re.compile(
+    r"complex fast-callable function result (.{1,80}) for arguments \((.{1,80}),\)"
+)
+_POLE = (
+    "f has no finite value at x = {at}, where find_root tried it ({value}): a pole. find_root "
+    "wants f continuous on its interval: give it ends on one side of {at}."
+)
+_COMPLEX_THERE = (
+    "f is not real at x = {at}, where find_root tried it ({value}): find_root finds real zeros "
+    "of a real function, on an interval where f is real. For complex zeros: "
+    "solve({f} == 0, x), or {f}.roots(x, ring=CC) of a polynomial."
+)
 # variety() of an ideal with infinitely many points: a curve, a surface.
 _POSITIVE_DIMENSION = re.compile(r"The dimension of the ideal is (\d+), but it should be 0")
 _INFINITELY_MANY = (
@@ -808,6 +831,14 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return python_types.whole_float_hint(_code_of_failing_line(exc)) or _PARI_WANTS_AN_INTEGER
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
+    if isinstance(exc, NotImplementedError) and str(exc) == _NO_ZERO_AT_SIGN_CHANGE:
+        return _jump_hint(exc)
+    if (
+        isinstance(exc, ValueError)
+        and (not_real := _NOT_REAL.fullmatch(str(exc)))
+        and frames.locals_of(exc, "find_root")
+    ):
+        return _not_real_hint(exc, value=not_real[1], at=not_real[2])
     if isinstance(exc, RuntimeError | ValueError | ArithmeticError) and (
         product := to_infinity.failed_product_hint(exc)
     ):
@@ -1357,6 +1388,30 @@ def _no_zero_hint(exc: BaseException) -> str:
         value=f"{value:.6g}",
         at=f"{at:.6g}",
     )
+
+
+def _not_real_hint(exc: BaseException, *, value: str, at: str) -> str:
+    """For find_root's f with no real value at `at`, where it is `value`."""
+    if "inf" in value or "nan" in value.lower():
+        return _POLE.format(at=at, value=value)
+    # A Python function's complex zeros: those of f(x), not of f == 0, which is False.
+    given = frames.locals_of(exc, "find_root").get("f")
+    f = "f(x)" if isinstance(given, types.FunctionType) else "f"
+    return _COMPLEX_THERE.format(at=at, value=value, f=f)
+
+
+def _jump_hint(exc: BaseException) -> str | None:
+    """For find_root closing in on a sign change where f is far from 0: where, and f there,
+    as find_root's own frame has them."""
+    found = frames.locals_of(exc, "find_root")
+    try:
+        a, b, at = (float(found[name]) for name in ("a", "b", "root"))
+        value = float(found["f"](at))
+    except Exception:  # f is the cell's own function, which may raise anything
+        return None
+    if not all(map(math.isfinite, (a, b, at))):
+        return None
+    return _JUMP.format(a=f"{a:g}", b=f"{b:g}", at=f"{at:.6g}", value=f"{value:.6g}")
 
 
 def _infinitely_many_hint(exc: BaseException, dimension: int) -> str:
