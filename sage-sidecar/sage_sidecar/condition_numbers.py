@@ -60,11 +60,15 @@ def _in_the_other_norm(
 ) -> tuple[str, float, float] | None:
     """The first matrix, by name, of which the cell shows or binds `method`() (condition or
     norm), with that measure as Sage gives it and in the `other` norm, where they differ and
-    the other, which the note gives, is finite."""
+    both are finite."""
     for name, matrix in cell_calls.matrices_asked(tree, value, namespace, method, _MAX_SIZE):
         measure = getattr(matrix, method)
         default, instead = float(measure()), float(measure(other))
-        if math.isclose(default, instead, rel_tol=_SAME) or not math.isfinite(instead):
+        if math.isclose(default, instead, rel_tol=_SAME):
+            continue
+        # A singular matrix's condition is infinite in every norm; in the one that comes out
+        # finite, rounding error made it so.
+        if not (math.isfinite(default) and math.isfinite(instead)):
             continue
         return name, default, instead
     return None
