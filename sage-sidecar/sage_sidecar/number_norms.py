@@ -78,14 +78,15 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     return None
 
 
-def _normed(call: ast.Call, namespace: dict[str, Any]) -> ast.expr | None:
-    """What `call` takes the norm of: `z` in Sage's `norm(z)` or in `z.norm()`."""
+def _normed(call: ast.Call, namespace: dict[str, Any] | None = None) -> ast.expr | None:
+    """What `call` takes the norm of: `z` in `z.norm()`, or in `norm(z)`, Sage's own in
+    `namespace` where it is given."""
     if cell_calls.called(call) != "norm" or call.keywords:
         return None
     found = cell_calls.receiver(call)
     if found is not None:
         return None if call.args else found
-    if len(call.args) == 1 and cell_calls.sages_own("norm", namespace):
+    if len(call.args) == 1 and (namespace is None or cell_calls.sages_own("norm", namespace)):
         return call.args[0]
     return None
 
@@ -135,11 +136,6 @@ def _number_on(line: str) -> str | None:
     if tree is None:
         return None
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or cell_calls.called(node) != "norm":
-            continue
-        found = cell_calls.receiver(node)
-        if found is None and len(node.args) == 1:
-            found = node.args[0]
-        if found is not None:
+        if isinstance(node, ast.Call) and (found := _normed(node)) is not None:
             return cell_calls.segment(line, found)
     return None
