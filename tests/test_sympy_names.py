@@ -122,13 +122,28 @@ def test_sympys_double_integral_and_series_get_sages_forms(
     """SymPy's integrate(f, x, y) integrates over both, and its series(x, x0, n) takes the
     point and the order as numbers: Sage reads y as a lower bound, and 0, 5 as the order and
     the algorithm."""
-    error = one(evaluate(stub, "y = var('y'); integrate(x*y, x, y)"), "error").error
-    assert error.traceback.endswith(
+    session = create_session(stub)
+    evaluate(stub, "y = var('y')", session)
+    endpoints = (
         "only one endpoint was given!\nSage's integrate takes the variable and both bounds, "
         "integrate(f, x, a, b), or the variable alone: what follows the variable is read as a "
         "lower bound. SymPy's integrate(f, x, y) is a double integral; in Sage, integrate once "
-        f"per variable: {sympy_names.INTEGRATE_TWICE}.\n"
+        "per variable: {way}.\n"
     )
+    for code, way, answer in (
+        ("integrate(x*y, x, y)", "integrate(integrate(x*y, x), y)", "1/4*x^2*y^2"),
+        (
+            "integrate(x*y, (x, 0, 1), (y, 0, 2))",
+            "integrate(integrate(x*y, x, 0, 1), y, 0, 2)",
+            "1",
+        ),
+    ):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.traceback.endswith(endpoints.format(way=f"`{way}`")), code
+        assert value(stub, session, way) == answer  # as the hint says
+    # A method's call, which the hint does not write again: Sage's form, by example.
+    error = one(evaluate(stub, "(x*y).integrate(x, y)", session), "error").error
+    assert error.traceback.endswith(endpoints.format(way=sympy_names.INTEGRATE_TWICE))
     error = one(evaluate(stub, "exp(x).series(x, 0, 5)"), "error").error
     assert error.traceback.endswith(
         "invalid algorithm\nSage's series takes the point as an equation, then the order, "

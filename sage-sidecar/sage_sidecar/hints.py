@@ -1094,7 +1094,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if sympy_names.STRING_VARIABLE_ERROR.fullmatch(message):
         return _string_variable_hint(exc, None)
     if message == sympy_names.ENDPOINT_ERROR:
-        return _ENDPOINTS.format(way=sympy_names.INTEGRATE_TWICE)
+        in_turn = _integrated_in_turn(_code_of_failing_line(exc))
+        return _ENDPOINTS.format(way=in_turn or sympy_names.INTEGRATE_TWICE)
     if message.startswith(sympy_names.SUBS_ERROR):
         return _SUBS.format(way=sympy_names.SUBS)
     if bounds := sympy_names.BOUNDS_ERROR.match(message):
@@ -1108,6 +1109,39 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if way is not None:
             return _ELSEWHERE.format(name=f"{keyword[2]}=", way=way)
         return keywords.hint(keyword[1], keyword[2], exc.__traceback__)
+    return None
+
+
+def _integrated_in_turn(line: str) -> str | None:
+    """SymPy's integral over several variables on the failing `line`, `integrate(f, (x, 0, 1),
+    (y, 0, 2))` or `integrate(f, x, y)`, as Sage's integrals in turn, in its own terms."""
+    for _, tree in cell_calls.parsed_statements(line):
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("integrate", "integral")
+                and len(node.args) >= 3
+                and not node.keywords
+            ):
+                continue
+            ranges = [_range_written(line, given) for given in node.args[1:]]
+            written = cell_calls.segment(line, node.args[0])
+            if written is None or None in ranges:
+                continue
+            for variable in ranges:
+                written = f"integrate({written}, {variable})"
+            return f"`{written}`"
+    return None
+
+
+def _range_written(line: str, node: ast.expr) -> str | None:
+    """A range of SymPy's integrate as Sage's arguments: `x, 0, 1` for `(x, 0, 1)`, `x`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Tuple) and len(node.elts) == 3:
+        parts = [cell_calls.segment(line, part) for part in node.elts]
+        return None if None in parts else ", ".join(str(part) for part in parts)
     return None
 
 
