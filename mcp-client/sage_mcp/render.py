@@ -3,7 +3,9 @@
 Text comes first (what was printed, what `show()` displayed as text, then the value, then
 its LaTeX when that says more), then images as `ImageContent`; the same facts go into
 structured content (`EvaluateOutput`).
-Everything passes through the output budget (`output_budget`). Counterpart: `evaluation`.
+Printed text is what a terminal would show of it: a progress bar's carriage returns overwrite
+its line, and colours are dropped. Everything passes through the output budget
+(`output_budget`). Counterpart: `evaluation`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sage_mcp.evaluation import Outcome, Status
 from sage_mcp.output_budget import OutputStore, fit_image, fit_text, shares
 from sage_mcp.tool_output import ToolOutput
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A terminal's control sequence (colours, cursor moves): ECMA-48's CSI, ESC [ ... final byte.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _FRAME = re.compile(r'^\s*File "([^"]*)", line \d+')
 # Python's lines between the tracebacks of a chained exception.
 _CHAIN_SEPARATORS = {
@@ -99,8 +102,8 @@ async def render_outcome(
     # Everything the agent reads shares one budget, so that no part, however long, can make
     # the whole larger than a model's context can spare: (what it is, its text or None).
     parts = [
-        ("printed output", outcome.stdout),
-        ("standard error output", outcome.stderr),
+        ("printed output", as_a_terminal_shows(outcome.stdout)),
+        ("standard error output", as_a_terminal_shows(outcome.stderr)),
         *(("displayed output", text) for text in shown),
         ("result", outcome.result_text),
         ("LaTeX", _useful_latex(outcome.result_text, outcome.result_latex)),
@@ -294,6 +297,21 @@ def _bare(s: str, is_latex: bool = False) -> str:
         s = _LATEX_NOISE.sub("", s)
         s = _COMMAND.sub("", s)
     return re.sub(r"[\s*]", "", s)
+
+
+def as_a_terminal_shows(text: str) -> str:
+    """`text` as a terminal, or a notebook, shows it: each carriage return goes back to the
+    start of its line, which what follows overwrites (a progress bar's updates leave the last
+    one, not hundreds), and colours and other control sequences are dropped."""
+    if "\r" not in text and "\x1b" not in text:
+        return text
+    lines = []
+    for line in _ANSI.sub("", text).replace("\r\n", "\n").split("\n"):
+        shown = ""
+        for written in line.split("\r"):
+            shown = written + shown[len(written) :]
+        lines.append(shown)
+    return "\n".join(lines)
 
 
 def trim_traceback(traceback: str, max_lines: int = _TRACEBACK_LINES) -> str:

@@ -37,7 +37,7 @@ from sage_mcp.evaluation import Outcome
 from sage_mcp.explain import Use, explain
 from sage_mcp.invalid_params import SageServer
 from sage_mcp.output_budget import IMAGE_URI, OUTPUT_URI, OutputStore
-from sage_mcp.render import EvaluateOutput, render_outcome
+from sage_mcp.render import EvaluateOutput, as_a_terminal_shows, render_outcome
 from sage_mcp.settings import McpSettings
 from sage_mcp.tool_output import ToolOutput
 
@@ -566,7 +566,7 @@ def _wants_progress(ctx: Context[None, Any]) -> bool:
 def _tool_error(message: str, partial: Outcome | None = None) -> CallToolResult:
     text = message
     if partial is not None and partial.printed_parts:
-        printed = "".join(partial.printed_parts)
+        printed = as_a_terminal_shows("".join(partial.printed_parts))
         text += f"\n\nOutput received before the failure:\n{printed[-2000:]}"
     return CallToolResult(content=[TextContent(text=text)], is_error=True)
 

@@ -283,6 +283,22 @@ async def test_everything_an_evaluation_returns_shares_one_budget() -> None:
     assert len(structured["full_output_uris"]) == 5  # type: ignore[arg-type]
 
 
+async def test_printed_text_is_what_a_terminal_shows_of_it() -> None:
+    """A progress bar rewrites its line with carriage returns, hundreds of times: the agent
+    reads its last state, as a terminal or a notebook shows it, not every update; colours
+    are dropped, and Windows' line ends are line ends."""
+    bar = "".join(f"\r{percent:3d}%|{'#' * (percent // 10):<10}|" for percent in range(101))
+    outcome = _events(
+        pb.EvaluateResponse(stdout=pb.OutputChunk(text="\x1b[1;31mred\x1b[0m and plain\r\n")),
+        pb.EvaluateResponse(stdout=pb.OutputChunk(text="abcdef\rXY\n")),
+        pb.EvaluateResponse(stderr=pb.OutputChunk(text=bar + "\n")),
+    )
+    text, structured, _ = await _render(outcome)
+    assert structured["stdout"] == "red and plain\nXYcdef\n"
+    assert structured["stderr"] == "100%|##########|\n"
+    assert text == "red and plain\nXYcdef\nstderr:\n100%|##########|"
+
+
 async def test_a_short_result_is_whole_beside_long_output() -> None:
     outcome = _events(
         pb.EvaluateResponse(stdout=pb.OutputChunk(text="p" * 30_000)),

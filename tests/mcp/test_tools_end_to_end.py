@@ -117,6 +117,20 @@ async def test_plot_comes_back_as_image_content(mcp_http: HttpServer) -> None:
     assert result.structured_content["images"] == 1
 
 
+async def test_a_progress_bar_reads_as_its_last_state(mcp_http: HttpServer) -> None:
+    """Written with carriage returns, as tqdm writes one: its 201 updates are one line."""
+    code = (
+        "import sys\n"
+        "for i in range(201):\n"
+        "    sys.stderr.write('\\r%3d%%' % (i // 2)); sys.stderr.flush()\n"
+        "print('done')"
+    )
+    async with Client(mcp_http.url) as client:
+        result = await client.call_tool("evaluate", {"code": code})
+    assert not result.is_error, text_of(result)
+    assert text_of(result) == "done\nstderr:\n100%"
+
+
 async def test_sage_error_comes_back_as_is_error_with_a_useful_traceback(
     sidecar: SidecarProcess,
 ) -> None:
