@@ -541,7 +541,7 @@ class SageMcp:
             await asyncio.sleep(interval)
             elapsed = loop.time() - start
             message = f"Sage has been running for {elapsed:.0f} s (timeout {timeout:g} s)"
-            latest = outcome.latest_output().strip()
+            latest = as_a_terminal_shows(outcome.latest_output()).strip()
             if latest:
                 message += f"; latest output: {latest}"
             try:
