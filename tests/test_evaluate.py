@@ -3680,6 +3680,14 @@ def test_find_root_across_a_pole_or_where_f_is_not_real_gets_a_hint_saying_where
         "interval that leaves 1.5708 out finds one, if f has one there (a plot shows where it "
         "crosses 0)."
     )
+    # The cell's own function, which may have effects, is not called again to say f there.
+    evaluate(stub, "def step(t):\n    return sign(t - 0.3)", session)
+    assert last_line_of_error(stub, session, "find_root(step, 0, 1)", "NotImplementedError") == (
+        "f changes sign in [0, 1] without passing through 0: at x = 0.3, where find_root closed "
+        "in, f is far from 0, a pole or a jump, not a zero. A zero of f lies where it crosses 0 "
+        "continuously: an interval that leaves 0.3 out finds one, if f has one there (a plot "
+        "shows where it crosses 0)."
+    )
     assert last_line_of_error(stub, session, "find_root(1/(x - 1), 0, 3)", "ValueError") == (
         "f has no finite value at x = 1.0, where find_root tried it (inf + nan*I): a pole. "
         "find_root wants f continuous on its interval: give it ends on one side of 1.0."

@@ -59,8 +59,7 @@ overlap, and the methods only piecewise functions have (`piecewise_functions`), 
 set of more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's
 HTML manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
 interrupt, that adding exact fractions made it slow (`exact_growth`). Counterpart: `executor`,
-which describes a failed cell's
-exception.
+which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -502,6 +501,8 @@ _JUMP = (
     "continuously: an interval that leaves {at} out finds one, if f has one there (a plot "
     "shows where it crosses 0)."
 )
+# f there, where f is the cell's own function, which is not called again.
+_FAR_FROM_ZERO = "far from 0"
 # find_root's f, with no real value at a point it tried: a pole, or outside f's real domain.
 _NOT_REAL = re.compile(
     r"complex fast-callable function result (.{1,80}) for arguments \((.{1,80}),\)"
@@ -1440,12 +1441,17 @@ def _jump_hint(exc: BaseException) -> str | None:
     found = frames.locals_of(exc, "find_root")
     try:
         a, b, at = (float(found[name]) for name in ("a", "b", "root"))
-        value = float(found["f"](at))
-    except Exception:  # f is the cell's own function, which may raise anything
+    except (KeyError, TypeError, ValueError):
         return None
     if not all(map(math.isfinite, (a, b, at))):
         return None
-    return _JUMP.format(a=f"{a:g}", b=f"{b:g}", at=f"{at:.6g}", value=f"{value:.6g}")
+    # Sage's compiled form of an expression has no effects; a function of the cell's may.
+    f: Any = found.get("f")
+    value = _FAR_FROM_ZERO
+    if type(f).__module__.startswith("sage."):
+        with contextlib.suppress(Exception):
+            value = f"{float(f(at)):.6g}"
+    return _JUMP.format(a=f"{a:g}", b=f"{b:g}", at=f"{at:.6g}", value=value)
 
 
 def _infinitely_many_hint(exc: BaseException, dimension: int) -> str:
