@@ -43,8 +43,9 @@ value, as NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`,
 `method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or its degree
 asked of a vertex it lacks, a float where PARI wants an integer, RealDistribution given a name
 it does not know (`distributions`), points() of an elliptic curve over the rationals, norm() of
-a real number, which has none (`number_norms`), a floating-point number's or an expression's //
-or %, which Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
+a real number, which has none (`number_norms`), expand() or simplify() of a polynomial, which
+is kept in normal form (`normal_forms`), a floating-point number's or an expression's // or %,
+which Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
 (`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
 variable declared with the name of a function of Sage's, or such a name (or Python's) given a
 value, then called, find_root given an interval where f keeps its sign, or changes it across a
@@ -101,6 +102,7 @@ from sage_sidecar import (
     matrix_shapes,
     method_calls,
     missing_returns,
+    normal_forms,
     number_norms,
     pairs,
     piecewise_functions,
@@ -1237,6 +1239,8 @@ def _attribute_hint(exc: AttributeError) -> str | None:
         and (absolute := number_norms.hint(match[1], _code_of_failing_line(exc)))
     ):
         return absolute
+    if match is not None and (normal := normal_forms.hint(match[1], match[2])):
+        return normal
     # solve's list of equations asked a number's method (`s.n()`): their values are the sides.
     if (
         isinstance(exc.obj, list | tuple)
