@@ -26,6 +26,8 @@ def test_a_function_that_checks_for_int_gets_a_note_when_defined(
         "[isinstance(i, int) for i in range(3)]",
         "for i in range(3): print(isinstance(i, int))",
         "isinstance(3, (int, Integer)), isinstance(3, Integer)",
+        # A symbolic variable is no number, of Sage's or Python's.
+        "isinstance(x, float)",
     )
     definition = (
         "def collatz(n):\n"

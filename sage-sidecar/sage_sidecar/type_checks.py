@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import numbers
 import re
 from typing import Any
 
@@ -62,13 +63,14 @@ def _inside(tree: ast.Module, kinds: tuple[type[ast.AST], ...]) -> set[int]:
 
 def _sages_number(tested: ast.expr, namespace: dict[str, Any]) -> bool:
     """Whether `tested` is one of Sage's numbers, where it can be evaluated again; a Python
-    int, as range() gives, passes the test."""
+    int, as range() gives, passes the test, and a symbolic expression is no number."""
     from sage.structure.element import Element
 
     try:
-        return isinstance(cell_calls.evaluated(tested, namespace), Element)
+        found = cell_calls.evaluated(tested, namespace)
     except Exception:  # a name the cell deleted, say
         return False
+    return isinstance(found, Element) and isinstance(found, numbers.Number)
 
 
 def _test(node: ast.AST) -> tuple[ast.expr | None, list[str | None]]:
