@@ -57,6 +57,19 @@ def test_every_name_a_hint_answers_for_is_one_sage_lacks(
     assert anywhere == "[]"
 
 
+@pytest.mark.parametrize(("method", "way"), [("edges_count", "size"), ("vcount", "order")])
+def test_a_graphs_count_by_another_librarys_name_gets_sages(
+    stub: sage_pb2_grpc.SageServiceStub, method: str, way: str
+) -> None:
+    """The nearest of Sage's names to edges_count, by spelling, is edge_cut: no count."""
+    session = create_session(stub)
+    code = f"G = graphs.PetersenGraph(); G.{method}()"
+    assert last_line_of_error(stub, session, code, "AttributeError") == (
+        f".{method} is SymPy's name (or another library's), not Sage's. In Sage: "
+        f"`graphs.PetersenGraph().{way}()`."
+    )
+
+
 def test_subs_in_sympys_form_gets_sages(stub: sage_pb2_grpc.SageServiceStub) -> None:
     error = one(evaluate(stub, "(x^2).subs(x, 2)"), "error").error
     assert sympy_names.SUBS_ERROR in error.evalue

@@ -196,6 +196,14 @@ METHODS: dict[str, str] = {
     "dijkstra": "`graphs.PetersenGraph().shortest_path_lengths(0)`",
     "remove_node": "`G = graphs.PetersenGraph(); G.delete_vertex(0)`",
     "remove_edge": "`G = graphs.PetersenGraph(); G.delete_edge(0, 1)`",
+    # igraph's counts, and names models make of them; the nearest of Sage's names, by
+    # spelling, would be edge_cut.
+    "vcount": "`graphs.PetersenGraph().order()`",
+    "ecount": "`graphs.PetersenGraph().size()`",
+    "vertex_count": "`graphs.PetersenGraph().order()`",
+    "node_count": "`graphs.PetersenGraph().order()`",
+    "edge_count": "`graphs.PetersenGraph().size()`",
+    "edges_count": "`graphs.PetersenGraph().size()`",
 }
 
 # What Sage's `sum` and `product` say to SymPy's bounds in a tuple, `sum(f, (k, 1, oo))`,
