@@ -2175,6 +2175,25 @@ def test_an_integral_given_back_unevaluated_gets_a_note_with_its_numerical_value
     assert stderr_of(evaluate(stub, "integrate(x^2, x, 0, 1)", session)) == ""
 
 
+def test_a_limit_given_back_unevaluated_gets_a_note_with_sympys_algorithm(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Maxima finds no value for the limit of H(n) - log(n), Euler's constant, and returns the
+    limit itself; it reads as an answer, and n() of it fails."""
+    evaluate(stub, "n, k = var('n k')", session)
+    events = evaluate(stub, "limit(sum(1/k, k, 1, n) - log(n), n=oo)", session)
+    shown = "limit(harmonic_number(n) - log(n), n, +Infinity)"
+    assert one(events, "result").result.text_plain == shown
+    assert stderr_of(events) == (
+        f"Note: limit found no value and gave the limit back unevaluated: {shown}. SymPy's "
+        "algorithm may find it, as limit(..., algorithm='sympy'); the expression at points "
+        "nearer and nearer +Infinity shows it numerically.\n"
+    )
+    # As the note says.
+    code = "limit(harmonic_number(n) - log(n), n=oo, algorithm='sympy')"
+    assert value(stub, session, code) == "euler_gamma"
+
+
 def test_a_limit_of_ind_or_unsigned_infinity_gets_a_note_of_what_it_means(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

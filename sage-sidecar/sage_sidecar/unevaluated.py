@@ -1,12 +1,14 @@
-"""Says so when integrate gives its integral back unevaluated, or limit answers `ind`.
+"""Says so when integrate or limit gives its integral or limit back unevaluated, or limit
+answers `ind`.
 
 Where Maxima finds no closed form, `integrate` returns the integral itself,
-`integrate(x^x, x, 0, 1)`; where a limit does not exist but stays bounded (`sin(1/x)` at 0,
-a jump), `limit` answers `ind`, Maxima's word for it, and `und` where it is undefined; where
-it grows without one sign (`1/x` at 0), `Infinity`, which is not `+Infinity`. All read as
-answers to an agent that does not know them. One line on stderr says what the value
-is and how to get a number or the one-sided limits. Counterpart: `notes`, which runs this
-check after a cell.
+`integrate(x^x, x, 0, 1)`, and `limit` where it finds no value, as of
+`harmonic_number(n) - log(n)` at oo (it is euler_gamma); where a limit does not exist but stays
+bounded (`sin(1/x)` at 0, a jump), `limit` answers `ind`, Maxima's word for it, and `und` where
+it is undefined; where it grows without one sign (`1/x` at 0), `Infinity`, which is not
+`+Infinity`. All read as answers to an agent that does not know them. One line on stderr says
+what the value is and how to get a number or the one-sided limits. Counterpart: `notes`, which
+runs this check after a cell.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ _INDEFINITE = (
     "Note: integrate found no antiderivative in closed form and gave the integral back "
     "unevaluated: {integral}. A definite integral of it has a value numerically, as "
     "numerical_integral({integrand}, a, b)[0]."
+)
+_UNEVALUATED_LIMIT = (
+    "Note: limit found no value and gave the limit back unevaluated: {limit}. SymPy's "
+    "algorithm may find it, as limit(..., algorithm='sympy'); the expression at points nearer "
+    "and nearer {point} shows it numerically."
 )
 _LIMITS = {
     "ind": (
@@ -86,10 +93,17 @@ def _note_for(value: Any, limits: bool) -> str | None:
         return None
     if value.is_symbol() or value.is_infinity():
         return _LIMITS.get(str(value)) if limits else None
-    integral = _first_integral(value)
+    from sage.functions.other import symbolic_limit
+    from sage.symbolic.integration.integral import definite_integral, indefinite_integral
+
+    if limits and (limit := _first(value, (symbolic_limit,))) is not None:
+        point = limit.operands()[2]
+        return _UNEVALUATED_LIMIT.format(
+            limit=shown(limit, _MAX_SHOWN), point=shown(point, _MAX_SHOWN)
+        )
+    integral = _first(value, (definite_integral, indefinite_integral))
     if integral is None:
         return None
-    from sage.symbolic.integration.integral import definite_integral
 
     operands = integral.operands()
     written, integrand = shown(integral, _MAX_SHOWN), shown(operands[0], _MAX_SHOWN)
@@ -106,16 +120,14 @@ def _note_for(value: Any, limits: bool) -> str | None:
     )
 
 
-def _first_integral(value: Any) -> Any:
-    """The first integral, definite or not, in the expression `value`, outermost first."""
-    from sage.symbolic.integration.integral import definite_integral, indefinite_integral
-
+def _first(value: Any, operators: tuple[Any, ...]) -> Any:
+    """The first subexpression of the expression `value`, outermost first, whose operator is
+    one of `operators`: an integral, definite or not, or an unevaluated limit."""
     pending, seen = [value], 0
     while pending and seen < _MAX_NODES:
         node = pending.pop(0)
         seen += 1
-        operator = node.operator()
-        if operator is definite_integral or operator is indefinite_integral:
+        if node.operator() in operators:
             return node
         pending += node.operands()
     return None
