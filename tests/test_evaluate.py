@@ -2206,6 +2206,10 @@ def test_a_limit_of_ind_or_unsigned_infinity_gets_a_note_of_what_it_means(
          "Note: Infinity is Sage's unsigned infinity: the expression grows without bound in "
          "size, but not with one sign (+Infinity is the positive one). The one-sided limits: "
          "limit(..., dir='+') and dir='-'.\n"),
+        # At infinity, which has one side.
+        ("limit(sin(x), x, oo)", "ind",
+         "Note: ind is Maxima's answer for a limit that does not exist but stays bounded: the "
+         "expression oscillates or jumps as the variable grows without bound.\n"),
     ):  # fmt: skip
         events = evaluate(stub, code, session)
         assert one(events, "result").result.text_plain == answer, code

@@ -52,29 +52,47 @@ _UNEVALUATED_LIMIT = (
 _LIMITS = {
     "ind": (
         "Note: ind is Maxima's answer for a limit that does not exist but stays bounded: the "
-        "expression oscillates or jumps near the point. The one-sided limits may exist: "
-        "limit(..., dir='+') and dir='-'."
+        "expression oscillates or jumps {near}."
     ),
     "und": "Note: und is Maxima's answer for a limit that is undefined: it does not exist.",
     # Not +Infinity: 1/x at 0 goes to +Infinity from the right, -Infinity from the left.
     "Infinity": (
         "Note: Infinity is Sage's unsigned infinity: the expression grows without bound in "
-        "size, but not with one sign (+Infinity is the positive one). The one-sided limits: "
-        "limit(..., dir='+') and dir='-'."
+        "size, but not with one sign (+Infinity is the positive one)."
     ),
 }
+# Where the variable approaches a number; at infinity there is one side.
+_NEAR_A_POINT = "near the point"
+_AT_INFINITY = "as the variable grows without bound"
+_ONE_SIDED = {
+    "ind": " The one-sided limits may exist: limit(..., dir='+') and dir='-'.",
+    "Infinity": " The one-sided limits: limit(..., dir='+') and dir='-'.",
+}
+_INFINITIES = frozenset(
+    f"{sign}{name}" for sign in ("", "+", "-") for name in ("oo", "infinity", "Infinity")
+)
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """What the first unevaluated integral, or `ind`, `und` or unsigned `Infinity`, among the
     cell's value (`value`) and the names the cell `tree` bound to an integrate or limit call,
     is."""
-    limits = any(
-        isinstance(node, ast.Call) and cell_calls.called(node) in _LIMIT_CALLS
+    calls = [
+        node
         for node in ast.walk(tree)
-    )
+        if isinstance(node, ast.Call) and cell_calls.called(node) in _LIMIT_CALLS
+    ]
+    at_infinity = bool(calls) and all(map(_at_infinity, calls))
     results = _results(tree, value, namespace)
-    return next(filter(None, (_note_for(result, limits) for result in results)), None)
+    notes = (_note_for(result, bool(calls), at_infinity) for result in results)
+    return next(filter(None, notes), None)
+
+
+def _at_infinity(call: ast.Call) -> bool:
+    """Whether the limit `call` takes is at infinity: `limit(f, x=oo)`, `limit(f, x, oo)`."""
+    points = [keyword.value for keyword in call.keywords if keyword.arg != "dir"]
+    points += call.args[2:3] if cell_calls.receiver(call) is None else call.args[1:2]
+    return any(cell_calls.as_written(point) in _INFINITIES for point in points)
 
 
 def _results(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> Iterator[Any]:
@@ -85,14 +103,20 @@ def _results(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> Iterato
         yield value
 
 
-def _note_for(value: Any, limits: bool) -> str | None:
-    """The note for `value`; for `ind` and `und` only where the cell takes `limits`."""
+def _note_for(value: Any, limits: bool, at_infinity: bool) -> str | None:
+    """The note for `value`; for `ind` and `und` only where the cell takes `limits`, and
+    those `at_infinity` or not."""
     from sage.symbolic.expression import Expression
 
     if not isinstance(value, Expression):
         return None
     if value.is_symbol() or value.is_infinity():
-        return _LIMITS.get(str(value)) if limits else None
+        said = str(value)
+        if not limits or said not in _LIMITS:
+            return None
+        near = _AT_INFINITY if at_infinity else _NEAR_A_POINT
+        one_sided = "" if at_infinity else _ONE_SIDED.get(said, "")
+        return _LIMITS[said].format(near=near) + one_sided
     from sage.functions.other import symbolic_limit
     from sage.symbolic.integration.integral import definite_integral, indefinite_integral
 
