@@ -3503,9 +3503,15 @@ def test_a_python_function_where_an_expression_is_wanted_gets_a_hint_to_call_it(
         error = one(evaluate(stub, code, session), "error").error
         assert "f is a Python function, not an expression: pass f(x)" in error.traceback, code
     error = one(evaluate(stub, "integrate(g, x)", session), "error").error
+    assert error.traceback.endswith(
+        "g is a lambda, a Python function, not an expression: pass g(x), called on the variable.\n"
+    )
+    # A lambda written in the call has no name to call it by.
+    error = one(evaluate(stub, "integrate(lambda t: t^3, x)", session), "error").error
     assert "A lambda is a Python function, not an expression" in error.traceback
-    # As the hint says.
+    # As the hints say.
     assert value(stub, session, "integrate(f(x), x)") == "1/3*x^3"
+    assert value(stub, session, "integrate(g(x), x)") == "1/4*x^4"
 
 
 def test_formatting_an_exact_number_gets_a_hint_to_make_it_a_float(

@@ -406,6 +406,10 @@ _METHOD_OF_A_FUNCTION = (
 _CALL_THE_LAMBDA = (
     "A lambda is a Python function, not an expression: pass it called on the variable."
 )
+_CALL_THE_NAMED_LAMBDA = (
+    "{name} is a lambda, a Python function, not an expression: pass {name}(x), called on the "
+    "variable."
+)
 # The names modules go by, by convention: `np.array` wants `import numpy as np`.
 _MODULE_ALIASES = {
     "np": "numpy",
@@ -1079,7 +1083,16 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         if hint := _function_as_a_variable_hint(exc):
             return hint
         name = python[1]
-        return _CALL_IT.format(name=name) if name.isidentifier() else _CALL_THE_LAMBDA
+        if name.isidentifier():
+            return _CALL_IT.format(name=name)
+        lambdas = {
+            called
+            for called, held in _uncalled_names(exc)
+            if isinstance(held, types.FunctionType) and held.__name__ == "<lambda>"
+        }
+        if len(lambdas) == 1:
+            return _CALL_THE_NAMED_LAMBDA.format(name=lambdas.pop())
+        return _CALL_THE_LAMBDA
     if message == _NO_UNKNOWN:
         return _GIVE_THE_UNKNOWN
     if message.strip() == _EMPTY_ARGUMENT and re.search(
