@@ -30,11 +30,13 @@ _PREPARSED_LITERAL = re.compile(r"(?:Integer|RealNumber)\('?(-?[\d.]+(?:e[-+]?\d
 # An imaginary literal, `4j`, as the preparser makes it.
 _IMAGINARY = "ComplexNumber"
 _PREPARSED_IMAGINARY = re.compile(r"ComplexNumber\(0, '([\d.]+(?:e[-+]?\d+)?)'\)")
+# What a cell defines, whose code runs when it is called; with classes, whose names are their
+# own; and comprehensions, whose variables are their own.
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Scopes of their own: a name there is not the session's, and their code has not run.
-_SCOPES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-)  # fmt: skip
+SCOPES = (*DEFINITIONS, *COMPREHENSIONS)
 
 
 def called(call: ast.Call) -> str:
@@ -170,7 +172,7 @@ def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
     pending: deque[ast.AST] = deque(roots)
     while pending:
         node = pending.popleft()
-        if isinstance(node, _SCOPES):
+        if isinstance(node, SCOPES):
             continue
         yield node
         pending.extend(ast.iter_child_nodes(node))

@@ -21,8 +21,6 @@ from sage_sidecar import cell_calls
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"\.is_\w+(?!\w|\s*\()")
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 # Sage's ranges of numbers, each with the one of them that makes the same items lazily: the
 # first costs nothing to make again.
 _RANGES = {"srange": "xsrange", "xsrange": "xsrange", "primes": "primes", "prime_range": "primes"}
@@ -57,9 +55,9 @@ def _tests(tree: ast.Module) -> Iterator[tuple[ast.expr, bool, dict[str, ast.exp
     pending: deque[tuple[ast.AST, dict[str, ast.expr]]] = deque((node, {}) for node in tree.body)
     while pending:
         node, targets = pending.popleft()
-        if isinstance(node, _DEFINITIONS):
+        if isinstance(node, cell_calls.DEFINITIONS):
             continue
-        if isinstance(node, _COMPREHENSIONS):
+        if isinstance(node, cell_calls.COMPREHENSIONS):
             targets = {
                 **targets,
                 **{

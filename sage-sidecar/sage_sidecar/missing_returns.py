@@ -17,6 +17,7 @@ import re
 import textwrap
 from typing import Any
 
+from sage_sidecar import cell_calls
 from sage_sidecar.shown import session_function
 
 NONE_USED = re.compile(r"NoneType")
@@ -25,7 +26,6 @@ _HINT = (
     "what return gives, not its last line's value.{way}"
 )
 _WAY = " End it with return {last}."
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def hint(called: list[tuple[str, Any]]) -> str | None:
@@ -64,6 +64,6 @@ def _gives_a_value(definition: ast.FunctionDef) -> bool:
             return True
         if isinstance(node, ast.Yield | ast.YieldFrom):
             return True
-        if not isinstance(node, _DEFINITIONS):
+        if not isinstance(node, cell_calls.DEFINITIONS):
             pending.extend(ast.iter_child_nodes(node))
     return False

@@ -33,9 +33,9 @@ _NOTE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first test of the cell against Python's int or float: in a function
     it defines, whose arguments are not known yet, or of one of Sage's numbers."""
-    defined = _inside(tree, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    defined = _inside(tree, cell_calls.FUNCTIONS)
     # A comprehension's variable is its own, whatever the session holds by its name (i is I).
-    comprehended = _inside(tree, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+    comprehended = _inside(tree, cell_calls.COMPREHENSIONS)
     for node in ast.walk(tree):
         tested, types = _test(node)
         # A test that names a type of Sage's too, (int, Integer), knows the difference.

@@ -24,10 +24,6 @@ _HINT = (
     "{name} is not defined because {cell}, which {binds} it, failed before it did ({error}): "
     "mend that cell and run it again, or define {name} here."
 )
-_SCOPES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-)  # fmt: skip
 # A cell that does not compile is read line by line up to this many: each costs a parse.
 _MAX_LINES = 1000
 # A session's record is kept to this many names, the most recent ones.
@@ -85,7 +81,7 @@ def _bound_at_top(tree: ast.Module) -> dict[str, str]:
         node = pending.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names[node.name] = "defines"
-        if isinstance(node, _SCOPES):
+        if isinstance(node, cell_calls.SCOPES):
             continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.setdefault(node.id, "assigns")
