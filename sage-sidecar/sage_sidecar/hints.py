@@ -843,9 +843,9 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
     if (
         isinstance(exc, ValueError)
         and (not_real := _NOT_REAL.fullmatch(str(exc)))
-        and frames.locals_of(exc, "find_root")
+        and (found := frames.locals_of(exc, "find_root"))
     ):
-        return _not_real_hint(exc, value=not_real[1], at=not_real[2])
+        return _not_real_hint(found.get("f"), value=not_real[1], at=not_real[2])
     if isinstance(exc, RuntimeError | ValueError | ArithmeticError) and (
         product := to_infinity.failed_product_hint(exc)
     ):
@@ -1442,12 +1442,11 @@ def _no_zero_hint(exc: BaseException) -> str:
     )
 
 
-def _not_real_hint(exc: BaseException, *, value: str, at: str) -> str:
-    """For find_root's f with no real value at `at`, where it is `value`."""
+def _not_real_hint(given: Any, *, value: str, at: str) -> str:
+    """For find_root's f, `given`, with no real value at `at`, where it is `value`."""
     if "inf" in value or "nan" in value.lower():
         return _POLE.format(at=at, value=value)
     # A Python function's complex zeros: those of f(x), not of f == 0, which is False.
-    given = frames.locals_of(exc, "find_root").get("f")
     f = "f(x)" if isinstance(given, types.FunctionType) else "f"
     return _COMPLEX_THERE.format(at=at, value=value, f=f)
 
