@@ -1788,6 +1788,48 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_an_inequality_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solution(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Where Maxima cannot solve an inequality, solve gives it back, as it was or rearranged,
+    in the list of lists its solutions come in: [[sin(x) > 0]] reads as an answer."""
+    one_variable = (
+        "algorithm='sympy' solves some inequalities in one variable. Otherwise, it can change "
+        "from true to false only where {f} is 0 or undefined: solve({f} == 0, x) or, "
+        "numerically, find_root({f}, a, b) finds where it is 0.\n"
+    )
+    evaluate(stub, "var('y')", session)
+    for code, relation, way in (
+        ("solve(sin(x) > 0, x)", "sin(x) > 0", one_variable.format(f="sin(x)")),
+        ("s = solve(log(x) > 1, x)", "log(x) - 1 > 0", one_variable.format(f="log(x) - 1")),
+        # Its boundary comes back as an equation, which is not one either.
+        ("solve(cos(x) <= x, x)", "x - cos(x) > 0", one_variable.format(f="x - cos(x)")),
+        ("solve([sin(x) > 0, x < 3], x)", "sin(x) > 0", one_variable.format(f="sin(x)")),
+        ("solve(x*y > 1, x)", "x*y - 1 > 0",
+         "It can change from true to false only where x*y - 1 is 0 or undefined: "
+         "solve(x*y - 1 == 0, x) says where.\n"),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert finished_of(events).status == OK, code
+        assert stderr_of(events) == (
+            "Note: solve could not solve the inequality for x, and gave it back unsolved: "
+            f"{relation} is not a solution. {way}"
+        ), code
+    # As the note says.
+    assert value(stub, session, "solve(log(x) - 1 == 0, x)") == "[e == x]"
+    assert value(stub, session, "solve(x*y - 1 == 0, x)") == "[x == (1/y)]"
+    # Inequalities solved, for the variable or with it alone on one side, get no note.
+    for code in (
+        "solve(x^2 > 2, x)",
+        "solve(1/x > 2, x)",
+        "solve(abs(x) > 1, x)",
+        "solve(x^2 >= 0, x)",
+        "solve(x + y > 0, x)",
+        "solve(x^3 > 8, x)",
+    ):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+
+
 def test_a_solution_written_backwards_and_empty_answers_that_are_no_answer_get_notes(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,14 +1,14 @@
 """Says so when what `solve` gave a cell is not the solutions it looks like.
 
 Where Maxima finds no explicit solution, Sage's `solve` gives the equation back rearranged:
-`[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`. It reads as an answer, and an agent
-goes on with it. And solve inverts sin, cos and tan by their principal values, so
-`solve(sin(x) == 1/2, x)` gives `[x == 1/6*pi]` alone, to_poly_solve=True too. And a cubic's
-three real roots come as radicals through complex numbers
-(`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as complex roots; and complex ones come
-without I where a square root of a negative number stands for them
-(`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these. And
-domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
+`[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`, and an inequality back unsolved:
+`[[sin(x) > 0]]`, `[[log(x) - 1 > 0]]`. It reads as an answer, and an agent goes on with it.
+And solve inverts sin, cos and tan by their principal values, so `solve(sin(x) == 1/2, x)`
+gives `[x == 1/6*pi]` alone, to_poly_solve=True too. And a cubic's three real roots come as
+radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
+complex roots; and complex ones come without I where a square root of a negative number stands
+for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
+And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
 assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. And
 `x == e` is written `e == x`, whose rhs() is x itself; and solve(x^2 == 4, y) is [], which
 reads as no solutions, where the equation has no y, as is solve(f == 2, x) of a Python function
@@ -114,6 +114,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if (found := _function_compared_note(call, result, namespace)) is not None:
             return found
         if (found := _absent_variable_note(call, result, namespace)) is not None:
+            return found
+        if (found := _unsolved_inequality_note(call, result, namespace)) is not None:
             return found
         if (found := _unsolved_note(call, result)) is not None:
             return found
@@ -247,6 +249,43 @@ def _unsolved_note(call: ast.Call, result: Any) -> str | None:
         if _in_radicals_and_logs(expression, variable) and not _asks_to_poly_solve(call):
             return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
         return f"{given_back} {numerically}"
+    return None
+
+
+def _unsolved_inequality_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For an inequality given back unsolved, as it was or rearranged: `[[sin(x) > 0]]`,
+    `[[log(x) - 1 > 0]]`: what it is, and where its solutions' bounds are."""
+    from sage.symbolic.expression import Expression
+
+    variable = cell_calls.evaluated(call.args[1], namespace) if len(call.args) > 1 else None
+    for relation in _relations(result):
+        if relation.operator() in (operator.eq, operator.ne):
+            continue
+        lhs, rhs = relation.lhs(), relation.rhs()
+        unknowns = (
+            [variable]
+            if isinstance(variable, Expression) and variable.is_symbol()
+            else relation.variables()
+        )
+        if not any(relation.has(u) for u in unknowns) or _solves(lhs, rhs) or _solves(rhs, lhs):
+            continue
+        expression = lhs if rhs.is_zero() else rhs if lhs.is_zero() else lhs - rhs
+        if not (variables := expression.variables()):
+            continue
+        written = shown(expression, _MAX_SHOWN)
+        unknown = unknowns[0] if len(unknowns) == 1 else ", ".join(map(str, unknowns))
+        given_back = (
+            f"Note: solve could not solve the inequality for {unknown}, and gave it back "
+            f"unsolved: {shown(relation, _MAX_SHOWN)} is not a solution."
+        )
+        bounds = f"can change from true to false only where {written} is 0 or undefined"
+        if len(variables) > 1:
+            return f"{given_back} It {bounds}: solve({written} == 0, {unknowns[0]}) says where."
+        return (
+            f"{given_back} algorithm='sympy' solves some inequalities in one variable. "
+            f"Otherwise, it {bounds}: solve({written} == 0, {variables[0]}) or, numerically, "
+            f"find_root({written}, a, b) finds where it is 0."
+        )
     return None
 
 
@@ -545,6 +584,19 @@ def _solutions(result: Any) -> Iterator[list[tuple[Any, Any]]]:
             ):
                 sides.append((item.lhs(), item.rhs()))
         yield sides
+
+
+def _relations(result: Any) -> Iterator[Any]:
+    """Each relation in what solve gives: a list of them, or of lists of them."""
+    from sage.symbolic.expression import Expression
+
+    if not isinstance(result, list) or len(result) > _MAX_SOLUTIONS:
+        return
+    for solution in result:
+        items: list[Any] = solution if isinstance(solution, list) else [solution]
+        for item in items[:_MAX_SOLUTIONS]:
+            if isinstance(item, Expression) and item.is_relational():
+                yield item
 
 
 def _solutions_text(solutions: list[tuple[Any, Any]]) -> str:
