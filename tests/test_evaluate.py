@@ -3314,6 +3314,50 @@ def test_a_complex_value_made_a_real_number_gets_a_hint_rather_than_one_about_eq
     )
 
 
+def test_a_sum_to_infinity_given_back_unevaluated_is_said_with_its_partial_sums(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """Where Maxima finds no closed form, sum gives the sum back, and its n() fails with
+    "cannot evaluate symbolic expression numerically": not for want of a value of k, its
+    index, as the hint for an expression's variables would have it."""
+    evaluate(stub, "var('k n')", session)
+    events = evaluate(stub, "s = sum(1/k^k, k, 1, oo); s", session)
+    assert one(events, "result").result.text_plain == "sum(1/(k^k), k, 1, +Infinity)"
+    settles = (
+        "Its partial sums settle near 1.291: 1.291286 up to k = 10000, 1.291286 up to 100000. "
+        "Numerically: F = fast_callable(1/(k^k), vars=[k], domain=RDF); "
+        "sum(F(j) for j in range(1, 10^6)).\n"
+    )
+    assert stderr_of(events) == (
+        "Note: sum found no closed form and gave the sum back unevaluated: "
+        f"sum(1/(k^k), k, 1, +Infinity), whose n() fails. {settles}"
+    )
+    unevaluated = (
+        "sum(1/(k^k), k, 1, +Infinity) is a sum Maxima found no closed form for, given back "
+        "unevaluated, and Sage has no numerical value for it (k is its index, not a variable "
+        f"to give a value). {settles.rstrip()}"
+    )
+    for code in ("N(s)", "sum(1/k^k, k, 1, oo).n()", "float(2 * sum(1/k^k, k, 1, oo))"):
+        assert last_line_of_error(stub, session, code, "TypeError") == unevaluated, code
+    # Partial sums that do not settle are said to, as those of a divergent sum.
+    assert stderr_of(evaluate(stub, "sum(1/(k*log(k)), k, 2, oo)", session)) == (
+        "Note: sum found no closed form and gave the sum back unevaluated: "
+        "sum(1/(k*log(k)), k, 2, +Infinity), whose n() fails. Its partial sums do not settle: "
+        "3.0150217 up to k = 10000, 3.2381503 up to 100000; it may diverge, or converge too "
+        "slowly to sum term by term.\n"
+    )
+    # As the note says.
+    code = "F = fast_callable(1/(k^k), vars=[k], domain=RDF); sum(F(j) for j in range(1, 10^6))"
+    assert value(stub, session, code).startswith("1.29128599706")
+    # Sums found, Python's sums and a sum to n get no note; a sum to n its own hint.
+    for code in ("sum(1/k^2, k, 1, oo)", "sum([1, 2, 3])", "sum(1/(k*log(k)), k, 2, n)"):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+    assert last_line_of_error(stub, session, "sum(1/(k*log(k)), k, 2, n).n()", "TypeError") == (
+        "n is a symbolic variable with no value, so it has no numeric value: substitute one "
+        "first, as expr.subs(n=1)."
+    )
+
+
 def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_is_wanted(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:
@@ -3329,6 +3373,9 @@ def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_
         # int() refuses with a ValueError, Integer() with its own message.
         ("int(f.subs(x=1))", "f is x^2 + y, which still holds the variable y "),
         ("Integer(y)", "y is a symbolic variable with no value"),
+        # A sum's index is bound: it has no value to give.
+        ("var('k n')\nt = sum(1/(k*log(k)), k, 2, n); t.n()",
+         "t is sum(1/(k*log(k)), k, 2, n), which still holds the variable n with no value"),
     ):  # fmt: skip
         error = one(evaluate(stub, code, session), "error").error
         assert error.ename == ("ValueError" if code.startswith("int(") else "TypeError"), code

@@ -52,15 +52,15 @@ value, then called, find_root given an interval where f keeps its sign, or chang
 pole or a jump, or is not real, or an expression in several variables, integrate or limit
 without the variable, an ODE with no closed form, desolve without its unknown or with too few
 initial conditions, an ODE solver that cannot tell the independent variable, a sum Maxima calls
-divergent, or a product to infinity Maxima fails on, whose partial values settle
-(`to_infinity`), variety() of an ideal with infinitely many points, an expression substituted
-where a denominator is 0, a point a piecewise function's domain leaves out, or pieces that
-overlap, and the methods only piecewise functions have (`piecewise_functions`), a notebook's
-`@interact`, a function of the cell's that recursed past Python's limit, len() or list() of a
-set of more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's
-HTML manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
-interrupt, that adding exact fractions made it slow (`exact_growth`). Counterpart: `executor`,
-which describes a failed cell's exception.
+divergent, or a product to infinity Maxima fails on, whose partial values settle, or n() of a
+sum to infinity given back unevaluated (`to_infinity`), variety() of an ideal with infinitely
+many points, an expression substituted where a denominator is 0, a point a piecewise function's
+domain leaves out, or pieces that overlap, and the methods only piecewise functions have
+(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
+Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`). Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations
@@ -378,6 +378,10 @@ _VARIABLE_NO_VALUE = (
 )
 # The names a line gives values to as keywords: `f.subs(x=2)`, `f(x=2, y=3)`.
 _GIVEN_A_VALUE = re.compile(r"[(,]\s*([^\W\d]\w*)\s*=(?!=)")
+# The functions whose second of four arguments is an index or a variable of integration, and
+# how Sage writes what binds one in an expression.
+_BINDERS = frozenset({"sum", "product", "integral", "integrate"})
+_BINDING = re.compile(r"(?<![\w.])(?:sum|product|integrate)\(")
 # Python's matrix product, which Sage's matrices do not take.
 _MATRIX_PRODUCT = "unsupported operand parent(s) for @"
 _MULTIPLY_MATRICES = "Sage multiplies matrices, and a matrix and a vector, with *: A * v."
@@ -2005,7 +2009,32 @@ def _not_a_number_hint(exc: BaseException) -> str | None:
         rf"\[\s*{re.escape(index[1])}\s*\]", line
     ):
         return _indexed_solutions_hint(exc, line)
-    return _equations_hint(exc) or _free_variables_hint(exc)
+    return _unevaluated_sum_hint(exc) or _equations_hint(exc) or _free_variables_hint(exc)
+
+
+def _unevaluated_sum_hint(exc: BaseException) -> str | None:
+    """For a sum to infinity Maxima gave back unevaluated, where a number was wanted: held by
+    a name on the failing line, or made there, as in `sum(1/k^k, k, 1, oo).n()`."""
+    for _, value in _uncalled_names(exc):
+        if (hint := to_infinity.unevaluated_sum_hint(value)) is not None:
+            return hint
+    frame, line = _failing_line(exc)
+    if frame is None or not to_infinity.SUM_CANDIDATE.search(line):
+        return None
+    from sage.repl.preparse import preparse
+
+    try:
+        code = preparse(line.strip())
+    except SyntaxError:
+        return None
+    namespace = {**frame.f_globals, **frame.f_locals}
+    for _, tree in cell_calls.parsed_statements(code):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and cell_calls.called(node) == "sum":
+                value = cell_calls.evaluated(node, namespace)
+                if (hint := to_infinity.unevaluated_sum_hint(value)) is not None:
+                    return hint
+    return None
 
 
 def _equations_hint(exc: BaseException) -> str | None:
@@ -2063,10 +2092,13 @@ def _first_equation(name: str, value: Any) -> tuple[str, Any] | None:
 
 def _free_variables_hint(exc: BaseException) -> str | None:
     """For a name on the cell's failing line that holds an expression with variables the
-    line gives no value, or else a bare symbolic variable, where a number was wanted."""
+    line gives no value, or else a bare symbolic variable, where a number was wanted. The
+    index of a sum, a product or a definite integral is no such variable: it has no value to
+    give."""
     from sage.symbolic.expression import Expression
 
-    given = set(_GIVEN_A_VALUE.findall(_code_of_failing_line(exc)))
+    line = _code_of_failing_line(exc)
+    given = set(_GIVEN_A_VALUE.findall(line)) | _indices_on(line)
     variables = []
     # Called too: calling an expression substitutes, as `g(x=1)`.
     for name, value in [*_uncalled_names(exc), *_names(exc, _CALLED_NAME)]:
@@ -2075,7 +2107,7 @@ def _free_variables_hint(exc: BaseException) -> str | None:
         if value.is_symbol():
             variables.append(name)
             continue
-        free = [str(v) for v in value.variables() if str(v) not in given]
+        free = [v for v in sorted(_free_variables(value)) if v not in given]
         if not free:
             continue
         many = len(free) > 1
@@ -2087,6 +2119,37 @@ def _free_variables_hint(exc: BaseException) -> str | None:
             example=free[0],
         )
     return _VARIABLE_NO_VALUE.format(name=variables[0]) if variables else None
+
+
+def _indices_on(line: str) -> set[str]:
+    """The names `line` gives as the index of a sum or product, or the variable of a definite
+    integral: `k` in `sum(1/k^3, k, 1, n)`."""
+    return {
+        node.args[1].id
+        for _, tree in cell_calls.parsed_statements(line)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and cell_calls.called(node) in _BINDERS
+        and len(node.args) == 4
+        and isinstance(node.args[1], ast.Name)
+    }
+
+
+def _free_variables(value: Any) -> set[str]:
+    """The variables of the expression `value` that are not the index of a sum or product in
+    it, nor the variable of a definite integral: `n` of `sum(1/k^3, k, 1, n)`."""
+    from sage.functions.other import Function_prod, Function_sum
+    from sage.symbolic.integration.integral import definite_integral
+
+    if not _BINDING.search(str(value)):
+        return {str(v) for v in value.variables()}
+    kind = value.operator()
+    if isinstance(kind, Function_sum | Function_prod) or kind is definite_integral:
+        term, index, *ends = value.operands()
+        return (_free_variables(term) - {str(index)}).union(*map(_free_variables, ends))
+    if value.is_symbol():
+        return {str(value)}
+    return set().union(*map(_free_variables, value.operands()))
 
 
 def _uncalled_names(exc: BaseException) -> list[tuple[str, Any]]:

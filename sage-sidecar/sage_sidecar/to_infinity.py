@@ -7,7 +7,10 @@ oo)` raises "Sum is divergent.", where the partial sums settle near 1.302; and
 near 1/2. Where the partial values up to 10^4 and 10^5 terms agree, and Sage's answer does not,
 one line says so, with the partial values and a numerical way: a note after a product
 (`product_note`, for `notes`), a hint under the divergence error (`divergent_hint`, for
-`hints`) or under the product's (`failed_product_hint`).
+`hints`) or under the product's (`failed_product_hint`). And where Maxima finds no closed form,
+`sum(1/k^k, k, 1, oo)` gives the sum back unevaluated, and its n() fails, "cannot evaluate
+symbolic expression numerically": its partial sums say what it is near, or that it may diverge
+(`sum_note`, after the cell, and `unevaluated_sum_hint`, under n()'s error).
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import time
 from typing import Any
 
 from sage_sidecar import cell_calls, frames
+from sage_sidecar.shown import shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])product\(")
+SUM_CANDIDATE = re.compile(r"(?<![\w.])sum\(")
 DIVERGENT = "Sum is divergent."
 _INFINITE = frozenset({"oo", "Infinity", "infinity"})
 # Partial values at these numbers of terms; they settle if within this of each other.
@@ -42,6 +47,30 @@ _SUM = (
     "Numerically: F = fast_callable({f}, vars=[{k}], domain=RDF); "
     "sum(F(j) for j in range({a}, 10^6))."
 )
+
+_GIVEN_BACK = (
+    "Note: sum found no closed form and gave the sum back unevaluated: {sum}, whose n() fails. "
+    "{partial}"
+)
+_NO_NUMERICAL_VALUE = (
+    "{sum} is a sum Maxima found no closed form for, given back unevaluated, and Sage has no "
+    "numerical value for it ({k} is its index, not a variable to give a value). {partial}"
+)
+_PARTIAL_SUMS = (
+    "Its partial sums settle near {near:.4g}: {first:.8g} up to {k} = {n1}, {second:.8g} up to "
+    "{n2}. Numerically: F = fast_callable({f}, vars=[{k}], domain=RDF); "
+    "sum(F(j) for j in range({a}, 10^6))."
+)
+_UNSETTLED_SUMS = (
+    "Its partial sums do not settle: {first:.8g} up to {k} = {n1}, {second:.8g} up to {n2}; "
+    "it may diverge, or converge too slowly to sum term by term."
+)
+_UNSUMMED = (
+    "If it converges, numerically: F = fast_callable({f}, vars=[{k}], domain=RDF); "
+    "sum(F(j) for j in range({a}, 10^6))."
+)
+_MAX_NODES = 500  # nodes of an answer looked at for a sum, at most
+_MAX_SHOWN = 80
 
 _FAILED_PRODUCT = (
     "Maxima's infinite product failed on the way, but its partial products settle near "
@@ -70,6 +99,71 @@ def product_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str
         if partial is not None and _contradicts(given, partial[1]):
             return _PRODUCT.format(**_said(call, partial), given=result)
     return None
+
+
+def sum_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
+    """For a sum to infinity the cell shows or binds to a name that Maxima gave back
+    unevaluated, in whole or in part: what its partial sums say."""
+    from sage.misc.functional import symbolic_sum
+
+    if namespace.get("sum") is not symbolic_sum:
+        return None  # the cell's or another library's sum: its business
+    for _, result, _ in cell_calls.results(tree, value, namespace, ("sum",)):
+        if (found := given_back_sum(result)) is not None and (said := _partial_said(found)):
+            return _GIVEN_BACK.format(sum=shown(found, _MAX_SHOWN), partial=said)
+    return None
+
+
+def unevaluated_sum_hint(value: Any) -> str | None:
+    """For `value`, which n() could not evaluate, if it holds a sum to infinity Maxima gave
+    back unevaluated: `sum(1/k^k, k, 1, oo).n()`."""
+    if (found := given_back_sum(value)) is None or not (said := _partial_said(found)):
+        return None
+    return _NO_NUMERICAL_VALUE.format(
+        sum=shown(found, _MAX_SHOWN), k=found.operands()[1], partial=said
+    )
+
+
+def given_back_sum(value: Any) -> Any:
+    """The first sum to infinity in the expression `value`, outermost first, that Maxima gave
+    back unevaluated; None if it has none."""
+    from sage.functions.other import Function_sum
+    from sage.symbolic.expression import Expression
+
+    if not isinstance(value, Expression):
+        return None
+    pending, seen = [value], 0
+    while pending and seen < _MAX_NODES:
+        node = pending.pop(0)
+        seen += 1
+        if isinstance(node.operator(), Function_sum):
+            if str(node.operands()[3]) == "+Infinity":
+                return node
+            continue
+        pending += node.operands()
+    return None
+
+
+def _partial_said(found: Any) -> str | None:
+    """What the partial sums of the unevaluated sum `found` say: where they settle, that they
+    do not, or, too slow to compute, how to compute them; None for a sum whose terms have
+    other variables, or that starts at no integer."""
+    f, k, a, _ = found.operands()
+    try:
+        start = int(a)
+    except (TypeError, ValueError):
+        return None
+    if set(f.variables()) != {k}:
+        return None
+    said = {"f": f, "k": k, "a": start, "n1": _TERMS[0], "n2": _TERMS[1]}
+    values = _partial_values(f, k, start, multiply=False)
+    if values is None:
+        return _UNSUMMED.format(**said)
+    first, second = values
+    if not (math.isfinite(first) and math.isfinite(second)):
+        return None  # a term with no value, as at a pole: not a sum to approximate
+    template = _PARTIAL_SUMS if _settled(values) else _UNSETTLED_SUMS
+    return template.format(**said, near=second, first=first, second=second)
 
 
 def divergent_hint(exc: BaseException) -> str | None:
@@ -133,6 +227,13 @@ def _number(result: Any) -> complex | None:
 def _partial(f: Any, k: Any, a: int, *, multiply: bool) -> tuple[float, float] | None:
     """The partial sums or products of f over k from a, up to each of `_TERMS` terms, if they
     settle; None if they do not, or cannot be computed in time."""
+    values = _partial_values(f, k, a, multiply=multiply)
+    return values if values is not None and _settled(values) else None
+
+
+def _partial_values(f: Any, k: Any, a: int, *, multiply: bool) -> tuple[float, float] | None:
+    """The partial sums or products of f over k from a, up to each of `_TERMS` terms; None if
+    they cannot be computed in time, or f has other variables."""
     from sage.ext.fast_callable import fast_callable
     from sage.rings.real_double import RDF
     from sage.symbolic.expression import Expression
@@ -152,9 +253,12 @@ def _partial(f: Any, k: Any, a: int, *, multiply: bool) -> tuple[float, float] |
             j += 1
         values.append(total)
     first, second = values
-    if not (math.isfinite(second) and second) or abs(second - first) > _SETTLED * abs(second):
-        return None
     return first, second
+
+
+def _settled(values: tuple[float, float]) -> bool:
+    first, second = values
+    return bool(math.isfinite(second) and second) and abs(second - first) <= _SETTLED * abs(second)
 
 
 def _contradicts(given: complex, settled: float) -> bool:
