@@ -24,8 +24,14 @@ from tests.helpers import create_session, last_line_of_error, value
          "def f(t): return t^2.", "def f(t): return t^2\nf(3)", "9"),
         ("y = sin x + 1", "A function's argument goes in parentheses: sin(x).", "sin(x) + 1",
          "sin(x) + 1"),
+        ("5!", "Python has no ! for the factorial: factorial(5).", "factorial(5)", "120"),
+        ("n = (2 + 3)! + 1", "Python has no ! for the factorial: factorial(2 + 3).",
+         "factorial(2 + 3) + 1", "121"),
+        ("eq = x^2 - 4 = 0", "An equation is written with ==; = gives a name a value: "
+         "eq = x^2 - 4 == 0.", "eq = x^2 - 4 == 0; solve(eq, x)", "[x == -2, x == 2]"),
     ],
-    ids=["matlab matrix", "matlab row", "arrow function", "def as an equation", "no parentheses"],
+    ids=["matlab matrix", "matlab row", "arrow function", "def as an equation", "no parentheses",
+         "factorial", "factorial of a sum", "equation with ="],
 )  # fmt: skip
 def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
     stub: sage_pb2_grpc.SageServiceStub, code: str, hint: str, way: str, answer: str
@@ -38,8 +44,14 @@ def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
 
 @pytest.mark.parametrize(
     "code",
-    ["M = [a+1 2; 3 4]", "f = x -> ", "print(1 2)", "sqrt = 2; sqrt x = 3"],
-    ids=["an entry more than a name", "no body", "python's own slip", "an assignment"],
+    ["M = [a+1 2; 3 4]", "f = x -> ", "print(1 2)", "sqrt = 2; sqrt x = 3", "e = x == 1 = 2"],
+    ids=[
+        "an entry more than a name",
+        "no body",
+        "python's own slip",
+        "an assignment",
+        "a comparison assigned to",
+    ],
 )
 def test_syntax_errors_another_languages_syntax_does_not_explain_get_no_such_hint(
     stub: sage_pb2_grpc.SageServiceStub, code: str

@@ -1,7 +1,7 @@
 """Hints for another language's syntax, which Python does not parse: MATLAB's matrices,
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
-an equation after `def`, `def f(x) = x^2`, and a function applied without parentheses,
-`sqrt x`.
+an equation after `def`, `def f(x) = x^2`, a function applied without parentheses,
+`sqrt x`, the factorial written `5!`, and an equation given a name with =, `eq = x^2 = 4`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -37,6 +37,14 @@ _APPLIED = re.compile(
     r"(?!\s*[=(])"
 )
 _PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+# `5!`, `n!`, `(n + 1)!`: the factorial as mathematics writes it.
+_FACTORIAL = re.compile(r"(?:(?<![\w.])(\w+)|\))!(?!=)")
+_FACTORIAL_CALLED = "Python has no ! for the factorial: factorial({operand})."
+# `eq = x^2 - 4 = 0`: an equation written with =, which assigns.
+_EQUATION_ASSIGNED = re.compile(r"^\s*(\w+)\s*=(?!=)\s*([^=]+?)\s*=(?!=)\s*([^=]+?)\s*$")
+_WITH_TWO_EQUALS = (
+    "An equation is written with ==; = gives a name a value: {name} = {lhs} == {rhs}."
+)
 
 
 def hint(message: str, line: str) -> str | None:
@@ -51,6 +59,11 @@ def hint(message: str, line: str) -> str | None:
         return _DEFINED.format(name=name, variables=_listed(variables), body=body)
     if message == "invalid syntax" and (applied := _APPLIED.search(line)):
         return _PARENTHESES.format(function=applied[1], argument=applied[2])
+    if message == "invalid syntax" and (factorial := _FACTORIAL.search(line)):
+        return _FACTORIAL_CALLED.format(operand=factorial[1] or _parenthesized(line, factorial))
+    if message.startswith("cannot assign to") and (equation := _EQUATION_ASSIGNED.match(line)):
+        name, lhs, rhs = equation.groups()
+        return _WITH_TWO_EQUALS.format(name=name, lhs=lhs, rhs=rhs)
     return None
 
 
@@ -64,6 +77,20 @@ def _matrix_hint(written: str, inside: str) -> str | None:
     if ";" in inside:
         return _AS_A_MATRIX.format(sage=f"matrix([{', '.join(lists)}])", written=written)
     return _AS_A_VECTOR.format(written=written, sage=f"vector({lists[0]})", items=lists[0])
+
+
+def _parenthesized(line: str, closed: re.Match[str]) -> str:
+    """What the parentheses `closed` ends with hold, `n + 1` of `(n + 1)!`, or the call they
+    end, `binomial(n, 2)` of `binomial(n, 2)!`; "..." where they open before the line."""
+    depth = 0
+    for at in range(closed.start(), -1, -1):
+        depth += {")": 1, "(": -1}.get(line[at], 0)
+        if depth == 0:
+            called = re.search(r"[\w.]+$", line[:at])
+            if called:
+                return line[called.start() : closed.start() + 1]
+            return line[at + 1 : closed.start()]
+    return "..."
 
 
 def _listed(variables: str) -> str:
