@@ -4265,6 +4265,26 @@ def test_the_length_of_a_matrix_gets_a_hint_to_count_its_rows(
     assert value(stub, session, "A.nrows(), A.dimensions(), len(A.list())") == "(3, (3, 2), 6)"
 
 
+def test_the_length_of_an_integer_or_an_expression_gets_a_hint_to_count_what_was_meant(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """len() of a number, for its digits, or of an expression, for its terms, is refused."""
+    for code, hint in (
+        ("len(factorial(100))", "An integer has no len(): factorial(100).ndigits() counts its "
+         "decimal digits, and factorial(100).digits() lists them, the least significant first."),
+        ("n = 2^100; len(n)", "An integer has no len(): n.ndigits() counts"),
+        ("len(x^2 + x + 1)", "A symbolic expression has no len(): (x^2 + x + 1).operands() lists "
+         "the terms of a sum, or the factors of a product, and len((x^2 + x + 1).operands()) "
+         "counts them."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "TypeError").startswith(hint), code
+    # As the hint says.
+    assert value(stub, session, "factorial(100).ndigits(), len(str(factorial(100)))") == (
+        "(158, 158)"
+    )
+    assert value(stub, session, "len((x^2 + x + 1).operands())") == "3"
+
+
 def test_a_limit_with_sympys_direction_gets_a_hint_to_give_it_by_keyword(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -6,8 +6,8 @@ session's memory limit, no standard input (`input()`, the debugger), `exit()` th
 the cell, a number the preparser made that a Python function refuses, a multiplication without
 its `*` (`2(x + 1)`, `2x`), mathematics as typeset (`x²`, `f'(x)`, `y''`, `|x|`,
 `f(x) := ...`), another language's syntax (MATLAB's `[1 2; 3 4]`, `f = x -> x^2`,
-`def f(x) = x^2`, `sqrt x`, `foreign_syntax`), a name a failed cell would have bound
-(`unbound_names`), a symbolic variable never declared, or named as a Python keyword
+`def f(x) = x^2`, `sqrt x`, `5!`, `eq = x^2 = 4`, `foreign_syntax`), a name a failed cell would
+have bound (`unbound_names`), a symbolic variable never declared, or named as a Python keyword
 (`var('lambda')`), or as SymPy's range of names (`var('a1:4')`), named as one of Sage's
 functions (`n`, `gamma`, `E` meant as Euler's number) or bound to an expression or a number by
 an earlier cell, an unknown function never declared, or one function() made used for its value
@@ -27,40 +27,41 @@ matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a
 function where an expression is wanted, a format spec for an exact number, a Python list of
 rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
 vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`) (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
-(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
-asking whether a variable is a value (`Is n equal to -1?`), an assumption the session's earlier
-ones contradict, SymPy's names for what Sage names otherwise, and its forms: a double integral,
-series(x, x0, n), a variable in quotes (`sympy_names`), matplotlib's names for plot options
-(`plot_options`), a plotted function's variable that has no value, a curve's or surface's
-ranges given apart, points given to plot() (`plot_variables`), a polynomial of a ring of
-several variables asked what only a polynomial in one variable does: roots() or diff(), a call
-with one value, a plot (`several_variables`), a keyword argument the function called does not
-take (`keywords`), a module used before its import, a name or method misspelt (or capitalized,
-as Mathematica's `Sqrt`), a function called with Mathematica's brackets, one of Sage's methods
-called as a function, or an expression's without the variable it takes, or a method used as a
-value, as NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`,
-`method_calls`), a Sage graph given to networkx, its edges unpacked as pairs, or its degree
-asked of a vertex it lacks, a float where PARI wants an integer, RealDistribution given a name
-it does not know (`distributions`), points() of an elliptic curve over the rationals, norm() of
-a real number, which has none (`number_norms`), expand() or simplify() of a polynomial, which
-is kept in normal form (`normal_forms`), a floating-point number's or an expression's // or %,
-which Sage lacks, or a rational's % by a number with no inverse modulo its denominator's
-(`remainders`), an expression, Sage's constant log2 and its operator D called as functions, a
-variable declared with the name of a function of Sage's, or such a name (or Python's) given a
-value, then called, find_root given an interval where f keeps its sign, or changes it across a
-pole or a jump, or is not real, or an expression in several variables, integrate or limit
-without the variable, an ODE with no closed form, desolve without its unknown or with too few
-initial conditions, an ODE solver that cannot tell the independent variable, a sum Maxima calls
-divergent, or a product to infinity Maxima fails on, whose partial values settle, or n() of a
-sum to infinity given back unevaluated (`to_infinity`), variety() of an ideal with infinitely
-many points, an expression substituted where a denominator is 0, a point a piecewise function's
-domain leaves out, or pieces that overlap, and the methods only piecewise functions have
-(`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed past
-Python's limit, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`). Counterpart: `executor`, which describes a failed cell's exception.
+(`sqrt([1, 4])`), len() of an integer or an expression (`python_types`), a NumPy array's method
+asked of a list, a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a
+comparison assume() got already decided, Maxima asking whether a variable is a value
+(`Is n equal to -1?`), an assumption the session's earlier ones contradict, SymPy's names for
+what Sage names otherwise, and its forms: a double integral, series(x, x0, n), a variable in
+quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
+function's variable that has no value, a curve's or surface's ranges given apart, points given
+to plot() (`plot_variables`), a polynomial of a ring of several variables asked what only a
+polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, one of Sage's methods called as a
+function, or an expression's without the variable it takes, or a method used as a value, as
+NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`, `method_calls`), a Sage
+graph given to networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks,
+a float where PARI wants an integer, RealDistribution given a name it does not know
+(`distributions`), points() of an elliptic curve over the rationals, norm() of a real number,
+which has none (`number_norms`), expand() or simplify() of a polynomial, which is kept in
+normal form (`normal_forms`), a floating-point number's or an expression's // or %, which Sage
+lacks, or a rational's % by a number with no inverse modulo its denominator's (`remainders`),
+an expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or changes it across a pole or a jump, or
+is not real, or an expression in several variables, integrate or limit without the variable, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
+solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle, or n() of a sum to infinity given back
+unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
+Counterpart: `executor`, which describes a failed cell's exception.
 """
 
 from __future__ import annotations

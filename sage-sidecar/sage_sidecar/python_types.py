@@ -10,9 +10,10 @@ list of rows, or of numbers, has none of a matrix's or a vector's methods, nor h
 array, nor is it the vector solve_right() takes; nor has it a vector's arithmetic
 (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor a list of rows a matrix's (`A^2`),
 nor do Sage's functions take one (`sin([1, 2])`). And a Python int or float, as range() and
-math make them, lacks a Sage number's methods (`n.is_prime()`). Each message says what failed
-but not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under
-the error.
+math make them, lacks a Sage number's methods (`n.is_prime()`). And len() of an integer, for
+its digits, or of an expression, for its terms, is refused. Each message says what failed but
+not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under the
+error.
 """
 
 from __future__ import annotations
@@ -89,6 +90,19 @@ _MATRIX_ROWS = (
     "A Sage matrix has no len(); NumPy's len() of an array counts its rows, {name}.nrows() "
     "here. {name}.dimensions() gives (rows, columns), and len({name}.list()) counts the "
     "entries."
+)
+# `len(factorial(100))` for its digits, `len(x^2 + x)` for its terms.
+_NUMBER_LENGTH = re.compile(
+    r"object of type '(?:int|sage\.rings\.integer\.Integer)' has no len\(\)"
+)
+_DIGITS = (
+    "An integer has no len(): {n}.ndigits() counts its decimal digits, and {n}.digits() lists "
+    "them, the least significant first."
+)
+_EXPRESSION_LENGTH = "object of type 'sage.symbolic.expression.Expression' has no len()"
+_OPERANDS = (
+    "A symbolic expression has no len(): {e}.operands() lists the terms of a sum, or the "
+    "factors of a product, and len({e}.operands()) counts them."
 )
 # `range(0, 1, 0.1)`: the raw literals above would fail the same way, as a float.
 _RATIONAL_REFUSED = re.compile(r"unable to convert rational (\S+) to an integer")
@@ -266,6 +280,10 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if _MATRIX_LENGTH.fullmatch(message):
         asked = _LENGTH_ASKED.search(failing_line())
         return _MATRIX_ROWS.format(name=asked[1] if asked else "A")
+    if _NUMBER_LENGTH.fullmatch(message):
+        return _DIGITS.format(n=_length_asked(failing_line(), "n"))
+    if message == _EXPRESSION_LENGTH:
+        return _OPERANDS.format(e=_length_asked(failing_line(), "e"))
     if _SAGE_FORMAT.match(message):
         return _FORMAT_A_NUMBER
     if _SETS_POWERED.fullmatch(message):
@@ -273,6 +291,18 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
     if message == _NOT_A_VECTOR:
         return list_to_solve_hint(failing_line()) or _MAKE_A_VECTOR.format(items="[...]")
     return None
+
+
+def _length_asked(line: str, otherwise: str) -> str:
+    """What `line` asks the len() of, as written, as an operand (`factorial(100)`, `(x + 1)`);
+    `otherwise` if the line does not parse alone, or asks none."""
+    line = line.strip()
+    tree = cell_calls.parsed_line(line)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and cell_calls.called(node) == "len" and len(node.args) == 1:
+            written = cell_calls.segment(line, node.args[0])
+            return otherwise if written is None else cell_calls.as_operand(written, node.args[0])
+    return otherwise
 
 
 def _listed(kind: str) -> str:
