@@ -4285,6 +4285,37 @@ def test_the_length_of_an_integer_or_an_expression_gets_a_hint_to_count_what_was
     assert value(stub, session, "len((x^2 + x + 1).operands())") == "3"
 
 
+def test_discrete_log_given_integers_gets_a_hint_to_give_it_residues(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """discrete_log(5, 3, 101) reads 101 as the base's order, and fails with "no discrete log
+    of 5 found to base 3"; discrete_log(8, 2) with "cannot unpack non-iterable NoneType"."""
+    modulo_101 = (
+        "Sage's discrete_log takes elements of a group, as Mod(a, n) of the integers modulo n, "
+        "and its third argument is the base's order, not a modulus (SymPy's discrete_log(n, a, "
+        "b) takes the modulus first). Modulo 101: discrete_log(Mod(5, 101), Mod(3, 101)) is "
+        "the k with 3^k = 5, as is Mod(5, 101).log(3)."
+    )
+    for code, ename, hint in (
+        ("discrete_log(5, 3, 101)", "ValueError", modulo_101),
+        # SymPy's order of arguments, the modulus first; and a modulus held by a name.
+        ("discrete_log(101, 5, 3)", "ValueError", modulo_101),
+        ("p = 101; discrete_log(5, 3, p)", "ValueError", modulo_101),
+        ("discrete_log(8, 2)", "TypeError",
+         "Sage's discrete_log takes elements of a group, as Mod(a, n) of the integers modulo n: "
+         "discrete_log(Mod(8, n), Mod(2, n)) is the k with 2^k = 8 modulo n. Among the "
+         "integers, 8.exact_log(2) is the largest k with 2^k <= 8."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, ename) == hint, code
+    # As the hint says.
+    code = "discrete_log(Mod(5, 101), Mod(3, 101)), Mod(5, 101).log(3), 8.exact_log(2)"
+    assert value(stub, session, code) == "(96, 96, 3)"
+    # Residues that have no discrete logarithm get Sage's message alone.
+    code = "discrete_log(Mod(5, 101), Mod(1, 101))"
+    last = last_line_of_error(stub, session, code, "ValueError")
+    assert last == "ValueError: no discrete log of 5 found to base 1"
+
+
 def test_a_limit_with_sympys_direction_gets_a_hint_to_give_it_by_keyword(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

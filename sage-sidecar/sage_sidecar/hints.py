@@ -43,11 +43,12 @@ function, or an expression's without the variable it takes, or a method used as 
 NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`, `method_calls`), a Sage
 graph given to networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks,
 a float where PARI wants an integer, RealDistribution given a name it does not know
-(`distributions`), points() of an elliptic curve over the rationals, norm() of a real number,
-which has none (`number_norms`), expand() or simplify() of a polynomial, which is kept in
-normal form (`normal_forms`), a floating-point number's or an expression's // or %, which Sage
-lacks, or a rational's % by a number with no inverse modulo its denominator's (`remainders`),
-an expression, Sage's constant log2 and its operator D called as functions, a variable declared
+(`distributions`), discrete_log given integers, as SymPy's takes them (`discrete_logs`),
+points() of an elliptic curve over the rationals, norm() of a real number, which has none
+(`number_norms`), expand() or simplify() of a polynomial, which is kept in normal form
+(`normal_forms`), a floating-point number's or an expression's // or %, which Sage lacks, or a
+rational's % by a number with no inverse modulo its denominator's (`remainders`), an
+expression, Sage's constant log2 and its operator D called as functions, a variable declared
 with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
 find_root given an interval where f keeps its sign, or changes it across a pole or a jump, or
 is not real, or an expression in several variables, integrate or limit without the variable, an
@@ -89,6 +90,7 @@ from sage_sidecar import (
     array_methods,
     cell_calls,
     complex_values,
+    discrete_logs,
     distributions,
     exact_growth,
     float_functions,
@@ -800,6 +802,12 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return sliced
     if isinstance(exc, RecursionError):
         return _recursion_hint(exc)
+    if (
+        isinstance(exc, TypeError | ValueError)
+        and frames.ran_in(exc.__traceback__, "sage/groups/generic.py")
+        and (logarithm := discrete_logs.hint(exc, *_failing_line(exc)))
+    ):
+        return logarithm
     if (
         isinstance(exc, ZeroDivisionError)
         and remainders.NO_INVERSE.fullmatch(str(exc))
