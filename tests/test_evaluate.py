@@ -4583,6 +4583,39 @@ def test_a_cell_stopped_while_adding_exact_fractions_gets_a_hint_to_sum_floats(
     )
 
 
+def test_a_cell_stopped_in_a_search_that_may_not_end_gets_a_hint_for_a_sooner_answer(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """integrate tries Maxima, then Giac, then SymPy, which can search for ever; an integer
+    whose prime factors are large takes hours to factor. The timeout says only to wait."""
+    integrand = "exp(-x^2)*sin(x)^5*log(x)^3/(1 + x^7)"
+    events = evaluate(stub, f"integrate({integrand}, x)", session, timeout=3)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_TIMED_OUT
+    last = one(events, "error").error.traceback.rstrip("\n").rsplit("\n", 1)[-1]
+    # Which system was at it when the timeout came depends on the machine's speed.
+    assert re.fullmatch(
+        r"integrate was searching for a closed form with (Maxima|Giac|SymPy)(, after .+ found "
+        r"none)?, and an integrand with none can keep it searching for ever\. .+ A definite "
+        r"integral's value, numerically: numerical_integral\(f, a, b\)\[0\]\.",
+        last,
+    ), last
+    events = evaluate(stub, "factor(2^512 + 1)", session, timeout=1)
+    assert finished_of(events).status == pb.EVALUATION_STATUS_TIMED_OUT
+    assert one(events, "error").error.traceback.endswith(
+        "\nFactoring an integer of 155 digits takes hours where its prime factors are large. "
+        "is_prime(n) says at once whether it is prime; n.factor(limit=10^6) gives its factors "
+        "below 10^6 and leaves the rest unfactored; ecm.factor(n) finds factors of up to some "
+        "30 digits sooner than factor() does.\n"
+    )
+    # As the hint says.
+    assert value(stub, session, f"integrate({integrand}, x, algorithm='maxima')").startswith(
+        "integrate("
+    )
+    assert value(stub, session, "is_prime(2^512 + 1), ecm.factor(2^128 + 1)") == (
+        "(False, [59649589127497217, 5704689200685129054721])"
+    )
+
+
 def test_an_interrupted_cells_own_clean_up_is_not_interrupted_again(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

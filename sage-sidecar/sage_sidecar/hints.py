@@ -61,7 +61,9 @@ pieces that overlap, and the methods only piecewise functions have (`piecewise_f
 notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
 list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
 there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
-timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`).
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`), or that
+integrate's search for a closed form, or an integer's factorization, may not end
+(`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -115,6 +117,7 @@ from sage_sidecar import (
     remainders,
     scipy_callbacks,
     several_variables,
+    slow_calls,
     symbolic_functions,
     sympy_names,
     sympy_objects,
@@ -757,7 +760,7 @@ def add_to_interrupted(exc: KeyboardInterrupt) -> None:
     """The hint for a cell stopped by its timeout or an interrupt, if one applies: why it ran
     so long. Never fails, and runs none of the cell's code."""
     with contextlib.suppress(Exception):
-        hint = exact_growth.hint(exc.__traceback__)
+        hint = exact_growth.hint(exc.__traceback__) or slow_calls.hint(exc)
         if hint is not None:
             _add_note(exc, hint)
 
