@@ -21,7 +21,7 @@ import re
 import time
 from typing import Any
 
-from sage_sidecar import cell_calls, frames
+from sage_sidecar import cell_calls, frames, unevaluated
 from sage_sidecar.shown import shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
@@ -69,7 +69,6 @@ _UNSUMMED = (
     "If it converges, numerically: F = fast_callable({f}, vars=[{k}], domain=RDF); "
     "sum(F(j) for j in range({a}, 10^6))."
 )
-_MAX_NODES = 500  # nodes of an answer looked at for a sum, at most
 _MAX_SHOWN = 80
 
 _FAILED_PRODUCT = (
@@ -125,23 +124,15 @@ def unevaluated_sum_hint(value: Any) -> str | None:
 
 
 def given_back_sum(value: Any) -> Any:
-    """The first sum to infinity in the expression `value`, outermost first, that Maxima gave
-    back unevaluated; None if it has none."""
-    from sage.functions.other import Function_sum
+    """The first sum in the expression `value`, outermost first, if it is a sum to infinity
+    Maxima gave back unevaluated; None otherwise."""
+    from sage.functions.other import symbolic_sum
     from sage.symbolic.expression import Expression
 
     if not isinstance(value, Expression):
         return None
-    pending, seen = [value], 0
-    while pending and seen < _MAX_NODES:
-        node = pending.pop(0)
-        seen += 1
-        if isinstance(node.operator(), Function_sum):
-            if str(node.operands()[3]) == "+Infinity":
-                return node
-            continue
-        pending += node.operands()
-    return None
+    found = unevaluated.first_of(value, (symbolic_sum,))
+    return found if found is not None and str(found.operands()[3]) == "+Infinity" else None
 
 
 def _partial_said(found: Any) -> str | None:

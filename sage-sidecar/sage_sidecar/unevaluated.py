@@ -120,12 +120,12 @@ def _note_for(value: Any, limits: bool, at_infinity: bool) -> str | None:
     from sage.functions.other import symbolic_limit
     from sage.symbolic.integration.integral import definite_integral, indefinite_integral
 
-    if limits and (limit := _first(value, (symbolic_limit,))) is not None:
+    if limits and (limit := first_of(value, (symbolic_limit,))) is not None:
         point = limit.operands()[2]
         return _UNEVALUATED_LIMIT.format(
             limit=shown(limit, _MAX_SHOWN), point=shown(point, _MAX_SHOWN)
         )
-    integral = _first(value, (definite_integral, indefinite_integral))
+    integral = first_of(value, (definite_integral, indefinite_integral))
     if integral is None:
         return None
 
@@ -144,9 +144,9 @@ def _note_for(value: Any, limits: bool, at_infinity: bool) -> str | None:
     )
 
 
-def _first(value: Any, operators: tuple[Any, ...]) -> Any:
+def first_of(value: Any, operators: tuple[Any, ...]) -> Any:
     """The first subexpression of the expression `value`, outermost first, whose operator is
-    one of `operators`: an integral, definite or not, or an unevaluated limit."""
+    one of `operators`: an integral, definite or not, an unevaluated limit or sum."""
     pending, seen = [value], 0
     while pending and seen < _MAX_NODES:
         node = pending.pop(0)
