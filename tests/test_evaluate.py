@@ -1788,6 +1788,39 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_a_solution_that_makes_a_denominator_zero_gets_a_note_that_it_is_none(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """solve((x^2 - 1)/(x - 1) == 2, x) is [x == 1], where the equation is undefined: solve
+    does not check its solutions against the equation's denominators."""
+    unchecked = (
+        "zero, where the equation is undefined: solve does not check its solutions against the "
+        "equation's denominators."
+    )
+    for code, said, rest in (
+        ("solve((x^2 - 1)/(x - 1) == 2, x)", "x == 1 is no solution: it makes the equation's "
+         "denominator x - 1", "The equation has no solutions."),
+        ("eq = (x - 1)/(x^2 - 1) == 1/2\nsolve(eq, x, solution_dict=True)", "x == 1 is no "
+         "solution: it makes the equation's denominator x^2 - 1", "The equation has no "
+         "solutions."),
+        # A periodic equation's solutions in other periods are missing too: sin(x)/x is 0 at pi.
+        ("solve(sin(x)/x == 0, x)", "x == 0 is no solution: it makes the equation's denominator "
+         "x", "solve inverts sin, cos and tan by their principal values, so the equation's "
+         "solutions elsewhere, if it has any, are missing: find_root(f, a, b) finds one in "
+         "[a, b]."),
+    ):  # fmt: skip
+        events = evaluate(stub, code, session)
+        assert finished_of(events).status == OK, code
+        assert stderr_of(events) == f"Note: {said} {unchecked} {rest}\n", code
+    # As the note says.
+    last = last_line_of_error(stub, session, "((x^2 - 1)/(x - 1)).subs(x=1)", "ValueError")
+    assert last.startswith("A denominator of the expression is 0 at the point substituted")
+    assert value(stub, session, "find_root(sin(x)/x, 1, 4)") == "3.141592653589793"
+    # Solutions where every denominator has a value get no note.
+    for code in ("solve((x^2 - 4)/(x - 2) == 0, x)", "solve(x/(x - 2) == 3, x)"):
+        assert stderr_of(evaluate(stub, code, session)) == "", code
+
+
 def test_an_inequality_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solution(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

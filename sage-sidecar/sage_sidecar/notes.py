@@ -3,63 +3,63 @@
 Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
 (`precision`), an equation or an inequality solve gave back, one period's solutions, real ones
 written with I or complex ones without it, a domain= Maxima ignores, an earlier cell's
-assumption solve applied, a solution written backwards (`e == x`), [] for a variable the
-equation lacks (`solutions`), an integral or a limit given back, or a limit of `ind`
-(`unevaluated`), a roots() pair, or a list of two numbers, N made a complex number, or one
-multiplied by an integer, which repeats it (`pairs`), a number where diff, taylor, limit, plot
-or numerical_integral wanted a variable, or taylor's in quotes or left out (`bound_variables`),
-an `if` on a symbolic variable decided once for all its values (`decisions`), the rank or
-inverse of a floating-point matrix singular to working precision (`numerical_rank`), the
-echelon form of an integer matrix, which is Hermite's, or its is_invertible(), which asks for
-an integer inverse (`matrix_rings`), a polynomial's roots() or an ideal's variety() that left
-out those outside its ring (`rational_roots`, and, once, factor()'s, over the rationals too), a
-plot whose range its poles set (`poles`), a plot left empty by a range that runs backwards
-(`empty_plots`), a complex number whose imaginary part is rounding error
-(`imaginary_rounding`), a plot saved to a file the caller cannot open, and not shown, or made
-in a loop and not shown, or printed (`unshown_plots`), SymPy's Rational(1, 3), which Sage reads
-as 1 in base 3 (`rational_base`), numerical_integral's value where its error estimate is a
-sizeable part of it (`integral_error`), a closed form of a definite integral whose value is not
-the integral's, computed numerically, or whose terms cancel in floating point (`closed_forms`),
-n() of an expression whose terms cancel, which shows rounding error for digits
-(`cancellation`), a plot given matplotlib's label=, which draws no legend (`plot_options`), one
-zero find_root gave of a function that has several in the interval (`several_zeros`), a
-solution desolve gave implicitly, as an equation in y(x) (`ode_solutions`), a product to
-infinity its partial products contradict, or a sum to infinity given back unevaluated, with its
-partial sums (`to_infinity`), == answering False for floating-point numbers that differ by
-rounding (`float_equality`), float() or RDF() of an exact number a double cannot hold, which is
-inf or 0.0 where Python's raises (`float_overflow`), NumPy's fixed-size integers wrapped around
-in an answer (`integer_overflow`), an operation on a high-precision number and a
-double-precision one, whose answer has the lower precision (`mixed_precision`), one of Sage's
-methods tested uncalled in a condition, as SymPy's properties are (`if e.is_zero:`), which
-always holds (`method_conditions`), SymPy's series given Sage's variable, for which the
-expression is a constant (`sympy_objects`), solve(..., algorithm='sympy') of an inequality,
-whose interval Sage's conversion of SymPy's answer got wrong (`sympy_inequalities`), a function
-of integers given a floating-point number, as divisors(1e6) (`inexact_integers`), a
-substitution of variables the expression has none of, which gives it back (`substitutions`),
-values computed on lines before the cell's last, which only that line's is shown
-(`unshown_values`), e or I given another value, which later cells take for the constant
-(`rebound_constants`, once for each), or i written as the unit after a loop made it a number,
-an iterator shown as `<map object at 0x...>`, which shows none of its items (`iterators`), a
-graph's distance counted in edges though they have weights, or a graph of an integer matrix,
-whose entries it reads as numbers of edges (`weighted_graphs`), one solution solve_right gave
-of a system with infinitely many (`linear_systems`), a rational's // or %, or a floating-point
-number's %, which are not Python's (`remainders`), sqrt() or floor() of a matrix, which wraps
-it in an expression (`matrix_functions`). Each check has a pattern, searched only in a cell
-that has one of the strings every match of it has (`pattern_literals` reads them from the
-pattern); a cell one of them finds is parsed once for all. And, once in a session, that Sage's
-simplify does little, and expand leaves functions of sums and multiples (`simplification`),
-that gram_schmidt() orthogonalizes rows and does not normalize (`orthogonalization`), that
-digits() lists the least significant digit first (`digit_order`), that Sage's std() and
-variance() are the sample's, unlike NumPy's (`sample_statistics`), that a polynomial's
-coefficients() leaves out its zeros (`sparse_coefficients`), that a number added to a square
-matrix goes on its diagonal (`matrix_scalars`), that * of two vectors is their dot product
-(`vector_products`) and a vector's length() its number of entries (`vector_lengths`), that Sage
-multiplies permutations left to right (`permutation_products`), that mod(a, n) is a residue,
-whose arithmetic stays modulo n (`residues`), that a matrix's kernel(), nullity() and image()
-are of its rows (`matrix_sides`), that its condition() is in the Frobenius norm and its norm()
-the 2-norm, each the other of NumPy's (`condition_numbers`), that a number's norm() is not its
-absolute value (`number_norms`), that SVD() gives V where NumPy's svd gives its transpose
-(`decompositions`), that sum(), max() and min() of a matrix go through its rows
+assumption solve applied, a solution written backwards (`e == x`), or one that makes a
+denominator zero, [] for a variable the equation lacks (`solutions`), an integral or a limit
+given back, or a limit of `ind` (`unevaluated`), a roots() pair, or a list of two numbers, N
+made a complex number, or one multiplied by an integer, which repeats it (`pairs`), a number
+where diff, taylor, limit, plot or numerical_integral wanted a variable, or taylor's in quotes
+or left out (`bound_variables`), an `if` on a symbolic variable decided once for all its values
+(`decisions`), the rank or inverse of a floating-point matrix singular to working precision
+(`numerical_rank`), the echelon form of an integer matrix, which is Hermite's, or its
+is_invertible(), which asks for an integer inverse (`matrix_rings`), a polynomial's roots() or
+an ideal's variety() that left out those outside its ring (`rational_roots`, and, once,
+factor()'s, over the rationals too), a plot whose range its poles set (`poles`), a plot left
+empty by a range that runs backwards (`empty_plots`), a complex number whose imaginary part is
+rounding error (`imaginary_rounding`), a plot saved to a file the caller cannot open, and not
+shown, or made in a loop and not shown, or printed (`unshown_plots`), SymPy's Rational(1, 3),
+which Sage reads as 1 in base 3 (`rational_base`), numerical_integral's value where its error
+estimate is a sizeable part of it (`integral_error`), a closed form of a definite integral
+whose value is not the integral's, computed numerically, or whose terms cancel in floating
+point (`closed_forms`), n() of an expression whose terms cancel, which shows rounding error for
+digits (`cancellation`), a plot given matplotlib's label=, which draws no legend
+(`plot_options`), one zero find_root gave of a function that has several in the interval
+(`several_zeros`), a solution desolve gave implicitly, as an equation in y(x)
+(`ode_solutions`), a product to infinity its partial products contradict, or a sum to infinity
+given back unevaluated, with its partial sums (`to_infinity`), == answering False for
+floating-point numbers that differ by rounding (`float_equality`), float() or RDF() of an exact
+number a double cannot hold, which is inf or 0.0 where Python's raises (`float_overflow`),
+NumPy's fixed-size integers wrapped around in an answer (`integer_overflow`), an operation on a
+high-precision number and a double-precision one, whose answer has the lower precision
+(`mixed_precision`), one of Sage's methods tested uncalled in a condition, as SymPy's
+properties are (`if e.is_zero:`), which always holds (`method_conditions`), SymPy's series
+given Sage's variable, for which the expression is a constant (`sympy_objects`), solve(...,
+algorithm='sympy') of an inequality, whose interval Sage's conversion of SymPy's answer got
+wrong (`sympy_inequalities`), a function of integers given a floating-point number, as
+divisors(1e6) (`inexact_integers`), a substitution of variables the expression has none of,
+which gives it back (`substitutions`), values computed on lines before the cell's last, which
+only that line's is shown (`unshown_values`), e or I given another value, which later cells
+take for the constant (`rebound_constants`, once for each), or i written as the unit after a
+loop made it a number, an iterator shown as `<map object at 0x...>`, which shows none of its
+items (`iterators`), a graph's distance counted in edges though they have weights, or a graph
+of an integer matrix, whose entries it reads as numbers of edges (`weighted_graphs`), one
+solution solve_right gave of a system with infinitely many (`linear_systems`), a rational's //
+or %, or a floating-point number's %, which are not Python's (`remainders`), sqrt() or floor()
+of a matrix, which wraps it in an expression (`matrix_functions`). Each check has a pattern,
+searched only in a cell that has one of the strings every match of it has (`pattern_literals`
+reads them from the pattern); a cell one of them finds is parsed once for all. And, once in a
+session, that Sage's simplify does little, and expand leaves functions of sums and multiples
+(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
+(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
+that Sage's std() and variance() are the sample's, unlike NumPy's (`sample_statistics`), that a
+polynomial's coefficients() leaves out its zeros (`sparse_coefficients`), that a number added
+to a square matrix goes on its diagonal (`matrix_scalars`), that * of two vectors is their dot
+product (`vector_products`) and a vector's length() its number of entries (`vector_lengths`),
+that Sage multiplies permutations left to right (`permutation_products`), that mod(a, n) is a
+residue, whose arithmetic stays modulo n (`residues`), that a matrix's kernel(), nullity() and
+image() are of its rows (`matrix_sides`), that its condition() is in the Frobenius norm and its
+norm() the 2-norm, each the other of NumPy's (`condition_numbers`), that a number's norm() is
+not its absolute value (`number_norms`), that SVD() gives V where NumPy's svd gives its
+transpose (`decompositions`), that sum(), max() and min() of a matrix go through its rows
 (`matrix_rows`), that ^ is a power where code reads as Python's exclusive or (`exclusive_or`),
 that Sage's numbers are not Python's int and float to isinstance (`type_checks`), that sin, cos
 and tan take radians, where a cell gives them a common angle's degrees (`radians`), that a

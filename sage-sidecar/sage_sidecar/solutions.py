@@ -3,12 +3,14 @@
 Where Maxima finds no explicit solution, Sage's `solve` gives the equation back rearranged:
 `[x == cos(x)]`, `[x == e^x - 2]`, `[0 == x^5 - x + 1]`, and an inequality back unsolved:
 `[[sin(x) > 0]]`, `[[log(x) - 1 > 0]]`. It reads as an answer, and an agent goes on with it.
-And solve inverts sin, cos and tan by their principal values, so `solve(sin(x) == 1/2, x)`
-gives `[x == 1/6*pi]` alone, to_poly_solve=True too. And a cubic's three real roots come as
-radicals through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as
-complex roots; and complex ones come without I where a square root of a negative number stands
-for them (`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these.
-And domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
+And solve does not check its solutions against the equation's denominators:
+`solve((x^2 - 1)/(x - 1) == 2, x)` is `[x == 1]`, where the equation is undefined. And solve
+inverts sin, cos and tan by their principal values, so `solve(sin(x) == 1/2, x)` gives
+`[x == 1/6*pi]` alone, to_poly_solve=True too. And a cubic's three real roots come as radicals
+through complex numbers (`x == (1/2*I*sqrt(3) - 1/2)^(1/3) + ...`), which read as complex
+roots; and complex ones come without I where a square root of a negative number stands for them
+(`x == sqrt(-1/2*sqrt(5) - 1/2)`), which read as real. Nothing fails in any of these. And
+domain='real', which only SymPy's solver reads, is ignored by Maxima's, silently. And an
 assume(x > 0) made cells before rules solutions out, as it should, but is easily forgotten. And
 `x == e` is written `e == x`, whose rhs() is x itself; and solve(x^2 == 4, y) is [], which
 reads as no solutions, where the equation has no y, as is solve(f == 2, x) of a Python function
@@ -46,6 +48,8 @@ _ASSUMED = (
 )
 _assumptions_told: set[frozenset[str]] = set()
 _MAX_SOLUTIONS = 64
+# Nodes of an equation looked at for its denominators, at most.
+_MAX_NODES = 500
 _MAX_SHOWN = 80
 # Equations past this are read no further: the note is not worth a long scan.
 _MAX_EQUATIONS_TEXT = 10_000
@@ -59,6 +63,17 @@ _PRECISION = 256
 _REAL_BELOW = 2.0**-200
 # The imaginary part, relative to the value, above which a value is not a real number.
 _NOT_REAL_ABOVE = 2.0**-100
+# A solution where the equation is undefined: solve cancels a factor its sides share.
+_EXCLUDED = (
+    "Note: {solutions} {are} no solution: {each} the equation's denominator {zeros} zero, "
+    "where the equation is undefined: solve does not check its solutions against the "
+    "equation's denominators. {rest}"
+)
+# Of a periodic equation, solve gives one period's solutions: others may be elsewhere.
+_ELSEWHERE = (
+    "solve inverts sin, cos and tan by their principal values, so the equation's solutions "
+    "elsewhere, if it has any, are missing: find_root(f, a, b) finds one in [a, b]."
+)
 _HIDDEN_COMPLEX = (
     "Note: {count} of these {total} solutions {are} complex, though written without I: "
     "{example} is {value}. Sage's variables are complex, and solve gives the complex solutions "
@@ -114,6 +129,8 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if (found := _function_compared_note(call, result, namespace)) is not None:
             return found
         if (found := _absent_variable_note(call, result, namespace)) is not None:
+            return found
+        if (found := _excluded_note(call, result, namespace)) is not None:
             return found
         if (found := _unsolved_inequality_note(call, result, namespace)) is not None:
             return found
@@ -250,6 +267,73 @@ def _unsolved_note(call: ast.Call, result: Any) -> str | None:
             return f"{given_back} {_TO_POLY_SOLVE} {numerically}"
         return f"{given_back} {numerically}"
     return None
+
+
+def _excluded_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
+    """For solutions that make a denominator of the equation zero, where it is undefined:
+    `x == 1` of `(x^2 - 1)/(x - 1) == 2`, whose common factor solve cancelled."""
+    denominators = _denominators(call.args[0], namespace)
+    if not denominators:
+        return None
+    solutions = [pairs for pairs in _solutions(result) if pairs]
+    excluded = []
+    for pairs in solutions:
+        values = {lhs: rhs for lhs, rhs in pairs if lhs.is_symbol() and not rhs.variables()}
+        if not values:
+            continue
+        zero = next((d for d in denominators if _zero_at(d, values)), None)
+        if zero is not None:
+            excluded.append((_solutions_text(pairs)[1:-1], zero))
+    if not excluded:
+        return None
+    written = " and ".join(solution for solution, _ in excluded)
+    zeros = ", ".join(dict.fromkeys(str(zero) for _, zero in excluded))
+    many = len(excluded) > 1
+    if _PERIODIC.search(_equations_text(call.args[0], namespace)[:_MAX_EQUATIONS_TEXT]):
+        rest = _ELSEWHERE
+    elif len(excluded) == len(solutions):
+        rest = "The equation has no solutions."
+    else:
+        rest = f"The equation's solutions are the {'others' if many else 'other ones'}."
+    return _EXCLUDED.format(
+        solutions=shown(written, _MAX_SHOWN),
+        are="are" if many else "is",
+        each="each makes" if many else "it makes",
+        zeros=shown(zeros, _MAX_SHOWN),
+        rest=rest,
+    )
+
+
+def _denominators(equation: ast.expr, namespace: dict[str, Any]) -> list[Any]:
+    """The denominators the equation `equation`, as the cell wrote it, has, each with a
+    variable: `x - 1` of `(x^2 - 1)/(x - 1) == 2`."""
+    from sage.symbolic.expression import Expression
+
+    sides = (
+        [equation.left, *equation.comparators] if isinstance(equation, ast.Compare) else [equation]
+    )
+    values = [cell_calls.evaluated(side, namespace) for side in sides]
+    if len(values) == 1 and isinstance(values[0], Expression) and values[0].is_relational():
+        values = [values[0].lhs(), values[0].rhs()]
+    found: list[Any] = []
+    pending = [v for v in values if isinstance(v, Expression)]
+    seen = 0
+    while pending and seen < _MAX_NODES:
+        part = pending.pop()
+        seen += 1
+        if part.operator() is operator.pow:
+            base, exponent = part.operands()
+            if exponent.is_numeric() and exponent < 0 and base.variables():
+                found.append(base)
+        pending += part.operands()
+    return list(dict.fromkeys(found))
+
+
+def _zero_at(denominator: Any, values: dict[Any, Any]) -> bool:
+    """Whether `denominator` is exactly 0 where its variables have `values`."""
+    if not set(denominator.variables()) <= set(values):
+        return False
+    return bool(denominator.subs(values).is_zero())
 
 
 def _unsolved_inequality_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str | None:
@@ -418,12 +502,7 @@ def _periodic_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
         _FAMILY.fullmatch(str(variable)) for _, rhs in solutions for variable in rhs.variables()
     ):
         return None
-    equations = call.args[0]
-    written = (
-        str(namespace.get(equations.id))
-        if isinstance(equations, ast.Name)
-        else ast.unparse(equations)
-    )
+    written = _equations_text(call.args[0], namespace)
     if len(written) > _MAX_EQUATIONS_TEXT:
         return None
     unknowns = {str(side) for pair in solutions for side in pair if side.is_symbol()}
@@ -546,6 +625,13 @@ def _periodic_arguments(text: str) -> Iterator[str]:
             if depth == 0:
                 yield text[start:end]
                 break
+
+
+def _equations_text(equations: ast.expr, namespace: dict[str, Any]) -> str:
+    """What solve was given, as text: the value of a name, or the code the cell wrote."""
+    if isinstance(equations, ast.Name):
+        return str(namespace.get(equations.id))
+    return ast.unparse(equations)
 
 
 def _names_any(text: str, names: set[str]) -> bool:
