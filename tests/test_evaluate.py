@@ -3503,6 +3503,26 @@ def test_a_function_of_the_cells_that_recursed_past_pythons_limit_gets_a_hint(
     )
 
 
+def test_a_function_of_the_cells_recursing_on_a_symbol_gets_a_hint_to_give_it_numbers(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """fact(x) never meets its base case, n <= 1 being False for the symbol, and fails with a
+    TypeError, as Sage's compiled comparison rewrites Python's RecursionError."""
+    session = create_session(stub)
+    evaluate(
+        stub, "def fact(n):\n    if n <= 1:\n        return 1\n    return n*fact(n - 1)", session
+    )
+    assert last_line_of_error(stub, session, "fact(x)", "TypeError") == (
+        "fact called itself until Python's limit stopped it: it was given the symbolic x for n, "
+        "and a comparison of symbolic expressions, as its base case's, is False unless Sage can "
+        "prove it, so it never reached that case. Give it numbers, as [fact(k) for k in "
+        "range(10)]; for a formula in x, write one without the recursion: a sum() or product(), "
+        "or SymPy's rsolve for the recurrence."
+    )
+    # As the hint says.
+    assert value(stub, session, "[fact(k) for k in range(6)]") == "[1, 1, 2, 6, 24, 120]"
+
+
 def test_a_flat_list_given_to_a_matrixs_row_or_column_slice_gets_a_hint_with_its_shape(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

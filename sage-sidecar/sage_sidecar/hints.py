@@ -58,12 +58,12 @@ infinity Maxima fails on, whose partial values settle, or n() of a sum to infini
 unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
 substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
 pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, len() or
-list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
-there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
-timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`), or that
-integrate's search for a closed form, or an integer's factorization, may not end
-(`slow_calls`).
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
+symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
+may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -719,6 +719,15 @@ _TOO_MANY_TO_LIST = (
 )
 # A function of the cell's that calls itself deeper than Python lets it, or for ever.
 _MANY_LEVELS = 100
+_RECURSION_LIMIT = "maximum recursion depth exceeded"
+# A function recursing on a symbolic argument: `if n <= 1` is False for the symbol x.
+_SYMBOLIC_RECURSION = (
+    "{name} called itself until Python's limit stopped it: it was given the symbolic {value} "
+    "for {argument}, and a comparison of symbolic expressions, as its base case's, is False "
+    "unless Sage can prove it, so it never reached that case. Give it numbers, as "
+    "[{name}(k) for k in range(10)]; for a formula in {value}, write one without the "
+    "recursion: a sum() or product(), or SymPy's rsolve for the recurrence."
+)
 _TOO_DEEP = (
     "{name} called itself until Python's limit, {limit} calls deep, stopped it. If its "
     "recursion ends, sys.setrecursionlimit({more}) lets it go deeper; if not, it never "
@@ -803,7 +812,10 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         and (sliced := _on_failing_line(exc, indices.slice_hint))
     ):
         return sliced
-    if isinstance(exc, RecursionError):
+    if isinstance(exc, RecursionError) or (
+        # Sage's compiled code reraises Python's RecursionError as a TypeError.
+        isinstance(exc, TypeError) and str(exc).startswith(_RECURSION_LIMIT)
+    ):
         return _recursion_hint(exc)
     if (
         isinstance(exc, TypeError | ValueError)
@@ -1985,11 +1997,15 @@ def _missing_vertex_hint(exc: BaseException) -> str | None:
 
 def _recursion_hint(exc: BaseException) -> str | None:
     """For a function of the cell's own that recursed past Python's limit."""
+    from sage.symbolic.expression import Expression
+
     depths: collections.Counter[types.CodeType] = collections.Counter()
+    outermost: dict[types.CodeType, types.FrameType] = {}
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.startswith("<cell "):
             depths[tb.tb_frame.f_code] += 1
+            outermost.setdefault(tb.tb_frame.f_code, tb.tb_frame)
         tb = tb.tb_next
     if not depths:
         return None
@@ -1998,6 +2014,10 @@ def _recursion_hint(exc: BaseException) -> str | None:
         return None
     limit = sys.getrecursionlimit()
     name = "The lambda" if code.co_name == "<lambda>" else code.co_name
+    argument = code.co_varnames[0] if code.co_argcount else None
+    given = outermost[code].f_locals.get(argument) if argument else None
+    if isinstance(given, Expression) and given.variables() and code.co_name != "<lambda>":
+        return _SYMBOLIC_RECURSION.format(name=name, value=given, argument=argument)
     return _TOO_DEEP.format(name=name, limit=limit, more=limit * 10)
 
 
