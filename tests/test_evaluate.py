@@ -4237,6 +4237,36 @@ def test_json_of_sages_numbers_gets_a_hint_to_convert_them(
     assert value(stub, "", code) == '\'{"a": 5, "b": 0.3333333333333333, "c": "1/3"}\''
 
 
+def test_json_of_other_sage_and_numpy_objects_gets_a_hint_to_convert_them(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """json.dumps([factor(12)]) fails as "Object of type IntegerFactorization is not JSON
+    serializable", which says nothing of how such an object becomes Python's."""
+    session = create_session(stub)
+    evaluate(stub, "import json\nimport numpy as np", session)
+    for code, kind, way in (
+        ("json.dumps([factor(12)])", "IntegerFactorization",
+         "[(int(p), int(e)) for p, e in f] gives a factorization f's (prime, exponent) pairs; "),
+        ("json.dumps({'M': matrix([[1, 2], [3, 4]])})", "Matrix_integer_dense",
+         "[[float(a) for a in row] for row in M.rows()] gives a matrix M's rows as lists of "
+         "floats (int() or str() keeps exact entries); "),
+        ("json.dumps(np.array([1, 2]))", "ndarray",
+         "a.tolist() gives a NumPy array's items as Python's numbers; "),
+        ("json.dumps(graphs.PetersenGraph())", "Graph", ""),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "json writes Python's own types only (dict, list, str, int, float, bool, None), and "
+            f"{kind} is none of them: {way}json.dumps(..., default=str) writes each such object "
+            "as its text."
+        ), code
+    # As the hint says.
+    code = (
+        "f = factor(12); json.dumps([f], default=str), json.dumps([(int(p), int(e)) for p, e in f])"
+    )
+    assert value(stub, session, code) == "('[\"2^2 * 3\"]', '[[2, 2], [3, 1]]')"
+    assert value(stub, session, "json.dumps(np.array([1, 2]).tolist())") == "'[1, 2]'"
+
+
 def test_pythons_exclusive_or_of_sets_gets_a_hint_to_write_two_carets(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

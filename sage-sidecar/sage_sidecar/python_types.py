@@ -11,9 +11,9 @@ array, nor is it the vector solve_right() takes; nor has it a vector's arithmeti
 (`M * [1, 1]`, `[1, 2] - [3, 4]`, `[1, 2, 3] * 0.5`), nor a list of rows a matrix's (`A^2`),
 nor do Sage's functions take one (`sin([1, 2])`). And a Python int or float, as range() and
 math make them, lacks a Sage number's methods (`n.is_prime()`). And len() of an integer, for
-its digits, or of an expression, for its terms, is refused. Each message says what failed but
-not what to write instead; the hint does. Counterpart: `hints`, which puts the hint under the
-error.
+its digits, or of an expression, for its terms, is refused, and json writes none of Sage's
+objects, nor NumPy's. Each message says what failed but not what to write instead; the hint
+does. Counterpart: `hints`, which puts the hint under the error.
 """
 
 from __future__ import annotations
@@ -69,6 +69,24 @@ _JSON = (
     "Rational): convert them first, as int(v) or float(v), or str(v) to keep an exact value; "
     "a literal can be written raw, as 5r."
 )
+# json.dumps of another object of Sage's, or of NumPy's: a factorization, a matrix, an array.
+_NOT_JSON_OTHER = re.compile(r"Object of type (\w+) is not JSON serializable")
+_JSON_OTHER = (
+    "json writes Python's own types only (dict, list, str, int, float, bool, None), and "
+    "{kind} is none of them: {way}json.dumps(..., default=str) writes each such object as its "
+    "text."
+)
+_JSON_WAYS = (
+    (re.compile(r"(?:Integer)?Factorization"), "[(int(p), int(e)) for p, e in f] gives a "
+     "factorization f's (prime, exponent) pairs; "),
+    (re.compile(r"Matrix_\w+"), "[[float(a) for a in row] for row in M.rows()] gives a matrix "
+     "M's rows as lists of floats (int() or str() keeps exact entries); "),
+    (re.compile(r"Vector_\w+|FreeModuleElement\w*"), "[float(a) for a in v] gives a vector v's "
+     "entries as floats (int() or str() keeps exact ones); "),
+    (re.compile(r"ndarray"), "a.tolist() gives a NumPy array's items as Python's numbers; "),
+    (re.compile(r"u?int\d+|float\d+|bool_"), "int(v), float(v) or bool(v) makes a NumPy "
+     "number Python's; "),
+)  # fmt: skip
 # Python 3's iterators where Sage (or the cell) indexes: `list_plot(zip(xs, ys))`.
 _NOT_SUBSCRIPTABLE = re.compile(r"'(zip|map|filter|generator)' object is not subscriptable")
 _ITERATOR = (
@@ -272,6 +290,10 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _RAW_NUMBERS
     if _NOT_JSON.fullmatch(message):
         return _JSON
+    if other := _NOT_JSON_OTHER.fullmatch(message):
+        kind = other[1]
+        way = next((way for pattern, way in _JSON_WAYS if pattern.fullmatch(kind)), "")
+        return _JSON_OTHER.format(kind=kind, way=way)
     if iterator := _NOT_SUBSCRIPTABLE.fullmatch(message):
         return _ITERATOR.format(kind=iterator[1], made=_listed(iterator[1]))
     if iterator := _NO_LENGTH.fullmatch(message):
