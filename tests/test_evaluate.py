@@ -3417,6 +3417,35 @@ def test_an_expression_whose_variables_have_no_value_gets_a_hint_where_a_number_
     assert value(stub, session, "f.subs(x=2, y=1).n()") == "5.00000000000000"
 
 
+def test_a_function_of_integers_given_a_symbol_gets_a_hint_that_it_has_no_symbolic_form(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """fibonacci(n) fails as "unable to convert n to an integer", euler_phi(n) as PARI's
+    "incorrect type in eulerphi (t_POL)": neither says that no symbolic form exists."""
+    evaluate(stub, "var('n')", session)
+    for code, ename, hint in (
+        ("limit(fibonacci(n + 1)/fibonacci(n), n=oo)", "TypeError",
+         "fibonacci takes integers, and was given the symbolic n + 1, which it cannot "
+         "evaluate: Sage's fibonacci has no symbolic form. At integers: [fibonacci(k) for k in "
+         "range(10)]. As an expression in n, Binet's formula is fibonacci(n): "
+         "(golden_ratio^n - (1 - golden_ratio)^n)/sqrt(5)."),
+        ("euler_phi(n)", "PariError", "euler_phi takes integers, and was given the symbolic n, "
+         "which it cannot evaluate: Sage's euler_phi has no symbolic form. At integers: "
+         "[euler_phi(k) for k in range(10)]."),
+        # The call as written, at k.
+        ("lucas_number1(n, 1, -1)", "TypeError", "lucas_number1 takes integers, and was given "
+         "the symbolic n, which it cannot evaluate: Sage's lucas_number1 has no symbolic form. "
+         "At integers: [lucas_number1(k, 1, -1) for k in range(10)]."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, ename) == hint, code
+    # As the hint says.
+    assert value(stub, session, "[fibonacci(k) for k in range(8)]") == "[0, 1, 1, 2, 3, 5, 8, 13]"
+    code = "F(n) = (golden_ratio^n - (1 - golden_ratio)^n)/sqrt(5); limit(F(n + 1)/F(n), n=oo)"
+    assert value(stub, session, code) == "1/2*sqrt(5) + 1/2"
+    # Those of Sage's functions of integers that take expressions too are left alone.
+    assert value(stub, session, "gcd(x^2 - 1, x - 1), binomial(n, 2)") == "(x - 1, 1/2*(n - 1)*n)"
+
+
 def test_a_function_of_pythons_math_given_an_expression_gets_sages_own_function_named(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -43,27 +43,27 @@ function, or an expression's without the variable it takes, or a method used as 
 NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`, `method_calls`), a Sage
 graph given to networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks,
 a float where PARI wants an integer, RealDistribution given a name it does not know
-(`distributions`), discrete_log given integers, as SymPy's takes them (`discrete_logs`),
-points() of an elliptic curve over the rationals, norm() of a real number, which has none
-(`number_norms`), expand() or simplify() of a polynomial, which is kept in normal form
-(`normal_forms`), a floating-point number's or an expression's // or %, which Sage lacks, or a
-rational's % by a number with no inverse modulo its denominator's (`remainders`), an
-expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or changes it across a pole or a jump, or
-is not real, or an expression in several variables, integrate or limit without the variable, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
-solver that cannot tell the independent variable, a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle, or n() of a sum to infinity given back
-unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
-symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
-may not end (`slow_calls`).
+(`distributions`), discrete_log given integers, as SymPy's takes them (`discrete_logs`), a
+function of integers given a symbol (`fibonacci(n)`), points() of an elliptic curve over the
+rationals, norm() of a real number, which has none (`number_norms`), expand() or simplify() of
+a polynomial, which is kept in normal form (`normal_forms`), a floating-point number's or an
+expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
+its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
+as functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or
+changes it across a pole or a jump, or is not real, or an expression in several variables,
+integrate or limit without the variable, an ODE with no closed form, desolve without its
+unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
+values settle, or n() of a sum to infinity given back unevaluated (`to_infinity`), variety() of
+an ideal with infinitely many points, an expression substituted where a denominator is 0, a
+point a piecewise function's domain leaves out, or pieces that overlap, and the methods only
+piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a function of the
+cell's that recursed past Python's limit, given a symbol or not, len() or list() of a set of
+more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML
+manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
+interrupt, that adding exact fractions made it slow (`exact_growth`), or that integrate's
+search for a closed form, or an integer's factorization, may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -719,6 +719,31 @@ _TOO_MANY_TO_LIST = (
 )
 # A function of the cell's that calls itself deeper than Python lets it, or for ever.
 _MANY_LEVELS = 100
+# Sage's functions of integers, by their modules: fibonacci(n) of a symbolic n fails.
+_INTEGER_FUNCTIONS = frozenset({"sage.arith.misc", "sage.combinat.combinat"})
+# Those of them that take symbolic expressions too.
+_SYMBOLIC_TOO = frozenset(
+    {
+        "factor",
+        "gcd",
+        "lcm",
+        "xgcd",
+        "binomial",
+        "factorial",
+        "rising_factorial",
+        "falling_factorial",
+    }
+)
+_INTEGERS_ONLY = (
+    "{name} takes integers, and was given the symbolic {value}, which it cannot evaluate: "
+    "Sage's {name} has no symbolic form. At integers: [{at_k} for k in range(10)]."
+)
+_FORMULAS = {
+    "fibonacci": (
+        " As an expression in n, Binet's formula is fibonacci(n): "
+        "(golden_ratio^n - (1 - golden_ratio)^n)/sqrt(5)."
+    ),
+}
 _RECURSION_LIMIT = "maximum recursion depth exceeded"
 # A function recursing on a symbolic argument: `if n <= 1` is False for the symbol x.
 _SYMBOLIC_RECURSION = (
@@ -817,6 +842,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         isinstance(exc, TypeError) and str(exc).startswith(_RECURSION_LIMIT)
     ):
         return _recursion_hint(exc)
+    if isinstance(exc, Exception) and (integers := _integer_function_hint(exc)):
+        return integers
     if (
         isinstance(exc, TypeError | ValueError)
         and frames.ran_in(exc.__traceback__, "sage/groups/generic.py")
@@ -2019,6 +2046,47 @@ def _recursion_hint(exc: BaseException) -> str | None:
     if isinstance(given, Expression) and given.variables() and code.co_name != "<lambda>":
         return _SYMBOLIC_RECURSION.format(name=name, value=given, argument=argument)
     return _TOO_DEEP.format(name=name, limit=limit, more=limit * 10)
+
+
+def _integer_function_hint(exc: BaseException) -> str | None:
+    """For one of Sage's functions of integers called on a symbolic expression, which it
+    cannot evaluate: `fibonacci(n)`, `euler_phi(n)`, `divisors(n)`."""
+    from sage.symbolic.expression import Expression
+
+    innermost = frames.innermost_of_cell(exc.__traceback__)
+    called = frames.called(innermost) if innermost is not None else None
+    if called is None or innermost is None or innermost.tb_next is None:
+        return None
+    name, function = called
+    if (
+        getattr(function, "__module__", None) not in _INTEGER_FUNCTIONS
+        or name.rsplit(".", 1)[-1] in _SYMBOLIC_TOO
+    ):
+        return None
+    # The called function's own frame, and the argument it was given.
+    frame = innermost.tb_next.tb_frame
+    code = frame.f_code
+    arguments = [a for a in code.co_varnames[: code.co_argcount] if a != "self"]
+    given = frame.f_locals.get(arguments[0]) if arguments else None
+    if not (isinstance(given, Expression) and given.variables()):
+        return None
+    formula = _FORMULAS.get(name.rsplit(".", 1)[-1], "")
+    at_k = _called_at_k(name, _failing_line(exc)[1])
+    return (
+        _INTEGERS_ONLY.format(name=name, value=shown(given, _MAX_SHOWN_VALUE), at_k=at_k) + formula
+    )
+
+
+def _called_at_k(name: str, line: str) -> str:
+    """The call of `name` on `line`, its first argument replaced by k: `lucas_number1(k, 1,
+    -1)` of `lucas_number1(n, 1, -1)`; `name(k)` if the line does not parse alone."""
+    line = line.strip()
+    tree = cell_calls.parsed_line(line)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and cell_calls.as_written(node.func) == name and node.args:
+            rest = [cell_calls.segment(line, a) for a in [*node.args[1:], *node.keywords]]
+            return f"{name}({', '.join(['k', *(part or '...' for part in rest)])})"
+    return f"{name}(k)"
 
 
 def _too_many_hint(exc: BaseException) -> str | None:
