@@ -4499,6 +4499,24 @@ def test_runge_kutta_given_a_right_hand_side_in_a_function_gets_a_hint_with_its_
     assert value(stub, session, code) == points
 
 
+def test_odeint_given_a_function_as_its_unknown_gets_a_hint_to_give_a_plain_variable(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """desolve_odeint(-y, [1], times, y) with y = function('y')(t) fails as "'Expression'
+    object is not iterable"."""
+    evaluate(stub, "var('t')\ny = function('y')(t)", session)
+    code = "desolve_odeint(-y, [1], [0, 0.5, 1], y)"
+    assert last_line_of_error(stub, session, code, "TypeError") == (
+        "desolve_odeint takes its unknowns as plain variables, and the right-hand side in them, "
+        "where it was given the function y(t): u = var('u'); desolve_odeint(-u, [1], "
+        "srange(0, 1, 0.1), u, ivar=t) solves u' = -u, u(0) = 1; for a system, lists of them, "
+        "as desolve_odeint([v, -u], [1, 0], times, [u, v], ivar=t)."
+    )
+    # As the hint says: e^-0.9.
+    code = "u = var('u'); desolve_odeint(-u, [1], srange(0, 1, 0.1), u, ivar=t)[-1][0]"
+    assert value(stub, session, code).startswith("np.float64(0.4065")
+
+
 def test_a_plot_over_an_infinite_range_gets_a_hint_to_bound_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -691,6 +691,13 @@ _RUNGE_KUTTA_FORMS = (
     "variable: y = var('y'); desolve_rk4(x*y, y, ics=[0, 1], end_points=1, step=0.1). A "
     "right-hand side in the function y(x) is neither."
 )
+# desolve_odeint given the function y(t) as its unknown, where it takes a plain variable.
+_ODEINT_VARIABLES = (
+    "desolve_odeint takes its unknowns as plain variables, and the right-hand side in them, "
+    "where it was given the function {unknown}: u = var('u'); desolve_odeint(-u, [1], "
+    "srange(0, 1, 0.1), u, ivar=t) solves u' = -u, u(0) = 1; for a system, lists of them, as "
+    "desolve_odeint([v, -u], [1, 0], times, [u, v], ivar=t)."
+)
 _INTEGRATE_IN = (
     "integrate wants the variable to integrate in: integrate(f, x), and for a definite "
     "integral its bounds after it, integrate(f, x, 0, 1)."
@@ -1034,6 +1041,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     code."""
     if _NOT_ITERABLE.fullmatch(message) and (vertex := _missing_vertex_hint(exc)):
         return vertex
+    if _NOT_ITERABLE.fullmatch(message) and (unknown := _odeint_function(exc)) is not None:
+        return _ODEINT_VARIABLES.format(unknown=shown(unknown, _MAX_SHOWN_VALUE))
     if plot_variables.POINTS_GIVEN.fullmatch(message) and (
         points := plot_variables.points_hint(
             _failing_call(exc), _code_of_failing_line(exc), _uncalled_names(exc)
@@ -2001,6 +2010,18 @@ def _solve_polynomials_hint(name: str, value: Any) -> str:
         roots=(_ROOTS_OF_SEVERAL if several else _ROOTS_OF_ONE).format(p=p, whose=whose),
         symbolic=symbolic,
     )
+
+
+def _odeint_function(exc: BaseException) -> Any:
+    """The function, `y(t)`, that desolve_odeint was given as its unknown where it takes a
+    plain variable; None if it was not."""
+    from sage.symbolic.expression import Expression
+
+    found = frames.locals_of(exc, "desolve_odeint", "sage/calculus/desolvers.py")
+    unknown = found.get("dvars")
+    if isinstance(unknown, Expression) and not unknown.is_symbol() and unknown.variables():
+        return unknown
+    return None
 
 
 def _missing_vertex_hint(exc: BaseException) -> str | None:
