@@ -54,16 +54,17 @@ Python's) given a value, then called, find_root given an interval where f keeps 
 changes it across a pole or a jump, or is not real, or an expression in several variables,
 integrate or limit without the variable, an ODE with no closed form, desolve without its
 unknown or with too few initial conditions, an ODE solver that cannot tell the independent
-variable, a sum Maxima calls divergent, or a product to infinity Maxima fails on, whose partial
-values settle, or n() of a sum to infinity given back unevaluated (`to_infinity`), variety() of
-an ideal with infinitely many points, an expression substituted where a denominator is 0, a
-point a piecewise function's domain leaves out, or pieces that overlap, and the methods only
-piecewise functions have (`piecewise_functions`), a notebook's `@interact`, a function of the
-cell's that recursed past Python's limit, given a symbol or not, len() or list() of a set of
-more than 2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML
-manuals, view() with no LaTeX installed. And under a cell stopped by its timeout or an
-interrupt, that adding exact fractions made it slow (`exact_growth`), or that integrate's
-search for a closed form, or an integer's factorization, may not end (`slow_calls`).
+variable, desolve_odeint given the function y(t), a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle, or n() of a sum to infinity given back
+unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
+symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
+may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
