@@ -1788,6 +1788,29 @@ def test_an_equation_solve_gives_back_unsolved_gets_a_note_that_it_is_no_solutio
         assert stderr_of(evaluate(stub, code, session)) == "", code
 
 
+def test_canonicalize_radicals_branch_for_positive_variables_is_said_once(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """sqrt(a^2).canonicalize_radical() is a, which is not sqrt(a^2) for a negative a."""
+    session = create_session(stub)
+    evaluate(stub, "var('a')", session)
+    # Where the two agree everywhere: no note.
+    assert stderr_of(evaluate(stub, "(sqrt(x)*sqrt(x)).canonicalize_radical()", session)) == ""
+    events = evaluate(stub, "r = sqrt(a^2).canonicalize_radical(); r", session)
+    assert one(events, "result").result.text_plain == "a"
+    assert stderr_of(events) == (
+        "Note: canonicalize_radical() chose one branch of each root, the one for positive "
+        "variables: a is not sqrt(a^2) where a = -0.7, as they are -0.7 and 0.7 there. "
+        "simplify_real() simplifies for any real values of the variables (sqrt(a^2) is abs(a) "
+        "there).\n"
+    )
+    # Once in a session.
+    code = "sqrt(x^2*(x + 1)^2).canonicalize_radical()"
+    assert stderr_of(evaluate(stub, code, session)) == ""
+    # As the note says.
+    assert value(stub, session, "sqrt(a^2).simplify_real()") == "abs(a)"
+
+
 def test_a_solution_that_makes_a_denominator_zero_gets_a_note_that_it_is_none(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -58,20 +58,22 @@ that Sage multiplies permutations left to right (`permutation_products`), that m
 residue, whose arithmetic stays modulo n (`residues`), that a matrix's kernel(), nullity() and
 image() are of its rows (`matrix_sides`), that its condition() is in the Frobenius norm and its
 norm() the 2-norm, each the other of NumPy's (`condition_numbers`), that a number's norm() is
-not its absolute value (`number_norms`), that SVD() gives V where NumPy's svd gives its
-transpose (`decompositions`), that sum(), max() and min() of a matrix go through its rows
-(`matrix_rows`), that ^ is a power where code reads as Python's exclusive or (`exclusive_or`),
-that Sage's numbers are not Python's int and float to isinstance (`type_checks`), that sin, cos
-and tan take radians, where a cell gives them a common angle's degrees (`radians`), that a
-comparison of symbolic expressions is shown, not decided, and that bool()'s False of one in
-variables may mean unproven (`relations`), what a number shown with a trailing `?` is
-(`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and _C, _K1 in
-desolve's (`ode_solutions`), that variables are complex, where an answer has conjugate(x)
-(`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN means
-(`not_a_number`), that a lazy list shows its first items only (`lazy_lists`), and that sqrt()
-of a non-square modulo n made a root in a larger ring (`modular_roots`). A check looks at the
-cell's own code and values, which may raise anything: one that fails says nothing, and the
-cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
+not its absolute value (`number_norms`), that canonicalize_radical() chose the branch of each
+root for positive variables, where its answer is not the expression's (`radical_branches`),
+that SVD() gives V where NumPy's svd gives its transpose (`decompositions`), that sum(), max()
+and min() of a matrix go through its rows (`matrix_rows`), that ^ is a power where code reads
+as Python's exclusive or (`exclusive_or`), that Sage's numbers are not Python's int and float
+to isinstance (`type_checks`), that sin, cos and tan take radians, where a cell gives them a
+common angle's degrees (`radians`), that a comparison of symbolic expressions is shown, not
+decided, and that bool()'s False of one in variables may mean unproven (`relations`), what a
+number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
+(`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
+answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
+what a NaN means (`not_a_number`), that a lazy list shows its first items only (`lazy_lists`),
+and that sqrt() of a non-square modulo n made a root in a larger ring (`modular_roots`). A
+check looks at the cell's own code and values, which may raise anything: one that fails says
+nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows
+its value.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ from sage_sidecar import (
     poles,
     precision,
     radians,
+    radical_branches,
     rational_base,
     rational_roots,
     rebound_constants,
@@ -223,6 +226,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (condition_numbers.CANDIDATE, condition_numbers.note),
     (condition_numbers.NORM_CANDIDATE, condition_numbers.norm_note),
     (number_norms.CANDIDATE, number_norms.note),
+    (radical_branches.CANDIDATE, radical_branches.note),
     (decompositions.CANDIDATE, decompositions.note),
     (matrix_rows.CANDIDATE, matrix_rows.note),
     (vector_lengths.CANDIDATE, vector_lengths.note),
@@ -261,6 +265,7 @@ _ONCE: frozenset[_Note] = frozenset(
         condition_numbers.note,
         condition_numbers.norm_note,
         number_norms.note,
+        radical_branches.note,
         decompositions.note,
         matrix_rows.note,
         vector_lengths.note,
