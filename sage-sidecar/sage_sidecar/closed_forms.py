@@ -126,8 +126,8 @@ def _disagreement(call: ast.Call, result: Any, namespace: dict[str, Any]) -> str
             numeric, error = numerical_integral(integrand, a, b)
     except (TypeError, ValueError, ArithmeticError):  # variables left, or no real integrand
         return None
-    if failures.getvalue():
-        return None
+    if failures.getvalue() or not (math.isfinite(numeric) and math.isfinite(error)):
+        return None  # a NaN at a point, as x/sqrt(x^2) at 0: neither value to go by
     scale = max(1.0, abs(numeric))
     if error > _RELATIVE * scale:
         return None  # the numerical value is not to be trusted either: integral_error's
