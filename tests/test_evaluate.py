@@ -1835,6 +1835,13 @@ def test_a_solution_that_makes_a_denominator_zero_gets_a_note_that_it_is_none(
         events = evaluate(stub, code, session)
         assert finished_of(events).status == OK, code
         assert stderr_of(events) == f"Note: {said} {unchecked} {rest}\n", code
+    # A system's solution, where one of its denominators is 0.
+    evaluate(stub, "var('y')", session)
+    assert stderr_of(evaluate(stub, "solve([y/(x - 1) == 0, x + y == 1], x, y)", session)) == (
+        "Note: x == 1, y == 0 is no solution: it makes the system's denominator x - 1 zero, "
+        "where the system is undefined: solve does not check its solutions against the "
+        "system's denominators. The system has no solutions.\n"
+    )
     # As the note says.
     last = last_line_of_error(stub, session, "((x^2 - 1)/(x - 1)).subs(x=1)", "ValueError")
     assert last.startswith("A denominator of the expression is 0 at the point substituted")

@@ -65,13 +65,13 @@ _REAL_BELOW = 2.0**-200
 _NOT_REAL_ABOVE = 2.0**-100
 # A solution where the equation is undefined: solve cancels a factor its sides share.
 _EXCLUDED = (
-    "Note: {solutions} {are} no solution: {each} the equation's denominator {zeros} zero, "
-    "where the equation is undefined: solve does not check its solutions against the "
-    "equation's denominators. {rest}"
+    "Note: {solutions} {are} no solution: {each} the {kind}'s denominator {zeros} zero, "
+    "where the {kind} is undefined: solve does not check its solutions against the "
+    "{kind}'s denominators. {rest}"
 )
 # Of a periodic equation, solve gives one period's solutions: others may be elsewhere.
 _ELSEWHERE = (
-    "solve inverts sin, cos and tan by their principal values, so the equation's solutions "
+    "solve inverts sin, cos and tan by their principal values, so the {kind}'s solutions "
     "elsewhere, if it has any, are missing: find_root(f, a, b) finds one in [a, b]."
 )
 _HIDDEN_COMPLEX = (
@@ -289,35 +289,56 @@ def _excluded_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
     written = " and ".join(solution for solution, _ in excluded)
     zeros = ", ".join(dict.fromkeys(str(zero) for _, zero in excluded))
     many = len(excluded) > 1
+    kind = "system" if _a_system(call.args[0], namespace) else "equation"
     if _PERIODIC.search(_equations_text(call.args[0], namespace)[:_MAX_EQUATIONS_TEXT]):
-        rest = _ELSEWHERE
+        rest = _ELSEWHERE.format(kind=kind)
     elif len(excluded) == len(solutions):
-        rest = "The equation has no solutions."
+        rest = f"The {kind} has no solutions."
     else:
-        rest = f"The equation's solutions are the {'others' if many else 'other ones'}."
+        rest = f"The {kind}'s solutions are the {'others' if many else 'other ones'}."
     return _EXCLUDED.format(
         solutions=shown(written, _MAX_SHOWN),
         are="are" if many else "is",
         each="each makes" if many else "it makes",
         zeros=shown(zeros, _MAX_SHOWN),
+        kind=kind,
         rest=rest,
     )
 
 
-def _denominators(equation: ast.expr, namespace: dict[str, Any]) -> list[Any]:
-    """The denominators the equation `equation`, as the cell wrote it, has, each with a
-    variable: `x - 1` of `(x^2 - 1)/(x - 1) == 2`."""
+def _a_system(equations: ast.expr, namespace: dict[str, Any]) -> bool:
+    """Whether what solve was given is more than one equation: a list of them, written or
+    named."""
+    if isinstance(equations, ast.List | ast.Tuple):
+        return len(equations.elts) > 1
+    held = namespace.get(equations.id) if isinstance(equations, ast.Name) else None
+    return isinstance(held, list | tuple) and len(held) > 1
+
+
+def _denominators(equations: ast.expr, namespace: dict[str, Any]) -> list[Any]:
+    """The denominators the equation, or the list of them, `equations`, as the cell wrote it,
+    has, each with a variable: `x - 1` of `(x^2 - 1)/(x - 1) == 2`."""
     from sage.symbolic.expression import Expression
 
-    sides = (
-        [equation.left, *equation.comparators] if isinstance(equation, ast.Compare) else [equation]
-    )
-    values = [cell_calls.evaluated(side, namespace) for side in sides]
-    if len(values) == 1 and isinstance(values[0], Expression) and values[0].is_relational():
-        values = [values[0].lhs(), values[0].rhs()]
+    written = equations.elts if isinstance(equations, ast.List | ast.Tuple) else [equations]
+    sides = [
+        side
+        for equation in written[:_MAX_SOLUTIONS]
+        for side in (
+            [equation.left, *equation.comparators]
+            if isinstance(equation, ast.Compare)
+            else [equation]
+        )
+    ]
+    values: list[Any] = []
+    for value in (cell_calls.evaluated(side, namespace) for side in sides):
+        for item in value[:_MAX_SOLUTIONS] if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, Expression) and item.is_relational():
+                values += [item.lhs(), item.rhs()]
+            elif isinstance(item, Expression):
+                values.append(item)
     found: list[Any] = []
-    pending = [v for v in values if isinstance(v, Expression)]
-    seen = 0
+    pending, seen = values, 0
     while pending and seen < _MAX_NODES:
         part = pending.pop()
         seen += 1
