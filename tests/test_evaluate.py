@@ -3123,6 +3123,32 @@ def test_maxima_asking_whether_a_variable_is_a_value_gets_the_assumption_that_an
     assert value(stub, session, "forget(); integrate(sin(x)*sin(x), x, 0, pi)") == "1/2*pi"
 
 
+def test_maxima_asking_the_sign_of_an_expression_gets_both_cases_named(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Sage's message gives assume(abs(x)-1>0) as its example for the geometric series, the
+    case where it diverges; the other case is the one that converges."""
+    session = create_session(stub)
+    evaluate(stub, "var('k a')", session)
+    for code, asked, zero in (
+        ("sum(x^k, k, 0, oo)", "abs(x)-1", True),
+        ("integrate(exp(-a*x), x, 0, oo)", "a", True),
+        ("integrate(1/(x^2 + a), x)", "a", False),
+    ):
+        assert last_line_of_error(stub, session, code, "ValueError") == (
+            f"Maxima's answer depends on the sign of {asked}: assume({asked} > 0), or "
+            f"assume({asked} < 0), gives the answer for that case alone, and forget() undoes it"
+            + (f"; where {asked} is 0, substitute the value that makes it so first" if zero else "")
+            + ". The cases may differ in kind: in one, a sum or an integral may diverge."
+        ), code
+    # As the hint says: one case converges, the other diverges.
+    assert value(stub, session, "assume(abs(x) - 1 < 0); sum(x^k, k, 0, oo)") == "-1/(x - 1)"
+    code = "forget(); assume(abs(x) - 1 > 0); sum(x^k, k, 0, oo)"
+    assert last_line_of_error(stub, session, code, "ValueError").startswith(
+        "ValueError: Sum is divergent."
+    )
+
+
 def test_pairs_from_roots_or_numerical_integral_used_as_numbers_get_a_hint_to_take_a_part(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

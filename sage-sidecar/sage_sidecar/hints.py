@@ -30,41 +30,41 @@ vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a n
 (`sqrt([1, 4])`), len() of an integer or an expression (`python_types`), a NumPy array's method
 asked of a list, a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a
 comparison assume() got already decided, Maxima asking whether a variable is a value
-(`Is n equal to -1?`), an assumption the session's earlier ones contradict, SymPy's names for
-what Sage names otherwise, and its forms: a double integral, series(x, x0, n), a variable in
-quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`), a plotted
-function's variable that has no value, a curve's or surface's ranges given apart, points given
-to plot() (`plot_variables`), a polynomial of a ring of several variables asked what only a
-polynomial in one variable does: roots() or diff(), a call with one value, a plot
-(`several_variables`), a keyword argument the function called does not take (`keywords`), a
-module used before its import, a name or method misspelt (or capitalized, as Mathematica's
-`Sqrt`), a function called with Mathematica's brackets, one of Sage's methods called as a
-function, or an expression's without the variable it takes, or a method used as a value, as
-NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`, `method_calls`), a Sage
-graph given to networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks,
-a float where PARI wants an integer, RealDistribution given a name it does not know
-(`distributions`), discrete_log given integers, as SymPy's takes them (`discrete_logs`), a
-function of integers given a symbol (`fibonacci(n)`), points() of an elliptic curve over the
-rationals, norm() of a real number, which has none (`number_norms`), expand() or simplify() of
-a polynomial, which is kept in normal form (`normal_forms`), a floating-point number's or an
-expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
-its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
-as functions, a variable declared with the name of a function of Sage's, or such a name (or
-Python's) given a value, then called, find_root given an interval where f keeps its sign, or
-changes it across a pole or a jump, or is not real, or an expression in several variables,
-integrate or limit without the variable, an ODE with no closed form, desolve without its
-unknown or with too few initial conditions, an ODE solver that cannot tell the independent
-variable, desolve_odeint given the function y(t), a sum Maxima calls divergent, or a product to
-infinity Maxima fails on, whose partial values settle, or n() of a sum to infinity given back
-unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
-substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
-pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
-symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
-may not end (`slow_calls`).
+(`Is n equal to -1?`) or the sign of an expression (`Is a positive, negative or zero?`), an
+assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
+and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
+matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
+value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
+polynomial of a ring of several variables asked what only a polynomial in one variable does:
+roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
+function called does not take (`keywords`), a module used before its import, a name or method
+misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
+brackets, one of Sage's methods called as a function, or an expression's without the variable
+it takes, or a method used as a value, as NumPy's attributes are (`eigenvalues(A)`,
+`p.degree()`, `z.real + 1`, `method_calls`), a Sage graph given to networkx, its edges unpacked
+as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an integer,
+RealDistribution given a name it does not know (`distributions`), discrete_log given integers,
+as SymPy's takes them (`discrete_logs`), a function of integers given a symbol
+(`fibonacci(n)`), points() of an elliptic curve over the rationals, norm() of a real number,
+which has none (`number_norms`), expand() or simplify() of a polynomial, which is kept in
+normal form (`normal_forms`), a floating-point number's or an expression's // or %, which Sage
+lacks, or a rational's % by a number with no inverse modulo its denominator's (`remainders`),
+an expression, Sage's constant log2 and its operator D called as functions, a variable declared
+with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
+find_root given an interval where f keeps its sign, or changes it across a pole or a jump, or
+is not real, or an expression in several variables, integrate or limit without the variable, an
+ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
+solver that cannot tell the independent variable, desolve_odeint given the function y(t), a sum
+Maxima calls divergent, or a product to infinity Maxima fails on, whose partial values settle,
+or n() of a sum to infinity given back unevaluated (`to_infinity`), variety() of an ideal with
+infinitely many points, an expression substituted where a denominator is 0, a point a piecewise
+function's domain leaves out, or pieces that overlap, and the methods only piecewise functions
+have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed
+past Python's limit, given a symbol or not, len() or list() of a set of more than 2^63 - 1
+elements, a package imported or installed that is not there, Sage's HTML manuals, view() with
+no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that adding exact
+fractions made it slow (`exact_growth`), or that integrate's search for a closed form, or an
+integer's factorization, may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -780,6 +780,18 @@ _NOT_EQUAL = (
     "(the example above, assume({name}>0), does not answer this question). For {name} = "
     "{value} itself, substitute it first."
 )
+# Maxima asking the sign of an expression, where its answer differs with it: Sage's message
+# gives one case, assume(a>0), as its example of syntax.
+_ASKS_SIGN = re.compile(
+    r"Is (.+?) (positive, negative or zero|positive or negative|positive or zero|negative or "
+    r"zero)\?\Z"
+)
+_SIGN_CASES = (
+    "Maxima's answer depends on the sign of {e}: assume({e} > 0), or assume({e} < 0), gives the "
+    "answer for that case alone, and forget() undoes it{zero}. The cases may differ in kind: in "
+    "one, a sum or an integral may diverge."
+)
+_SIGN_ZERO = "; where {e} is 0, substitute the value that makes it so first"
 _TIME_PREFIX = (
     "The Sage console reads `time` at the start of a line as IPython's %time: write %time here."
 )
@@ -892,6 +904,9 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _attribute_hint(exc)
     if isinstance(exc, ValueError) and (asked := _ASKS_EQUAL.search(str(exc))):
         return _NOT_EQUAL.format(name=asked[1], value=asked[2])
+    if isinstance(exc, ValueError) and (asked := _ASKS_SIGN.search(str(exc))):
+        zero = _SIGN_ZERO.format(e=asked[1]) if "zero" in asked[2] else ""
+        return _SIGN_CASES.format(e=asked[1], zero=zero)
     if isinstance(exc, ValueError) and str(exc) == _INCONSISTENT:
         return _assumed_hint(exc)
     if isinstance(exc, RuntimeError) and (refused := plot_options.REFUSED.fullmatch(str(exc))):
