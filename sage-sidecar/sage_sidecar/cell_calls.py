@@ -129,6 +129,19 @@ def parsed_line(line: str) -> ast.Module | None:
         return None
 
 
+def preparsed_line(line: str) -> ast.Module | None:
+    """The cell's failing `line`, stripped, as the preparser made it and the cell ran it
+    (`1/2` is `Integer(1)/Integer(2)`), parsed on its own; None for a line of a statement
+    that goes on over others."""
+    from sage.repl.preparse import preparse
+
+    try:
+        code: str = preparse(line.strip())
+        return ast.parse(code)
+    except (SyntaxError, ValueError):  # ValueError: a null byte
+        return None
+
+
 def parsed_statements(line: str) -> list[tuple[str, ast.Module]]:
     """`line` parsed, as `parsed_line` parses it, and, for one with `;`, each `;`-separated
     statement of it that parses alone (`R.<t> = QQ[]; roots(t^2 - 1)`, `b = v; A \\ b`);

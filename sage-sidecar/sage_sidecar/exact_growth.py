@@ -14,8 +14,6 @@ import ast
 from types import FrameType, TracebackType
 from typing import Any
 
-from sage.repl.preparse import preparse
-
 from sage_sidecar import cell_calls, frames
 
 # A total's denominator this long has made each addition slow.
@@ -42,9 +40,8 @@ def hint(tb: TracebackType | None) -> str | None:
     frame, line = frames.line_of_cell(tb)
     if frame is None:
         return None
-    try:
-        tree = ast.parse(preparse(line.strip()))
-    except SyntaxError:  # a line of a statement that goes on over others
+    tree = cell_calls.preparsed_line(line)
+    if tree is None:
         return None
     return _total_hint(tree, frame) or _terms_hint(tree, frame)
 

@@ -2158,19 +2158,13 @@ def _unevaluated_sum_hint(exc: BaseException) -> str | None:
     frame, line = _failing_line(exc)
     if frame is None or not to_infinity.SUM_CANDIDATE.search(line):
         return None
-    from sage.repl.preparse import preparse
-
-    try:
-        code = preparse(line.strip())
-    except SyntaxError:
-        return None
+    tree = cell_calls.preparsed_line(line)
     namespace = {**frame.f_globals, **frame.f_locals}
-    for _, tree in cell_calls.parsed_statements(code):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and cell_calls.called(node) == "sum":
-                value = cell_calls.evaluated(node, namespace)
-                if (hint := to_infinity.unevaluated_sum_hint(value)) is not None:
-                    return hint
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and cell_calls.called(node) == "sum":
+            value = cell_calls.evaluated(node, namespace)
+            if (hint := to_infinity.unevaluated_sum_hint(value)) is not None:
+                return hint
     return None
 
 
