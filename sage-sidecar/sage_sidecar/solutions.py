@@ -672,14 +672,9 @@ def _solutions(result: Any) -> Iterator[list[tuple[Any, Any]]]:
     from sage.symbolic.expression import Expression
     from sage.symbolic.ring import SR
 
-    if isinstance(result, tuple) and len(result) == 2:
-        result = result[0]  # multiplicities=True: the solutions, and their multiplicities
-    if not isinstance(result, list) or len(result) > _MAX_SOLUTIONS:
-        return
-    for solution in result:
-        items: list[Any] = solution if isinstance(solution, list) else [solution]
+    for items in _items(result):
         sides: list[tuple[Any, Any]] = []
-        for item in items[:_MAX_SOLUTIONS]:
+        for item in items:
             if isinstance(item, dict):
                 sides.extend(
                     (SR(key), SR(side)) for key, side in list(item.items())[:_MAX_SOLUTIONS]
@@ -694,16 +689,24 @@ def _solutions(result: Any) -> Iterator[list[tuple[Any, Any]]]:
 
 
 def _relations(result: Any) -> Iterator[Any]:
-    """Each relation in what solve gives: a list of them, or of lists of them."""
+    """Each relation, equation or inequality, in what solve gives, as `_items` reads it."""
     from sage.symbolic.expression import Expression
 
+    for items in _items(result):
+        yield from (i for i in items if isinstance(i, Expression) and i.is_relational())
+
+
+def _items(result: Any) -> Iterator[list[Any]]:
+    """What each solution is made of in what solve gives: a list of relations, of lists of
+    them (several variables) or of dictionaries (`solution_dict=True`), or such a list with
+    its multiplicities."""
+    if isinstance(result, tuple) and len(result) == 2:
+        result = result[0]  # multiplicities=True: the solutions, and their multiplicities
     if not isinstance(result, list) or len(result) > _MAX_SOLUTIONS:
         return
     for solution in result:
         items: list[Any] = solution if isinstance(solution, list) else [solution]
-        for item in items[:_MAX_SOLUTIONS]:
-            if isinstance(item, Expression) and item.is_relational():
-                yield item
+        yield items[:_MAX_SOLUTIONS]
 
 
 def _solutions_text(solutions: list[tuple[Any, Any]]) -> str:
