@@ -1811,20 +1811,19 @@ def _alias_of(name: str, sages: Any, line: str) -> str:
     alias = getattr(sages, "__name__", name)
     if alias == name or getattr(sage.all_cmdline, alias, None) is not sages:
         return ""
-    return _ALIAS.format(alias=alias, arguments=_arguments_of(name, line))
+    written = _arguments_written(name, line)
+    return _ALIAS.format(alias=alias, arguments="..." if written is None else ", ".join(written))
 
 
-def _arguments_of(name: str, line: str) -> str:
-    """The arguments, as written, of the first call of `name` on `line`; "..." if the line
-    does not parse alone."""
+def _arguments_written(name: str, line: str) -> list[str] | None:
+    """Each argument, as written ("..." where it cannot be read), of the first call of `name`
+    (`f`, `G.plot`) on `line`; None if the line does not parse alone or has no such call."""
     tree = cell_calls.parsed_line(line)
-    if tree is None:
-        return "..."
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and cell_calls.as_written(node.func) == name:
             parts = [cell_calls.segment(line, a) for a in [*node.args, *node.keywords]]
-            return ", ".join(p or "..." for p in parts)
-    return "..."
+            return [part or "..." for part in parts]
+    return None
 
 
 def _string_variable_hint(exc: BaseException, refused: str | None) -> str | None:
@@ -2091,39 +2090,35 @@ def _integer_function_hint(exc: BaseException) -> str | None:
     from sage.symbolic.expression import Expression
 
     innermost = frames.innermost_of_cell(exc.__traceback__)
-    called = frames.called(innermost) if innermost is not None else None
-    if called is None or innermost is None or innermost.tb_next is None:
+    if innermost is None or innermost.tb_next is None:
         return None
-    name, function = called
-    if (
-        getattr(function, "__module__", None) not in _INTEGER_FUNCTIONS
-        or name.rsplit(".", 1)[-1] in _SYMBOLIC_TOO
-    ):
-        return None
-    # The called function's own frame, and the argument it was given.
+    # The frame the cell called, of one of these functions, and the argument it was given:
+    # read before the cell's bytecode, which most errors need not have read.
     frame = innermost.tb_next.tb_frame
+    if frame.f_globals.get("__name__") not in _INTEGER_FUNCTIONS:
+        return None
     code = frame.f_code
     arguments = [a for a in code.co_varnames[: code.co_argcount] if a != "self"]
     given = frame.f_locals.get(arguments[0]) if arguments else None
     if not (isinstance(given, Expression) and given.variables()):
         return None
-    formula = _FORMULAS.get(name.rsplit(".", 1)[-1], "")
+    called = frames.called(innermost)
+    if called is None:
+        return None
+    name, function = called
+    short = name.rsplit(".", 1)[-1]
+    if getattr(function, "__module__", None) not in _INTEGER_FUNCTIONS or short in _SYMBOLIC_TOO:
+        return None
     at_k = _called_at_k(name, _failing_line(exc)[1])
-    return (
-        _INTEGERS_ONLY.format(name=name, value=shown(given, _MAX_SHOWN_VALUE), at_k=at_k) + formula
-    )
+    value = shown(given, _MAX_SHOWN_VALUE)
+    return _INTEGERS_ONLY.format(name=name, value=value, at_k=at_k) + _FORMULAS.get(short, "")
 
 
 def _called_at_k(name: str, line: str) -> str:
     """The call of `name` on `line`, its first argument replaced by k: `lucas_number1(k, 1,
     -1)` of `lucas_number1(n, 1, -1)`; `name(k)` if the line does not parse alone."""
-    line = line.strip()
-    tree = cell_calls.parsed_line(line)
-    for node in ast.walk(tree) if tree is not None else ():
-        if isinstance(node, ast.Call) and cell_calls.as_written(node.func) == name and node.args:
-            rest = [cell_calls.segment(line, a) for a in [*node.args[1:], *node.keywords]]
-            return f"{name}({', '.join(['k', *(part or '...' for part in rest)])})"
-    return f"{name}(k)"
+    written = _arguments_written(name, line.strip()) or ["k"]
+    return f"{name}({', '.join(['k', *written[1:]])})"
 
 
 def _too_many_hint(exc: BaseException) -> str | None:
