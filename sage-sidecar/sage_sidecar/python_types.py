@@ -300,8 +300,7 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         primes = _PRIMES_COUNTED if _PRIMES_CALLED.search(failing_line()) else ""
         return _ITERATOR_LENGTH.format(kind=iterator[1], made=_listed(iterator[1]), primes=primes)
     if _MATRIX_LENGTH.fullmatch(message):
-        asked = _LENGTH_ASKED.search(failing_line())
-        return _MATRIX_ROWS.format(name=asked[1] if asked else "A")
+        return _MATRIX_ROWS.format(name=_length_asked(failing_line(), "A"))
     if _NUMBER_LENGTH.fullmatch(message):
         return _DIGITS.format(n=_length_asked(failing_line(), "n"))
     if message == _EXPRESSION_LENGTH:
@@ -316,8 +315,11 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
 
 
 def _length_asked(line: str, otherwise: str) -> str:
-    """What `line` asks the len() of, as written, as an operand (`factorial(100)`, `(x + 1)`);
-    `otherwise` if the line does not parse alone, or asks none."""
+    """What `line` asks the len() of, as written: a name, on any line (`for i in
+    range(len(A)):` does not parse alone), or, on a line that parses alone, an operand
+    (`factorial(100)`, `(x + 1)`); `otherwise` if neither."""
+    if named := _LENGTH_ASKED.search(line):
+        return named[1]
     line = line.strip()
     tree = cell_calls.parsed_line(line)
     for node in ast.walk(tree) if tree is not None else ():
