@@ -34,7 +34,7 @@ from sage_sidecar.shown import a_number, session_function, shown
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])solve\(")
 # Functions that repeat, which solve inverts by principal values only.
-_PERIODIC = re.compile(r"(?<![\w.])(?:sin|cos|tan|sec|csc|cot)\(")
+PERIODIC = re.compile(r"(?<![\w.])(?:sin|cos|tan|sec|csc|cot)\(")
 # The integer parameter Maxima's to_poly_solve names each family of solutions with: z2951.
 _FAMILY = re.compile(r"z\d+")
 # What the parameters Maxima names solutions with stand for, by their letter: z2951, and
@@ -290,7 +290,7 @@ def _excluded_note(call: ast.Call, result: Any, namespace: dict[str, Any]) -> st
     zeros = ", ".join(dict.fromkeys(str(zero) for _, zero in excluded))
     many = len(excluded) > 1
     kind = "system" if _a_system(call.args[0], namespace) else "equation"
-    if _PERIODIC.search(_equations_text(call.args[0], namespace)[:_MAX_EQUATIONS_TEXT]):
+    if PERIODIC.search(_equations_text(call.args[0], namespace)[:_MAX_EQUATIONS_TEXT]):
         rest = _ELSEWHERE.format(kind=kind)
     elif len(excluded) == len(solutions):
         rest = f"The {kind} has no solutions."
@@ -639,7 +639,7 @@ def _polynomial_text(equation: ast.expr, namespace: dict[str, Any]) -> str:
 
 def _periodic_arguments(text: str) -> Iterator[str]:
     """The arguments of the calls of sin, cos, tan, sec, csc and cot in `text`."""
-    for match in _PERIODIC.finditer(text):
+    for match in PERIODIC.finditer(text):
         depth, start = 1, match.end()
         for end in range(start, len(text)):
             depth += {"(": 1, ")": -1}.get(text[end], 0)

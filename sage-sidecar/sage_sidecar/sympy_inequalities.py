@@ -17,6 +17,7 @@ from typing import Any
 
 from sage_sidecar import cell_calls
 from sage_sidecar.shown import shown
+from sage_sidecar.solutions import PERIODIC
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"algorithm\s*=\s*['\"]sympy['\"]")
@@ -27,8 +28,7 @@ _COMPARISONS = {
     ast.GtE: operator.ge,
 }
 _MAX_SHOWN = 200
-# Functions SymPy solves an inequality of in one period only.
-_PERIODIC = re.compile(r"\b(?:sin|cos|tan|sec|csc|cot)\(")
+# SymPy solves an inequality of a periodic function in one period only.
 _ONE_PERIOD = " SymPy gives the solutions in one period, [0, 2*pi), only."
 _NOTE = (
     "Note: this is not SymPy's answer, which is {solutions}: Sage's conversion of SymPy's set "
@@ -55,7 +55,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         said = _NOTE.format(
             solutions=shown(solutions, _MAX_SHOWN), relations=shown(f"[{relations}]", _MAX_SHOWN)
         )
-        return said + _ONE_PERIOD if _PERIODIC.search(str(relation)) else said
+        return said + _ONE_PERIOD if PERIODIC.search(str(relation)) else said
     return None
 
 
