@@ -223,3 +223,25 @@ def test_sympys_range_of_names_given_to_var_gets_the_names_and_var_with_n(
     assert value(stub, session, "var('a1 a2 a3'), var('a', n=3)") == (
         "((a1, a2, a3), (a0, a1, a2))"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "way"),
+    [
+        ("z = var('z'); residue(1/(z^2 + 1), z, I)", "`(1/(x^2 + 1)).residue(x == I)`"),
+        ("LambertW(1).n()", "`lambert_w(1)`"),
+        ("digamma(2)", "`psi(x)`"),
+        ("stirling(5, 2)", "`stirling_number2(5, 2)`"),
+        ("factorial2(7)", "`ZZ(7).multifactorial(2)`"),
+        ("y = var('y'); hessian(x^2*y, [x, y])", "`y = var('y'); (x^2*y).hessian()`"),
+        ("t = linspace(0, 1, 5)", "`srange(0, 1, 1/4, include_endpoint=True)`"),
+    ],
+)
+def test_sympys_names_of_special_functions_counts_and_calculus_get_sages(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, way: str
+) -> None:
+    session = create_session(stub)
+    name = re.findall(r"(\w+)\(", code.split("; ")[-1])[0]
+    assert last_line_of_error(stub, session, code, "NameError").startswith(
+        f"{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}"
+    )

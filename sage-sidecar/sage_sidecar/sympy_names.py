@@ -138,6 +138,61 @@ FUNCTIONS: dict[str, str] = {
     "groebner": "`R.<a, b> = QQ[]; ideal([a^2 - b, b^2 - a]).groebner_basis()`",
     "interpolate": "`QQ['x'].lagrange_polynomial([(0, 1), (1, 3)])`",
     "Poly": "`R.<t> = QQ[]; t^2 + 1` is a polynomial; so is `(x^2 + 1).polynomial(QQ)`",
+    "residue": "`(1/(x^2 + 1)).residue(x == I)`, the residue at I",
+    "hessian": "`y = var('y'); (x^2*y).hessian()`, in the expression's variables",
+    "divergence": "`y, z = var('y z'); vector([x*y, y*z, z*x]).div([x, y, z])`",
+    "curl": "`y, z = var('y z'); vector([x*y, y*z, z*x]).curl([x, y, z])`",
+    "laplacian": "`y = var('y'); f = x^2*y^3; diff(f, x, 2) + diff(f, y, 2)`",
+    "maximum": (
+        "`find_local_maximum(sin(x), 0, 5)`, which gives (value, point) numerically, in an interval"
+    ),
+    "minimum": (
+        "`find_local_minimum(cos(x), 0, 5)`, which gives (value, point) numerically, in an interval"
+    ),
+    "fourier_series": (
+        "`piecewise([((-pi, pi), x)]).fourier_series_partial_sum(3, pi)`, the terms up to 3 "
+        "for the period 2*pi"
+    ),
+    "sqf_list": "`(x^3 - x^2).polynomial(QQ).squarefree_decomposition()`",
+    # Special functions and numbers, by SymPy's names.
+    "LambertW": "`lambert_w(1)`, or `lambert_w(-1, x)` for the branch -1",
+    "digamma": "`psi(x)`",
+    "polygamma": "`psi(1, x)`",
+    "loggamma": "`log_gamma(x)`",
+    "uppergamma": "`gamma_inc(2, x)`",
+    "lowergamma": "`gamma_inc_lower(2, x)`",
+    "expint": "`exp_integral_e(1, x)`",
+    "elliptic_k": "`elliptic_kc(1/2)`",
+    "airyai": "`airy_ai(x)`",
+    "airybi": "`airy_bi(x)`",
+    "fresnels": "`fresnel_sin(x)`",
+    "fresnelc": "`fresnel_cos(x)`",
+    "hyper": "`hypergeometric([1, 1], [2], x)`",
+    "chebyshevu": "`chebyshev_U(3, x)`",
+    "assoc_legendre": "`gen_legendre_P(2, 1, x)`",
+    "assoc_laguerre": "`gen_laguerre(2, 1, x)`",
+    "rf": "`rising_factorial(x, 3)`",
+    "ff": "`falling_factorial(x, 3)`",
+    "factorial2": "`ZZ(7).multifactorial(2)`, 7*5*3*1",
+    "bell": "`bell_number(5)`",
+    "stirling": (
+        "`stirling_number2(5, 2)`, of the second kind as SymPy's is by default; "
+        "`stirling_number1(5, 2)` of the first"
+    ),
+    "lucas": "`lucas_number2(5, 1, -1)`, the Lucas number L(5)",
+    "euler": "`euler_number(4)`; Euler's constant is `euler_gamma`",
+    "npartitions": "`number_of_partitions(10)`",
+    "primenu": "`len(prime_divisors(12))`",
+    "primeomega": "`sum(e for p, e in factor(12))`",
+    "primorial": "`prod(prime_range(8))`, the product of the primes below 8",
+    "reduced_totient": "`carmichael_lambda(12)`",
+    "is_perfect_square": "`is_square(16)`",
+    # NumPy's, as if imported with *.
+    "linspace": (
+        "`srange(0, 1, 1/4, include_endpoint=True)`; NumPy's is "
+        "`import numpy as np; np.linspace(0, 1, 5)`"
+    ),
+    "arange": "`srange(0, 1, 1/4)`; NumPy's is `import numpy as np; np.arange(0, 1, 0.25)`",
     "plot_implicit": "`y = var('y'); implicit_plot(x^2 + y^2 - 1, (x, -1, 1), (y, -1, 1))`",
     "pprint": "`pretty_print(x^2)`, or `show(x^2)`",
     "init_printing": "nothing is needed: results come back with their LaTeX",
