@@ -245,3 +245,25 @@ def test_sympys_names_of_special_functions_counts_and_calculus_get_sages(
     assert last_line_of_error(stub, session, code, "NameError").startswith(
         f"{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "ename", "name", "way"),
+    [
+        ("sin(x).rewrite(exp)", "AttributeError", ".rewrite", "`sin(x).exponentialize()`"),
+        ("(x^2 + 1).atoms()", "AttributeError", ".atoms", "`(x^2 + 2*x + 1).variables()`"),
+        ("f = x + 1\nif f.is_Add: print(1)", "AttributeError", ".is_Add",
+         "`import operator; (x + 1).operator() is operator.add`"),
+        # "Did you mean: 'decomposition'?" named another decomposition altogether.
+        ("matrix(QQ, [[1, 2], [3, 4]]).LUdecomposition()", "AttributeError",
+         ".LUdecomposition", "`matrix(QQ, [[1, 2], [3, 4]]).LU()`"),
+        ("((x + 1)^2).expand(trig=True)", "TypeError", "trig=", "`sin(2*x).expand_trig()`"),
+    ],
+)  # fmt: skip
+def test_sympys_methods_and_keywords_of_expressions_and_matrices_get_sages(
+    stub: sage_pb2_grpc.SageServiceStub, code: str, ename: str, name: str, way: str
+) -> None:
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, code, ename).startswith(
+        f"{name} is SymPy's name (or another library's), not Sage's. In Sage: {way}"
+    )

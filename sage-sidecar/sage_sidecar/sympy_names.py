@@ -219,9 +219,24 @@ METHODS: dict[str, str] = {
     "is_number": "`sqrt(2).is_numeric()`",
     "doit": "Sage evaluates at once; `integral(x, x, hold=True).unhold()` evaluates what "
     "`hold=True` kept",
+    "rewrite": "`sin(x).exponentialize()` writes trigonometric functions with exponentials, "
+    "`exp(I*x).demoivre()` exponentials with trigonometric ones",
+    "atoms": "`(x^2 + 2*x + 1).variables()`, its symbols; `(x^2 + 2*x + 1).operands()`, its terms",
+    "as_ordered_terms": "`(x^2 + 2*x + 1).operands()`",
+    "as_coefficients_dict": "`(x^2 - 1).coefficients(x)`, the [coefficient, exponent] pairs",
+    "as_real_imag": "`((3 + 4*I).real_part(), (3 + 4*I).imag_part())`",
+    "equals": "`bool(sin(x)^2 + cos(x)^2 == 1)`, True where Sage proves it",
+    "xreplace": "`(x^2).subs(x=2)`",
+    "removeO": "`exp(x).series(x == 0, 3).truncate()`",
+    "is_Add": "`import operator; (x + 1).operator() is operator.add`",
+    "is_Mul": "`import operator; (2*x).operator() is operator.mul`",
+    "is_Pow": "`import operator; (x^2).operator() is operator.pow`",
     "inv": "`matrix(QQ, [[1, 2], [3, 4]]).inverse()`, or `~matrix(QQ, [[1, 2], [3, 4]])`",
     "eigenvals": "`matrix([[1, 2], [3, 4]]).eigenvalues()`",
     "eigenvects": "`matrix([[1, 2], [3, 4]]).eigenvectors_right()`",
+    "QRdecomposition": "`matrix(RDF, [[1, 2], [3, 4]]).QR()`, which gives (Q, R)",
+    "LUdecomposition": "`matrix(QQ, [[1, 2], [3, 4]]).LU()`, which gives (P, L, U) with P*L*U "
+    "the matrix",
     "cond": "`matrix(RDF, [[1, 2], [3, 4]]).condition()`",
     "adjoint": "`matrix([[1, 2], [3, 4]]).conjugate_transpose()`; the classical adjoint is "
     "`matrix([[1, 2], [3, 4]]).adjugate()`",
@@ -276,6 +291,9 @@ KEYWORDS = {
     ("integrate", "method"): "`integrate(x^2, x, algorithm='sympy')` picks the engine, and "
     "`numerical_integral(x^2, 0, 1)` integrates numerically",
     # The ring a polynomial is factored over is its own: made so, it factors there.
+    ("expand", "trig"): "`sin(2*x).expand_trig()`",
+    ("expand", "log"): "`log(2*x).expand_log()`",
+    ("expand", "complex"): "`exp(I*x).rectform()`",
     ("factor", "extension"): "`(x^2 - 2).polynomial(QQ[sqrt(2)]).factor()` factors over Q(sqrt(2))",
     ("factor", "gaussian"): "`(x^2 + 1).polynomial(QQ[I]).factor()` factors over Q(i)",
     ("factor", "modulus"): "`(x^2 + 1).polynomial(GF(5)).factor()` factors modulo 5",
