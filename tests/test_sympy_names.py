@@ -235,6 +235,8 @@ def test_sympys_range_of_names_given_to_var_gets_the_names_and_var_with_n(
         ("factorial2(7)", "`ZZ(7).multifactorial(2)`"),
         ("y = var('y'); hessian(x^2*y, [x, y])", "`y = var('y'); (x^2*y).hessian()`"),
         ("t = linspace(0, 1, 5)", "`srange(0, 1, 1/4, include_endpoint=True)`"),
+        # Python's suggestion for it is solve, which is exact.
+        ("fsolve(x^2 - 2, 1)", "`find_root(x^2 - 2, 0, 2)`, a root in an interval"),
     ],
 )
 def test_sympys_names_of_special_functions_counts_and_calculus_get_sages(

@@ -187,6 +187,18 @@ FUNCTIONS: dict[str, str] = {
     "primorial": "`prod(prime_range(8))`, the product of the primes below 8",
     "reduced_totient": "`carmichael_lambda(12)`",
     "is_perfect_square": "`is_square(16)`",
+    # SciPy's, called as if imported.
+    "fsolve": (
+        "`find_root(x^2 - 2, 0, 2)`, a root in an interval; SciPy's, imported: "
+        "`from scipy.optimize import fsolve; fsolve(lambda t: t^2 - 2, 1)`"
+    ),
+    "brentq": "`find_root(x^2 - 2, 0, 2)`, a root where the function changes sign",
+    "quad": (
+        "`numerical_integral(x^2, 0, 1)`, which gives (value, error); SciPy's, imported: "
+        "`from scipy.integrate import quad; quad(lambda t: t^2, 0, 1)`"
+    ),
+    "odeint": "`y = var('y'); desolve_odeint(-y, [1], srange(0, 1, 0.5), y)`",
+    "solve_ivp": "`y = var('y'); desolve_odeint(-y, [1], srange(0, 1, 0.5), y)`",
     # NumPy's, as if imported with *.
     "linspace": (
         "`srange(0, 1, 1/4, include_endpoint=True)`; NumPy's is "
