@@ -3343,6 +3343,23 @@ def test_solves_equations_used_as_numbers_get_a_hint_to_take_their_right_hand_si
     )
 
 
+def test_a_solution_taken_from_a_call_of_solve_as_a_number_gets_a_hint_for_its_value(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Not held by a name: the hint was that x, the equation's variable, has no value."""
+    session = create_session(stub)
+    for code, ename in (("float(solve(x^2 == 2, x)[1])", "TypeError"),
+                        ("int(solve(x^2 - 4 == 0, x)[1])", "ValueError")):  # fmt: skip
+        access = code[code.index("(") + 1 : -1]
+        assert last_line_of_error(stub, session, code, ename) == (
+            f"{access} is an equation, as solve gives its solutions (x == ...), not a number: "
+            f"its value is its right-hand side, {access}.rhs(); solve(..., "
+            "solution_dict=True) gives dictionaries of values instead."
+        )
+    # As the hint says.
+    assert value(stub, session, "float(solve(x^2 == 2, x)[1].rhs())") == "1.4142135623730951"
+
+
 def test_solves_equations_indexed_as_dictionaries_and_its_dictionaries_as_one_get_a_hint(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

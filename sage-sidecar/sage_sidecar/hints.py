@@ -119,6 +119,7 @@ from sage_sidecar import (
     scipy_callbacks,
     several_variables,
     slow_calls,
+    solutions,
     symbolic_functions,
     sympy_names,
     sympy_objects,
@@ -357,6 +358,11 @@ _EQUATIONS = (
     "dictionaries of values instead."
 )
 _EQUATION = "{name} is the equation {example}, not a number: its value is {name}.rhs()."
+_SOLUTION_OF_A_CALL = (
+    "{access} is an equation, as solve gives its solutions (x == ...), not a number: its value "
+    "is its right-hand side, {access}.rhs(); solve(..., solution_dict=True) gives dictionaries "
+    "of values instead."
+)
 # solve's equations indexed as SymPy's dictionaries: `sol[0][x]`, `sol[x]`.
 _EQUATIONS_INDEXED = (
     "{name} holds equations, as solve gives them ({example}), not dictionaries: a solution's "
@@ -2141,7 +2147,12 @@ def _not_a_number_hint(exc: BaseException) -> str | None:
         rf"\[\s*{re.escape(index[1])}\s*\]", line
     ):
         return _indexed_solutions_hint(exc, line)
-    return _unevaluated_sum_hint(exc) or _equations_hint(exc) or _free_variables_hint(exc)
+    return (
+        _unevaluated_sum_hint(exc)
+        or _equations_hint(exc)
+        or _solution_of_a_call_hint(line)
+        or _free_variables_hint(exc)
+    )
 
 
 def _unevaluated_sum_hint(exc: BaseException) -> str | None:
@@ -2174,6 +2185,29 @@ def _equations_hint(exc: BaseException) -> str | None:
         if access == name:
             return _EQUATION.format(name=name, example=example)
         return _EQUATIONS.format(name=name, example=example, access=access)
+    return None
+
+
+def _solution_of_a_call_hint(line: str) -> str | None:
+    """For a solution taken from a call of solve on the failing `line` where a number was
+    wanted, `float(solve(x^2 == 2, x)[1])`: an equation, whose variable would otherwise be
+    named as one with no value."""
+    if not solutions.CANDIDATE.search(line):
+        return None
+    for piece, tree in cell_calls.parsed_statements(line):
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Call)
+                and cell_calls.called(node.value) == "solve"
+                and node.value.args
+                and not isinstance(node.value.args[0], ast.List | ast.Tuple)
+                and not node.value.keywords
+            ):
+                continue
+            access = cell_calls.segment(piece, node)
+            if access is not None and not re.search(rf"{re.escape(access)}\s*\.\s*[rl]hs\(", line):
+                return _SOLUTION_OF_A_CALL.format(access=access)
     return None
 
 
