@@ -738,6 +738,23 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     assert error.traceback.endswith("NameError: name 'Integer' is not defined\n")
 
 
+def test_a_session_whose_namespace_was_cleared_gets_a_hint_to_bring_sages_names_back(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Every cell with a number failed with "name 'Integer' is not defined", and no more."""
+    session = create_session(stub)
+    evaluate(stub, "globals().clear()", session)
+    assert last_line_of_error(stub, session, "2 + 2", "NameError") == (
+        "Integer is one of Sage's names that the preparser writes into code (2 is Integer(2)), "
+        "and this session no longer has it: its namespace was cleared (globals().clear()), or "
+        "the name deleted. `from sage.all import *` brings Sage's names back."
+    )
+    # As the hint says.
+    assert value(stub, session, "from sage.all import *\n[1..3], solve(x^2 == 4, x)") == (
+        "([1, 2, 3], [x == -2, x == 2])"
+    )
+
+
 def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

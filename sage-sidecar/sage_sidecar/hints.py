@@ -204,6 +204,21 @@ _DECLARE_VARIABLES = (
 _X_GONE = (
     "x, Sage's predefined symbolic variable, was deleted in this session: var('x') makes it again."
 )
+# What the preparser writes into a cell's code, and an example. Undefined, every cell with a
+# number fails: the session's namespace was cleared.
+_PREPARSERS_NAMES = {
+    "Integer": "2 is Integer(2)",
+    "RealNumber": "0.5 is RealNumber('0.5')",
+    "ComplexNumber": "2j is ComplexNumber(0, '2')",
+    "ellipsis_range": "[1..5] is ellipsis_range(1, Ellipsis, 5)",
+    "ellipsis_iter": "(1..5) is ellipsis_iter(1, Ellipsis, 5)",
+    "symbolic_expression": "f(x) = x^2 is symbolic_expression(x^2).function(x)",
+}
+_SAGES_NAMES_GONE = (
+    "{name} is one of Sage's names that the preparser writes into code ({example}), and this "
+    "session no longer has it: its namespace was cleared (globals().clear()), or the name "
+    "deleted. `from sage.all import *` brings Sage's names back."
+)
 # `E^2`, meant as SymPy's or Mathematica's E.
 _NOT_EULERS_NUMBER = (
     "E is Sage's E function here (E(n) is an n-th root of unity), not Euler's number: that is "
@@ -1255,6 +1270,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if failed := unbound_names.hint(name):
         return failed
     frame, line = _failing_line(exc)
+    if name in _PREPARSERS_NAMES and frame is not None and name not in frame.f_globals:
+        return _SAGES_NAMES_GONE.format(name=name, example=_PREPARSERS_NAMES[name])
     use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
     called = use is not None and use[1] == "("
     indexed = _indexed(name, line)
