@@ -3847,6 +3847,16 @@ def test_a_misspelt_name_or_method_gets_the_nearest_one(
     # A Sage class of Python's, whose message does not name its module.
     error = one(evaluate(stub, "graphs.PetersenGraph().vertice()"), "error").error
     assert error.traceback.endswith("has no attribute 'vertice'\nDid you mean: 'vertices'?\n")
+    # The start of a longer name, or of a few, which spelling alone counts as far off.
+    code = "R.<t> = QQ[]\n(1/(t^2 - 1)).partial_fraction()"
+    error = one(evaluate(stub, code), "error").error
+    assert error.traceback.endswith(
+        "has no attribute 'partial_fraction'\nDid you mean: 'partial_fraction_decomposition'?\n"
+    )
+    error = one(evaluate(stub, "find_local(sin(x), 0, 5)"), "error").error
+    assert error.traceback.endswith(
+        "\nDid you mean: 'find_local_maximum' or 'find_local_minimum'?\n"
+    )
     # A matrix's eigenvectors come right and left: the right ones, as a rule, not the nearest
     # name, left_eigenvectors.
     error = one(evaluate(stub, "matrix([[1, 2], [3, 4]]).eigenvectors()"), "error").error

@@ -455,6 +455,9 @@ _ELSEWHERE = "{name} is SymPy's name (or another library's), not Sage's. In Sage
 _SUBS = "Sage's subs takes keywords or a dictionary: {way}."
 _BOUNDS = "Sage takes the variable and its bounds as arguments of their own, not a tuple: {way}."
 _DID_YOU_MEAN = "Did you mean: '{name}'?"
+# A name this short, or one that starts this many, is no clue to what was meant.
+_MIN_PREFIX = 4
+_MAX_LONGER = 3
 # view(), and anything else that runs LaTeX itself, where no LaTeX is installed.
 _LATEX_PROGRAMS = frozenset({"latex", "pdflatex", "xelatex", "lualatex", "dvipng", "dvips"})
 _NO_LATEX = (
@@ -1876,7 +1879,14 @@ def _nearest(name: str, names: list[str]) -> str | None:
     """Python's "Did you mean" for a misspelt name, which Python 3.11 leaves to its own
     traceback printer, and gives up on past 750 names: Sage defines thousands."""
     nearest = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    return _DID_YOU_MEAN.format(name=nearest[0]) if nearest else None
+    if nearest:
+        return _DID_YOU_MEAN.format(name=nearest[0])
+    # Or the start of a longer name, which a spelling match counts as far off:
+    # partial_fraction() of a fraction of polynomials is its partial_fraction_decomposition().
+    longer = sorted(n for n in names if n.startswith(f"{name}_"))
+    if len(name) >= _MIN_PREFIX and 0 < len(longer) <= _MAX_LONGER:
+        return _DID_YOU_MEAN.format(name="' or '".join(longer))
+    return None
 
 
 def _function_of_a_matrix_hint(exc: BaseException) -> str | None:
