@@ -13,7 +13,7 @@ import ast
 import re
 from typing import Any, TypeGuard
 
-from sage_sidecar import cell_calls
+from sage_sidecar import cell_calls, solutions
 from sage_sidecar.shown import shown
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
@@ -60,18 +60,15 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             equations = namespace.get(argument.id)
             if _equations(equations):
                 return _known_note(call, function, argument.id, equations)
-        elif _solve_in_one_variable(argument, namespace):
+        elif (
+            solutions.of_one_equation(argument)
+            and len(argument.args) == 2  # and its variable
+            and cell_calls.sages_own("solve", namespace)
+        ):
             # Their values unseen, the way that orders any real ones: radicals through complex
             # numbers, as a cubic's three real roots are written, compare as undecided.
-            return _NOTE.format(
-                call=cell_calls.as_written(call),
-                did=_DID[function],
-                got="",
-                way=_WAY[function],
-                function=function,
-                values=_values(cell_calls.as_written(argument), keyed=function != "sum"),
-                value="",
-            )
+            values = _values(cell_calls.as_written(argument), keyed=function != "sum")
+            return _said(cell_calls.as_written(call), function, "", values, "")
     return None
 
 
@@ -90,16 +87,7 @@ def _known_note(call: ast.Call, function: str, name: str, equations: list[Any]) 
     written = cell_calls.as_written(call)
     values = [equation.rhs() for equation in equations]
     if function == "sum":
-        total = sum(values)
-        return _NOTE.format(
-            call=written,
-            did=_DID[function],
-            got=got,
-            way=_WAY[function],
-            function=function,
-            values=_values(name),
-            value=f", {shown(total, _MAX_SHOWN)}",
-        )
+        return _said(written, function, got, _values(name), f", {shown(sum(values), _MAX_SHOWN)}")
     numbers = [_number(v) for v in values]
     if any(n is None or abs(n.imag()) > _ROUNDING * max(1.0, abs(n)) for n in numbers):
         return _UNORDERED.format(call=written, did=_DID[function], got=got, values=_values(name))
@@ -112,14 +100,21 @@ def _known_note(call: ast.Call, function: str, name: str, equations: list[Any]) 
     exact = ", ".join(str(values[i]) for i in chosen)
     if len(exact) > _MAX_SHOWN:  # radicals through complex numbers: their values say more
         exact = ", ".join(f"≈ {reals[i]:.15g}" for i in chosen)
+    answer = f", [{exact}]" if function == "sorted" else f", {exact}"
+    return _said(written, function, got, _values(name, keyed=undecided), answer)
+
+
+def _said(call: str, function: str, got: str, values: str, answer: str) -> str:
+    """The note on the `call` of `function`, which gave what `got` says: the way to the
+    solutions' answer, the `values` it is given, and the `answer`, where it is known."""
     return _NOTE.format(
-        call=written,
+        call=call,
         did=_DID[function],
         got=got,
         way=_WAY[function],
         function=function,
-        values=_values(name, keyed=undecided),
-        value=f", [{exact}]" if function == "sorted" else f", {exact}",
+        values=values,
+        value=answer,
     )
 
 
@@ -145,20 +140,6 @@ def _equations(value: Any) -> TypeGuard[list[Any]]:
             and item.lhs().is_symbol()
             for item in value
         )
-    )
-
-
-def _solve_in_one_variable(node: ast.expr, namespace: dict[str, Any]) -> bool:
-    """Whether `node` is Sage's solve of one equation, not a list of them, giving equations:
-    not dictionaries (solution_dict=True)."""
-    return (
-        isinstance(node, ast.Call)
-        and cell_calls.called(node) == "solve"
-        and isinstance(node.func, ast.Name)
-        and cell_calls.sages_own("solve", namespace)
-        and len(node.args) == 2
-        and not isinstance(node.args[0], ast.List | ast.Tuple)
-        and not node.keywords
     )
 
 

@@ -2223,14 +2223,7 @@ def _solution_of_a_call_hint(line: str) -> str | None:
         return None
     for piece, tree in cell_calls.parsed_statements(line):
         for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Call)
-                and cell_calls.called(node.value) == "solve"
-                and node.value.args
-                and not isinstance(node.value.args[0], ast.List | ast.Tuple)
-                and not node.value.keywords
-            ):
+            if not (isinstance(node, ast.Subscript) and solutions.of_one_equation(node.value)):
                 continue
             access = cell_calls.segment(piece, node)
             if access is not None and not re.search(rf"{re.escape(access)}\s*\.\s*[rl]hs\(", line):

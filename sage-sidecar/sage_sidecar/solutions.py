@@ -228,6 +228,14 @@ def _is_solve(node: ast.expr) -> TypeGuard[ast.Call]:
     )
 
 
+def of_one_equation(node: ast.expr) -> TypeGuard[ast.Call]:
+    """Whether `node` calls solve on one equation, not a list of them, for solutions given as
+    equations: with no keywords, as solution_dict=True would give dictionaries."""
+    return (
+        _is_solve(node) and not isinstance(node.args[0], ast.List | ast.Tuple) and not node.keywords
+    )
+
+
 def _domain_note(call: ast.Call) -> str | None:
     """For domain= given to solve with Maxima, which ignores it: SymPy's solver reads it."""
     given = {k.arg: k.value for k in call.keywords if k.arg in ("domain", "algorithm")}
