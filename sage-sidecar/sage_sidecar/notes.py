@@ -46,13 +46,15 @@ solution solve_right gave of a system with infinitely many (`linear_systems`), a
 or %, or a floating-point number's %, which are not Python's (`remainders`), sqrt() or floor()
 of a matrix, which wraps it in an expression (`matrix_functions`), max(), min() or sorted() of
 solve's equations, which keep solve's order, and their sum(), which adds them side by side
-(`equation_lists`). Each check has a pattern, searched only in a cell that has one of the
-strings every match of it has (`pattern_literals` reads them from the pattern); a cell one of
-them finds is parsed once for all. And, once in a session, that Sage's simplify does little,
-and expand leaves functions of sums and multiples (`simplification`), that gram_schmidt()
-orthogonalizes rows and does not normalize (`orthogonalization`), that digits() lists the least
-significant digit first (`digit_order`), that Sage's std() and variance() are the sample's,
-unlike NumPy's (`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
+(`equation_lists`), int(), floor() or ceil() of a floating-point number an integer but for a
+rounding error, which gives the integer next to it (`truncated_floats`). Each check has a
+pattern, searched only in a cell that has one of the strings every match of it has
+(`pattern_literals` reads them from the pattern); a cell one of them finds is parsed once for
+all. And, once in a session, that Sage's simplify does little, and expand leaves functions of
+sums and multiples (`simplification`), that gram_schmidt() orthogonalizes rows and does not
+normalize (`orthogonalization`), that digits() lists the least significant digit first
+(`digit_order`), that Sage's std() and variance() are the sample's, unlike NumPy's
+(`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
 (`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
 (`matrix_scalars`), that * of two vectors is their dot product (`vector_products`) and a
 vector's length() its number of entries (`vector_lengths`), that Sage multiplies permutations
@@ -144,6 +146,7 @@ from sage_sidecar import (
     sympy_inequalities,
     sympy_objects,
     to_infinity,
+    truncated_floats,
     type_checks,
     unevaluated,
     unshown_plots,
@@ -232,6 +235,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (decompositions.CANDIDATE, decompositions.note),
     (matrix_rows.CANDIDATE, matrix_rows.note),
     (equation_lists.CANDIDATE, equation_lists.note),
+    (truncated_floats.CANDIDATE, truncated_floats.note),
     (vector_lengths.CANDIDATE, vector_lengths.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
