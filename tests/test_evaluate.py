@@ -4431,6 +4431,39 @@ def test_range_with_a_fractional_step_gets_a_hint_to_use_srange(
     assert value(stub, "", "srange(0, 1, 1/4)") == "[0, 1/4, 1/2, 3/4]"
 
 
+def test_range_to_infinity_gets_a_hint_for_sages_sum_to_infinity(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "sum(1/k^2 for k in range(1, oo))", "TypeError") == (
+        "range() counts to an integer, and oo is none. A sum to infinity is Sage's sum(f, k, 1, "
+        "oo), as k = var('k'); sum(1/k^2, k, 1, oo); a loop with no end, itertools.count(1)."
+    )
+    # As the hint says.
+    assert value(stub, session, "k = var('k'); sum(1/k^2, k, 1, oo)") == "1/6*pi^2"
+
+
+def test_roots_with_no_closed_form_get_a_hint_for_numerical_ones(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """RuntimeError: no explicit roots found, and no more: a quintic's roots are there in
+    rings of numbers, and a transcendental equation's real ones with find_root."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "(x^5 - x - 1).roots()", "RuntimeError") == (
+        "roots() of a symbolic expression looks for roots in closed form, and Maxima finds none "
+        "for x^5 - x - 1. Its roots numerically: (x^5 - x - 1).roots(x, ring=CC), or ring=RR "
+        "for the real ones; exactly, as algebraic numbers: ring=QQbar."
+    )
+    assert last_line_of_error(stub, session, "f = sin(x) - x/2; f.roots()", "RuntimeError") == (
+        "roots() of a symbolic expression looks for roots in closed form, and Maxima finds none "
+        "for f. A real root numerically: find_root(f, a, b), in an interval [a, b] where it "
+        "changes sign (a plot shows where)."
+    )
+    # As the hints say.
+    assert value(stub, session, "(x^5 - x - 1).roots(x, ring=RR)") == "[(1.16730397826142, 1)]"
+    assert value(stub, session, "round(find_root(f, 1, 3), 6)") == "1.895494"
+
+
 def test_an_iterator_indexed_gets_a_hint_to_make_it_a_list(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

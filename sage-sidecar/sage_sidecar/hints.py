@@ -535,6 +535,20 @@ _NO_SIGN_CHANGE = (
 )
 # find_root's words when Brent's method closed in on a sign change that is no zero: a pole or
 # a jump, where f goes from one sign to the other without passing 0, as tan(x) at pi/2.
+# roots() of a symbolic expression, which asks Maxima for roots in closed form.
+_NO_EXPLICIT_ROOTS = "no explicit roots found"
+_NO_CLOSED_ROOTS = (
+    "roots() of a symbolic expression looks for roots in closed form, and Maxima finds none "
+    "for {e}. "
+)
+_POLYNOMIAL_ROOTS = (
+    "Its roots numerically: {e}.roots({v}, ring=CC), or ring=RR for the real ones; exactly, as "
+    "algebraic numbers: ring=QQbar."
+)
+_ROOT_IN_AN_INTERVAL = (
+    "A real root numerically: find_root({e}, a, b), in an interval [a, b] where it changes sign "
+    "(a plot shows where)."
+)
 _NO_ZERO_AT_SIGN_CHANGE = "Brent's method failed to find a zero for f on the interval"
 _JUMP = (
     "f changes sign in [{a}, {b}] without passing through 0: at x = {at}, where find_root "
@@ -940,6 +954,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return python_types.whole_float_hint(_code_of_failing_line(exc)) or _PARI_WANTS_AN_INTEGER
     if isinstance(exc, RuntimeError) and str(exc) == _NO_ZERO:
         return _no_zero_hint(exc)
+    if isinstance(exc, RuntimeError) and str(exc) == _NO_EXPLICIT_ROOTS:
+        return _no_explicit_roots_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_ZERO_AT_SIGN_CHANGE:
         return _jump_hint(exc)
     if (
@@ -1546,6 +1562,40 @@ def _no_zero_hint(exc: BaseException) -> str:
         value=f"{value:.6g}",
         at=f"{at:.6g}",
     )
+
+
+def _no_explicit_roots_hint(exc: BaseException) -> str | None:
+    """For roots() of a symbolic expression with no roots in closed form: for a polynomial in
+    one variable, roots() in a ring of numbers; else find_root."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    written, run = cell_calls.parsed_line(line), cell_calls.preparsed_line(line)
+    if frame is None or written is None or run is None:
+        return None
+    receivers = [
+        [
+            node.func.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "roots"
+        ]
+        for tree in (written, run)
+    ]
+    if not receivers[0] or len(receivers[0]) != len(receivers[1]):
+        return None
+    text = cell_calls.segment(line, receivers[0][0])
+    value = cell_calls.evaluated(receivers[1][0], {**frame.f_globals, **frame.f_locals})
+    if text is None or not isinstance(value, Expression):
+        return None
+    e = cell_calls.as_operand(text, receivers[0][0])
+    variables = value.variables()
+    if len(variables) == 1 and value.is_polynomial(variables[0]):
+        return _NO_CLOSED_ROOTS.format(e=text) + _POLYNOMIAL_ROOTS.format(e=e, v=variables[0])
+    if len(variables) == 1:
+        return _NO_CLOSED_ROOTS.format(e=text) + _ROOT_IN_AN_INTERVAL.format(e=e)
+    return None
 
 
 def _not_real_hint(given: Any, *, value: str, at: str) -> str:

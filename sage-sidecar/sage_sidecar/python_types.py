@@ -163,6 +163,14 @@ _FRACTIONAL_RANGE = (
     "range() steps by integers only. For a fractional step, Sage's srange(start, stop, step) "
     "gives the numbers, as srange(0, 1, 0.1)."
 )
+# `sum(1/k^2 for k in range(1, oo))`: a sum to infinity written as a loop.
+_INFINITY_REFUSED = re.compile(
+    r"'(?:Plus|Minus)Infinity' object cannot be interpreted as an integer"
+)
+_INFINITE_RANGE = (
+    "range() counts to an integer, and oo is none. A sum to infinity is Sage's sum(f, k, 1, oo), "
+    "as k = var('k'); sum(1/k^2, k, 1, oo); a loop with no end, itertools.count(1)."
+)
 # Python's ^ of sets, which the preparser made a power: `{1, 2} ^ {2, 3}`.
 _SETS_POWERED = re.compile(
     r"unsupported operand type\(s\) for \*\* or pow\(\): '(?:set|frozenset)' and "
@@ -275,6 +283,8 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return made.format(fraction=fraction[1])
     if _NOT_AN_INTEGER.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _FRACTIONAL_RANGE
+    if _INFINITY_REFUSED.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
+        return _INFINITE_RANGE
     if integer_wanted and (_COMPUTED_FLOAT in message or message.startswith("base_ring")):
         # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
         return _FLOAT_GIVEN
