@@ -1655,6 +1655,38 @@ def test_a_number_before_a_parenthesis_gets_a_hint_to_multiply(
     assert value(stub, "", "2*(x + 1)") == "2*x + 2"
 
 
+def test_a_product_of_parenthesized_factors_without_its_star_gets_a_hint_to_multiply(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """(x + 1)(x - 1) calls x + 1: Sage's word is of substitution, which says nothing of a
+    product; and x(x + 1) was told to substitute x + 1 for x."""
+    session = create_session(stub)
+    for code, first, second in (
+        ("expand((x + 1)(x - 1))", "(x + 1)", "x - 1"),
+        ("f = 2*x(x + 1)", "x", "x + 1"),
+    ):
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            f"Multiplication needs its *: write {first}*({second}), not {first}({second})."
+        )
+    # An expression called with a value is still a substitution.
+    error = one(evaluate(stub, "h = x + 1; h(2)", session), "error").error
+    assert "h(x=2) substitutes" in error.traceback
+
+
+def test_a_power_of_a_functions_value_written_as_typeset_gets_sages_way(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """sin^2(x) calls 2: the hint was to write 2*(...)."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "sin^2(x) + cos^2(x)", "TypeError") == (
+        "sin^2(x) is written sin(x)^2 in Sage: the power follows the call whose value it raises."
+    )
+    assert value(stub, session, "(sin(x)^2 + cos(x)^2).simplify_trig()") == "1"
+    # A number's power before a parenthesis is a product without its *.
+    code = "n = 3\nn^2(x + 1)"
+    assert last_line_of_error(stub, session, code, "TypeError").startswith("Multiplication")
+
+
 def test_a_number_run_into_a_name_gets_a_hint_to_multiply(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
@@ -3913,6 +3945,11 @@ def test_log2_called_as_a_function_gets_a_hint_that_it_is_sages_constant(
     # Another expression called so is not log2.
     error = one(evaluate(stub, "f = x^2; f(2)"), "error").error
     assert "log2" not in error.traceback
+    # The base written as a subscript: Python's own suggestion would be log2.
+    error = one(evaluate(stub, "log_2(8)"), "error").error
+    assert error.traceback.endswith(
+        "log_2 is no function of Sage's: the logarithm to base 2 is log(8, 2).\n"
+    )
     # As the hint says.
     assert value(stub, "", "log(8, 2), (8).nbits(), N(log2)") == "(3, 4, 0.693147180559945)"
 

@@ -271,6 +271,16 @@ _REFUSED_VALUE = re.compile(r"(.{1,200}?) is not a valid variable")
 _NUMBER_CALLED = re.compile(r"'sage\.rings\.[\w.]+' object is not callable")
 _NUMBER_BEFORE_PARENTHESIS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*\(")
 _MULTIPLY = "Multiplication needs its *: write {number}*(...), not {number}(...)."
+# `sin^2(x)`, as mathematics typesets a power of a function's value: 2(x) is called.
+_FUNCTION_POWER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\^\s*(\d+)\s*\(([^()]*)\)")
+_POWER_AFTER_THE_CALL = (
+    "{written} is written {function}({argument})^{power} in Sage: the power follows the call "
+    "whose value it raises."
+)
+# `(x + 1)(x - 1)` and `x(x + 1)`: a product written without its *, which calls the first.
+_MULTIPLY_EXPRESSIONS = (
+    "Multiplication needs its *: write {first}*({second}), not {first}({second})."
+)
 # `2x + 1`, `2pi`: Python reads a number run into a name as a malformed number.
 _INVALID_NUMBER = "invalid decimal literal"
 _NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)([A-Za-z_]\w*)")
@@ -744,6 +754,9 @@ _INTEGRATE_IN = (
 # Called where it holds no function: `N = 100` then `N(pi)`, `sum = 0` then `sum(v)`.
 _NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
 _ALIAS = " Sage's function is still there as {alias}({arguments})."
+# `log_2(8)`, the base as a subscript: Python's suggestion would be log2, Sage's constant.
+_LOG_TO_A_BASE = re.compile(r"log_(\d+)")
+_LOG_BASE = "{name} is no function of Sage's: the logarithm to base {base} is log({v}, {base})."
 _LOG2 = (
     "log2 is Sage's constant log(2), not a function: the logarithm of v to base 2 is "
     "log(v, 2), and an integer's number of bits n.nbits()."
@@ -1110,6 +1123,10 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
     if message == distributions.REFUSED:
         return distributions.hint(_failing_line(exc)[1])
     if _NUMBER_CALLED.fullmatch(message):
+        if power := _function_power(exc):
+            return _POWER_AFTER_THE_CALL.format(
+                written=power[0], function=power[1], power=power[2], argument=power[3]
+            )
         if number := _NUMBER_BEFORE_PARENTHESIS.search(_code_of_failing_line(exc)):
             return _MULTIPLY.format(number=number[1])
         called = _names(exc, _CALLED_NAME)
@@ -1289,6 +1306,9 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if failed := unbound_names.hint(name):
         return failed
     frame, line = _failing_line(exc)
+    if base := _LOG_TO_A_BASE.fullmatch(name):
+        argument = re.search(rf"(?<![\w.]){name}\s*\(([^()]*)\)", line)
+        return _LOG_BASE.format(name=name, base=base[1], v=argument[1] if argument else "v")
     if name in _PREPARSERS_NAMES and frame is not None and name not in frame.f_globals:
         return _SAGES_NAMES_GONE.format(name=name, example=_PREPARSERS_NAMES[name])
     use = re.search(rf"(?<![\w.]){re.escape(name)}\s*([(.])", line)
@@ -1759,11 +1779,16 @@ def _called_expression_hint(exc: BaseException) -> str | None:
     from sage.symbolic.expression import Expression
 
     line = _code_of_failing_line(exc)
+    if product := _product_without_its_star(line, None):
+        return product
     for name, value in _names(exc, _CALLED_NAME):
         if isinstance(value, Expression) and not value.is_callable():
             shadowed = _shadowed_function_hint(name, value, line)
             if shadowed is not None:
                 return shadowed
+            symbol = value.is_symbol() and str(value) == name
+            if symbol and (product := _product_without_its_star(line, name)):
+                return product
             variables = [str(v) for v in value.variables()]
             if not variables:
                 continue
@@ -1784,6 +1809,47 @@ def _called_expression_hint(exc: BaseException) -> str | None:
                 values=", ".join(values),
             )
     return _called_result_hint(exc)
+
+
+def _function_power(exc: BaseException) -> re.Match[str] | None:
+    """`sin^2(x)` on the failing line, where sin is a function: not `n^2(x + 1)` of a number
+    or a variable n, a product without its *."""
+    from sage.symbolic.expression import Expression
+
+    frame, line = _failing_line(exc)
+    power = _FUNCTION_POWER.search(_without_strings(line))
+    if power is None or frame is None:
+        return None
+    function = {**frame.f_globals, **frame.f_locals}.get(power[1])
+    if isinstance(function, Expression):  # a variable, `n^2(x + 1)`, or f(x) = ...
+        return power if function.is_callable() else None
+    return power if callable(function) and not isinstance(function, numbers.Number) else None
+
+
+def _product_without_its_star(line: str, variable: str | None) -> str | None:
+    """For a product written as mathematics writes it, with no *: `(x + 1)(x - 1)`, where a
+    parenthesized expression is called, or, given the `variable` called by its own name,
+    `x(x + 1)`, where it is called on more than a number."""
+    tree = cell_calls.parsed_line(line)
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
+            continue
+        callee, argument = node.func, node.args[0]
+        if variable is None:
+            if isinstance(callee, ast.Name | ast.Attribute | ast.Call | ast.Subscript):
+                continue
+        elif not (
+            isinstance(callee, ast.Name)
+            and callee.id == variable
+            and not cell_calls.a_number(argument)
+        ):
+            continue
+        first, second = cell_calls.segment(line, callee), cell_calls.segment(line, argument)
+        if first is not None and second is not None:
+            return _MULTIPLY_EXPRESSIONS.format(
+                first=cell_calls.as_operand(first, callee), second=second
+            )
+    return None
 
 
 def _substitution(variables: list[str], values: list[str]) -> str:
