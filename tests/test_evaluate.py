@@ -1709,6 +1709,27 @@ def test_a_number_run_into_a_name_gets_a_hint_to_multiply(
     assert value(stub, "", "2*x + 1, 2*pi") == "(2*x + 1, 2*pi)"
 
 
+def test_latex_given_as_code_gets_a_hint_with_sages_way_of_writing_it(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """Python stops at LaTeX's backslash, and \\pi's was taken for A \\ b, with a hint on
+    solving linear systems; x^{2} made a set its exponent."""
+    session = create_session(stub)
+    for code, command in (("\\frac{1}{2} + x", "\\frac"), ("e^{i\\pi}", "\\pi")):
+        assert last_line_of_error(stub, session, code, "SyntaxError").startswith(
+            f"{command} is LaTeX, which Sage does not read as code. In Sage: 1/2 for "
+            "\\frac{1}{2}, sqrt(x) for \\sqrt{x},"
+        ), code
+    assert last_line_of_error(stub, session, "x^{2} + 1", "TypeError") == (
+        "^{2} is LaTeX's exponent: braces make a set in Python. Write ^(2), or ^2 for a single "
+        "number."
+    )
+    # As the hints say; and a backslash between operands is still A \\ b.
+    assert value(stub, session, "1/2 + x, e^(I*pi), x^(2) + 1") == "(x + 1/2, -1, x^2 + 1)"
+    error = one(evaluate(stub, "A = matrix([[1, 2], [3, 4]]); b = vector([1, 1]); A \\ b"), "error")
+    assert "LaTeX" not in error.error.traceback
+
+
 def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -1,7 +1,8 @@
 """Hints for another language's syntax, which Python does not parse: MATLAB's matrices,
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
 an equation after `def`, `def f(x) = x^2`, a function applied without parentheses,
-`sqrt x`, the factorial written `5!`, and an equation given a name with =, `eq = x^2 = 4`.
+`sqrt x`, the factorial written `5!`, an equation given a name with =, `eq = x^2 = 4`, and
+LaTeX given as code, `\\frac{1}{2}`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -37,6 +38,19 @@ _APPLIED = re.compile(
     r"(?!\s*[=(])"
 )
 _PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+# LaTeX pasted as code: a command of its that mathematics is written with.
+_AT_LATEX = frozenset({"unexpected character after line continuation character", "invalid syntax"})
+_LATEX_COMMAND = re.compile(
+    r"\\(?:d?frac|sqrt|i*int|o?int|sum|prod|lim|infty|cdot|times|div|pm|partial|nabla|left|"
+    r"right|pi|alpha|beta|gamma|delta|epsilon|theta|lambda|mu|sigma|phi|omega|ln|log|exp|sin|"
+    r"cos|tan|leq?|geq?|neq|approx|mathrm|operatorname|binom)(?![A-Za-z])"
+)
+_LATEX = (
+    "{command} is LaTeX, which Sage does not read as code. In Sage: 1/2 for \\frac{{1}}{{2}}, "
+    "sqrt(x) for \\sqrt{{x}}, x^(n + 1) for x^{{n+1}}, pi for \\pi, oo for \\infty, "
+    "integrate(f, x, a, b) for \\int_a^b f dx, sum(f, k, a, b) for \\sum_{{k=a}}^{{b}} f. And "
+    "latex(expr) goes the other way."
+)
 # `5!`, `n!`, `(n + 1)!`: the factorial as mathematics writes it.
 _FACTORIAL = re.compile(r"(?:(?<![\w.])(\w+)|\))!(?!=)")
 _FACTORIAL_CALLED = "Python has no ! for the factorial: factorial({operand})."
@@ -45,6 +59,15 @@ _EQUATION_ASSIGNED = re.compile(r"^\s*(\w+)\s*=(?!=)\s*([^=]+?)\s*=(?!=)\s*([^=]
 _WITH_TWO_EQUALS = (
     "An equation is written with ==; = gives a name a value: {name} = {lhs} == {rhs}."
 )
+
+
+def latex_hint(message: str, line: str) -> str | None:
+    """For LaTeX given as code, `\\frac{1}{2} + x`: Python stops at the backslash, or at a
+    brace where it wants an operand. Before the hint for `A \\ b`, whose backslash it is too."""
+    if message not in _AT_LATEX:
+        return None
+    command = _LATEX_COMMAND.search(line)
+    return None if command is None else _LATEX.format(command=command[0])
 
 
 def hint(message: str, line: str) -> str | None:

@@ -2039,6 +2039,8 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, magics.install_refusal(line))
     elif line.startswith("time "):
         _add_note(exc, _TIME_PREFIX)
+    elif latex := foreign_syntax.latex_hint(exc.msg, _without_strings(line)):
+        _add_note(exc, latex)
     elif exc.msg == _CONTINUATION and _BACKSLASH_OPERATOR.search(_without_strings(line)):
         _add_note(exc, _NO_BACKSLASH)
     elif (typeset := _INVALID_CHARACTER.fullmatch(exc.msg)) and typeset[1] in _ASCII:

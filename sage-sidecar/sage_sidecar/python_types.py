@@ -171,6 +171,16 @@ _INFINITE_RANGE = (
     "range() counts to an integer, and oo is none. A sum to infinity is Sage's sum(f, k, 1, oo), "
     "as k = var('k'); sum(1/k^2, k, 1, oo); a loop with no end, itertools.count(1)."
 )
+# `x^{2}`, LaTeX's exponent in braces, which make a set (or a dictionary) for Python.
+_SET_AS_EXPONENT = re.compile(
+    r"unsupported operand type\(s\) for \*\* or pow\(\): "
+    r"'(?!(?:set|frozenset|dict)')[\w.]+' and '(?:set|dict)'"
+)
+_BRACED_EXPONENT = re.compile(r"\^\s*\{([^{},:]*)\}")
+_LATEX_EXPONENT = (
+    "{written} is LaTeX's exponent: braces make a set in Python. Write ^({exponent}), or ^2 "
+    "for a single number."
+)
 # Python's ^ of sets, which the preparser made a power: `{1, 2} ^ {2, 3}`.
 _SETS_POWERED = re.compile(
     r"unsupported operand type\(s\) for \*\* or pow\(\): '(?:set|frozenset)' and "
@@ -285,6 +295,8 @@ def hint(message: str, failing_line: Callable[[], str]) -> str | None:
         return _FRACTIONAL_RANGE
     if _INFINITY_REFUSED.fullmatch(message) and _RANGE_CALLED.search(failing_line()):
         return _INFINITE_RANGE
+    if _SET_AS_EXPONENT.fullmatch(message) and (braced := _BRACED_EXPONENT.search(failing_line())):
+        return _LATEX_EXPONENT.format(written=braced[0], exponent=braced[1])
     if integer_wanted and (_COMPUTED_FLOAT in message or message.startswith("base_ring")):
         # Not a literal's, which time.sleep(0.5) refuses too, as a Sage number.
         return _FLOAT_GIVEN
