@@ -1730,6 +1730,28 @@ def test_latex_given_as_code_gets_a_hint_with_sages_way_of_writing_it(
     assert "LaTeX" not in error.error.traceback
 
 
+def test_operators_in_words_and_a_root_as_latex_writes_it_get_sages_way(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """7 mod 3 and a div b were a bare "invalid syntax"; sqrt[3](8) was told that brackets
+    index a list."""
+    session = create_session(stub)
+    for code, hint in (
+        ("7 mod 3", "Python writes 7 mod 3 as 7 % 3, or mod(7, 3), whose arithmetic stays "
+                    "modulo 3."),
+        ("a = 7; b = 2; a div b", "Python writes a div b as a // b, or floor(a / b)."),
+    ):  # fmt: skip
+        assert last_line_of_error(stub, session, code, "SyntaxError") == hint, code
+    assert last_line_of_error(stub, session, "sqrt[3](8)", "TypeError") == (
+        "sqrt[3](8) is no root in Sage: the cube root is (8)^(1/3), which for a negative number "
+        "is a complex one; real_nth_root(8, 3) is the real one."
+    )
+    # As the hints say.
+    assert value(stub, session, "7 % 3, 7 // 2, (8)^(1/3), real_nth_root(-8, 3)") == (
+        "(1, 3, 2, -2)"
+    )
+
+
 def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:
@@ -1737,6 +1759,7 @@ def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
         ("x\u00b2 + 1", "Sage code is plain text: write ^2 for \u00b2."),
         ("6 \u00f7 2", "Sage code is plain text: write / for \u00f7."),
         ("2 \u00d7 3", "Sage code is plain text: write * for \u00d7."),
+        ("2 \u2219 3", "Sage code is plain text: write * for \u2219."),
         ("x \u2264 2", "Sage code is plain text: write <= for \u2264."),
         # Quotes a chat made typographic.
         ("print(\u2018hello\u2019)", "Sage code is plain text: write ' for \u2018."),

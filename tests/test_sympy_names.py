@@ -235,6 +235,7 @@ def test_sympys_range_of_names_given_to_var_gets_the_names_and_var_with_n(
         ("factorial2(7)", "`ZZ(7).multifactorial(2)`"),
         ("y = var('y'); hessian(x^2*y, [x, y])", "`y = var('y'); (x^2*y).hessian()`"),
         ("t = linspace(0, 1, 5)", "`srange(0, 1, 1/4, include_endpoint=True)`"),
+        ("nCr(10, 3)", "`binomial(5, 2)`"),
         # Python's suggestion for it is solve, which is exact.
         ("fsolve(x^2 - 2, 1)", "`find_root(x^2 - 2, 0, 2)`, a root in an interval"),
     ],

@@ -1,8 +1,8 @@
 """Hints for another language's syntax, which Python does not parse: MATLAB's matrices,
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
 an equation after `def`, `def f(x) = x^2`, a function applied without parentheses,
-`sqrt x`, the factorial written `5!`, an equation given a name with =, `eq = x^2 = 4`, and
-LaTeX given as code, `\\frac{1}{2}`.
+`sqrt x`, the factorial written `5!`, an equation given a name with =, `eq = x^2 = 4`, the
+operators mod and div in words, `7 mod 3`, and LaTeX given as code, `\\frac{1}{2}`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -38,6 +38,13 @@ _APPLIED = re.compile(
     r"(?!\s*[=(])"
 )
 _PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+# `7 mod 3`, `7 div 2`: Maple's, Pascal's and mathematics' operators in words.
+_WORD_OPERATOR = re.compile(r"(?<![\w.])([\w.]+|\([^()]*\))\s+(mod|div)\s+([\w.]+|\([^()]*\))")
+_WORD_OPERATORS = {
+    "mod": ("%", "mod({a}, {b}), whose arithmetic stays modulo {b}"),
+    "div": ("//", "floor({a} / {b})"),
+}
+_WITH_OPERATORS = "Python writes {written} as {a} {operator} {b}, or {called}."
 # LaTeX pasted as code: a command of its that mathematics is written with.
 _AT_LATEX = frozenset({"unexpected character after line continuation character", "invalid syntax"})
 _LATEX_COMMAND = re.compile(
@@ -84,6 +91,12 @@ def hint(message: str, line: str) -> str | None:
         return _PARENTHESES.format(function=applied[1], argument=applied[2])
     if message == "invalid syntax" and (factorial := _FACTORIAL.search(line)):
         return _FACTORIAL_CALLED.format(operand=factorial[1] or _parenthesized(line, factorial))
+    if message == "invalid syntax" and (operator := _WORD_OPERATOR.search(line)):
+        a, word, b = operator.groups()
+        symbol, called = _WORD_OPERATORS[word]
+        return _WITH_OPERATORS.format(
+            written=operator[0], a=a, b=b, operator=symbol, called=called.format(a=a, b=b)
+        )
     if message.startswith("cannot assign to") and (equation := _EQUATION_ASSIGNED.match(line)):
         name, lhs, rhs = equation.groups()
         return _WITH_TWO_EQUALS.format(name=name, lhs=lhs, rhs=rhs)

@@ -53,8 +53,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         gave = cell_calls.evaluated(division, namespace)
         meant = _meant(power.left, exponent, n, namespace)
         if exponent == 1:
-            name = _ROOT_NAMES.get(n, f"{n}-th root")
-            root = _ROOT.format(name=name, base=base, n=n, meant=meant)
+            root = _ROOT.format(name=root_name(n), base=base, n=n, meant=meant)
         else:
             root = _RECIPROCAL.format(base=base, n=n, meant=meant)
         return _NOTE.format(
@@ -66,6 +65,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             root=root,
         )
     return None
+
+
+def root_name(n: int) -> str:
+    """The name of the `n`-th root: the square root, the cube root, the 5-th root."""
+    return _ROOT_NAMES.get(n, f"{n}-th root")
 
 
 def _meant(base: ast.expr, exponent: int, n: int, namespace: dict[str, Any]) -> str:

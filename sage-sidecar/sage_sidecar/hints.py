@@ -98,6 +98,7 @@ from sage_sidecar import (
     exact_growth,
     float_functions,
     foreign_syntax,
+    fractional_powers,
     frames,
     generator_names,
     indices,
@@ -293,7 +294,7 @@ _MULTIPLY_NAME = "Multiplication needs its *: write {number}*{name}, not {number
 _INVALID_CHARACTER = re.compile(r"invalid character '(.)' \(U\+[0-9A-F]+\)")
 _ASCII = {
     "²": "^2", "³": "^3", "√": "sqrt(...)", "\u00d7": "*", "·": "*", "⋅": "*", "÷": "/",
-    "\u2212": "-", "≤": "<=", "≥": ">=", "≠": "!=", "∞": "oo",
+    "\u2212": "-", "≤": "<=", "≥": ">=", "≠": "!=", "∞": "oo", "∙": "*", "•": "*",
     # Quotes a word processor or a chat made typographic.
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
 }  # fmt: skip
@@ -513,6 +514,12 @@ _SUBSCRIPTED = re.compile(r"'[\w.]+' object is not subscriptable|type '\w+' is n
 _BRACKETS = (
     "{name} is a function, called with parentheses, as {name}(...): square brackets, as "
     "Mathematica's, index a list or a matrix here."
+)
+# `sqrt[3](8)`, the n-th root as LaTeX's \sqrt[3]{8} writes it.
+_NTH_ROOT = re.compile(r"(?<![\w.])sqrt\s*\[\s*(\d+)\s*\]\s*\(([^()]*)\)")
+_NTH_ROOT_WAY = (
+    "{written} is no root in Sage: the {root} is ({radicand})^(1/{n}), which for a "
+    "negative number is a complex one; real_nth_root({radicand}, {n}) is the real one."
 )
 _ENDPOINTS = (
     "Sage's integrate takes the variable and both bounds, integrate(f, x, a, b), or the "
@@ -1238,6 +1245,11 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return _SECOND_ORDER_ICS
     if _SUBSCRIPTED.fullmatch(message):
         line = _code_of_failing_line(exc)
+        if root := _NTH_ROOT.search(line):
+            return _NTH_ROOT_WAY.format(
+                written=root[0], root=fractional_powers.root_name(int(root[1])), n=root[1],
+                radicand=root[2],
+            )  # fmt: skip
         for name, value in _uncalled_names(exc):
             if callable(value) and _indexed(name, line):
                 return _BRACKETS.format(name=name)

@@ -187,6 +187,12 @@ FUNCTIONS: dict[str, str] = {
     "primorial": "`prod(prime_range(8))`, the product of the primes below 8",
     "reduced_totient": "`carmichael_lambda(12)`",
     "is_perfect_square": "`is_square(16)`",
+    # Calculators' and Python's math module's, called unimported.
+    "nCr": "`binomial(5, 2)`",
+    "nPr": "`falling_factorial(5, 2)`, the 2-permutations of 5",
+    "comb": "`binomial(5, 2)`",
+    "perm": "`falling_factorial(5, 2)`, the 2-permutations of 5",
+    "choose": "`binomial(5, 2)`",
     # SciPy's, called as if imported.
     "fsolve": (
         "`find_root(x^2 - 2, 0, 2)`, a root in an interval; SciPy's, imported: "
