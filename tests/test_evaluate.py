@@ -1752,6 +1752,30 @@ def test_operators_in_words_and_a_root_as_latex_writes_it_get_sages_way(
     )
 
 
+def test_leibniz_notation_maples_assignment_and_a_bare_range_get_sages_way(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """d/dx(...) was told to declare d as a variable; x := 5 and for i in 1..5 were a bare
+    "invalid syntax"."""
+    session = create_session(stub)
+    assert last_line_of_error(stub, session, "d/dx(x^2 + 1)", "NameError") == (
+        "d/dx(x^2 + 1) is not Sage's notation for a derivative: diff(x^2 + 1, x), or "
+        "(x^2 + 1).diff(x)."
+    )
+    assert last_line_of_error(stub, session, "x := 5", "SyntaxError") == (
+        "Python assigns with =: x = 5."
+    )
+    code = "for i in 1..5:\n    print(i)"
+    assert last_line_of_error(stub, session, code, "SyntaxError") == (
+        "Sage reads a range written 1..5 only in brackets: [1..5] is the list, (1..5) an "
+        "iterator over it, both with their ends."
+    )
+    # As the hints say.
+    assert value(stub, session, "diff(x^2 + 1, x), [1..5], sum(i for i in (1..5))") == (
+        "(2*x, [1, 2, 3, 4, 5], 15)"
+    )
+
+
 def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

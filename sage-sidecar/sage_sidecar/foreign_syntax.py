@@ -2,7 +2,8 @@
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
 an equation after `def`, `def f(x) = x^2`, a function applied without parentheses,
 `sqrt x`, the factorial written `5!`, an equation given a name with =, `eq = x^2 = 4`, the
-operators mod and div in words, `7 mod 3`, and LaTeX given as code, `\\frac{1}{2}`.
+operators mod and div in words, `7 mod 3`, Maple's assignment, `x := 5`, Sage's range outside
+its brackets, `for i in 1..5:`, and LaTeX given as code, `\\frac{1}{2}`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -38,6 +39,15 @@ _APPLIED = re.compile(
     r"(?!\s*[=(])"
 )
 _PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+# `for i in 1..5:`: Sage's ellipsis range, outside the brackets the preparser reads it in.
+_BARE_ELLIPSIS = re.compile(r"(?<![\w.\[(])(\w+)\s*\.\.\s*(\w+)(?![\w.\])])")
+_ELLIPSIS_RANGE = (
+    "Sage reads a range written {written} only in brackets: [{written}] is the list, "
+    "({written}) an iterator over it, both with their ends."
+)
+# `x := 5`, Maple's and Pascal's assignment, which Python keeps for inside an expression.
+_COLON_EQUALS = re.compile(r"^\s*([A-Za-z_]\w*)\s*:=\s*(.+?)\s*$")
+_ASSIGNED_WITH_EQUALS = "Python assigns with =: {name} = {value}."
 # `7 mod 3`, `7 div 2`: Maple's, Pascal's and mathematics' operators in words.
 _WORD_OPERATOR = re.compile(r"(?<![\w.])([\w.]+|\([^()]*\))\s+(mod|div)\s+([\w.]+|\([^()]*\))")
 _WORD_OPERATORS = {
@@ -91,6 +101,10 @@ def hint(message: str, line: str) -> str | None:
         return _PARENTHESES.format(function=applied[1], argument=applied[2])
     if message == "invalid syntax" and (factorial := _FACTORIAL.search(line)):
         return _FACTORIAL_CALLED.format(operand=factorial[1] or _parenthesized(line, factorial))
+    if message == "invalid syntax" and (ellipsis := _BARE_ELLIPSIS.search(line)):
+        return _ELLIPSIS_RANGE.format(written=ellipsis[0])
+    if message == "invalid syntax" and (assigned := _COLON_EQUALS.match(line)):
+        return _ASSIGNED_WITH_EQUALS.format(name=assigned[1], value=assigned[2])
     if message == "invalid syntax" and (operator := _WORD_OPERATOR.search(line)):
         a, word, b = operator.groups()
         symbol, called = _WORD_OPERATORS[word]

@@ -761,6 +761,12 @@ _INTEGRATE_IN = (
 # Called where it holds no function: `N = 100` then `N(pi)`, `sum = 0` then `sum(v)`.
 _NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
 _ALIAS = " Sage's function is still there as {alias}({arguments})."
+# `d/dx(x^2)`, Leibniz's notation for a derivative, which divides a d by dx.
+_LEIBNIZ = re.compile(r"(?<![\w.])d[ \t]*/[ \t]*d([A-Za-z]\w*)[ \t]*(?:\((.*)\))?")
+_LEIBNIZ_WAY = (
+    "{written} is not Sage's notation for a derivative: diff({f}, {variable}), or "
+    "{operand}.diff({variable})."
+)
 # `log_2(8)`, the base as a subscript: Python's suggestion would be log2, Sage's constant.
 _LOG_TO_A_BASE = re.compile(r"log_(\d+)")
 _LOG_BASE = "{name} is no function of Sage's: the logarithm to base {base} is log({v}, {base})."
@@ -1318,6 +1324,12 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     if failed := unbound_names.hint(name):
         return failed
     frame, line = _failing_line(exc)
+    if name == "d" and (derivative := _LEIBNIZ.search(line)):
+        f = derivative[2] or "f"
+        return _LEIBNIZ_WAY.format(
+            written=derivative[0].strip(), variable=derivative[1], f=f,
+            operand=f"({f})" if derivative[2] else f,
+        )  # fmt: skip
     if base := _LOG_TO_A_BASE.fullmatch(name):
         argument = re.search(rf"(?<![\w.]){name}\s*\(([^()]*)\)", line)
         return _LOG_BASE.format(name=name, base=base[1], v=argument[1] if argument else "v")
