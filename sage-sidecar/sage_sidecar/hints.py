@@ -762,7 +762,9 @@ _INTEGRATE_IN = (
 _NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
 _ALIAS = " Sage's function is still there as {alias}({arguments})."
 # `d/dx(x^2)`, Leibniz's notation for a derivative, which divides a d by dx.
-_LEIBNIZ = re.compile(r"(?<![\w.])d[ \t]*/[ \t]*d([A-Za-z]\w*)[ \t]*(?:\((.*)\))?")
+_LEIBNIZ = re.compile(
+    r"(?<![\w.])d[ \t]*/[ \t]*d([A-Za-z]\w*)[ \t]*(?:\(([^()]*(?:\([^()]*\)[^()]*)*)\))?"
+)
 _LEIBNIZ_WAY = (
     "{written} is not Sage's notation for a derivative: diff({f}, {variable}), or "
     "{operand}.diff({variable})."
@@ -1860,7 +1862,7 @@ def _product_without_its_star(line: str, variable: str | None) -> str | None:
             continue
         callee, argument = node.func, node.args[0]
         if variable is None:
-            if isinstance(callee, ast.Name | ast.Attribute | ast.Call | ast.Subscript):
+            if isinstance(callee, ast.Name | ast.Attribute | ast.Call | ast.Subscript | ast.Lambda):
                 continue
         elif not (
             isinstance(callee, ast.Name)
