@@ -955,6 +955,25 @@ def test_taylor_given_the_point_where_its_variable_goes_gets_a_note(
     assert value(stub, session, "taylor(sin(x), x, 0, 5)") == "1/120*x^5 - 1/6*x^3 + x"
 
 
+def test_taylor_given_a_number_without_the_point_gets_a_note_that_it_is_the_point(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """taylor(exp(x), x, 2), the degree meant, is the series about 2, which reads as one."""
+    for code, way in (
+        ("taylor(exp(x), x, 2)", "taylor(exp(x), x, 0, 2)"),
+        ("f = exp(x); f.taylor(x, 2)", "f.taylor(x, 0, 2)"),
+    ):
+        events = evaluate(stub, code, session)
+        assert one(events, "result").result.text_plain == "1/2*(x - 2)^2*e^2 + (x - 2)*e^2 + e^2"
+        assert stderr_of(events) == (
+            f"Note: {code.split('; ')[-1]} expanded about x = 2, to degree 2: taylor takes the "
+            f"variable, then the point, then the degree. About 0, to degree 2: {way}.\n"
+        ), code
+    # As the note says; and the point with the degree, or a pair, need no note.
+    assert value(stub, session, "taylor(exp(x), x, 0, 2)") == "1/2*x^2 + x + 1"
+    say_nothing(stub, session, "taylor(exp(x), (x, 0), 2)")
+
+
 def test_integrate_or_limit_without_its_variable_gets_a_hint_to_give_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -7,7 +7,8 @@ of 25 by 5, which is 0; `f.diff(x)` with x = 2 is the second derivative in f's o
 `taylor(sin(x), x, 0, 5)` and `limit(sin(x)/x, x=0)` are numbers; `plot(sin(x), (x, 0, 1))`
 draws the constant sin(5), and `numerical_integral(x^2, 0, 1)` integrates 25. All read as
 answers, as does taylor given its variable in quotes (`taylor(f, 'x', 0, 3)` is f), or not at
-all (`taylor(f, 0, 5)`, SymPy's order, is f too). A name is taken for a variable meant when the
+all (`taylor(f, 0, 5)`, SymPy's order, is f too), or given a number without the point or the
+degree (`taylor(f, x, 5)` is about 5). A name is taken for a variable meant when the
 expression was written with it, or, for diff and taylor, is an expression in a symbolic
 variable of that name (plot and numerical_integral take such an expression's own variable,
 rightly). Counterpart: `notes`, which runs this check after a cell.
@@ -47,6 +48,12 @@ _NUMBER_FOR_VARIABLE = (
     "takes the variable, then the point, then the order, as taylor({expression}, {variable}, "
     "{number}, {order})."
 )
+# taylor(sin(x), x, 5), the order without the point: Maxima takes 5 for the point, and the
+# degree too.
+_POINT_FOR_ORDER = (
+    "Note: {call} expanded about {variable} = {number}, to degree {number}: taylor takes the "
+    "variable, then the point, then the degree. About 0, to degree {number}: {way}."
+)
 _NOTE = (
     "Note: {name} is {value} here, not a symbolic variable (a cell bound the name to it), so "
     "{function} did not take {name} as its variable, and its answer is not the one meant. To "
@@ -76,6 +83,16 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             return _QUOTED.format(name=quoted)
         if function == "taylor" and (number := _number_for_variable(rest)):
             return _number_note(number, expression, rest, namespace)
+        if function == "taylor" and (point := _point_for_order(rest, namespace)):
+            written = cell_calls.as_written(expression)
+            way = (
+                f"{cell_calls.as_operand(written, expression)}.taylor({point[0]}, 0, {point[1]})"
+                if method
+                else f"taylor({written}, {point[0]}, 0, {point[1]})"
+            )
+            return _POINT_FOR_ORDER.format(
+                call=cell_calls.as_written(node), variable=point[0], number=point[1], way=way
+            )
         if function in _NUMERIC:
             names = _numeric_variables(function, expression, rest, namespace)
         else:
@@ -111,6 +128,24 @@ def _number_for_variable(arguments: list[ast.expr]) -> str | None:
     except ValueError:
         return None
     return written
+
+
+def _point_for_order(
+    arguments: list[ast.expr], namespace: dict[str, Any]
+) -> tuple[str, str] | None:
+    """The variable and the number taylor is given without a point or without a degree, as
+    `taylor(f, x, 5)`, where the number is read as both. Not for a name that holds a number:
+    the note on that comes first."""
+    from sage.symbolic.expression import Expression
+
+    if len(arguments) != 2 or not isinstance(arguments[0], ast.Name):
+        return None
+    variable = namespace.get(arguments[0].id)
+    if not (isinstance(variable, Expression) and variable.is_symbol()):
+        return None
+    if not cell_calls.a_number(arguments[1]):
+        return None
+    return arguments[0].id, cell_calls.as_written(arguments[1])
 
 
 def _number_note(
