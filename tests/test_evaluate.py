@@ -974,6 +974,24 @@ def test_taylor_given_a_number_without_the_point_gets_a_note_that_it_is_the_poin
     say_nothing(stub, session, "taylor(exp(x), (x, 0), 2)")
 
 
+def test_points_given_as_arguments_of_their_own_get_a_hint_to_list_them(
+    stub: sage_pb2_grpc.SageServiceStub,
+) -> None:
+    """point((1, 2), (3, 4)) said only that point() takes 1 positional argument."""
+    session = create_session(stub)
+    for code in ("point((1, 2), (3, 4))", "line((0, 0), (1, 1))"):
+        assert last_line_of_error(stub, session, code, "TypeError") == (
+            "The points go in one list: point([(1, 2), (3, 4)]), line([(0, 0), (1, 1)]), "
+            "polygon([(0, 0), (1, 0), (0, 1)])."
+        ), code
+    assert last_line_of_error(stub, session, "text('hi', 1, 2)", "TypeError") == (
+        "text takes the string and its position as one pair: text('hi', (1, 2))."
+    )
+    # As the hints say.
+    shown = "point([(1, 2), (3, 4)]) + line([(0, 0), (1, 1)]) + text('hi', (1, 2))"
+    assert value(stub, session, shown) == "Graphics object consisting of 3 graphics primitives"
+
+
 def test_integrate_or_limit_without_its_variable_gets_a_hint_to_give_it(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -272,6 +272,18 @@ _REFUSED_VALUE = re.compile(r"(.{1,200}?) is not a valid variable")
 _NUMBER_CALLED = re.compile(r"'sage\.rings\.[\w.]+' object is not callable")
 _NUMBER_BEFORE_PARENTHESIS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*\(")
 _MULTIPLY = "Multiplication needs its *: write {number}*(...), not {number}(...)."
+# `point((1, 2), (3, 4))`: the points as arguments of their own, where a list of them goes.
+_POINTS_SPREAD = re.compile(
+    r"(point|point2d|line|polygon|text)\(\) takes \d positional arguments? but \d+ were given"
+)
+_POINTS_IN_A_LIST = {
+    **dict.fromkeys(
+        ("point", "point2d", "line", "polygon"),
+        "The points go in one list: point([(1, 2), (3, 4)]), line([(0, 0), (1, 1)]), "
+        "polygon([(0, 0), (1, 0), (0, 1)]).",
+    ),
+    "text": "text takes the string and its position as one pair: text('hi', (1, 2)).",
+}
 # `sin^2(x)`, as mathematics typesets a power of a function's value: 2(x) is called.
 _FUNCTION_POWER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\^\s*(\d+)\s*\(([^()]*)\)")
 _POWER_AFTER_THE_CALL = (
@@ -1137,6 +1149,8 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return pair
     if message == distributions.REFUSED:
         return distributions.hint(_failing_line(exc)[1])
+    if spread := _POINTS_SPREAD.fullmatch(message):
+        return _POINTS_IN_A_LIST.get(spread[1])
     if _NUMBER_CALLED.fullmatch(message):
         if power := _function_power(exc):
             return _POWER_AFTER_THE_CALL.format(
