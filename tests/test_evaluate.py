@@ -990,6 +990,9 @@ def test_points_given_as_arguments_of_their_own_get_a_hint_to_list_them(
     # As the hints say.
     shown = "point([(1, 2), (3, 4)]) + line([(0, 0), (1, 1)]) + text('hi', (1, 2))"
     assert value(stub, session, shown) == "Graphics object consisting of 3 graphics primitives"
+    # A function of the cell's own of that name is not Sage's.
+    error = one(evaluate(stub, "def line(a):\n    return a\nline(1, 2)", session), "error")
+    assert "The points go in one list" not in error.error.traceback
 
 
 def test_integrate_or_limit_without_its_variable_gets_a_hint_to_give_it(

@@ -1149,7 +1149,7 @@ def _type_error_hint(exc: TypeError, message: str) -> str | None:
         return pair
     if message == distributions.REFUSED:
         return distributions.hint(_failing_line(exc)[1])
-    if spread := _POINTS_SPREAD.fullmatch(message):
+    if (spread := _POINTS_SPREAD.fullmatch(message)) and _calls_sages_plotting(exc):
         return _POINTS_IN_A_LIST.get(spread[1])
     if _NUMBER_CALLED.fullmatch(message):
         if power := _function_power(exc):
@@ -1849,6 +1849,13 @@ def _called_expression_hint(exc: BaseException) -> str | None:
                 values=", ".join(values),
             )
     return _called_result_hint(exc)
+
+
+def _calls_sages_plotting(exc: BaseException) -> bool:
+    """Whether the cell's failing call is one of Sage's plotting functions: not a function of
+    the cell's own that is named line or text."""
+    called = _failing_call(exc)
+    return called is not None and getattr(called[1], "__module__", "").startswith("sage.plot.")
 
 
 def _function_power(exc: BaseException) -> re.Match[str] | None:
