@@ -1708,8 +1708,9 @@ def test_a_product_of_parenthesized_factors_without_its_star_gets_a_hint_to_mult
         assert last_line_of_error(stub, session, code, "TypeError") == (
             f"Multiplication needs its *: write {first}*({second}), not {first}({second})."
         )
-    # An expression called with a value is still a substitution.
-    error = one(evaluate(stub, "h = x + 1; h(2)", session), "error").error
+    # An expression called with a value is still a substitution, beside a lambda called in
+    # place, which is no product.
+    error = one(evaluate(stub, "h = x + 1; (lambda t: t)(1) + h(2)", session), "error").error
     assert "h(x=2) substitutes" in error.traceback
 
 
@@ -1809,6 +1810,10 @@ def test_leibniz_notation_maples_assignment_and_a_bare_range_get_sages_way(
     assert last_line_of_error(stub, session, code, "SyntaxError") == (
         "Sage reads a range written 1..5 only in brackets: [1..5] is the list, (1..5) an "
         "iterator over it, both with their ends."
+    )
+    # Each derivative's own argument, where there are two.
+    assert last_line_of_error(stub, session, "d/dx(x^2) + d/dx(sin(x))", "NameError") == (
+        "d/dx(x^2) is not Sage's notation for a derivative: diff(x^2, x), or (x^2).diff(x)."
     )
     # As the hints say.
     assert value(stub, session, "diff(x^2 + 1, x), [1..5], sum(i for i in (1..5))") == (
