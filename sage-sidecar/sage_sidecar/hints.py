@@ -562,8 +562,6 @@ _NO_SIGN_CHANGE = (
     "find_root looks for a zero of f where it changes sign between the interval's ends: "
     "choose ends where f has opposite signs (a plot shows where it crosses 0)."
 )
-# find_root's words when Brent's method closed in on a sign change that is no zero: a pole or
-# a jump, where f goes from one sign to the other without passing 0, as tan(x) at pi/2.
 # roots() of a symbolic expression, which asks Maxima for roots in closed form.
 _NO_EXPLICIT_ROOTS = "no explicit roots found"
 _NO_CLOSED_ROOTS = (
@@ -578,6 +576,8 @@ _ROOT_IN_AN_INTERVAL = (
     "A real root numerically: find_root({e}, a, b), in an interval [a, b] where it changes sign "
     "(a plot shows where)."
 )
+# find_root's words when Brent's method closed in on a sign change that is no zero: a pole or
+# a jump, where f goes from one sign to the other without passing 0, as tan(x) at pi/2.
 _NO_ZERO_AT_SIGN_CHANGE = "Brent's method failed to find a zero for f on the interval"
 _JUMP = (
     "f changes sign in [{a}, {b}] without passing through 0: at x = {at}, where find_root "
