@@ -39,8 +39,6 @@ _UNORDERED = (
 _MAX_SHOWN = 80
 # Solutions compared again by value, at most.
 _MAX_EQUATIONS = 64
-# An imaginary part this small, relative to the value, is rounding error in double precision.
-_ROUNDING = 1e-12
 
 
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
@@ -89,14 +87,14 @@ def _known_note(call: ast.Call, function: str, name: str, equations: list[Any]) 
     if function == "sum":
         return _said(written, function, got, _values(name), f", {shown(sum(values), _MAX_SHOWN)}")
     numbers = [_number(v) for v in values]
-    if any(n is None or abs(n.imag()) > _ROUNDING * max(1.0, abs(n)) for n in numbers):
+    if any(n is None or n.imag() for n in numbers):
         return _UNORDERED.format(call=written, did=_DID[function], got=got, values=_values(name))
     reals = [float(n.real()) for n in numbers if n is not None]
     order = sorted(range(len(values)), key=lambda i: reals[i])
     chosen = order if function == "sorted" else [order[-1] if function == "max" else order[0]]
     # Radicals through complex numbers, as a cubic's three real roots are written, compare
     # as undecided: only their numerical values order them.
-    undecided = any(n is not None and n.imag() != 0 for n in numbers)
+    undecided = any(solutions.real_through_complex(v) for v in values)
     exact = ", ".join(str(values[i]) for i in chosen)
     if len(exact) > _MAX_SHOWN:  # radicals through complex numbers: their values say more
         exact = ", ".join(f"≈ {reals[i]:.15g}" for i in chosen)
@@ -144,10 +142,10 @@ def _equations(value: Any) -> TypeGuard[list[Any]]:
 
 
 def _number(value: Any) -> Any:
-    """`value` as a complex double, or None if it is no number: an expression in variables."""
-    from sage.rings.complex_double import CDF
-
+    """`value` as a complex number, with the rounding error its radicals leave in a part that
+    is 0 taken away, as solve's notes take it; None if it is no number: an expression in
+    variables."""
     try:
-        return CDF(value)
+        return solutions.value_of(value)
     except (TypeError, ValueError, ArithmeticError):
         return None

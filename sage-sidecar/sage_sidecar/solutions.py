@@ -552,7 +552,7 @@ def _real_radicals_note(call: ast.Call, result: Any, namespace: dict[str, Any]) 
     variables = {str(lhs) for lhs, _ in solutions}
     if len(variables) != 1 or not all(lhs.is_symbol() for lhs, _ in solutions):
         return None
-    real = [rhs for _, rhs in solutions if _real_through_complex(rhs)]
+    real = [rhs for _, rhs in solutions if real_through_complex(rhs)]
     if not real:
         return None
     (variable,) = variables
@@ -584,7 +584,7 @@ def _hidden_complex_note(result: Any) -> str | None:
         total=len(solutions),
         are="is" if len(complex_ones) == 1 else "are",
         example=shown(f"{lhs} == {rhs}", _MAX_SHOWN),
-        value=_value(rhs),
+        value=value_of(rhs),
     )
 
 
@@ -601,7 +601,7 @@ def _complex_unwritten(sides: tuple[Any, Any]) -> bool:
     return bool(abs(number.imag()) > _NOT_REAL_ABOVE * max(1, abs(number)))
 
 
-def _value(rhs: Any) -> Any:
+def value_of(rhs: Any) -> Any:
     """A complex value in double precision, without the rounding error its radicals leave in
     a part that is 0: `-1.27201964951407*I`, not `-7.8e-17 - 1.27201964951407*I`."""
     from sage.rings.cc import CC
@@ -614,7 +614,7 @@ def _value(rhs: Any) -> Any:
     return CC(real, imaginary)
 
 
-def _real_through_complex(value: Any) -> bool:
+def real_through_complex(value: Any) -> bool:
     """Whether `value`, with no variables, is written with I and is a real number."""
     if value.variables() or not _IMAGINARY_UNIT.search(str(value)):
         return False
