@@ -776,6 +776,30 @@ def test_an_undeclared_unknown_function_gets_a_hint_to_declare_it(
     assert error.traceback.endswith("declare it first: w = function('w').\n")
 
 
+def test_an_undeclared_name_differentiated_by_a_variable_gets_a_hint_to_make_it_a_function(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """var('y') would make diff(y, t) 0, and desolve then fails for want of a function."""
+    cases = (
+        ("desolve(diff(y, t) == -2*y, y, ics=[0, 1])", "y", "t"),
+        ("desolve(y.diff(x) == x*y, y)", "y", "x"),
+        ("eq = derivative(u, x, 2) + u == 0", "u", "x"),
+    )
+    for code, name, variable in cases:
+        assert last_line_of_error(stub, session, f"var('t')\n{code}", "NameError") == (
+            f"Declare {name} first. As an unknown function of {variable}, as in a differential "
+            f"equation: {name} = function('{name}')({variable}). As a variable, var('{name}'), "
+            f"its derivative by {variable} is 0."
+        ), code
+    # As the hint says.
+    code = "y = function('y')(t)\ndesolve(diff(y, t) == -2*y, y, ics=[0, 1])"
+    assert value(stub, session, code) == "e^(-2*t)"
+    # A name differentiated by itself, or in a string, is no function's.
+    for code in ("diff(w, w)", "print('diff(w, t)', w)"):
+        error = one(evaluate(stub, code, session), "error").error
+        assert error.traceback.endswith("declare others first, as var('w').\n"), code
+
+
 def test_a_variable_named_as_a_python_keyword_gets_a_name_with_an_underscore(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

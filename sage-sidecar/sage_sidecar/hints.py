@@ -236,6 +236,17 @@ _UNKNOWN_FUNCTION = (
     "{name} = function('{name}')."
 )
 _CALLED_ON_VARIABLES = r"(?<![\w.]){name}\s*\(\s*[^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*\s*\)"
+# `diff(y, t)` or `y.diff(t)` of a name not defined: var('y') would make the derivative 0, and
+# desolve then asks for "dependent variable as a function".
+_DIFFERENTIATED = (
+    r"(?<![\w.])(?:diff|derivative)\(\s*{name}\s*,\s*([^\W\d]\w*)\s*[,)]"
+    r"|(?<![\w.]){name}\s*\.\s*(?:diff|derivative)\(\s*([^\W\d]\w*)\s*[,)]"
+)
+_FUNCTION_OF = (
+    "Declare {name} first. As an unknown function of {variable}, as in a differential equation: "
+    "{name} = function('{name}')({variable}). As a variable, var('{name}'), its derivative by "
+    "{variable} is 0."
+)
 # An operand that is a function: a name Sage predefines as one, used as a variable (`x^n`,
 # where n is numerical_approx; `gamma + 1`).
 _FUNCTION_OPERAND = re.compile(
@@ -1374,6 +1385,11 @@ def _name_hint(exc: NameError, name: str) -> str | None:
             return _UNKNOWN_FUNCTION.format(name=name)  # `function(f)`, unquoted
         if not called and name == "x":
             return _X_GONE
+        differentiated = re.search(
+            _DIFFERENTIATED.format(name=re.escape(name)), _without_strings(line)
+        )
+        if differentiated and (variable := differentiated[1] or differentiated[2]) != name:
+            return _FUNCTION_OF.format(name=name, variable=variable)
         attribute = re.search(rf"(?<![\w.]){re.escape(name)}\s*\.\s*(\w+)", line)
         # `t.subs(x=1)` is a variable's, `A.det()` an object's the cell forgot to make.
         if not called and (attribute is None or _expressions_have(attribute[1])):
