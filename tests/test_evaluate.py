@@ -1867,6 +1867,15 @@ def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
             "|x - 1|",
             "Sage writes the absolute value as abs(x - 1), not |x - 1|: | is Python's bitwise or.",
         ),
+        (
+            "integrate(1/|x|, x, 1, 2)",
+            "Sage writes the absolute value as abs(x), not |x|: | is Python's bitwise or.",
+        ),
+        (
+            "diff(ln|x|, x)",
+            "Sage writes ln|x| as log(abs(x)): | is Python's bitwise or, and abs() the absolute "
+            "value.",
+        ),
     ):
         error = one(evaluate(stub, code), "error").error
         assert error.ename == "SyntaxError", code
@@ -1878,6 +1887,7 @@ def test_mathematics_as_typeset_gets_a_hint_with_sages_way_of_writing_it(
     assert value(stub, "", "f(x) = x^3; diff(f(x), x), f.diff(), abs(-2), 6 / 2") == (
         "(3*x^2, x |--> 3*x^2, 2, 3)"
     )
+    assert value(stub, "", "integrate(1/abs(x), x, 1, 2), log(abs(-e))") == ("(log(2), 1)")
 
 
 def test_a_star_import_that_replaces_sages_names_says_so(

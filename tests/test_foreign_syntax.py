@@ -24,6 +24,12 @@ from tests.helpers import create_session, last_line_of_error, value
          "def f(t): return t^2.", "def f(t): return t^2\nf(3)", "9"),
         ("y = sin x + 1", "A function's argument goes in parentheses: sin(x).", "sin(x) + 1",
          "sin(x) + 1"),
+        ("plot sin(x), (x, 0, pi)", "Sage's functions are called with parentheses: "
+         "plot(sin(x), (x, 0, pi)).", "plot(sin(x), (x, 0, pi)).xmax()", "3.141592653589793"),
+        ("factor x^2 - 1", "Sage's functions are called with parentheses: factor(x^2 - 1).",
+         "factor(x^2 - 1)", "(x + 1)*(x - 1)"),
+        ("integrate x^2 dx", "Sage's integral is a call: integrate(x^2, x), or "
+         "integrate(x^2, x, a, b) from a to b.", "integrate(x^2, x, 0, 3)", "9"),
         ("5!", "Python has no ! for the factorial: factorial(5).", "factorial(5)", "120"),
         ("n = (2 + 3)! + 1", "Python has no ! for the factorial: factorial(2 + 3).",
          "factorial(2 + 3) + 1", "121"),
@@ -31,7 +37,8 @@ from tests.helpers import create_session, last_line_of_error, value
          "eq = x^2 - 4 == 0.", "eq = x^2 - 4 == 0; solve(eq, x)", "[x == -2, x == 2]"),
     ],
     ids=["matlab matrix", "matlab row", "arrow function", "def as an equation", "no parentheses",
-         "factorial", "factorial of a sum", "equation with ="],
+         "command", "command of an expression", "integral on paper", "factorial",
+         "factorial of a sum", "equation with ="],
 )  # fmt: skip
 def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
     stub: sage_pb2_grpc.SageServiceStub, code: str, hint: str, way: str, answer: str
@@ -44,12 +51,20 @@ def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
 
 @pytest.mark.parametrize(
     "code",
-    ["M = [a+1 2; 3 4]", "f = x -> ", "print(1 2)", "sqrt = 2; sqrt x = 3", "e = x == 1 = 2"],
+    [
+        "M = [a+1 2; 3 4]",
+        "f = x -> ",
+        "print(1 2)",
+        "sqrt = 2; sqrt x = 3",
+        "plot = 2\nplot x = 3",
+        "e = x == 1 = 2",
+    ],
     ids=[
         "an entry more than a name",
         "no body",
         "python's own slip",
         "an assignment",
+        "a command's name assigned",
         "a comparison assigned to",
     ],
 )

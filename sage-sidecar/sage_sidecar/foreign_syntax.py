@@ -1,9 +1,10 @@
 """Hints for another language's syntax, which Python does not parse: MATLAB's matrices,
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
-an equation after `def`, `def f(x) = x^2`, a function applied without parentheses,
-`sqrt x`, the factorial written `5!`, an equation given a name with =, `eq = x^2 = 4`, the
-operators mod and div in words, `7 mod 3`, Maple's assignment, `x := 5`, Sage's range outside
-its brackets, `for i in 1..5:`, and LaTeX given as code, `\\frac{1}{2}`.
+an equation after `def`, `def f(x) = x^2`, a function applied without parentheses, `sqrt x` or
+`plot sin(x)`, an integral as written on paper, `integrate x^2 dx`, the factorial written `5!`,
+an equation given a name with =, `eq = x^2 = 4`, the operators mod and div in words, `7 mod 3`,
+Maple's assignment, `x := 5`, Sage's range outside its brackets, `for i in 1..5:`, and LaTeX
+given as code, `\\frac{1}{2}`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -39,6 +40,20 @@ _APPLIED = re.compile(
     r"(?!\s*[=(])"
 )
 _PARENTHESES = "A function's argument goes in parentheses: {function}({argument})."
+# `plot sin(x), (x, 0, pi)`, `factor x^2 - 1`: a line that is a command and its arguments.
+_COMMAND = re.compile(
+    r"^\s*(plot|show|solve|factor|expand|simplify|diff|limit|N)\s+(?!\w+\s*=(?!=))"
+    r"([\w(\[].*?)\s*$"
+)
+_CALLED = "Sage's functions are called with parentheses: {function}({arguments})."
+# `integrate x^2 dx`, `int sin(x) dx`: the integral as written on paper.
+_INTEGRAL_WRITTEN = re.compile(
+    r"(?<![\w.])(?:integrate|integral|int)\s+(.+?)\s*\bd([^\W\d]\w*)\s*$"
+)
+_AS_INTEGRATE = (
+    "Sage's integral is a call: integrate({f}, {variable}), or integrate({f}, {variable}, a, b) "
+    "from a to b."
+)
 # `for i in 1..5:`: Sage's ellipsis range, outside the brackets the preparser reads it in.
 _BARE_ELLIPSIS = re.compile(r"(?<![\w.\[(])(\w+)\s*\.\.\s*(\w+)(?![\w.\])])")
 _ELLIPSIS_RANGE = (
@@ -97,6 +112,10 @@ def hint(message: str, line: str) -> str | None:
     if message == "expected ':'" and (defined := _DEF_EQUATION.match(line)):
         name, variables, body = defined.groups()
         return _DEFINED.format(name=name, variables=_listed(variables), body=body)
+    if message == "invalid syntax" and (integral := _INTEGRAL_WRITTEN.search(line)):
+        return _AS_INTEGRATE.format(f=integral[1], variable=integral[2])
+    if message == "invalid syntax" and (command := _COMMAND.match(line)):
+        return _CALLED.format(function=command[1], arguments=command[2])
     if message == "invalid syntax" and (applied := _APPLIED.search(line)):
         return _PARENTHESES.format(function=applied[1], argument=applied[2])
     if message == "invalid syntax" and (factorial := _FACTORIAL.search(line)):

@@ -340,9 +340,13 @@ _DERIVATIVE_OF_UNKNOWN = (
 # `f(x) := x^2`, a definition as Maxima and Mathematica write it.
 _WALRUS_CALL = "cannot use assignment expressions with function call"
 _DEFINE = "Sage defines a symbolic function with =: f(x) = x^2."
-# `|x - 1|`, the absolute value as mathematics writes it.
-_BARS = re.compile(r"(?:^|[(,=\s])\|[^|]+\|")
-_ABS = "Sage writes the absolute value as abs(x - 1), not |x - 1|: | is Python's bitwise or."
+# `|x - 1|` where an operand begins, and `ln|x|`, the logarithm's argument as on paper.
+_BARS = re.compile(r"(?:^|[(,=\s*/+\-^]|(?<![\w.])(ln|log))\|([^|]+)\|")
+_ABS = "Sage writes the absolute value as abs({inner}), not |{inner}|: | is Python's bitwise or."
+_LOG_OF_ABS = (
+    "Sage writes {function}|{inner}| as log(abs({inner})): | is Python's bitwise or, and "
+    "abs() the absolute value."
+)
 # `plot(x^2, (x, 0, 1))` after `x = 5`.
 # var('lambda'): a symbolic variable is bound to its name, and Python's keywords are no names.
 _KEYWORD_NAME = (
@@ -2116,8 +2120,14 @@ def add_to_syntax_error(exc: SyntaxError, line: str) -> None:
         _add_note(exc, _derivative_of_unknown(prime[1], order=2))
     elif exc.msg == _WALRUS_CALL and ":=" in line:
         _add_note(exc, _DEFINE)
-    elif exc.msg == "invalid syntax" and _BARS.search(_without_strings(line)):
-        _add_note(exc, _ABS)
+    elif exc.msg == "invalid syntax" and (bars := _BARS.search(_without_strings(line))):
+        function, inner = bars[1], bars[2].strip()
+        _add_note(
+            exc,
+            _LOG_OF_ABS.format(function=function, inner=inner)
+            if function
+            else _ABS.format(inner=inner),
+        )
     elif exc.msg == _INVALID_NUMBER:
         for number, name in _NUMBER_THEN_NAME.findall(_without_strings(line)):
             if not (_NUMBER_SUFFIX.fullmatch(name) or (number == "0" and _BASE.fullmatch(name))):
