@@ -30,6 +30,14 @@ from tests.helpers import create_session, last_line_of_error, value
          "factor(x^2 - 1)", "(x + 1)*(x - 1)"),
         ("integrate x^2 dx", "Sage's integral is a call: integrate(x^2, x), or "
          "integrate(x^2, x, a, b) from a to b.", "integrate(x^2, x, 0, 3)", "9"),
+        ("f = piecewise([((-oo, 0), -x), ([0, oo), x)])", "[0, oo) is a half-open interval as "
+         "mathematics writes it, which Python does not read: RealSet.closed_open(0, oo) is it. "
+         "piecewise() also takes (0, oo) for the open interval and [0, oo] for the closed one.",
+         "f = piecewise([((-oo, 0), -x), (RealSet.closed_open(0, oo), x)]); f(-2), f(0)",
+         "(2, 0)"),
+        ("I = (0, 1]", "(0, 1] is a half-open interval as mathematics writes it, which Python "
+         "does not read: RealSet.open_closed(0, 1) is it. piecewise() also takes (0, 1) for the "
+         "open interval and [0, 1] for the closed one.", "RealSet.open_closed(0, 1)", "(0, 1]"),
         ("5!", "Python has no ! for the factorial: factorial(5).", "factorial(5)", "120"),
         ("n = (2 + 3)! + 1", "Python has no ! for the factorial: factorial(2 + 3).",
          "factorial(2 + 3) + 1", "121"),
@@ -37,7 +45,8 @@ from tests.helpers import create_session, last_line_of_error, value
          "eq = x^2 - 4 == 0.", "eq = x^2 - 4 == 0; solve(eq, x)", "[x == -2, x == 2]"),
     ],
     ids=["matlab matrix", "matlab row", "arrow function", "def as an equation", "no parentheses",
-         "command", "command of an expression", "integral on paper", "factorial",
+         "command", "command of an expression", "integral on paper", "half-open interval",
+         "interval open on the left", "factorial",
          "factorial of a sum", "equation with ="],
 )  # fmt: skip
 def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
@@ -58,6 +67,7 @@ def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
         "sqrt = 2; sqrt x = 3",
         "plot = 2\nplot x = 3",
         "e = x == 1 = 2",
+        "print([1, 2)",
     ],
     ids=[
         "an entry more than a name",
@@ -66,6 +76,7 @@ def test_another_languages_syntax_gets_the_line_as_sage_writes_it(
         "an assignment",
         "a command's name assigned",
         "a comparison assigned to",
+        "a bracket mistyped in a call",
     ],
 )
 def test_syntax_errors_another_languages_syntax_does_not_explain_get_no_such_hint(

@@ -2,9 +2,9 @@
 `[1 2; 3 4]`, Maple's and Mathematica's arrow functions, `f = x -> x^2`, a function defined as
 an equation after `def`, `def f(x) = x^2`, a function applied without parentheses, `sqrt x` or
 `plot sin(x)`, an integral as written on paper, `integrate x^2 dx`, the factorial written `5!`,
-an equation given a name with =, `eq = x^2 = 4`, the operators mod and div in words, `7 mod 3`,
-Maple's assignment, `x := 5`, Sage's range outside its brackets, `for i in 1..5:`, and LaTeX
-given as code, `\\frac{1}{2}`.
+an equation given a name with =, `eq = x^2 = 4`, a half-open interval, `[0, oo)`, the operators
+mod and div in words, `7 mod 3`, Maple's assignment, `x := 5`, Sage's range outside its
+brackets, `for i in 1..5:`, and LaTeX given as code, `\\frac{1}{2}`.
 
 Python's message, "invalid syntax" or "expected ':'", says where the line stops parsing, not
 what Sage writes instead. Each hint writes the cell's own line in Sage. Counterpart: `hints`,
@@ -86,6 +86,15 @@ _LATEX = (
 # `5!`, `n!`, `(n + 1)!`: the factorial as mathematics writes it.
 _FACTORIAL = re.compile(r"(?:(?<![\w.])(\w+)|\))!(?!=)")
 _FACTORIAL_CALLED = "Python has no ! for the factorial: factorial({operand})."
+# `[0, oo)`, `(0, 1]`: a half-open interval, as in `piecewise([([0, oo), x)])`.
+_HALF_OPEN = re.compile(
+    r"\[\s*([^\[\]()]+?)\s*,\s*([^\[\]()]+?)\s*\)|\(\s*([^\[\]()]+?)\s*,\s*([^\[\]()]+?)\s*\]"
+)
+_AS_A_REAL_SET = (
+    "{written} is a half-open interval as mathematics writes it, which Python does not read: "
+    "RealSet.{kind}({a}, {b}) is it. piecewise() also takes ({a}, {b}) for the open interval and "
+    "[{a}, {b}] for the closed one."
+)
 # `eq = x^2 - 4 = 0`: an equation written with =, which assigns.
 _EQUATION_ASSIGNED = re.compile(r"^\s*(\w+)\s*=(?!=)\s*([^=]+?)\s*=(?!=)\s*([^=]+?)\s*$")
 _WITH_TWO_EQUALS = (
@@ -130,6 +139,15 @@ def hint(message: str, line: str) -> str | None:
         return _WITH_OPERATORS.format(
             written=operator[0], a=a, b=b, operator=symbol, called=called.format(a=a, b=b)
         )
+    if (
+        message.startswith("closing parenthesis")
+        and (interval := _HALF_OPEN.search(line))
+        and _balanced(_HALF_OPEN.sub("I", line))  # else a bracket mistyped, as `print([1, 2)`
+    ):
+        closed_first = interval[1] is not None
+        a, b = (interval[1], interval[2]) if closed_first else (interval[3], interval[4])
+        kind = "closed_open" if closed_first else "open_closed"
+        return _AS_A_REAL_SET.format(written=interval[0], kind=kind, a=a, b=b)
     if message.startswith("cannot assign to") and (equation := _EQUATION_ASSIGNED.match(line)):
         name, lhs, rhs = equation.groups()
         return _WITH_TWO_EQUALS.format(name=name, lhs=lhs, rhs=rhs)
@@ -160,6 +178,10 @@ def _parenthesized(line: str, closed: re.Match[str]) -> str:
                 return line[called.start() : closed.start() + 1]
             return line[at + 1 : closed.start()]
     return "..."
+
+
+def _balanced(line: str) -> bool:
+    return line.count("(") == line.count(")") and line.count("[") == line.count("]")
 
 
 def _listed(variables: str) -> str:
