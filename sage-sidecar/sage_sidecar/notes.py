@@ -1,14 +1,13 @@
-"""The notes a cell that ran gets on stderr, where its answer only looks right.
-
-Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
-(`precision`), an equation or an inequality solve gave back, one period's solutions, real ones
-written with I or complex ones without it, a domain= Maxima ignores, an earlier cell's
-assumption solve applied, a solution written backwards (`e == x`), or one that makes a
-denominator zero, [] for a variable the equation lacks (`solutions`), an integral or a limit
-given back, or a limit of `ind` (`unevaluated`), a roots() pair, or a list of two numbers, N
-made a complex number, or one multiplied by an integer, which repeats it (`pairs`), a number
-where diff, taylor, limit, plot or numerical_integral wanted a variable, or taylor's in quotes
-or left out (`bound_variables`), an `if` on a symbolic variable decided once for all its values
+"""The notes a cell that ran gets on stderr, where its answer only looks right.  Nothing fails
+in these cells, and the value reads as an answer: a precision Sage took as bits (`precision`),
+an equation or an inequality solve gave back, one period's solutions, real ones written with I
+or complex ones without it, a domain= Maxima ignores, an earlier cell's assumption solve
+applied, a solution written backwards (`e == x`), or one that makes a denominator zero, [] for
+a variable the equation lacks (`solutions`), an integral or a limit given back, or a limit of
+`ind` (`unevaluated`), a roots() pair, or a list of two numbers, N made a complex number, or
+one multiplied by an integer, which repeats it (`pairs`), a number where diff, taylor, limit,
+plot or numerical_integral wanted a variable, or taylor's in quotes or left out
+(`bound_variables`), an `if` on a symbolic variable decided once for all its values
 (`decisions`), the rank or inverse of a floating-point matrix singular to working precision
 (`numerical_rank`), the echelon form of an integer matrix, which is Hermite's, or its
 is_invertible(), which asks for an integer inverse (`matrix_rings`), a polynomial's roots() or
@@ -48,10 +47,11 @@ of a matrix, which wraps it in an expression (`matrix_functions`), max(), min() 
 solve's equations, which keep solve's order, and their sum(), which adds them side by side
 (`equation_lists`), int(), floor() or ceil() of a floating-point number an integer but for a
 rounding error, which gives the integer next to it (`truncated_floats`), a power of 1 divided
-by a number, 8^1/3, where a root was meant (`fractional_powers`). Each check has a pattern,
-searched only in a cell that has one of the strings every match of it has (`pattern_literals`
-reads them from the pattern); a cell one of them finds is parsed once for all. And, once in a
-session, that Sage's simplify does little, and expand leaves functions of sums and multiples
+by a number, 8^1/3, where a root was meant (`fractional_powers`), a float that / made of two of
+Python's ints, `len(a) / len(b)` (`python_division`). Each check has a pattern, searched only
+in a cell that has one of the strings every match of it has (`pattern_literals` reads them from
+the pattern); a cell one of them finds is parsed once for all. And, once in a session, that
+Sage's simplify does little, and expand leaves functions of sums and multiples
 (`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
 (`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
 that Sage's std() and variance() are the sample's, unlike NumPy's (`sample_statistics`), that a
@@ -131,6 +131,7 @@ from sage_sidecar import (
     plot_options,
     poles,
     precision,
+    python_division,
     radians,
     radical_branches,
     rational_base,
@@ -239,6 +240,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (equation_lists.CANDIDATE, equation_lists.note),
     (truncated_floats.CANDIDATE, truncated_floats.note),
     (fractional_powers.CANDIDATE, fractional_powers.note),
+    (python_division.CANDIDATE, python_division.note),
     (vector_lengths.CANDIDATE, vector_lengths.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
