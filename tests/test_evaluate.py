@@ -1496,6 +1496,22 @@ def test_a_matrix_whose_ring_lacks_its_eigenvalues_or_is_no_field_gets_a_hint(
     assert value(stub, session, "M.change_ring(QQbar).is_diagonalizable()") == "True"
 
 
+def test_a_matrixs_order_which_sage_leaves_unimplemented_gets_its_multiplicative_order(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """M.order() raises NotImplementedError with no message at all."""
+    evaluate(stub, "M = matrix(GF(2), [[1, 1], [0, 1]])", session)
+    assert last_line_of_error(stub, session, "M.order()", "NotImplementedError") == (
+        "A matrix has no order() of its own: M.multiplicative_order() is its order as an "
+        "invertible matrix, the least n > 0 with M^n == 1."
+    )
+    # As the hint says.
+    assert value(stub, session, "M.multiplicative_order(), M^2 == 1") == "(2, True)"
+    # Another object's unimplemented method is no matrix's.
+    code = "class C:\n    def order(self):\n        raise NotImplementedError\nc = C(); c.order()"
+    assert last_line_of_error(stub, session, code, "NotImplementedError") == ("NotImplementedError")
+
+
 def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

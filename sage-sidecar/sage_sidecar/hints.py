@@ -236,6 +236,12 @@ _UNKNOWN_FUNCTION = (
     "{name} = function('{name}')."
 )
 _CALLED_ON_VARIABLES = r"(?<![\w.]){name}\s*\(\s*[^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*\s*\)"
+# `M.order()`: NotImplementedError, and not a word more.
+_ORDER_ASKED = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\.\s*order\(\s*\)")
+_MULTIPLICATIVE_ORDER = (
+    "A matrix has no order() of its own: {name}.multiplicative_order() is its order as an "
+    "invertible matrix, the least n > 0 with {name}^n == 1."
+)
 # `diff(y, t)` or `y.diff(t)` of a name not defined: var('y') would make the derivative 0, and
 # desolve then asks for "dependent variable as a function".
 _DIFFERENTIATED = (
@@ -1033,6 +1039,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _function_of_a_matrix_hint(exc) or matrix_functions.power_hint(
             _code_of_failing_line(exc), _uncalled_names(exc)
         )
+    if isinstance(exc, NotImplementedError) and not str(exc):
+        return _on_failing_line(exc, _matrix_order_hint)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
         return _more_variables_hint(exc)
     if isinstance(exc, NotImplementedError) and str(exc) == _NO_CLOSED_FORM:
@@ -1106,6 +1114,16 @@ def _on_failing_line(
     """`hint` of the cell's failing line and how to look its names up there."""
     frame, line = _failing_line(exc)
     return None if frame is None else hint(line, lambda name: frames.look_up(name, frame))
+
+
+def _matrix_order_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
+    """For a matrix's order(), which Sage leaves unimplemented, with no message."""
+    from sage.structure.element import Matrix
+
+    for name in _ORDER_ASKED.findall(_without_strings(line)):
+        if isinstance(look_up(name), Matrix):
+            return _MULTIPLICATIVE_ORDER.format(name=name)
+    return None
 
 
 def _reads_a_missing_file(exc: OSError) -> bool:
