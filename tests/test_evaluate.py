@@ -1509,7 +1509,7 @@ def test_a_matrixs_order_which_sage_leaves_unimplemented_gets_its_multiplicative
     assert value(stub, session, "M.multiplicative_order(), M^2 == 1") == "(2, True)"
     # Another object's unimplemented method is no matrix's.
     code = "class C:\n    def order(self):\n        raise NotImplementedError\nc = C(); c.order()"
-    assert last_line_of_error(stub, session, code, "NotImplementedError") == ("NotImplementedError")
+    assert last_line_of_error(stub, session, code, "NotImplementedError") == "NotImplementedError"
 
 
 def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(

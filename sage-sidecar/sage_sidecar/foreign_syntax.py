@@ -181,6 +181,7 @@ def _parenthesized(line: str, closed: re.Match[str]) -> str:
 
 
 def _balanced(line: str) -> bool:
+    """Whether `line` closes each kind of bracket as often as it opens it."""
     return line.count("(") == line.count(")") and line.count("[") == line.count("]")
 
 

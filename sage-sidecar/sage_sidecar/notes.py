@@ -1,13 +1,14 @@
-"""The notes a cell that ran gets on stderr, where its answer only looks right.  Nothing fails
-in these cells, and the value reads as an answer: a precision Sage took as bits (`precision`),
-an equation or an inequality solve gave back, one period's solutions, real ones written with I
-or complex ones without it, a domain= Maxima ignores, an earlier cell's assumption solve
-applied, a solution written backwards (`e == x`), or one that makes a denominator zero, [] for
-a variable the equation lacks (`solutions`), an integral or a limit given back, or a limit of
-`ind` (`unevaluated`), a roots() pair, or a list of two numbers, N made a complex number, or
-one multiplied by an integer, which repeats it (`pairs`), a number where diff, taylor, limit,
-plot or numerical_integral wanted a variable, or taylor's in quotes or left out
-(`bound_variables`), an `if` on a symbolic variable decided once for all its values
+"""The notes a cell that ran gets on stderr, where its answer only looks right.
+
+Nothing fails in these cells, and the value reads as an answer: a precision Sage took as bits
+(`precision`), an equation or an inequality solve gave back, one period's solutions, real ones
+written with I or complex ones without it, a domain= Maxima ignores, an earlier cell's
+assumption solve applied, a solution written backwards (`e == x`), or one that makes a
+denominator zero, [] for a variable the equation lacks (`solutions`), an integral or a limit
+given back, or a limit of `ind` (`unevaluated`), a roots() pair, or a list of two numbers, N
+made a complex number, or one multiplied by an integer, which repeats it (`pairs`), a number
+where diff, taylor, limit, plot or numerical_integral wanted a variable, or taylor's in quotes
+or left out (`bound_variables`), an `if` on a symbolic variable decided once for all its values
 (`decisions`), the rank or inverse of a floating-point matrix singular to working precision
 (`numerical_rank`), the echelon form of an integer matrix, which is Hermite's, or its
 is_invertible(), which asks for an integer inverse (`matrix_rings`), a polynomial's roots() or
