@@ -49,36 +49,37 @@ solve's equations, which keep solve's order, and their sum(), which adds them si
 (`equation_lists`), int(), floor() or ceil() of a floating-point number an integer but for a
 rounding error, which gives the integer next to it (`truncated_floats`), a power of 1 divided
 by a number, 8^1/3, where a root was meant (`fractional_powers`), a float that / made of two of
-Python's ints, `len(a) / len(b)` (`python_division`). Each check has a pattern, searched only
-in a cell that has one of the strings every match of it has (`pattern_literals` reads them from
-the pattern); a cell one of them finds is parsed once for all. And, once in a session, that
-Sage's simplify does little, and expand leaves functions of sums and multiples
-(`simplification`), that gram_schmidt() orthogonalizes rows and does not normalize
-(`orthogonalization`), that digits() lists the least significant digit first (`digit_order`),
-that Sage's std() and variance() are the sample's, unlike NumPy's (`sample_statistics`), that a
-polynomial's coefficients() leaves out its zeros (`sparse_coefficients`), that a number added
-to a square matrix goes on its diagonal (`matrix_scalars`), that * of two vectors is their dot
-product (`vector_products`) and a vector's length() its number of entries (`vector_lengths`),
-that Sage multiplies permutations left to right (`permutation_products`), that mod(a, n) is a
-residue, whose arithmetic stays modulo n (`residues`), that a matrix's kernel(), nullity() and
-image() are of its rows (`matrix_sides`), that its condition() is in the Frobenius norm and its
-norm() the 2-norm, each the other of NumPy's (`condition_numbers`), that a number's norm() is
-not its absolute value (`number_norms`), that canonicalize_radical() chose the branch of each
-root for positive variables, where its answer is not the expression's (`radical_branches`),
-that SVD() gives V where NumPy's svd gives its transpose (`decompositions`), that sum(), max()
-and min() of a matrix go through its rows (`matrix_rows`), that ^ is a power where code reads
-as Python's exclusive or (`exclusive_or`), that Sage's numbers are not Python's int and float
-to isinstance (`type_checks`), that sin, cos and tan take radians, where a cell gives them a
-common angle's degrees (`radians`), that a comparison of symbolic expressions is shown, not
-decided, and that bool()'s False of one in variables may mean unproven (`relations`), what a
-number shown with a trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for
-(`solutions`), and _C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an
-answer has conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`),
-what a NaN means (`not_a_number`), that a lazy list shows its first items only (`lazy_lists`),
-and that sqrt() of a non-square modulo n made a root in a larger ring (`modular_roots`). A
-check looks at the cell's own code and values, which may raise anything: one that fails says
-nothing, and the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows
-its value.
+Python's ints, `len(a) / len(b)` (`python_division`), a symbolic function called with more
+values than its arguments, whose extra ones Sage ignores (`extra_arguments`). Each check has a
+pattern, searched only in a cell that has one of the strings every match of it has
+(`pattern_literals` reads them from the pattern); a cell one of them finds is parsed once for
+all. And, once in a session, that Sage's simplify does little, and expand leaves functions of
+sums and multiples (`simplification`), that gram_schmidt() orthogonalizes rows and does not
+normalize (`orthogonalization`), that digits() lists the least significant digit first
+(`digit_order`), that Sage's std() and variance() are the sample's, unlike NumPy's
+(`sample_statistics`), that a polynomial's coefficients() leaves out its zeros
+(`sparse_coefficients`), that a number added to a square matrix goes on its diagonal
+(`matrix_scalars`), that * of two vectors is their dot product (`vector_products`) and a
+vector's length() its number of entries (`vector_lengths`), that Sage multiplies permutations
+left to right (`permutation_products`), that mod(a, n) is a residue, whose arithmetic stays
+modulo n (`residues`), that a matrix's kernel(), nullity() and image() are of its rows
+(`matrix_sides`), that its condition() is in the Frobenius norm and its norm() the 2-norm, each
+the other of NumPy's (`condition_numbers`), that a number's norm() is not its absolute value
+(`number_norms`), that canonicalize_radical() chose the branch of each root for positive
+variables, where its answer is not the expression's (`radical_branches`), that SVD() gives V
+where NumPy's svd gives its transpose (`decompositions`), that sum(), max() and min() of a
+matrix go through its rows (`matrix_rows`), that ^ is a power where code reads as Python's
+exclusive or (`exclusive_or`), that Sage's numbers are not Python's int and float to isinstance
+(`type_checks`), that sin, cos and tan take radians, where a cell gives them a common angle's
+degrees (`radians`), that a comparison of symbolic expressions is shown, not decided, and that
+bool()'s False of one in variables may mean unproven (`relations`), what a number shown with a
+trailing `?` is (`algebraic`), what z1 and r1 in solve's answers stand for (`solutions`), and
+_C, _K1 in desolve's (`ode_solutions`), that variables are complex, where an answer has
+conjugate(x) (`complex_variables`), that (-1)^(1/3) is a complex root (`odd_roots`), what a NaN
+means (`not_a_number`), that a lazy list shows its first items only (`lazy_lists`), and that
+sqrt() of a non-square modulo n made a root in a larger ring (`modular_roots`). A check looks
+at the cell's own code and values, which may raise anything: one that fails says nothing, and
+the cell's outcome stands. Counterpart: `executor`, which runs the cell and shows its value.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ from sage_sidecar import (
     empty_plots,
     equation_lists,
     exclusive_or,
+    extra_arguments,
     float_equality,
     float_overflow,
     fractional_powers,
@@ -242,6 +244,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (truncated_floats.CANDIDATE, truncated_floats.note),
     (fractional_powers.CANDIDATE, fractional_powers.note),
     (python_division.CANDIDATE, python_division.note),
+    (extra_arguments.CANDIDATE, extra_arguments.note),
     (vector_lengths.CANDIDATE, vector_lengths.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
