@@ -1512,6 +1512,36 @@ def test_a_matrixs_order_which_sage_leaves_unimplemented_gets_its_multiplicative
     assert last_line_of_error(stub, session, code, "NotImplementedError") == "NotImplementedError"
 
 
+def test_matrix_notation_of_mathematics_and_matlab_gets_sages_methods(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """M^T read T as a variable to declare; trace(M) ran Sage's debugger; inv(M) was offered
+    an unknown function."""
+    evaluate(stub, "M = matrix(QQ, [[1, 2], [3, 4]])", session)
+    assert last_line_of_error(stub, session, "M^T * M", "NameError") == (
+        "M^T is not Sage's notation: the transpose is M.transpose(), or M.T."
+    )
+    assert last_line_of_error(stub, session, "(M^H)[0]", "NameError") == (
+        "M^H is not Sage's notation: the conjugate transpose is M.conjugate_transpose(), or M.H."
+    )
+    assert last_line_of_error(stub, session, "t = trace(M)", "NotImplementedError") == (
+        "Sage's trace() follows code in the debugger: a matrix's trace, the sum of its "
+        "diagonal, is M.trace()."
+    )
+    assert last_line_of_error(stub, session, "inv(M)", "NameError").startswith(
+        "inv is SymPy's name (or another library's), not Sage's. In Sage: "
+    )
+    assert last_line_of_error(stub, session, "M.I", "AttributeError").startswith(
+        ".I is SymPy's name (or another library's), not Sage's. In Sage: "
+    )
+    # As the hints say.
+    code = "M.T * M == M.transpose() * M, M.H == M.T, M.trace(), (~M)[0, 0]"
+    assert value(stub, session, code) == "(True, True, 5, -2)"
+    # T as a variable of the cell's, a number's exponent or a symbol's, is still one to declare.
+    for code in ("2^T", "a = var('a'); a^T"):
+        assert last_line_of_error(stub, session, code, "NameError").endswith("as var('T')."), code
+
+
 def test_the_echelon_form_of_an_integer_matrix_gets_a_note_that_it_is_hermites(
     stub: sage_pb2_grpc.SageServiceStub, session: str
 ) -> None:

@@ -18,53 +18,54 @@ made a real one (`complex_values`), a function of Python's `math` given an expre
 `math.sqrt(x)` (`float_functions`), a Sage expression given to SciPy as the function it calls
 (`scipy_callbacks`), a Sage variable given to SymPy as its symbol (`sympy_objects`), None from
 a function of the session's with no return statement (`missing_returns`), a ring given where a
-symbolic expression's roots() wants its variable, Python's `@` for a matrix product, matrices
-and vectors whose shapes do not fit (`matrix_shapes`), an index out of range of a matrix,
-vector or list, with its size, or a flat list given to a matrix's row or column slice
-(`indices`), a ring or field made without names for its generators (`generator_names`), what a
-matrix's ring lacks (`matrix_rings`), a function of a number given a matrix or a vector
-(`sin(A)`, `A.sqrt()`), or a matrix's power by a fraction (`matrix_functions`), a Python
-function where an expression is wanted, a format spec for an exact number, a Python list of
-rows or of numbers, or a NumPy array, asked what a matrix or a vector does, or put in a
-vector's arithmetic (`M * [1, 1]`, `[1, 2] * 0.5`) or given to a function of a number
-(`sqrt([1, 4])`), len() of an integer or an expression (`python_types`), a NumPy array's method
-asked of a list, a vector or a matrix (`L.sum()`, `M.flatten()`) (`array_methods`), a
-comparison assume() got already decided, Maxima asking whether a variable is a value
-(`Is n equal to -1?`) or the sign of an expression (`Is a positive, negative or zero?`), an
-assumption the session's earlier ones contradict, SymPy's names for what Sage names otherwise,
-and its forms: a double integral, series(x, x0, n), a variable in quotes (`sympy_names`),
-matplotlib's names for plot options (`plot_options`), a plotted function's variable that has no
-value, a curve's or surface's ranges given apart, points given to plot() (`plot_variables`), a
-polynomial of a ring of several variables asked what only a polynomial in one variable does:
-roots() or diff(), a call with one value, a plot (`several_variables`), a keyword argument the
-function called does not take (`keywords`), a module used before its import, a name or method
-misspelt (or capitalized, as Mathematica's `Sqrt`), a function called with Mathematica's
-brackets, one of Sage's methods called as a function, or an expression's without the variable
-it takes, or a method used as a value, as NumPy's attributes are (`eigenvalues(A)`,
-`p.degree()`, `z.real + 1`, `method_calls`), a Sage graph given to networkx, its edges unpacked
-as pairs, or its degree asked of a vertex it lacks, a float where PARI wants an integer,
-RealDistribution given a name it does not know (`distributions`), discrete_log given integers,
-as SymPy's takes them (`discrete_logs`), a function of integers given a symbol
-(`fibonacci(n)`), points() of an elliptic curve over the rationals, norm() of a real number,
-which has none (`number_norms`), expand() or simplify() of a polynomial, which is kept in
-normal form (`normal_forms`), a floating-point number's or an expression's // or %, which Sage
-lacks, or a rational's % by a number with no inverse modulo its denominator's (`remainders`),
-an expression, Sage's constant log2 and its operator D called as functions, a variable declared
-with the name of a function of Sage's, or such a name (or Python's) given a value, then called,
-find_root given an interval where f keeps its sign, or changes it across a pole or a jump, or
-is not real, or an expression in several variables, integrate or limit without the variable, an
-ODE with no closed form, desolve without its unknown or with too few initial conditions, an ODE
-solver that cannot tell the independent variable, desolve_odeint given the function y(t), a sum
-Maxima calls divergent, or a product to infinity Maxima fails on, whose partial values settle,
-or n() of a sum to infinity given back unevaluated (`to_infinity`), variety() of an ideal with
-infinitely many points, an expression substituted where a denominator is 0, a point a piecewise
-function's domain leaves out, or pieces that overlap, and the methods only piecewise functions
-have (`piecewise_functions`), a notebook's `@interact`, a function of the cell's that recursed
-past Python's limit, given a symbol or not, len() or list() of a set of more than 2^63 - 1
-elements, a package imported or installed that is not there, Sage's HTML manuals, view() with
-no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that adding exact
-fractions made it slow (`exact_growth`), or that integrate's search for a closed form, or an
-integer's factorization, may not end (`slow_calls`).
+symbolic expression's roots() wants its variable, Python's `@` for a matrix product, `M^T` for
+its transpose, trace(M), which is Sage's debugger's, a matrix's order(), matrices and vectors
+whose shapes do not fit (`matrix_shapes`), an index out of range of a matrix, vector or list,
+with its size, or a flat list given to a matrix's row or column slice (`indices`), a ring or
+field made without names for its generators (`generator_names`), what a matrix's ring lacks
+(`matrix_rings`), a function of a number given a matrix or a vector (`sin(A)`, `A.sqrt()`), or
+a matrix's power by a fraction (`matrix_functions`), a Python function where an expression is
+wanted, a format spec for an exact number, a Python list of rows or of numbers, or a NumPy
+array, asked what a matrix or a vector does, or put in a vector's arithmetic (`M * [1, 1]`,
+`[1, 2] * 0.5`) or given to a function of a number (`sqrt([1, 4])`), len() of an integer or an
+expression (`python_types`), a NumPy array's method asked of a list, a vector or a matrix
+(`L.sum()`, `M.flatten()`) (`array_methods`), a comparison assume() got already decided, Maxima
+asking whether a variable is a value (`Is n equal to -1?`) or the sign of an expression
+(`Is a positive, negative or zero?`), an assumption the session's earlier ones contradict,
+SymPy's names for what Sage names otherwise, and its forms: a double integral, series(x, x0,
+n), a variable in quotes (`sympy_names`), matplotlib's names for plot options (`plot_options`),
+a plotted function's variable that has no value, a curve's or surface's ranges given apart,
+points given to plot() (`plot_variables`), a polynomial of a ring of several variables asked
+what only a polynomial in one variable does: roots() or diff(), a call with one value, a plot
+(`several_variables`), a keyword argument the function called does not take (`keywords`), a
+module used before its import, a name or method misspelt (or capitalized, as Mathematica's
+`Sqrt`), a function called with Mathematica's brackets, one of Sage's methods called as a
+function, or an expression's without the variable it takes, or a method used as a value, as
+NumPy's attributes are (`eigenvalues(A)`, `p.degree()`, `z.real + 1`, `method_calls`), a Sage
+graph given to networkx, its edges unpacked as pairs, or its degree asked of a vertex it lacks,
+a float where PARI wants an integer, RealDistribution given a name it does not know
+(`distributions`), discrete_log given integers, as SymPy's takes them (`discrete_logs`), a
+function of integers given a symbol (`fibonacci(n)`), points() of an elliptic curve over the
+rationals, norm() of a real number, which has none (`number_norms`), expand() or simplify() of
+a polynomial, which is kept in normal form (`normal_forms`), a floating-point number's or an
+expression's // or %, which Sage lacks, or a rational's % by a number with no inverse modulo
+its denominator's (`remainders`), an expression, Sage's constant log2 and its operator D called
+as functions, a variable declared with the name of a function of Sage's, or such a name (or
+Python's) given a value, then called, find_root given an interval where f keeps its sign, or
+changes it across a pole or a jump, or is not real, or an expression in several variables,
+integrate or limit without the variable, an ODE with no closed form, desolve without its
+unknown or with too few initial conditions, an ODE solver that cannot tell the independent
+variable, desolve_odeint given the function y(t), a sum Maxima calls divergent, or a product to
+infinity Maxima fails on, whose partial values settle, or n() of a sum to infinity given back
+unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
+substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
+pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
+notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
+symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
+installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
+cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
+(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
+may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -241,6 +242,20 @@ _ORDER_ASKED = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*\.\s*order\(\s*\)")
 _MULTIPLICATIVE_ORDER = (
     "A matrix has no order() of its own: {name}.multiplicative_order() is its order as an "
     "invertible matrix, the least n > 0 with {name}^n == 1."
+)
+# `M^T`, `M^H`: the transpose as mathematics writes it, T read as a name.
+_TRANSPOSED = r"(?<![\w.])([^\W\d]\w*)\s*\^\s*{name}(?!\w)"
+_TRANSPOSES = {
+    "T": "the transpose is {m}.transpose(), or {m}.T",
+    "H": "the conjugate transpose is {m}.conjugate_transpose(), or {m}.H",
+}
+_TRANSPOSE = "{written} is not Sage's notation: {way}."
+# `trace(M)`: Sage's trace() is its debugger's, which a worker cannot run.
+_DEBUGGER_TRACE = "the trace command can only be run from the Sage command-line"
+_TRACE_CALLED = re.compile(r"(?<![\w.])trace\(\s*([^\W\d][\w.]*)\s*\)")
+_MATRIX_TRACE = (
+    "Sage's trace() follows code in the debugger: a matrix's trace, the sum of its diagonal, "
+    "is {m}.trace()."
 )
 # `diff(y, t)` or `y.diff(t)` of a name not defined: var('y') would make the derivative 0, and
 # desolve then asks for "dependent variable as a function".
@@ -1039,6 +1054,9 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
         return _function_of_a_matrix_hint(exc) or matrix_functions.power_hint(
             _code_of_failing_line(exc), _uncalled_names(exc)
         )
+    if isinstance(exc, NotImplementedError) and str(exc) == _DEBUGGER_TRACE:
+        called = _TRACE_CALLED.search(_code_of_failing_line(exc))
+        return _MATRIX_TRACE.format(m=called[1] if called else "M")
     if isinstance(exc, NotImplementedError) and not str(exc):
         return _on_failing_line(exc, _matrix_order_hint)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
@@ -1114,6 +1132,17 @@ def _on_failing_line(
     """`hint` of the cell's failing line and how to look its names up there."""
     frame, line = _failing_line(exc)
     return None if frame is None else hint(line, lambda name: frames.look_up(name, frame))
+
+
+def _transposed(name: str, line: str, frame: types.FrameType) -> str | None:
+    """For `M^T` (or `M^H`) of a matrix or vector M, T undefined."""
+    from sage.structure.element import Matrix, Vector
+
+    for written in re.finditer(_TRANSPOSED.format(name=name), _without_strings(line)):
+        if isinstance(frames.look_up(written[1], frame), Matrix | Vector):
+            way = _TRANSPOSES[name].format(m=written[1])
+            return _TRANSPOSE.format(written=written[0], way=way)
+    return None
 
 
 def _matrix_order_hint(line: str, look_up: Callable[[str], Any]) -> str | None:
@@ -1389,6 +1418,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     indexed = _indexed(name, line)
     # Mathematica's `Table[...]`: its functions are capitalized, and called with brackets.
     mathematica = indexed and len(name) > 1 and name[0].isupper()
+    if name in _TRANSPOSES and frame is not None and (transposed := _transposed(name, line, frame)):
+        return transposed
     if name in sympy_names.CONSTANTS:
         return _ELSEWHERE.format(name=name, way=sympy_names.CONSTANTS[name])
     if name in sympy_names.FUNCTIONS and (use is not None or mathematica or frame is None):

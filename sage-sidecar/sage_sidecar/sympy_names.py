@@ -82,6 +82,8 @@ FUNCTIONS: dict[str, str] = {
     "ilcm": "`lcm(4, 6)`",
     "harmonic": "`harmonic_number(5)`",
     "eye": "`identity_matrix(3)`",
+    # NumPy's np.linalg.inv and MATLAB's inv, called unimported.
+    "inv": "`~matrix(QQ, [[1, 2], [3, 4]])`, or `matrix(QQ, [[1, 2], [3, 4]]).inverse()`",
     "zeros": "`zero_matrix(2, 3)`",
     "ones": "`ones_matrix(2, 3)`",
     "diag": "`diagonal_matrix([1, 2, 3])`",
@@ -256,6 +258,8 @@ METHODS: dict[str, str] = {
     "LUdecomposition": "`matrix(QQ, [[1, 2], [3, 4]]).LU()`, which gives (P, L, U) with P*L*U "
     "the matrix",
     "cond": "`matrix(RDF, [[1, 2], [3, 4]]).condition()`",
+    # NumPy's matrix class: M.I its inverse.
+    "I": "`~matrix(QQ, [[1, 2], [3, 4]])`, the inverse",
     "adjoint": "`matrix([[1, 2], [3, 4]]).conjugate_transpose()`; the classical adjoint is "
     "`matrix([[1, 2], [3, 4]]).adjugate()`",
     "diagonalize": "`D, P = matrix(QQ, [[1, 1], [0, 2]]).diagonalization()`, with P^-1*A*P == D "
