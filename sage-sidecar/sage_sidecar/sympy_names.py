@@ -253,6 +253,9 @@ METHODS: dict[str, str] = {
     "is_Pow": "`import operator; (x^2).operator() is operator.pow`",
     "inv": "`matrix(QQ, [[1, 2], [3, 4]]).inverse()`, or `~matrix(QQ, [[1, 2], [3, 4]])`",
     "eigenvals": "`matrix([[1, 2], [3, 4]]).eigenvalues()`",
+    # MATLAB's eig(A), asked as a method.
+    "eig": "`matrix(RDF, [[1, 2], [3, 4]]).eigenvalues()`, and with each its eigenvectors "
+    "`matrix(RDF, [[1, 2], [3, 4]]).eigenvectors_right()`",
     "eigenvects": "`matrix([[1, 2], [3, 4]]).eigenvectors_right()`",
     "QRdecomposition": "`matrix(RDF, [[1, 2], [3, 4]]).QR()`, which gives (Q, R)",
     "LUdecomposition": "`matrix(QQ, [[1, 2], [3, 4]]).LU()`, which gives (P, L, U) with P*L*U "
