@@ -1055,8 +1055,8 @@ def _hint_for(exc: BaseException, offline: bool, memory_limit: int) -> str | Non
             _code_of_failing_line(exc), _uncalled_names(exc)
         )
     if isinstance(exc, NotImplementedError) and str(exc) == _DEBUGGER_TRACE:
-        called = _TRACE_CALLED.search(_code_of_failing_line(exc))
-        return _MATRIX_TRACE.format(m=called[1] if called else "M")
+        traced = _TRACE_CALLED.search(_code_of_failing_line(exc))
+        return _MATRIX_TRACE.format(m=traced[1] if traced else "M")
     if isinstance(exc, NotImplementedError) and not str(exc):
         return _on_failing_line(exc, _matrix_order_hint)
     if isinstance(exc, NotImplementedError) and str(exc) == _ONE_DIMENSION:
