@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from sage_sidecar import cell_calls
+from sage_sidecar.shown import listed
 
 # A call with a comma in it, as preparsed: `f(Integer(3), Integer(2))`.
 CANDIDATE = re.compile(r"(?<![\w.])[^\W\d]\w*\((?:[^()\n]|\([^()\n]*\))*,")
@@ -48,15 +49,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             call=cell_calls.as_written(call),
             name=call.func.id,
             shown=function,
-            arguments=_listed(arguments) + (" alone" if len(arguments) == 1 else ""),
+            arguments=listed(arguments) + (" alone" if len(arguments) == 1 else ""),
             ignored=", ".join(cell_calls.as_written(node) for node in ignored),
             example=", ".join([*arguments, *_more_names(arguments, len(ignored))]),
         )
     return None
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _more_names(taken: list[str], count: int) -> list[str]:

@@ -128,7 +128,7 @@ from sage_sidecar import (
     to_infinity,
     unbound_names,
 )
-from sage_sidecar.shown import a_number, a_polynomial, session_function, shown
+from sage_sidecar.shown import a_number, a_polynomial, listed, session_function, shown
 
 # Said under a failed network call in a worker without network: "Temporary failure in name
 # resolution" reads as a flaky network, worth retrying.
@@ -1802,7 +1802,7 @@ def _more_variables_hint(exc: BaseException) -> str | None:
     bounds = ", ".join(shown(found.get(end), _MAX_SHOWN_VALUE) for end in ("a", "b"))
     return _MORE_VARIABLES.format(
         expression=expression,
-        variables=", ".join(variables[:-1]) + " and " + variables[-1],
+        variables=listed(variables),
         example=f"find_root(({expression}).subs({values}), {bounds})",
     )
 

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from sage_sidecar import cell_calls
+from sage_sidecar.shown import listed
 
 # Cheap enough to run on every cell: only a cell it finds is parsed.
 CANDIDATE = re.compile(r"(?<![\w.])desolve\w*\(")
@@ -65,7 +66,7 @@ def constants_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> s
     names = sorted(found)
     many = len(names) > 1
     return _CONSTANTS.format(
-        names=", ".join(names[:-1]) + " and " + names[-1] if many else names[0],
+        names=listed(names),
         are="are" if many else "is",
         constants="arbitrary constants" if many else "an arbitrary constant",
         them="them" if many else "it",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numbers
 import types
+from collections.abc import Sequence
 from typing import Any, TypeGuard
 
 DOUBLE_PRECISION = 53
@@ -18,6 +19,11 @@ def shown(value: object, limit: int) -> str:
     """`value`'s text, cut to `limit` characters, an ellipsis included, if it is longer."""
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def listed(items: Sequence[str]) -> str:
+    """`items` as a sentence lists them: `x`, `x and y`, `x, y and z`."""
+    return items[-1] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def a_number(value: Any) -> bool:
