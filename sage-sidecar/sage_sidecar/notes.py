@@ -50,7 +50,8 @@ solve's equations, which keep solve's order, and their sum(), which adds them si
 rounding error, which gives the integer next to it (`truncated_floats`), a power of 1 divided
 by a number, 8^1/3, where a root was meant (`fractional_powers`), a float that / made of two of
 Python's ints, `len(a) / len(b)` (`python_division`), a symbolic function called with more
-values than its arguments, whose extra ones Sage ignores (`extra_arguments`). Each check has a
+values than its arguments, whose extra ones Sage ignores (`extra_arguments`), diff(f, [x, y]),
+one mixed partial derivative where a gradient was meant (`mixed_partials`). Each check has a
 pattern, searched only in a cell that has one of the strings every match of it has
 (`pattern_literals` reads them from the pattern); a cell one of them finds is parsed once for
 all. And, once in a session, that Sage's simplify does little, and expand leaves functions of
@@ -120,6 +121,7 @@ from sage_sidecar import (
     matrix_scalars,
     matrix_sides,
     method_conditions,
+    mixed_partials,
     mixed_precision,
     modular_roots,
     not_a_number,
@@ -245,6 +247,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], _Note], ...] = (
     (fractional_powers.CANDIDATE, fractional_powers.note),
     (python_division.CANDIDATE, python_division.note),
     (extra_arguments.CANDIDATE, extra_arguments.note),
+    (mixed_partials.CANDIDATE, mixed_partials.note),
     (vector_lengths.CANDIDATE, vector_lengths.note),
     (method_conditions.CANDIDATE, method_conditions.note),
     (sympy_objects.CANDIDATE, sympy_objects.note),
