@@ -37,6 +37,8 @@ DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Scopes of their own: a name there is not the session's, and their code has not run.
 SCOPES = (*DEFINITIONS, *COMPREHENSIONS)
+# The last cell tree walked, and its own nodes: each check that asks after a cell walks it.
+_walked: tuple[ast.Module, tuple[ast.AST, ...]] | None = None
 
 
 def called(call: ast.Call) -> str:
@@ -204,9 +206,18 @@ def bound_names(tree: ast.Module) -> set[str]:
     return names
 
 
+def nodes_of(tree: ast.Module) -> tuple[ast.AST, ...]:
+    """`own_nodes` of the cell `tree`'s statements, walked once for all the checks that ask
+    after a cell: the last tree's are kept."""
+    global _walked
+    if _walked is None or _walked[0] is not tree:
+        _walked = (tree, tuple(own_nodes(tree.body)))
+    return _walked[1]
+
+
 def own_calls(tree: ast.Module) -> Iterator[ast.Call]:
     """The calls in the cell `tree` that ran as it did: not those in what it defines."""
-    return (node for node in own_nodes(tree.body) if isinstance(node, ast.Call))
+    return (node for node in nodes_of(tree) if isinstance(node, ast.Call))
 
 
 def asked_of_names(

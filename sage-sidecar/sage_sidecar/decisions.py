@@ -100,7 +100,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
 def conditional_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first `if`, `while` or conditional expression of the cell `tree`,
     outside its own functions, that orders a symbolic expression."""
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not isinstance(node, _DECIDING):
             continue
         for part in cell_calls.own_nodes([node.test]):

@@ -35,7 +35,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     unless the cell divides powers of other exponents by numbers too."""
     divisions = [
         (node, node.left)
-        for node in cell_calls.own_nodes(tree.body)
+        for node in cell_calls.nodes_of(tree)
         if isinstance(node, ast.BinOp)
         and isinstance(node.op, ast.Div)
         and isinstance(node.left, ast.BinOp)

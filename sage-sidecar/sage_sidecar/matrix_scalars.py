@@ -34,7 +34,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     and a number other than 0."""
     from sage.structure.element import Matrix
 
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub)):
             continue
         for matrix_side, number_side in ((node.left, node.right), (node.right, node.left)):

@@ -57,7 +57,7 @@ _WHAT = {
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note for the first matrix in the cell `tree` whose rank, is_singular() or inverse
     the cell asked for and that is singular to working precision where Sage said otherwise."""
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         asked = _asked(node)
         if asked is None:
             continue

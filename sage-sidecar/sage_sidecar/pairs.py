@@ -118,7 +118,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
 def repetition_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """For a roots() pair multiplied by an integer, as a root would be: Python repeats the
     tuple, `r[0] * 2` of `[(-sqrt(2), 1), (sqrt(2), 1)]` is `(-sqrt(2), 1, -sqrt(2), 1)`."""
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
             continue
         for pair, number in ((node.left, node.right), (node.right, node.left)):

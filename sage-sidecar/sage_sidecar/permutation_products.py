@@ -36,7 +36,7 @@ _LITERAL_CALLEES = frozenset({"Integer"})
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first product in the cell of two permutations, named or made of a
     group or by Permutation() from literals, that do not commute."""
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
             continue
         p = _permutation(node.left, namespace)

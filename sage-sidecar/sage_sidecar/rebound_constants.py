@@ -42,7 +42,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     other than Sage's constant, where the session has not had it."""
     import sage.all_cmdline
 
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (
             isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Store)
@@ -88,7 +88,7 @@ def imaginary_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> s
         or "i" in cell_calls.bound_names(tree)
     ):
         return None
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if isinstance(node, ast.BinOp) and _as_the_unit(node):
             written = shown(cell_calls.as_written(node), _MAX_SHOWN)
             return _IMAGINARY.format(value=shown(str(bound), _MAX_SHOWN), written=written)

@@ -72,7 +72,7 @@ _NO_INVERSE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first //, % or divmod() of numbers in the cell, one of them a rational
     or a floating-point number, whose result is not Python's."""
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv | ast.Mod):
             left, right = node.left, node.right
         elif (

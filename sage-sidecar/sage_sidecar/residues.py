@@ -43,7 +43,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
 
     if namespace.get("mod") is not Mod:
         return None
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (isinstance(node, ast.BinOp) and type(node.op) in _OPERATIONS):
             continue
         sides = (node.left, node.right)

@@ -114,7 +114,7 @@ def loop_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | 
     calls = list(cell_calls.own_calls(tree))
     if _shows_something(value, calls):
         return None
-    for loop in cell_calls.own_nodes(tree.body):
+    for loop in cell_calls.nodes_of(tree):
         if not isinstance(loop, ast.For | ast.While):
             continue
         for statement in cell_calls.own_nodes(loop.body):

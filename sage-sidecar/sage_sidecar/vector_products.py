@@ -27,7 +27,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first product in the cell of two vectors, by name, of one length."""
     from sage.modules.free_module_element import FreeModuleElement
 
-    for node in cell_calls.own_nodes(tree.body):
+    for node in cell_calls.nodes_of(tree):
         if not (
             isinstance(node, ast.BinOp)
             and isinstance(node.op, ast.Mult)
