@@ -738,6 +738,21 @@ def test_an_undeclared_symbolic_variable_gets_a_hint_to_declare_it(
     assert error.traceback.endswith("NameError: name 'Integer' is not defined\n")
 
 
+def test_ipythons_output_history_gets_a_hint_that_underscore_is_the_last_value(
+    stub: sage_pb2_grpc.SageServiceStub, session: str
+) -> None:
+    """_1 and __ were told to declare var('_1'), a variable that cannot be."""
+    evaluate(stub, "2 + 2", session)
+    for name, code in (("_1", "_1 * 10"), ("__", "__ + 1"), ("Out", "Out[1]")):
+        assert last_line_of_error(stub, session, code, "NameError") == (
+            f"{name} is IPython's history of outputs, which a session here does not keep: _ is "
+            "the last value a cell showed. To use a value in later cells, give it a name, as "
+            "v = ..."
+        ), code
+    # As the hint says.
+    assert value(stub, session, "_ * 10") == "40"
+
+
 def test_a_session_whose_namespace_was_cleared_gets_a_hint_to_bring_sages_names_back(
     stub: sage_pb2_grpc.SageServiceStub,
 ) -> None:

@@ -187,6 +187,12 @@ _NO_WIDGETS = (
     "@interact makes a notebook's widgets, which need a notebook to show them: call the "
     "function with the values you want instead, as f(5)."
 )
+# `_1`, `__`, `Out[3]`: IPython's history of outputs; a session keeps only `_`.
+_OUTPUT_HISTORY = re.compile(r"_\d+|__|___|Out|_oh")
+_NO_OUTPUT_HISTORY = (
+    "{name} is IPython's history of outputs, which a session here does not keep: _ is the last "
+    "value a cell showed. To use a value in later cells, give it a name, as v = ..."
+)
 # `plot(sin(x), (x, 0, oo))`: plot samples its range evenly, and an infinite one has no
 # points.
 _NAN_TO_INTEGER = "cannot convert float NaN to integer"
@@ -1399,6 +1405,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     defined name nearest it."""
     if name == "interact":
         return _NO_WIDGETS
+    if _OUTPUT_HISTORY.fullmatch(name):
+        return _NO_OUTPUT_HISTORY.format(name=name)
     if failed := unbound_names.hint(name):
         return failed
     frame, line = _failing_line(exc)
