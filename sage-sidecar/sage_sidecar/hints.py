@@ -60,12 +60,12 @@ infinity Maxima fails on, whose partial values settle, or n() of a sum to infini
 unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
 substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
 pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, a function of the cell's that recursed past Python's limit, given a
-symbol or not, len() or list() of a set of more than 2^63 - 1 elements, a package imported or
-installed that is not there, Sage's HTML manuals, view() with no LaTeX installed. And under a
-cell stopped by its timeout or an interrupt, that adding exact fractions made it slow
-(`exact_growth`), or that integrate's search for a closed form, or an integer's factorization,
-may not end (`slow_calls`).
+notebook's `@interact`, IPython's output history (`_1`, `Out[1]`), a function of the cell's
+that recursed past Python's limit, given a symbol or not, len() or list() of a set of more than
+2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML manuals,
+view() with no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that
+adding exact fractions made it slow (`exact_growth`), or that integrate's search for a closed
+form, or an integer's factorization, may not end (`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
