@@ -751,6 +751,12 @@ def test_ipythons_output_history_gets_a_hint_that_underscore_is_the_last_value(
         ), code
     # As the hint says.
     assert value(stub, session, "_ * 10") == "40"
+    # whos, as the console's automagic runs it.
+    assert last_line_of_error(stub, session, "whos", "NameError") == (
+        "whos is an IPython magic, which a cell here writes with its %: %whos."
+    )
+    evaluate(stub, "v = 5", session)
+    assert "v " in stdout_of(evaluate(stub, "%whos", session))
 
 
 def test_a_session_whose_namespace_was_cleared_gets_a_hint_to_bring_sages_names_back(

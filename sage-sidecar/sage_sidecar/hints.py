@@ -60,12 +60,13 @@ infinity Maxima fails on, whose partial values settle, or n() of a sum to infini
 unevaluated (`to_infinity`), variety() of an ideal with infinitely many points, an expression
 substituted where a denominator is 0, a point a piecewise function's domain leaves out, or
 pieces that overlap, and the methods only piecewise functions have (`piecewise_functions`), a
-notebook's `@interact`, IPython's output history (`_1`, `Out[1]`), a function of the cell's
-that recursed past Python's limit, given a symbol or not, len() or list() of a set of more than
-2^63 - 1 elements, a package imported or installed that is not there, Sage's HTML manuals,
-view() with no LaTeX installed. And under a cell stopped by its timeout or an interrupt, that
-adding exact fractions made it slow (`exact_growth`), or that integrate's search for a closed
-form, or an integer's factorization, may not end (`slow_calls`).
+notebook's `@interact`, IPython's output history (`_1`, `Out[1]`), its magic `whos` without its
+%, a function of the cell's that recursed past Python's limit, given a symbol or not, len() or
+list() of a set of more than 2^63 - 1 elements, a package imported or installed that is not
+there, Sage's HTML manuals, view() with no LaTeX installed. And under a cell stopped by its
+timeout or an interrupt, that adding exact fractions made it slow (`exact_growth`), or that
+integrate's search for a closed form, or an integer's factorization, may not end
+(`slow_calls`).
 Counterpart: `executor`, which describes a failed cell's exception.
 """
 
@@ -187,6 +188,9 @@ _NO_WIDGETS = (
     "@interact makes a notebook's widgets, which need a notebook to show them: call the "
     "function with the values you want instead, as f(5)."
 )
+# `whos` alone, as IPython's automagic runs it in the console.
+_MAGIC_WITHOUT_PERCENT = frozenset({"who", "whos"})
+_WITH_PERCENT = "{name} is an IPython magic, which a cell here writes with its %: %{name}."
 # `_1`, `__`, `Out[3]`: IPython's history of outputs; a session keeps only `_`.
 _OUTPUT_HISTORY = re.compile(r"_\d+|__|___|Out|_oh")
 _NO_OUTPUT_HISTORY = (
@@ -1405,6 +1409,8 @@ def _name_hint(exc: NameError, name: str) -> str | None:
     defined name nearest it."""
     if name == "interact":
         return _NO_WIDGETS
+    if name in _MAGIC_WITHOUT_PERCENT:
+        return _WITH_PERCENT.format(name=name)
     if _OUTPUT_HISTORY.fullmatch(name):
         return _NO_OUTPUT_HISTORY.format(name=name)
     if failed := unbound_names.hint(name):
