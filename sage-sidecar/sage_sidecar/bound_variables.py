@@ -72,13 +72,9 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue  # lim is not a method; a plot method's expression is its receiver
         if function not in _DERIVATIVES | {"taylor"} | _LIMITS | _NUMERIC:
             continue
-        # The expression worked on: the receiver of a method, else the first argument.
-        if isinstance(node.func, ast.Attribute):  # `method`, as mypy sees it
-            expression, rest = node.func.value, node.args
-        elif node.args:
-            expression, rest = node.args[0], node.args[1:]
-        else:
+        if (operands := cell_calls.worked_on(node)) is None:
             continue
+        expression, rest = operands
         if function == "taylor" and (quoted := _quoted_variable(rest)):
             return _QUOTED.format(name=quoted)
         if function == "taylor" and (number := _number_for_variable(rest)):

@@ -52,6 +52,17 @@ def receiver(call: ast.Call) -> ast.expr | None:
     return call.func.value if isinstance(call.func, ast.Attribute) else None
 
 
+def worked_on(call: ast.Call) -> tuple[ast.expr, list[ast.expr]] | None:
+    """What `call` works on, with its other positional arguments: a method's receiver and all
+    its arguments (`f` of `f.diff(x)`), or a function's first argument and the rest (`f` of
+    `diff(f, x)`); None for a function called with none."""
+    if isinstance(call.func, ast.Attribute):
+        return call.func.value, call.args
+    if call.args:
+        return call.args[0], call.args[1:]
+    return None
+
+
 def bound(
     tree: ast.Module, namespace: dict[str, Any], names: Collection[str]
 ) -> Iterator[tuple[ast.Call, Any]]:

@@ -35,10 +35,11 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         function = cell_calls.called(call)
         if function not in _DERIVATIVES:
             continue
-        receiver = cell_calls.receiver(call)
-        if receiver is None and not cell_calls.sages_own(function, namespace):
+        if cell_calls.receiver(call) is None and not cell_calls.sages_own(function, namespace):
             continue
-        arguments = call.args if receiver is not None else call.args[1:]
+        if (operands := cell_calls.worked_on(call)) is None:
+            continue
+        differentiated, arguments = operands
         if len(arguments) != 1 or not isinstance(arguments[0], ast.List):
             continue
         names = [element.id for element in arguments[0].elts if isinstance(element, ast.Name)]
@@ -46,7 +47,6 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
             continue
         if not all(isinstance(namespace.get(name), Expression) for name in names):
             continue
-        differentiated = receiver if receiver is not None else call.args[0]
         f = cell_calls.as_written(differentiated)
         return _NOTE.format(
             call=cell_calls.as_written(call),
