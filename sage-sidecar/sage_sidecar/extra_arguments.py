@@ -28,7 +28,6 @@ _NOTE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, for the first call the cell ran of a callable symbolic expression with more
     positional values than its arguments."""
-    from sage.symbolic.callable import CallableSymbolicExpressionRing_class
     from sage.symbolic.expression import Expression
 
     for call in cell_calls.own_calls(tree):
@@ -37,9 +36,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         if any(isinstance(argument, ast.Starred) for argument in call.args):
             continue
         function = namespace.get(call.func.id)
-        if not isinstance(function, Expression) or not isinstance(
-            function.parent(), CallableSymbolicExpressionRing_class
-        ):
+        if not isinstance(function, Expression) or not function.is_callable():
             continue
         arguments = [str(argument) for argument in function.arguments()]
         if len(call.args) <= len(arguments):
