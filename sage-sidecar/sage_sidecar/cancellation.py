@@ -43,12 +43,12 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     from sage.rings.real_mpfr import RealNumber
     from sage.symbolic.expression import Expression
 
-    final = tree.body[-1] if tree.body else None
-    if not (isinstance(final, ast.Expr) and isinstance(final.value, ast.Call)):
+    last = cell_calls.shown_expression(tree)
+    if not isinstance(last, ast.Call):
         return None
     if not isinstance(value, RealNumber | ComplexNumber):
         return None
-    node = _approximated(final.value)
+    node = _approximated(last)
     if node is None:
         return None
     expression = cell_calls.evaluated(node, namespace)
@@ -68,7 +68,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
         right="none" if right == 0 else f"only {right}",
         are="is" if right == 1 else "are",
         digits=digits,
-        written=cell_calls.as_written(final.value),
+        written=cell_calls.as_written(last),
         bits=bits,
         more=bits + _MORE_BITS[0],
         better=more.n(prec=bits),

@@ -88,6 +88,13 @@ def bound_to(
             yield statement.value, namespace.get(name), name
 
 
+def shown_expression(tree: ast.Module) -> ast.expr | None:
+    """The expression of the cell `tree`'s last statement, whose value the cell shows; None
+    where its last statement is no expression."""
+    final = tree.body[-1] if tree.body else None
+    return final.value if isinstance(final, ast.Expr) else None
+
+
 def results(
     tree: ast.Module, value: Any, namespace: dict[str, Any], names: Collection[str]
 ) -> list[tuple[ast.Call, Any, str]]:
@@ -95,14 +102,9 @@ def results(
     the result and the name it goes by: the one a statement bound it to (`bound_to`), or `_`
     for the cell's last expression, whose value is `value`."""
     found = list(bound_to(tree, namespace, names))
-    final = tree.body[-1] if tree.body else None
-    if (
-        isinstance(final, ast.Expr)
-        and isinstance(final.value, ast.Call)
-        and called(final.value) in names
-        and value is not None
-    ):
-        found.append((final.value, value, "_"))
+    last = shown_expression(tree)
+    if isinstance(last, ast.Call) and called(last) in names and value is not None:
+        found.append((last, value, "_"))
     return found
 
 

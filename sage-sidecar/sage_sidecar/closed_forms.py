@@ -75,9 +75,9 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     or bound to a name, or shows as a number, whose closed form's value is not the
     integral's."""
     found: list[tuple[ast.expr, Any]] = list(cell_calls.bound(tree, namespace, _INTEGRATES))
-    final = tree.body[-1] if tree.body else None
-    if isinstance(final, ast.Expr) and value is not None:
-        found.append((_numbered(final.value), value))
+    last = cell_calls.shown_expression(tree)
+    if last is not None and value is not None:
+        found.append((_numbered(last), value))
     for call, result in found:
         if not isinstance(call, ast.Call) or cell_calls.called(call) not in _INTEGRATES:
             continue

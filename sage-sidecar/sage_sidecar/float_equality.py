@@ -35,10 +35,9 @@ _NOTE = (
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell's last line is `a == b` shown False (or `a != b` shown True)
     for numbers that agree but for rounding."""
-    final = tree.body[-1] if tree.body else None
-    if not (isinstance(final, ast.Expr) and isinstance(final.value, ast.Compare)):
+    compare = cell_calls.shown_expression(tree)
+    if not isinstance(compare, ast.Compare):
         return None
-    compare = final.value
     if len(compare.ops) != 1 or not isinstance(value, bool):
         return None
     operator = compare.ops[0]

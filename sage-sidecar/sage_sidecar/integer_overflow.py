@@ -37,14 +37,14 @@ _MAX_SHOWN = 60
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell shows a NumPy integer array or number that its last line's
     arithmetic, computed exactly, does not give."""
-    final = tree.body[-1] if tree.body else None
-    if not (isinstance(final, ast.Expr) and _fixed_integers(value)):
+    last = cell_calls.shown_expression(tree)
+    if not (last is not None and _fixed_integers(value)):
         return None
     exactly = dict(namespace)
-    for node in ast.walk(final.value):
+    for node in ast.walk(last):
         if isinstance(node, ast.Name) and _fixed_integers(bound := namespace.get(node.id)):
             exactly[node.id] = numpy.asarray(bound).astype(object)
-    exact = cell_calls.evaluated(final.value, exactly)
+    exact = cell_calls.evaluated(last, exactly)
     if exact is None:
         return None
     wrapped, exact = numpy.ravel(numpy.asarray(value)), numpy.ravel(numpy.asarray(exact, object))
@@ -57,8 +57,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     kind = numpy.asarray(value).dtype
     return _NOTE.format(
         dtype=kind,
-        written=cell_calls.as_written(final.value)
-        + (f", entry {first}," if wrapped.size > 1 else ""),
+        written=cell_calls.as_written(last) + (f", entry {first}," if wrapped.size > 1 else ""),
         wrapped=wrapped[first],
         exact=shown(exact[first], _MAX_SHOWN),
         bits=kind.itemsize * 8,

@@ -140,19 +140,18 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     from sage.rings.integer_ring import ZZ
     from sage.structure.element import Matrix
 
-    final = tree.body[-1] if tree.body else None
+    last = cell_calls.shown_expression(tree)
     if not (
-        isinstance(final, ast.Expr)
-        and isinstance(final.value, ast.Call)
-        and isinstance(final.value.func, ast.Attribute)
-        and final.value.func.attr == "echelon_form"
+        isinstance(last, ast.Call)
+        and isinstance(last.func, ast.Attribute)
+        and last.func.attr == "echelon_form"
         and isinstance(value, Matrix)
         and value.base_ring() is ZZ
     ):
         return None
     if all(value[row, column] == 1 for row, column in enumerate(value.pivots())):
         return None
-    receiver = final.value.func.value
+    receiver = last.func.value
     if isinstance(receiver, ast.Name):
         return _HERMITE.format(name=receiver.id, call=receiver.id)
     return _HERMITE.format(name="The matrix", call="")

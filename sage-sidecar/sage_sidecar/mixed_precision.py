@@ -39,12 +39,12 @@ _IN_THAT_PRECISION = "give it as many, as {field}({bits})({exact}) rather than {
 def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     """The note, if the cell shows a floating-point number with the lower precision of an
     operation's sides on its last line."""
-    final = tree.body[-1] if tree.body else None
-    if not (isinstance(final, ast.Expr) and inexact(value)):
+    last = cell_calls.shown_expression(tree)
+    if not (last is not None and inexact(value)):
         return None
     shown = bits_of(value)
     # Not in a comprehension or lambda, whose names are its own, not the session's.
-    for node in cell_calls.own_nodes([final.value]):
+    for node in cell_calls.own_nodes([last]):
         if not isinstance(node, ast.BinOp):
             continue
         left, right = _bits(node.left, namespace), _bits(node.right, namespace)

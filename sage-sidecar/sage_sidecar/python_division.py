@@ -10,7 +10,6 @@ how to divide exactly. Counterpart: `notes`, which runs this check after a cell.
 from __future__ import annotations
 
 import ast
-import builtins
 import math
 import re
 from fractions import Fraction
@@ -34,9 +33,7 @@ def note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str | None:
     len() of anything, or names that hold them."""
     if type(value) is not float or not math.isfinite(value) or value.is_integer():
         return None
-    if not tree.body or not isinstance(shown := tree.body[-1], ast.Expr):
-        return None
-    division = shown.value
+    division = cell_calls.shown_expression(tree)
     if not (isinstance(division, ast.BinOp) and isinstance(division.op, ast.Div)):
         return None
     left, right = division.left, division.right
@@ -69,7 +66,7 @@ def _of_len(node: ast.expr, namespace: dict[str, Any]) -> bool:
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "len"
-        and namespace.get("len", builtins.len) is builtins.len
+        and cell_calls.sages_own("len", namespace)
         and len(node.args) == 1
         and not node.keywords
     )

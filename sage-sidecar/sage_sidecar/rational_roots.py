@@ -140,8 +140,7 @@ def factor_note(tree: ast.Module, value: Any, namespace: dict[str, Any]) -> str 
     from sage.structure.factorization import Factorization
     from sage.symbolic.expression import Expression
 
-    final = tree.body[-1] if tree.body else None
-    if not (isinstance(final, ast.Expr) and isinstance(call := final.value, ast.Call)):
+    if not isinstance(call := cell_calls.shown_expression(tree), ast.Call):
         return None
     if cell_calls.called(call) != "factor":
         return None
